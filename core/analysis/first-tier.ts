@@ -1,0 +1,194 @@
+/**
+ * First-tier checks over an assembled program, cheap enough for every keystroke:
+ * SRAM and DRAM bounds with the computed ranges, reads of rows nothing wrote,
+ * hardware-fidelity warnings, and where FINISH stands in the stream.
+ */
+import type { Insn, VtaTarget } from '../isa';
+import { MemType, MEM_TYPE_NAMES, Opcode, isNop, tokenUse } from '../isa';
+import type { Program, ProgramInsn, SourceRange } from '../program/program';
+import type { Diagnostic, RelatedInfo, Severity } from './diagnostic';
+import { ZERO_RANGE } from './diagnostic';
+import type { BufferName, RowAccess } from './access';
+import { UopShadow, depthOf, insnAccesses } from './access';
+
+const BUF_LABEL: Record<BufferName, string> = { inp: 'INP', wgt: 'WGT', acc: 'ACC', uop: 'UOP' };
+
+export interface CheckOptions {
+  /** File name for diagnostics of instructions without a source (binary streams). */
+  file: string;
+}
+
+class Reporter {
+  readonly out: Diagnostic[] = [];
+  constructor(private readonly file: string) {}
+  at(p: ProgramInsn, index: number, severity: Severity, code: string, message: string, related?: RelatedInfo[]): void {
+    const src: SourceRange | undefined = p.source;
+    const d: Diagnostic = {
+      file: src?.file ?? this.file,
+      range: src ? { start: src.start, end: src.end } : { start: { line: index, character: 0 }, end: { line: index, character: 0 } },
+      severity, code, message, instruction: index,
+    };
+    if (related?.length) d.related = related;
+    this.out.push(d);
+  }
+}
+
+function rangeText(lo: number, hi: number): string {
+  return lo === hi ? `${lo}` : `${lo}..${hi}`;
+}
+
+export function firstTierChecks(program: Program, opts: CheckOptions): Diagnostic[] {
+  const t = program.target;
+  const rep = new Reporter(opts.file);
+  const uops = new UopShadow(t, program.dram);
+  const written: Record<BufferName, Uint8Array> = {
+    inp: new Uint8Array(t.inp.depth), wgt: new Uint8Array(t.wgt.depth), acc: new Uint8Array(t.acc.depth), uop: new Uint8Array(t.uop.depth),
+  };
+  // For each ACC row: 1 when a LOAD ACC wrote it last, 2 when GEMM/ALU did.
+  const accWriter = new Uint8Array(t.acc.depth);
+  const uninitReported = new Set<string>();
+  const checkDram = program.layout.tensors.length > 0 || program.dram.length > 0;
+
+  program.insns.forEach((p, index) => {
+    const insn = p.insn;
+    illegalFlags(rep, p, index);
+    if ((insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE) && !isNop(insn) && checkDram) dramBounds(rep, program, p, index);
+    const accesses = insnAccesses(t, insn, uops);
+    for (const a of accesses) sramBounds(rep, t, a, p, index);
+    // Reads first (an instruction reads its inputs before writing its outputs).
+    for (const a of accesses) {
+      if (a.write) continue;
+      const unwritten = firstUnwritten(a, written[a.buf], depthOf(t, a.buf));
+      const key = `${p.source?.file}:${p.source?.start.line}:${a.buf}`;
+      if (unwritten && !uninitReported.has(key)) {
+        uninitReported.add(key);
+        rep.at(p, index, 'warning', 'vta.uninit',
+          `${a.role} ${rangeText(unwritten.lo, unwritten.hi)} that nothing wrote before (${unwritten.count} row${unwritten.count === 1 ? '' : 's'} uninitialised)`);
+      }
+      if (a.buf === 'acc' && insn.opcode === Opcode.STORE) storeFidelity(rep, a, accWriter, p, index);
+    }
+    for (const a of accesses) {
+      if (!a.write) continue;
+      markRows(a, written[a.buf], depthOf(t, a.buf));
+      if (a.buf === 'acc') markRows(a, accWriter, t.acc.depth, insn.opcode === Opcode.LOAD ? 1 : 2);
+    }
+    if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn);
+    if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT && !isNop(insn)) {
+      rep.at(p, index, 'error', 'vta.range.store-mem', `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`);
+    }
+    if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.OUT && !isNop(insn)) {
+      rep.at(p, index, 'error', 'vta.range.load-mem', 'LOAD into the OUT buffer: OUT is only a STORE source (fsim aborts)');
+    }
+  });
+  finishPlacement(rep, program);
+  return rep.out;
+}
+
+function illegalFlags(rep: Reporter, p: ProgramInsn, index: number): void {
+  const use = tokenUse(p.insn);
+  if (use.illegal.length) {
+    const which = use.illegal.join(', ');
+    rep.at(p, index, 'error', 'vta.tokens.flag',
+      `${use.module === 'ld' ? 'a load-module instruction' : 'a store-module instruction'} has ${which} set, which addresses no queue of its module (fsim crashes on it)`);
+  }
+}
+
+function sramBounds(rep: Reporter, t: VtaTarget, a: RowAccess, p: ProgramInsn, index: number): void {
+  const depth = depthOf(t, a.buf);
+  if (a.max < depth || a.max < a.min) return;
+  rep.at(p, index, 'error', `vta.bounds.${a.buf}`,
+    `${a.role} ${rangeText(a.min, a.max)}, past the end of the ${BUF_LABEL[a.buf]} buffer (${depth} rows, 0..${depth - 1})`);
+}
+
+function firstUnwritten(a: RowAccess, written: Uint8Array, depth: number): { lo: number; hi: number; count: number } | undefined {
+  // The first run of unwritten rows (for the message) and how many there are in all.
+  let lo = -1;
+  let hi = -1;
+  let inFirstRun = false;
+  let count = 0;
+  for (let k = 0; k < a.rows.length; k += 2) {
+    const end = Math.min(a.rows[k + 1]!, depth);
+    for (let r = a.rows[k]!; r < end; r++) {
+      if (written[r]) {
+        inFirstRun = false;
+        continue;
+      }
+      count++;
+      if (lo < 0) {
+        lo = hi = r;
+        inFirstRun = true;
+      } else if (inFirstRun && r === hi + 1) hi = r;
+      else inFirstRun = false;
+    }
+  }
+  return count ? { lo, hi, count } : undefined;
+}
+
+function markRows(a: RowAccess, arr: Uint8Array, depth: number, value = 1): void {
+  for (let k = 0; k < a.rows.length; k += 2) {
+    const lo = Math.max(0, a.rows[k]!);
+    const hi = Math.min(a.rows[k + 1]!, depth);
+    if (hi > lo) arr.fill(value, lo, hi);
+  }
+}
+
+function storeFidelity(rep: Reporter, a: RowAccess, accWriter: Uint8Array, p: ProgramInsn, index: number): void {
+  for (let k = 0; k < a.rows.length; k += 2) {
+    for (let r = a.rows[k]!; r < Math.min(a.rows[k + 1]!, accWriter.length); r++) {
+      if (accWriter[r] === 1) {
+        rep.at(p, index, 'warning', 'vta.fidelity.store-after-load',
+          `STORE reads ACC row ${r}, last written by a LOAD ACC: fsim stores it, but the hardware stores from the OUT buffer, which only GEMM/ALU write (insert an ALU 'shr … imm=0' first, as TVM does)`);
+        return;
+      }
+    }
+  }
+}
+
+const DATA_MEM_OF: Record<number, string> = { [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.OUT]: 'out', [MemType.UOP]: 'uop' };
+
+function dramBounds(rep: Reporter, program: Program, p: ProgramInsn, index: number): void {
+  const insn: Insn = p.insn;
+  const elem = program.target.elemBytes[insn.memory_type];
+  if (!elem) return;
+  const firstEl = insn.dram_base;
+  const lastEl = insn.dram_base + (insn.y_size - 1) * insn.x_stride + insn.x_size; // exclusive
+  const lo = firstEl * elem;
+  const hi = lastEl * elem;
+  const verb = insn.opcode === Opcode.STORE ? 'writes' : 'reads';
+  const what = `${insn.opcode === Opcode.STORE ? 'STORE' : 'LOAD'} ${verb} DRAM elements ${rangeText(firstEl, lastEl - 1)} (${DATA_MEM_OF[insn.memory_type]}, bytes ${lo}..${hi - 1})`;
+  if (hi > program.dram.length) {
+    rep.at(p, index, 'error', 'vta.bounds.dram', `${what}, past the end of the ${program.dram.length}-byte DRAM image`);
+    return;
+  }
+  const tensors = program.layout.tensors;
+  if (!tensors.length || insn.memory_type === MemType.UOP) return;
+  const home = tensors.find((x) => x.byteOffset <= lo && lo < x.byteOffset + x.count * x.elemBytes);
+  if (!home) {
+    rep.at(p, index, 'error', 'vta.bounds.dram', `${what}, which lies in no declared data tensor`);
+    return;
+  }
+  const end = home.byteOffset + home.count * home.elemBytes;
+  if (hi > end) {
+    const related: RelatedInfo[] = home.source ? [{ file: home.source.file, range: { start: home.source.start, end: home.source.end }, message: `'${home.name}' holds ${home.count} ${home.mem} elements` }] : [];
+    rep.at(p, index, 'error', 'vta.bounds.dram', `${what}, past the end of '${home.name}' (bytes ${home.byteOffset}..${end - 1})`, related);
+  }
+}
+
+function finishPlacement(rep: Reporter, program: Program): void {
+  const insns = program.insns;
+  const first = insns.findIndex((p) => p.insn.opcode === Opcode.FINISH);
+  if (first < 0) {
+    if (!insns.length) return;
+    const last = insns[insns.length - 1]!;
+    rep.at(last, insns.length - 1, 'error', 'vta.finish.missing', 'the stream does not end with finish: fsim would never stop and the runtime refuses it');
+    return;
+  }
+  if (first < insns.length - 1) {
+    const fin = insns[first]!;
+    const after = insns[first + 1]!;
+    const related: RelatedInfo[] = fin.source ? [{ file: fin.source.file, range: { start: fin.source.start, end: fin.source.end }, message: 'finish is here', instruction: first }] : [];
+    rep.at(after, first + 1, 'error', 'vta.finish.after', `${insns.length - first - 1} instruction${insns.length - first - 1 === 1 ? '' : 's'} after finish: fsim ends the run at finish and drops them`, related);
+  }
+}
+
+export { ZERO_RANGE };

@@ -1,0 +1,3 @@
+export * from './diagnostic';
+export * from './access';
+export * from './first-tier';

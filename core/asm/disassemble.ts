@@ -1,0 +1,250 @@
+/**
+ * The disassembler: instructions [+ DRAM image] → `.vta` text that re-assembles to
+ * the same instruction bytes (and, with the image, the same image bytes). Pops are
+ * printed right before and pushes right after their instruction, so folding puts
+ * them back where they were.
+ */
+import type { Insn, Uop, VtaTarget } from '../isa';
+import {
+  ALU_OP_NAMES, MemType, Opcode, QUEUES, UOP_BYTES, decodeUop, encodeUop, moduleOf, popFlagFor, pushFlagFor,
+  queueConsumer, queueProducer,
+} from '../isa';
+import { UopResidency } from './kernels';
+import { nopInsn } from './token-folding';
+
+export interface DisassembleOptions {
+  target: VtaTarget;
+  /** How to write the target line: a shipped name or a quoted path. */
+  targetText?: string;
+  /** The DRAM image the stream runs on, and the path to write in `image "…"`. */
+  dram?: Uint8Array;
+  imagePath?: string;
+  /** Text for the header comment (e.g. the source file name). */
+  title?: string;
+  /** Kernels known from elsewhere (e.g. a TVM uop dump), keyed by `dram_base,count`. */
+  kernelUops?: Map<string, Uop[]>;
+  /** Per-instruction comments to append (e.g. "imm not recorded in the dump"). */
+  notes?: Map<number, string>;
+}
+
+export interface DisassembleResult {
+  text: string;
+  /** Instructions that cannot be written in `.vta` (they are printed as comments). */
+  problems: Array<{ index: number; message: string }>;
+}
+
+const MEM_WORD: Record<number, string> = { [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.UOP]: 'uop' };
+
+function sameExceptFlags(a: Insn, b: Insn): boolean {
+  for (const k of Object.keys(a) as Array<keyof Insn>) {
+    if (k === 'pop_prev_dep' || k === 'pop_next_dep' || k === 'push_prev_dep' || k === 'push_next_dep') continue;
+    if (a[k] !== b[k]) return false;
+  }
+  return true;
+}
+
+interface DataRegion {
+  name: string;
+  mem: string;
+  memType: number;
+  base: number;
+  count: number;
+}
+
+interface KernelDef {
+  name: string;
+  base: number;
+  uops: Uop[];
+}
+
+export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): DisassembleResult {
+  const t = opts.target;
+  const dram = opts.dram;
+  const problems: DisassembleResult['problems'] = [];
+  const lines: string[] = [];
+  lines.push(`; ${opts.title ?? 'disassembled VTA instruction stream'}: ${insns.length} instructions`);
+  lines.push(`target ${opts.targetText ?? t.name}`);
+  if (dram && opts.imagePath !== undefined) lines.push(`image ${JSON.stringify(opts.imagePath)}`);
+
+  // Data regions: one per (memory type, dram_base), as large as the widest access.
+  const regions = new Map<string, DataRegion>();
+  const counters: Record<string, number> = {};
+  if (dram) {
+    for (const insn of insns) {
+      if ((insn.opcode !== Opcode.LOAD && insn.opcode !== Opcode.STORE) || insn.x_size === 0 || insn.memory_type === MemType.UOP) continue;
+      const mem = insn.opcode === Opcode.STORE ? 'out' : MEM_WORD[insn.memory_type];
+      if (!mem || (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT)) continue;
+      const elem = t.elemBytes[insn.opcode === Opcode.STORE ? MemType.OUT : insn.memory_type]!;
+      const count = (insn.y_size - 1) * insn.x_stride + insn.x_size;
+      if (insn.y_size === 0 || (insn.dram_base + count) * elem > dram.length) continue;
+      const key = `${mem}:${insn.dram_base}`;
+      const r = regions.get(key);
+      if (r) r.count = Math.max(r.count, count);
+      else {
+        const n = counters[mem] ?? 0;
+        counters[mem] = n + 1;
+        regions.set(key, { name: `${mem}${n}`, mem, memType: insn.memory_type, base: insn.dram_base, count });
+      }
+    }
+    for (const r of regions.values()) {
+      const elem = t.elemBytes[r.mem === 'out' ? MemType.OUT : r.memType]!;
+      lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.base * elem}`);
+    }
+  }
+
+  // Kernels: the micro-ops that LOAD UOP instructions bring in, when they can be
+  // written back byte for byte.
+  const kernels = new Map<string, KernelDef>();
+  const kernelOfLoad = new Map<number, KernelDef>();
+  insns.forEach((insn, i) => {
+    if (insn.opcode !== Opcode.LOAD || insn.memory_type !== MemType.UOP || insn.x_size === 0) return;
+    if (insn.y_size !== 1 || insn.x_stride !== insn.x_size || insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1) return;
+    if (insn.sram_base + insn.x_size > t.uop.depth) return;
+    const key = `${insn.dram_base},${insn.x_size}`;
+    let k = kernels.get(key);
+    if (!k) {
+      const uops = kernelUopsFromImage(t, insn, dram) ?? (dram ? undefined : opts.kernelUops?.get(key));
+      if (!uops) return;
+      k = { name: `k${kernels.size}`, base: insn.dram_base, uops };
+      kernels.set(key, k);
+    }
+    kernelOfLoad.set(i, k);
+  });
+  for (const k of kernels.values()) {
+    const body = k.uops.map((u) => `uop dst=${u.dst} src=${u.src}${u.wgt ? ` wgt=${u.wgt}` : ''}`);
+    const at = dram ? ` @ ${k.base * UOP_BYTES}` : '';
+    if (body.length === 1) lines.push(`kernel ${k.name}${at} { ${body[0]} }`);
+    else lines.push(`kernel ${k.name}${at} {`, ...body.map((b) => `  ${b}`), '}');
+  }
+  lines.push('');
+
+  const residency = new UopResidency(t.uop.depth);
+  insns.forEach((insn, i) => {
+    const m = moduleOf(insn);
+    const pre: string[] = [];
+    const post: string[] = [];
+    const illegal: string[] = [];
+    for (const q of QUEUES) {
+      if (queueConsumer(q) === m && insn[popFlagFor(q)]) pre.push(`  pop  ${q}`);
+      if (queueProducer(q) === m && insn[pushFlagFor(q)]) post.push(`  push ${q}`);
+    }
+    for (const f of ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'] as const) {
+      const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
+      if (insn[f] && !used) illegal.push(f);
+    }
+    const body = instructionText(t, insn, i, regions, kernelOfLoad.get(i), residency);
+    if ('problem' in body) {
+      problems.push({ index: i, message: body.problem });
+      lines.push(`; error: instruction ${i} cannot be written in .vta: ${body.problem}`);
+      return;
+    }
+    if (illegal.length) {
+      problems.push({ index: i, message: `illegal flags ${illegal.join(', ')} for a ${m} instruction` });
+      lines.push(`; error: instruction ${i} has ${illegal.join(', ')} set, which no queue of its module uses; dropped`);
+    }
+    const note = opts.notes?.get(i);
+    lines.push(...pre, `  ${body.text.padEnd(48)} ; #${i}${note ? ` ${note}` : ''}`, ...post);
+  });
+  lines.push('');
+  return { text: lines.join('\n'), problems };
+}
+
+function kernelUopsFromImage(t: VtaTarget, insn: Insn, dram?: Uint8Array): Uop[] | undefined {
+  if (!dram) return undefined;
+  const start = insn.dram_base * UOP_BYTES;
+  const end = start + insn.x_size * UOP_BYTES;
+  if (end > dram.length) return undefined;
+  const uops: Uop[] = [];
+  const check = new Uint8Array(UOP_BYTES);
+  for (let p = start; p < end; p += UOP_BYTES) {
+    const u = decodeUop(t, dram, p);
+    encodeUop(t, u, check, 0);
+    // Bits outside the fields would be lost: keep such micro-ops raw.
+    for (let b = 0; b < UOP_BYTES; b++) if (check[b] !== dram[p + b]) return undefined;
+    uops.push(u);
+  }
+  return uops;
+}
+
+function loops(insn: Insn, gemm: boolean): string {
+  const parts: string[] = [];
+  if (insn.iter_out !== 1) parts.push(`outer=${insn.iter_out}`);
+  if (insn.iter_in !== 1) parts.push(`inner=${insn.iter_in}`);
+  const f: Array<[string, number]> = [
+    ['dst_out', insn.dst_factor_out], ['src_out', insn.src_factor_out],
+    ['dst_in', insn.dst_factor_in], ['src_in', insn.src_factor_in],
+  ];
+  if (gemm) f.push(['wgt_out', insn.wgt_factor_out], ['wgt_in', insn.wgt_factor_in]);
+  for (const [k, v] of f) if (v) parts.push(`${k}=${v}`);
+  return parts.length ? ` ${parts.join(' ')}` : '';
+}
+
+function memOperands(insn: Insn, dramText: string): string {
+  let s = `sram=${insn.sram_base} dram=${dramText}`;
+  if (insn.y_size !== 1) s += ` y=${insn.y_size}`;
+  s += ` x=${insn.x_size}`;
+  if (insn.x_stride !== insn.x_size) s += ` stride=${insn.x_stride}`;
+  if (insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1) s += ` pad=${insn.y_pad_0},${insn.y_pad_1},${insn.x_pad_0},${insn.x_pad_1}`;
+  return s;
+}
+
+function instructionText(
+  t: VtaTarget, insn: Insn, index: number, regions: Map<string, DataRegion>, kernel: KernelDef | undefined, residency: UopResidency,
+): { text: string } | { problem: string } {
+  void index;
+  switch (insn.opcode) {
+    case Opcode.FINISH:
+      return { text: 'finish' };
+    case Opcode.LOAD:
+    case Opcode.STORE: {
+      const m = moduleOf(insn);
+      if (insn.x_size === 0 && sameExceptFlags(insn, nopInsn(m))) return { text: `nop ${m}` };
+      if (insn.opcode === Opcode.STORE) {
+        if (insn.memory_type !== MemType.OUT) return { problem: `STORE with memory_type ${insn.memory_type} (only OUT = 4 can be written)` };
+        const r = regions.get(`out:${insn.dram_base}`);
+        return { text: `store out ${memOperands(insn, r ? r.name : String(insn.dram_base))}` };
+      }
+      const word = MEM_WORD[insn.memory_type];
+      if (!word) return { problem: `LOAD with memory_type ${insn.memory_type}` };
+      if (insn.memory_type === MemType.UOP) {
+        if (kernel) {
+          residency.load({ key: kernel.name, sram: insn.sram_base, count: insn.x_size, file: '', range: ZERO });
+          return { text: `load uop ${kernel.name} sram=${insn.sram_base}` };
+        }
+        const rows = (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1);
+        if (insn.x_size) residency.load({ sram: insn.sram_base, count: rows, file: '', range: ZERO });
+        return { text: `load uop ${memOperands(insn, String(insn.dram_base))}` };
+      }
+      const r = regions.get(`${word}:${insn.dram_base}`);
+      return { text: `load ${word} ${memOperands(insn, r ? r.name : String(insn.dram_base))}` };
+    }
+    case Opcode.GEMM:
+    case Opcode.ALU: {
+      const gemm = insn.opcode === Opcode.GEMM;
+      let head: string;
+      if (gemm) {
+        head = 'gemm';
+        if (insn.alu_opcode || insn.use_imm || insn.imm) return { problem: 'GEMM with ALU fields set' };
+      } else {
+        const op = ALU_OP_NAMES[insn.alu_opcode];
+        if (!op || (op === 'mul' && t.keys.HW_VER !== '0.0.2')) return { problem: `ALU opcode ${insn.alu_opcode}` };
+        if (!insn.use_imm && insn.imm) return { problem: `ALU in tensor mode with a non-zero imm field (${insn.imm})` };
+        if (insn.wgt_factor_out || insn.wgt_factor_in) return { problem: 'ALU with weight factors set' };
+        head = `alu ${op}`;
+      }
+      let uops = ` uop=${insn.uop_bgn}..${insn.uop_end}`;
+      for (const [name, rec] of residency.allLatest()) {
+        if (rec.sram === insn.uop_bgn && rec.count === insn.uop_end - insn.uop_bgn && !residency.overwrittenBy(rec)) {
+          uops = ` ${name}`;
+          break;
+        }
+      }
+      const imm = !gemm && insn.use_imm ? ` imm=${insn.imm}` : '';
+      return { text: `${head}${uops}${insn.reset_reg ? ' reset' : ''}${loops(insn, gemm)}${imm}` };
+    }
+    default:
+      return { problem: `unknown opcode ${insn.opcode}` };
+  }
+}
+
+const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -1,0 +1,28 @@
+/**
+ * One entry point for "everything we can say about a program before it runs":
+ * assembly diagnostics plus every analysis over the assembled stream. The CLI's
+ * `vta check`, the language server and the tests all call this.
+ */
+import { firstTierChecks } from './analysis/first-tier';
+import type { Diagnostic } from './analysis/diagnostic';
+import { sortDiagnostics } from './analysis/diagnostic';
+import type { Program } from './program/program';
+
+/** Analyses that need the whole program; registered by later tiers (token analysis…). */
+export type ProgramCheck = (program: Program, file: string) => Diagnostic[];
+
+const extraChecks: ProgramCheck[] = [];
+
+export function registerProgramCheck(check: ProgramCheck): void {
+  extraChecks.push(check);
+}
+
+export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = []): Diagnostic[] {
+  const out = [...assemblyDiagnostics];
+  // A program that did not assemble cleanly would only produce follow-on findings.
+  if (!assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')))) {
+    out.push(...firstTierChecks(program, { file }));
+    for (const c of extraChecks) out.push(...c(program, file));
+  }
+  return sortDiagnostics(out);
+}

@@ -1,0 +1,89 @@
+/**
+ * Chevrotain tokens of the `.vta` language. Newlines are significant (one statement
+ * per line); comments are kept in their own group for folding and formatting.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+
+function keyword(word: string): TokenType {
+  return createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier });
+}
+
+export const Kw = {
+  target: keyword('target'),
+  include: keyword('include'),
+  const: keyword('const'),
+  image: keyword('image'),
+  data: keyword('data'),
+  kernel: keyword('kernel'),
+  for: keyword('for'),
+  in: keyword('in'),
+  if: keyword('if'),
+  else: keyword('else'),
+  uop: keyword('uop'),
+  load: keyword('load'),
+  store: keyword('store'),
+  gemm: keyword('gemm'),
+  alu: keyword('alu'),
+  nop: keyword('nop'),
+  finish: keyword('finish'),
+  push: keyword('push'),
+  pop: keyword('pop'),
+};
+
+export const KEYWORDS = Object.keys(Kw);
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
+export const Newline = createToken({ name: 'Newline', pattern: /\n/, line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /(?:;|\/\/)[^\n]*/, group: 'comments' });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+export const NumberLit = createToken({
+  name: 'NumberLit',
+  pattern: /0[xX][0-9a-fA-F_]+|0[bB][01_]+|[0-9][0-9_]*/,
+});
+
+/** Category shared by every binary operator, so expressions match them with one CONSUME. */
+export const BinOp = createToken({ name: 'BinOp', pattern: Lexer.NA });
+const binary = { categories: [BinOp] };
+
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
+export const Shl = createToken({ name: 'Shl', pattern: /<</, ...binary });
+export const Shr = createToken({ name: 'Shr', pattern: />>/, ...binary });
+export const Le = createToken({ name: 'Le', pattern: /<=/, ...binary });
+export const Ge = createToken({ name: 'Ge', pattern: />=/, ...binary });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, ...binary });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, ...binary });
+export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/, ...binary });
+export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/, ...binary });
+export const Lt = createToken({ name: 'Lt', pattern: /</, ...binary });
+export const Gt = createToken({ name: 'Gt', pattern: />/, ...binary });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, ...binary });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, ...binary });
+export const Star = createToken({ name: 'Star', pattern: /\*/, ...binary });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, ...binary });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, ...binary });
+export const Amp = createToken({ name: 'Amp', pattern: /&/, ...binary });
+export const Pipe = createToken({ name: 'Pipe', pattern: /\|/, ...binary });
+export const Bang = createToken({ name: 'Bang', pattern: /!/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const At = createToken({ name: 'At', pattern: /@/ });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace, Newline, Comment, StringLit, NumberLit,
+  ...Object.values(Kw), Identifier,
+  Arrow, DotDot, Shl, Shr, Le, Ge, EqEq, NotEq, AndAnd, OrOr,
+  Lt, Gt, Plus, Minus, Star, Slash, Percent, Amp, Pipe, Bang, Equals, Colon, Comma, At,
+  LBrace, RBrace, LBracket, RBracket, LParen, RParen,
+];
+
+export const vtaLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: false, positionTracking: 'full' });

@@ -1,0 +1,666 @@
+/**
+ * The `.vta` parser: a Chevrotain embedded-actions parser that builds the AST
+ * directly. Recovery is on, so a bad line yields an error and parsing resumes at the
+ * next line or operand; statements the parser had to abandon are dropped from the
+ * tree rather than half-built.
+ */
+import {
+  EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType,
+} from 'chevrotain';
+import type {
+  BinaryOp, Comment as CommentNode, ConstStmt, DataInit, DataStmt, Expr, ForStmt, IfStmt, ImageStmt, IncludeStmt,
+  InsnMnemonic, InsnStmt, KernelItem, KernelStmt, LabelStmt, Named, Operand, Range, SourceFile, Stmt, SyntaxError,
+  TargetStmt, TokenStmt, UopStmt, Word,
+} from './ast';
+import * as T from './lexer';
+import { parseIntegerLiteral } from './numbers';
+
+const FRIENDLY: Record<string, string> = {
+  Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',
+  Arrow: "'->'", DotDot: "'..'", Equals: "'='", Colon: "':'", Comma: "','", At: "'@'",
+  LBrace: "'{'", RBrace: "'}'", LBracket: "'['", RBracket: "']'", LParen: "'('", RParen: "')'",
+  EOF: 'end of file',
+};
+
+function describe(t: TokenType): string {
+  if (t.name.startsWith('Kw_')) return `'${t.name.slice(3)}'`;
+  return FRIENDLY[t.name] ?? `'${t.name}'`;
+}
+
+function shown(tok: IToken | undefined): string {
+  if (!tok || tok.tokenType === EOF) return 'end of file';
+  if (tok.tokenType === T.Newline) return 'end of line';
+  return `'${tok.image}'`;
+}
+
+const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${describe(expected)} but found ${shown(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${shown(firstRedundant)}`,
+  buildNoViableAltMessage: ({ actual, ruleName }) => `unexpected ${shown(actual[0])} in ${ruleLabel(ruleName)}`,
+  buildEarlyExitMessage: ({ actual, ruleName }) => `unexpected ${shown(actual[0])} in ${ruleLabel(ruleName)}`,
+};
+
+function ruleLabel(rule: string): string {
+  const labels: Record<string, string> = {
+    statement: 'a statement (expected an instruction, push/pop, const, data, kernel, for, if, target, include, image or a label)',
+    kernelItem: "a kernel body (expected 'uop', 'for' or 'if')",
+    primary: 'an expression (expected a number, a name or "(")',
+    unary: 'an expression', dataInit: 'a data initialiser', targetStmt: 'target',
+  };
+  return labels[rule] ?? rule;
+}
+
+export function tokenRange(tok: IToken | undefined, endTok: IToken | undefined = tok): Range {
+  if (!tok) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  if (!endTok || Number.isNaN(endTok.startOffset)) endTok = tok;
+  return {
+    start: { line: (tok.startLine ?? 1) - 1, character: (tok.startColumn ?? 1) - 1 },
+    end: { line: (endTok.endLine ?? 1) - 1, character: endTok.endColumn ?? 0 },
+  };
+}
+
+export function spanRange(a: Range, b: Range): Range {
+  return { start: a.start, end: b.end };
+}
+
+/** Binding strength of binary operators (C-like). */
+const PRECEDENCE: Record<BinaryOp, number> = {
+  '||': 1, '&&': 2, '|': 3, '&': 4, '==': 5, '!=': 5, '<': 6, '<=': 6, '>': 6, '>=': 6,
+  '<<': 7, '>>': 7, '+': 8, '-': 8, '*': 9, '/': 9, '%': 9,
+};
+
+const BinOp = T.BinOp;
+
+class VtaParser extends EmbeddedActionsParser {
+  /** Errors found while building nodes (not grammar mismatches). */
+  semanticErrors: SyntaxError[] = [];
+
+  constructor() {
+    super(T.ALL_TOKENS.concat([BinOp]), { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages });
+    this.performSelfAnalysis();
+  }
+
+  private named(tok: IToken): Named {
+    return { name: tok.image, range: tokenRange(tok) };
+  }
+
+  /** A statement ends at a newline, at the `}` closing its block, or at the end of the file. */
+  endOfStatement = this.RULE('endOfStatement', (): void => {
+    this.OR([
+      { ALT: () => { this.CONSUME(T.Newline); } },
+      { GATE: () => this.LA(1).tokenType === EOF || this.LA(1).tokenType === T.RBrace, ALT: () => {} },
+    ]);
+  });
+
+  program = this.RULE('program', (): Stmt[] => this.SUBRULE(this.topBlockBody));
+
+  statement = this.RULE('statement', (): Stmt => this.OR([
+    { ALT: () => this.SUBRULE(this.insn) },
+    { ALT: () => this.SUBRULE(this.tokenStmt) },
+    { ALT: () => this.SUBRULE(this.label) },
+    { ALT: () => this.SUBRULE(this.constStmt) },
+    { ALT: () => this.SUBRULE(this.dataStmt) },
+    { ALT: () => this.SUBRULE(this.kernelStmt) },
+    { ALT: () => this.SUBRULE(this.topFor) },
+    { ALT: () => this.SUBRULE(this.topIf) },
+    { ALT: () => this.SUBRULE(this.targetStmt) },
+    { ALT: () => this.SUBRULE(this.includeStmt) },
+    { ALT: () => this.SUBRULE(this.imageStmt) },
+  ]));
+
+  targetStmt = this.RULE('targetStmt', (): TargetStmt => {
+    const kw = this.CONSUME(T.Kw.target);
+    return this.OR([
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.Identifier);
+          return { kind: 'target' as const, name: n.image, valueRange: tokenRange(n), range: tokenRange(kw, n) };
+        },
+      },
+      {
+        ALT: () => {
+          const s = this.CONSUME(T.StringLit);
+          return { kind: 'target' as const, path: unquote(s.image), valueRange: tokenRange(s), range: tokenRange(kw, s) };
+        },
+      },
+    ]);
+  });
+
+  includeStmt = this.RULE('includeStmt', (): IncludeStmt => {
+    const kw = this.CONSUME(T.Kw.include);
+    const s = this.CONSUME(T.StringLit);
+    return { kind: 'include', path: unquote(s.image), pathRange: tokenRange(s), range: tokenRange(kw, s) };
+  });
+
+  imageStmt = this.RULE('imageStmt', (): ImageStmt => {
+    const kw = this.CONSUME(T.Kw.image);
+    const s = this.CONSUME(T.StringLit);
+    return { kind: 'image', path: unquote(s.image), pathRange: tokenRange(s), range: tokenRange(kw, s) };
+  });
+
+  constStmt = this.RULE('constStmt', (): ConstStmt => {
+    const kw = this.CONSUME(T.Kw.const);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expr);
+    return this.ACTION(() => ({ kind: 'const' as const, name: this.named(name), value, range: spanRange(tokenRange(kw), value.range) }));
+  });
+
+  dataStmt = this.RULE('dataStmt', (): DataStmt => {
+    const kw = this.CONSUME(T.Kw.data);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    const mem = this.CONSUME2(T.Identifier);
+    this.CONSUME(T.LBracket);
+    const count = this.SUBRULE(this.expr);
+    const close = this.CONSUME(T.RBracket);
+    let at: Expr | undefined;
+    let init: DataInit | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.At);
+      at = this.SUBRULE2(this.expr);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      init = this.SUBRULE(this.dataInit);
+    });
+    return this.ACTION(() => {
+      const last = init?.range ?? at?.range ?? tokenRange(close);
+      return { kind: 'data' as const, name: this.named(name), mem: this.named(mem), count, at, init, range: spanRange(tokenRange(kw), last) };
+    });
+  });
+
+  dataInit = this.RULE('dataInit', (): DataInit => this.OR([
+    {
+      ALT: () => {
+        const open = this.CONSUME(T.LBracket);
+        const values: Expr[] = [];
+        this.MANY_SEP({ SEP: T.Comma, DEF: () => { values.push(this.SUBRULE(this.expr)); } });
+        const close = this.CONSUME(T.RBracket);
+        return { kind: 'list' as const, values, range: tokenRange(open, close) };
+      },
+    },
+    {
+      ALT: () => {
+        const fn = this.CONSUME(T.Identifier);
+        let seed: Expr | undefined;
+        let path: IToken | undefined;
+        let seedKey: IToken | undefined;
+        let close: IToken | undefined;
+        this.OPTION(() => {
+          this.CONSUME(T.LParen);
+          this.OR2([
+            { ALT: () => { path = this.CONSUME(T.StringLit); } },
+            {
+              ALT: () => {
+                seedKey = this.CONSUME2(T.Identifier);
+                this.CONSUME(T.Equals);
+                seed = this.SUBRULE2(this.expr);
+              },
+            },
+          ]);
+          close = this.CONSUME(T.RParen);
+        });
+        return this.ACTION((): DataInit => {
+          const range = tokenRange(fn, close ?? fn);
+          if (fn.image === 'zeros' && !close) return { kind: 'zeros', range };
+          if (fn.image === 'random' && (!close || (seedKey?.image === 'seed' && seed))) return { kind: 'random', seed, range };
+          if (fn.image === 'file' && path) return { kind: 'file', path: unquote(path.image), pathRange: tokenRange(path), range };
+          this.semanticErrors.push({
+            message: `unknown initialiser '${fn.image}${close ? '(…)' : ''}': expected zeros, random(seed=N), file("path.bin") or [v, v, …]`,
+            range,
+          });
+          return { kind: 'zeros', range };
+        });
+      },
+    },
+  ]));
+
+  kernelStmt = this.RULE('kernelStmt', (): KernelStmt => {
+    const kw = this.CONSUME(T.Kw.kernel);
+    const name = this.CONSUME(T.Identifier);
+    const params: Named[] = [];
+    let at: Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => { params.push(this.named(this.CONSUME2(T.Identifier))); } });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.At);
+      at = this.SUBRULE(this.expr);
+    });
+    const open = this.CONSUME(T.LBrace);
+    const body = this.SUBRULE(this.kernelBlockBody);
+    const close = this.CONSUME(T.RBrace);
+    return { kind: 'kernel', name: this.named(name), params, at, body, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
+  });
+
+  kernelItem = this.RULE('kernelItem', (): KernelItem => this.OR([
+    { ALT: () => this.SUBRULE(this.uopStmt) },
+    { ALT: () => this.SUBRULE(this.kernelFor) },
+    { ALT: () => this.SUBRULE(this.kernelIf) },
+  ]));
+
+  uopStmt = this.RULE('uopStmt', (): UopStmt => {
+    const kw = this.CONSUME(T.Kw.uop);
+    const operands: Operand[] = [];
+    this.MANY(() => { operands.push(this.SUBRULE(this.operand)); });
+    return this.ACTION(() => {
+      const last = operands.filter(Boolean).at(-1);
+      return { kind: 'uop' as const, operands: operands.filter(Boolean), range: last ? spanRange(tokenRange(kw), last.range) : tokenRange(kw) };
+    });
+  });
+
+  private forHeader(): { kw: IToken; variable: Named; from: Expr; to: Expr; open: IToken } {
+    const kw = this.CONSUME(T.Kw.for);
+    const v = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Kw.in);
+    const from = this.SUBRULE(this.expr);
+    this.CONSUME(T.DotDot);
+    const to = this.SUBRULE2(this.expr);
+    const open = this.CONSUME(T.LBrace);
+    return { kw, variable: this.named(v), from, to, open };
+  }
+
+  topFor = this.RULE('topFor', (): ForStmt<Stmt> => {
+    const h = this.forHeader();
+    const body = this.SUBRULE(this.topBlockBody);
+    const close = this.CONSUME(T.RBrace);
+    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: tokenRange(h.kw, close), headerRange: tokenRange(h.kw, h.open) };
+  });
+
+  kernelFor = this.RULE('kernelFor', (): ForStmt<KernelItem> => {
+    const h = this.forHeader();
+    const body = this.SUBRULE(this.kernelBlockBody);
+    const close = this.CONSUME(T.RBrace);
+    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: tokenRange(h.kw, close), headerRange: tokenRange(h.kw, h.open) };
+  });
+
+  topIf = this.RULE('topIf', (): IfStmt<Stmt> => {
+    const kw = this.CONSUME(T.Kw.if);
+    const cond = this.SUBRULE(this.expr);
+    const open = this.CONSUME(T.LBrace);
+    const then = this.SUBRULE(this.topBlockBody);
+    let close = this.CONSUME(T.RBrace);
+    let otherwise: Stmt[] | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Kw.else);
+      this.CONSUME2(T.LBrace);
+      otherwise = this.SUBRULE2(this.topBlockBody);
+      close = this.CONSUME2(T.RBrace);
+    });
+    return { kind: 'if', cond, then, else: otherwise, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
+  });
+
+  kernelIf = this.RULE('kernelIf', (): IfStmt<KernelItem> => {
+    const kw = this.CONSUME(T.Kw.if);
+    const cond = this.SUBRULE(this.expr);
+    const open = this.CONSUME(T.LBrace);
+    const then = this.SUBRULE(this.kernelBlockBody);
+    let close = this.CONSUME(T.RBrace);
+    let otherwise: KernelItem[] | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Kw.else);
+      this.CONSUME2(T.LBrace);
+      otherwise = this.SUBRULE2(this.kernelBlockBody);
+      close = this.CONSUME2(T.RBrace);
+    });
+    return { kind: 'if', cond, then, else: otherwise, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
+  });
+
+  topBlockBody = this.RULE('topBlockBody', (): Stmt[] => {
+    const out: Stmt[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(T.Newline); } },
+        {
+          ALT: () => {
+            const s = this.SUBRULE(this.statement);
+            this.SUBRULE(this.endOfStatement);
+            if (s) out.push(s);
+          },
+        },
+      ]);
+    });
+    return out;
+  });
+
+  kernelBlockBody = this.RULE('kernelBlockBody', (): KernelItem[] => {
+    const out: KernelItem[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(T.Newline); } },
+        {
+          ALT: () => {
+            const s = this.SUBRULE(this.kernelItem);
+            this.SUBRULE(this.endOfStatement);
+            if (s) out.push(s);
+          },
+        },
+      ]);
+    });
+    return out;
+  });
+
+  label = this.RULE('label', (): LabelStmt => {
+    const name = this.CONSUME(T.Identifier);
+    const colon = this.CONSUME(T.Colon);
+    return { kind: 'label', name: this.named(name), range: tokenRange(name, colon) };
+  });
+
+  tokenStmt = this.RULE('tokenStmt', (): TokenStmt => {
+    const kw = this.OR([
+      { ALT: () => this.CONSUME(T.Kw.push) },
+      { ALT: () => this.CONSUME(T.Kw.pop) },
+    ]);
+    const from = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Arrow);
+    const to = this.CONSUME2(T.Identifier);
+    return this.ACTION(() => ({
+      kind: kw.image === 'push' ? ('push' as const) : ('pop' as const),
+      queue: `${from.image}->${to.image}`,
+      queueRange: tokenRange(from, to),
+      range: tokenRange(kw, to),
+    }));
+  });
+
+  insn = this.RULE('insn', (): InsnStmt => {
+    const kw = this.OR([
+      { ALT: () => this.CONSUME(T.Kw.load) },
+      { ALT: () => this.CONSUME(T.Kw.store) },
+      { ALT: () => this.CONSUME(T.Kw.gemm) },
+      { ALT: () => this.CONSUME(T.Kw.alu) },
+      { ALT: () => this.CONSUME(T.Kw.nop) },
+      { ALT: () => this.CONSUME(T.Kw.finish) },
+    ]);
+    const words: Word[] = [];
+    const operands: Operand[] = [];
+    this.MANY(() => {
+      this.OR2([
+        { ALT: () => { operands.push(this.SUBRULE(this.operand)); } },
+        { ALT: () => { words.push(this.SUBRULE(this.word)); } },
+      ]);
+    });
+    return this.ACTION(() => {
+      const items = [...words, ...operands].filter(Boolean);
+      let end = tokenRange(kw);
+      for (const it of items) if (after(it.range.end, end.end)) end = it.range;
+      return {
+        kind: 'insn' as const,
+        mnemonic: kw.image as InsnMnemonic,
+        mnemonicRange: tokenRange(kw),
+        words: words.filter(Boolean),
+        operands: operands.filter(Boolean),
+        range: spanRange(tokenRange(kw), end),
+      };
+    });
+  });
+
+  word = this.RULE('word', (): Word => {
+    const name = this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Kw.uop) },
+    ]);
+    let args: Expr[] | undefined;
+    let close: IToken | undefined;
+    let open: IToken | undefined;
+    this.OPTION(() => {
+      open = this.CONSUME(T.LParen);
+      args = [];
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => { args!.push(this.SUBRULE(this.expr)); } });
+      close = this.CONSUME(T.RParen);
+    });
+    return this.ACTION(() => ({
+      name: name.image,
+      range: tokenRange(name, close ?? name),
+      args: args?.filter(Boolean),
+      argsRange: open && close ? tokenRange(open, close) : undefined,
+    }));
+  });
+
+  operand = this.RULE('operand', (): Operand => {
+    const key = this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Kw.uop) },
+    ]);
+    this.CONSUME(T.Equals);
+    const values: Expr[] = [this.SUBRULE(this.expr)];
+    let isRange = false;
+    this.OPTION(() => {
+      this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(T.DotDot);
+            values.push(this.SUBRULE2(this.expr));
+            isRange = true;
+          },
+        },
+        {
+          ALT: () => {
+            this.AT_LEAST_ONE(() => {
+              this.CONSUME(T.Comma);
+              values.push(this.SUBRULE3(this.expr));
+            });
+          },
+        },
+      ]);
+    });
+    return this.ACTION(() => {
+      const vs = values.filter(Boolean);
+      return { key: this.named(key), values: vs, isRange, range: spanRange(tokenRange(key), (vs.at(-1) ?? { range: tokenRange(key) }).range) };
+    });
+  });
+
+  expr = this.RULE('expr', (): Expr => {
+    const operands: Expr[] = [this.SUBRULE(this.unary)];
+    const ops: BinaryOp[] = [];
+    this.MANY(() => {
+      ops.push(this.CONSUME(BinOp).image as BinaryOp);
+      operands.push(this.SUBRULE2(this.unary));
+    });
+    return this.ACTION(() => buildBinary(operands, ops));
+  });
+
+  unary = this.RULE('unary', (): Expr => this.OR([
+    {
+      ALT: () => {
+        const op = this.OR2([
+          { ALT: () => this.CONSUME(T.Minus) },
+          { ALT: () => this.CONSUME(T.Bang) },
+        ]);
+        const arg = this.SUBRULE(this.unary);
+        return this.ACTION(() => ({ kind: 'unary' as const, op: op.image as '-' | '!', arg, range: spanRange(tokenRange(op), arg.range) }));
+      },
+    },
+    { ALT: () => this.SUBRULE(this.primary) },
+  ]));
+
+  primary = this.RULE('primary', (): Expr => this.OR([
+    {
+      ALT: () => {
+        const n = this.CONSUME(T.NumberLit);
+        return this.ACTION(() => {
+          const v = parseIntegerLiteral(n.image);
+          return v.tooLarge
+            ? { kind: 'num' as const, value: Number.MAX_SAFE_INTEGER, tooLarge: true, range: tokenRange(n) }
+            : { kind: 'num' as const, value: v.value, range: tokenRange(n) };
+        });
+      },
+    },
+    {
+      ALT: () => {
+        const n = this.CONSUME(T.Identifier);
+        return { kind: 'name' as const, name: n.image, range: tokenRange(n) };
+      },
+    },
+    {
+      ALT: () => {
+        const open = this.CONSUME(T.LParen);
+        const inner = this.SUBRULE(this.expr);
+        const close = this.CONSUME(T.RParen);
+        // Parentheses only group; widen the range so messages underline them too.
+        return this.ACTION(() => (inner ? { ...inner, range: tokenRange(open, close) } : inner));
+      },
+    },
+  ]));
+}
+
+function after(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
+  return a.line > b.line || (a.line === b.line && a.character > b.character);
+}
+
+/** Precedence climbing over a flat operand/operator list. */
+function buildBinary(operands: Expr[], ops: BinaryOp[]): Expr {
+  const items = operands.filter(Boolean);
+  if (items.length !== operands.length) return items[0]!;
+  let pos = 0;
+  const parse = (minPrec: number): Expr => {
+    let left = items[pos]!;
+    while (pos < ops.length && PRECEDENCE[ops[pos]!] >= minPrec) {
+      const op = ops[pos]!;
+      pos++;
+      const right = parse(PRECEDENCE[op] + 1);
+      left = { kind: 'binary', op, left, right, range: spanRange(left.range, right.range) };
+    }
+    return left;
+  };
+  return parse(1);
+}
+
+function unquote(s: string): string {
+  return s.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+let shared: VtaParser | undefined;
+
+/** Parses one `.vta` text. Never throws on bad input. */
+/** Larger sources are refused with one diagnostic instead of exhausting memory. */
+export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
+
+export function parseVta(text: string): SourceFile {
+  if (text.length > MAX_SOURCE_CHARS) {
+    return {
+      statements: [], comments: [],
+      errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses; split it with include`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+    };
+  }
+  const lexed = T.vtaLexer.tokenize(text);
+  const errors: SyntaxError[] = lexed.errors.map((e) => ({
+    message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length))}`,
+    range: {
+      start: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 },
+      end: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 + e.length },
+    },
+  }));
+  const parser = (shared ??= new VtaParser());
+  parser.semanticErrors = [];
+  parser.input = lexed.tokens;
+  let statements: Stmt[] = [];
+  try {
+    statements = parser.program() ?? [];
+  } catch (e) {
+    // Recovery failed badly (e.g. pathological nesting): report, never crash.
+    errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  }
+  for (const e of parser.errors) {
+    const tok = e.token;
+    const range = tok.tokenType === EOF || Number.isNaN(tok.startOffset)
+      ? endOfText(text)
+      : tokenRange(tok);
+    errors.push({ message: e.message, range });
+  }
+  errors.push(...parser.semanticErrors);
+  if (errors.length) statements = dropBroken(statements, errors) as Stmt[];
+  const comments: CommentNode[] = (lexed.groups.comments ?? []).map((c) => ({ text: c.image, range: tokenRange(c) }));
+  return { statements, comments, errors };
+}
+
+function contains(r: Range, p: { line: number; character: number }): boolean {
+  const startsBefore = r.start.line < p.line || (r.start.line === p.line && r.start.character <= p.character);
+  const endsAfter = r.end.line > p.line || (r.end.line === p.line && r.end.character >= p.character);
+  return startsBefore && endsAfter;
+}
+
+/**
+ * Removes the leaf statements that contain a syntax error (they were completed by
+ * recovery and would only cause follow-on errors); blocks keep their good children.
+ */
+function dropBroken(items: Array<Stmt | KernelItem> | undefined, errors: SyntaxError[]): Array<Stmt | KernelItem> {
+  const out: Array<Stmt | KernelItem> = [];
+  for (const s of items ?? []) {
+    if (!s || !wellFormed(s)) continue;
+    if (s.kind === 'for' || s.kind === 'if' || s.kind === 'kernel') {
+      const copy = { ...s } as typeof s & { body?: unknown; then?: unknown; else?: unknown };
+      if (s.kind === 'for' || s.kind === 'kernel') copy.body = dropBroken(s.body as Array<Stmt | KernelItem>, errors);
+      if (s.kind === 'if') {
+        copy.then = dropBroken(s.then as Array<Stmt | KernelItem>, errors);
+        if (s.else) copy.else = dropBroken(s.else as Array<Stmt | KernelItem>, errors);
+      }
+      const header = s.headerRange;
+      if (errors.some((e) => contains(header, e.range.start))) continue;
+      out.push(copy);
+      continue;
+    }
+    if (errors.some((e) => contains(s.range, e.range.start))) continue;
+    out.push(s);
+  }
+  return out;
+}
+
+function exprOk(e: Expr | undefined): boolean {
+  if (!e || !e.range) return false;
+  switch (e.kind) {
+    case 'num':
+      return typeof e.value === 'number';
+    case 'name':
+      return typeof e.name === 'string' && e.name.length > 0;
+    case 'unary':
+      return exprOk(e.arg);
+    case 'binary':
+      return exprOk(e.left) && exprOk(e.right);
+    default:
+      return false;
+  }
+}
+
+const namedOk = (n: Named | undefined) => !!n && typeof n.name === 'string' && n.name.length > 0;
+const operandOk = (o: Operand | undefined) => !!o && namedOk(o.key) && o.values.length > 0 && o.values.every(exprOk);
+
+/** Whether recovery left a node complete enough to analyse (block bodies are checked separately). */
+function wellFormed(s: Stmt | KernelItem): boolean {
+  switch (s.kind) {
+    case 'insn':
+      return s.operands.every(operandOk) && s.words.every((w) => namedOk(w) && (w.args ?? []).every(exprOk));
+    case 'uop':
+      return s.operands.every(operandOk);
+    case 'push':
+    case 'pop':
+      return typeof s.queue === 'string';
+    case 'label':
+      return namedOk(s.name);
+    case 'const':
+      return namedOk(s.name) && exprOk(s.value);
+    case 'data':
+      return namedOk(s.name) && namedOk(s.mem) && exprOk(s.count) && (s.at === undefined || exprOk(s.at))
+        && (s.init?.kind !== 'list' || s.init.values.every(exprOk)) && (s.init?.kind !== 'random' || s.init.seed === undefined || exprOk(s.init.seed));
+    case 'kernel':
+      return namedOk(s.name) && s.params.every(namedOk) && (s.at === undefined || exprOk(s.at));
+    case 'for':
+      return namedOk(s.variable) && exprOk(s.from) && exprOk(s.to);
+    case 'if':
+      return exprOk(s.cond);
+    case 'target':
+      return s.name !== undefined || s.path !== undefined;
+    case 'include':
+    case 'image':
+      return typeof s.path === 'string';
+  }
+}
+
+function endOfText(text: string): Range {
+  const lines = text.split('\n');
+  const line = lines.length - 1;
+  const character = lines[line]!.length;
+  return { start: { line, character }, end: { line, character } };
+}

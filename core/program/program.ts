@@ -1,0 +1,77 @@
+/**
+ * The assembled program: what every tool after the front end works on. The
+ * assembler produces it from `.vta`, the binary loader from an instruction stream
+ * and DRAM image, the dump importer from a TVM log.
+ */
+import type { Insn, ModuleId, VtaTarget } from '../isa';
+
+/** 0-based line/character positions, as in LSP. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface SourceRange {
+  /** The file the text came from (a path or URI as given to the front end). */
+  file: string;
+  start: Position;
+  end: Position;
+}
+
+/** Why an instruction exists. */
+export type InsnOrigin =
+  | 'written' // an instruction the user wrote
+  | 'token-nop'; // a NOP the assembler inserted to carry a push/pop
+
+export interface ProgramInsn {
+  insn: Insn;
+  module: ModuleId;
+  /** Where it was written (for a token NOP: the push/pop line that needed it). */
+  source?: SourceRange;
+  /** Source ranges of the push/pop lines folded into this instruction. */
+  tokenSources?: Partial<Record<'pop_prev_dep' | 'pop_next_dep' | 'push_prev_dep' | 'push_next_dep', SourceRange>>;
+  origin: InsnOrigin;
+  /** Label written before it, if any. */
+  label?: string;
+  /** For GEMM/ALU/LOAD UOP written with a kernel name: the kernel instance it refers to. */
+  kernel?: string;
+}
+
+/** A DRAM tensor of the image. */
+export interface TensorPlacement {
+  name: string;
+  /** `inp`, `wgt`, `acc`, `acc8`, `out` or `uop`. */
+  mem: DataMem;
+  count: number;
+  /** Byte offset from the image start; `dram_base` = byteOffset / elemBytes. */
+  byteOffset: number;
+  elemBytes: number;
+  source?: SourceRange;
+}
+
+export type DataMem = 'inp' | 'wgt' | 'acc' | 'acc8' | 'out' | 'uop';
+
+/** A micro-kernel instance (one per distinct argument list) placed in the image. */
+export interface KernelPlacement {
+  /** `name` or `name(1, 16)`. */
+  name: string;
+  uops: number;
+  /** Byte offset of its first uop in the image (uop units: byteOffset / 4). */
+  byteOffset: number;
+  source?: SourceRange;
+}
+
+export interface DramLayout {
+  tensors: TensorPlacement[];
+  kernels: KernelPlacement[];
+  /** Total image size in bytes. */
+  bytes: number;
+}
+
+export interface Program {
+  target: VtaTarget;
+  insns: ProgramInsn[];
+  /** The initial DRAM image (tensors with their initial values, and kernels). */
+  dram: Uint8Array;
+  layout: DramLayout;
+}

@@ -1,0 +1,24 @@
+// Bundles every entry point with esbuild: Node bundles for the CLI, the language
+// server, the debug adapter and the extension; browser bundles for the webviews.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' };
+const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: true, logLevel: 'warning' };
+
+const entries = [
+  { ...node, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli/vta.js' },
+  { ...node, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server/lsp.js' },
+  { ...node, entryPoints: ['server/dap/main.ts'], outfile: 'dist/server/dap.js' },
+  { ...node, entryPoints: ['client/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
+  { ...browser, entryPoints: ['webviews/simulator/main.ts'], outfile: 'dist/webviews/simulator.js' },
+  { ...browser, entryPoints: ['webviews/simulator/worker.ts'], outfile: 'dist/webviews/sim-worker.js' },
+];
+
+mkdirSync('dist', { recursive: true });
+// The package is ESM for development; the bundles are CommonJS, as VS Code loads them.
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+const present = entries.filter((e) => existsSync(e.entryPoints[0]));
+await Promise.all(present.map((e) => build(e)));
+if (!watch) console.log(`built ${present.map((e) => e.outfile).join(', ')}`);

@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { encodeProgram } from '../../../core/isa';
+import { checkProgram } from '../../../core/check';
+import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
+import { layoutJson } from '../../../core/asm/layout-json';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { assembleFile, resolveTargetOption } from '../load';
+
+const HELP = `usage: vta asm FILE.vta -o DIR [--target NAME|FILE]
+
+Assembles FILE.vta and writes, in DIR:
+  NAME.insn.bin    the instruction stream, 16 bytes per instruction
+  NAME.dram.bin    the initial DRAM image (data tensors and micro-op kernels);
+                   every dram_base is relative to the image start, in elements
+  NAME.layout.json where each tensor and kernel lives in the image
+NAME is the file's base name. Diagnostics are printed as by 'vta check'; nothing is
+written when the program cannot be encoded. Exit status 1 when any error was found.`;
+
+export const asmCommand: CliCommand = {
+  name: 'asm',
+  summary: 'assemble a .vta program into an instruction stream and DRAM image',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, target: { type: 'string' } } });
+    if (positionals.length !== 1) throw new UsageError('give exactly one FILE.vta');
+    if (!values.out) throw new UsageError('give the output directory with -o DIR');
+    const file = positionals[0]!;
+    const l = assembleFile(file, io.cwd, resolveTargetOption(values.target, io.cwd));
+    const diags = l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics;
+    for (const d of diags) io.stderr(formatDiagnostic(d) + '\n');
+    // Errors that left an instruction out (or the whole program) block output; STORE padding is encodable.
+    const encodingFailed = !l.program || l.diagnostics.some((d) => d.severity === 'error' && d.code !== 'vta.range.store-pad');
+    if (encodingFailed) {
+      io.stderr(`vta asm: ${file} was not assembled (see the errors above)\n`);
+      return 1;
+    }
+    const p = l.program!;
+    const name = basename(file).replace(/\.vta$/, '');
+    const dir = resolve(io.cwd, values.out);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.insn.bin`), encodeProgram(p.target, p.insns.map((x) => x.insn)));
+    writeFileSync(join(dir, `${name}.dram.bin`), p.dram);
+    writeFileSync(join(dir, `${name}.layout.json`), JSON.stringify(layoutJson(p), null, 2) + '\n');
+    io.stderr(`vta asm: wrote ${p.insns.length} instructions (${p.insns.length * 16} B) and a ${p.dram.length} B DRAM image to ${values.out}\n`);
+    return hasErrors(diags) ? 1 : 0;
+  },
+};

@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { checkProgram } from '../../../core/check';
+import type { Diagnostic } from '../../../core/analysis/diagnostic';
+import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
+import { defaultTarget } from '../../../core/isa';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { assembleFile, loadBinaries, resolveTargetOption } from '../load';
+
+const HELP = `usage: vta check FILE.vta... [--target NAME|FILE] [--format text|json]
+       vta check --insn X.insn.bin [--dram X.dram.bin] [--target NAME|FILE] [--format text|json]
+
+Runs every static check (syntax, names, field ranges, SRAM/UOP/DRAM bounds, kernels,
+micro-op distance, uninitialised reads, hardware fidelity, FINISH placement, and the
+dependency-token analyses) and prints one line per finding:
+  file:line:col: severity code: message
+--format json prints an array of {file, range, severity, code, message, instruction?, related}
+(0-based positions). For a binary stream the line is the instruction index.
+Exit status: 0 clean or warnings only, 1 when any error was found, 2 on a usage error.`;
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'check .vta programs or binary instruction streams',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { target: { type: 'string' }, format: { type: 'string', default: 'text' }, insn: { type: 'string' }, dram: { type: 'string' } },
+    });
+    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+    const target = resolveTargetOption(values.target, io.cwd);
+    const all: Diagnostic[] = [];
+    if (values.insn) {
+      if (positionals.length) throw new UsageError('give either .vta files or --insn, not both');
+      const l = loadBinaries(values.insn, values.dram, io.cwd, target ?? defaultTarget());
+      all.push(...checkProgram(l.program!, l.file, l.diagnostics));
+    } else {
+      if (!positionals.length) throw new UsageError('no input: give FILE.vta or --insn X.insn.bin');
+      for (const f of positionals) {
+        const l = assembleFile(f, io.cwd, target);
+        all.push(...(l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics));
+      }
+    }
+    if (values.format === 'json') io.stdout(JSON.stringify(all, null, 2) + '\n');
+    else for (const d of all) io.stdout(formatDiagnostic(d) + '\n');
+    return hasErrors(all) ? 1 : 0;
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * Turning CLI inputs into Programs: a `.vta` file, or `--insn`/`--dram` binaries,
+ * and `--target NAME|FILE`.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { assembleText, decodeStream, programFromStream, type AssembleResult } from '../../core/asm';
+import type { Diagnostic } from '../../core/analysis/diagnostic';
+import { ConfigError, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
+import type { Program } from '../../core/program/program';
+import { nodeHost } from '../node-host';
+import { UsageError } from './command';
+
+export function resolveTargetOption(value: string | undefined, cwd: string): VtaTarget | undefined {
+  if (value === undefined) return undefined;
+  const shipped = shippedTarget(value);
+  if (shipped) return shipped;
+  const path = resolve(cwd, value);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`--target ${value}: not a shipped target (default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl) nor a readable vta_config.json`);
+  }
+  try {
+    return targetFromJson(text, value);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export function readInput(path: string, cwd: string): { abs: string; bytes: Uint8Array } {
+  const abs = resolve(cwd, path);
+  try {
+    return { abs, bytes: new Uint8Array(readFileSync(abs)) };
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export interface LoadedInput {
+  program?: Program;
+  diagnostics: Diagnostic[];
+  /** The file name diagnostics should carry. */
+  file: string;
+  assembled?: AssembleResult;
+}
+
+export function assembleFile(path: string, cwd: string, target?: VtaTarget): LoadedInput {
+  const { abs, bytes } = readInput(path, cwd);
+  const text = new TextDecoder().decode(bytes);
+  const r = assembleText(text, { file: path, host: { ...nodeHost, resolve: (from, rel) => nodeHost.resolve(from === path ? abs : from, rel) }, target });
+  return { program: r.program, diagnostics: r.diagnostics, file: path, assembled: r };
+}
+
+export function loadBinaries(insnPath: string, dramPath: string | undefined, cwd: string, target: VtaTarget): LoadedInput {
+  const insn = readInput(insnPath, cwd);
+  const dram = dramPath ? readInput(dramPath, cwd).bytes : undefined;
+  const s = decodeStream(target, insn.bytes, insnPath);
+  return { program: programFromStream(target, s.insns, dram), diagnostics: s.diagnostics, file: insnPath };
+}

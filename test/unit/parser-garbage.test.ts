@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assembleText } from '../../core/asm';
+import { checkProgram } from '../../core/check';
+import { parseVta } from '../../core/lang/parser';
+import { Rng } from '../support/random-program';
+
+function check(text: string) {
+  const r = assembleText(text, { file: 'g.vta' });
+  return r.program ? checkProgram(r.program, 'g.vta', r.diagnostics) : r.diagnostics;
+}
+
+test('one bad line never hides the rest of the file', () => {
+  const text = [
+    'load inp sram=) dram=0 x=1', // 0: syntax error
+    'const = 3', // 1: syntax error
+    'load wgt sram=0 dram=0 x=1 bogus=2', // 2: unknown operand
+    'kernel k { uop dst=0 src=( }', // 3: syntax error inside a kernel
+    'gemm nokernel', // 4: unknown kernel
+    'finish',
+  ].join('\n');
+  const d = check(text);
+  const lines = [...new Set(d.filter((x) => x.severity === 'error').map((x) => x.range.start.line))].sort();
+  assert.deepEqual(lines, [0, 1, 2, 3, 4]);
+  assert.ok(d.some((x) => x.code === 'vta.syntax.error' && x.range.start.line === 0));
+  assert.ok(d.some((x) => x.code === 'vta.name.operand' && /bogus/.test(x.message)));
+  assert.ok(d.some((x) => x.code === 'vta.name.unknown' && /nokernel/.test(x.message)));
+});
+
+test('random bytes as .vta give diagnostics, never an exception', () => {
+  const r = new Rng(7);
+  for (let i = 0; i < 200; i++) {
+    const bytes = Uint8Array.from({ length: r.int(0, 400) }, () => r.int(0, 255));
+    const text = new TextDecoder().decode(bytes);
+    const d = check(text);
+    assert.ok(Array.isArray(d));
+  }
+});
+
+test('random token soup from the language itself never throws', () => {
+  const words = ['load', 'inp', 'uop', 'gemm', 'alu', 'max', 'for', 'i', 'in', '0..3', '{', '}', '(', ')', '=', 'sram', 'x', '1', '-', 'push', 'ld->ex', 'kernel', 'k', 'data', ':', 'wgt', '[', ']', '\n', 'if', 'else', 'const', '@', ',', 'finish', '"s"'];
+  const r = new Rng(11);
+  for (let i = 0; i < 500; i++) {
+    const text = Array.from({ length: r.int(1, 60) }, () => r.pick(words)).join(' ');
+    assert.ok(Array.isArray(check(text)), text);
+  }
+});
+
+test('numbers past 2^53 are reported, not rounded', () => {
+  const d = check('const A = 9007199254740993\nload inp sram=0 dram=A x=1\nfinish');
+  assert.ok(d.some((x) => x.code === 'vta.expr.overflow' && x.range.start.line === 0));
+  const d2 = check('const B = 4503599627370496 * 4\nfinish');
+  assert.ok(d2.some((x) => x.code === 'vta.expr.overflow'));
+});
+
+test('deeply nested blocks give a diagnostic, not a stack overflow', () => {
+  const depth = 5000;
+  const text = 'for i in 0..1 {\n'.repeat(depth) + 'nop ld\n' + '}\n'.repeat(depth) + 'finish\n';
+  const d = check(text);
+  assert.ok(d.length > 0);
+  const parens = 'const A = ' + '('.repeat(20000) + '1' + ')'.repeat(20000);
+  assert.ok(Array.isArray(check(parens)));
+});
+
+test('a huge loop count is an error, not a hang', () => {
+  const d = check('for i in 0..1000000000000 {\n}\nfor j in 0..100000000 {\n nop ld\n}\nfinish');
+  assert.ok(d.some((x) => x.code === 'vta.bounds.stream'));
+});
+
+test('a 50 MB file is handled', () => {
+  const line = 'load inp sram=0 dram=0 x=1 ; padding padding padding padding padding\n';
+  const text = 'target default\n' + line.repeat(Math.ceil((50 * 1024 * 1024) / line.length));
+  const ast = parseVta(text);
+  assert.equal(ast.errors.length, 1);
+  assert.match(ast.errors[0]!.message, /more than the \d+ this tool parses/);
+  // A large file under the limit (4 MB, ~60,000 instructions) parses in full.
+  const big = parseVta(line.repeat(60_000));
+  assert.deepEqual(big.errors, []);
+  assert.equal(big.statements.length, 60_000);
+});
+
+test('expressions follow C precedence and truncating division', () => {
+  const r = assembleText('const A = 1 + 2 * 3 << 1 == 14\nconst B = -7 / 2\nconst C = -7 % 3\ndata t : inp[A + B + C + 10]\nfinish', { file: 'e.vta' });
+  // A = ((1 + 6) << 1) == 14 = 1; B = -3; C = -1 → count 1 + -3 + -1 + 10 = 7
+  assert.equal(r.program!.layout.tensors[0]!.count, 7);
+});

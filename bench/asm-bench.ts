@@ -1,0 +1,70 @@
+/**
+ * Front-end speed: parse + expand + first-tier checks of a generated 20,000-instruction
+ * program, beside JSON.parse of the same program serialised as JSON, and encoding it.
+ */
+import { assembleText } from '../core/asm';
+import { checkProgram } from '../core/check';
+import { encodeProgram } from '../core/isa';
+
+/** An unrolled double-buffered GEMV-like stream with about `n` instructions. */
+export function generateProgram(n: number): string {
+  const L = ['target default', 'data x : inp[16] = random(seed=1)', 'data w : wgt[32] = random(seed=2)', 'data y : out[64]',
+    'kernel g(row, wb) { uop dst=row src=0 wgt=wb }', 'kernel a(row) { uop dst=row src=row }', '', 'load inp sram=0 dram=x y=1 x=16'];
+  let count = 1;
+  for (let j = 0; count < n - 3; j++) {
+    const half = (j % 2) * 16;
+    const row = j % 64;
+    if (j >= 2) L.push('pop ex->ld');
+    L.push(`load wgt sram=${half} dram=w + ${half} y=1 x=16`, 'push ld->ex',
+      `load uop g(${row}, ${half}) sram=${(2 * j) % 8000}`, `load uop a(${row}) sram=${(2 * j + 1) % 8000}`, 'pop ld->ex',
+      `gemm g(${row}, ${half}) reset`, `gemm g(${row}, ${half}) outer=16 src_out=1 wgt_out=1`, 'push ex->ld',
+      `alu max a(${row}) imm=0`, `alu shr a(${row}) imm=6`, 'push ex->st', 'pop ex->st',
+      `store out sram=${row} dram=y + ${row} y=1 x=1`);
+    count += 8; // push/pop lines fold into flags: 8 instructions per block
+  }
+  L.push('pop ex->ld', 'pop ex->ld', 'push st->ex', 'pop st->ex', 'finish', '');
+  return L.join('\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(f: () => void, runs: number): number {
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+export async function runAsmBench() {
+  const text = generateProgram(20_000);
+  const first = assembleText(text, { file: 'bench.vta' });
+  const program = first.program!;
+  const insns = program.insns.length;
+  const json = JSON.stringify(program.insns.map((p) => ({ ...p.insn, module: p.module, source: p.source })));
+  for (let i = 0; i < 3; i++) checkProgram(assembleText(text, { file: 'b.vta' }).program!, 'b.vta'); // warm up
+  const front = time(() => {
+    const r = assembleText(text, { file: 'b.vta' });
+    checkProgram(r.program!, 'b.vta', r.diagnostics);
+  }, 9);
+  const jsonParse = time(() => JSON.parse(json), 9);
+  const encode = time(() => encodeProgram(program.target, program.insns.map((p) => p.insn)), 9);
+  const asmOnly = time(() => {
+    const r = assembleText(text, { file: 'b.vta' });
+    encodeProgram(r.program!.target, r.program!.insns.map((p) => p.insn));
+  }, 9);
+  return {
+    instructions: insns,
+    sourceBytes: text.length,
+    parseExpandCheckMs: front,
+    jsonParseMs: jsonParse,
+    ratioToJsonParse: front / jsonParse,
+    assembleToBytesMs: asmOnly,
+    encodeOnlyMs: encode,
+  };
+}

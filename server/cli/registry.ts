@@ -1,4 +1,5 @@
-/** Subcommands contributed by other parts of the product (simulator, servers, importer). */
+/** Subcommands beyond the core three (simulator, servers, importer), one file each. */
 import type { CliCommand } from './command';
+import { simCommand } from './commands/sim';
 
-export const extraCommands: CliCommand[] = [];
+export const extraCommands: CliCommand[] = [simCommand];

@@ -135,6 +135,14 @@ describe('lines in the wrong place', () => {
     assert.equal(r.finalCounters, undefined);
   });
 
+  it('a test-library FINISH without its dep line (the runtime prints none, the test library one)', () => {
+    const tl = fixture('testlib-gemm.log').split('\n');
+    tl.splice(34, 1); // FINISH's dep line
+    const r = parse(tl.join('\n'));
+    assert.deepStrictEqual(notInfo(r).map((d) => [d.code, d.line]), [['vta.dump.truncated', 33]]);
+    assert.equal(r.instructions.length, 6);
+  });
+
   it('a duplicated last line of a test-library instruction', () => {
     const tl = fixture('testlib-gemm.log').split('\n');
     tl.splice(7, 0, tl[6]!); // INSTRUCTION 0's x line, twice

@@ -31,7 +31,7 @@ function groupsFor(kind: 'nop' | 'mem' | 'loop' | 'finish', variant: DumpVariant
       return [...LOOP_GROUPS, ...counters];
     case 'finish':
       // The runtime prints no dep line for FINISH; accept one if it is there.
-      return [{ keys: ['dep'], optional: true }, ...counters];
+      return variant === 'runtime' ? [{ keys: ['dep'], optional: true }, ...counters] : [G('dep')];
   }
 }
 

@@ -33,6 +33,9 @@ export interface DisassembleResult {
   problems: Array<{ index: number; message: string }>;
 }
 
+/** Largest byte offset at which a kernel without an image is placed explicitly. */
+const MAX_PLACED_KERNEL_OFFSET = 1 << 20;
+
 const MEM_WORD: Record<number, string> = { [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.UOP]: 'uop' };
 
 function sameExceptFlags(a: Insn, b: Insn): boolean {
@@ -112,7 +115,10 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   });
   for (const k of kernels.values()) {
     const body = k.uops.map((u) => `uop dst=${u.dst} src=${u.src}${u.wgt ? ` wgt=${u.wgt}` : ''}`);
-    const at = dram ? ` @ ${k.base * UOP_BYTES}` : '';
+    // With an image the kernel sits where its bytes are. Kernels known from a dump are
+    // placed at their address too when that keeps the image small, so that the LOAD UOP
+    // re-assembles to the same dram_base.
+    const at = dram || k.base * UOP_BYTES <= MAX_PLACED_KERNEL_OFFSET ? ` @ ${k.base * UOP_BYTES}` : '';
     if (body.length === 1) lines.push(`kernel ${k.name}${at} { ${body[0]} }`);
     else lines.push(`kernel ${k.name}${at} {`, ...body.map((b) => `  ${b}`), '}');
   }

@@ -4,3 +4,4 @@ export * from './operands';
 export { nopInsn } from './token-folding';
 export * from './binary';
 export * from './disassemble';
+export * from './import-dump';

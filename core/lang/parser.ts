@@ -5,7 +5,7 @@
  * tree rather than half-built.
  */
 import {
-  EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType,
+  EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
 } from 'chevrotain';
 import type {
   BinaryOp, Comment as CommentNode, ConstStmt, DataInit, DataStmt, Expr, ForStmt, IfStmt, ImageStmt, IncludeStmt,
@@ -70,13 +70,14 @@ const PRECEDENCE: Record<BinaryOp, number> = {
 };
 
 const BinOp = T.BinOp;
+const RECOVERY = !(globalThis as { NO_RECOVERY?: boolean }).NO_RECOVERY;
 
 class VtaParser extends EmbeddedActionsParser {
   /** Errors found while building nodes (not grammar mismatches). */
   semanticErrors: SyntaxError[] = [];
 
   constructor() {
-    super(T.ALL_TOKENS.concat([BinOp]), { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages });
+    super(T.ALL_TOKENS.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages });
     this.performSelfAnalysis();
   }
 
@@ -86,15 +87,15 @@ class VtaParser extends EmbeddedActionsParser {
 
   /** A statement ends at a newline, at the `}` closing its block, or at the end of the file. */
   endOfStatement = this.RULE('endOfStatement', (): void => {
-    this.OR([
+    this.OR((this.endAlts ??= [
       { ALT: () => { this.CONSUME(T.Newline); } },
       { GATE: () => this.LA(1).tokenType === EOF || this.LA(1).tokenType === T.RBrace, ALT: () => {} },
-    ]);
+    ]));
   });
 
   program = this.RULE('program', (): Stmt[] => this.SUBRULE(this.topBlockBody));
 
-  statement = this.RULE('statement', (): Stmt => this.OR([
+  statement = this.RULE('statement', (): Stmt => this.OR(this.statementAlts ??= [
     { ALT: () => this.SUBRULE(this.insn) },
     { ALT: () => this.SUBRULE(this.tokenStmt) },
     { ALT: () => this.SUBRULE(this.label) },
@@ -107,6 +108,16 @@ class VtaParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.includeStmt) },
     { ALT: () => this.SUBRULE(this.imageStmt) },
   ]));
+
+  private statementAlts?: IOrAlt<Stmt>[];
+  private endAlts?: IOrAlt<void>[];
+  private topAlts?: IOrAlt<Stmt | undefined>[];
+  private kernelAlts?: IOrAlt<KernelItem | undefined>[];
+  private itemAlts?: IOrAlt<[true, Operand] | [false, Word]>[];
+  private unaryAlts?: IOrAlt<Expr>[];
+  private wordAlts?: IOrAlt<IToken>[];
+  private keyAlts?: IOrAlt<IToken>[];
+  private primaryAlts?: IOrAlt<Expr>[];
 
   targetStmt = this.RULE('targetStmt', (): TargetStmt => {
     const kw = this.CONSUME(T.Kw.target);
@@ -312,16 +323,17 @@ class VtaParser extends EmbeddedActionsParser {
   topBlockBody = this.RULE('topBlockBody', (): Stmt[] => {
     const out: Stmt[] = [];
     this.MANY(() => {
-      this.OR([
-        { ALT: () => { this.CONSUME(T.Newline); } },
+      const s = this.OR((this.topAlts ??= [
+        { ALT: () => { this.CONSUME(T.Newline); return undefined; } },
         {
           ALT: () => {
-            const s = this.SUBRULE(this.statement);
+            const st = this.SUBRULE(this.statement);
             this.SUBRULE(this.endOfStatement);
-            if (s) out.push(s);
+            return st;
           },
         },
-      ]);
+      ]));
+      if (s) out.push(s);
     });
     return out;
   });
@@ -329,16 +341,17 @@ class VtaParser extends EmbeddedActionsParser {
   kernelBlockBody = this.RULE('kernelBlockBody', (): KernelItem[] => {
     const out: KernelItem[] = [];
     this.MANY(() => {
-      this.OR([
-        { ALT: () => { this.CONSUME(T.Newline); } },
+      const s = this.OR((this.kernelAlts ??= [
+        { ALT: () => { this.CONSUME(T.Newline); return undefined; } },
         {
           ALT: () => {
-            const s = this.SUBRULE(this.kernelItem);
+            const it = this.SUBRULE(this.kernelItem);
             this.SUBRULE(this.endOfStatement);
-            if (s) out.push(s);
+            return it;
           },
         },
-      ]);
+      ]));
+      if (s) out.push(s);
     });
     return out;
   });
@@ -350,10 +363,7 @@ class VtaParser extends EmbeddedActionsParser {
   });
 
   tokenStmt = this.RULE('tokenStmt', (): TokenStmt => {
-    const kw = this.OR([
-      { ALT: () => this.CONSUME(T.Kw.push) },
-      { ALT: () => this.CONSUME(T.Kw.pop) },
-    ]);
+    const kw = this.CONSUME(T.TokenOp);
     const from = this.CONSUME(T.Identifier);
     this.CONSUME(T.Arrow);
     const to = this.CONSUME2(T.Identifier);
@@ -366,21 +376,16 @@ class VtaParser extends EmbeddedActionsParser {
   });
 
   insn = this.RULE('insn', (): InsnStmt => {
-    const kw = this.OR([
-      { ALT: () => this.CONSUME(T.Kw.load) },
-      { ALT: () => this.CONSUME(T.Kw.store) },
-      { ALT: () => this.CONSUME(T.Kw.gemm) },
-      { ALT: () => this.CONSUME(T.Kw.alu) },
-      { ALT: () => this.CONSUME(T.Kw.nop) },
-      { ALT: () => this.CONSUME(T.Kw.finish) },
-    ]);
+    const kw = this.CONSUME(T.Mnemonic);
     const words: Word[] = [];
     const operands: Operand[] = [];
     this.MANY(() => {
-      this.OR2([
-        { ALT: () => { operands.push(this.SUBRULE(this.operand)); } },
-        { ALT: () => { words.push(this.SUBRULE(this.word)); } },
-      ]);
+      const item = this.OR((this.itemAlts ??= [
+        { ALT: () => [true, this.SUBRULE(this.operand)] as [true, Operand] },
+        { ALT: () => [false, this.SUBRULE(this.word)] as [false, Word] },
+      ]));
+      if (item?.[0]) operands.push(item[1]);
+      else if (item) words.push(item[1] as Word);
     });
     return this.ACTION(() => {
       const items = [...words, ...operands].filter(Boolean);
@@ -398,10 +403,10 @@ class VtaParser extends EmbeddedActionsParser {
   });
 
   word = this.RULE('word', (): Word => {
-    const name = this.OR([
+    const name = this.OR((this.wordAlts ??= [
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.Kw.uop) },
-    ]);
+    ]));
     let args: Expr[] | undefined;
     let close: IToken | undefined;
     let open: IToken | undefined;
@@ -420,10 +425,10 @@ class VtaParser extends EmbeddedActionsParser {
   });
 
   operand = this.RULE('operand', (): Operand => {
-    const key = this.OR([
+    const key = this.OR((this.keyAlts ??= [
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.Kw.uop) },
-    ]);
+    ]));
     this.CONSUME(T.Equals);
     const values: Expr[] = [this.SUBRULE(this.expr)];
     let isRange = false;
@@ -453,30 +458,29 @@ class VtaParser extends EmbeddedActionsParser {
   });
 
   expr = this.RULE('expr', (): Expr => {
-    const operands: Expr[] = [this.SUBRULE(this.unary)];
-    const ops: BinaryOp[] = [];
+    const first = this.SUBRULE(this.unary);
+    // Most operands are a single number or name: build the lists only when needed.
+    let operands: Expr[] | undefined;
+    let ops: BinaryOp[] | undefined;
     this.MANY(() => {
-      ops.push(this.CONSUME(BinOp).image as BinaryOp);
-      operands.push(this.SUBRULE2(this.unary));
+      (ops ??= []).push(this.CONSUME(BinOp).image as BinaryOp);
+      (operands ??= [first]).push(this.SUBRULE2(this.unary));
     });
-    return this.ACTION(() => buildBinary(operands, ops));
+    return ops ? this.ACTION(() => buildBinary(operands!, ops!)) : first;
   });
 
-  unary = this.RULE('unary', (): Expr => this.OR([
+  unary = this.RULE('unary', (): Expr => this.OR((this.unaryAlts ??= [
     {
       ALT: () => {
-        const op = this.OR2([
-          { ALT: () => this.CONSUME(T.Minus) },
-          { ALT: () => this.CONSUME(T.Bang) },
-        ]);
+        const op = this.CONSUME(T.UnaryOp);
         const arg = this.SUBRULE(this.unary);
         return this.ACTION(() => ({ kind: 'unary' as const, op: op.image as '-' | '!', arg, range: spanRange(tokenRange(op), arg.range) }));
       },
     },
     { ALT: () => this.SUBRULE(this.primary) },
-  ]));
+  ])));
 
-  primary = this.RULE('primary', (): Expr => this.OR([
+  primary = this.RULE('primary', (): Expr => this.OR((this.primaryAlts ??= [
     {
       ALT: () => {
         const n = this.CONSUME(T.NumberLit);
@@ -503,7 +507,7 @@ class VtaParser extends EmbeddedActionsParser {
         return this.ACTION(() => (inner ? { ...inner, range: tokenRange(open, close) } : inner));
       },
     },
-  ]));
+  ])));
 }
 
 function after(a: { line: number; character: number }, b: { line: number; character: number }): boolean {

@@ -1,5 +1,7 @@
 /** Subcommands beyond the core three (simulator, servers, importer), one file each. */
 import type { CliCommand } from './command';
+import { importDumpCommand } from './commands/import-dump';
+import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 
-export const extraCommands: CliCommand[] = [simCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, simCommand, lspCommand];

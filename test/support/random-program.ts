@@ -50,10 +50,10 @@ export function randomProgram(seed: number): string {
   const body = (j: string, jv: number | undefined): string[] => {
     const b: string[] = [];
     const half = doubleBuffer ? `(${j} % 2) * ${k}` : '0';
-    if (doubleBuffer) {
-      if (jv === undefined) b.push(`  if ${j} >= 2 {`, '    pop ex->ld', '  }');
-      else if (jv >= 2) b.push('  pop ex->ld');
-    }
+    // The WGT half (or the single buffer) is free once the GEMMs that read it are done.
+    const lag = doubleBuffer ? 2 : 1;
+    if (jv === undefined) b.push(`  if ${j} >= ${lag} {`, '    pop ex->ld', '  }');
+    else if (jv >= lag) b.push('  pop ex->ld');
     b.push(`  load wgt sram=${half} dram=w + ${j} * ${k} y=1 x=${k}`);
     b.push('  push ld->ex');
     b.push(`  load uop g(${j}, ${half})`);
@@ -67,10 +67,8 @@ export function randomProgram(seed: number): string {
       b.push(`  gemm g(${j}, ${half}) reset`);
       b.push(`  gemm g(${j}, ${half}) outer=${k} src_out=1 wgt_out=1`);
     }
-    if (doubleBuffer) {
-      if (jv === undefined) b.push(`  if ${j} + 2 < ${blocks} {`, '    push ex->ld', '  }');
-      else if (jv + 2 < blocks) b.push('  push ex->ld');
-    }
+    if (jv === undefined) b.push(`  if ${j} + ${lag} < ${blocks} {`, '    push ex->ld', '  }');
+    else if (jv + lag < blocks) b.push('  push ex->ld');
     const ops = ['max', 'min', 'add', 'shr', 'mul'];
     for (let i = r.int(1, 3); i > 0; i--) {
       const op = r.pick(ops);

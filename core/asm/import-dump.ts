@@ -1,0 +1,46 @@
+/**
+ * TVM dump → `.vta`: the dump reader's instructions, printed by the disassembler,
+ * with the micro-ops of the dump's uop listings attached to the LOAD UOPs that
+ * brought them in (the k-th listing belongs to the k-th distinct kernel loaded).
+ */
+import type { Uop, VtaTarget } from '../isa';
+import { MemType, Opcode } from '../isa';
+import { disassemble } from './disassemble';
+import { parseTvmDump } from './dump';
+import type { DumpDiagnostic } from './dump/types';
+
+export interface ImportResult {
+  text: string;
+  diagnostics: DumpDiagnostic[];
+  problems: Array<{ index: number; message: string }>;
+}
+
+export function importTvmDump(log: string, target: VtaTarget, title = 'imported TVM dump'): ImportResult {
+  const parsed = parseTvmDump(log);
+  const insns = parsed.instructions.map((d) => d.insn);
+  const kernelUops = new Map<string, Uop[]>();
+  const listings = [...parsed.uopKernels];
+  const seen = new Set<string>();
+  for (const insn of insns) {
+    if (insn.opcode !== Opcode.LOAD || insn.memory_type !== MemType.UOP || insn.x_size === 0) continue;
+    const key = `${insn.dram_base},${insn.x_size}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const next = listings[0];
+    if (next && next.uops.length === insn.x_size) {
+      kernelUops.set(key, next.uops);
+      listings.shift();
+    }
+  }
+  const notes = new Map<number, string>();
+  parsed.instructions.forEach((d, i) => {
+    const why: string[] = [];
+    if (d.immUnknown) why.push('the dump does not record the immediate: imm=0 assumed');
+    if (d.useImmUnknown) why.push('immediate or tensor mode is not recorded for this op');
+    if (d.memTypeGuessed) why.push('memory type not printed: ACC_8BIT assumed');
+    if (why.length) notes.set(i, `(dump line ${d.line + 1}: ${why.join('; ')})`);
+    else notes.set(i, `(dump line ${d.line + 1})`);
+  });
+  const r = disassemble(insns, { target, title, kernelUops, notes });
+  return { text: r.text, diagnostics: parsed.diagnostics, problems: r.problems };
+}

@@ -1,0 +1,210 @@
+/**
+ * The `.vtasched` lexer and parser (Chevrotain, embedded actions, recovery on): one
+ * item per line, operator blocks in braces. Never throws on bad input.
+ */
+import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken } from 'chevrotain';
+import type { Range } from '../ast';
+import type { SchedFile, SchedItem, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
+
+const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+const Target = createToken({ name: 'Target', pattern: /target/, longer_alt: Identifier });
+const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
+const Newline = createToken({ name: 'Newline', pattern: /\n/, line_breaks: true });
+const Comment = createToken({ name: 'Comment', pattern: /(?:;|\/\/|#)[^\n]*/, group: 'comments' });
+const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+const Dims = createToken({ name: 'Dims', pattern: /[0-9]+(?:[xX][0-9]+)+/ });
+const NumberLit = createToken({ name: 'NumberLit', pattern: /-?(?:0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)/ });
+const Equals = createToken({ name: 'Equals', pattern: /=/ });
+const Comma = createToken({ name: 'Comma', pattern: /,/ });
+const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
+const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
+
+const TOKENS = [WhiteSpace, Newline, Comment, StringLit, Dims, NumberLit, Target, Identifier, Equals, Comma, LBrace, RBrace];
+const schedLexer = new Lexer(TOKENS, { ensureOptimizations: false, positionTracking: 'full' });
+
+function rangeOf(a: IToken, b: IToken = a): Range {
+  if (Number.isNaN(b.startOffset)) b = a;
+  return {
+    start: { line: (a.startLine ?? 1) - 1, character: (a.startColumn ?? 1) - 1 },
+    end: { line: (b.endLine ?? 1) - 1, character: b.endColumn ?? 0 },
+  };
+}
+
+function span(a: Range, b: Range): Range {
+  return { start: a.start, end: b.end };
+}
+
+function unquote(s: string): string {
+  return s.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+class SchedParser extends EmbeddedActionsParser {
+  constructor() {
+    super(TOKENS, { recoveryEnabled: true, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE('file', (): SchedStmt[] => {
+    const out: SchedStmt[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(Newline); } },
+        { ALT: () => { const t = this.SUBRULE(this.target); if (t) out.push(t); } },
+        { ALT: () => { const o = this.SUBRULE(this.operator); if (o) out.push(o); } },
+      ]);
+    });
+    return out;
+  });
+
+  target = this.RULE('target', (): SchedTarget => {
+    const kw = this.CONSUME(Target);
+    const v = this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.CONSUME(StringLit) },
+    ]);
+    return this.ACTION(() => ({
+      kind: 'target' as const,
+      value: v.tokenType === StringLit ? unquote(v.image) : v.image,
+      valueRange: rangeOf(v),
+      range: rangeOf(kw, v),
+    }));
+  });
+
+  operator = this.RULE('operator', (): SchedOperator => {
+    const op = this.CONSUME(Identifier);
+    const name = this.CONSUME2(Identifier);
+    const open = this.CONSUME(LBrace);
+    const items: SchedItem[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(Newline); } },
+        { ALT: () => { const it = this.SUBRULE(this.item); if (it) items.push(it); } },
+      ]);
+    });
+    const close = this.CONSUME(RBrace);
+    return this.ACTION(() => ({
+      kind: 'operator' as const,
+      op: op.image, opRange: rangeOf(op), name: name.image, nameRange: rangeOf(name),
+      items: items.filter((i) => i && typeof i.key === 'string'),
+      range: rangeOf(op, close), headerRange: rangeOf(op, open),
+    }));
+  });
+
+  item = this.RULE('item', (): SchedItem => {
+    const key = this.CONSUME(Identifier);
+    const values: SchedValue[] = [];
+    const params: SchedParam[] = [];
+    const steps: SchedItem['steps'] = [];
+    let last: Range = rangeOf(key);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Equals);
+          values.push(this.SUBRULE(this.value));
+          this.MANY(() => {
+            this.CONSUME(Comma);
+            values.push(this.SUBRULE2(this.value));
+          });
+        },
+      },
+      {
+        // `key a=1 b=2` or `epilogue shr 8, max 0`
+        GATE: () => this.LA(2).tokenType === Equals,
+        ALT: () => {
+          this.AT_LEAST_ONE(() => {
+            const n = this.CONSUME2(Identifier);
+            this.CONSUME2(Equals);
+            const v = this.SUBRULE3(this.value);
+            this.ACTION(() => params.push({ name: n.image, nameRange: rangeOf(n), value: v, range: v ? span(rangeOf(n), v.range) : rangeOf(n) }));
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.AT_LEAST_ONE_SEP({
+            SEP: Comma,
+            DEF: () => {
+              const op = this.CONSUME3(Identifier);
+              let arg: SchedValue | undefined;
+              this.OPTION(() => { arg = this.SUBRULE4(this.value); });
+              this.ACTION(() => steps.push({ op: op.image, opRange: rangeOf(op), arg, range: arg ? span(rangeOf(op), arg.range) : rangeOf(op) }));
+            },
+          });
+        },
+      },
+    ]);
+    this.OR2([
+      { ALT: () => { this.CONSUME2(Newline); } },
+      { GATE: () => this.LA(1).tokenType === RBrace || this.LA(1).tokenType === EOF, ALT: () => {} },
+    ]);
+    return this.ACTION(() => {
+      for (const r of [...values.map((v) => v?.range), ...params.map((p) => p.range), ...steps.map((s) => s.range)]) {
+        if (r && (r.end.line > last.end.line || (r.end.line === last.end.line && r.end.character > last.end.character))) last = r;
+      }
+      return { key: key.image, keyRange: rangeOf(key), values: values.filter(Boolean), params, steps, range: span(rangeOf(key), last) };
+    });
+  });
+
+  value = this.RULE('value', (): SchedValue => this.OR([
+    {
+      ALT: () => {
+        const t = this.CONSUME(Dims);
+        return { kind: 'dims' as const, dims: t.image.split(/[xX]/).map(Number), text: t.image, range: rangeOf(t) };
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.CONSUME(NumberLit);
+        return { kind: 'num' as const, value: Number(t.image.replace(/_/g, '')), range: rangeOf(t) };
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.CONSUME(Identifier);
+        return { kind: 'name' as const, name: t.image, range: rangeOf(t) };
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.CONSUME(StringLit);
+        return { kind: 'string' as const, value: unquote(t.image), range: rangeOf(t) };
+      },
+    },
+  ]));
+}
+
+let shared: SchedParser | undefined;
+
+/** Parses one `.vtasched` text into statements, comments and syntax errors. */
+export function parseSchedule(text: string): SchedFile {
+  const lexed = schedLexer.tokenize(text);
+  const errors: SchedFile['errors'] = lexed.errors.map((e) => ({
+    message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length))}`,
+    range: {
+      start: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 },
+      end: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 + e.length },
+    },
+  }));
+  const parser = (shared ??= new SchedParser());
+  parser.input = lexed.tokens;
+  let statements: SchedStmt[] = [];
+  try {
+    statements = (parser.file() ?? []).filter(Boolean);
+  } catch (e) {
+    errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  }
+  for (const e of parser.errors) {
+    const tok = e.token;
+    let range: Range;
+    if (tok.tokenType === EOF || Number.isNaN(tok.startOffset)) {
+      const lines = text.split('\n');
+      const line = lines.length - 1;
+      range = { start: { line, character: lines[line]!.length }, end: { line, character: lines[line]!.length } };
+    } else {
+      range = rangeOf(tok);
+    }
+    errors.push({ message: e.message, range });
+  }
+  const comments = (lexed.groups.comments ?? []).map((c) => ({ text: c.image, range: rangeOf(c) }));
+  return { statements, comments, errors };
+}

@@ -1,0 +1,35 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importTvmDump } from '../../../core/asm';
+import { defaultTarget } from '../../../core/isa';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { readInput, resolveTargetOption } from '../load';
+
+const HELP = `usage: vta import-dump LOG [--target NAME|FILE] [-o OUT.vta]
+
+Reads a TVM VTA debug log (the runtime's instruction and uop dumps, or the hardware
+test library's 'DEBUG - ' variant) and prints the program as .vta. Micro-ops listed in
+the log become kernels; what the log does not record (ALU immediates, the memory type
+of ACC_8BIT loads) is assumed and marked with a comment on the instruction. Problems
+in the log are reported as LOG:line:col: severity code: message.`;
+
+export const importDumpCommand: CliCommand = {
+  name: 'import-dump',
+  summary: 'convert a TVM runtime or test-library dump into .vta',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { target: { type: 'string' }, out: { type: 'string', short: 'o' } } });
+    if (positionals.length !== 1) throw new UsageError('give exactly one LOG file');
+    const log = positionals[0]!;
+    const target = resolveTargetOption(values.target, io.cwd) ?? defaultTarget();
+    const text = new TextDecoder().decode(readInput(log, io.cwd).bytes);
+    const r = importTvmDump(text, target, `imported from ${log}`);
+    for (const d of r.diagnostics) io.stderr(`${log}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const p of r.problems) io.stderr(`${log}: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}\n`);
+    if (values.out) writeFileSync(resolve(io.cwd, values.out), r.text);
+    else io.stdout(r.text);
+    return r.problems.length || r.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  },
+};

@@ -1,0 +1,78 @@
+// The `vta` command as a user runs it: the built bundle in a child process.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { assembleText } from '../../core/asm';
+import { encodeProgram } from '../../core/isa';
+
+function vta(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/vta.cjs', ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('vta check: clean example exits 0 with no output', () => {
+  const r = vta('check', 'examples/gemm-block.vta');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.trim(), '');
+});
+
+test('vta check: errors as file:line:col lines and exit 1; JSON carries ranges and instruction indexes', () => {
+  const r = vta('check', 'examples/defects/out-of-bounds.vta');
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^examples\/defects\/out-of-bounds\.vta:12:3: error vta\.bounds\.inp: /m);
+  const j = vta('check', '--format', 'json', 'examples/defects/out-of-bounds.vta');
+  const diags = JSON.parse(j.out) as Array<{ code: string; range: { start: { line: number } }; instruction?: number }>;
+  const inp = diags.find((d) => d.code === 'vta.bounds.inp')!;
+  assert.equal(inp.range.start.line, 11);
+  assert.equal(inp.instruction, 0);
+});
+
+test('vta asm writes the three files; the stream matches the in-process assembler', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vta-asm-'));
+  const r = vta('asm', 'examples/conv3x3.vta', '-o', dir);
+  assert.equal(r.code, 0, r.err);
+  const insn = new Uint8Array(readFileSync(join(dir, 'conv3x3.insn.bin')));
+  const p = assembleText(readFileSync('examples/conv3x3.vta', 'utf8'), { file: 'examples/conv3x3.vta' }).program!;
+  assert.deepEqual(insn, encodeProgram(p.target, p.insns.map((x) => x.insn)));
+  assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'conv3x3.dram.bin'))), p.dram);
+  const layout = JSON.parse(readFileSync(join(dir, 'conv3x3.layout.json'), 'utf8'));
+  assert.deepEqual(layout.tensors.map((t: { name: string }) => t.name), ['x', 'k', 'y']);
+  assert.equal(layout.instructions, p.insns.length);
+});
+
+test('vta disasm of a truncated stream reports it and still prints the whole instructions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vta-dis-'));
+  vta('asm', 'examples/gemm-block.vta', '-o', dir);
+  const bytes = readFileSync(join(dir, 'gemm-block.insn.bin'));
+  writeFileSync(join(dir, 'cut.bin'), bytes.subarray(0, bytes.length - 5));
+  const r = vta('disasm', join(dir, 'cut.bin'));
+  assert.equal(r.code, 1);
+  assert.match(r.err, /vta\.binary\.truncated/);
+  assert.equal((r.out.match(/; #\d+/g) ?? []).length, bytes.length / 16 - 1);
+});
+
+test('vta import-dump turns the §6.2 example into a program that assembles', () => {
+  const r = vta('import-dump', 'test/fixtures/dumps/runtime-spec-example.log');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /alu add uop=0\.\.1 inner=4 dst_in=1 src_in=1 imm=0/);
+  assert.match(r.err, /vta\.dump\.imm-unknown/);
+  const again = assembleText(r.out, { file: 'imported.vta' });
+  assert.deepEqual(again.diagnostics.filter((d) => d.severity === 'error'), []);
+  const ops = again.program!.insns.map((x) => x.insn.opcode);
+  assert.deepEqual(ops, [0, 0, 4, 1, 0, 0, 3]);
+  assert.equal(again.program!.insns[3]!.insn.pop_prev_dep, 1);
+  assert.equal(again.program!.insns[5]!.insn.pop_next_dep, 1);
+});
+
+test('usage errors exit 2 with a message', () => {
+  const r = vta('asm', 'examples/gemm-block.vta');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /-o DIR/);
+  assert.equal(vta('frobnicate').code, 2);
+  const missing = vta('check', 'no-such-file.vta');
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read no-such-file\.vta/);
+});

@@ -70,12 +70,52 @@ function interval(lo: number, hi: number, buf: BufferName, write: boolean, role:
   return { buf, write, rows: hi > lo ? [lo, hi] : [], min: lo, max: hi - 1, role };
 }
 
+/** Below this many candidate rows, sorting a list beats marking a whole buffer. */
+const SMALL = 4096;
+let scratch = new Uint8Array(0);
+
+function scratchOf(size: number): Uint8Array {
+  if (scratch.length < size) scratch = new Uint8Array(size);
+  return scratch;
+}
+
+/** Sorted distinct values of `vals` as half-open intervals [lo, hi). */
+function toIntervals(vals: number[]): number[] {
+  vals.sort((a, b) => a - b);
+  const rows: number[] = [];
+  for (let k = 0; k < vals.length; k++) {
+    const v = vals[k]!;
+    const last = rows.length - 1;
+    if (last >= 0 && v <= rows[last]!) {
+      if (v === rows[last]) rows[last] = v + 1;
+      continue;
+    }
+    rows.push(v, v + 1);
+  }
+  return rows;
+}
+
 /** Offsets {i·fo + j·fi} below `limit`, deduplicated and sorted. */
 function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, limit: number): number[] {
-  const seen = new Uint8Array(limit);
-  const out: number[] = [];
   const iMax = fo === 0 ? Math.min(iterOut, 1) : Math.min(iterOut, Math.ceil(limit / fo));
   const jMax = fi === 0 ? Math.min(iterIn, 1) : Math.min(iterIn, Math.ceil(limit / fi));
+  const out: number[] = [];
+  if (iMax * jMax <= SMALL) {
+    for (let i = 0; i < iMax; i++) {
+      const base = i * fo;
+      for (let j = 0; j < jMax; j++) {
+        const v = base + j * fi;
+        if (v < limit) out.push(v);
+      }
+    }
+    out.sort((a, b) => a - b);
+    let w = 0;
+    for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[k - 1]) out[w++] = out[k]!;
+    out.length = w;
+    return out;
+  }
+  const seen = scratchOf(limit);
+  seen.fill(0, 0, limit);
   for (let i = 0; i < iMax; i++) {
     const base = i * fo;
     if (base >= limit) break;
@@ -105,7 +145,19 @@ function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi
   }
   const max = hi + (iterOut - 1) * fo + (iterIn - 1) * fi;
   const offsets = loopOffsets(iterOut, fo, iterIn, fi, depth);
-  const mark = new Uint8Array(depth);
+  if (idx.length * offsets.length <= SMALL) {
+    const vals: number[] = [];
+    for (const b of idx) {
+      for (const s of offsets) {
+        const r = b + s;
+        if (r >= depth) break;
+        vals.push(r);
+      }
+    }
+    return { buf, write, rows: toIntervals(vals), min: lo, max, role };
+  }
+  const mark = scratchOf(depth);
+  mark.fill(0, 0, depth);
   for (const b of idx) {
     for (const s of offsets) {
       const r = b + s;

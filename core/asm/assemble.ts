@@ -424,8 +424,7 @@ class Assembler {
     let ok = true;
     for (const f of layout.fields) {
       const v = insn[f.name];
-      const min = f.signed ? -(2 ** (f.width - 1)) : 0;
-      const max = f.signed ? 2 ** (f.width - 1) - 1 : 2 ** f.width - 1;
+      const { min, max } = f;
       if (v < min || v > max) {
         const range = this.operandRanges.get(f.name) ?? s.range;
         this.ctx.report(this.ctx.mainFile, range, 'error', 'vta.range.field', `${f.name} = ${v} does not fit its ${f.width}-bit${f.signed ? ' signed' : ''} field [${min}, ${max}] on target '${this.ctx.target.name}'`);

@@ -105,6 +105,9 @@ export interface PlacedField {
   width: number;
   signed: boolean;
   doc: string;
+  /** Smallest and largest value the field holds. */
+  min: number;
+  max: number;
 }
 
 export interface Layout {
@@ -135,7 +138,11 @@ export function layoutsFor(t: VtaTarget): Record<InsnKind, Layout> {
   let cached = layoutCache.get(t);
   if (cached) return cached;
   const make = (kind: InsnKind): Layout => {
-    const specs = FIELD_TABLES[kind].map((s) => ({ name: s.name, width: s.width(t), signed: !!s.signed, doc: s.doc }));
+    const specs = FIELD_TABLES[kind].map((s) => {
+      const width = s.width(t);
+      const signed = !!s.signed;
+      return { name: s.name, width, signed, doc: s.doc, min: signed ? -(2 ** (width - 1)) : 0, max: signed ? 2 ** (width - 1) - 1 : 2 ** width - 1 };
+    });
     const fields = placeFields(specs, 64);
     const last = fields[fields.length - 1]!;
     const bits = last.offset + last.width;

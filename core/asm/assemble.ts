@@ -404,7 +404,6 @@ class Assembler {
           return;
         }
         insn[spec.fields[i]!] = v;
-        this.operandRanges.set(spec.fields[i]!, e.range);
       });
     }
     for (const spec of specs) {
@@ -416,7 +415,6 @@ class Assembler {
     return ok ? given : undefined;
   }
 
-  private readonly operandRanges = new Map<FieldName, Range>();
 
   /** Every field within its encodable width for the target. */
   private fits(insn: Insn, s: InsnStmt): boolean {
@@ -426,12 +424,11 @@ class Assembler {
       const v = insn[f.name];
       const { min, max } = f;
       if (v < min || v > max) {
-        const range = this.operandRanges.get(f.name) ?? s.range;
+        const range = operandRangeOf(s, f.name) ?? s.range;
         this.ctx.report(this.ctx.mainFile, range, 'error', 'vta.range.field', `${f.name} = ${v} does not fit its ${f.width}-bit${f.signed ? ' signed' : ''} field [${min}, ${max}] on target '${this.ctx.target.name}'`);
         ok = false;
       }
     }
-    this.operandRanges.clear();
     return ok;
   }
 
@@ -570,6 +567,19 @@ class Assembler {
     }
     return placements;
   }
+}
+
+/** The range of the value that set `field`, for messages (looked up only on errors). */
+function operandRangeOf(s: InsnStmt, field: FieldName): Range | undefined {
+  for (const specs of Object.values(OPERANDS)) {
+    for (const sp of specs) {
+      const i = sp.fields.indexOf(field);
+      if (i < 0) continue;
+      const o = s.operands.find((op) => op.key.name === sp.key);
+      if (o) return (o.values[i] ?? o.values[0])?.range;
+    }
+  }
+  return undefined;
 }
 
 function describeForm(s: InsnStmt): string {

@@ -4,6 +4,7 @@
  * `vta check`, the language server and the tests all call this.
  */
 import { firstTierChecks } from './analysis/first-tier';
+import { tokenChecks } from './analysis/tokens';
 import type { Diagnostic } from './analysis/diagnostic';
 import { sortDiagnostics } from './analysis/diagnostic';
 import type { Program } from './program/program';
@@ -11,7 +12,7 @@ import type { Program } from './program/program';
 /** Analyses that need the whole program; registered by later tiers (token analysis…). */
 export type ProgramCheck = (program: Program, file: string) => Diagnostic[];
 
-const extraChecks: ProgramCheck[] = [];
+const extraChecks: ProgramCheck[] = [tokenChecks];
 
 export function registerProgramCheck(check: ProgramCheck): void {
   extraChecks.push(check);

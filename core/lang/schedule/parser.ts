@@ -39,6 +39,9 @@ function unquote(s: string): string {
 }
 
 class SchedParser extends EmbeddedActionsParser {
+  /** Statements completed so far (kept even when recovery abandons the top rule). */
+  collected: SchedStmt[] = [];
+
   constructor() {
     super(TOKENS, { recoveryEnabled: true, maxLookahead: 3 });
     this.performSelfAnalysis();
@@ -49,8 +52,8 @@ class SchedParser extends EmbeddedActionsParser {
     this.MANY(() => {
       this.OR([
         { ALT: () => { this.CONSUME(Newline); } },
-        { ALT: () => { const t = this.SUBRULE(this.target); if (t) out.push(t); } },
-        { ALT: () => { const o = this.SUBRULE(this.operator); if (o) out.push(o); } },
+        { ALT: () => { const t = this.SUBRULE(this.target); if (t) { out.push(t); this.ACTION(() => this.collected.push(t)); } } },
+        { ALT: () => { const o = this.SUBRULE(this.operator); if (o) { out.push(o); this.ACTION(() => this.collected.push(o)); } } },
       ]);
     });
     return out;
@@ -187,9 +190,11 @@ export function parseSchedule(text: string): SchedFile {
   }));
   const parser = (shared ??= new SchedParser());
   parser.input = lexed.tokens;
+  parser.collected = [];
   let statements: SchedStmt[] = [];
   try {
-    statements = (parser.file() ?? []).filter(Boolean);
+    parser.file();
+    statements = parser.collected.filter((s) => s && (s.kind === 'target' ? typeof s.value === 'string' : typeof s.op === 'string' && typeof s.name === 'string' && s.name.length > 0 && s.op.length > 0));
   } catch (e) {
     errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
   }

@@ -1,0 +1,37 @@
+/** Code actions: the core's Diagnostic.fixes as quick fixes, and inserting a missing `finish`. */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
+import type { Fix } from '../../core/analysis/diagnostic';
+import { pathToUri, type VtaAnalysis, type Workspace } from './workspace';
+import { toLspDiagnostic } from './diagnostics';
+
+export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeActionParams): CodeAction[] {
+  const out: CodeAction[] = [];
+  const all = ws.full(a).filter((d) => d.file === a.file);
+  for (const ld of params.context.diagnostics) {
+    const fixes = ((ld.data as { fixes?: Fix[] } | undefined)?.fixes)
+      ?? all.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes
+      ?? [];
+    for (const f of fixes) {
+      const changes: Record<string, TextEdit[]> = {};
+      for (const e of f.edits) (changes[pathToUri(e.file)] ??= []).push({ range: e.range, newText: e.newText });
+      out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [ld], edit: { changes } });
+    }
+  }
+  const missing = all.find((d) => d.code === 'vta.finish.missing');
+  const hasFinish = /^\s*finish\b/m.test(a.text);
+  if (missing || (!hasFinish && a.result.program?.insns.length)) {
+    const lines = a.text.split('\n');
+    const endsWithNl = a.text.endsWith('\n');
+    const lastLine = endsWithNl ? lines.length - 1 : lines.length - 1;
+    const lastLen = lines[lastLine]!.length;
+    const newText = endsWithNl ? '  finish\n' : '\n  finish\n';
+    out.push({
+      title: 'Insert `finish` at the end of the program',
+      kind: CodeActionKind.QuickFix,
+      diagnostics: missing ? [toLspDiagnostic(missing)] : undefined,
+      isPreferred: true,
+      edit: { changes: { [a.uri]: [{ range: { start: { line: lastLine, character: endsWithNl ? 0 : lastLen }, end: { line: lastLine, character: endsWithNl ? 0 : lastLen } }, newText }] } },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * Publishing diagnostics in two tiers: the cheap one (parse + assembly) right after
+ * each change, the expensive one (every program check: bounds, tokens, hazards…)
+ * debounced and cancelled when a newer version arrives.
+ */
+import {
+  DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
+} from 'vscode-languageserver/node';
+import type { Diagnostic } from '../../core/analysis/diagnostic';
+import { checkScheduleSyntax } from '../../core/lang/schedule';
+import { isSchedule, pathToUri, type Workspace } from './workspace';
+
+export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+  const related: DiagnosticRelatedInformation[] | undefined = d.related?.map((r) => ({
+    location: { uri: pathToUri(r.file), range: r.range },
+    message: r.message,
+  }));
+  return {
+    range: d.range,
+    severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    code: d.code,
+    source: 'vta',
+    message: d.message,
+    relatedInformation: related?.length ? related : undefined,
+    data: d.fixes?.length ? { fixes: d.fixes } : undefined,
+  };
+}
+
+export class DiagnosticsScheduler {
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly ws: Workspace,
+    /** Delay before the expensive tier, in ms. */
+    private readonly delay = 250,
+  ) {}
+
+  /** Publishes the cheap tier now and schedules the expensive one. Never throws. */
+  changed(uri: string): void {
+    try {
+      this.publish(uri);
+    } catch (e) {
+      this.connection.console.error(`vta: diagnostics of ${uri} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  private publish(uri: string): void {
+    const doc = this.ws.documents.get(uri);
+    if (!doc) return;
+    if (isSchedule(uri, doc.languageId)) {
+      const a = this.ws.vtasched(uri);
+      if (!a) return;
+      const diags = checkScheduleSyntax(a.ast).map((d) => ({
+        range: d.range,
+        severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        code: d.code, source: 'vta', message: d.message,
+      }));
+      void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: diags });
+      return;
+    }
+    const a = this.ws.vta(uri);
+    if (!a) return;
+    void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: this.forFile(a.cheap, a.file, a.symbols.includes) });
+    this.cancel(uri);
+    const version = a.version;
+    this.timers.set(uri, setTimeout(() => {
+      this.timers.delete(uri);
+      try {
+        const cur = this.ws.documents.get(uri);
+        if (!cur || cur.version !== version) return; // a newer change has its own run
+        const fresh = this.ws.vta(uri);
+        if (!fresh || fresh.version !== version) return;
+        const all = this.ws.full(fresh);
+        void this.connection.sendDiagnostics({ uri, version, diagnostics: this.forFile(all, fresh.file, fresh.symbols.includes) });
+      } catch (e) {
+        this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`);
+      }
+    }, this.delay));
+  }
+
+  cancel(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+  }
+
+  closed(uri: string): void {
+    this.cancel(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /**
+   * This document's findings, plus one summary per included file that has errors,
+   * placed on the `include` line that brings it in.
+   */
+  private forFile(diags: Diagnostic[], file: string, includes: Array<{ from: string; range: Diagnostic['range']; path: string }> = []): LspDiagnostic[] {
+    const own = diags.filter((d) => d.file === file).map(toLspDiagnostic);
+    const direct = includes.filter((i) => i.from === file);
+    const counted = new Map<string, { n: number; first: Diagnostic }>();
+    for (const d of diags) {
+      if (d.file === file || d.severity !== 'error') continue;
+      const c = counted.get(d.file);
+      if (c) c.n++;
+      else counted.set(d.file, { n: 1, first: d });
+    }
+    for (const [path, c] of counted) {
+      const at = direct.find((i) => i.path === path) ?? direct[0];
+      if (!at) continue;
+      own.push({
+        range: at.range, severity: DiagnosticSeverity.Error, code: 'vta.include.errors', source: 'vta',
+        message: `${path} has ${c.n} error${c.n === 1 ? '' : 's'}; the first: ${c.first.message}`,
+        relatedInformation: [{ location: { uri: pathToUri(path), range: c.first.range }, message: c.first.message }],
+      });
+    }
+    return own;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Hovers: mnemonic and operand docs from the core tables; on an instruction, its
+ * decoded fields, the 16-byte encoding, the SRAM rows it touches and the token
+ * queues around it; on a name, its definition.
+ */
+import type { Hover, Position } from 'vscode-languageserver/node';
+import { MNEMONIC_DOCS, OPERANDS, UOP_OPERANDS } from '../../core/asm/operands';
+import type { RowAccess } from '../../core/analysis/access';
+import { aluOpsFor, INSN_BYTES, encodeInsn, layoutOfInsn, MODULE_NAMES, OPCODE_NAMES, QUEUES, FIELD_TABLES, ALU_OP_NAMES } from '../../core/isa';
+import type { InsnStmt } from '../../core/lang/ast';
+import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/locate';
+import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
+import { SCHED_OPERATORS } from '../../core/lang/schedule';
+import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
+
+export function formatRows(a: RowAccess): string {
+  const parts: string[] = [];
+  for (let i = 0; i < a.rows.length; i += 2) {
+    const lo = a.rows[i]!;
+    const hi = a.rows[i + 1]!;
+    parts.push(hi - lo === 1 ? `${lo}` : `${lo}..${hi - 1}`);
+  }
+  let s = parts.length > 4 ? `${parts.slice(0, 4).join(', ')}, … (${parts.length} runs)` : parts.join(', ');
+  if (!parts.length) s = a.max >= a.min ? `${a.min}..${a.max}` : 'none';
+  return s;
+}
+
+/** The program instructions written by a statement (through loops: several). */
+const bySource = new WeakMap<VtaAnalysis, Map<string, number[]>>();
+
+export function insnsOf(a: VtaAnalysis, s: { range: { start: { line: number; character: number } } }): number[] {
+  let index = bySource.get(a);
+  if (!index) {
+    index = new Map();
+    const p = a.result.program;
+    p?.insns.forEach((pi, i) => {
+      if (pi.origin !== 'written' || !pi.source || pi.source.file !== a.file) return;
+      const key = `${pi.source.start.line}:${pi.source.start.character}`;
+      const list = index!.get(key);
+      if (list) list.push(i);
+      else index!.set(key, [i]);
+    });
+    bySource.set(a, index);
+  }
+  return index.get(`${s.range.start.line}:${s.range.start.character}`) ?? [];
+}
+
+export function instructionDetails(ws: Workspace, a: VtaAnalysis, s: InsnStmt): string {
+  const idx = insnsOf(a, s);
+  const p = a.result.program;
+  if (!p || !idx.length) return '';
+  const i = idx[0]!;
+  const pi = p.insns[i]!;
+  const facts = ws.facts(a)[i];
+  const lines: string[] = [];
+  const mod = pi.module;
+  lines.push(`**${OPCODE_NAMES[pi.insn.opcode] ?? 'insn'}** #${i} on the ${MODULE_NAMES[mod]} module (\`${mod}\`)${idx.length > 1 ? ` — this line writes ${idx.length} instructions; the first is shown` : ''}`);
+  try {
+    const layout = layoutOfInsn(p.target, pi.insn);
+    lines.push('', '| field | value | bits |', '|---|---|---|');
+    for (const f of layout.fields) lines.push(`| \`${f.name}\` | ${pi.insn[f.name]} | ${f.offset}..${f.offset + f.width - 1} |`);
+    const bytes = new Uint8Array(INSN_BYTES);
+    encodeInsn(p.target, pi.insn, bytes);
+    lines.push('', `Encoding: \`${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')}\``);
+  } catch (e) {
+    lines.push('', `Not encodable: ${(e as Error).message}`);
+  }
+  if (facts) {
+    if (facts.accesses.length) {
+      lines.push('', 'SRAM rows:');
+      for (const acc of facts.accesses) lines.push(`- ${acc.role}: ${acc.buf.toUpperCase()} ${formatRows(acc)}`);
+    }
+    const q = (r: Record<string, number>) => QUEUES.map((x) => `${x} ${r[x]}`).join(', ');
+    lines.push('', `Tokens (in text order) before: ${q(facts.queuesBefore)}; after: ${q(facts.queuesAfter)}`);
+  }
+  return lines.join('\n');
+}
+
+export function hoverVta(ws: Workspace, a: VtaAnalysis, pos: Position): Hover | null {
+  const sym = symbolAt(a.symbols, a.file, pos);
+  if (sym) {
+    const d = sym.def;
+    return { contents: { kind: 'markdown', value: `\`${d.detail}\` — ${d.kind === 'loopvar' ? 'loop variable' : d.kind === 'param' ? 'kernel parameter' : d.kind}${d.file !== a.file ? ` (from ${d.file})` : ''}` }, range: sym.range };
+  }
+  const s = statementAt(a.ast, pos);
+  if (!s) return null;
+  if (s.kind === 'insn') {
+    const op = operandAt(s, pos);
+    if (op && rangeContains(op.key.range, pos)) {
+      const spec = OPERANDS[formOf(s)].find((o) => o.key === op.key.name);
+      if (spec) return { contents: { kind: 'markdown', value: `\`${spec.key}=${spec.shape ?? 'E'}\` — ${spec.doc}\n\nSets: ${spec.fields.map((f) => `\`${f}\``).join(', ')}` }, range: op.key.range };
+    }
+    const w = wordAt(s, pos);
+    if (w && s.mnemonic === 'alu' && (ALU_OP_NAMES as readonly string[]).includes(w.name)) {
+      const doc = FIELD_TABLES.alu.find((f) => f.name === 'alu_opcode')?.doc ?? '';
+      return { contents: { kind: 'markdown', value: `ALU operation \`${w.name}\`. ${doc}\n\n${instructionDetails(ws, a, s)}` }, range: w.range };
+    }
+    const head = MNEMONIC_DOCS[s.mnemonic] ?? '';
+    return { contents: { kind: 'markdown', value: `${head}\n\n${instructionDetails(ws, a, s)}` }, range: rangeContains(s.mnemonicRange, pos) ? s.mnemonicRange : s.range };
+  }
+  if (s.kind === 'uop') {
+    const op = operandAt(s, pos);
+    const spec = op && UOP_OPERANDS.find((o) => o.key === op.key.name);
+    if (op && spec) return { contents: { kind: 'markdown', value: `\`${spec.key}\` — ${spec.doc}` }, range: op.key.range };
+    return { contents: { kind: 'markdown', value: MNEMONIC_DOCS.uop! }, range: s.range };
+  }
+  if (s.kind === 'target' && a.result.program) {
+    const t = a.result.program.target;
+    const rows = [t.uop, t.inp, t.wgt, t.acc, t.out].map((g) => `| ${g.name} | ${g.depth} | ${g.rowBytes} |`);
+    return {
+      contents: {
+        kind: 'markdown',
+        value: [`Target \`${t.name}\` (HW ${t.keys.HW_VER}, bitstream \`${t.bitstream}\`): BATCH ${t.batch}, BLOCK_IN ${t.blockIn}, BLOCK_OUT ${t.blockOut}; ALU ops ${aluOpsFor(t).join(', ')}.`,
+          '', '| buffer | rows | bytes/row |', '|---|---|---|', ...rows].join('\n'),
+      },
+      range: s.valueRange,
+    };
+  }
+  if (s.kind === 'push' || s.kind === 'pop') {
+    let extra = '';
+    a.facts ?? ws.facts(a);
+    const t = a.tokenLines?.get(s.range.start.line);
+    if (t) extra = `\n\nAfter this line ${t.queue} holds ${t.count} token${t.count === 1 ? '' : 's'} (text order).`;
+    return { contents: { kind: 'markdown', value: `${MNEMONIC_DOCS[s.kind]}${extra}` }, range: s.range };
+  }
+  return null;
+}
+
+export function hoverSched(a: SchedAnalysis, pos: Position): Hover | null {
+  for (const s of a.ast.statements) {
+    if (s.kind === 'target') {
+      if (rangeContains(s.range, pos)) return { contents: { kind: 'markdown', value: `The hardware configuration: \`${s.value}\`.` }, range: s.range };
+      continue;
+    }
+    if (!rangeContains(s.range, pos)) continue;
+    const spec = SCHED_OPERATORS[s.op];
+    if (rangeContains(s.opRange, pos) || rangeContains(s.nameRange, pos)) {
+      return { contents: { kind: 'markdown', value: spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\`` }, range: s.headerRange };
+    }
+    for (const it of s.items) {
+      if (!rangeContains(it.range, pos)) continue;
+      const k = spec?.keys.find((x) => x.key === it.key);
+      const p = it.params.find((x) => rangeContains(x.nameRange, pos));
+      if (p && k?.params?.[p.name]) return { contents: { kind: 'markdown', value: `\`${it.key} ${p.name}\` — ${k.params[p.name]}` }, range: p.nameRange };
+      if (k) return { contents: { kind: 'markdown', value: `\`${k.key}\` — ${k.doc}` }, range: it.keyRange };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,47 @@
+/** Document links for include, image, target "x.json" and file("…") paths; code lenses to run a program. */
+import type { CodeLens, DocumentLink } from 'vscode-languageserver/node';
+import type { KernelItem, Stmt } from '../../core/lang/ast';
+import { pathToUri, type VtaAnalysis, type Workspace } from './workspace';
+
+export function documentLinksVta(ws: Workspace, a: VtaAnalysis): DocumentLink[] {
+  const out: DocumentLink[] = [];
+  const link = (range: DocumentLink['range'], rel: string) => {
+    const path = ws.host.resolve(a.file, rel);
+    out.push({ range, target: pathToUri(path), tooltip: path });
+  };
+  const walk = (items: Array<Stmt | KernelItem> | undefined) => {
+    for (const s of items ?? []) {
+      if (!s) continue;
+      if (s.kind === 'include' || s.kind === 'image') link(s.pathRange, s.path);
+      else if (s.kind === 'target' && s.path !== undefined) link(s.valueRange, s.path);
+      else if (s.kind === 'data' && s.init?.kind === 'file') link(s.init.pathRange, s.init.path);
+      else if (s.kind === 'for') walk(s.body as Array<Stmt | KernelItem>);
+      else if (s.kind === 'if') {
+        walk(s.then as Array<Stmt | KernelItem>);
+        walk(s.else as Array<Stmt | KernelItem> | undefined);
+      }
+    }
+  };
+  walk(a.ast.statements);
+  return out;
+}
+
+/** "Simulate" and "Debug" over the program: on its first instruction (or the first line). */
+export function codeLensesVta(a: VtaAnalysis): CodeLens[] {
+  const first = findFirstInstruction(a.ast.statements);
+  if (!first && !a.ast.statements.length) return [];
+  const line = first ? first.range.start.line : 0;
+  const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+  return [
+    { range, command: { title: '▶ Simulate', command: 'vta.simulate', arguments: [a.uri] } },
+    { range, command: { title: '⚙ Debug', command: 'vta.debug', arguments: [a.uri] } },
+  ];
+}
+
+function findFirstInstruction(items: Stmt[]): Stmt | undefined {
+  for (const s of items) {
+    if (!s) continue;
+    if (s.kind === 'insn' || s.kind === 'push' || s.kind === 'pop' || s.kind === 'label' || s.kind === 'for' || s.kind === 'if') return s;
+  }
+  return undefined;
+}

@@ -1,0 +1,193 @@
+/**
+ * The VTA language server: maps LSP requests onto the core (parser, assembler,
+ * checks) through one Workspace of analyses. Each feature lives in its own module;
+ * this file only wires them to the connection. Any feature that throws answers
+ * with an empty result instead of taking the server down.
+ */
+import {
+  ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { formatVta } from '../../core/lsp-support/format';
+import { codeActionsVta } from './actions';
+import { completeSched, completeVta, signatureVta } from './completion';
+import { DiagnosticsScheduler } from './diagnostics';
+import { hoverSched, hoverVta } from './hover';
+import { inlayHintsVta } from './inlay';
+import { codeLensesVta, documentLinksVta } from './links';
+import { definition, highlights, prepareRename, references, rename } from './navigation';
+import { documentSymbolsSched, documentSymbolsVta, foldingSched, foldingVta, workspaceSymbolsVta } from './outline';
+import { SEMANTIC_LEGEND, semanticTokensSched, semanticTokensVta } from './semantic';
+import { isSchedule, uriToPath, Workspace, type VtaAnalysis } from './workspace';
+import { WorkspaceFiles } from './workspace-files';
+
+export interface ServerOptions {
+  /** Delay of the expensive diagnostics tier, in ms. */
+  debounceMs?: number;
+}
+
+export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const ws = new Workspace(documents);
+  const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
+
+  const safe = <P, R>(fallback: R, f: (p: P) => R) => (p: P): R => {
+    try {
+      return f(p);
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      connection.console.error(`vta: ${(e as Error).stack ?? e}`);
+      return fallback;
+    }
+  };
+  const vtaOf = (uri: string): VtaAnalysis | undefined => {
+    const d = documents.get(uri);
+    if (!d || isSchedule(uri, d.languageId)) return undefined;
+    return ws.vta(uri);
+  };
+  const schedOf = (uri: string) => {
+    const d = documents.get(uri);
+    return d && isSchedule(uri, d.languageId) ? ws.vtasched(uri) : undefined;
+  };
+
+  const diskFiles = new WorkspaceFiles();
+  connection.onInitialize((params): InitializeResult => {
+    const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+    if (!roots.length && params.rootUri) roots.push(uriToPath(params.rootUri));
+    diskFiles.roots = roots.filter((r) => r.startsWith('/') || /^[a-z]:/i.test(r));
+    return initializeResult();
+  });
+  const initializeResult = (): InitializeResult => ({
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [' ', '=', '>', ':'], resolveProvider: false },
+      signatureHelpProvider: { triggerCharacters: [' ', '='], retriggerCharacters: [',', ' '] },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentHighlightProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      foldingRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+      inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      documentFormattingProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'vta-language-server', version: '0.1.0' },
+  });
+
+  documents.onDidChangeContent((e) => {
+    ws.invalidate();
+    diags.changed(e.document.uri);
+    // Programs that include the changed file see new content too.
+    for (const other of ws.includers(e.document.uri)) diags.changed(other);
+  });
+  documents.onDidClose((e) => {
+    ws.invalidate();
+    ws.filesOf.delete(e.document.uri);
+    diags.closed(e.document.uri);
+  });
+
+  // A file changed on disk (an included file, a config, an image): re-check every open program.
+  connection.onDidChangeWatchedFiles(() => {
+    ws.invalidate();
+    for (const d of documents.all()) diags.changed(d.uri);
+  });
+
+  connection.onHover(safe(null, (p) => {
+    const s = schedOf(p.textDocument.uri);
+    if (s) return hoverSched(s, p.position);
+    const a = vtaOf(p.textDocument.uri);
+    return a ? hoverVta(ws, a, p.position) : null;
+  }));
+  connection.onCompletion(safe([], (p) => {
+    const s = schedOf(p.textDocument.uri);
+    if (s) return completeSched(s, p.position);
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return [];
+    return completeVta(vtaOf(p.textDocument.uri), doc.getText(), p.position);
+  }));
+  connection.onSignatureHelp(safe(null, (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || isSchedule(doc.uri, doc.languageId)) return null;
+    return signatureVta(doc.getText(), p.position);
+  }));
+  connection.onDefinition(safe(null, (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? definition(a, p.position) : null;
+  }));
+  connection.onReferences(safe([], (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? references(a, p.position, p.context.includeDeclaration) : [];
+  }));
+  connection.onDocumentHighlight(safe([], (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? highlights(a, p.position) : [];
+  }));
+  connection.onPrepareRename(safe(null, (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? prepareRename(a, p.position) : null;
+  }));
+  connection.onRenameRequest(safe(null, (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? rename(a, p.position, p.newName) : null;
+  }));
+  connection.onDocumentSymbol(safe([], (p) => {
+    const s = schedOf(p.textDocument.uri);
+    if (s) return documentSymbolsSched(s);
+    const a = vtaOf(p.textDocument.uri);
+    return a ? documentSymbolsVta(a) : [];
+  }));
+  connection.onWorkspaceSymbol(safe([], (p) => {
+    const analyses = documents.all().map((d) => vtaOf(d.uri)).filter((a): a is VtaAnalysis => !!a);
+    const open = new Set(analyses.map((a) => a.file));
+    // Files on disk that are not open contribute their top-level names too.
+    const onDisk = diskFiles.list().filter((f) => !open.has(f)).map((file) => ({ file, ast: diskFiles.parse(file) }))
+      .filter((x): x is { file: string; ast: NonNullable<typeof x.ast> } => !!x.ast);
+    return workspaceSymbolsVta(analyses, p.query, onDisk);
+  }));
+  connection.onFoldingRanges(safe([], (p) => {
+    const s = schedOf(p.textDocument.uri);
+    if (s) return foldingSched(s);
+    const a = vtaOf(p.textDocument.uri);
+    return a ? foldingVta(a) : [];
+  }));
+  connection.languages.semanticTokens.on(safe({ data: [] }, (p) => {
+    const sched = schedOf(p.textDocument.uri);
+    if (sched) return semanticTokensSched(sched.ast);
+    const a = vtaOf(p.textDocument.uri);
+    if (!a) return { data: [] };
+    return semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file });
+  }));
+  connection.languages.inlayHint.on(safe([], (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? inlayHintsVta(ws, a, p.range) : [];
+  }));
+  connection.onCodeAction(safe([], (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? codeActionsVta(ws, a, p) : [];
+  }));
+  connection.onDocumentFormatting(safe([], (p): TextEdit[] => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || isSchedule(doc.uri, doc.languageId)) return [];
+    const text = doc.getText();
+    const out = formatVta(text);
+    if (out === undefined || out === text) return [];
+    return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: out }];
+  }));
+  connection.onDocumentLinks(safe([], (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? documentLinksVta(ws, a) : [];
+  }));
+  connection.onCodeLens(safe([], (p) => {
+    const a = vtaOf(p.textDocument.uri);
+    return a ? codeLensesVta(a) : [];
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}

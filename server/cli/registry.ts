@@ -1,7 +1,8 @@
 /** Subcommands beyond the core three (simulator, servers, importer), one file each. */
 import type { CliCommand } from './command';
+import { debugAdapterCommand } from './commands/debug-adapter';
 import { importDumpCommand } from './commands/import-dump';
 import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, simCommand, lspCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, simCommand, lspCommand, debugAdapterCommand];

@@ -1,0 +1,4 @@
+/** The debug adapter over stdio, as VS Code's `DebugAdapterExecutable` runs it (dist/server/dap.js). */
+import { runDebugAdapterStdio } from './stdio';
+
+runDebugAdapterStdio();

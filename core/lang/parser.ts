@@ -55,7 +55,7 @@ export function tokenRange(tok: IToken | undefined, endTok: IToken | undefined =
   if (!endTok || Number.isNaN(endTok.startOffset)) endTok = tok;
   return {
     start: { line: (tok.startLine ?? 1) - 1, character: (tok.startColumn ?? 1) - 1 },
-    end: { line: (endTok.endLine ?? 1) - 1, character: endTok.endColumn ?? 0 },
+    end: { line: (endTok.startLine ?? 1) - 1, character: (endTok.startColumn ?? 1) - 1 + endTok.image.length },
   };
 }
 
@@ -549,7 +549,7 @@ export function parseVta(text: string): SourceFile {
       errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses; split it with include`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
     };
   }
-  const lexed = T.vtaLexer.tokenize(text);
+  const lexed = T.vtaStartLexer.tokenize(text);
   const errors: SyntaxError[] = lexed.errors.map((e) => ({
     message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length))}`,
     range: {

@@ -47,6 +47,11 @@ function codesInCore(): CoreCodes {
     for (const m of text.matchAll(/['"`](vta(?:\.[a-z0-9-]+)+)['"`]/g)) if (!found.has(m[1]!)) found.set(m[1]!, rel);
     for (const m of text.matchAll(/`(vta(?:\.[a-z0-9-]+)*\.)\$\{/g)) if (!templates.has(m[1]!)) templates.set(m[1]!, rel);
   }
+  // The simulator's error codes are bare names in core/sim/errors.ts; front ends print
+  // them as `vta.sim.CODE`.
+  const simErrors = readFileSync(path.join(root, 'core/sim/errors.ts'), 'utf8');
+  const union = /export type SimErrorCode =([\s\S]*?);/.exec(simErrors)?.[1] ?? '';
+  for (const m of union.matchAll(/\|\s*'([a-z-]+)'/g)) found.set(`vta.sim.${m[1]}`, 'core/sim/errors.ts');
   // A string that only prefixes other codes ('vta.name' in `code.startsWith('vta.name')`)
   // names a family, not a code.
   const codes = new Map([...found].filter(([c]) => ![...found.keys()].some((o) => o.startsWith(`${c}.`))));

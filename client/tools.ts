@@ -1,0 +1,186 @@
+/**
+ * The commands that run the core directly in the extension host: Assemble,
+ * Disassemble a Binary, Import a TVM Dump. (Checking goes through the language
+ * server and the `vta check` task.)
+ */
+import * as vscode from 'vscode';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { assembleText, decodeStream, disassemble, type AssembleResult } from '../core/asm';
+import { parseTvmDump } from '../core/asm/dump';
+import { layoutJson } from '../core/asm/layout-json';
+import { formatDiagnostic } from '../core/analysis/diagnostic';
+import { checkProgram } from '../core/check';
+import { encodeProgram } from '../core/isa';
+import { nodeHost } from '../server/node-host';
+import { readSettings, settingTarget } from './settings';
+
+/** Assembles a document's current text, using the vta.target setting when the file has no `target` line. */
+export function assembleDocument(doc: vscode.TextDocument): AssembleResult {
+  const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
+  const text = doc.getText();
+  // An untitled document resolves its relative paths against the workspace folder.
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+  const host = doc.uri.scheme === 'file' ? nodeHost
+    : { ...nodeHost, resolve: (from: string, rel: string) => nodeHost.resolve(from === file ? join(root, 'untitled.vta') : from, rel) };
+  const r = assembleText(text, { file, host });
+  if (r.declarations && !r.declarations.target && readSettings(doc.uri).target !== 'default') {
+    return assembleText(text, { file, host, target: settingTarget(doc.uri) });
+  }
+  return r;
+}
+
+function activeVtaDocument(uri?: vscode.Uri): Thenable<vscode.TextDocument | undefined> {
+  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
+  const ed = vscode.window.activeTextEditor;
+  if (ed && ed.document.languageId === 'vta') return Promise.resolve(ed.document);
+  void vscode.window.showWarningMessage('VTA: open a .vta file first.');
+  return Promise.resolve(undefined);
+}
+
+/** VTA: Assemble / VTA: Assemble to Folder…: writes NAME.insn.bin, NAME.dram.bin and NAME.layout.json. */
+export async function assembleCommand(output: vscode.OutputChannel, uri: vscode.Uri | undefined, chooseFolder: boolean): Promise<string[] | undefined> {
+  const doc = await activeVtaDocument(uri);
+  if (!doc) return undefined;
+  let outDir = doc.uri.scheme === 'file' ? dirname(doc.uri.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (chooseFolder || !outDir) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Assemble Here',
+      defaultUri: outDir ? vscode.Uri.file(outDir) : undefined,
+    });
+    if (!picked?.[0]) return undefined;
+    outDir = picked[0].fsPath;
+  }
+  let r: AssembleResult;
+  try {
+    r = assembleDocument(doc);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`VTA: ${(e as Error).message}`);
+    return undefined;
+  }
+  const name = basename(doc.uri.path).replace(/\.vta$/, '') || 'program';
+  const blocking = !r.program || r.diagnostics.some((d) => d.severity === 'error' && d.code !== 'vta.range.store-pad');
+  const diags = r.program ? checkProgram(r.program, doc.uri.fsPath, r.diagnostics) : r.diagnostics;
+  output.appendLine(`— assemble ${doc.uri.fsPath}`);
+  for (const d of diags) output.appendLine(formatDiagnostic(d));
+  if (blocking) {
+    output.show(true);
+    void vscode.window.showErrorMessage(`VTA: ${name}.vta was not assembled: it has errors (see Problems).`);
+    return undefined;
+  }
+  const p = r.program!;
+  mkdirSync(outDir, { recursive: true });
+  const files = [join(outDir, `${name}.insn.bin`), join(outDir, `${name}.dram.bin`), join(outDir, `${name}.layout.json`)];
+  writeFileSync(files[0]!, encodeProgram(p.target, p.insns.map((x) => x.insn)));
+  writeFileSync(files[1]!, p.dram);
+  writeFileSync(files[2]!, JSON.stringify(layoutJson(p), null, 2) + '\n');
+  const msg = `VTA: wrote ${p.insns.length} instructions (${p.insns.length * 16} B) and a ${p.dram.length} B DRAM image to ${relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? outDir, outDir) || '.'}`;
+  output.appendLine(msg);
+  void vscode.window.showInformationMessage(msg, 'Open Layout').then((a) => {
+    if (a) void vscode.window.showTextDocument(vscode.Uri.file(files[2]!));
+  });
+  return files;
+}
+
+/** VTA: Disassemble a Binary: X.insn.bin (+ X.dram.bin beside it, if present) → an untitled .vta editor. */
+export async function disassembleCommand(output: vscode.OutputChannel, uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  let insnUri = uri instanceof vscode.Uri ? uri : undefined;
+  if (!insnUri) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false, openLabel: 'Disassemble', filters: { 'VTA instruction stream': ['bin'], 'All files': ['*'] },
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    insnUri = picked?.[0];
+    if (!insnUri) return undefined;
+  }
+  const insnPath = insnUri.fsPath;
+  let dramPath: string | undefined;
+  if (/\.insn\.bin$/.test(insnPath)) {
+    const sibling = insnPath.replace(/\.insn\.bin$/, '.dram.bin');
+    if (existsSync(sibling)) dramPath = sibling;
+  }
+  try {
+    const target = settingTarget(insnUri);
+    const bytes = new Uint8Array(readFileSync(insnPath));
+    const dram = dramPath ? new Uint8Array(readFileSync(dramPath)) : undefined;
+    const s = decodeStream(target, bytes, insnPath);
+    const name = readSettings(insnUri).target;
+    const r = disassemble(s.insns, {
+      target, targetText: target.name === name && !name.endsWith('.json') ? name : JSON.stringify(name),
+      dram, imagePath: dramPath, title: `disassembled from ${basename(insnPath)}`,
+    });
+    output.appendLine(`— disassemble ${insnPath}${dramPath ? ` with ${dramPath}` : ''}`);
+    for (const d of s.diagnostics) output.appendLine(formatDiagnostic(d));
+    for (const p of r.problems) output.appendLine(`${insnPath}:${p.index + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}`);
+    if (r.problems.length || s.diagnostics.length) {
+      output.show(true);
+      void vscode.window.showWarningMessage(`VTA: ${s.diagnostics.length + r.problems.length} problem(s) while disassembling (see the VTA output).`);
+    }
+    const doc = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });
+    await vscode.window.showTextDocument(doc);
+    return doc;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`VTA: cannot disassemble ${basename(insnPath)}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** VTA: Import a TVM Dump: a runtime / test-library debug log → an untitled .vta editor. */
+export async function importDumpCommand(output: vscode.OutputChannel, uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  let text: string;
+  let label: string;
+  const ed = vscode.window.activeTextEditor;
+  if (uri instanceof vscode.Uri) {
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    label = basename(uri.path);
+  } else if (ed && ed.document.languageId !== 'vta' && /INSTRUCTION\s+\d+\s*:/.test(ed.document.getText())) {
+    text = ed.document.getText();
+    label = basename(ed.document.uri.path);
+  } else {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false, openLabel: 'Import Dump', filters: { 'TVM debug log': ['log', 'txt'], 'All files': ['*'] },
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (!picked?.[0]) return undefined;
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
+    label = basename(picked[0].path);
+  }
+  const dump = parseTvmDump(text);
+  output.appendLine(`— import ${label}: ${dump.instructions.length} instructions, ${dump.uopKernels.length} micro-op kernels (${dump.variant} format)`);
+  for (const d of dump.diagnostics) output.appendLine(`${label}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  if (!dump.instructions.length) {
+    output.show(true);
+    void vscode.window.showErrorMessage(`VTA: no VTA instruction dump found in ${label}.`);
+    return undefined;
+  }
+  let target;
+  try {
+    target = settingTarget(uri ?? ed?.document.uri);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`VTA: ${(e as Error).message}`);
+    return undefined;
+  }
+  const notes = new Map<number, string>();
+  dump.instructions.forEach((d, i) => {
+    const n: string[] = [];
+    if (d.immUnknown) n.push('imm not recorded in the dump');
+    if (d.useImmUnknown) n.push('use_imm guessed');
+    if (d.aluOpUnknown) n.push('ALU opcode unknown');
+    if (d.memTypeGuessed) n.push('memory type guessed');
+    if (n.length) notes.set(i, n.join('; '));
+  });
+  const name = readSettings().target;
+  const r = disassemble(dump.instructions.map((d) => d.insn), {
+    target, targetText: target.name === name && !name.endsWith('.json') ? name : JSON.stringify(name),
+    notes, title: `imported from the TVM dump ${label}`,
+  });
+  for (const p of r.problems) output.appendLine(`${label}: instruction ${p.index}: ${p.message}`);
+  const errors = dump.diagnostics.filter((d) => d.severity === 'error').length + r.problems.length;
+  if (errors) {
+    output.show(true);
+    void vscode.window.showWarningMessage(`VTA: imported ${dump.instructions.length} instructions with ${errors} error(s) (see the VTA output).`);
+  }
+  const doc = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}

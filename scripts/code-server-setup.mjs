@@ -70,6 +70,24 @@ function link(target, path) {
 }
 
 /**
+ * code-server needs Debian's ripgrep and the Kerberos headers. As root (the machines
+ * here) they are installed with apt-get; otherwise we say what to install.
+ */
+function ensureDebianPackages(log) {
+  const missing = [];
+  if (!existsSync('/usr/bin/rg')) missing.push('ripgrep');
+  if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
+  if (!missing.length) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root) throw new Error(`code-server needs Debian packages: sudo apt-get install -y ${missing.join(' ')}`);
+  log(`vta-studio: apt-get install ${missing.join(' ')}`);
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install ${missing.join(' ')} by hand`);
+  }
+}
+
+/**
  * Installs code-server unless already there. Returns { dir, entry, seconds, fresh }.
  * @param {{ log?: (s: string) => void, force?: boolean }} [opts]
  */
@@ -78,9 +96,7 @@ export function setupCodeServer(opts = {}) {
   const dir = codeServerDir();
   const t0 = Date.now();
   if (!opts.force && isInstalled(dir)) return { dir, entry: codeServerEntry(dir), seconds: 0, fresh: false };
-  for (const need of ['/usr/bin/rg']) {
-    if (!existsSync(need)) throw new Error(`${need} is missing: apt-get install -y ripgrep libkrb5-dev`);
-  }
+  ensureDebianPackages(log);
   log(`vta-studio: installing code-server ${CODE_SERVER_VERSION} into ${dir} (first run only, a few minutes)`);
   rmSync(join(dir, MARKER), { force: true });
   mkdirSync(dir, { recursive: true });

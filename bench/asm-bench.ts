@@ -68,3 +68,7 @@ export async function runAsmBench() {
     encodeOnlyMs: encode,
   };
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runAsmBench().then((f) => console.log(JSON.stringify(f, null, 2)));
+}

@@ -11,7 +11,7 @@ import {
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Operand, Range, SourceFile, Stmt, Word } from '../lang/ast';
 import { parseVta } from '../lang/parser';
-import type { KernelPlacement, Program, ProgramInsn, SourceRange } from '../program/program';
+import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange } from '../program/program';
 import { AsmContext, LocalScope } from './context';
 import { ImageBuilder, layoutData } from './data-layout';
 import { collectDeclarations, type Declarations } from './declarations';
@@ -73,6 +73,8 @@ class Assembler {
   private readonly instances = new Map<string, KernelInstance>();
   private residency!: UopResidency;
   private pendingLabel?: string;
+  /** The `for` iterations being expanded, outermost first. */
+  private loops?: LoopFrame[];
   private loopIterations = 0;
   private tooLong = false;
   /** LOAD UOP instructions whose dram_base waits for the kernel's placement. */
@@ -183,7 +185,10 @@ class Assembler {
             ctx.report(ctx.mainFile, s.variable.range, 'error', 'vta.name.duplicate', `loop variable '${s.variable.name}' hides a name already defined`);
           }
           const inner = new LocalScope(scope);
+          const outerLoops = this.loops;
+          const header = this.src(s.headerRange);
           for (let i = from; i < to; i++) {
+            this.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header }];
             if (++this.loopIterations > MAX_LOOP_ITERATIONS) {
               ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
               this.tooLong = true;
@@ -193,6 +198,7 @@ class Assembler {
             this.walk(s.body, inner);
             if (this.tooLong) return;
           }
+          this.loops = outerLoops;
           break;
         }
         case 'if': {
@@ -209,6 +215,7 @@ class Assembler {
   }
 
   private emit(p: ProgramInsn): number {
+    if (this.loops) p.loops = this.loops;
     if (this.pendingLabel) {
       p.label = this.pendingLabel;
       this.pendingLabel = undefined;

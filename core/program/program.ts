@@ -23,6 +23,16 @@ export type InsnOrigin =
   | 'written' // an instruction the user wrote
   | 'token-nop'; // a NOP the assembler inserted to carry a push/pop
 
+/** One enclosing top-level `for` iteration of an instruction, outermost first. */
+export interface LoopFrame {
+  variable: string;
+  value: number;
+  from: number;
+  to: number;
+  /** The loop's header line (`for v in A..B {`). */
+  header: SourceRange;
+}
+
 export interface ProgramInsn {
   insn: Insn;
   module: ModuleId;
@@ -33,6 +43,8 @@ export interface ProgramInsn {
   origin: InsnOrigin;
   /** Label written before it, if any. */
   label?: string;
+  /** The `for` iterations it was expanded in (shared by the instructions of one iteration). */
+  loops?: readonly LoopFrame[];
   /** For GEMM/ALU/LOAD UOP written with a kernel name: the kernel instance it refers to. */
   kernel?: string;
 }

@@ -163,10 +163,50 @@ class TokenChecker {
     const push = this.insertAfter(a, `push ${q}`);
     const pop = this.insertBefore(b, `pop ${q}`);
     if (!push || !pop || push.file !== pop.file) return undefined;
-    // Only where the text order is the run order (not across loop iterations).
-    if (push.range.start.line > pop.range.start.line) return undefined;
+    // Across iterations of a loop (a later iteration's b against an earlier one's a),
+    // the token must skip the iterations that have no partner: guard it with `if`.
+    if (push.range.start.line > pop.range.start.line) return this.loopTokenFix(a, b, q, title);
     if (push.range.start.line === pop.range.start.line) return { title, edits: [{ ...push, newText: push.newText + pop.newText }] };
     return { title, edits: [push, pop] };
+  }
+
+  /**
+   * `a` in iteration i and `b` in iteration i + d of the same loop, with b written
+   * above a: pop before b from iteration from + d on, push after a until iteration
+   * to − d − 1, so that pushes and pops pair up (the double-buffering pattern).
+   */
+  private loopTokenFix(a: number, b: number, q: QueueId, title: string): Fix | undefined {
+    const la = this.insns[a]!.loops;
+    const lb = this.insns[b]!.loops;
+    if (!la || !lb) return undefined;
+    let k = -1;
+    for (let i = 0; i < Math.min(la.length, lb.length); i++) {
+      if (la[i]!.header.start.line !== lb[i]!.header.start.line || la[i]!.header.file !== lb[i]!.header.file) break;
+      if (i < Math.min(la.length, lb.length) - 1 && la[i]!.value !== lb[i]!.value) break;
+      k = i;
+    }
+    if (k < 0) return undefined;
+    const loop = la[k]!;
+    const d = lb[k]!.value - loop.value;
+    if (d <= 0) return undefined;
+    const sa = this.span(a);
+    const sb = this.span(b);
+    const pa = this.insns[a]!.source;
+    const pb = this.insns[b]!.source;
+    if (!sa || !sb || !pa || !pb || sa.file !== sb.file) return undefined;
+    const ind = (n: number) => ' '.repeat(n);
+    const ia = pa.start.character;
+    const ib = pb.start.character;
+    const v = loop.variable;
+    const pop = `${ind(ib)}if ${v} >= ${loop.from + d} {\n${ind(ib + 2)}pop ${q}\n${ind(ib)}}\n`;
+    const push = `${ind(ia)}if ${v} + ${d} < ${loop.to} {\n${ind(ia + 2)}push ${q}\n${ind(ia)}}\n`;
+    return {
+      title: `${title} (guarded: the token crosses ${d} iteration${d === 1 ? '' : 's'} of the ${v} loop)`,
+      edits: [
+        { file: sb.file, range: { start: { line: sb.firstPop, character: 0 }, end: { line: sb.firstPop, character: 0 } }, newText: pop },
+        { file: sa.file, range: { start: { line: sa.last + 1, character: 0 }, end: { line: sa.last + 1, character: 0 } }, newText: push },
+      ],
+    };
   }
 
   private removeLineFix(l: Loc, title: string): Fix | undefined {

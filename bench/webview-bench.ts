@@ -49,11 +49,23 @@ export interface WebviewBenchFigures {
   endToEndMs: number;
   /** The view's own set-up and first frame of every chart. */
   firstFrameMs: number;
-  frames: { zoomMeanMs: number; zoomMaxMs: number; panMeanMs: number; panMaxMs: number; samples: number; smallestSpan: number };
+  frames: {
+    zoomMeanMs: number; zoomMaxMs: number; panMeanMs: number; panMaxMs: number;
+    /** 95th percentile over all zoom and pan frames, and how many frames took 16 ms or more. */
+    p95Ms: number; over16: number;
+    /** Frames with the whole run (or nearly: the first and last zoom steps) in view. */
+    wholeRunMaxMs: number;
+    samples: number; smallestSpan: number;
+  };
 }
 
 function stats(xs: number[]): { mean: number; max: number } {
   return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, max: Math.max(...xs) };
+}
+
+function percentile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
 export async function runWebviewBench(iterations = 20_000): Promise<WebviewBenchFigures> {
@@ -75,6 +87,9 @@ export async function runWebviewBench(iterations = 20_000): Promise<WebviewBench
       const v = (window as unknown as { vtaSimulatorView: { view: { zoom(f: number, at?: number): void; pan(f: number): void; fit(): void; t0: number; t1: number }; drawAll(): number } }).vtaSimulatorView;
       v.view.fit();
       const zoom: number[] = [], pan: number[] = [];
+      const whole: number[] = [];
+      v.view.fit();
+      whole.push(v.drawAll());
       // Zoom in from the whole run to the smallest span (single cycles), panning at each level.
       const mid = (v.view.t0 + v.view.t1) / 2;
       for (let k = 0; k < 40; k++) {
@@ -90,11 +105,14 @@ export async function runWebviewBench(iterations = 20_000): Promise<WebviewBench
         v.view.pan(-0.05);
         pan.push(v.drawAll());
       }
-      return { zoom, pan, smallest };
+      v.view.fit();
+      whole.push(v.drawAll(), zoom[0]!, pan[0]!, zoom[zoom.length - 1]!, pan[pan.length - 1]!);
+      return { zoom, pan, smallest, whole };
     });
     const insns = await page.evaluate(() => Number(document.querySelectorAll('.lanes-info li').length) && Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li')).reduce((s, li) => s + Number(li.dataset.bars), 0));
     const cycles = await page.evaluate(() => Number(/([\d,]+) cycles/.exec(document.querySelector('.status')!.textContent ?? '')?.[1]?.replace(/,/g, '') ?? 0));
     const z = stats(frames.zoom), p = stats(frames.pan);
+    const all = [...frames.zoom, ...frames.pan];
     const r = (x: number) => Math.round(x * 100) / 100;
     return {
       instructions: insns,
@@ -105,7 +123,8 @@ export async function runWebviewBench(iterations = 20_000): Promise<WebviewBench
       workerRoundTripMs: r(info.roundTrip),
       endToEndMs: total,
       firstFrameMs: r(info.render),
-      frames: { zoomMeanMs: r(z.mean), zoomMaxMs: r(z.max), panMeanMs: r(p.mean), panMaxMs: r(p.max), samples: frames.zoom.length + frames.pan.length, smallestSpan: r(frames.smallest) },
+      frames: { zoomMeanMs: r(z.mean), zoomMaxMs: r(z.max), panMeanMs: r(p.mean), panMaxMs: r(p.max),
+        p95Ms: r(percentile(all, 0.95)), over16: all.filter((x) => x >= 16).length, wholeRunMaxMs: r(Math.max(...frames.whole)), samples: frames.zoom.length + frames.pan.length, smallestSpan: r(frames.smallest) },
     };
   } finally {
     await h.close();

@@ -1,13 +1,18 @@
 /**
  * The cycle timeline: a lane per module with a bar per instruction, stalls shaded by
  * cause, token arrows from push to pop, a DRAM lane, a time axis and a cursor. Drawn
- * on one canvas; each frame only visits what is visible, and bars narrower than a
- * pixel are merged per pixel column, so a 100,000-instruction run draws in a few ms.
+ * on one canvas. Zoomed in, a frame visits only what is visible (binary search for the
+ * first and last visible interval) and draws bars, stalls and arrows one by one. Zoomed
+ * out (on average more than one interval per half pixel), lanes, stalls and the DRAM
+ * lane are drawn from per-zoom-level coverage summaries (summary.ts): a pixel column is
+ * filled if any interval covers part of it, and runs of equal columns are one rectangle,
+ * so a frame costs about the canvas width whatever the run's length.
  */
 import type { Lane, ViewModel } from './model';
 import { CAUSES, MODULE_KEYS, MODULE_TITLES, QUEUE_KEYS } from './model';
 import type { Palette } from './theme';
 import { readPalette } from './theme';
+import { CoverageSummary, upperBound } from './summary';
 import { fitCanvas, lowerBound, tickStep, TimeView } from './timeview';
 
 const AXIS_H = 22;
@@ -18,8 +23,14 @@ const BUS_H = 14;
 const HEIGHT = AXIS_H + 3 * (LANE_H + LANE_GAP) + BUS_H + 10;
 /** Beyond this many visible token arrows, arrows are left out (zoom in to see them). */
 const MAX_ARROWS = 3000;
+/** Up to this many visible token arrows, each is drawn; beyond, one per queue per ARROW_BIN_PX pixels of push and pop. */
+const EXACT_ARROWS = 200;
+const ARROW_BIN_PX = 16;
+/** A row is drawn from its summary when more than this many intervals per plot pixel are visible. */
+const SUMMARY_DENSITY = 0.5;
 
-type Kind = 'load' | 'store' | 'gemm' | 'alu' | 'nop' | 'finish';
+const KINDS = ['load', 'store', 'gemm', 'alu', 'nop', 'finish'] as const;
+type Kind = (typeof KINDS)[number];
 
 export interface FrameStats {
   /** Instructions visible per lane (ld, ex, st). */
@@ -37,6 +48,13 @@ export class Timeline {
   private kinds: Kind[] = [];
   private stallByModule: Array<{ start: Float64Array; end: Float64Array; cause: Uint8Array }> = [];
   private tokenSpan = 0;
+  /** Coverage summaries: bars per lane (code: kind + 1), stalls per lane (code: cause + 1), the DRAM bus. */
+  private laneSum: CoverageSummary[] = [];
+  private stallSum: CoverageSummary[] = [];
+  private busSum: CoverageSummary | undefined;
+  /** Per program instruction: its lane (-1: none) and position in the lane. */
+  private laneOf = new Int8Array(0);
+  private posOf = new Int32Array(0);
   private busSpan = 0;
   private highlight: number[] = [];
   private sel: { lane: number; k: number } = { lane: 0, k: -1 };
@@ -88,6 +106,19 @@ export class Timeline {
         end: Float64Array.from(ks, (k) => m.stalls.end[k]!),
         cause: Uint8Array.from(ks, (k) => m.stalls.cause[k]!),
       };
+    });
+    const ext = Math.max(m.endTime, 1);
+    this.laneSum = m.lanes.map((lane) => new CoverageSummary(lane.start, lane.end,
+      (k) => KINDS.indexOf(this.kinds[m.labelOf[lane.idx[k]!]!]!) + 1, KINDS.length, ext));
+    this.stallSum = this.stallByModule.map((st) => new CoverageSummary(st.start, st.end, (k) => st.cause[k]! + 1, CAUSES.length, ext));
+    this.busSum = new CoverageSummary(m.bus.start, m.bus.end, () => 1, 1, ext);
+    this.laneOf = new Int8Array(m.insnCount).fill(-1);
+    this.posOf = new Int32Array(m.insnCount);
+    m.lanes.forEach((lane, li) => {
+      for (let k = 0; k < lane.idx.length; k++) {
+        const i = lane.idx[k]!;
+        if (i >= 0 && i < m.insnCount) { this.laneOf[i] = li; this.posOf[i] = k; }
+      }
     });
     let span = 0;
     for (let k = 0; k < m.tokens.pushTime.length; k++) span = Math.max(span, m.tokens.popTime[k]! - m.tokens.pushTime[k]!);
@@ -146,16 +177,12 @@ export class Timeline {
   barCenter(index: number): { x: number; y: number } | undefined {
     const m = this.model;
     if (!m) return undefined;
-    for (let li = 0; li < 3; li++) {
-      const lane = m.lanes[li]!;
-      for (let k = 0; k < lane.idx.length; k++) {
-        if (lane.idx[k] !== index) continue;
-        const a = Math.max(this.x(lane.start[k]!), LABEL_W), b = Math.min(this.x(lane.end[k]!), LABEL_W + this.plotWidth);
-        if (b < a) return undefined;
-        return { x: (a + b) / 2, y: this.laneY(li) + LANE_H / 2 };
-      }
-    }
-    return undefined;
+    const li = this.laneOf[index] ?? -1;
+    if (li < 0) return undefined;
+    const lane = m.lanes[li]!, k = this.posOf[index]!;
+    const a = Math.max(this.x(lane.start[k]!), LABEL_W), b = Math.min(this.x(lane.end[k]!), LABEL_W + this.plotWidth);
+    if (b < a) return undefined;
+    return { x: (a + b) / 2, y: this.laneY(li) + LANE_H / 2 };
   }
 
   /** The instruction under a point (CSS pixels), if any. */
@@ -206,16 +233,31 @@ export class Timeline {
     g.rect(LABEL_W, 0, pw, HEIGHT);
     g.clip();
     // Stalls, behind the bars.
+    const tp = (v1 - v0) / pw;
+    const stallColor = (cause: number): string => {
+      const c = CAUSES[cause]!;
+      return c === 'token' ? p.stallToken : c === 'dram' ? p.stallDram : p.stallFetch;
+    };
     this.stallByModule.forEach((s, li) => {
       const y = this.laneY(li);
       const first = lowerBound(s.end, v0);
+      const sum = this.stallSum[li];
+      if (sum && sum.covers(tp) && upperBound(s.start, v1) - first > SUMMARY_DENSITY * pw) {
+        sum.runs(v0, v1, pw, (x0, x1, code) => {
+          g.fillStyle = stallColor(code - 1);
+          g.globalAlpha = 0.28;
+          g.fillRect(LABEL_W + x0, y, x1 - x0, LANE_H);
+          g.globalAlpha = 0.9;
+          g.fillRect(LABEL_W + x0, y + LANE_H - 3, x1 - x0, 3);
+        });
+        return;
+      }
       let lastPx = -1;
       for (let k = first; k < s.start.length && s.start[k]! <= v1; k++) {
         const a = this.x(s.start[k]!), b = this.x(s.end[k]!);
         if (b - a < 1 && Math.floor(a) === lastPx) continue;
         lastPx = Math.floor(a);
-        const c = CAUSES[s.cause[k]!]!;
-        g.fillStyle = c === 'token' ? p.stallToken : c === 'dram' ? p.stallDram : p.stallFetch;
+        g.fillStyle = stallColor(s.cause[k]!);
         g.globalAlpha = 0.28;
         g.fillRect(a, y, Math.max(b - a, 1), LANE_H);
         g.globalAlpha = 0.9;
@@ -228,8 +270,11 @@ export class Timeline {
     // DRAM bus lane.
     const by = this.laneY(3) + 2;
     g.fillStyle = p.bus;
-    {
-      const first = lowerBound(m.bus.start, v0 - this.busSpan);
+    const busFirst = lowerBound(m.bus.start, v0 - this.busSpan);
+    if (this.busSum && this.busSum.covers(tp) && upperBound(m.bus.start, v1) - busFirst > SUMMARY_DENSITY * pw) {
+      this.busSum.runs(v0, v1, pw, (x0, x1) => g.fillRect(LABEL_W + x0, by, x1 - x0, BUS_H));
+    } else {
+      const first = busFirst;
       let lastPx = -1;
       for (let k = first; k < m.bus.start.length && m.bus.start[k]! <= v1; k++) {
         if (m.bus.end[k]! < v0) continue;
@@ -306,6 +351,19 @@ export class Timeline {
   private drawLane(g: CanvasRenderingContext2D, m: ViewModel, lane: Lane, li: number, v0: number, v1: number, stats: FrameStats): void {
     const y = this.laneY(li) + 3, h = LANE_H - 9;
     const first = lowerBound(lane.end, v0);
+    const pw = this.plotWidth;
+    const count = Math.max(0, upperBound(lane.start, v1) - first);
+    const sum = this.laneSum[li];
+    if (sum && sum.covers((v1 - v0) / pw) && count > SUMMARY_DENSITY * pw) {
+      // Zoomed out: a pixel column shows the kind covering most of it.
+      const drawnRuns = sum.runs(v0, v1, pw, (x0, x1, code) => {
+        g.fillStyle = this.color(KINDS[code - 1]!);
+        g.fillRect(LABEL_W + x0, y, x1 - x0, h);
+      });
+      stats.visible[li] = count;
+      stats.drawn[li] = Math.min(Math.max(drawnRuns, count ? 1 : 0), count);
+      return;
+    }
     let lastPx = -1, drawn = 0, visible = 0;
     let curColor = '';
     for (let k = first; k < lane.idx.length; k++) {
@@ -360,12 +418,26 @@ export class Timeline {
     g.fillStyle = this.palette.token;
     g.lineWidth = 1.25;
     g.globalAlpha = 0.85;
+    // Many arrows: a summary, one arrow per queue per bin of push and pop pixels (tokens
+    // are in push order, so each queue's arrows in one bin pair are consecutive).
+    const binned = count > EXACT_ARROWS;
+    const lastBin0 = [NaN, NaN, NaN, NaN], lastBin1 = [NaN, NaN, NaN, NaN];
+    // The heads in one path (they do not overlap); each curve stroked alone (one path of
+    // many crossing curves rasterises far more slowly).
+    const heads = new Path2D();
     for (let k = first; k < tk.pushTime.length && tk.pushTime[k]! <= v1; k++) {
       if (tk.popIdx[k]! < 0 || tk.popTime[k]! < v0) continue;
-      const q = QUEUE_KEYS[tk.queue[k]!]!;
+      const qi = tk.queue[k]!;
+      const x0 = this.x(tk.pushTime[k]!), x1 = this.x(tk.popTime[k]!);
+      if (binned) {
+        const b0 = Math.floor(x0 / ARROW_BIN_PX), b1 = Math.floor(x1 / ARROW_BIN_PX);
+        if (b0 === lastBin0[qi] && b1 === lastBin1[qi]) continue;
+        lastBin0[qi] = b0;
+        lastBin1[qi] = b1;
+      }
+      const q = QUEUE_KEYS[qi]!;
       const from = MODULE_KEYS.indexOf(q.slice(0, 2) as 'ld'), to = MODULE_KEYS.indexOf(q.slice(4) as 'ld');
       const down = to > from;
-      const x0 = this.x(tk.pushTime[k]!), x1 = this.x(tk.popTime[k]!);
       const y0 = this.laneY(from) + (down ? LANE_H - 6 : 3);
       const y1 = this.laneY(to) + (down ? 3 : LANE_H - 6);
       g.beginPath();
@@ -373,30 +445,24 @@ export class Timeline {
       g.bezierCurveTo(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2, x1, y1);
       g.stroke();
       const d = down ? -1 : 1;
-      g.beginPath();
-      g.moveTo(x1, y1);
-      g.lineTo(x1 - 3.5, y1 + d * 6);
-      g.lineTo(x1 + 3.5, y1 + d * 6);
-      g.closePath();
-      g.fill();
+      heads.moveTo(x1, y1);
+      heads.lineTo(x1 - 3.5, y1 + d * 6);
+      heads.lineTo(x1 + 3.5, y1 + d * 6);
+      heads.closePath();
       stats.arrows++;
     }
+    g.fill(heads);
     g.globalAlpha = 1;
   }
 
   private rectOf(index: number): { x: number; y: number; w: number; h: number } | undefined {
     const m = this.model;
     if (!m) return undefined;
-    for (let li = 0; li < 3; li++) {
-      const lane = m.lanes[li]!;
-      for (let k = 0; k < lane.idx.length; k++) {
-        if (lane.idx[k] === index) {
-          const a = this.x(lane.start[k]!), b = this.x(lane.end[k]!);
-          return { x: a, y: this.laneY(li) + 3, w: b - a, h: LANE_H - 9 };
-        }
-      }
-    }
-    return undefined;
+    const li = this.laneOf[index] ?? -1;
+    if (li < 0) return undefined;
+    const lane = m.lanes[li]!, k = this.posOf[index]!;
+    const a = this.x(lane.start[k]!), b = this.x(lane.end[k]!);
+    return { x: a, y: this.laneY(li) + 3, w: b - a, h: LANE_H - 9 };
   }
 
   private local(e: MouseEvent): { x: number; y: number } {

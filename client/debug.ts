@@ -19,14 +19,14 @@ export interface VtaLaunchConfiguration extends vscode.DebugConfiguration {
   mode?: 'functional' | 'timing' | 'both';
 }
 
-export function launchConfigFor(uri: vscode.Uri, stopOnEntry = true): VtaLaunchConfiguration {
+export function launchConfigFor(uri: vscode.Uri, stopOnEntry = false): VtaLaunchConfiguration {
   const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
   return { type: DEBUG_TYPE, request: 'launch', name: `Debug ${name}`, program: uri.fsPath, stopOnEntry, mode: 'both' };
 }
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
-    return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug the current .vta file', program: '${file}', stopOnEntry: true, mode: 'both' }];
+    return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug the current .vta file', program: '${file}', stopOnEntry: false, mode: 'both' }];
   }
 
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
@@ -89,5 +89,5 @@ export async function debugCommand(uri?: vscode.Uri): Promise<boolean> {
   }
   const doc = await vscode.workspace.openTextDocument(target);
   if (doc.isDirty) await doc.save();
-  return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), launchConfigFor(target));
+  return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), launchConfigFor(target, true));
 }

@@ -74,7 +74,7 @@ export async function assembleCommand(output: vscode.OutputChannel, uri: vscode.
   writeFileSync(files[0]!, encodeProgram(p.target, p.insns.map((x) => x.insn)));
   writeFileSync(files[1]!, p.dram);
   writeFileSync(files[2]!, JSON.stringify(layoutJson(p), null, 2) + '\n');
-  const msg = `VTA: wrote ${p.insns.length} instructions (${p.insns.length * 16} B) and a ${p.dram.length} B DRAM image to ${relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? outDir, outDir) || '.'}`;
+  const msg = `VTA: wrote ${p.insns.length} instructions (${p.insns.length * 16} B) and a ${p.dram.length} B DRAM image to ${relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? outDir, outDir) || outDir}`;
   output.appendLine(msg);
   void vscode.window.showInformationMessage(msg, 'Open Layout').then((a) => {
     if (a) void vscode.window.showTextDocument(vscode.Uri.file(files[2]!));

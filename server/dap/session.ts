@@ -22,6 +22,7 @@ import type { LoadedProgram, VtaLaunchArgs } from './loader';
 import { loadProgram } from './loader';
 
 type Ref =
+  | { k: 'modules' }
   | { k: 'module'; m: ModuleId }
   | { k: 'queues' }
   | { k: 'counters' }
@@ -370,6 +371,8 @@ export class VtaDebugSession extends LoggingDebugSession {
     const m = MODULE_OF(args.frameId);
     const scopes: DebugProtocol.Scope[] = [
       new Scope(`Module ${MODULE_NAMES[m]}`, this.handles.create({ k: 'module', m }), false),
+      // All three modules at a glance, whichever thread is selected.
+      new Scope('Modules', this.handles.create({ k: 'modules' }), false),
       new Scope('Queues', this.handles.create({ k: 'queues' }), false),
       new Scope('Counters', this.handles.create({ k: 'counters' }), false),
       new Scope('Buffers', this.handles.create({ k: 'buffers' }), true),
@@ -405,6 +408,13 @@ export class VtaDebugSession extends LoggingDebugSession {
 
   private children(e: DebugEngine, ref: Ref): DebugProtocol.Variable[] {
     switch (ref.k) {
+      case 'modules':
+        return (['ld', 'ex', 'st'] as const).map((m) => {
+          const v = e.moduleView(m);
+          const state = v.state === 'waiting-token' ? `blocked on ${v.waitingOn}` : v.state;
+          const at = v.insnIndex >= 0 ? `: ${insnText(e.program.insns[v.insnIndex]!.insn)}` : '';
+          return this.v(MODULE_NAMES[m], `${state}${at}`, { k: 'module', m });
+        });
       case 'module': {
         const v = e.moduleView(ref.m);
         const list = e.byModule[ref.m];

@@ -1,7 +1,8 @@
 /**
  * Publishing diagnostics in two tiers: the cheap one (parse + assembly) right after
  * each change, the expensive one (every program check: bounds, tokens, hazards…)
- * debounced and cancelled when a newer version arrives.
+ * debounced and cancelled when a newer version arrives. With the `fast` tiers setting
+ * only the cheap tier is published.
  */
 import {
   DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
@@ -28,6 +29,8 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
 
 export class DiagnosticsScheduler {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** 'fast' publishes only the cheap tier (parse, assembly, first-tier checks); 'all' adds the debounced one. */
+  tiers: 'all' | 'fast' = 'all';
 
   constructor(
     private readonly connection: Connection,
@@ -63,9 +66,11 @@ export class DiagnosticsScheduler {
     if (!a) return;
     void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: this.forFile(a.cheap, a.file, a.symbols.includes) });
     this.cancel(uri);
+    if (this.tiers === 'fast') return;
     const version = a.version;
     this.timers.set(uri, setTimeout(() => {
       this.timers.delete(uri);
+      if (this.tiers === 'fast') return; // the setting changed meanwhile
       try {
         const cur = this.ws.documents.get(uri);
         if (!cur || cur.version !== version) return; // a newer change has its own run

@@ -5,7 +5,7 @@
  * with an empty result instead of taking the server down.
  */
 import {
-  ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
+  MessageType, ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatVta } from '../../core/lsp-support/format';
@@ -18,6 +18,7 @@ import { codeLensesVta, documentLinksVta } from './links';
 import { definition, highlights, prepareRename, references, rename } from './navigation';
 import { documentSymbolsSched, documentSymbolsVta, foldingSched, foldingVta, workspaceSymbolsVta } from './outline';
 import { SEMANTIC_LEGEND, semanticTokensSched, semanticTokensVta } from './semantic';
+import { DEFAULT_SETTINGS, isTargetPath, readSettings, resolveSettingTarget, type ServerSettings } from './settings';
 import { isSchedule, uriToPath, Workspace, type VtaAnalysis } from './workspace';
 import { WorkspaceFiles } from './workspace-files';
 
@@ -51,11 +52,62 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   };
 
   const diskFiles = new WorkspaceFiles();
+
+  // The client's settings: initializationOptions first, then workspace/didChangeConfiguration.
+  let settings: ServerSettings = { ...DEFAULT_SETTINGS };
+  let canPullConfiguration = false;
+  let lastWarning: string | undefined;
+  // (The spec allows window/showMessage while `initialize` is being answered.)
+  const warn = (message: string) => {
+    connection.console.warn(message);
+    if (message === lastWarning) return; // the same setting sent again (initializationOptions, then the first push): say it once
+    lastWarning = message;
+    void connection.sendNotification('window/showMessage', { type: MessageType.Warning, message });
+  };
+  /** Applies a settings object over the current settings (absent keys keep their value). */
+  const applySettings = (raw: unknown): void => {
+    const { settings: next, warnings } = readSettings(raw, settings);
+    for (const w of warnings) warn(w);
+    // A vta_config.json path is read again each time: the file may have changed.
+    const targetChanged = next.target !== settings.target || isTargetPath(next.target);
+    settings = next;
+    diags.tiers = next.tiers;
+    if (targetChanged) {
+      const r = resolveSettingTarget(next.target, diskFiles.roots);
+      if (r.warning) warn(r.warning);
+      else lastWarning = undefined;
+      ws.settingTarget = r.target;
+    }
+  };
+  const recheckAll = () => {
+    ws.invalidate();
+    for (const d of documents.all()) diags.changed(d.uri);
+  };
+
   connection.onInitialize((params): InitializeResult => {
     const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (!roots.length && params.rootUri) roots.push(uriToPath(params.rootUri));
     diskFiles.roots = roots.filter((r) => r.startsWith('/') || /^[a-z]:/i.test(r));
+    canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    applySettings(params.initializationOptions);
     return initializeResult();
+  });
+
+  // A settings change: VS Code pushes `{ settings: { vta: {…} } }` (synchronize.configurationSection);
+  // other clients send nothing useful and answer workspace/configuration instead. Either way every
+  // open document is checked again.
+  connection.onDidChangeConfiguration(async (p) => {
+    try {
+      const pushed = (p.settings as { vta?: unknown } | null | undefined)?.vta;
+      if (pushed !== undefined) applySettings(pushed);
+      else if (canPullConfiguration) {
+        const pulled: unknown = await connection.workspace.getConfiguration('vta');
+        applySettings(pulled);
+      }
+    } catch (e) {
+      connection.console.error(`vta: reading the settings failed: ${(e as Error).stack ?? e}`);
+    }
+    recheckAll();
   });
   const initializeResult = (): InitializeResult => ({
     capabilities: {
@@ -94,8 +146,9 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
 
   // A file changed on disk (an included file, a config, an image): re-check every open program.
   connection.onDidChangeWatchedFiles(() => {
-    ws.invalidate();
-    for (const d of documents.all()) diags.changed(d.uri);
+    // A vta_config.json named by the target setting may be the file that changed.
+    if (isTargetPath(settings.target)) applySettings({});
+    recheckAll();
   });
 
   connection.onHover(safe(null, (p) => {

@@ -13,7 +13,7 @@ import { UopShadow, insnAccesses, type RowAccess } from '../../core/analysis/acc
 import { checkProgram } from '../../core/check';
 import { firstTierChecks } from '../../core/analysis/first-tier';
 import { sortDiagnostics } from '../../core/analysis/diagnostic';
-import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type QueueId } from '../../core/isa';
+import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type QueueId, type VtaTarget } from '../../core/isa';
 import type { SourceFile } from '../../core/lang/ast';
 import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/lang/schedule';
@@ -79,6 +79,11 @@ export class Workspace {
   /** Files each document read last time (itself first, then its includes); survives invalidation. */
   readonly filesOf = new Map<string, string[]>();
   private cacheGeneration = 0;
+  /**
+   * The target of programs without a `target` line (the client's target setting);
+   * undefined means `default`. Call invalidate() after changing it.
+   */
+  settingTarget: VtaTarget | undefined;
 
   constructor(readonly documents: TextDocuments<TextDocument>) {}
 
@@ -121,6 +126,10 @@ export class Workspace {
     let result: AssembleResult;
     try {
       result = assembleAst(ast, { file, host: this.host });
+      // The setting applies only when neither the file nor its includes name a target (as in client/tools.ts).
+      if (this.settingTarget && result.declarations && !result.declarations.target) {
+        result = assembleAst(ast, { file, host: this.host, target: this.settingTarget });
+      }
     } catch (e) {
       result = { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
     }

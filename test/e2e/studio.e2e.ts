@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { prepareStudio, projectRoot, startCodeServer, type StudioServer } from '../../scripts/studio.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -50,12 +50,38 @@ async function openFile(relPath: string): Promise<void> {
   await input.fill(relPath);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout: 15_000 });
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).first().waitFor({ timeout: 15_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
 }
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) }).catch(() => undefined);
+}
+
+/** The frame (nested in the webview's iframes) whose #app shows a finished run of FILE. */
+async function simulatorFrame(file: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      const ok = await f.evaluate((name) => {
+        const app = document.querySelector<HTMLElement>('#app');
+        return !!app && app.dataset.state === 'ready' && !!document.querySelector('.timeline-canvas')
+          && (document.querySelector('#app .status')?.textContent ?? '').startsWith(`${name}:`);
+      }, file).catch(() => false);
+      if (ok) return f;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no simulator view showing a finished run of ${file}`);
+}
+
+/** One bar of the cycle timeline, as the view announces it to screen readers. */
+interface Bar { module: string; index: number; label: string; unit: string; start: number; end: number }
+
+/** The editor's stop line is the line whose text is TEXT: the two sit at the same height. */
+async function sameLine(a: import('playwright-core').Locator, b: import('playwright-core').Locator): Promise<boolean> {
+  const [ba, bb] = [await a.boundingBox(), await b.boundingBox()];
+  return !!ba && !!bb && Math.abs(ba.y - bb.y) < 2 && ba.height > 0;
 }
 
 describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
@@ -194,6 +220,86 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     }
   });
 
+  it('F5 on an example stops at a breakpoint and the Variables view lists the three modules', async () => {
+    const t0 = Date.now();
+    const toolbar = page.locator('.debug-toolbar');
+    try {
+      // The GEMM line of the test's copy of examples/gemm-block.vta.
+      const lines = readFileSync(join(work, 'examples', 'gemm-block.vta'), 'utf8').split('\n');
+      const LINE = lines.findIndex((l) => /^\s*gemm blk outer=4/.test(l)) + 1;
+      assert.ok(LINE > 0, 'gemm-block.vta has its GEMM line');
+      await openFile('gemm-block.vta');
+      const editor = page.locator('.editor-instance .monaco-editor').first();
+      const gemmLine = editor.locator('.view-line', { hasText: 'gemm blk outer=4' }).first();
+      await gemmLine.waitFor();
+      // Cursor on the line, then the command a user runs with F9.
+      await gemmLine.locator('span span', { hasText: /^gemm$/ }).first().click();
+      await runCommand('Debug: Toggle Breakpoint');
+      const glyph = editor.locator('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified').first();
+      await glyph.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok(await sameLine(glyph, gemmLine), 'the breakpoint sits in the gutter of the GEMM line');
+      await page.locator('.debug-breakpoints .monaco-list-row', { hasText: new RegExp(`gemm-block\\.vta\\s*${LINE}$`) }).first().waitFor({ timeout: 10_000 });
+
+      // F5 with no launch.json: the extension's configuration provider makes the launch configuration.
+      assert.ok(!existsSync(join(work, 'examples', '.vscode', 'launch.json')), 'no launch.json');
+      await page.keyboard.press('F5');
+      await toolbar.waitFor({ state: 'visible', timeout: 30_000 });
+      const stack = page.locator('.debug-call-stack');
+      await stack.locator('.monaco-list-row', { hasText: /paused on (entry|breakpoint)/i }).first().waitFor({ timeout: 20_000 });
+      if (/paused on entry/i.test(await stack.innerText())) {
+        // The configuration F5 makes stops on entry first: continue to the breakpoint.
+        log('F5 stopped on entry; continuing to the breakpoint');
+        await page.keyboard.press('F5');
+      }
+      await stack.locator('.monaco-list-row', { hasText: /paused on breakpoint/i }).first().waitFor({ timeout: 20_000 });
+      const stackText = await stack.innerText();
+      // The compute module stopped at its GEMM, on the breakpoint's line.
+      const top = stack.locator('.monaco-list-row', { hasText: /compute #\d+: GEMM/ }).first();
+      await top.waitFor({ timeout: 10_000 });
+      assert.match(await top.innerText(), new RegExp(`gemm-block\\.vta\\s*${LINE}:`), stackText);
+      // The editor marks the paused line: the same line as the breakpoint.
+      const stopLines = editor.locator('.view-overlays .debug-top-stack-frame-line');
+      await stopLines.first().waitFor({ state: 'attached', timeout: 10_000 });
+      let onGemm = false;
+      for (const l of await stopLines.all()) onGemm ||= await sameLine(l, gemmLine);
+      assert.ok(onGemm, 'the editor shows the stop on the GEMM line');
+
+      // The Variables view: the first scope is the selected thread's module; select each module's frame in turn.
+      const vars = page.locator('.debug-variables');
+      await vars.locator('.monaco-list-row', { hasText: 'Module compute' }).first().waitFor({ timeout: 10_000 });
+      await vars.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*line\\s*[:=]?\\s*${LINE}\\s*$`) }).first().waitFor({ timeout: 10_000 });
+      const seen: string[] = [];
+      for (const name of ['load', 'compute', 'store']) {
+        const frame = stack.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${name}( #\\d+|: done)`) }).first();
+        if (!(await frame.isVisible())) {
+          // A thread that did not stop first is collapsed: expand it.
+          await stack.locator('.monaco-list-row:has(.thread)', { hasText: name }).first().locator('.monaco-tl-twistie').click();
+        }
+        await frame.waitFor({ state: 'visible', timeout: 10_000 });
+        await frame.click();
+        await vars.locator('.monaco-list-row', { hasText: `Module ${name}` }).first().waitFor({ timeout: 10_000 });
+        seen.push(name);
+      }
+      const scopes = await vars.locator('.monaco-list-row').allInnerTexts();
+      log(`call stack:\n${stackText}\nvariables: ${JSON.stringify(scopes)}`);
+      assert.deepEqual(seen, ['load', 'compute', 'store']);
+      await shot('debug-breakpoint');
+      await page.keyboard.press('Shift+F5');
+      await toolbar.waitFor({ state: 'hidden', timeout: 15_000 });
+    } catch (e) {
+      await shot('debug-breakpoint-failed');
+      throw e;
+    } finally {
+      if (await toolbar.isVisible().catch(() => false)) {
+        await page.keyboard.press('Shift+F5');
+        await toolbar.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+      }
+      await runCommand('Remove All Breakpoints').catch((e: Error) => log(`could not remove the breakpoint: ${e.message}`));
+      await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'gemm-block.vta' }).first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => log('the breakpoint is still listed'));
+      timings.debugBreakpoint = (Date.now() - t0) / 1000;
+    }
+  });
+
   it('VTA: Open Simulator shows the simulator view of the program', async () => {
     const t0 = Date.now();
     try {
@@ -220,6 +326,67 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       throw e;
     } finally {
       timings.simulator = (Date.now() - t0) / 1000;
+    }
+  });
+
+  it('VTA: Open Simulator on gemv-two-threads.vta: the weight load of block j+1 overlaps the GEMMs of block j', async () => {
+    const t0 = Date.now();
+    try {
+      await openFile('gemv-two-threads.vta');
+      await runCommand('VTA: Open Simulator');
+      const f = await simulatorFrame('gemv-two-threads.vta');
+      const counts = await f.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li'))
+        .map((li) => [li.dataset.module!, Number(li.dataset.bars)])));
+      assert.ok(counts.ld! > 0 && counts.ex! > 0, JSON.stringify(counts));
+      // Read the bars the way a screen reader does: the timeline announces each selected bar
+      // (module, instruction, label, cycle range) in its live region; record every announcement.
+      await f.evaluate(() => {
+        const live = document.querySelector('#app [aria-live]')!;
+        const w = window as unknown as { __said: string[] };
+        w.__said = [];
+        new MutationObserver(() => w.__said.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
+      });
+      const canvas = f.locator('.timeline-canvas');
+      await canvas.focus();
+      // Lane 1 (load) from its first bar to its last; then down to lane 2 (compute), all the way left and right.
+      for (let k = 0; k < counts.ld!; k++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      for (let k = 0; k < counts.ex!; k++) await page.keyboard.press('ArrowLeft');
+      for (let k = 0; k < counts.ex!; k++) await page.keyboard.press('ArrowRight');
+      const said = await f.evaluate(() => (window as unknown as { __said: string[] }).__said);
+      const bars = new Map<string, Bar>();
+      for (const t of said) {
+        const m = /^(load|compute|store) instruction (\d+): (.+?), (cycle|step)s (\d+(?:\.\d+)?) to (\d+(?:\.\d+)?)/.exec(t);
+        if (m) bars.set(`${m[1]}/${m[2]}`, { module: m[1]!, index: Number(m[2]), label: m[3]!, unit: m[4]!, start: Number(m[5]), end: Number(m[6]) });
+      }
+      const all = [...bars.values()].sort((a, b) => a.index - b.index);
+      const ld = all.filter((b) => b.module === 'load');
+      const ex = all.filter((b) => b.module === 'compute');
+      assert.equal(ld.length, counts.ld, `every load bar read (${said.length} announcements)`);
+      assert.equal(ex.length, counts.ex, `every compute bar read (${said.length} announcements)`);
+      assert.ok(all.every((b) => b.unit === 'cycle'), 'the timeline is in cycles');
+      // Block j: its weight load is the j-th LOAD WGT; its GEMMs come after it in the program and before the next one.
+      const wgt = ld.filter((b) => b.label === 'LOAD WGT');
+      assert.equal(wgt.length, 4, wgt.map((b) => JSON.stringify(b)).join('\n'));
+      const blockOf = (b: Bar) => wgt.filter((w) => w.index < b.index).length - 1;
+      const gemms = ex.filter((b) => /^GEMM( reset)?$/.test(b.label));
+      assert.equal(gemms.length, 8, gemms.map((b) => JSON.stringify(b)).join('\n'));
+      const overlaps: string[] = [];
+      for (let j = 0; j + 1 < wgt.length; j++) {
+        const next = wgt[j + 1]!;
+        for (const g of gemms.filter((b) => blockOf(b) === j)) {
+          if (next.start < g.end && g.start < next.end) overlaps.push(`LOAD WGT of block ${j + 1} [${next.start}, ${next.end}) overlaps GEMM #${g.index} of block ${j} [${g.start}, ${g.end})`);
+        }
+      }
+      log(`weight loads: ${wgt.map((b) => `#${b.index} [${b.start}, ${b.end})`).join(' ')}; GEMMs: ${gemms.map((b) => `#${b.index}/block ${blockOf(b)} [${b.start}, ${b.end})`).join(' ')}`);
+      log(overlaps.join('\n') || 'no overlap');
+      assert.ok(overlaps.length > 0, 'some LOAD WGT of block j+1 overlaps a GEMM of block j');
+      await shot('simulator-overlap');
+    } catch (e) {
+      await shot('simulator-overlap-failed');
+      throw e;
+    } finally {
+      timings.simulatorOverlap = (Date.now() - t0) / 1000;
     }
   });
 });

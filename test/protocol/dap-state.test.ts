@@ -121,6 +121,11 @@ describe('vta debug-adapter: values against a functional run', () => {
     const module = await scope(dc, THREAD.ex, 'Module');
     assert.match(module['instruction']!.value, /^ALU max imm=0/);
     assert.equal(module['line']!.value, '24');
+    // Every frame also shows all three modules at once.
+    const all = await scope(dc, THREAD.ld, 'Modules');
+    assert.deepEqual(Object.keys(all), ['load', 'compute', 'store']);
+    assert.match(all['compute']!.value, /ALU max imm=0/);
+    assert.ok(all['store']!.variablesReference > 0);
 
     const end = await motion(dc, () => dc.continueRequest({ threadId: 1 }));
     assert.equal(end.body.reason, 'finished');

@@ -1,0 +1,85 @@
+/**
+ * The client's settings as the server sees them: `initializationOptions`
+ * (`{ target, diagnostics: { tiers } }`) at start-up, then whatever
+ * `workspace/didChangeConfiguration` carries (VS Code's `synchronize.configurationSection:
+ * 'vta'` sends `{ settings: { vta: { target, diagnostics: { tiers }, … } } }`).
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { ConfigError, SHIPPED_TARGET_NAMES, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
+
+export type DiagnosticTiers = 'all' | 'fast';
+
+export interface ServerSettings {
+  /** A shipped target name or a path to a vta_config.json, for files without a `target` line. */
+  target: string;
+  tiers: DiagnosticTiers;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { target: 'default', tiers: 'all' };
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * Reads a settings object (`{ target?, diagnostics?: { tiers? } }`, or the flat
+ * `{ 'diagnostics.tiers' }` form) over `prev`: a key that is absent keeps its value.
+ * Returns warnings for values that cannot be used (they fall back to the defaults).
+ */
+export function readSettings(raw: unknown, prev: ServerSettings): { settings: ServerSettings; warnings: string[] } {
+  const settings = { ...prev };
+  const warnings: string[] = [];
+  if (!isObject(raw)) return { settings, warnings };
+  if ('target' in raw && raw.target !== undefined && raw.target !== null) {
+    if (typeof raw.target === 'string') settings.target = raw.target.trim() || 'default';
+    else {
+      warnings.push(`VTA: the target setting must be a string; using 'default'.`);
+      settings.target = 'default';
+    }
+  }
+  const tiers = isObject(raw.diagnostics) && 'tiers' in raw.diagnostics ? raw.diagnostics.tiers : raw['diagnostics.tiers'];
+  if (tiers !== undefined && tiers !== null) {
+    if (tiers === 'all' || tiers === 'fast') settings.tiers = tiers;
+    else {
+      warnings.push(`VTA: unknown diagnostics tiers ${JSON.stringify(tiers)} (expected 'all' or 'fast'); using 'all'.`);
+      settings.tiers = 'all';
+    }
+  }
+  return { settings, warnings };
+}
+
+export interface ResolvedTarget {
+  /** The target that overrides the default for files without a `target` line; undefined means `default`. */
+  target?: VtaTarget;
+  /** Why the setting could not be used (the server then uses `default`). */
+  warning?: string;
+}
+
+/**
+ * Resolves the target setting: a shipped name, or a vta_config.json path (a relative
+ * one against the first workspace folder, else the server's working directory).
+ */
+export function resolveSettingTarget(name: string, roots: readonly string[]): ResolvedTarget {
+  if (name === 'default') return {};
+  const shipped = shippedTarget(name);
+  if (shipped) return { target: shipped };
+  const path = isAbsolute(name) ? name : join(roots[0] ?? process.cwd(), name);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {
+      warning: `VTA: the target setting '${name}' is neither a shipped target (${SHIPPED_TARGET_NAMES.join(', ')}) nor a readable vta_config.json (looked at ${path}); files without a \`target\` line use 'default'.`,
+    };
+  }
+  try {
+    return { target: targetFromJson(text, name) };
+  } catch (e) {
+    const why = e instanceof ConfigError ? e.message : String((e as Error).message ?? e);
+    return { warning: `VTA: the target setting '${name}' is not a usable vta_config.json (${why}); files without a \`target\` line use 'default'.` };
+  }
+}
+
+/** True when the target setting names a file (it may change on disk). */
+export function isTargetPath(name: string): boolean {
+  return !(SHIPPED_TARGET_NAMES as readonly string[]).includes(name);
+}

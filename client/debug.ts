@@ -4,6 +4,7 @@
  * extension host's Node.
  */
 import * as vscode from 'vscode';
+import { followDebuggerCycle } from './simulator-panel';
 import { existsSync } from 'node:fs';
 import { readSettings } from './settings';
 
@@ -77,6 +78,11 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
       provideDebugConfigurations: () => provider.provideDebugConfigurations(),
     }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
+    // The simulator view, when open, follows the debugger's cycle.
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      const cycle = (e.body as { cycle?: unknown } | undefined)?.cycle;
+      if (e.session.type === DEBUG_TYPE && e.event === 'vtaCycle' && typeof cycle === 'number') followDebuggerCycle(cycle);
+    }),
   );
 }
 

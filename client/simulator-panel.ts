@@ -14,6 +14,11 @@ import { isShippedTargetName, readSettings } from './settings';
 let current: SimulatorPanel | undefined;
 
 /** Opens (or reveals) the simulator view on `document` and runs it. */
+/** Moves the open simulator view's cursor to the debugger's cycle (no-op when closed). */
+export function followDebuggerCycle(cycle: number): void {
+  current?.postCycle(cycle);
+}
+
 export function openSimulatorPanel(context: vscode.ExtensionContext, document: vscode.TextDocument): void {
   if (current) current.show(document);
   else current = new SimulatorPanel(context, document);
@@ -66,6 +71,10 @@ class SimulatorPanel {
 
   private title(): string {
     return `Simulator: ${this.document.uri.path.split('/').pop()}`;
+  }
+
+  postCycle(cycle: number): void {
+    this.post({ type: 'debugCycle', cycle });
   }
 
   private post(m: HostMessage): void {

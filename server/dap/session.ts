@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import {
-  Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent,
+  Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, Event as DapEvent, TerminatedEvent,
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -125,6 +125,9 @@ export class VtaDebugSession extends LoggingDebugSession {
     if (stop.description) ev.body.description = stop.description;
     if (stop.hitBreakpointIds) ev.body.hitBreakpointIds = stop.hitBreakpointIds;
     this.sendEvent(ev);
+    // Lets the simulator view follow the debugger (only cycles mean the same there).
+    const e = this.engine;
+    if (e && e.sim.timeUnit === 'cycle') this.sendEvent(new DapEvent('vtaCycle', { cycle: e.clock }));
   }
 
   /** The thread to focus without a better hint: the first module with an instruction left. */

@@ -54,6 +54,15 @@ describe('simulator view: examples', () => {
         const occText = await page.locator('.occ-info').innerText();
         assert.match(occText, /INP: peak \d+ of 2,048 rows/);
 
+        // The debugger's cycle moves the cursor there (and the view to it).
+        const at = await page.evaluate(() => {
+          const v = (window as unknown as { vtaSimulatorView: { view: { t0: number; t1: number } } }).vtaSimulatorView.view;
+          return Math.floor(v.t0 + (v.t1 - v.t0) * 0.37);
+        });
+        await page.evaluate((cycle) => window.postMessage({ type: 'debugCycle', cycle }, '*'), at);
+        await page.waitForFunction((c) => document.getElementById('app')!.dataset.debugCycle === String(c), at);
+        assert.equal(await page.evaluate(() => (window as unknown as { vtaSimulatorView: { view: { cursor?: number } } }).vtaSimulatorView.view.cursor), at);
+
         await page.waitForTimeout(100);
         await page.screenshot({ path: join(SCREENSHOTS, `${name.replace('.vta', '')}.png`), fullPage: true });
 

@@ -172,9 +172,12 @@ describe('vta debug-adapter: reverse execution', () => {
     const ev = await launch(dc, { program: path, mode: 'both', stopOnEntry: true });
     assert.equal(ev.body.reason, 'entry');
     const t0 = Number((await dc.evaluateRequest({ expression: 'cycle', context: 'repl' })).body.result);
+    // Each stop also tells the simulator view which cycle to show.
+    const cycleEvent = dc.waitForEvent('vtaCycle') as Promise<DebugProtocol.Event>;
     await motion(dc, () => dc.customRequest('stepCycle', { threadId: 1 }));
     const t1 = Number((await dc.evaluateRequest({ expression: 'cycle', context: 'repl' })).body.result);
     assert.equal(t1, t0 + 1);
+    assert.equal((await cycleEvent).body.cycle, t1);
     // stepIn on the store thread: its first event is a wait on ex->st.
     const s = await motion(dc, () => dc.stepInRequest({ threadId: THREAD.st }));
     assert.equal(s.body.threadId, THREAD.st);

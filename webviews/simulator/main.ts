@@ -334,15 +334,28 @@ function onCursor(line: number, file?: string): void {
   live.textContent = `line ${line + 1}: ${hits.length} instruction${hits.length === 1 ? '' : 's'}`;
 }
 
+/** The debugger stopped at `cycle`: put the cursor there, scrolling the view to it. */
+function onDebugCycle(cycle: number): void {
+  if (cycle < view.t0 || cycle > view.t1) {
+    const span = view.t1 - view.t0;
+    view.set(cycle - span / 2, cycle + span / 2);
+  }
+  view.cursor = cycle;
+  view.changed();
+  app.dataset.debugCycle = String(cycle);
+  live.textContent = `debugger at cycle ${Math.floor(cycle)}`;
+}
+
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const r = parseHostMessage(e.data);
   if (!r.ok) {
     // Messages the page posts to itself are not ours to judge; anything else that looks like ours is reported.
     const d = e.data as { type?: unknown };
-    if (d && typeof d === 'object' && (d.type === 'program' || d.type === 'cursor')) fail(`A message from the editor was refused: ${r.reason}`);
+    if (d && typeof d === 'object' && (d.type === 'program' || d.type === 'cursor' || d.type === 'debugCycle')) fail(`A message from the editor was refused: ${r.reason}`);
     return;
   }
   if (r.msg.type === 'program') void run(r.msg);
+  else if (r.msg.type === 'debugCycle') onDebugCycle(r.msg.cycle);
   else onCursor(r.msg.line, r.msg.file);
 });
 

@@ -12,7 +12,9 @@ const MAX_NAME_CHARS = 4096;
 /** Host → webview. */
 export type HostMessage =
   | { type: 'program'; text: string; file: string; target?: string }
-  | { type: 'cursor'; line: number; file?: string };
+  | { type: 'cursor'; line: number; file?: string }
+  /** The debugger stopped at this cycle: move the cursor there. */
+  | { type: 'debugCycle'; cycle: number };
 
 /** Webview → host. */
 export type ViewMessage =
@@ -45,6 +47,10 @@ export function parseHostMessage(v: unknown): { ok: true; msg: HostMessage } | {
       const msg: HostMessage = { type: 'cursor', line: v.line };
       if (isName(v.file)) msg.file = v.file;
       return { ok: true, msg };
+    }
+    case 'debugCycle': {
+      if (typeof v.cycle !== 'number' || !Number.isFinite(v.cycle) || v.cycle < 0) return { ok: false, reason: 'debugCycle message without a cycle' };
+      return { ok: true, msg: { type: 'debugCycle', cycle: v.cycle } };
     }
     default:
       return { ok: false, reason: `unknown message type ${JSON.stringify(String(v.type).slice(0, 40))}` };

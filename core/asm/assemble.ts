@@ -11,7 +11,7 @@ import {
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Operand, Range, SourceFile, Stmt, Word } from '../lang/ast';
 import { parseVta } from '../lang/parser';
-import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange } from '../program/program';
+import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import { AsmContext, LocalScope } from './context';
 import { ImageBuilder, layoutData } from './data-layout';
 import { collectDeclarations, type Declarations } from './declarations';
@@ -111,7 +111,7 @@ class Assembler {
     this.folder.finish();
     for (const n of this.folder.notices) ctx.report(n.source.file, n.source, 'info', 'vta.tokens.nop', n.message);
 
-    const kernels = this.placeKernels(image);
+    const kernels = this.placeKernels(image, tensors, imageBytes);
     const program: Program = {
       target: ctx.target,
       insns: this.out,
@@ -531,7 +531,7 @@ class Assembler {
   }
 
   /** Places each loaded kernel instance in the image and patches its loads' dram_base. */
-  private placeKernels(image: ImageBuilder): KernelPlacement[] {
+  private placeKernels(image: ImageBuilder, tensors: readonly TensorPlacement[], imageBytes: Uint8Array | undefined): KernelPlacement[] {
     const { ctx } = this;
     const t = ctx.target;
     const placements: KernelPlacement[] = [];
@@ -559,6 +559,16 @@ class Assembler {
           const differs = existing.some((b, i) => b !== bytes[i]);
           if (differs && placements.some((pl) => pl.byteOffset < offset! + bytes.length && offset! < pl.byteOffset + pl.uops * 4)) {
             ctx.report(inst.kernel.file, at.range, 'error', 'vta.bounds.dram', `kernel ${inst.key} at byte ${offset} overlaps another kernel with different micro-ops`);
+          }
+        }
+        // Micro-ops written over a data tensor would silently change its values.
+        const end = offset + bytes.length;
+        for (const t of tensors) {
+          const tEnd = t.byteOffset + t.count * t.elemBytes;
+          if (offset < tEnd && t.byteOffset < end && (t.initialised || !imageBytes)) {
+            ctx.report(inst.kernel.file, at.range, 'error', 'vta.bounds.dram',
+              `kernel ${inst.key} (bytes ${offset}..${end - 1}) overlaps tensor '${t.name}' (bytes ${t.byteOffset}..${tEnd - 1})`,
+              t.source ? [{ file: t.source.file, range: { start: t.source.start, end: t.source.end }, message: `'${t.name}' is declared here` }] : undefined);
           }
         }
       } else {

@@ -58,6 +58,8 @@ export interface TensorPlacement {
   /** Byte offset from the image start; `dram_base` = byteOffset / elemBytes. */
   byteOffset: number;
   elemBytes: number;
+  /** Whether the program gives its bytes (an initialiser, or a place outside an `image`). */
+  initialised?: boolean;
   source?: SourceRange;
 }
 

@@ -135,3 +135,13 @@ test('data initialisers: lists, files and their sizes', () => {
   const big = assembleText('data t : inp[1] = [200]\nfinish\n', { file: 'd.vta' });
   assert.match(big.diagnostics[0]!.message, /does not fit int8/);
 });
+
+test('a kernel placed over a data tensor is an error; inside a bare image it is not', () => {
+  const d = only(check('kernel k @ 16 { uop dst=0 src=0 }\nload uop k\nfinish\n'), 'vta.bounds.dram');
+  assert.equal(d.length, 1);
+  assert.match(d[0]!.message, /overlaps tensor 'a' \(bytes 0\.\.63\)/);
+  const img = new Uint8Array(64);
+  const text = 'image "x.bin"\ndata v : inp[4] @ 0\nkernel k @ 16 { uop dst=0 src=0 }\nload uop k\nfinish\n';
+  const r = assembleText(text, { file: 'i.vta', host: memoryHost({ 'x.bin': img }) });
+  assert.deepEqual(r.diagnostics.filter((x) => x.code === 'vta.bounds.dram'), []);
+});

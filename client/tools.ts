@@ -6,8 +6,7 @@
 import * as vscode from 'vscode';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { assembleText, decodeStream, disassemble, type AssembleResult } from '../core/asm';
-import { parseTvmDump } from '../core/asm/dump';
+import { assembleText, decodeStream, disassemble, importTvmDump, type AssembleResult } from '../core/asm';
 import { layoutJson } from '../core/asm/layout-json';
 import { formatDiagnostic } from '../core/analysis/diagnostic';
 import { checkProgram } from '../core/check';
@@ -145,14 +144,6 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
     label = basename(picked[0].path);
   }
-  const dump = parseTvmDump(text);
-  output.appendLine(`— import ${label}: ${dump.instructions.length} instructions, ${dump.uopKernels.length} micro-op kernels (${dump.variant} format)`);
-  for (const d of dump.diagnostics) output.appendLine(`${label}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
-  if (!dump.instructions.length) {
-    output.show(true);
-    void vscode.window.showErrorMessage(`VTA: no VTA instruction dump found in ${label}.`);
-    return undefined;
-  }
   let target;
   try {
     target = settingTarget(uri ?? ed?.document.uri);
@@ -160,20 +151,17 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
     void vscode.window.showErrorMessage(`VTA: ${(e as Error).message}`);
     return undefined;
   }
-  const notes = new Map<number, string>();
-  dump.instructions.forEach((d, i) => {
-    const n: string[] = [];
-    if (d.immUnknown) n.push('imm not recorded in the dump');
-    if (d.useImmUnknown) n.push('use_imm guessed');
-    if (d.aluOpUnknown) n.push('ALU opcode unknown');
-    if (d.memTypeGuessed) n.push('memory type guessed');
-    if (n.length) notes.set(i, n.join('; '));
-  });
   const name = readSettings().target;
-  const r = disassemble(dump.instructions.map((d) => d.insn), {
-    target, targetText: target.name === name && !name.endsWith('.json') ? name : JSON.stringify(name),
-    notes, title: `imported from the TVM dump ${label}`,
-  });
+  const r = importTvmDump(text, target, `imported from the TVM dump ${label}`,
+    target.name === name && !name.endsWith('.json') ? name : JSON.stringify(name));
+  const dump = r.parsed;
+  output.appendLine(`— import ${label}: ${dump.instructions.length} instructions, ${dump.uopKernels.length} micro-op kernels (${dump.variant} format)`);
+  for (const d of dump.diagnostics) output.appendLine(`${label}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  if (!dump.instructions.length) {
+    output.show(true);
+    void vscode.window.showErrorMessage(`VTA: no VTA instruction dump found in ${label}.`);
+    return undefined;
+  }
   for (const p of r.problems) output.appendLine(`${label}: instruction ${p.index}: ${p.message}`);
   const errors = dump.diagnostics.filter((d) => d.severity === 'error').length + r.problems.length;
   if (errors) {

@@ -11,11 +11,13 @@ import type { DumpDiagnostic } from './dump/types';
 
 export interface ImportResult {
   text: string;
+  /** What the dump reader found (instructions, uop listings, format variant). */
+  parsed: ReturnType<typeof parseTvmDump>;
   diagnostics: DumpDiagnostic[];
   problems: Array<{ index: number; message: string }>;
 }
 
-export function importTvmDump(log: string, target: VtaTarget, title = 'imported TVM dump'): ImportResult {
+export function importTvmDump(log: string, target: VtaTarget, title = 'imported TVM dump', targetText?: string): ImportResult {
   const parsed = parseTvmDump(log);
   const insns = parsed.instructions.map((d) => d.insn);
   const kernelUops = new Map<string, Uop[]>();
@@ -41,6 +43,6 @@ export function importTvmDump(log: string, target: VtaTarget, title = 'imported 
     if (why.length) notes.set(i, `(dump line ${d.line + 1}: ${why.join('; ')})`);
     else notes.set(i, `(dump line ${d.line + 1})`);
   });
-  const r = disassemble(insns, { target, title, kernelUops, notes });
-  return { text: r.text, diagnostics: parsed.diagnostics, problems: r.problems };
+  const r = disassemble(insns, { target, targetText, title, kernelUops, notes });
+  return { text: r.text, parsed, diagnostics: parsed.diagnostics, problems: r.problems };
 }

@@ -150,10 +150,25 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       const line = page.locator('.editor-instance .view-line', { hasText: 'load inp sram=2040' }).first();
       await line.waitFor();
       const word = line.locator('span span', { hasText: /^load$/ }).first();
-      await word.hover();
       // The semantic hover (beyond the diagnostic's message) names the instruction and shows its encoded fields.
       const hover = page.locator('.monaco-hover-content:visible', { hasText: /opcode/ }).first();
-      await hover.waitFor({ state: 'visible', timeout: 15_000 });
+      // A mouse hover can be swallowed while the workbench is still busy: retry, then ask for
+      // the hover from the keyboard (Ctrl+K Ctrl+I) with the caret on the word.
+      for (let attempt = 0; ; attempt++) {
+        await page.mouse.move(0, 0);
+        if (attempt % 2 === 0) await word.hover();
+        else {
+          await word.click();
+          await page.keyboard.press('Control+K');
+          await page.keyboard.press('Control+I');
+        }
+        try {
+          await hover.waitFor({ state: 'visible', timeout: 8_000 });
+          break;
+        } catch (e) {
+          if (attempt >= 3) throw e;
+        }
+      }
       const text = await hover.innerText();
       assert.match(text, /LOAD/, text);
       assert.match(text, /opcode[\s\S]*pop_prev_dep/, text);

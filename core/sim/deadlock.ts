@@ -30,6 +30,17 @@ function line(m: Machine, index: number): string {
   return src ? ` (line ${src.start.line + 1})` : '';
 }
 
+/** Each module's next instruction and the queue it waits on (undefined once a module is done). */
+export function blockedHeads(m: Machine, pos: ArrayLike<number>): Array<BlockedHead | undefined> {
+  return [0, 1, 2].map((mod) => {
+    const list = m.info.modList[mod]!;
+    const p = pos[mod]!;
+    if (p >= list.length) return undefined;
+    const i = list[p]!;
+    return { insnIndex: i, queue: m.popsReady(i, Infinity) };
+  });
+}
+
 export function deadlockError(m: Machine, heads: Array<BlockedHead | undefined>, fetch?: FetchBlock): SimError {
   const modIdx = (id: ModuleId) => MODULES.indexOf(id);
   const blocked = heads.map((h, i) => (h && h.queue >= 0 ? i : -1)).filter((i) => i >= 0);

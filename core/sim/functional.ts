@@ -11,8 +11,8 @@
  */
 import { Opcode as Opcode_ } from '../isa';
 import { SimError } from './errors';
-import type { BlockedHead } from './deadlock';
-import { deadlockError, missingFinishError } from './deadlock';
+
+import { blockedHeads, deadlockError, missingFinishError } from './deadlock';
 import type { Machine } from './machine';
 import { Prng } from './prng';
 import type { EngineStatus, ModuleView, Scheduler } from './scheduler';
@@ -108,13 +108,7 @@ export class FunctionalScheduler implements Scheduler {
 
   private stuck(): SimError {
     const m = this.m;
-    const heads: Array<BlockedHead | undefined> = [0, 1, 2].map((mod) => {
-      const list = m.info.modList[mod]!;
-      const p = this.pos[mod]!;
-      if (p >= list.length) return undefined;
-      const i = list[p]!;
-      return { insnIndex: i, queue: m.popsReady(i, Infinity) };
-    });
+    const heads = blockedHeads(m, this.pos);
     if (heads.every((h) => h === undefined)) return missingFinishError(m);
     return deadlockError(m, heads);
   }

@@ -19,8 +19,8 @@
  * enabled this is also a (timing-ordered) functional interleaving.
  */
 import { MODULES, MODULE_NAMES, Opcode as Opcode_, QUEUES } from '../isa';
-import type { BlockedHead } from './deadlock';
-import { deadlockError, missingFinishError } from './deadlock';
+
+import { blockedHeads, deadlockError, missingFinishError } from './deadlock';
 import { SimError } from './errors';
 import { Work as Work_ } from './exec';
 import type { Machine } from './machine';
@@ -348,13 +348,7 @@ export class TimingScheduler implements Scheduler {
 
   private stuck(): SimError {
     const m = this.m;
-    const heads: Array<BlockedHead | undefined> = [0, 1, 2].map((mod) => {
-      const list = m.info.modList[mod]!;
-      const p = this.pos[mod]!;
-      if (p >= list.length) return undefined;
-      const i = list[p]!;
-      return { insnIndex: i, queue: m.popsReady(i, Infinity) };
-    });
+    const heads = blockedHeads(m, this.pos);
     if (heads.every((h) => h === undefined)) return missingFinishError(m);
     // A module whose next instruction can start is waiting for fetch, which waits for room
     // in a full command queue (a deadlock of bounded queues that fsim cannot have).

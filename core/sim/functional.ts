@@ -11,7 +11,6 @@
  */
 import { Opcode as Opcode_ } from '../isa';
 import { SimError } from './errors';
-
 import { blockedHeads, deadlockError, missingFinishError } from './deadlock';
 import type { Machine } from './machine';
 import { Prng } from './prng';

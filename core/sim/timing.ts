@@ -19,7 +19,6 @@
  * enabled this is also a (timing-ordered) functional interleaving.
  */
 import { MODULES, MODULE_NAMES, Opcode as Opcode_, QUEUES } from '../isa';
-
 import { blockedHeads, deadlockError, missingFinishError } from './deadlock';
 import { SimError } from './errors';
 import { Work as Work_ } from './exec';

@@ -9,21 +9,16 @@ import type { Diagnostic } from './analysis/diagnostic';
 import { sortDiagnostics } from './analysis/diagnostic';
 import type { Program } from './program/program';
 
-/** Analyses that need the whole program; registered by later tiers (token analysis…). */
-export type ProgramCheck = (program: Program, file: string) => Diagnostic[];
-
-const extraChecks: ProgramCheck[] = [tokenChecks];
-
-export function registerProgramCheck(check: ProgramCheck): void {
-  extraChecks.push(check);
-}
+/** Analyses over the whole assembled program, after the first-tier checks. */
+type ProgramCheck = (program: Program, file: string) => Diagnostic[];
+const programChecks: ProgramCheck[] = [tokenChecks];
 
 export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = []): Diagnostic[] {
   const out = [...assemblyDiagnostics];
   // A program that did not assemble cleanly would only produce follow-on findings.
   if (!assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')))) {
     out.push(...firstTierChecks(program, { file }));
-    for (const c of extraChecks) out.push(...c(program, file));
+    for (const c of programChecks) out.push(...c(program, file));
   }
   return sortDiagnostics(out);
 }

@@ -7,7 +7,6 @@ import type { Insn, VtaTarget } from '../isa';
 import { MemType, MEM_TYPE_NAMES, Opcode, isNop, tokenUse } from '../isa';
 import type { Program, ProgramInsn, SourceRange } from '../program/program';
 import type { Diagnostic, RelatedInfo, Severity } from './diagnostic';
-import { ZERO_RANGE } from './diagnostic';
 import type { BufferName, RowAccess } from './access';
 import { UopShadow, depthOf, insnAccesses } from './access';
 
@@ -191,4 +190,3 @@ function finishPlacement(rep: Reporter, program: Program): void {
   }
 }
 
-export { ZERO_RANGE };

@@ -3,7 +3,7 @@
  * DRAM image, the layout). Expansion of `for`/`if`, kernel instances and token
  * folding all happen in one walk over the statements, in text order.
  */
-import type { Diagnostic } from '../analysis/diagnostic';
+import { ZERO_RANGE, type Diagnostic } from '../analysis/diagnostic';
 import type { FieldName, Insn, VtaTarget } from '../isa';
 import {
   aluOpsFor, ConfigError, defaultTarget, emptyInsn, encodeUop, layoutsFor, UOP_BYTES, MemType, moduleOf, Opcode, shippedTarget, targetFromJson, QUEUES,
@@ -61,7 +61,7 @@ export function assembleAst(ast: SourceFile, opts: AssembleOptions): AssembleRes
     return new Assembler(ctx, ast, opts).run();
   } catch (e) {
     // Pathological input (e.g. nesting deep enough to exhaust the stack) must not crash a server.
-    ctx.report(file, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'error', 'vta.internal',
+    ctx.report(file, ZERO_RANGE, 'error', 'vta.internal',
       `the assembler stopped: ${(e as Error).message}`);
     return { diagnostics: ctx.diagnostics, ast, kernels: [] };
   }

@@ -12,9 +12,9 @@ export interface LoadedStream {
   diagnostics: Diagnostic[];
 }
 
-function at(file: string, index: number) {
+/** A binary stream's "line" is the instruction index. */
+function at(index: number) {
   return { start: { line: index, character: 0 }, end: { line: index, character: 0 } };
-  void file;
 }
 
 export function decodeStream(t: VtaTarget, bytes: Uint8Array, file: string): LoadedStream {
@@ -22,7 +22,7 @@ export function decodeStream(t: VtaTarget, bytes: Uint8Array, file: string): Loa
   const n = Math.floor(bytes.length / INSN_BYTES);
   if (bytes.length % INSN_BYTES !== 0) {
     diagnostics.push({
-      file, range: at(file, n), severity: 'error', code: 'vta.binary.truncated',
+      file, range: at(n), severity: 'error', code: 'vta.binary.truncated',
       message: `the stream is ${bytes.length} bytes, not a multiple of ${INSN_BYTES}: the last ${bytes.length % INSN_BYTES} bytes (a truncated instruction ${n}) are ignored`,
       instruction: n,
     });
@@ -31,9 +31,9 @@ export function decodeStream(t: VtaTarget, bytes: Uint8Array, file: string): Loa
   for (let i = 0; i < n; i++) {
     const d = decodeInsn(t, bytes, i * INSN_BYTES);
     if (d.unknownOpcode) {
-      diagnostics.push({ file, range: at(file, i), severity: 'error', code: 'vta.binary.opcode', message: `instruction ${i} has opcode ${d.insn.opcode}, which is not LOAD, STORE, GEMM, FINISH or ALU (fsim stops with "Unknown op_code")`, instruction: i });
+      diagnostics.push({ file, range: at(i), severity: 'error', code: 'vta.binary.opcode', message: `instruction ${i} has opcode ${d.insn.opcode}, which is not LOAD, STORE, GEMM, FINISH or ALU (fsim stops with "Unknown op_code")`, instruction: i });
     } else if (d.strayBits) {
-      diagnostics.push({ file, range: at(file, i), severity: 'warning', code: 'vta.binary.stray-bits', message: `instruction ${i} has bits set outside every field of its kind (the runtime zero-fills them)`, instruction: i });
+      diagnostics.push({ file, range: at(i), severity: 'warning', code: 'vta.binary.stray-bits', message: `instruction ${i} has bits set outside every field of its kind (the runtime zero-fills them)`, instruction: i });
     }
     insns.push(d.insn);
   }

@@ -9,6 +9,7 @@ import {
   ALU_OP_NAMES, MemType, Opcode, QUEUES, UOP_BYTES, decodeUop, encodeUop, moduleOf, popFlagFor, pushFlagFor,
   queueConsumer, queueProducer,
 } from '../isa';
+import { ZERO_RANGE } from '../analysis/diagnostic';
 import { UopResidency } from './kernels';
 import { nopInsn } from './token-folding';
 
@@ -138,7 +139,7 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
       const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
       if (insn[f] && !used) illegal.push(f);
     }
-    const body = instructionText(t, insn, i, regions, kernelOfLoad.get(i), residency);
+    const body = instructionText(t, insn, regions, kernelOfLoad.get(i), residency);
     if ('problem' in body) {
       problems.push({ index: i, message: body.problem });
       lines.push(`; error: instruction ${i} cannot be written in .vta: ${body.problem}`);
@@ -195,9 +196,8 @@ function memOperands(insn: Insn, dramText: string): string {
 }
 
 function instructionText(
-  t: VtaTarget, insn: Insn, index: number, regions: Map<string, DataRegion>, kernel: KernelDef | undefined, residency: UopResidency,
+  t: VtaTarget, insn: Insn, regions: Map<string, DataRegion>, kernel: KernelDef | undefined, residency: UopResidency,
 ): { text: string } | { problem: string } {
-  void index;
   switch (insn.opcode) {
     case Opcode.FINISH:
       return { text: 'finish' };
@@ -214,11 +214,11 @@ function instructionText(
       if (!word) return { problem: `LOAD with memory_type ${insn.memory_type}` };
       if (insn.memory_type === MemType.UOP) {
         if (kernel) {
-          residency.load({ key: kernel.name, sram: insn.sram_base, count: insn.x_size, file: '', range: ZERO });
+          residency.load({ key: kernel.name, sram: insn.sram_base, count: insn.x_size, file: '', range: ZERO_RANGE });
           return { text: `load uop ${kernel.name} sram=${insn.sram_base}` };
         }
         const rows = (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1);
-        if (insn.x_size) residency.load({ sram: insn.sram_base, count: rows, file: '', range: ZERO });
+        if (insn.x_size) residency.load({ sram: insn.sram_base, count: rows, file: '', range: ZERO_RANGE });
         return { text: `load uop ${memOperands(insn, String(insn.dram_base))}` };
       }
       const r = regions.get(`${word}:${insn.dram_base}`);
@@ -253,4 +253,3 @@ function instructionText(
   }
 }
 
-const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -14,8 +14,6 @@ export interface Scope {
 
 export type ReportFn = (range: Range, code: string, message: string) => void;
 
-const LIMIT = Number.MAX_SAFE_INTEGER;
-
 function checked(v: number, range: Range, report: ReportFn): number | undefined {
   if (!Number.isSafeInteger(v)) {
     report(range, 'vta.expr.overflow', `value ${Number.isFinite(v) ? v : 'out of range'} exceeds the exact integer range ±2^53`);
@@ -94,4 +92,3 @@ export function evaluate(e: Expr, scope: Scope, report: ReportFn): number | unde
   return undefined;
 }
 
-export { LIMIT as EXACT_LIMIT };

@@ -76,3 +76,18 @@ test('usage errors exit 2 with a message', () => {
   assert.equal(missing.code, 2);
   assert.match(missing.err, /cannot read no-such-file\.vta/);
 });
+
+test('an imported dump with uop listings re-assembles to the instructions the dump describes', async () => {
+  const { importTvmDump } = await import('../../core/asm');
+  const { parseTvmDump } = await import('../../core/asm/dump');
+  const { defaultTarget } = await import('../../core/isa');
+  const log = readFileSync('test/fixtures/dumps/runtime-two-syncs.log', 'utf8');
+  const want = parseTvmDump(log).instructions.map((d) => d.insn);
+  const r = importTvmDump(log, defaultTarget());
+  assert.match(r.text, /kernel k0 @ \d+ \{/);
+  const again = assembleText(r.text, { file: 'imported.vta' });
+  assert.deepEqual(again.diagnostics.filter((d) => d.severity === 'error'), []);
+  const got = again.program!.insns.map((p) => p.insn);
+  assert.equal(got.length, want.length);
+  got.forEach((g, i) => assert.deepEqual(g, want[i], `instruction ${i}`));
+});

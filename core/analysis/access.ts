@@ -4,7 +4,7 @@
  * the bounds, uninitialised-read and hazard checks.
  */
 import type { Insn, VtaTarget } from '../isa';
-import { MemType, Opcode, decodeUop, isNop } from '../isa';
+import { MemType, Opcode, isNop, uopLayoutFor } from '../isa';
 
 export type BufferName = 'inp' | 'wgt' | 'acc' | 'uop';
 
@@ -31,38 +31,60 @@ export class UopShadow {
   readonly wgt: Int32Array;
   readonly loaded: Uint8Array;
 
+  /** Where each field sits in a micro-op's 32-bit little-endian word. */
+  private readonly fields: { dstShift: number; dstMask: number; srcShift: number; srcMask: number; wgtShift: number; wgtMask: number };
+
   constructor(readonly t: VtaTarget, private readonly dram: Uint8Array) {
     const d = t.uop.depth;
     this.dst = new Int32Array(d);
     this.src = new Int32Array(d);
     this.wgt = new Int32Array(d);
     this.loaded = new Uint8Array(d);
+    const l = uopLayoutFor(t);
+    const mask = (f: { width: number }) => (f.width >= 32 ? -1 : (1 << f.width) - 1);
+    this.fields = { dstShift: l.dst.offset, dstMask: mask(l.dst), srcShift: l.src.offset, srcMask: mask(l.src), wgtShift: l.wgt.offset, wgtMask: mask(l.wgt) };
   }
 
   /** Applies a LOAD UOP (padding loads zero micro-ops, as fsim does). */
   load(insn: Insn): void {
     const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
     let row = insn.sram_base;
-    const depth = this.t.uop.depth;
-    const put = (u: { dst: number; src: number; wgt: number } | undefined) => {
-      if (row < depth) {
-        this.dst[row] = u?.dst ?? 0;
-        this.src[row] = u?.src ?? 0;
-        this.wgt[row] = u?.wgt ?? 0;
-        this.loaded[row] = 1;
-      }
-      row++;
-    };
-    for (let y = 0; y < insn.y_pad_0 * X; y++) put(undefined);
+    row = this.zeros(row, insn.y_pad_0 * X);
     for (let y = 0; y < insn.y_size; y++) {
-      for (let x = 0; x < insn.x_pad_0; x++) put(undefined);
+      row = this.zeros(row, insn.x_pad_0);
       for (let x = 0; x < insn.x_size; x++) {
         const byte = (insn.dram_base + y * insn.x_stride + x) * 4;
-        put(byte + 4 <= this.dram.length ? decodeUop(this.t, this.dram, byte) : undefined);
+        if (byte + 4 <= this.dram.length) this.put(row, byte);
+        else this.zeros(row, 1);
+        row++;
       }
-      for (let x = 0; x < insn.x_pad_1; x++) put(undefined);
+      row = this.zeros(row, insn.x_pad_1);
     }
-    for (let y = 0; y < insn.y_pad_1 * X; y++) put(undefined);
+    this.zeros(row, insn.y_pad_1 * X);
+  }
+
+  /** Writes `n` zero micro-ops from `row` on; returns the row after them. */
+  private zeros(row: number, n: number): number {
+    for (let k = 0; k < n; k++, row++) {
+      if (row >= this.t.uop.depth) continue;
+      this.dst[row] = 0;
+      this.src[row] = 0;
+      this.wgt[row] = 0;
+      this.loaded[row] = 1;
+    }
+    return row;
+  }
+
+  /** Writes the micro-op at DRAM byte `byte` to `row` (what decodeUop reads, without an object). */
+  private put(row: number, byte: number): void {
+    if (row >= this.t.uop.depth) return;
+    const d = this.dram;
+    const word = (d[byte]! | (d[byte + 1]! << 8) | (d[byte + 2]! << 16) | (d[byte + 3]! << 24)) >>> 0;
+    const f = this.fields;
+    this.dst[row] = (word >>> f.dstShift) & f.dstMask;
+    this.src[row] = (word >>> f.srcShift) & f.srcMask;
+    this.wgt[row] = (word >>> f.wgtShift) & f.wgtMask;
+    this.loaded[row] = 1;
   }
 }
 
@@ -81,7 +103,7 @@ function scratchOf(size: number): Uint8Array {
 
 /** Sorted distinct values of `vals` as half-open intervals [lo, hi). */
 function toIntervals(vals: number[]): number[] {
-  vals.sort((a, b) => a - b);
+  vals.sort(ascending);
   const rows: number[] = [];
   for (let k = 0; k < vals.length; k++) {
     const v = vals[k]!;
@@ -95,10 +117,42 @@ function toIntervals(vals: number[]): number[] {
   return rows;
 }
 
+function ascending(a: number, b: number): number {
+  return a - b;
+}
+
+/** {b + s : s in offsets, b + s < depth} as intervals, for offsets already sorted and distinct. */
+function shiftedIntervals(b: number, offsets: number[], depth: number): number[] {
+  const rows: number[] = [];
+  for (let k = 0; k < offsets.length; k++) {
+    const r = b + offsets[k]!;
+    if (r >= depth) break;
+    const last = rows.length - 1;
+    if (last >= 0 && r === rows[last]) rows[last] = r + 1;
+    else rows.push(r, r + 1);
+  }
+  return rows;
+}
+
+/** {k·step : k < n, k·step < limit}: sorted and distinct as generated when step > 0 or n = 1. */
+function progression(n: number, step: number, limit: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const v = k * step;
+    if (v >= limit) break;
+    out.push(v);
+  }
+  return out;
+}
+
 /** Offsets {i·fo + j·fi} below `limit`, deduplicated and sorted. */
 function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, limit: number): number[] {
   const iMax = fo === 0 ? Math.min(iterOut, 1) : Math.min(iterOut, Math.ceil(limit / fo));
   const jMax = fi === 0 ? Math.min(iterIn, 1) : Math.min(iterIn, Math.ceil(limit / fi));
+  // The common case: at most one of the loops moves, so nothing needs sorting.
+  if (iMax <= 0 || jMax <= 0) return [];
+  if (jMax === 1 && (fo > 0 || iMax === 1)) return progression(iMax, fo, limit);
+  if (iMax === 1 && fi > 0) return progression(jMax, fi, limit);
   const out: number[] = [];
   if (iMax * jMax <= SMALL) {
     for (let i = 0; i < iMax; i++) {
@@ -108,7 +162,7 @@ function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, li
         if (v < limit) out.push(v);
       }
     }
-    out.sort((a, b) => a - b);
+    out.sort(ascending);
     let w = 0;
     for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[k - 1]) out[w++] = out[k]!;
     out.length = w;
@@ -128,7 +182,7 @@ function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, li
       }
     }
   }
-  return out.sort((a, b) => a - b);
+  return out.sort(ascending);
 }
 
 /**
@@ -145,6 +199,7 @@ function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi
   }
   const max = hi + (iterOut - 1) * fo + (iterIn - 1) * fi;
   const offsets = loopOffsets(iterOut, fo, iterIn, fi, depth);
+  if (idx.length === 1) return { buf, write, rows: shiftedIntervals(idx[0]!, offsets, depth), min: lo, max, role };
   if (idx.length * offsets.length <= SMALL) {
     const vals: number[] = [];
     for (const b of idx) {
@@ -175,6 +230,18 @@ function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi
   return { buf, write, rows, min: lo, max, role };
 }
 
+/** The `role` of each access: built once, not per instruction. */
+const LOAD_ROLE: Record<BufferName, string> = { inp: 'LOAD writes INP rows', wgt: 'LOAD writes WGT rows', acc: 'LOAD writes ACC rows', uop: 'LOAD writes UOP rows' };
+const ROLE = {
+  GEMM: { uops: 'GEMM reads micro-ops', dst: 'GEMM writes ACC rows' },
+  ALU: { uops: 'ALU reads micro-ops', dst: 'ALU writes ACC rows' },
+} as const;
+
+/** The same rows as `a`, read instead of written. */
+function readOf(a: RowAccess, role: string): RowAccess {
+  return { buf: a.buf, write: false, rows: a.rows, min: a.min, max: a.max, role };
+}
+
 /** Every SRAM access of one instruction. `uops` must reflect the loads before it. */
 export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAccess[] {
   switch (insn.opcode) {
@@ -184,7 +251,7 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAcce
       const buf: BufferName | undefined = insn.memory_type === MemType.INP ? 'inp' : insn.memory_type === MemType.WGT ? 'wgt'
         : insn.memory_type === MemType.ACC || insn.memory_type === MemType.ACC_8BIT ? 'acc' : insn.memory_type === MemType.UOP ? 'uop' : undefined;
       if (!buf) return [];
-      return [interval(insn.sram_base, insn.sram_base + rows, buf, true, `LOAD writes ${buf.toUpperCase()} rows`)];
+      return [interval(insn.sram_base, insn.sram_base + rows, buf, true, LOAD_ROLE[buf])];
     }
     case Opcode.STORE: {
       if (isNop(insn)) return [];
@@ -193,11 +260,11 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAcce
     case Opcode.GEMM:
     case Opcode.ALU: {
       const gemm = insn.opcode === Opcode.GEMM;
-      const name = gemm ? 'GEMM' : 'ALU';
+      const role = gemm ? ROLE.GEMM : ROLE.ALU;
       const acc = [] as RowAccess[];
       const bgn = insn.uop_bgn;
       const end = Math.max(bgn, insn.uop_end);
-      acc.push(interval(bgn, end, 'uop', false, `${name} reads micro-ops`));
+      acc.push(interval(bgn, end, 'uop', false, role.uops));
       const dst: number[] = [];
       const src: number[] = [];
       const wgt: number[] = [];
@@ -210,16 +277,16 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAcce
       const io = insn.iter_out;
       const ii = insn.iter_in;
       const accDepth = t.acc.depth;
-      const dstRows = loopRows(dst, io, insn.dst_factor_out, ii, insn.dst_factor_in, accDepth, 'acc', true, `${name} writes ACC rows`);
+      const dstRows = loopRows(dst, io, insn.dst_factor_out, ii, insn.dst_factor_in, accDepth, 'acc', true, role.dst);
       acc.push(dstRows);
       if (gemm) {
         if (!insn.reset_reg) {
-          acc.push({ ...dstRows, write: false, role: 'GEMM accumulates into ACC rows' });
+          acc.push(readOf(dstRows, 'GEMM accumulates into ACC rows'));
           acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, t.inp.depth, 'inp', false, 'GEMM reads INP rows'));
           acc.push(loopRows(wgt, io, insn.wgt_factor_out, ii, insn.wgt_factor_in, t.wgt.depth, 'wgt', false, 'GEMM reads WGT rows'));
         }
       } else {
-        acc.push({ ...dstRows, write: false, role: 'ALU reads its destination ACC rows' });
+        acc.push(readOf(dstRows, 'ALU reads its destination ACC rows'));
         if (!insn.use_imm) acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU reads source ACC rows'));
       }
       return acc;

@@ -4,8 +4,8 @@
  * hardware-fidelity warnings, and where FINISH stands in the stream.
  */
 import type { Insn, VtaTarget } from '../isa';
-import { MemType, MEM_TYPE_NAMES, Opcode, isNop, tokenUse } from '../isa';
-import type { Program, ProgramInsn, SourceRange } from '../program/program';
+import { MemType, MEM_TYPE_NAMES, Opcode, isNop, moduleOf, tokenUse } from '../isa';
+import type { Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import type { Diagnostic, RelatedInfo, Severity } from './diagnostic';
 import type { BufferName, RowAccess } from './access';
 import { UopShadow, depthOf, insnAccesses } from './access';
@@ -48,8 +48,12 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
   const uninitReported = new Set<string>();
   const checkDram = program.layout.tensors.length > 0 || program.dram.length > 0;
 
-  program.insns.forEach((p, index) => {
+  const insns = program.insns;
+  let firstFinish = -1;
+  for (let index = 0; index < insns.length; index++) {
+    const p = insns[index]!;
     const insn = p.insn;
+    if (insn.opcode === Opcode.FINISH && firstFinish < 0) firstFinish = index;
     illegalFlags(rep, p, index);
     if ((insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE) && !isNop(insn) && checkDram) dramBounds(rep, program, p, index);
     const accesses = insnAccesses(t, insn, uops);
@@ -58,11 +62,13 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
     for (const a of accesses) {
       if (a.write) continue;
       const unwritten = firstUnwritten(a, written[a.buf], depthOf(t, a.buf));
-      const key = `${p.source?.file}:${p.source?.start.line}:${a.buf}`;
-      if (unwritten && !uninitReported.has(key)) {
-        uninitReported.add(key);
-        rep.at(p, index, 'warning', 'vta.uninit',
-          `${a.role} ${rangeText(unwritten.lo, unwritten.hi)} that nothing wrote before (${unwritten.count} row${unwritten.count === 1 ? '' : 's'} uninitialised)`);
+      if (unwritten) {
+        const key = `${p.source?.file}:${p.source?.start.line}:${a.buf}`;
+        if (!uninitReported.has(key)) {
+          uninitReported.add(key);
+          rep.at(p, index, 'warning', 'vta.uninit',
+            `${a.role} ${rangeText(unwritten.lo, unwritten.hi)} that nothing wrote before (${unwritten.count} row${unwritten.count === 1 ? '' : 's'} uninitialised)`);
+        }
       }
       if (a.buf === 'acc' && insn.opcode === Opcode.STORE) storeFidelity(rep, a, accWriter, p, index);
     }
@@ -78,13 +84,18 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
     if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.OUT && !isNop(insn)) {
       rep.at(p, index, 'error', 'vta.range.load-mem', 'LOAD into the OUT buffer: OUT is only a STORE source (fsim aborts)');
     }
-  });
-  finishPlacement(rep, program);
+  }
+  finishPlacement(rep, program, firstFinish);
   return rep.out;
 }
 
 function illegalFlags(rep: Reporter, p: ProgramInsn, index: number): void {
-  const use = tokenUse(p.insn);
+  // Cheap test first: only `prev` flags on the load module and `next` flags on the
+  // store module address no queue (queueOfFlag); most instructions set neither.
+  const insn = p.insn;
+  const m = moduleOf(insn);
+  if (m === 'ex' || (m === 'ld' ? !insn.pop_prev_dep && !insn.push_prev_dep : !insn.pop_next_dep && !insn.push_next_dep)) return;
+  const use = tokenUse(insn);
   if (use.illegal.length) {
     const which = use.illegal.join(', ');
     rep.at(p, index, 'error', 'vta.tokens.flag',
@@ -153,29 +164,38 @@ function dramBounds(rep: Reporter, program: Program, p: ProgramInsn, index: numb
   const lastEl = insn.dram_base + (insn.y_size - 1) * insn.x_stride + insn.x_size; // exclusive
   const lo = firstEl * elem;
   const hi = lastEl * elem;
-  const verb = insn.opcode === Opcode.STORE ? 'writes' : 'reads';
-  const what = `${insn.opcode === Opcode.STORE ? 'STORE' : 'LOAD'} ${verb} DRAM elements ${rangeText(firstEl, lastEl - 1)} (${DATA_MEM_OF[insn.memory_type]}, bytes ${lo}..${hi - 1})`;
+  // The description is built only for a message.
+  const what = () => {
+    const verb = insn.opcode === Opcode.STORE ? 'writes' : 'reads';
+    return `${insn.opcode === Opcode.STORE ? 'STORE' : 'LOAD'} ${verb} DRAM elements ${rangeText(firstEl, lastEl - 1)} (${DATA_MEM_OF[insn.memory_type]}, bytes ${lo}..${hi - 1})`;
+  };
   if (hi > program.dram.length) {
-    rep.at(p, index, 'error', 'vta.bounds.dram', `${what}, past the end of the ${program.dram.length}-byte DRAM image`);
+    rep.at(p, index, 'error', 'vta.bounds.dram', `${what()}, past the end of the ${program.dram.length}-byte DRAM image`);
     return;
   }
   const tensors = program.layout.tensors;
   if (!tensors.length || insn.memory_type === MemType.UOP) return;
-  const home = tensors.find((x) => x.byteOffset <= lo && lo < x.byteOffset + x.count * x.elemBytes);
+  const home = tensorAt(tensors, lo);
   if (!home) {
-    rep.at(p, index, 'error', 'vta.bounds.dram', `${what}, which lies in no declared data tensor`);
+    rep.at(p, index, 'error', 'vta.bounds.dram', `${what()}, which lies in no declared data tensor`);
     return;
   }
   const end = home.byteOffset + home.count * home.elemBytes;
   if (hi > end) {
     const related: RelatedInfo[] = home.source ? [{ file: home.source.file, range: { start: home.source.start, end: home.source.end }, message: `'${home.name}' holds ${home.count} ${home.mem} elements` }] : [];
-    rep.at(p, index, 'error', 'vta.bounds.dram', `${what}, past the end of '${home.name}' (bytes ${home.byteOffset}..${end - 1})`, related);
+    rep.at(p, index, 'error', 'vta.bounds.dram', `${what()}, past the end of '${home.name}' (bytes ${home.byteOffset}..${end - 1})`, related);
   }
 }
 
-function finishPlacement(rep: Reporter, program: Program): void {
+/** The first tensor that holds byte `at`. */
+function tensorAt(tensors: readonly TensorPlacement[], at: number): TensorPlacement | undefined {
+  for (const x of tensors) if (x.byteOffset <= at && at < x.byteOffset + x.count * x.elemBytes) return x;
+  return undefined;
+}
+
+/** `first`: the index of the first FINISH, or -1. */
+function finishPlacement(rep: Reporter, program: Program, first: number): void {
   const insns = program.insns;
-  const first = insns.findIndex((p) => p.insn.opcode === Opcode.FINISH);
   if (first < 0) {
     if (!insns.length) return;
     const last = insns[insns.length - 1]!;

@@ -4,23 +4,24 @@
  * folding all happen in one walk over the statements, in text order.
  */
 import { ZERO_RANGE, type Diagnostic } from '../analysis/diagnostic';
-import type { FieldName, Insn, VtaTarget } from '../isa';
+import type { AluOpName, FieldName, InsnKind, Insn, Layout, PlacedField, VtaTarget } from '../isa';
 import {
-  aluOpsFor, ConfigError, defaultTarget, emptyInsn, encodeUop, layoutsFor, UOP_BYTES, MemType, moduleOf, Opcode, shippedTarget, targetFromJson, QUEUES,
+  aluOpsFor, ConfigError, defaultTarget, emptyInsn, encodeUop, fieldAt, fieldIndex, layoutsFor, setFieldAt, UOP_BYTES, MemType, moduleOf, Opcode, shippedTarget, targetFromJson, QUEUES,
 } from '../isa';
 import type { QueueId } from '../isa';
-import type { Expr, InsnStmt, Operand, Range, SourceFile, Stmt, Word } from '../lang/ast';
+import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
 import { parseVta } from '../lang/parser';
 import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
-import { AsmContext, LocalScope } from './context';
+import { AsmContext, LocalScope, type GlobalKernel } from './context';
 import { ImageBuilder, layoutData } from './data-layout';
 import { collectDeclarations, type Declarations } from './declarations';
-import { evaluate, type Scope } from './evaluate';
+import { evaluate, type ReportFn, type Scope } from './evaluate';
 import type { AsmHost } from './host';
 import { NO_FILES } from './host';
 import { checkRawDistance, expandKernel, instanceKey, type KernelInstance, UopResidency } from './kernels';
 import type { InsnForm, OperandSpec } from './operands';
 import { OPERANDS } from './operands';
+import { SourceSpan } from './source-span';
 import { TokenFolder } from './token-folding';
 
 export interface AssembleOptions {
@@ -45,7 +46,78 @@ export const MAX_INSTRUCTIONS = 1 << 21;
 /** Bounds loop work so that `for i in 0..10^15 {}` is an error, not a hang. */
 const MAX_LOOP_ITERATIONS = 1 << 24;
 
-const LOAD_MEMS: Record<string, number> = { inp: MemType.INP, wgt: MemType.WGT, acc: MemType.ACC, acc8: MemType.ACC_8BIT, uop: MemType.UOP };
+// A Map, not an object: `load constructor` must be an unknown memory, not a match on Object.prototype.
+const LOAD_MEMS = new Map<string, number>([['inp', MemType.INP], ['wgt', MemType.WGT], ['acc', MemType.ACC], ['acc8', MemType.ACC_8BIT], ['uop', MemType.UOP]]);
+
+/** An instruction form's operands, indexed once so that each operand is one map lookup. */
+interface FormOperands {
+  specs: OperandSpec[];
+  /** Operand key → index in `specs` (bit `1 << index` in a mask of given operands). */
+  index: Map<string, number>;
+  /** For each spec, its fields' numbers (fieldIndex). */
+  fields: number[][];
+}
+
+const FORM_OPERANDS = Object.fromEntries(
+  Object.entries(OPERANDS).map(([form, specs]) => {
+    const index = new Map<string, number>();
+    specs.forEach((sp, i) => {
+      if (!index.has(sp.key)) index.set(sp.key, i);
+    });
+    return [form, { specs, index, fields: specs.map((sp) => sp.fields.map(fieldIndex)) }];
+  }),
+) as Record<InsnForm, FormOperands>;
+
+/** A layout field as the width check reads it. */
+interface FieldCheck {
+  field: PlacedField;
+  /** In FIELD_NAMES. */
+  index: number;
+}
+
+function fieldChecks(layouts: Record<InsnKind, Layout>): Record<InsnKind, FieldCheck[]> {
+  const of = (kind: InsnKind) => layouts[kind].fields.map((field) => ({ field, index: fieldIndex(field.name) }));
+  return { mem: of('mem'), gemm: of('gemm'), alu: of('alu'), finish: of('finish') };
+}
+
+/** Whether the mask of given operands holds `key`. */
+function hasOperand(form: FormOperands, given: number, key: string): boolean {
+  const i = form.index.get(key);
+  return i !== undefined && (given & (1 << i)) !== 0;
+}
+
+const NO_ARGS: readonly Expr[] = [];
+
+/** Kernel instances by kernel and argument values, found without building their `name(a, b)` keys. */
+class InstanceTable {
+  /** In order of creation. */
+  readonly all: KernelInstance[] = [];
+  private readonly roots = new Map<GlobalKernel, InstanceNode>();
+
+  get(kernel: GlobalKernel, args: readonly number[]): KernelInstance | undefined {
+    let node = this.roots.get(kernel);
+    for (let i = 0; node && i < args.length; i++) node = node.next?.get(args[i]!);
+    return node?.inst;
+  }
+
+  add(kernel: GlobalKernel, args: readonly number[], inst: KernelInstance): void {
+    let node = this.roots.get(kernel);
+    if (!node) this.roots.set(kernel, (node = {}));
+    for (const a of args) {
+      const next: Map<number, InstanceNode> = (node.next ??= new Map());
+      let child = next.get(a);
+      if (!child) next.set(a, (child = {}));
+      node = child;
+    }
+    node.inst = inst;
+    this.all.push(inst);
+  }
+}
+
+interface InstanceNode {
+  inst?: KernelInstance;
+  next?: Map<number, InstanceNode>;
+}
 
 export function assembleText(text: string, opts: AssembleOptions): AssembleResult {
   const ast = parseVta(text);
@@ -70,23 +142,35 @@ export function assembleAst(ast: SourceFile, opts: AssembleOptions): AssembleRes
 class Assembler {
   private readonly out: ProgramInsn[] = [];
   private readonly folder = new TokenFolder(this.out);
-  private readonly instances = new Map<string, KernelInstance>();
+  private readonly instances = new InstanceTable();
   private residency!: UopResidency;
+  /** Set once the target is known. */
+  private fieldChecks!: Record<InsnKind, FieldCheck[]>;
+  private aluOps!: readonly AluOpName[];
+  /** Reports errors in the main file (one function for every expression evaluated there). */
+  private readonly report: ReportFn;
   private pendingLabel?: string;
   /** The `for` iterations being expanded, outermost first. */
   private loops?: LoopFrame[];
   private loopIterations = 0;
   private tooLong = false;
-  /** LOAD UOP instructions whose dram_base waits for the kernel's placement. */
-  private readonly uopLoads: Array<{ p: ProgramInsn; inst: KernelInstance }> = [];
+  /** LOAD UOP instructions whose dram_base waits for the kernel's placement, and their kernels. */
+  private readonly uopLoads: ProgramInsn[] = [];
+  private readonly uopLoadKernels: KernelInstance[] = [];
+  /** Scratch for a kernel use's argument values. */
+  private readonly argValues: number[] = [];
 
-  constructor(private readonly ctx: AsmContext, private readonly ast: SourceFile, private readonly opts: AssembleOptions) {}
+  constructor(private readonly ctx: AsmContext, private readonly ast: SourceFile, private readonly opts: AssembleOptions) {
+    this.report = ctx.reporter(ctx.mainFile);
+  }
 
   run(): AssembleResult {
     const { ctx, ast } = this;
     const decls = collectDeclarations(ctx, ctx.mainFile, ast);
     if (!this.resolveTarget(decls)) return { diagnostics: ctx.diagnostics, ast, kernels: [], declarations: decls };
     this.residency = new UopResidency(ctx.target.uop.depth);
+    this.fieldChecks = fieldChecks(layoutsFor(ctx.target));
+    this.aluOps = aluOpsFor(ctx.target);
 
     let imageBytes: Uint8Array | undefined;
     if (decls.image) {
@@ -118,7 +202,7 @@ class Assembler {
       dram: image.result(),
       layout: { tensors, kernels, bytes: image.length },
     };
-    return { program, diagnostics: ctx.diagnostics, ast, kernels: [...this.instances.values()], declarations: decls };
+    return { program, diagnostics: ctx.diagnostics, ast, kernels: [...this.instances.all], declarations: decls };
   }
 
   private resolveTarget(decls: Declarations): boolean {
@@ -152,13 +236,13 @@ class Assembler {
   }
 
   private src(range: Range): SourceRange {
-    return { file: this.ctx.mainFile, start: range.start, end: range.end };
+    return new SourceSpan(this.ctx.mainFile, range);
   }
 
   private walk(stmts: Stmt[], scope: Scope): void {
-    const { ctx } = this;
-    const report = ctx.reporter(ctx.mainFile);
-    for (const s of stmts) {
+    const { ctx, report } = this;
+    for (let k = 0; k < stmts.length; k++) {
+      const s = stmts[k]!;
       if (this.tooLong) return;
       switch (s.kind) {
         case 'insn':
@@ -166,12 +250,13 @@ class Assembler {
           break;
         case 'push':
         case 'pop': {
-          if (!(QUEUES as readonly string[]).includes(s.queue)) {
+          const q = queueNamed(s.queue);
+          if (!q) {
             ctx.report(ctx.mainFile, s.queueRange, 'error', 'vta.name.queue', `unknown queue '${s.queue}': expected ld->ex, ex->ld, ex->st or st->ex`);
             break;
           }
-          if (s.kind === 'push') this.folder.push(s.queue as QueueId, this.src(s.range));
-          else this.folder.pop(s.queue as QueueId, this.src(s.range));
+          if (s.kind === 'push') this.folder.push(q, this.src(s.range));
+          else this.folder.pop(q, this.src(s.range));
           break;
         }
         case 'label':
@@ -232,23 +317,15 @@ class Assembler {
     const { ctx } = this;
     const file = ctx.mainFile;
     const t = ctx.target;
-    const words = [...s.words];
-    const takeWord = (): Word | undefined => words.shift();
+    const words = s.words;
+    const w = words[0];
     let insn: Insn;
     let form: InsnForm;
     let kernelWord: Word | undefined;
     let reset = false;
-    const restWords = () => {
-      for (const w of words.splice(0)) {
-        if (w.name === 'reset' && !w.args && (s.mnemonic === 'gemm' || s.mnemonic === 'alu')) reset = true;
-        else if (!kernelWord && (s.mnemonic === 'gemm' || s.mnemonic === 'alu')) kernelWord = w;
-        else ctx.report(file, w.range, 'error', 'vta.syntax.word', `unexpected '${w.name}' in ${s.mnemonic}`);
-      }
-    };
     switch (s.mnemonic) {
       case 'load': {
-        const w = takeWord();
-        const mem = w ? LOAD_MEMS[w.name] : undefined;
+        const mem = w ? LOAD_MEMS.get(w.name) : undefined;
         if (!w || mem === undefined || w.args) {
           ctx.report(file, w?.range ?? s.mnemonicRange, 'error', 'vta.name.mem', `${w ? `unknown memory type '${w.name}'` : 'missing memory type'}: expected load inp, wgt, acc, acc8 or uop`);
           return;
@@ -259,23 +336,24 @@ class Assembler {
         }
         insn = emptyInsn(Opcode.LOAD);
         insn.memory_type = mem;
-        if (mem === MemType.UOP && words.length && !words[0]!.name.startsWith('reset')) {
-          kernelWord = takeWord();
+        let rest = 1;
+        if (mem === MemType.UOP && words.length > 1 && !words[1]!.name.startsWith('reset')) {
+          kernelWord = words[1];
+          rest = 2;
           form = 'load-uop-kernel';
         } else form = 'load';
-        for (const extra of words.splice(0)) ctx.report(file, extra.range, 'error', 'vta.syntax.word', `unexpected '${extra.name}' in load`);
+        this.unexpectedWords(words, rest, 'load');
         if (mem === MemType.ACC_8BIT && !t.board.hasMulAndAcc8) {
           ctx.report(file, w.range, 'warning', 'vta.fidelity.acc8', `LOAD ACC_8BIT runs in fsim but the ${t.board.implementation} hardware of target '${t.name}' does not implement it`);
         }
         break;
       }
       case 'store': {
-        const w = takeWord();
         if (!w || w.name !== 'out' || w.args) {
           ctx.report(file, w?.range ?? s.mnemonicRange, 'error', 'vta.name.mem', `${w ? `'store ${w.name}'` : 'missing memory type'}: VTA stores only from the output buffer, write 'store out'`);
           return;
         }
-        for (const extra of words.splice(0)) ctx.report(file, extra.range, 'error', 'vta.syntax.word', `unexpected '${extra.name}' in store`);
+        this.unexpectedWords(words, 1, 'store');
         insn = emptyInsn(Opcode.STORE);
         insn.memory_type = MemType.OUT;
         form = 'store';
@@ -284,11 +362,10 @@ class Assembler {
       case 'gemm':
         insn = emptyInsn(Opcode.GEMM);
         form = 'gemm';
-        restWords();
+        ({ kernelWord, reset } = this.kernelWords(s, 0));
         break;
       case 'alu': {
-        const w = takeWord();
-        const ops = aluOpsFor(t);
+        const ops = this.aluOps;
         const idx = w ? (ops as readonly string[]).indexOf(w.name) : -1;
         if (!w || idx < 0 || w.args) {
           const known = w && w.name === 'mul' ? ` (mul needs HW_VER 0.0.2; target '${t.name}' is ${t.keys.HW_VER})` : '';
@@ -298,19 +375,18 @@ class Assembler {
         insn = emptyInsn(Opcode.ALU);
         insn.alu_opcode = idx;
         form = 'alu';
-        restWords();
+        ({ kernelWord, reset } = this.kernelWords(s, 1));
         if (w.name === 'mul' && !t.board.hasMulAndAcc8) {
           ctx.report(file, w.range, 'warning', 'vta.fidelity.mul', `ALU mul runs in fsim but the ${t.board.implementation} hardware of target '${t.name}' does not implement it`);
         }
         break;
       }
       case 'nop': {
-        const w = takeWord();
-        if (!w || !['ld', 'ex', 'st'].includes(w.name) || w.args) {
+        if (!w || (w.name !== 'ld' && w.name !== 'ex' && w.name !== 'st') || w.args) {
           ctx.report(file, w?.range ?? s.mnemonicRange, 'error', 'vta.name.module', `${w ? `unknown module '${w.name}'` : 'missing module'}: expected nop ld, nop ex or nop st`);
           return;
         }
-        for (const extra of words.splice(0)) ctx.report(file, extra.range, 'error', 'vta.syntax.word', `unexpected '${extra.name}' in nop`);
+        this.unexpectedWords(words, 1, 'nop');
         for (const o of s.operands) ctx.report(file, o.range, 'error', 'vta.name.operand', 'nop takes no operands');
         insn = w.name === 'st' ? emptyInsn(Opcode.STORE) : emptyInsn(Opcode.LOAD);
         if (w.name === 'ld') insn.memory_type = MemType.INP;
@@ -319,38 +395,42 @@ class Assembler {
         return;
       }
       case 'finish':
-        for (const extra of words.splice(0)) ctx.report(file, extra.range, 'error', 'vta.syntax.word', `unexpected '${extra.name}' in finish`);
+        this.unexpectedWords(words, 0, 'finish');
         for (const o of s.operands) ctx.report(file, o.range, 'error', 'vta.name.operand', 'finish takes no operands');
         insn = emptyInsn(Opcode.FINISH);
         this.emit({ insn, module: 'ex', source: this.src(s.range), origin: 'written' });
         return;
     }
 
-    const given = this.operands(s.operands, OPERANDS[form], insn, scope, s);
-    if (!given) return;
-    const p: ProgramInsn = { insn, module: moduleOf(insn), source: this.src(s.range), origin: 'written' };
+    const operands = FORM_OPERANDS[form];
+    const given = this.operands(s, operands, insn, scope);
+    if (given < 0) return;
+    let kernel: KernelInstance | undefined;
 
     if (form === 'load' || form === 'store') {
-      if (!given.has('y')) insn.y_size = 1;
-      if (!given.has('stride')) insn.x_stride = insn.x_size;
-      if (form === 'store' && given.has('pad')) {
+      if (!hasOperand(operands, given, 'y')) insn.y_size = 1;
+      if (!hasOperand(operands, given, 'stride')) insn.x_stride = insn.x_size;
+      if (form === 'store' && hasOperand(operands, given, 'pad')) {
         ctx.report(file, s.operands.find((o) => o.key.name === 'pad')!.range, 'error', 'vta.range.store-pad', 'STORE has no padding: fsim aborts on a non-zero pad and the hardware ignores it');
       }
       if (form === 'load' && insn.memory_type === MemType.UOP) this.rawUopLoad(insn, s);
     } else if (form === 'load-uop-kernel') {
-      if (!this.kernelLoad(insn, p, kernelWord!, given.has('sram'), scope, s)) return;
+      kernel = this.kernelLoad(insn, kernelWord!, hasOperand(operands, given, 'sram'), scope, s);
+      if (!kernel) return;
     } else if (form === 'gemm' || form === 'alu') {
-      if (!given.has('outer')) insn.iter_out = 1;
-      if (!given.has('inner')) insn.iter_in = 1;
-      if (form === 'alu' && given.has('imm')) insn.use_imm = 1;
+      if (!hasOperand(operands, given, 'outer')) insn.iter_out = 1;
+      if (!hasOperand(operands, given, 'inner')) insn.iter_in = 1;
+      if (form === 'alu' && hasOperand(operands, given, 'imm')) insn.use_imm = 1;
       insn.reset_reg = reset ? 1 : 0;
-      if (kernelWord && given.has('uop')) {
+      const rawUops = hasOperand(operands, given, 'uop');
+      if (kernelWord && rawUops) {
         ctx.report(file, kernelWord.range, 'error', 'vta.name.operand', `give either a kernel or uop=B..E, not both`);
         return;
       }
       if (kernelWord) {
-        if (!this.kernelUse(insn, p, kernelWord, scope)) return;
-      } else if (!given.has('uop')) {
+        kernel = this.kernelUse(insn, kernelWord, scope);
+        if (!kernel) return;
+      } else if (!rawUops) {
         ctx.report(file, s.mnemonicRange, 'error', 'vta.name.missing', `${s.mnemonic} needs a kernel name or uop=B..E`);
         return;
       }
@@ -358,32 +438,68 @@ class Assembler {
         ctx.report(file, s.range, 'warning', 'vta.fidelity.zero-iterations', 'a loop count of 0 runs nothing in fsim but wraps around in the Chisel hardware');
       }
     }
+    // `kernel` in the literal, not added later: one object, no separate property store.
+    const p: ProgramInsn = kernel
+      ? { insn, module: moduleOf(insn), source: this.src(s.range), origin: 'written', kernel: kernel.key }
+      : { insn, module: moduleOf(insn), source: this.src(s.range), origin: 'written' };
+    if (form === 'load-uop-kernel') {
+      // Placed in the image even when the load itself fails the width check below.
+      this.uopLoads.push(p);
+      this.uopLoadKernels.push(kernel!);
+    }
     if (!this.fits(insn, s)) return;
     this.emit(p);
   }
 
-  /** Evaluates operands into fields; returns the keys given, or undefined on a fatal error. */
-  private operands(ops: Operand[], specs: OperandSpec[], insn: Insn, scope: Scope, s: InsnStmt): Set<string> | undefined {
-    const { ctx } = this;
+  /** The words of a GEMM/ALU from `words[from]` on: `reset` and at most one kernel name. */
+  private kernelWords(s: InsnStmt, from: number): { kernelWord?: Word; reset: boolean } {
+    let kernelWord: Word | undefined;
+    let reset = false;
+    for (let i = from; i < s.words.length; i++) {
+      const w = s.words[i]!;
+      if (w.name === 'reset' && !w.args) reset = true;
+      else if (!kernelWord) kernelWord = w;
+      else this.unexpectedWord(w, s.mnemonic);
+    }
+    return { kernelWord, reset };
+  }
+
+  /** Reports `words[from..]` as out of place in `what`. */
+  private unexpectedWords(words: Word[], from: number, what: string): void {
+    for (let i = from; i < words.length; i++) this.unexpectedWord(words[i]!, what);
+  }
+
+  private unexpectedWord(w: Word, what: string): void {
+    this.ctx.report(this.ctx.mainFile, w.range, 'error', 'vta.syntax.word', `unexpected '${w.name}' in ${what}`);
+  }
+
+  /**
+   * Evaluates operands into fields; returns the operands given as a mask (bit i:
+   * `form.specs[i]`), or -1 on a fatal error.
+   */
+  private operands(s: InsnStmt, form: FormOperands, insn: Insn, scope: Scope): number {
+    const { ctx, report } = this;
     const file = ctx.mainFile;
-    const report = ctx.reporter(file);
-    const given = new Set<string>();
+    const specs = form.specs;
+    let given = 0;
     let ok = true;
-    for (const o of ops) {
-      const spec = specs.find((sp) => sp.key === o.key.name);
-      if (!spec) {
+    const ops = s.operands;
+    for (let j = 0; j < ops.length; j++) {
+      const o = ops[j]!;
+      const index = form.index.get(o.key.name);
+      if (index === undefined) {
         const keys = specs.map((sp) => sp.key);
         ctx.report(file, o.key.range, 'error', 'vta.name.operand', `'${o.key.name}' is not an operand of ${describeForm(s)}${keys.length ? `: expected ${keys.join(', ')}` : ''}`);
         ok = false;
         continue;
       }
-      if (given.has(spec.key)) {
+      const spec = specs[index]!;
+      if (given & (1 << index)) {
         ctx.report(file, o.key.range, 'error', 'vta.name.duplicate', `operand '${spec.key}' is given twice`);
         ok = false;
         continue;
       }
-      given.add(spec.key);
-      let values: Expr[] = o.values;
+      given |= 1 << index;
       if (spec.key === 'uop') {
         if (!o.isRange) {
           ctx.report(file, o.range, 'error', 'vta.syntax.operand', 'uop takes a range: uop=B..E');
@@ -395,44 +511,42 @@ class Assembler {
         ok = false;
         continue;
       }
-      if (spec.key === 'pad') {
-        if (values.length === 1) values = [values[0]!, values[0]!, values[0]!, values[0]!];
-        else if (values.length === 2) values = [values[0]!, values[0]!, values[1]!, values[1]!];
-      }
-      if (values.length !== spec.fields.length) {
+      const values = o.values;
+      const fields = form.fields[index]!;
+      // `pad=P` pads all four sides and `pad=V,H` the vertical and horizontal ones
+      // (each value is evaluated once per field it sets, as when written out).
+      const shorthand = spec.key === 'pad' && (values.length === 1 || values.length === 2);
+      if ((shorthand ? 4 : values.length) !== fields.length) {
         ctx.report(file, o.range, 'error', 'vta.syntax.operand', `'${spec.key}' takes ${spec.shape ?? 'one value'}${spec.key === 'pad' ? ' (or one value for all sides, or two: vertical,horizontal)' : ''}`);
         ok = false;
         continue;
       }
-      values.forEach((e, i) => {
-        const v = evaluate(e, scope, report);
-        if (v === undefined) {
-          ok = false;
-          return;
-        }
-        insn[spec.fields[i]!] = v;
-      });
+      for (let k = 0; k < fields.length; k++) {
+        const e = values[shorthand ? (values.length === 1 ? 0 : k >> 1) : k]!;
+        const v = e.kind === 'num' && !e.tooLarge ? e.value : evaluate(e, scope, report);
+        if (v === undefined) ok = false;
+        else setFieldAt(insn, fields[k]!, v);
+      }
     }
-    for (const spec of specs) {
-      if (spec.required && !given.has(spec.key)) {
-        ctx.report(file, s.mnemonicRange, 'error', 'vta.name.missing', `${describeForm(s)} needs '${spec.key}='`);
+    for (let i = 0; i < specs.length; i++) {
+      if (specs[i]!.required && !(given & (1 << i))) {
+        ctx.report(file, s.mnemonicRange, 'error', 'vta.name.missing', `${describeForm(s)} needs '${specs[i]!.key}='`);
         ok = false;
       }
     }
-    return ok ? given : undefined;
+    return ok ? given : -1;
   }
-
 
   /** Every field within its encodable width for the target. */
   private fits(insn: Insn, s: InsnStmt): boolean {
-    const layout = layoutsFor(this.ctx.target)[insn.opcode === Opcode.GEMM ? 'gemm' : insn.opcode === Opcode.ALU ? 'alu' : insn.opcode === Opcode.FINISH ? 'finish' : 'mem'];
+    const checks = this.fieldChecks[insn.opcode === Opcode.GEMM ? 'gemm' : insn.opcode === Opcode.ALU ? 'alu' : insn.opcode === Opcode.FINISH ? 'finish' : 'mem'];
     let ok = true;
-    for (const f of layout.fields) {
-      const v = insn[f.name];
-      const { min, max } = f;
-      if (v < min || v > max) {
+    for (let k = 0; k < checks.length; k++) {
+      const f = checks[k]!.field;
+      const v = fieldAt(insn, checks[k]!.index);
+      if (v < f.min || v > f.max) {
         const range = operandRangeOf(s, f.name) ?? s.range;
-        this.ctx.report(this.ctx.mainFile, range, 'error', 'vta.range.field', `${f.name} = ${v} does not fit its ${f.width}-bit${f.signed ? ' signed' : ''} field [${min}, ${max}] on target '${this.ctx.target.name}'`);
+        this.ctx.report(this.ctx.mainFile, range, 'error', 'vta.range.field', `${f.name} = ${v} does not fit its ${f.width}-bit${f.signed ? ' signed' : ''} field [${f.min}, ${f.max}] on target '${this.ctx.target.name}'`);
         ok = false;
       }
     }
@@ -442,10 +556,11 @@ class Assembler {
   private rawUopLoad(insn: Insn, s: InsnStmt): void {
     // A raw `load uop` overwrites kernel rows just like a named one.
     const rows = (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1);
-    this.residency.load({ sram: insn.sram_base, count: rows, file: this.ctx.mainFile, range: s.range });
+    this.residency.load(undefined, insn.sram_base, rows, this.ctx.mainFile, s.range);
   }
 
-  private kernelArgs(w: Word, scope: Scope): { inst: KernelInstance } | undefined {
+  /** The instance `w` names with its arguments, expanded on first use. */
+  private kernelInstance(w: Word, scope: Scope): KernelInstance | undefined {
     const { ctx } = this;
     const file = ctx.mainFile;
     const g = ctx.globals.get(w.name);
@@ -454,80 +569,81 @@ class Assembler {
       return undefined;
     }
     const params = g.stmt.params;
-    const argExprs = w.args ?? [];
+    const argExprs = w.args ?? NO_ARGS;
     if (argExprs.length !== params.length) {
       ctx.report(file, w.argsRange ?? w.range, 'error', 'vta.name.arity', `kernel '${w.name}' takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${argExprs.length}`,
         [{ file: g.file, range: g.stmt.headerRange, message: `'${w.name}' is declared here` }]);
       return undefined;
     }
-    const args: number[] = [];
-    for (const e of argExprs) {
-      const v = evaluate(e, scope, ctx.reporter(file));
+    // Most uses find an existing instance: the values go to a reused array, copied only for a new one.
+    const values = this.argValues;
+    values.length = argExprs.length;
+    for (let i = 0; i < argExprs.length; i++) {
+      const e = argExprs[i]!;
+      const v = e.kind === 'num' && !e.tooLarge ? e.value : evaluate(e, scope, this.report);
       if (v === undefined) return undefined;
-      args.push(v);
+      values[i] = v;
     }
-    const key = instanceKey(w.name, args);
-    let inst = this.instances.get(key);
-    if (!inst) {
-      const uops = expandKernel(ctx, g, args);
-      if (!uops) return undefined;
-      inst = { key, kernel: g, uops };
-      checkRawDistance(ctx, inst);
-      this.instances.set(key, inst);
-    }
-    return { inst };
+    const found = this.instances.get(g, values);
+    if (found) return found;
+    const args = values.slice();
+    const uops = expandKernel(ctx, g, args);
+    if (!uops) return undefined;
+    const inst: KernelInstance = { key: instanceKey(w.name, args), kernel: g, uops };
+    checkRawDistance(ctx, inst);
+    this.instances.add(g, args, inst);
+    return inst;
   }
 
-  private kernelLoad(insn: Insn, p: ProgramInsn, w: Word, explicitSram: boolean, scope: Scope, s: InsnStmt): boolean {
+  /** Sets a LOAD UOP's rows for the kernel `w` names; returns the instance, or undefined after an error. */
+  private kernelLoad(insn: Insn, w: Word, explicitSram: boolean, scope: Scope, s: InsnStmt): KernelInstance | undefined {
     const { ctx } = this;
     const file = ctx.mainFile;
-    const r = this.kernelArgs(w, scope);
-    if (!r) return false;
-    const n = r.inst.uops.length;
+    const inst = this.kernelInstance(w, scope);
+    if (!inst) return undefined;
+    const n = inst.uops.length;
     const depth = ctx.target.uop.depth;
     if (n === 0) {
-      ctx.report(file, w.range, 'error', 'vta.kernel.empty', `kernel ${r.inst.key} has no micro-ops (a LOAD UOP of size 0 would be a NOP)`);
-      return false;
+      ctx.report(file, w.range, 'error', 'vta.kernel.empty', `kernel ${inst.key} has no micro-ops (a LOAD UOP of size 0 would be a NOP)`);
+      return undefined;
     }
     if (!explicitSram) insn.sram_base = this.residency.next;
     if (insn.sram_base + n > depth) {
       ctx.report(file, s.range, 'error', 'vta.bounds.uop',
-        `kernel ${r.inst.key} needs UOP rows ${insn.sram_base}..${insn.sram_base + n - 1} but the UOP buffer has ${depth} rows${explicitSram ? '' : ' (the default place is right after the previous kernel; give sram= to reuse rows)'}`);
-      return false;
+        `kernel ${inst.key} needs UOP rows ${insn.sram_base}..${insn.sram_base + n - 1} but the UOP buffer has ${depth} rows${explicitSram ? '' : ' (the default place is right after the previous kernel; give sram= to reuse rows)'}`);
+      return undefined;
     }
     insn.y_size = 1;
     insn.x_size = n;
     insn.x_stride = n;
-    p.kernel = r.inst.key;
-    this.residency.load({ key: r.inst.key, sram: insn.sram_base, count: n, file, range: s.range });
-    this.uopLoads.push({ p, inst: r.inst });
-    return true;
+    this.residency.load(inst.key, insn.sram_base, n, file, s.range);
+    return inst;
   }
 
-  private kernelUse(insn: Insn, p: ProgramInsn, w: Word, scope: Scope): boolean {
+  /** Sets a GEMM/ALU's micro-op range to where kernel `w` was loaded; returns the instance, or undefined after an error. */
+  private kernelUse(insn: Insn, w: Word, scope: Scope): KernelInstance | undefined {
     const { ctx } = this;
     const file = ctx.mainFile;
-    const r = this.kernelArgs(w, scope);
-    if (!r) return false;
-    const rec = this.residency.latest(r.inst.key);
+    const inst = this.kernelInstance(w, scope);
+    if (!inst) return undefined;
+    const rec = this.residency.latest(inst.key);
     if (!rec) {
-      ctx.report(file, w.range, 'error', 'vta.kernel.not-loaded', `kernel ${r.inst.key} is used before any 'load uop ${r.inst.key}'`);
-      return false;
+      ctx.report(file, w.range, 'error', 'vta.kernel.not-loaded', `kernel ${inst.key} is used before any 'load uop ${inst.key}'`);
+      return undefined;
     }
     const by = this.residency.overwrittenBy(rec);
     if (by) {
       ctx.report(file, w.range, 'error', 'vta.kernel.overwritten',
-        `kernel ${r.inst.key} was loaded at UOP rows ${rec.sram}..${rec.sram + rec.count - 1}, but a later load overwrote some of them`,
+        `kernel ${inst.key} was loaded at UOP rows ${rec.sram}..${rec.sram + rec.count - 1}, but a later load overwrote some of them`,
         [
-          { file: rec.file, range: rec.range, message: `${r.inst.key} loaded here` },
+          { file: rec.file, range: rec.range, message: `${inst.key} loaded here` },
           { file: by.file, range: by.range, message: `${by.key ?? 'raw micro-ops'} loaded over it here (rows ${by.sram}..${by.sram + by.count - 1})` },
         ]);
-      return false;
+      return undefined;
     }
     insn.uop_bgn = rec.sram;
     insn.uop_end = rec.sram + rec.count;
-    p.kernel = r.inst.key;
-    return true;
+    return inst;
   }
 
   /** Places each loaded kernel instance in the image and patches its loads' dram_base. */
@@ -540,7 +656,8 @@ class Assembler {
       inst.uops.forEach((u, i) => encodeUop(t, u, bytes, i * UOP_BYTES));
       return bytes;
     };
-    for (const { inst } of this.uopLoads) {
+    for (let i = 0; i < this.uopLoadKernels.length; i++) {
+      const inst = this.uopLoadKernels[i]!;
       if (inst.byteOffset !== undefined) continue;
       const bytes = encodeAll(inst);
       let offset: number | undefined;
@@ -577,10 +694,11 @@ class Assembler {
       image.ensure(offset + bytes.length);
       image.bytes.set(bytes, offset);
       inst.byteOffset = offset;
-      placements.push({ name: inst.key, uops: inst.uops.length, byteOffset: offset, source: { file: inst.kernel.file, ...inst.kernel.stmt.headerRange } });
+      placements.push({ name: inst.key, uops: inst.uops.length, byteOffset: offset, source: { file: inst.kernel.file, start: inst.kernel.stmt.headerRange.start, end: inst.kernel.stmt.headerRange.end } });
     }
-    for (const { p, inst } of this.uopLoads) {
-      if (inst.byteOffset !== undefined) p.insn.dram_base = inst.byteOffset / 4;
+    for (let i = 0; i < this.uopLoads.length; i++) {
+      const offset = this.uopLoadKernels[i]!.byteOffset;
+      if (offset !== undefined) this.uopLoads[i]!.insn.dram_base = offset / 4;
     }
     return placements;
   }
@@ -596,6 +714,15 @@ function operandRangeOf(s: InsnStmt, field: FieldName): Range | undefined {
       if (o) return (o.values[i] ?? o.values[0])?.range;
     }
   }
+  return undefined;
+}
+
+/**
+ * The queue spelled `name`, as the QUEUES constant: the parser's copy is a fresh
+ * string, slower to compare and to use as a property key.
+ */
+function queueNamed(name: string): QueueId | undefined {
+  for (const q of QUEUES) if (q === name) return q;
   return undefined;
 }
 

@@ -135,7 +135,7 @@ export function layoutData(ctx: AsmContext, datas: GlobalData[], image: ImageBui
     if (s.init || offset >= imageFileBytes) writeInit(ctx, g, info, image.bytes, offset, count);
     placedRanges.push({ name: s.name.name, start: offset, end: offset + bytes, init: hasInit, file: g.file, range: s.range });
     base.set(s.name.name, offset / info.elemBytes);
-    tensors.push({ name: s.name.name, mem, count, byteOffset: offset, elemBytes: info.elemBytes, initialised: hasInit, source: { file: g.file, ...s.range } });
+    tensors.push({ name: s.name.name, mem, count, byteOffset: offset, elemBytes: info.elemBytes, initialised: hasInit, source: { file: g.file, start: s.range.start, end: s.range.end } });
     cursor = Math.max(cursor, offset + bytes);
   }
   return tensors;

@@ -34,21 +34,11 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
   };
 
   const visit = (stmts: Stmt[], file: string, stack: string[], topLevel: boolean): void => {
-    for (const s of stmts) {
-      switch (s.kind) {
-        case 'const':
-        case 'data':
-        case 'kernel':
-        case 'include':
-        case 'image':
-        case 'target':
-          if (!topLevel) {
-            ctx.report(file, s.range, 'error', 'vta.syntax.placement', `'${s.kind}' must be at the top level of the file, not inside a block`);
-            continue;
-          }
-          break;
-        default:
-          break;
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i]!;
+      if (!topLevel && isDeclaration(s)) {
+        ctx.report(file, s.range, 'error', 'vta.syntax.placement', `'${s.kind}' must be at the top level of the file, not inside a block`);
+        continue;
       }
       switch (s.kind) {
         case 'const':
@@ -137,4 +127,19 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
   };
   visit(ast.statements, file, [file], true);
   return decls;
+}
+
+/** The statements that only the top level of a file may hold. */
+function isDeclaration(s: Stmt): boolean {
+  switch (s.kind) {
+    case 'const':
+    case 'data':
+    case 'kernel':
+    case 'include':
+    case 'image':
+    case 'target':
+      return true;
+    default:
+      return false;
+  }
 }

@@ -214,11 +214,11 @@ function instructionText(
       if (!word) return { problem: `LOAD with memory_type ${insn.memory_type}` };
       if (insn.memory_type === MemType.UOP) {
         if (kernel) {
-          residency.load({ key: kernel.name, sram: insn.sram_base, count: insn.x_size, file: '', range: ZERO_RANGE });
+          residency.load(kernel.name, insn.sram_base, insn.x_size, '', ZERO_RANGE);
           return { text: `load uop ${kernel.name} sram=${insn.sram_base}` };
         }
         const rows = (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1);
-        if (insn.x_size) residency.load({ sram: insn.sram_base, count: rows, file: '', range: ZERO_RANGE });
+        if (insn.x_size) residency.load(undefined, insn.sram_base, rows, '', ZERO_RANGE);
         return { text: `load uop ${memOperands(insn, String(insn.dram_base))}` };
       }
       const r = regions.get(`${word}:${insn.dram_base}`);

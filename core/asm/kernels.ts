@@ -140,14 +140,14 @@ export class UopResidency {
     this.owner = new Int32Array(depth).fill(-1);
   }
 
-  load(rec: Omit<UopLoadRecord, 'serial'>): UopLoadRecord {
-    const full = { ...rec, serial: this.loads.length };
-    this.loads.push(full);
-    const end = Math.min(this.depth, rec.sram + rec.count);
-    for (let r = Math.max(0, rec.sram); r < end; r++) this.owner[r] = full.serial;
-    if (rec.key !== undefined) this.latestByKey.set(rec.key, full);
-    this.next = rec.sram + rec.count;
-    return full;
+  load(key: string | undefined, sram: number, count: number, file: string, range: Range): UopLoadRecord {
+    const rec: UopLoadRecord = { key, sram, count, serial: this.loads.length, file, range };
+    this.loads.push(rec);
+    const end = Math.min(this.depth, sram + count);
+    for (let r = Math.max(0, sram); r < end; r++) this.owner[r] = rec.serial;
+    if (key !== undefined) this.latestByKey.set(key, rec);
+    this.next = sram + count;
+    return rec;
   }
 
   latest(key: string): UopLoadRecord | undefined {

@@ -22,9 +22,46 @@ export interface FoldNotice {
   message: string;
 }
 
+/** The pops waiting for a module's next instruction, in the order they were written. */
+class PendingPops {
+  /** Slots reused from one instruction to the next: taking no pops allocates nothing. */
+  private readonly flags: DepFlag[] = [];
+  private readonly sources: SourceRange[] = [];
+  count = 0;
+
+  get(flag: DepFlag): SourceRange | undefined {
+    for (let i = 0; i < this.count; i++) if (this.flags[i] === flag) return this.sources[i];
+    return undefined;
+  }
+
+  first(): SourceRange | undefined {
+    return this.count ? this.sources[0] : undefined;
+  }
+
+  add(flag: DepFlag, source: SourceRange): void {
+    this.flags[this.count] = flag;
+    this.sources[this.count] = source;
+    this.count++;
+  }
+
+  /** Sets the pending flags on `insn`. */
+  apply(insn: Insn): void {
+    for (let i = 0; i < this.count; i++) insn[this.flags[i]!] = 1;
+  }
+
+  /** The pops as token sources (in the order written), leaving none pending. */
+  take(): Partial<Record<DepFlag, SourceRange>> {
+    const taken: Partial<Record<DepFlag, SourceRange>> = {};
+    for (let i = 0; i < this.count; i++) taken[this.flags[i]!] = this.sources[i]!;
+    this.count = 0;
+    return taken;
+  }
+}
+
 export class TokenFolder {
   private readonly lastOf: Record<ModuleId, number> = { ld: -1, ex: -1, st: -1 };
-  private readonly pending: Record<ModuleId, Partial<Record<DepFlag, SourceRange>>> = { ld: {}, ex: {}, st: {} };
+  // Reused, not replaced per instruction: most instructions have no pending pop.
+  private readonly pending: Record<ModuleId, PendingPops> = { ld: new PendingPops(), ex: new PendingPops(), st: new PendingPops() };
   readonly notices: FoldNotice[] = [];
 
   constructor(private readonly out: ProgramInsn[]) {}
@@ -32,11 +69,10 @@ export class TokenFolder {
   /** Appends a written instruction, giving it the pending pops of its module. */
   add(p: ProgramInsn): number {
     const pend = this.pending[p.module];
-    for (const flag of Object.keys(pend) as DepFlag[]) {
-      p.insn[flag] = 1;
-      (p.tokenSources ??= {})[flag] = pend[flag]!;
+    if (pend.count) {
+      pend.apply(p.insn);
+      p.tokenSources = pend.take();
     }
-    this.pending[p.module] = {};
     this.out.push(p);
     this.lastOf[p.module] = this.out.length - 1;
     return this.out.length - 1;
@@ -45,16 +81,17 @@ export class TokenFolder {
   pop(q: QueueId, source: SourceRange): void {
     const m = queueConsumer(q);
     const flag = popFlagFor(q);
-    if (this.pending[m][flag]) {
-      this.commitPending(m, `two pops of ${q} before the next ${m} instruction: the first is carried by an inserted \`nop ${m}\``, this.pending[m][flag]!);
+    const earlier = this.pending[m].get(flag);
+    if (earlier) {
+      this.commitPending(m, `two pops of ${q} before the next ${m} instruction: the first is carried by an inserted \`nop ${m}\``, earlier);
     }
-    this.pending[m][flag] = source;
+    this.pending[m].add(flag, source);
   }
 
   push(q: QueueId, source: SourceRange): void {
     const m = queueProducer(q);
     const flag = pushFlagFor(q);
-    if (Object.keys(this.pending[m]).length) {
+    if (this.pending[m].count) {
       // Pops written before this push must happen before it: they get their own NOP.
       this.commitPending(m, `a push of ${q} follows pops that no ${m} instruction carries yet: they are carried by an inserted \`nop ${m}\``, source);
     }
@@ -71,22 +108,20 @@ export class TokenFolder {
   /** At the end of the stream, pops with no instruction after them get NOPs. */
   finish(): void {
     for (const m of ['ld', 'ex', 'st'] as const) {
-      const pend = this.pending[m];
-      const first = Object.values(pend)[0];
+      const first = this.pending[m].first();
       if (first) this.commitPending(m, `no ${m} instruction follows this pop: inserted \`nop ${m}\` to carry it`, first);
     }
   }
 
   private commitPending(m: ModuleId, message: string, source: SourceRange): void {
-    const flags = this.pending[m];
-    this.pending[m] = {};
-    this.insertNop(m, flags, source, message);
+    this.insertNop(m, this.pending[m].take(), source, message);
   }
 
+  /** `flags` becomes the NOP's token sources (every caller passes a fresh object). */
   private insertNop(m: ModuleId, flags: Partial<Record<DepFlag, SourceRange>>, source: SourceRange, message: string): void {
     const insn = nopInsn(m);
     for (const f of Object.keys(flags) as DepFlag[]) insn[f] = 1;
-    this.out.push({ insn, module: m, source, tokenSources: { ...flags }, origin: 'token-nop' });
+    this.out.push({ insn, module: m, source, tokenSources: flags, origin: 'token-nop' });
     this.lastOf[m] = this.out.length - 1;
     this.notices.push({ source, message });
   }

@@ -27,6 +27,95 @@ export function emptyInsn(opcode: OpcodeId): Insn {
   };
 }
 
+/**
+ * Every field, numbered in the order of `emptyInsn`: `fieldAt(insn, k)` reads
+ * `insn[FIELD_NAMES[k]]`. Loops over a layout's fields use these instead of
+ * `insn[name]`, a property access by a varying name that is many times slower.
+ */
+export const FIELD_NAMES: readonly FieldName[] = [
+  'opcode', 'pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep',
+  'memory_type', 'sram_base', 'dram_base', 'y_size', 'x_size', 'x_stride',
+  'y_pad_0', 'y_pad_1', 'x_pad_0', 'x_pad_1',
+  'reset_reg', 'uop_bgn', 'uop_end', 'iter_out', 'iter_in',
+  'dst_factor_out', 'dst_factor_in', 'src_factor_out', 'src_factor_in',
+  'wgt_factor_out', 'wgt_factor_in', 'alu_opcode', 'use_imm', 'imm',
+];
+
+/** The number of a field in FIELD_NAMES. */
+export function fieldIndex(name: FieldName): number {
+  return FIELD_NAMES.indexOf(name);
+}
+
+/** `insn[FIELD_NAMES[k]]`, each case a fixed property name. */
+export function fieldAt(insn: Insn, k: number): number {
+  switch (k) {
+    case 0: return insn.opcode;
+    case 1: return insn.pop_prev_dep;
+    case 2: return insn.pop_next_dep;
+    case 3: return insn.push_prev_dep;
+    case 4: return insn.push_next_dep;
+    case 5: return insn.memory_type;
+    case 6: return insn.sram_base;
+    case 7: return insn.dram_base;
+    case 8: return insn.y_size;
+    case 9: return insn.x_size;
+    case 10: return insn.x_stride;
+    case 11: return insn.y_pad_0;
+    case 12: return insn.y_pad_1;
+    case 13: return insn.x_pad_0;
+    case 14: return insn.x_pad_1;
+    case 15: return insn.reset_reg;
+    case 16: return insn.uop_bgn;
+    case 17: return insn.uop_end;
+    case 18: return insn.iter_out;
+    case 19: return insn.iter_in;
+    case 20: return insn.dst_factor_out;
+    case 21: return insn.dst_factor_in;
+    case 22: return insn.src_factor_out;
+    case 23: return insn.src_factor_in;
+    case 24: return insn.wgt_factor_out;
+    case 25: return insn.wgt_factor_in;
+    case 26: return insn.alu_opcode;
+    case 27: return insn.use_imm;
+    default: return insn.imm;
+  }
+}
+
+/** `insn[FIELD_NAMES[k]] = v`, each case a fixed property name. */
+export function setFieldAt(insn: Insn, k: number, v: number): void {
+  switch (k) {
+    case 0: insn.opcode = v; break;
+    case 1: insn.pop_prev_dep = v; break;
+    case 2: insn.pop_next_dep = v; break;
+    case 3: insn.push_prev_dep = v; break;
+    case 4: insn.push_next_dep = v; break;
+    case 5: insn.memory_type = v; break;
+    case 6: insn.sram_base = v; break;
+    case 7: insn.dram_base = v; break;
+    case 8: insn.y_size = v; break;
+    case 9: insn.x_size = v; break;
+    case 10: insn.x_stride = v; break;
+    case 11: insn.y_pad_0 = v; break;
+    case 12: insn.y_pad_1 = v; break;
+    case 13: insn.x_pad_0 = v; break;
+    case 14: insn.x_pad_1 = v; break;
+    case 15: insn.reset_reg = v; break;
+    case 16: insn.uop_bgn = v; break;
+    case 17: insn.uop_end = v; break;
+    case 18: insn.iter_out = v; break;
+    case 19: insn.iter_in = v; break;
+    case 20: insn.dst_factor_out = v; break;
+    case 21: insn.dst_factor_in = v; break;
+    case 22: insn.src_factor_out = v; break;
+    case 23: insn.src_factor_in = v; break;
+    case 24: insn.wgt_factor_out = v; break;
+    case 25: insn.wgt_factor_in = v; break;
+    case 26: insn.alu_opcode = v; break;
+    case 27: insn.use_imm = v; break;
+    default: insn.imm = v; break;
+  }
+}
+
 export function kindOfOpcode(opcode: number): InsnKind | undefined {
   switch (opcode) {
     case Opcode.LOAD:
@@ -111,18 +200,93 @@ export function layoutOfInsn(t: VtaTarget, insn: Insn): Layout {
   return layoutsFor(t)[kind];
 }
 
+/**
+ * A field as the encoder writes it: into which of the instruction's four 32-bit
+ * little-endian words, at which bit, and the values it holds (see PlacedField).
+ */
+interface WordField {
+  name: FieldName;
+  /** In FIELD_NAMES. */
+  index: number;
+  word: number;
+  shift: number;
+  width: number;
+  signed: boolean;
+  min: number;
+  max: number;
+}
+
+/** Per opcode (index), the fields to write; undefined for opcodes with no layout. */
+type EncodePlan = ReadonlyArray<readonly WordField[] | undefined>;
+
+const encodePlans = new WeakMap<VtaTarget, EncodePlan>();
+
+/**
+ * Precomputed once per target so that encoding an instruction is one pass of 32-bit
+ * shifts and ORs instead of a bit-by-bit loop per field. Fields are at most 32 bits
+ * wide (a 64-bit unit holds each), so one spans at most two words.
+ */
+function encodePlanFor(t: VtaTarget): EncodePlan {
+  let plan = encodePlans.get(t);
+  if (plan) return plan;
+  const layouts = layoutsFor(t);
+  const forKind = (kind: InsnKind): WordField[] =>
+    layouts[kind].fields.map((f) => ({ name: f.name, index: fieldIndex(f.name), word: f.offset >> 5, shift: f.offset & 31, width: f.width, signed: f.signed, min: f.min, max: f.max }));
+  const mem = forKind('mem');
+  const byOpcode: Array<WordField[] | undefined> = [];
+  for (const opcode of Object.values(Opcode)) {
+    const kind = kindOfOpcode(opcode);
+    byOpcode[opcode] = kind === 'mem' ? mem : kind ? forKind(kind) : undefined;
+  }
+  encodePlans.set(t, byOpcode);
+  return byOpcode;
+}
+
+/** Encodes with the plan; on a field that does not fit, throws before writing anything. */
+function writeInsn(plan: EncodePlan, insn: Insn, out: Uint8Array, base: number): void {
+  const fields = plan[insn.opcode];
+  if (!fields) throw new EncodeError(`unknown opcode ${insn.opcode}`, 'opcode');
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  for (let k = 0; k < fields.length; k++) {
+    const f = fields[k]!;
+    const v = fieldAt(insn, f.index);
+    // storedValue throws the error, with its message, for anything that does not fit.
+    const u = v >= f.min && v <= f.max && Number.isInteger(v) ? (v < 0 ? v + 2 ** f.width : v) : storedValue(v, f.width, f.signed, f.name);
+    const lo = u << f.shift;
+    // The bits that spill into the next word (a field crossing a 32-bit boundary).
+    const hi = f.shift + f.width > 32 ? u >>> (32 - f.shift) : 0;
+    switch (f.word) {
+      case 0: w0 |= lo; w1 |= hi; break;
+      case 1: w1 |= lo; w2 |= hi; break;
+      case 2: w2 |= lo; w3 |= hi; break;
+      default: w3 |= lo; break;
+    }
+  }
+  putWord(out, base, w0);
+  putWord(out, base + 4, w1);
+  putWord(out, base + 8, w2);
+  putWord(out, base + 12, w3);
+}
+
+function putWord(out: Uint8Array, at: number, w: number): void {
+  out[at] = w;
+  out[at + 1] = w >>> 8;
+  out[at + 2] = w >>> 16;
+  out[at + 3] = w >>> 24;
+}
+
 /** Writes one instruction's 16 bytes at `base`. Throws EncodeError on a field that does not fit. */
 export function encodeInsn(t: VtaTarget, insn: Insn, out: Uint8Array, base = 0): void {
-  const layout = layoutOfInsn(t, insn);
-  out.fill(0, base, base + INSN_BYTES);
-  for (const f of layout.fields) {
-    writeBits(out, base, f.offset, f.width, storedValue(insn[f.name], f.width, f.signed, f.name));
-  }
+  writeInsn(encodePlanFor(t), insn, out, base);
 }
 
 export function encodeProgram(t: VtaTarget, insns: readonly Insn[]): Uint8Array {
+  const plan = encodePlanFor(t);
   const out = new Uint8Array(insns.length * INSN_BYTES);
-  insns.forEach((insn, i) => encodeInsn(t, insn, out, i * INSN_BYTES));
+  for (let i = 0; i < insns.length; i++) writeInsn(plan, insns[i]!, out, i * INSN_BYTES);
   return out;
 }
 
@@ -189,8 +353,11 @@ export const QUEUES: readonly QueueId[] = ['ld->ex', 'ex->ld', 'ex->st', 'st->ex
 export const QUEUE_RUNTIME_NAMES: Record<QueueId, string> = {
   'ld->ex': 'l2g', 'ex->ld': 'g2l', 'ex->st': 'g2s', 'st->ex': 's2g',
 };
-export const queueProducer = (q: QueueId): ModuleId => q.slice(0, 2) as ModuleId;
-export const queueConsumer = (q: QueueId): ModuleId => q.slice(4) as ModuleId;
+// Tables rather than slicing `ld->ex`: a slice is a new string, and a slow property key.
+const PRODUCER: Record<QueueId, ModuleId> = { 'ld->ex': 'ld', 'ex->ld': 'ex', 'ex->st': 'ex', 'st->ex': 'st' };
+const CONSUMER: Record<QueueId, ModuleId> = { 'ld->ex': 'ex', 'ex->ld': 'ld', 'ex->st': 'st', 'st->ex': 'ex' };
+export const queueProducer = (q: QueueId): ModuleId => PRODUCER[q];
+export const queueConsumer = (q: QueueId): ModuleId => CONSUMER[q];
 
 export type DepFlag = 'pop_prev_dep' | 'pop_next_dep' | 'push_prev_dep' | 'push_next_dep';
 

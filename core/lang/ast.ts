@@ -9,9 +9,100 @@ export interface Range {
   end: Position;
 }
 
+/**
+ * The parser's ranges: four integers in one object instead of three objects. A large
+ * file has hundreds of thousands of ranges and few are ever read, so `start` and `end`
+ * are built when read; `toJSON` keeps them intact through JSON (LSP, DAP, CLI output).
+ */
+export class TextRange implements Range {
+  readonly startLine: number;
+  readonly startCharacter: number;
+  readonly endLine: number;
+  readonly endCharacter: number;
+
+  constructor(startLine: number, startCharacter: number, endLine: number, endCharacter: number) {
+    // `| 0` keeps the fields small integers: the lexer's positions can arrive as doubles,
+    // and one double stored here would make V8 box all four fields of every range.
+    this.startLine = startLine | 0;
+    this.startCharacter = startCharacter | 0;
+    this.endLine = endLine | 0;
+    this.endCharacter = endCharacter | 0;
+  }
+
+  get start(): Position {
+    return { line: this.startLine, character: this.startCharacter };
+  }
+
+  get end(): Position {
+    return { line: this.endLine, character: this.endCharacter };
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
+
 export interface Named {
   name: string;
   range: Range;
+}
+
+/**
+ * A node that is one token: its range is three integers, built when read. Numbers,
+ * names and operand keys are most of a large file's nodes; this saves a range object
+ * for each of them.
+ */
+abstract class OneTokenNode {
+  private readonly tokenLine: number;
+  private readonly tokenCharacter: number;
+  private readonly tokenLength: number;
+
+  constructor(line: number, character: number, length: number) {
+    this.tokenLine = line | 0;
+    this.tokenCharacter = character | 0;
+    this.tokenLength = length | 0;
+  }
+
+  get range(): Range {
+    return new TextRange(this.tokenLine, this.tokenCharacter, this.tokenLine, this.tokenCharacter + this.tokenLength);
+  }
+}
+
+/** A name as written (an operand key, a declared name): `{ name, range }`. */
+export class NameToken extends OneTokenNode implements Named {
+  constructor(line: number, character: number, readonly name: string) {
+    super(line, character, name.length);
+  }
+
+  toJSON(): Named {
+    return { name: this.name, range: this.range };
+  }
+}
+
+/** A number literal in an expression. */
+export class NumberLiteral extends OneTokenNode {
+  readonly kind = 'num' as const;
+
+  constructor(line: number, character: number, length: number, readonly value: number, readonly tooLarge?: boolean) {
+    super(line, character, length);
+  }
+
+  toJSON(): Expr {
+    return this.tooLarge ? { kind: 'num', value: this.value, tooLarge: true, range: this.range } : { kind: 'num', value: this.value, range: this.range };
+  }
+}
+
+/** A name used in an expression. */
+export class NameReference extends OneTokenNode {
+  readonly kind = 'name' as const;
+
+  constructor(line: number, character: number, readonly name: string) {
+    super(line, character, name.length);
+  }
+
+  toJSON(): Expr {
+    return { kind: 'name', name: this.name, range: this.range };
+  }
 }
 
 // --- expressions ----------------------------------------------------------------
@@ -30,7 +121,27 @@ export interface Operand {
   values: Expr[];
   /** Set for the `B..E` form. */
   isRange: boolean;
+  /** From the key to the last value. */
   range: Range;
+}
+
+/** The parser's operands: the range is derived when read, one object less per operand. */
+export class OperandNode implements Operand {
+  constructor(
+    readonly key: Named,
+    readonly values: Expr[],
+    readonly isRange: boolean,
+  ) {}
+
+  get range(): Range {
+    const k = this.key.range;
+    const last = this.values[this.values.length - 1]?.range;
+    return last ? new TextRange(k.start.line, k.start.character, last.end.line, last.end.character) : k;
+  }
+
+  toJSON(): Operand {
+    return { key: this.key, values: this.values, isRange: this.isRange, range: this.range };
+  }
 }
 
 /** A bare word in an instruction, with optional arguments: `inp`, `max`, `blk(j, 2)`, `reset`. */

@@ -8,11 +8,13 @@ import {
   EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
 } from 'chevrotain';
 import type {
-  BinaryOp, Comment as CommentNode, ConstStmt, DataInit, DataStmt, Expr, ForStmt, IfStmt, ImageStmt, IncludeStmt,
+  BinaryOp, ConstStmt, DataInit, DataStmt, Expr, ForStmt, IfStmt, ImageStmt, IncludeStmt,
   InsnMnemonic, InsnStmt, KernelItem, KernelStmt, LabelStmt, Named, Operand, Range, SourceFile, Stmt, SyntaxError,
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
+import { NameReference, NameToken, NumberLiteral, OperandNode, TextRange } from './ast';
 import * as T from './lexer';
+import { topLevelRuns } from './chunks';
 import { parseIntegerLiteral } from './numbers';
 
 const FRIENDLY: Record<string, string> = {
@@ -44,23 +46,53 @@ function ruleLabel(rule: string): string {
   const labels: Record<string, string> = {
     statement: 'a statement (expected an instruction, push/pop, const, data, kernel, for, if, target, include, image or a label)',
     kernelItem: "a kernel body (expected 'uop', 'for' or 'if')",
-    primary: 'an expression (expected a number, a name or "(")',
-    unary: 'an expression', dataInit: 'a data initialiser', targetStmt: 'target',
+    unary: 'an expression (expected a number, a name or "(")',
+    expr: 'an expression (expected a number, a name or "(")',
+    prefixed: 'an expression', dataInit: 'a data initialiser', targetStmt: 'target',
   };
   return labels[rule] ?? rule;
 }
 
-export function tokenRange(tok: IToken | undefined, endTok: IToken | undefined = tok): Range {
-  if (!tok) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+const EMPTY_RANGE = new TextRange(0, 0, 0, 0);
+
+/**
+ * The range from the start of `tok` to the end of `endTok`. Tokens inserted by error
+ * recovery have no position (NaN); they take the other token's.
+ */
+function tokenRange(tok: IToken | undefined, endTok: IToken | undefined = tok): TextRange {
+  if (!tok || Number.isNaN(tok.startOffset)) {
+    if (!endTok || Number.isNaN(endTok.startOffset)) return EMPTY_RANGE;
+    tok = endTok;
+  }
   if (!endTok || Number.isNaN(endTok.startOffset)) endTok = tok;
-  return {
-    start: { line: (tok.startLine ?? 1) - 1, character: (tok.startColumn ?? 1) - 1 },
-    end: { line: (endTok.startLine ?? 1) - 1, character: (endTok.startColumn ?? 1) - 1 + endTok.image.length },
-  };
+  const base = runLine - 1;
+  return new TextRange(tok.startLine! + base, tok.startColumn! - 1, endTok.startLine! + base, endTok.startColumn! - 1 + endTok.image.length);
 }
 
-export function spanRange(a: Range, b: Range): Range {
-  return { start: a.start, end: b.end };
+/**
+ * One copy of each name per parse: a large file repeats a few dozen words (mnemonics,
+ * operand keys, kernel names, queues) hundreds of thousands of times, and the tree
+ * would otherwise keep a separate string for each.
+ */
+let words = new Map<string, string>();
+
+function word(image: string): string {
+  const known = words.get(image);
+  if (known !== undefined) return known;
+  words.set(image, image);
+  return image;
+}
+
+/**
+ * The 0-based line at which the run being parsed starts: the lexer numbers a run's
+ * lines from 1, and ranges are made here rather than by rewriting every token.
+ */
+let runLine = 0;
+
+/** From the start of `a` to the end of `b`. */
+function spanRange(a: Range, b: Range): TextRange {
+  if (a instanceof TextRange && b instanceof TextRange) return new TextRange(a.startLine, a.startCharacter, b.endLine, b.endCharacter);
+  return new TextRange(a.start.line, a.start.character, b.end.line, b.end.character);
 }
 
 /** Binding strength of binary operators (C-like). */
@@ -81,9 +113,6 @@ class VtaParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  private named(tok: IToken): Named {
-    return { name: tok.image, range: tokenRange(tok) };
-  }
 
   /** A statement ends at a newline, at the `}` closing its block, or at the end of the file. */
   endOfStatement = this.RULE('endOfStatement', (): void => {
@@ -113,11 +142,10 @@ class VtaParser extends EmbeddedActionsParser {
   private endAlts?: IOrAlt<void>[];
   private topAlts?: IOrAlt<Stmt | undefined>[];
   private kernelAlts?: IOrAlt<KernelItem | undefined>[];
-  private itemAlts?: IOrAlt<[true, Operand] | [false, Word]>[];
   private unaryAlts?: IOrAlt<Expr>[];
-  private wordAlts?: IOrAlt<IToken>[];
-  private keyAlts?: IOrAlt<IToken>[];
-  private primaryAlts?: IOrAlt<Expr>[];
+  private exprFirstAlts?: IOrAlt<Expr>[];
+  private prefixedAlts?: IOrAlt<Expr>[];
+  private insnItemAlts?: IOrAlt<Operand | Word>[];
 
   targetStmt = this.RULE('targetStmt', (): TargetStmt => {
     const kw = this.CONSUME(T.Kw.target);
@@ -154,7 +182,7 @@ class VtaParser extends EmbeddedActionsParser {
     const name = this.CONSUME(T.Identifier);
     this.CONSUME(T.Equals);
     const value = this.SUBRULE(this.expr);
-    return this.ACTION(() => ({ kind: 'const' as const, name: this.named(name), value, range: spanRange(tokenRange(kw), value.range) }));
+    return this.ACTION(() => ({ kind: 'const' as const, name: nameToken(name), value, range: spanRange(tokenRange(kw), value.range) }));
   });
 
   dataStmt = this.RULE('dataStmt', (): DataStmt => {
@@ -177,7 +205,7 @@ class VtaParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       const last = init?.range ?? at?.range ?? tokenRange(close);
-      return { kind: 'data' as const, name: this.named(name), mem: this.named(mem), count, at, init, range: spanRange(tokenRange(kw), last) };
+      return { kind: 'data' as const, name: nameToken(name), mem: nameToken(mem), count, at, init, range: spanRange(tokenRange(kw), last) };
     });
   });
 
@@ -234,7 +262,7 @@ class VtaParser extends EmbeddedActionsParser {
     let at: Expr | undefined;
     this.OPTION(() => {
       this.CONSUME(T.LParen);
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => { params.push(this.named(this.CONSUME2(T.Identifier))); } });
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => { params.push(nameToken(this.CONSUME2(T.Identifier))); } });
       this.CONSUME(T.RParen);
     });
     this.OPTION2(() => {
@@ -244,7 +272,7 @@ class VtaParser extends EmbeddedActionsParser {
     const open = this.CONSUME(T.LBrace);
     const body = this.SUBRULE(this.kernelBlockBody);
     const close = this.CONSUME(T.RBrace);
-    return { kind: 'kernel', name: this.named(name), params, at, body, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
+    return { kind: 'kernel', name: nameToken(name), params, at, body, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
   });
 
   kernelItem = this.RULE('kernelItem', (): KernelItem => this.OR([
@@ -256,11 +284,9 @@ class VtaParser extends EmbeddedActionsParser {
   uopStmt = this.RULE('uopStmt', (): UopStmt => {
     const kw = this.CONSUME(T.Kw.uop);
     const operands: Operand[] = [];
-    this.MANY(() => { operands.push(this.SUBRULE(this.operand)); });
-    return this.ACTION(() => {
-      const last = operands.filter(Boolean).at(-1);
-      return { kind: 'uop' as const, operands: operands.filter(Boolean), range: last ? spanRange(tokenRange(kw), last.range) : tokenRange(kw) };
-    });
+    this.MANY(() => { operands.push(this.operandValues(this.CONSUME(T.WordLike))); });
+    const range = operands.length ? tokenRange(kw, this.LA(0)) : tokenRange(kw);
+    return { kind: 'uop', operands: compact(operands), range };
   });
 
   private forHeader(): { kw: IToken; variable: Named; from: Expr; to: Expr; open: IToken } {
@@ -271,7 +297,7 @@ class VtaParser extends EmbeddedActionsParser {
     this.CONSUME(T.DotDot);
     const to = this.SUBRULE2(this.expr);
     const open = this.CONSUME(T.LBrace);
-    return { kw, variable: this.named(v), from, to, open };
+    return { kw, variable: nameToken(v), from, to, open };
   }
 
   topFor = this.RULE('topFor', (): ForStmt<Stmt> => {
@@ -359,7 +385,7 @@ class VtaParser extends EmbeddedActionsParser {
   label = this.RULE('label', (): LabelStmt => {
     const name = this.CONSUME(T.Identifier);
     const colon = this.CONSUME(T.Colon);
-    return { kind: 'label', name: this.named(name), range: tokenRange(name, colon) };
+    return { kind: 'label', name: nameToken(name), range: tokenRange(name, colon) };
   });
 
   tokenStmt = this.RULE('tokenStmt', (): TokenStmt => {
@@ -367,68 +393,47 @@ class VtaParser extends EmbeddedActionsParser {
     const from = this.CONSUME(T.Identifier);
     this.CONSUME(T.Arrow);
     const to = this.CONSUME2(T.Identifier);
-    return this.ACTION(() => ({
-      kind: kw.image === 'push' ? ('push' as const) : ('pop' as const),
-      queue: `${from.image}->${to.image}`,
+    return {
+      kind: kw.image === 'push' ? 'push' : 'pop',
+      queue: word(`${from.image}->${to.image}`),
       queueRange: tokenRange(from, to),
       range: tokenRange(kw, to),
-    }));
+    };
   });
 
+  /**
+   * `MNEMONIC item*`: each item starts with a word, and the token after it tells an
+   * operand (`key=…`) from a word with arguments (`blk(j)`) or a bare word (`reset`),
+   * so one token of lookahead and no backtracking decide it.
+   */
   insn = this.RULE('insn', (): InsnStmt => {
     const kw = this.CONSUME(T.Mnemonic);
     const words: Word[] = [];
     const operands: Operand[] = [];
     this.MANY(() => {
-      const item = this.OR((this.itemAlts ??= [
-        { ALT: () => [true, this.SUBRULE(this.operand)] as [true, Operand] },
-        { ALT: () => [false, this.SUBRULE(this.word)] as [false, Word] },
-      ]));
-      if (item?.[0]) operands.push(item[1]);
-      else if (item) words.push(item[1] as Word);
+      this.CONSUME(T.WordLike);
+      // The alternatives read the word just consumed as LA(0), so they are built once.
+      const item = this.OR(this.insnItemAlts ??= [
+        { ALT: () => this.operandValues(this.LA(0)) },
+        { ALT: () => this.wordArguments(this.LA(0)) },
+        { ALT: () => (this.RECORDING_PHASE ? (undefined as never) : { name: word(this.LA(0).image), range: tokenRange(this.LA(0)) }) },
+      ]);
+      if (item instanceof OperandNode) operands.push(item);
+      else if (item) words.push(item);
     });
-    return this.ACTION(() => {
-      const items = [...words, ...operands].filter(Boolean);
-      let end = tokenRange(kw);
-      for (const it of items) if (after(it.range.end, end.end)) end = it.range;
-      return {
-        kind: 'insn' as const,
-        mnemonic: kw.image as InsnMnemonic,
-        mnemonicRange: tokenRange(kw),
-        words: words.filter(Boolean),
-        operands: operands.filter(Boolean),
-        range: spanRange(tokenRange(kw), end),
-      };
-    });
+    const mnemonicRange = tokenRange(kw);
+    return {
+      kind: 'insn',
+      mnemonic: word(kw.image) as InsnMnemonic,
+      mnemonicRange,
+      words: compact(words),
+      operands: compact(operands),
+      range: words.length + operands.length ? tokenRange(kw, this.LA(0)) : mnemonicRange,
+    };
   });
 
-  word = this.RULE('word', (): Word => {
-    const name = this.OR((this.wordAlts ??= [
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.CONSUME(T.Kw.uop) },
-    ]));
-    let args: Expr[] | undefined;
-    let close: IToken | undefined;
-    let open: IToken | undefined;
-    this.OPTION(() => {
-      open = this.CONSUME(T.LParen);
-      args = [];
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => { args!.push(this.SUBRULE(this.expr)); } });
-      close = this.CONSUME(T.RParen);
-    });
-    return this.ACTION(() => ({
-      name: name.image,
-      range: tokenRange(name, close ?? name),
-      args: args?.filter(Boolean),
-      argsRange: open && close ? tokenRange(open, close) : undefined,
-    }));
-  });
-
-  operand = this.RULE('operand', (): Operand => {
-    const key = this.OR((this.keyAlts ??= [
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.CONSUME(T.Kw.uop) },
-    ]));
+  /** `= expr`, `= expr..expr` or `= expr, expr, …` after an operand's key. */
+  private operandValues(key: IToken): OperandNode {
     this.CONSUME(T.Equals);
     const values: Expr[] = [this.SUBRULE(this.expr)];
     let isRange = false;
@@ -451,51 +456,56 @@ class VtaParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    return this.ACTION(() => {
-      const vs = values.filter(Boolean);
-      return { key: this.named(key), values: vs, isRange, range: spanRange(tokenRange(key), (vs.at(-1) ?? { range: tokenRange(key) }).range) };
-    });
-  });
+    if (this.RECORDING_PHASE) return undefined as never;
+    return new OperandNode(nameToken(key), compact(values), isRange);
+  }
+
+  /** `( expr, … )` after a word: kernel arguments. */
+  private wordArguments(name: IToken): Word {
+    const open = this.CONSUME(T.LParen);
+    const args: Expr[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { args.push(this.SUBRULE4(this.expr)); } });
+    const close = this.CONSUME(T.RParen);
+    if (this.RECORDING_PHASE) return undefined as never;
+    return { name: word(name.image), range: tokenRange(name, close), args: compact(args), argsRange: tokenRange(open, close) };
+  }
+
+  /** A number literal (the recording pass at construction has only placeholder tokens). */
+  private numberExpr(tok: IToken): Expr {
+    return this.RECORDING_PHASE ? (undefined as never) : numberExpr(tok);
+  }
 
   expr = this.RULE('expr', (): Expr => {
-    const first = this.SUBRULE(this.unary);
-    // Most operands are a single number or name: build the lists only when needed.
+    // Most operands are a single number or name: take those without another rule call,
+    // and build the operator lists only when an operator follows.
+    const first = this.OR(this.exprFirstAlts ??= [
+      { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
+      { ALT: () => nameExpr(this.CONSUME(T.Identifier)) },
+      { ALT: () => this.SUBRULE(this.prefixed) },
+    ]);
     let operands: Expr[] | undefined;
     let ops: BinaryOp[] | undefined;
     this.MANY(() => {
       (ops ??= []).push(this.CONSUME(BinOp).image as BinaryOp);
       (operands ??= [first]).push(this.SUBRULE2(this.unary));
     });
-    return ops ? this.ACTION(() => buildBinary(operands!, ops!)) : first;
+    return ops && !this.RECORDING_PHASE ? buildBinary(operands!, ops) : first;
   });
 
   unary = this.RULE('unary', (): Expr => this.OR((this.unaryAlts ??= [
+    { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
+    { ALT: () => nameExpr(this.CONSUME(T.Identifier)) },
+    { ALT: () => this.SUBRULE(this.prefixed) },
+  ])));
+
+  /** A prefix operator or a parenthesised expression. */
+  prefixed = this.RULE('prefixed', (): Expr => this.OR((this.prefixedAlts ??= [
     {
       ALT: () => {
         const op = this.CONSUME(T.UnaryOp);
         const arg = this.SUBRULE(this.unary);
-        return this.ACTION(() => ({ kind: 'unary' as const, op: op.image as '-' | '!', arg, range: spanRange(tokenRange(op), arg.range) }));
-      },
-    },
-    { ALT: () => this.SUBRULE(this.primary) },
-  ])));
-
-  primary = this.RULE('primary', (): Expr => this.OR((this.primaryAlts ??= [
-    {
-      ALT: () => {
-        const n = this.CONSUME(T.NumberLit);
-        return this.ACTION(() => {
-          const v = parseIntegerLiteral(n.image);
-          return v.tooLarge
-            ? { kind: 'num' as const, value: Number.MAX_SAFE_INTEGER, tooLarge: true, range: tokenRange(n) }
-            : { kind: 'num' as const, value: v.value, range: tokenRange(n) };
-        });
-      },
-    },
-    {
-      ALT: () => {
-        const n = this.CONSUME(T.Identifier);
-        return { kind: 'name' as const, name: n.image, range: tokenRange(n) };
+        if (this.RECORDING_PHASE || !arg) return arg;
+        return { kind: 'unary' as const, op: op.image as '-' | '!', arg, range: spanRange(tokenRange(op), arg.range) };
       },
     },
     {
@@ -504,14 +514,35 @@ class VtaParser extends EmbeddedActionsParser {
         const inner = this.SUBRULE(this.expr);
         const close = this.CONSUME(T.RParen);
         // Parentheses only group; widen the range so messages underline them too.
-        return this.ACTION(() => (inner ? { ...inner, range: tokenRange(open, close) } : inner));
+        return inner && !this.RECORDING_PHASE ? { ...inner, range: tokenRange(open, close) } : inner;
       },
     },
   ])));
 }
 
-function after(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
-  return a.line > b.line || (a.line === b.line && a.character > b.character);
+/**
+ * The entries recovery left defined, in an array of exactly their number: a large file
+ * keeps hundreds of thousands of these lists, and a grown array carries spare slots.
+ */
+function compact<T>(xs: Array<T | undefined>): T[] {
+  return xs.every(Boolean) ? (xs.slice() as T[]) : (xs.filter(Boolean) as T[]);
+}
+
+function numberExpr(tok: IToken): Expr {
+  const v = parseIntegerLiteral(tok.image);
+  const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
+  return v.tooLarge
+    ? new NumberLiteral(line, character, tok.image.length, Number.MAX_SAFE_INTEGER, true)
+    : new NumberLiteral(line, character, tok.image.length, v.value);
+}
+
+function nameExpr(tok: IToken): Expr {
+  return new NameReference(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(tok.image));
+}
+
+/** An operand key or declared name. */
+function nameToken(tok: IToken): Named {
+  return new NameToken(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(tok.image));
 }
 
 /** Precedence climbing over a flat operand/operator list. */
@@ -538,46 +569,62 @@ function unquote(s: string): string {
 
 let shared: VtaParser | undefined;
 
-/** Parses one `.vta` text. Never throws on bad input. */
 /** Larger sources are refused with one diagnostic instead of exhausting memory. */
 export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
 
-export function parseVta(text: string): SourceFile {
+/**
+ * Parses one `.vta` text. Never throws on bad input. `runChars` sets how much text is
+ * lexed and parsed at a time (tests vary it: the tree must not depend on it).
+ */
+export function parseVta(text: string, runChars = RUN_CHARS): SourceFile {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
       statements: [], comments: [],
-      errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses; split it with include`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+      errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses; split it with include`, range: EMPTY_RANGE }],
     };
   }
-  const lexed = T.vtaStartLexer.tokenize(text);
-  const errors: SyntaxError[] = lexed.errors.map((e) => ({
-    message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length))}`,
-    range: {
-      start: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 },
-      end: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 + e.length },
-    },
-  }));
   const parser = (shared ??= new VtaParser());
   parser.semanticErrors = [];
+  const out: SourceFile = { statements: [], comments: [], errors: [] };
+  const runs = topLevelRuns(text, runChars);
+  words = new Map();
+  for (let k = 0; k < runs.offsets.length; k++) {
+    const start = runs.offsets[k]!;
+    const end = k + 1 < runs.offsets.length ? runs.offsets[k + 1]! : text.length;
+    parseRun(parser, text, start, end, runs.lines[k]!, out);
+  }
+  runLine = 0;
+  words = new Map();
+  out.errors.push(...parser.semanticErrors);
+  if (out.errors.length) out.statements = dropBroken(out.statements, out.errors) as Stmt[];
+  return out;
+}
+
+/** Runs of about this many characters (a few thousand tokens) keep the lexer's tokens short-lived. */
+const RUN_CHARS = 32 * 1024;
+
+/** Lexes and parses text[start, end), which begins at 0-based line `line`, into `out`. */
+function parseRun(parser: VtaParser, text: string, start: number, end: number, line: number, out: SourceFile): void {
+  const lexed = T.vtaStartLexer.tokenize(start === 0 && end === text.length ? text : text.slice(start, end));
+  runLine = line;
+  for (const e of lexed.errors) {
+    const l = (e.line ?? 1) - 1 + line, c = (e.column ?? 1) - 1;
+    out.errors.push({ message: `unexpected character ${JSON.stringify(text.substr(start + e.offset, e.length))}`, range: new TextRange(l, c, l, c + e.length) });
+  }
   parser.input = lexed.tokens;
-  let statements: Stmt[] = [];
   try {
-    statements = parser.program() ?? [];
+    const statements = parser.program() ?? [];
+    for (const st of statements) out.statements.push(st);
   } catch (e) {
     // Recovery failed badly (e.g. pathological nesting): report, never crash.
-    errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+    out.errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: EMPTY_RANGE });
   }
   for (const e of parser.errors) {
     const tok = e.token;
-    const range = tok.tokenType === EOF || Number.isNaN(tok.startOffset)
-      ? endOfText(text)
-      : tokenRange(tok);
-    errors.push({ message: e.message, range });
+    const range = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? endOfText(text, end) : tokenRange(tok);
+    out.errors.push({ message: e.message, range });
   }
-  errors.push(...parser.semanticErrors);
-  if (errors.length) statements = dropBroken(statements, errors) as Stmt[];
-  const comments: CommentNode[] = (lexed.groups.comments ?? []).map((c) => ({ text: c.image, range: tokenRange(c) }));
-  return { statements, comments, errors };
+  for (const c of lexed.groups.comments ?? []) out.comments.push({ text: c.image, range: tokenRange(c) });
 }
 
 function contains(r: Range, p: { line: number; character: number }): boolean {
@@ -662,9 +709,13 @@ function wellFormed(s: Stmt | KernelItem): boolean {
   }
 }
 
-function endOfText(text: string): Range {
-  const lines = text.split('\n');
-  const line = lines.length - 1;
-  const character = lines[line]!.length;
-  return { start: { line, character }, end: { line, character } };
+/** The position just before `end` (the end of the run an error ran into). */
+function endOfText(text: string, end: number): Range {
+  // A run other than the last ends after a newline: point at the end of its last line.
+  if (end < text.length && end > 0) end--;
+  let lineStart = end;
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
+  let line = 0;
+  for (let i = 0; i < lineStart; i++) if (text.charCodeAt(i) === 10) line++;
+  return new TextRange(line, end - lineStart, line, end - lineStart);
 }

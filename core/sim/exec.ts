@@ -8,7 +8,7 @@
  * exact, but no tensor data moves.
  */
 import type { Insn } from '../isa';
-import { AluOp, MEM_TYPE_NAMES, MemType as MemType_, Opcode as Opcode_ } from '../isa';
+import { AluOp, MEM_TYPE_NAMES, MemType as MemType_, Opcode as Opcode_, emptyInsn } from '../isa';
 import type { Program } from '../program/program';
 import { C_ACC as C_ACC_, C_ALU as C_ALU_, C_GEMM as C_GEMM_, C_INP as C_INP_, C_OUT as C_OUT_, C_UOP as C_UOP_, C_WGT as C_WGT_ } from './counters';
 import type { SimErrorCode } from './errors';
@@ -32,6 +32,79 @@ const C_OUT = C_OUT_;
 const C_UOP = C_UOP_;
 const C_WGT = C_WGT_;
 
+/**
+ * The fields exec reads, packed into one typed array (a row of STRIDE numbers per
+ * instruction) when the executor is built. A run reads instructions roughly in
+ * program order: rows of one typed array stream through the cache, whereas each
+ * Program instruction is several objects spread over the heap, whose cache misses
+ * cost more than a timing-only step itself on long programs. Memory instructions and
+ * GEMM/ALU use different fields, so they share slots. The rows are Int32 (64 bytes)
+ * when every field fits, as in any program whose DRAM offsets stay below 2 GiB, and
+ * Float64 otherwise, so every value stays exact. The kernels read an Insn filled from
+ * the row (Executor.view), so they too see only these fields.
+ */
+const STRIDE = 16;
+const OPCODE = 0;
+/* LOAD and STORE */
+const MEM_TYPE = 1, SRAM_BASE = 2, DRAM_BASE = 3, Y_SIZE = 4, X_SIZE = 5, X_STRIDE = 6,
+  Y_PAD_0 = 7, Y_PAD_1 = 8, X_PAD_0 = 9, X_PAD_1 = 10;
+/* GEMM and ALU (RESET_REG for GEMM; USE_IMM and ALU_OPCODE for ALU) */
+const UOP_BGN = 1, UOP_END = 2, ITER_OUT = 3, ITER_IN = 4, DST_OUT = 5, DST_IN = 6,
+  SRC_OUT = 7, SRC_IN = 8, WGT_OUT = 9, WGT_IN = 10, RESET_REG = 11, USE_IMM = 11, ALU_OPCODE = 12, IMM = 13;
+
+type InsnTable = Int32Array | Float64Array;
+
+function packInsns(program: Program): InsnTable {
+  const n = program.insns.length * STRIDE;
+  const small = new Int32Array(n);
+  if (fillInsns(program, small)) return small;
+  const exact = new Float64Array(n);
+  fillInsns(program, exact);
+  return exact;
+}
+
+/** Fills the rows; false when a value did not fit the array's element type. */
+function fillInsns(program: Program, t: InsnTable): boolean {
+  const insns = program.insns;
+  let fits = true;
+  const put = (k: number, v: number) => {
+    t[k] = v;
+    if (t[k] !== v) fits = false;
+  };
+  for (let i = 0, b = 0; i < insns.length; i++, b += STRIDE) {
+    const x = insns[i]!.insn;
+    put(b + OPCODE, x.opcode);
+    if (x.opcode === Opcode.LOAD || x.opcode === Opcode.STORE) {
+      put(b + MEM_TYPE, x.memory_type);
+      put(b + SRAM_BASE, x.sram_base);
+      put(b + DRAM_BASE, x.dram_base);
+      put(b + Y_SIZE, x.y_size);
+      put(b + X_SIZE, x.x_size);
+      put(b + X_STRIDE, x.x_stride);
+      put(b + Y_PAD_0, x.y_pad_0);
+      put(b + Y_PAD_1, x.y_pad_1);
+      put(b + X_PAD_0, x.x_pad_0);
+      put(b + X_PAD_1, x.x_pad_1);
+    } else {
+      put(b + UOP_BGN, x.uop_bgn);
+      put(b + UOP_END, x.uop_end);
+      put(b + ITER_OUT, x.iter_out);
+      put(b + ITER_IN, x.iter_in);
+      put(b + DST_OUT, x.dst_factor_out);
+      put(b + DST_IN, x.dst_factor_in);
+      put(b + SRC_OUT, x.src_factor_out);
+      put(b + SRC_IN, x.src_factor_in);
+      put(b + WGT_OUT, x.wgt_factor_out);
+      put(b + WGT_IN, x.wgt_factor_in);
+      put(b + RESET_REG, x.opcode === Opcode.GEMM ? x.reset_reg : x.use_imm);
+      put(b + ALU_OPCODE, x.alu_opcode);
+      put(b + IMM, x.imm);
+    }
+    if (!fits) return false;
+  }
+  return true;
+}
+
 /** SRAM buffers as traced. OUT is not separate: fsim stores from ACC. */
 export const Buf = { UOP: 0, INP: 1, WGT: 2, ACC: 3 } as const;
 export const BUFFER_NAMES = ['uop', 'inp', 'wgt', 'acc'] as const;
@@ -49,6 +122,8 @@ export class ExecOut {
   uopIters = 0;
   /** ALU with an immediate (one ACC read per micro-op instead of two). */
   aluImm = false;
+  /** GEMM with reset_reg. */
+  gemmReset = false;
   /** LOAD/STORE: DRAM rows (requests), bytes per row, zero-fill bytes. */
   dmaRows = 0;
   dmaRowBytes = 0;
@@ -67,6 +142,7 @@ export class ExecOut {
     this.work = Work.NOP;
     this.uopIters = 0;
     this.aluImm = false;
+    this.gemmReset = false;
     this.dmaRows = this.dmaRowBytes = this.padTopBytes = this.padRowBytes = this.padBottomBytes = 0;
     this.n = 0;
   }
@@ -80,12 +156,17 @@ export class ExecOut {
   }
 }
 
-interface Hull { lo: number; hi: number; loUop: number; hiUop: number }
-
 export class Executor {
   readonly out = new ExecOut();
   private readonly insns: Program['insns'];
+  /** The instructions' fields, packed: what exec reads. */
+  private readonly t: InsnTable;
   private readonly g: SimGeometry;
+  /** The last hull(): smallest and largest row, and the micro-op that reaches the largest (fields, not an object per call). */
+  private hLo = 0;
+  private hHi = 0;
+  private hHiUop = 0;
+  private readonly scratch = emptyInsn(Opcode.LOAD);
 
   constructor(
     program: Program,
@@ -96,6 +177,7 @@ export class Executor {
     private readonly data: boolean,
   ) {
     this.insns = program.insns;
+    this.t = packInsns(program);
     this.g = mem.geometry;
   }
 
@@ -103,31 +185,71 @@ export class Executor {
     return this.simd ? 'simd' : 'js';
   }
 
+  opcode(index: number): number {
+    return this.t[index * STRIDE + OPCODE]!;
+  }
+
+  /** An Insn with row `b`'s fields, for the kernels: one reused object, always hot in the cache. */
+  private view(b: number): Insn {
+    const t = this.t, v = this.scratch;
+    if (t[b + OPCODE] === Opcode.LOAD || t[b + OPCODE] === Opcode.STORE) {
+      v.memory_type = t[b + MEM_TYPE]!;
+      v.sram_base = t[b + SRAM_BASE]!;
+      v.dram_base = t[b + DRAM_BASE]!;
+      v.y_size = t[b + Y_SIZE]!;
+      v.x_size = t[b + X_SIZE]!;
+      v.x_stride = t[b + X_STRIDE]!;
+      v.y_pad_0 = t[b + Y_PAD_0]!;
+      v.y_pad_1 = t[b + Y_PAD_1]!;
+      v.x_pad_0 = t[b + X_PAD_0]!;
+      v.x_pad_1 = t[b + X_PAD_1]!;
+    } else {
+      v.uop_bgn = t[b + UOP_BGN]!;
+      v.uop_end = t[b + UOP_END]!;
+      v.iter_out = t[b + ITER_OUT]!;
+      v.iter_in = t[b + ITER_IN]!;
+      v.dst_factor_out = t[b + DST_OUT]!;
+      v.dst_factor_in = t[b + DST_IN]!;
+      v.src_factor_out = t[b + SRC_OUT]!;
+      v.src_factor_in = t[b + SRC_IN]!;
+      v.wgt_factor_out = t[b + WGT_OUT]!;
+      v.wgt_factor_in = t[b + WGT_IN]!;
+      if (t[b + OPCODE] === Opcode.GEMM) v.reset_reg = t[b + RESET_REG]!;
+      else v.use_imm = t[b + USE_IMM]!;
+      v.alu_opcode = t[b + ALU_OPCODE]!;
+      v.imm = t[b + IMM]!;
+    }
+    v.opcode = t[b + OPCODE]!;
+    return v;
+  }
+
   private fail(code: SimErrorCode, index: number, message: string): never {
     throw new SimError(code, message, index, this.insns[index]?.source);
   }
 
   exec(index: number): ExecOut {
-    const insn = this.insns[index]!.insn;
+    const b = index * STRIDE;
+    const opcode = this.t[b + OPCODE]!;
     this.out.reset();
-    switch (insn.opcode) {
-      case Opcode.LOAD: this.load(index, insn); break;
-      case Opcode.STORE: this.store(index, insn); break;
-      case Opcode.GEMM: this.gemm(index, insn); break;
-      case Opcode.ALU: this.alu(index, insn); break;
+    switch (opcode) {
+      case Opcode.LOAD: this.load(index, b); break;
+      case Opcode.STORE: this.store(index, b); break;
+      case Opcode.GEMM: this.gemm(index, b); break;
+      case Opcode.ALU: this.alu(index, b); break;
       case Opcode.FINISH: this.out.work = Work.FINISH; break;
-      default: this.fail('unknown-opcode', index, `opcode ${insn.opcode} is not LOAD, STORE, GEMM, FINISH or ALU (fsim: "Unknown op_code")`);
+      default: this.fail('unknown-opcode', index, `opcode ${opcode} is not LOAD, STORE, GEMM, FINISH or ALU (fsim: "Unknown op_code")`);
     }
     return this.out;
   }
 
   // --- LOAD -------------------------------------------------------------------
 
-  private load(index: number, insn: Insn): void {
-    const out = this.out;
-    if (insn.x_size === 0) return; // NOP: only its tokens matter
+  private load(index: number, b: number): void {
+    const t = this.t, out = this.out;
+    const xSize = t[b + X_SIZE]!;
+    if (xSize === 0) return; // NOP: only its tokens matter
     const g = this.g;
-    const type = insn.memory_type;
+    const type = t[b + MEM_TYPE]!;
     let depth: number, buf: number, sramRowBytes: number, counter: number, counterRowBytes: number;
     switch (type) {
       case MemType.UOP: depth = g.uopDepth; buf = Buf.UOP; sramRowBytes = 4; counter = C_UOP; counterRowBytes = 4; break;
@@ -138,169 +260,197 @@ export class Executor {
       default:
         this.fail('bad-load-type', index, `LOAD with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): only UOP, WGT, INP, ACC and ACC_8BIT can be loaded (fsim: fatal)`);
     }
-    const name = MEM_TYPE_NAMES[type]!;
-    const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
-    const Y = insn.y_pad_0 + insn.y_size + insn.y_pad_1;
+    const ySize = t[b + Y_SIZE]!, sram = t[b + SRAM_BASE]!;
+    const yPad0 = t[b + Y_PAD_0]!, yPad1 = t[b + Y_PAD_1]!;
+    const xPad0 = t[b + X_PAD_0]!, xPad1 = t[b + X_PAD_1]!;
+    const X = xPad0 + xSize + xPad1;
+    const Y = yPad0 + ySize + yPad1;
     const rows = X * Y;
-    if (insn.sram_base + rows > depth) {
-      const padded = rows !== insn.x_size * insn.y_size ? ` (${Y}×${X} with padding)` : '';
+    if (sram + rows > depth) {
+      const padded = rows !== xSize * ySize ? ` (${Y}×${X} with padding)` : '';
       this.fail('sram-out-of-range', index,
-        `LOAD ${name} writes ${rows} ${buf === Buf.UOP ? 'micro-ops' : 'rows'}${padded} from sram_base ${insn.sram_base}, up to ${insn.sram_base + rows - 1}, past the ${BUF_LABEL[buf]} buffer's depth ${depth}`);
+        `LOAD ${MEM_TYPE_NAMES[type]} writes ${rows} ${buf === Buf.UOP ? 'micro-ops' : 'rows'}${padded} from sram_base ${sram}, up to ${sram + rows - 1}, past the ${BUF_LABEL[buf]} buffer's depth ${depth}`);
     }
     const eb = g.elemBytes[type]!;
-    this.checkDram(index, `LOAD ${name} reads`, insn, eb);
-    this.counters[counter] += insn.x_size * insn.y_size * counterRowBytes;
+    this.checkDram(index, b, eb);
+    this.counters[counter] += xSize * ySize * counterRowBytes;
     out.work = Work.LOAD;
-    out.dmaRows = insn.y_size;
-    out.dmaRowBytes = insn.x_size * eb;
-    out.padTopBytes = insn.y_pad_0 * X * sramRowBytes;
-    out.padBottomBytes = insn.y_pad_1 * X * sramRowBytes;
-    out.padRowBytes = (insn.x_pad_0 + insn.x_pad_1) * sramRowBytes;
-    out.add(buf, Access.WRITE, insn.sram_base, insn.sram_base + rows);
+    out.dmaRows = ySize;
+    out.dmaRowBytes = xSize * eb;
+    out.padTopBytes = yPad0 * X * sramRowBytes;
+    out.padBottomBytes = yPad1 * X * sramRowBytes;
+    out.padRowBytes = (xPad0 + xPad1) * sramRowBytes;
+    out.add(buf, Access.WRITE, sram, sram + rows);
     const mem = this.mem;
     if (type === MemType.UOP) {
-      loadUops(mem, insn);
-      mem.touchUops(insn.sram_base, insn.sram_base + rows);
+      loadUops(mem, this.view(b));
+      mem.touchUops(sram, sram + rows);
       return;
     }
     if (!this.data) return;
-    if (type === MemType.ACC_8BIT) loadAcc8(mem, insn);
-    else loadRows(mem, insn);
-    if (buf === Buf.INP) mem.touchInpRows(insn.sram_base, insn.sram_base + rows);
-    else if (buf === Buf.WGT) mem.touchWgtRows(insn.sram_base, insn.sram_base + rows);
-    else mem.touchAccRows(insn.sram_base, insn.sram_base + rows);
+    if (type === MemType.ACC_8BIT) loadAcc8(mem, this.view(b));
+    else loadRows(mem, this.view(b));
+    if (buf === Buf.INP) mem.touchInpRows(sram, sram + rows);
+    else if (buf === Buf.WGT) mem.touchWgtRows(sram, sram + rows);
+    else mem.touchAccRows(sram, sram + rows);
   }
 
-  /** DRAM elements dram_base + y·x_stride + [0, x_size) for y < y_size must lie in the image. */
-  private checkDram(index: number, what: string, insn: Insn, eb: number): { lo: number; hi: number } {
-    if (insn.y_size === 0) return { lo: 0, hi: 0 };
-    const lo = insn.dram_base * eb;
-    const hi = (insn.dram_base + (insn.y_size - 1) * insn.x_stride + insn.x_size) * eb;
+  /**
+   * DRAM elements dram_base + y·x_stride + [0, x_size) for y < y_size must lie in the
+   * image. Returns the end of that span in bytes (0 when there are no rows).
+   */
+  private checkDram(index: number, b: number, eb: number): number {
+    const t = this.t;
+    const ySize = t[b + Y_SIZE]!;
+    if (ySize === 0) return 0;
+    const base = t[b + DRAM_BASE]!, xSize = t[b + X_SIZE]!, stride = t[b + X_STRIDE]!;
+    const hi = (base + (ySize - 1) * stride + xSize) * eb;
     const len = this.mem.dram.length;
     if (hi > len) {
+      const what = t[b + OPCODE] === Opcode.STORE ? 'STORE writes' : `LOAD ${MEM_TYPE_NAMES[t[b + MEM_TYPE]!]} reads`;
       this.fail('dram-out-of-range', index,
-        `${what} DRAM bytes ${lo}..${hi - 1} (dram_base ${insn.dram_base}, ${insn.y_size} rows of ${insn.x_size} elements, stride ${insn.x_stride}, ${eb} B per element), past the ${len}-byte DRAM image`);
+        `${what} DRAM bytes ${base * eb}..${hi - 1} (dram_base ${base}, ${ySize} rows of ${xSize} elements, stride ${stride}, ${eb} B per element), past the ${len}-byte DRAM image`);
     }
-    return { lo, hi };
+    return hi;
   }
 
   // --- STORE ------------------------------------------------------------------
 
-  private store(index: number, insn: Insn): void {
-    const out = this.out;
-    if (insn.x_size === 0) return;
-    if (insn.memory_type !== MemType.OUT) {
+  private store(index: number, b: number): void {
+    const t = this.t, out = this.out;
+    const xSize = t[b + X_SIZE]!;
+    if (xSize === 0) return;
+    const type = t[b + MEM_TYPE]!;
+    if (type !== MemType.OUT) {
       this.fail('bad-store-type', index,
-        `STORE with memory_type ${insn.memory_type} (${MEM_TYPE_NAMES[insn.memory_type] ?? 'unknown'}): fsim stores only from OUT (4)`);
+        `STORE with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): fsim stores only from OUT (4)`);
     }
-    if (insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1) {
+    const yPad0 = t[b + Y_PAD_0]!, yPad1 = t[b + Y_PAD_1]!, xPad0 = t[b + X_PAD_0]!, xPad1 = t[b + X_PAD_1]!;
+    if (yPad0 || yPad1 || xPad0 || xPad1) {
       this.fail('bad-store-padding', index,
-        `STORE with padding (y ${insn.y_pad_0},${insn.y_pad_1}, x ${insn.x_pad_0},${insn.x_pad_1}): a STORE cannot pad (fsim: CHECK failure)`);
+        `STORE with padding (y ${yPad0},${yPad1}, x ${xPad0},${xPad1}): a STORE cannot pad (fsim: CHECK failure)`);
     }
     const g = this.g;
-    const rows = insn.x_size * insn.y_size;
-    if (insn.sram_base + rows > g.accDepth) {
+    const ySize = t[b + Y_SIZE]!, sram = t[b + SRAM_BASE]!;
+    const rows = xSize * ySize;
+    if (sram + rows > g.accDepth) {
       this.fail('sram-out-of-range', index,
-        `STORE reads ${rows} rows from sram_base ${insn.sram_base}, up to ${insn.sram_base + rows - 1}, past the ACC/OUT buffer's depth ${g.accDepth}`);
+        `STORE reads ${rows} rows from sram_base ${sram}, up to ${sram + rows - 1}, past the ACC/OUT buffer's depth ${g.accDepth}`);
     }
-    const span = this.checkDram(index, 'STORE writes', insn, g.outRowBytes);
+    const hi = this.checkDram(index, b, g.outRowBytes);
     this.counters[C_OUT] += rows * g.outRowBytes;
     out.work = Work.STORE;
-    out.dmaRows = insn.y_size;
-    out.dmaRowBytes = insn.x_size * g.outRowBytes;
-    out.add(Buf.ACC, Access.READ, insn.sram_base, insn.sram_base + rows);
+    out.dmaRows = ySize;
+    out.dmaRowBytes = xSize * g.outRowBytes;
+    out.add(Buf.ACC, Access.READ, sram, sram + rows);
     if (!this.data) return;
-    storeRows(this.mem, insn);
-    this.mem.touchDram(span.lo, span.hi);
+    storeRows(this.mem, this.view(b));
+    this.mem.touchDram(t[b + DRAM_BASE]! * g.outRowBytes, hi);
   }
 
   // --- GEMM and ALU -----------------------------------------------------------
 
   /** Checks the micro-op range; returns false when the loop nest is empty. */
-  private uopRange(index: number, what: string, insn: Insn): boolean {
-    if (insn.iter_out === 0 || insn.iter_in === 0 || insn.uop_end <= insn.uop_bgn) return false;
-    if (insn.uop_end > this.g.uopDepth) {
+  private uopRange(index: number, what: string, b: number): boolean {
+    const t = this.t;
+    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
+    if (t[b + ITER_OUT] === 0 || t[b + ITER_IN] === 0 || end <= bgn) return false;
+    if (end > this.g.uopDepth) {
       this.fail('uop-out-of-range', index,
-        `${what} uses micro-ops ${insn.uop_bgn}..${insn.uop_end - 1}, past the UOP buffer's depth ${this.g.uopDepth}`);
+        `${what} uses micro-ops ${bgn}..${end - 1}, past the UOP buffer's depth ${this.g.uopDepth}`);
     }
     return true;
   }
 
-  /** Smallest and largest row a micro-op field plus the loop offsets reaches. */
-  private hull(field: Int32Array, insn: Insn, fOut: number, fIn: number): Hull {
-    let lo = Infinity, hi = -Infinity, loUop = insn.uop_bgn, hiUop = insn.uop_bgn;
-    for (let u = insn.uop_bgn; u < insn.uop_end; u++) {
+  /** Smallest and largest row a micro-op field plus the loop offsets reaches (into hLo, hHi, hHiUop). */
+  private hull(field: Int32Array, b: number, fOut: number, fIn: number): void {
+    const t = this.t;
+    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
+    let lo = Infinity, hi = -Infinity, hiUop = bgn;
+    for (let u = bgn; u < end; u++) {
       const v = field[u]!;
-      if (v < lo) { lo = v; loUop = u; }
+      if (v < lo) lo = v;
       if (v > hi) { hi = v; hiUop = u; }
     }
+    this.hLo = lo;
     // Factors are unsigned fields, so the offsets only grow with the iteration.
-    return { lo, hi: hi + (insn.iter_out - 1) * fOut + (insn.iter_in - 1) * fIn, loUop, hiUop };
+    this.hHi = hi + (t[b + ITER_OUT]! - 1) * t[b + fOut]! + (t[b + ITER_IN]! - 1) * t[b + fIn]!;
+    this.hHiUop = hiUop;
   }
 
-  private checkHull(index: number, what: string, field: string, h: Hull, depth: number, buf: number, insn: Insn, arr: Int32Array): void {
-    if (h.hi >= depth) {
+  /** Checks the last hull() against the buffer's depth. */
+  private checkHull(index: number, what: string, field: string, depth: number, buf: number, b: number, arr: Int32Array): void {
+    const hi = this.hHi;
+    if (hi >= depth) {
+      const u = this.hHiUop;
       this.fail('sram-out-of-range', index,
-        `${what} reaches ${BUF_LABEL[buf]} row ${h.hi} (micro-op ${h.hiUop} ${field} ${arr[h.hiUop]} + loop offset ${h.hi - arr[h.hiUop]!}; iter_out ${insn.iter_out}, iter_in ${insn.iter_in}), past the buffer's depth ${depth}`);
+        `${what} reaches ${BUF_LABEL[buf]} row ${hi} (micro-op ${u} ${field} ${arr[u]} + loop offset ${hi - arr[u]!}; iter_out ${this.t[b + ITER_OUT]}, iter_in ${this.t[b + ITER_IN]}), past the buffer's depth ${depth}`);
     }
   }
 
-  private gemm(index: number, insn: Insn): void {
-    const out = this.out;
+  private gemm(index: number, b: number): void {
+    const t = this.t, out = this.out;
     out.work = Work.GEMM;
-    const reset = insn.reset_reg !== 0;
-    if (!this.uopRange(index, 'GEMM', insn)) return;
+    const reset = (out.gemmReset = t[b + RESET_REG] !== 0);
+    if (!this.uopRange(index, 'GEMM', b)) return;
     const g = this.g, mem = this.mem;
-    const iters = insn.iter_out * insn.iter_in * (insn.uop_end - insn.uop_bgn);
+    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
+    const iters = t[b + ITER_OUT]! * t[b + ITER_IN]! * (end - bgn);
     out.uopIters = iters;
-    out.add(Buf.UOP, Access.READ, insn.uop_bgn, insn.uop_end);
-    const a = this.hull(mem.uopDst, insn, insn.dst_factor_out, insn.dst_factor_in);
-    this.checkHull(index, 'GEMM', 'dst', a, g.accDepth, Buf.ACC, insn, mem.uopDst);
+    out.add(Buf.UOP, Access.READ, bgn, end);
+    this.hull(mem.uopDst, b, DST_OUT, DST_IN);
+    this.checkHull(index, 'GEMM', 'dst', g.accDepth, Buf.ACC, b, mem.uopDst);
+    const aLo = this.hLo, aHi = this.hHi;
     if (reset) {
-      out.add(Buf.ACC, Access.WRITE, a.lo, a.hi + 1);
+      out.add(Buf.ACC, Access.WRITE, aLo, aHi + 1);
       if (!this.data) return;
-      gemmReset(mem, insn);
-      mem.touchAccRows(a.lo, a.hi + 1);
+      gemmReset(mem, this.view(b));
+      mem.touchAccRows(aLo, aHi + 1);
       return;
     }
-    const i = this.hull(mem.uopSrc, insn, insn.src_factor_out, insn.src_factor_in);
-    this.checkHull(index, 'GEMM', 'src', i, g.inpDepth, Buf.INP, insn, mem.uopSrc);
-    const w = this.hull(mem.uopWgt, insn, insn.wgt_factor_out, insn.wgt_factor_in);
-    this.checkHull(index, 'GEMM', 'wgt', w, g.wgtDepth, Buf.WGT, insn, mem.uopWgt);
+    this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
+    this.checkHull(index, 'GEMM', 'src', g.inpDepth, Buf.INP, b, mem.uopSrc);
+    const iLo = this.hLo, iHi = this.hHi;
+    this.hull(mem.uopWgt, b, WGT_OUT, WGT_IN);
+    this.checkHull(index, 'GEMM', 'wgt', g.wgtDepth, Buf.WGT, b, mem.uopWgt);
     this.counters[C_GEMM] += iters;
-    out.add(Buf.INP, Access.READ, i.lo, i.hi + 1);
-    out.add(Buf.WGT, Access.READ, w.lo, w.hi + 1);
-    out.add(Buf.ACC, Access.UPDATE, a.lo, a.hi + 1);
+    out.add(Buf.INP, Access.READ, iLo, iHi + 1);
+    out.add(Buf.WGT, Access.READ, this.hLo, this.hHi + 1);
+    out.add(Buf.ACC, Access.UPDATE, aLo, aHi + 1);
     if (!this.data) return;
+    const insn = this.view(b);
     if (this.simd) gemmSimd(this.simd, mem, insn);
     else gemmJs(mem, insn);
-    mem.touchAccRows(a.lo, a.hi + 1);
+    mem.touchAccRows(aLo, aHi + 1);
   }
 
-  private alu(index: number, insn: Insn): void {
-    const out = this.out;
+  private alu(index: number, b: number): void {
+    const t = this.t, out = this.out;
     out.work = Work.ALU;
-    out.aluImm = insn.use_imm !== 0;
-    if (insn.alu_opcode > AluOp.MUL) {
-      this.fail('unknown-alu-opcode', index, `ALU opcode ${insn.alu_opcode} is not MIN, MAX, ADD, SHR or MUL`);
+    out.aluImm = t[b + USE_IMM] !== 0;
+    const op = t[b + ALU_OPCODE]!;
+    if (op > AluOp.MUL) {
+      this.fail('unknown-alu-opcode', index, `ALU opcode ${op} is not MIN, MAX, ADD, SHR or MUL`);
     }
-    if (!this.uopRange(index, 'ALU', insn)) return;
+    if (!this.uopRange(index, 'ALU', b)) return;
     const g = this.g, mem = this.mem;
-    const iters = insn.iter_out * insn.iter_in * (insn.uop_end - insn.uop_bgn);
+    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
+    const iters = t[b + ITER_OUT]! * t[b + ITER_IN]! * (end - bgn);
     out.uopIters = iters;
     this.counters[C_ALU] += iters;
-    out.add(Buf.UOP, Access.READ, insn.uop_bgn, insn.uop_end);
-    const d = this.hull(mem.uopDst, insn, insn.dst_factor_out, insn.dst_factor_in);
-    this.checkHull(index, 'ALU', 'dst', d, g.accDepth, Buf.ACC, insn, mem.uopDst);
+    out.add(Buf.UOP, Access.READ, bgn, end);
+    this.hull(mem.uopDst, b, DST_OUT, DST_IN);
+    this.checkHull(index, 'ALU', 'dst', g.accDepth, Buf.ACC, b, mem.uopDst);
+    const dLo = this.hLo, dHi = this.hHi;
     if (!out.aluImm) {
-      const s = this.hull(mem.uopSrc, insn, insn.src_factor_out, insn.src_factor_in);
-      this.checkHull(index, 'ALU', 'src', s, g.accDepth, Buf.ACC, insn, mem.uopSrc);
-      out.add(Buf.ACC, Access.READ, s.lo, s.hi + 1);
+      this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
+      this.checkHull(index, 'ALU', 'src', g.accDepth, Buf.ACC, b, mem.uopSrc);
+      out.add(Buf.ACC, Access.READ, this.hLo, this.hHi + 1);
     }
-    out.add(Buf.ACC, Access.UPDATE, d.lo, d.hi + 1);
+    out.add(Buf.ACC, Access.UPDATE, dLo, dHi + 1);
     if (!this.data) return;
-    aluExecute(mem, insn);
-    mem.touchAccRows(d.lo, d.hi + 1);
+    aluExecute(mem, this.view(b));
+    mem.touchAccRows(dLo, dHi + 1);
   }
 }
 

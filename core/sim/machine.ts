@@ -69,6 +69,7 @@ export class Machine {
 
   /** Raises fsim's crash on illegal dependency flags as an error. */
   checkLegal(index: number): void {
+    if (this.info.illegal.size === 0) return;
     const bad = this.info.illegal.get(index);
     if (!bad) return;
     const m = this.info.module[index] === 0 ? 'load-module' : 'store-module';
@@ -88,10 +89,11 @@ export class Machine {
   /** Pops, records the start and executes (functional effect at start). */
   start(index: number, time: number, step: number): ExecOut {
     const mask = this.info.popMask[index]!;
-    for (let q = 0; q < QUEUE_COUNT; q++) {
+    const trace = this.trace;
+    for (let q = 0; mask >> q; q++) {
       if (mask & (1 << q)) {
         const pusher = this.tokens.pop(q);
-        this.trace.tokenPopped(q, pusher, index, time);
+        if (trace.recording) trace.tokenPopped(q, pusher, index, time);
       }
     }
     this.startStep[index] = step;
@@ -99,16 +101,16 @@ export class Machine {
     this.started[this.startedCount++] = index;
     this.stats[S.EXEC + this.info.module[index]!]++;
     const out = this.exec.exec(index);
-    this.account(index, out);
-    for (let k = 0; k < out.n; k++) this.trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
+    this.account(out);
+    if (trace.recording) for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
     return out;
   }
 
-  private account(index: number, out: ExecOut): void {
+  private account(out: ExecOut): void {
     const st = this.stats;
     switch (out.work) {
       case Work.GEMM:
-        if (this.program.insns[index]!.insn.reset_reg) st[S.GEMM_RESET_ITERS] += out.uopIters;
+        if (out.gemmReset) st[S.GEMM_RESET_ITERS] += out.uopIters;
         else st[S.GEMM_ITERS] += out.uopIters;
         break;
       case Work.ALU: st[S.ALU_ITERS] += out.uopIters; break;
@@ -120,7 +122,7 @@ export class Machine {
   /** Pushes (visible from `visibleAt`) and records the completion. */
   complete(index: number, end: number, visibleAt: number): number {
     const mask = this.info.pushMask[index]!;
-    for (let q = 0; q < QUEUE_COUNT; q++) if (mask & (1 << q)) this.tokens.push(q, index, visibleAt);
+    for (let q = 0; mask >> q; q++) if (mask & (1 << q)) this.tokens.push(q, index, visibleAt);
     this.stats[S.BUSY + this.info.module[index]!] += end - this.startTime[index]!;
     this.trace.insnDone(index, this.startTime[index]!, end);
     return mask;

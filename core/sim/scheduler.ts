@@ -52,6 +52,13 @@ export interface Scheduler {
   peekTime(): number;
   /** Performs one step (the Simulator counts steps). Never throws SimError: it ends the run with status 'error'. */
   step(stepIndex: number): number;
+  /**
+   * Optional fast path for runs that no one watches step by step: performs up to
+   * `count` steps, numbered from `first`, stopping before a step whose time would
+   * exceed `maxTime` and after the run ends. Returns the number of steps taken. The
+   * result is exactly that of calling step() that many times.
+   */
+  runSteps?(first: number, count: number, maxTime: number): number;
   save(): unknown;
   load(state: unknown): void;
   /** Instructions started and not completed, with their start times. */

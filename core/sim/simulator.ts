@@ -138,7 +138,7 @@ export class Simulator {
   private readonly pages: PageTracker;
   private readonly store?: SnapshotStore<SimSnapshot>;
   private stepCount = 0;
-  /** Step counts after each visible event, for stepping back one event. */
+  /** Step counts after each visible event, for stepping back one event (which needs snapshots: kept only with them). */
   private readonly events = f64Column(1024);
   private readonly opts: SimOptions;
   private lastProgress = Date.now();
@@ -270,7 +270,9 @@ export class Simulator {
   run(breakpoints?: ReadonlySet<number>): StopReason {
     const paused = this.pausedBefore;
     this.pausedBefore = undefined;
-    if (!breakpoints || breakpoints.size === 0) return this.advance(() => false, 'finished');
+    if (!breakpoints || breakpoints.size === 0) {
+      return this.store || !this.sched.runSteps ? this.advance(() => false, 'finished') : this.runUnwatched();
+    }
     if (!this.store) throw new Error('run(breakpoints) needs snapshots to stop before an instruction (the snapshots option is false)');
     let hit = -1;
     const reason = this.advance((ev) => {
@@ -316,6 +318,29 @@ export class Simulator {
     }
   }
 
+  /**
+   * run() without snapshots: no step needs to be seen on its own (no stop condition,
+   * no replay cost to charge), so the scheduler runs them in batches between the
+   * limit, cancellation and progress checks, which stay as in advance().
+   */
+  private runUnwatched(): StopReason {
+    const sched = this.sched;
+    const o = this.opts;
+    const maxSteps = o.maxSteps ?? Infinity;
+    const maxCycles = o.maxCycles ?? Infinity;
+    for (;;) {
+      if (sched.status !== 'running') return this.endReason();
+      if (this.stepCount >= maxSteps) return 'step-limit';
+      const count = Math.min(CANCEL_CHECK_STEPS, maxSteps - this.stepCount);
+      const done = sched.runSteps!(this.stepCount, count, maxCycles);
+      this.stepCount += done;
+      if (sched.status !== 'running') return this.endReason();
+      if (done < count) return 'cycle-limit';
+      if (this.cancelled()) return 'cancelled';
+      this.reportProgress();
+    }
+  }
+
   private endReason(): StopReason {
     const s = this.status;
     return s === 'finished' ? 'finished' : s === 'deadlock' ? 'deadlock' : 'error';
@@ -333,10 +358,10 @@ export class Simulator {
   private stepOnce(): number {
     const ev = this.sched.step(this.stepCount);
     this.stepCount++;
+    const store = this.store;
+    if (!store) return ev;
     if (ev !== Ev.NONE) this.events.push(this.stepCount);
-    if (this.store && this.stepCount > this.store.lastStep && this.store.charge(this.cost(ev))) {
-      this.store.add(this.capture(this.pages.take()));
-    }
+    if (this.stepCount > store.lastStep && store.charge(this.cost(ev))) store.add(this.capture(this.pages.take()));
     return ev;
   }
 

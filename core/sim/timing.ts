@@ -101,32 +101,61 @@ export class TimingScheduler implements Scheduler {
 
   step(stepIndex: number): number {
     if (this.status !== 'running') return Ev.NONE;
+    const next = this.next;
     let a = -1, t = Infinity;
     for (let k = 0; k < 4; k++) {
-      if (this.next[k]! < t) {
-        t = this.next[k]!;
+      if (next[k]! < t) {
+        t = next[k]!;
         a = k;
       }
     }
+    try {
+      return this.act(a, t, stepIndex);
+    } catch (e) {
+      return this.caught(e);
+    }
+  }
+
+  runSteps(first: number, count: number, maxTime: number): number {
+    const next = this.next;
+    let done = 0;
+    // One try around the loop rather than one per step: a SimError ends the run anyway.
+    try {
+      while (done < count && this.status === 'running') {
+        // The earliest agent, ties to the lowest, as in step(); unrolled for the hot loop.
+        let a = 0, t = next[0]!;
+        if (next[1]! < t) { a = 1; t = next[1]!; }
+        if (next[2]! < t) { a = 2; t = next[2]!; }
+        if (next[3]! < t) { a = 3; t = next[3]!; }
+        if (t > maxTime) break;
+        this.act(t === Infinity ? -1 : a, t, first + done++);
+      }
+    } catch (e) {
+      this.caught(e);
+    }
+    return done;
+  }
+
+  /** One step of agent `a` (the earliest) at time `t`; a < 0 when no agent can act. */
+  private act(a: number, t: number, stepIndex: number): number {
     if (a < 0) {
       this.fail(this.stuck());
       return Ev.NONE;
     }
     this.time = t;
-    try {
-      if (a === FETCH) return this.fetchStep(t);
-      switch (this.phase[a]) {
-        case DMA: return this.dmaStep(a, t);
-        case BUSY: return this.complete(a, t);
-        default: return this.tryStart(a, t, stepIndex);
-      }
-    } catch (e) {
-      if (e instanceof SimError) {
-        this.fail(e);
-        return Ev.NONE;
-      }
-      throw e;
+    if (a === FETCH) return this.fetchStep(t);
+    switch (this.phase[a]) {
+      case DMA: return this.dmaStep(a, t);
+      case BUSY: return this.complete(a, t);
+      default: return this.tryStart(a, t, stepIndex);
     }
+  }
+
+  /** A step threw: a SimError ends the run with status 'error'; anything else is a bug. */
+  private caught(e: unknown): number {
+    if (!(e instanceof SimError)) throw e;
+    this.fail(e);
+    return Ev.NONE;
   }
 
   private fail(e: SimError): void {
@@ -281,7 +310,7 @@ export class TimingScheduler implements Scheduler {
       const c = CONSUMER[q]!;
       if (this.phase[c] === WAIT_TOKEN && this.stallQ[c] === q && visible < this.next[c]!) this.next[c] = visible;
     }
-    if (m.program.insns[index]!.insn.opcode === Opcode.FINISH) {
+    if (m.exec.opcode(index) === Opcode.FINISH) {
       this.status = 'finished';
       for (let k = 0; k < 3; k++) this.closeStall(k, t);
       return Ev.FINISH;

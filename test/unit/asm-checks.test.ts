@@ -145,3 +145,11 @@ test('a kernel placed over a data tensor is an error; inside a bare image it is 
   const r = assembleText(text, { file: 'i.vta', host: memoryHost({ 'x.bin': img }) });
   assert.deepEqual(r.diagnostics.filter((x) => x.code === 'vta.bounds.dram'), []);
 });
+
+test('a memory name inherited from Object.prototype is still an unknown memory', () => {
+  for (const name of ['constructor', 'toString', '__proto__']) {
+    const d = only(check(`load ${name} sram=0 dram=a x=1\nfinish\n`), 'vta.name.mem');
+    assert.equal(d.length, 1, name);
+    assert.equal(line(d[0]!), 0);
+  }
+});

@@ -14,7 +14,7 @@ import { shippedTarget, targetFromJson } from '../../core/isa/config';
 import type { FieldName, OpcodeId } from '../../core/isa/fields';
 import { placeFields } from '../../core/isa/fields';
 import type { Insn } from '../../core/isa/insn';
-import { EncodeError, decodeInsn, decodeUop, emptyInsn, encodeInsn, encodeUop } from '../../core/isa/insn';
+import { EncodeError, FIELD_NAMES, decodeInsn, decodeUop, emptyInsn, encodeInsn, encodeUop, fieldAt, setFieldAt } from '../../core/isa/insn';
 
 // ---------------------------------------------------------------------------
 // Reference data, copied from vta-isa.md
@@ -691,5 +691,17 @@ describe('ISA layout rule (§2.9 algorithm, the C bitfield rule of §2.1)', () =
     assert.deepEqual(place([11, 11, 10], 32), [0, 11, 22]);
     assert.deepEqual(place([11, 11, 11], 32), [0, 11, 32]);
     assert.deepEqual(place([31, 2], 32), [0, 32]);
+  });
+});
+
+describe('field access by number', () => {
+  it('FIELD_NAMES lists every instruction field once, and fieldAt/setFieldAt reach the named field', () => {
+    const insn = emptyInsn(0 as OpcodeId);
+    assert.deepEqual([...FIELD_NAMES].sort(), Object.keys(insn).sort());
+    FIELD_NAMES.forEach((name, k) => {
+      setFieldAt(insn, k, 1000 + k);
+      assert.equal((insn as unknown as Record<string, number>)[name], 1000 + k, name);
+      assert.equal(fieldAt(insn, k), 1000 + k, name);
+    });
   });
 });

@@ -529,11 +529,26 @@ function compact<T>(xs: Array<T | undefined>): T[] {
 }
 
 function numberExpr(tok: IToken): Expr {
-  const v = parseIntegerLiteral(tok.image);
   const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
+  const image = tok.image;
+  const small = smallDecimal(image);
+  if (small >= 0) return new NumberLiteral(line, character, image.length, small);
+  const v = parseIntegerLiteral(image);
   return v.tooLarge
     ? new NumberLiteral(line, character, tok.image.length, Number.MAX_SAFE_INTEGER, true)
     : new NumberLiteral(line, character, tok.image.length, v.value);
+}
+
+/** The value of a plain decimal literal of at most 9 digits (most of them), else -1. */
+function smallDecimal(image: string): number {
+  if (image.length > 9) return -1;
+  let v = 0;
+  for (let i = 0; i < image.length; i++) {
+    const d = image.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function nameExpr(tok: IToken): Expr {

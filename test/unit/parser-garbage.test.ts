@@ -84,3 +84,16 @@ test('expressions follow C precedence and truncating division', () => {
   // A = ((1 + 6) << 1) == 14 = 1; B = -3; C = -1 → count 1 + -3 + -1 + 10 = 7
   assert.equal(r.program!.layout.tensors[0]!.count, 7);
 });
+
+test('integer literals: decimal, hex, binary, separators and long ones keep their value', () => {
+  const cases: Array<[string, number]> = [
+    ['0', 0], ['7', 7], ['007', 7], ['123456789', 123456789], ['1234567890', 1234567890],
+    ['0x1F', 31], ['0b101', 5], ['1_000', 1000], ['0xFFFF_FFFF', 0xffffffff], ['9007199254740991', 2 ** 53 - 1],
+  ];
+  for (const [src, want] of cases) {
+    const st = parseVta(`const A = ${src}\n`).statements[0];
+    assert.ok(st?.kind === 'const' && st.value.kind === 'num', src);
+    assert.equal(st.value.value, want, src);
+    assert.equal(st.value.range.end.character - st.value.range.start.character, src.length, src);
+  }
+});

@@ -10,7 +10,7 @@
  * the run length.
  */
 
-const NL = 10, LBRACE = 123, RBRACE = 125, QUOTE = 34, BACKSLASH = 92, SEMI = 59, SLASH = 47;
+const NL = 10, CR = 13, LBRACE = 123, RBRACE = 125, QUOTE = 34, BACKSLASH = 92, SEMI = 59, SLASH = 47;
 
 export interface Runs {
   /** Start offset of each run; the first is 0. */
@@ -31,7 +31,8 @@ export function topLevelRuns(text: string, minChars: number): Runs {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === NL) {
+    // Lines end as the lexer's Newline does: `\n`, `\r\n` (counted at its `\n`) or a lone `\r`.
+    if (c === NL || (c === CR && text.charCodeAt(i + 1) !== NL)) {
       line++;
       if (depth === 0 && (stray || i + 1 - runStart >= minChars) && i + 1 < n) {
         runStart = i + 1;
@@ -46,7 +47,7 @@ export function topLevelRuns(text: string, minChars: number): Runs {
       else stray = true;
     } else if (c === SEMI || (c === SLASH && text.charCodeAt(i + 1) === SLASH)) {
       // A comment runs to the end of the line; its braces do not count.
-      while (i + 1 < n && text.charCodeAt(i + 1) !== NL) i++;
+      while (i + 1 < n && !lineEnd(text.charCodeAt(i + 1))) i++;
     } else if (c === QUOTE) {
       i = stringEnd(text, i);
     }
@@ -62,12 +63,16 @@ export function topLevelRuns(text: string, minChars: number): Runs {
 function stringEnd(text: string, open: number): number {
   for (let j = open + 1; j < text.length; j++) {
     const d = text.charCodeAt(j);
-    if (d === NL) return open;
+    if (lineEnd(d)) return open;
     if (d === QUOTE) return j;
     if (d === BACKSLASH) {
-      if (text.charCodeAt(j + 1) === NL) return open;
+      if (lineEnd(text.charCodeAt(j + 1))) return open;
       j++;
     }
   }
   return open;
+}
+
+function lineEnd(c: number): boolean {
+  return c === NL || c === CR;
 }

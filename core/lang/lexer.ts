@@ -43,10 +43,15 @@ export const Kw = {
 
 export const KEYWORDS = Object.keys(Kw);
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
-export const Newline = createToken({ name: 'Newline', pattern: /\n/, line_breaks: true });
-export const Comment = createToken({ name: 'Comment', pattern: /(?:;|\/\/)[^\n]*/, group: 'comments' });
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+/**
+ * A line ends with `\n`, `\r\n` or a lone `\r`, as LSP counts lines. No other token can
+ * hold a line terminator, so the lexer counts lines on Newline tokens only (a token that
+ * might hold one is searched for line terminators each time it matches).
+ */
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
+export const Newline = createToken({ name: 'Newline', pattern: /\r\n?|\n/, line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /(?:;|\/\/)[^\r\n]*/, group: 'comments' });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
 export const NumberLit = createToken({
   name: 'NumberLit',
   pattern: /0[xX][0-9a-fA-F_]+|0[bB][01_]+|[0-9][0-9_]*/,

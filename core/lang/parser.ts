@@ -726,11 +726,16 @@ function wellFormed(s: Stmt | KernelItem): boolean {
 
 /** The position just before `end` (the end of the run an error ran into). */
 function endOfText(text: string, end: number): Range {
-  // A run other than the last ends after a newline: point at the end of its last line.
-  if (end < text.length && end > 0) end--;
-  let lineStart = end;
-  while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
-  let line = 0;
-  for (let i = 0; i < lineStart; i++) if (text.charCodeAt(i) === 10) line++;
+  // A run other than the last ends after a line break: point at the end of its text.
+  if (end < text.length) while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  let line = 0, lineStart = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    // Line breaks as the lexer's Newline: `\n`, `\r\n`, a lone `\r`.
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
   return new TextRange(line, end - lineStart, line, end - lineStart);
 }

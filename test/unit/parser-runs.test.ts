@@ -62,3 +62,15 @@ test('garbage split into runs still gets its errors, never an exception', () => 
     for (const runChars of [1, 40]) assert.equal(parseVta(text, runChars).errors.length > 0, whole.errors.length > 0, text);
   }
 });
+
+test('CRLF and lone CR end lines as LF does: same lines, comments without the CR, same tree', () => {
+  const lf = 'data x : inp[1] ; c {\nkernel k {\n  uop dst=0 src=0\n}\nload inp sram=0 dram=x x=1 ; end\nfinish\n';
+  const want = plain(parseVta(lf));
+  assert.deepEqual(want.errors, []);
+  for (const eol of ['\r\n', '\r']) {
+    const text = lf.replace(/\n/g, eol);
+    for (const runChars of [1, Number.MAX_SAFE_INTEGER]) {
+      assert.deepEqual(plain(parseVta(text, runChars)), want, JSON.stringify(eol));
+    }
+  }
+});

@@ -8,10 +8,11 @@ import type { SchedFile, SchedItem, SchedOperator, SchedParam, SchedStmt, SchedT
 
 const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 const Target = createToken({ name: 'Target', pattern: /target/, longer_alt: Identifier });
-const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
-const Newline = createToken({ name: 'Newline', pattern: /\n/, line_breaks: true });
-const Comment = createToken({ name: 'Comment', pattern: /(?:;|\/\/|#)[^\n]*/, group: 'comments' });
-const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+// Lines end as in `.vta` (core/lang/lexer.ts): only Newline holds a line terminator.
+const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
+const Newline = createToken({ name: 'Newline', pattern: /\r\n?|\n/, line_breaks: true });
+const Comment = createToken({ name: 'Comment', pattern: /(?:;|\/\/|#)[^\r\n]*/, group: 'comments' });
+const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
 const Dims = createToken({ name: 'Dims', pattern: /[0-9]+(?:[xX][0-9]+)+/ });
 const NumberLit = createToken({ name: 'NumberLit', pattern: /-?(?:0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)/ });
 const Equals = createToken({ name: 'Equals', pattern: /=/ });

@@ -514,7 +514,7 @@ class VtaParser extends EmbeddedActionsParser {
         const inner = this.SUBRULE(this.expr);
         const close = this.CONSUME(T.RParen);
         // Parentheses only group; widen the range so messages underline them too.
-        return inner && !this.RECORDING_PHASE ? { ...inner, range: tokenRange(open, close) } : inner;
+        return inner && !this.RECORDING_PHASE ? widened(inner, tokenRange(open, close)) : inner;
       },
     },
   ])));
@@ -526,6 +526,15 @@ class VtaParser extends EmbeddedActionsParser {
  */
 function compact<T>(xs: Array<T | undefined>): T[] {
   return xs.every(Boolean) ? (xs.slice() as T[]) : (xs.filter(Boolean) as T[]);
+}
+
+/** The expression with another range (a plain node: one-token nodes keep theirs inline). */
+function widened(e: Expr, range: Range): Expr {
+  switch (e.kind) {
+    case 'num': return e.tooLarge ? { kind: 'num', value: e.value, tooLarge: true, range } : { kind: 'num', value: e.value, range };
+    case 'name': return { kind: 'name', name: e.name, range };
+    default: return { ...e, range };
+  }
 }
 
 function numberExpr(tok: IToken): Expr {

@@ -97,3 +97,9 @@ test('integer literals: decimal, hex, binary, separators and long ones keep thei
     assert.equal(st.value.range.end.character - st.value.range.start.character, src.length, src);
   }
 });
+
+test('parentheses widen a literal\'s range to cover them, and nothing else changes', () => {
+  const st = parseVta('const A = (7)\n').statements[0];
+  assert.ok(st?.kind === 'const');
+  assert.deepEqual(JSON.parse(JSON.stringify(st.value)), { kind: 'num', value: 7, range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } } });
+});

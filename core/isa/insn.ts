@@ -32,14 +32,7 @@ export function emptyInsn(opcode: OpcodeId): Insn {
  * `insn[FIELD_NAMES[k]]`. Loops over a layout's fields use these instead of
  * `insn[name]`, a property access by a varying name that is many times slower.
  */
-export const FIELD_NAMES: readonly FieldName[] = [
-  'opcode', 'pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep',
-  'memory_type', 'sram_base', 'dram_base', 'y_size', 'x_size', 'x_stride',
-  'y_pad_0', 'y_pad_1', 'x_pad_0', 'x_pad_1',
-  'reset_reg', 'uop_bgn', 'uop_end', 'iter_out', 'iter_in',
-  'dst_factor_out', 'dst_factor_in', 'src_factor_out', 'src_factor_in',
-  'wgt_factor_out', 'wgt_factor_in', 'alu_opcode', 'use_imm', 'imm',
-];
+export const FIELD_NAMES: readonly FieldName[] = Object.keys(emptyInsn(0 as OpcodeId)) as FieldName[];
 
 /** The number of a field in FIELD_NAMES. */
 export function fieldIndex(name: FieldName): number {

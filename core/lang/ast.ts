@@ -144,6 +144,49 @@ export class OperandNode implements Operand {
   }
 }
 
+/**
+ * An operand written `key=VALUE` with a one-token value (`sram=16`, `dram=act`): most
+ * operands of a large file. It is one object holding the key, the value and where they
+ * are; the key, the value list and the ranges are built when read.
+ */
+export class SimpleOperandNode implements Operand {
+  readonly isRange = false;
+  private readonly line: number;
+  private readonly character: number;
+  private readonly valueOffset: number;
+  private readonly valueLength: number;
+
+  /**
+   * `value` is a number (its literal `valueLength` characters long; `tooLarge` past
+   * 2^53) or a name, `valueOffset` characters after the key's start.
+   */
+  constructor(line: number, character: number, readonly keyName: string, valueOffset: number,
+    readonly value: number | string, valueLength = (value as string).length, readonly tooLarge = false) {
+    this.line = line | 0;
+    this.character = character | 0;
+    this.valueOffset = valueOffset | 0;
+    this.valueLength = valueLength | 0;
+  }
+
+  get key(): Named {
+    return new NameToken(this.line, this.character, this.keyName);
+  }
+
+  get values(): Expr[] {
+    const at = this.character + this.valueOffset;
+    if (typeof this.value === 'string') return [new NameReference(this.line, at, this.value)];
+    return [this.tooLarge ? new NumberLiteral(this.line, at, this.valueLength, this.value, true) : new NumberLiteral(this.line, at, this.valueLength, this.value)];
+  }
+
+  get range(): Range {
+    return new TextRange(this.line, this.character, this.line, this.character + this.valueOffset + this.valueLength);
+  }
+
+  toJSON(): Operand {
+    return { key: this.key, values: this.values, isRange: false, range: this.range };
+  }
+}
+
 /** A bare word in an instruction, with optional arguments: `inp`, `max`, `blk(j, 2)`, `reset`. */
 export interface Word {
   name: string;

@@ -101,9 +101,3 @@ export const ALL_TOKENS: TokenType[] = [
 ];
 
 export const vtaLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: true, positionTracking: 'full' });
-
-/**
- * The parser's lexer tracks start positions only (smaller tokens, less garbage on large
- * files); every token but a newline lies on one line, so its end is start + length.
- */
-export const vtaStartLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: true, positionTracking: 'onlyStart' });

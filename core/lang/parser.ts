@@ -5,16 +5,17 @@
  * tree rather than half-built.
  */
 import {
-  EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
+  EmbeddedActionsParser, EOF, type Lexer, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
 } from 'chevrotain';
 import type {
   BinaryOp, ConstStmt, DataInit, DataStmt, Expr, ForStmt, IfStmt, ImageStmt, IncludeStmt,
   InsnMnemonic, InsnStmt, KernelItem, KernelStmt, LabelStmt, Named, Operand, Range, SourceFile, Stmt, SyntaxError,
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
-import { NameReference, NameToken, NumberLiteral, OperandNode, TextRange } from './ast';
+import { NameReference, NameToken, NumberLiteral, OperandNode, SimpleOperandNode, TextRange } from './ast';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
+import { PARSER_TOKENS, QueueName, SimpleOperand, simpleOperandEquals, vtaParserLexer } from './compound-tokens';
 import { parseIntegerLiteral } from './numbers';
 
 const FRIENDLY: Record<string, string> = {
@@ -109,7 +110,7 @@ class VtaParser extends EmbeddedActionsParser {
   semanticErrors: SyntaxError[] = [];
 
   constructor() {
-    super(T.ALL_TOKENS.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages });
+    super(PARSER_TOKENS.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages });
     this.performSelfAnalysis();
   }
 
@@ -179,10 +180,26 @@ class VtaParser extends EmbeddedActionsParser {
 
   constStmt = this.RULE('constStmt', (): ConstStmt => {
     const kw = this.CONSUME(T.Kw.const);
-    const name = this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    const value = this.SUBRULE(this.expr);
-    return this.ACTION(() => ({ kind: 'const' as const, name: nameToken(name), value, range: spanRange(tokenRange(kw), value.range) }));
+    return this.OR([
+      {
+        // `const N=4` is one compound token.
+        ALT: () => {
+          const both = this.CONSUME(SimpleOperand);
+          return this.ACTION(() => {
+            const op = simpleOperand(both);
+            return { kind: 'const' as const, name: op.key, value: op.values[0]!, range: tokenRange(kw, both) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Identifier);
+          this.CONSUME(T.Equals);
+          const value = this.SUBRULE(this.expr);
+          return this.ACTION(() => ({ kind: 'const' as const, name: nameToken(name), value, range: spanRange(tokenRange(kw), value.range) }));
+        },
+      },
+    ]);
   });
 
   dataStmt = this.RULE('dataStmt', (): DataStmt => {
@@ -390,15 +407,23 @@ class VtaParser extends EmbeddedActionsParser {
 
   tokenStmt = this.RULE('tokenStmt', (): TokenStmt => {
     const kw = this.CONSUME(T.TokenOp);
-    const from = this.CONSUME(T.Identifier);
-    this.CONSUME(T.Arrow);
-    const to = this.CONSUME2(T.Identifier);
-    return {
-      kind: kw.image === 'push' ? 'push' : 'pop',
-      queue: word(`${from.image}->${to.image}`),
-      queueRange: tokenRange(from, to),
-      range: tokenRange(kw, to),
-    };
+    const kind = kw.image === 'push' ? 'push' : 'pop';
+    return this.OR([
+      {
+        ALT: () => {
+          const queue = this.CONSUME(QueueName);
+          return { kind, queue: word(queue.image), queueRange: tokenRange(queue), range: tokenRange(kw, queue) };
+        },
+      },
+      {
+        ALT: () => {
+          const from = this.CONSUME(T.Identifier);
+          this.CONSUME(T.Arrow);
+          const to = this.CONSUME2(T.Identifier);
+          return { kind, queue: word(`${from.image}->${to.image}`), queueRange: tokenRange(from, to), range: tokenRange(kw, to) };
+        },
+      },
+    ]);
   });
 
   /**
@@ -416,10 +441,10 @@ class VtaParser extends EmbeddedActionsParser {
       const item = this.OR(this.insnItemAlts ??= [
         { ALT: () => this.operandValues(this.LA(0)) },
         { ALT: () => this.wordArguments(this.LA(0)) },
-        { ALT: () => (this.RECORDING_PHASE ? (undefined as never) : { name: word(this.LA(0).image), range: tokenRange(this.LA(0)) }) },
+        { ALT: () => (this.RECORDING_PHASE ? (undefined as never) : this.bareItem(this.LA(0))) },
       ]);
-      if (item instanceof OperandNode) operands.push(item);
-      else if (item) words.push(item);
+      if (item instanceof OperandNode || item instanceof SimpleOperandNode) operands.push(item);
+      else if (item) words.push(item as Word);
     });
     const mnemonicRange = tokenRange(kw);
     return {
@@ -432,8 +457,15 @@ class VtaParser extends EmbeddedActionsParser {
     };
   });
 
+  /** An item with nothing after it: a compound `key=VALUE` or a bare word. */
+  private bareItem(tok: IToken): Operand | Word {
+    return tok.tokenType === SimpleOperand ? simpleOperand(tok) : { name: word(tok.image), range: tokenRange(tok) };
+  }
+
   /** `= expr`, `= expr..expr` or `= expr, expr, …` after an operand's key. */
-  private operandValues(key: IToken): OperandNode {
+  private operandValues(key: IToken): Operand {
+    // A compound `key=VALUE` token is the whole operand (never the case while recording).
+    if (key.tokenType === SimpleOperand) return simpleOperand(key);
     this.CONSUME(T.Equals);
     const values: Expr[] = [this.SUBRULE(this.expr)];
     let isRange = false;
@@ -560,6 +592,21 @@ function smallDecimal(image: string): number {
   return v;
 }
 
+/** A compound `key=VALUE` token as an operand. */
+function simpleOperand(tok: IToken): SimpleOperandNode {
+  const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
+  const image = tok.image;
+  const eq = simpleOperandEquals(image);
+  const key = word(image.slice(0, eq));
+  const c = image.charCodeAt(eq + 1);
+  if (c < 48 || c > 57) return new SimpleOperandNode(line, character, key, eq + 1, word(image.slice(eq + 1)));
+  const literal = image.slice(eq + 1);
+  const small = smallDecimal(literal);
+  if (small >= 0) return new SimpleOperandNode(line, character, key, eq + 1, small, literal.length);
+  const v = parseIntegerLiteral(literal);
+  return new SimpleOperandNode(line, character, key, eq + 1, v.tooLarge ? Number.MAX_SAFE_INTEGER : v.value, literal.length, v.tooLarge);
+}
+
 function nameExpr(tok: IToken): Expr {
   return new NameReference(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(tok.image));
 }
@@ -598,9 +645,10 @@ export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
 
 /**
  * Parses one `.vta` text. Never throws on bad input. `runChars` sets how much text is
- * lexed and parsed at a time (tests vary it: the tree must not depend on it).
+ * lexed and parsed at a time, and `lexer` which tokens are read; tests vary both (the
+ * plain tokens without compound ones): the tree must not depend on either.
  */
-export function parseVta(text: string, runChars = RUN_CHARS): SourceFile {
+export function parseVta(text: string, runChars = RUN_CHARS, lexer: Lexer = vtaParserLexer): SourceFile {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
       statements: [], comments: [],
@@ -615,7 +663,7 @@ export function parseVta(text: string, runChars = RUN_CHARS): SourceFile {
   for (let k = 0; k < runs.offsets.length; k++) {
     const start = runs.offsets[k]!;
     const end = k + 1 < runs.offsets.length ? runs.offsets[k + 1]! : text.length;
-    parseRun(parser, text, start, end, runs.lines[k]!, out);
+    parseRun(parser, lexer, text, start, end, runs.lines[k]!, out);
   }
   runLine = 0;
   words = new Map();
@@ -628,27 +676,45 @@ export function parseVta(text: string, runChars = RUN_CHARS): SourceFile {
 const RUN_CHARS = 32 * 1024;
 
 /** Lexes and parses text[start, end), which begins at 0-based line `line`, into `out`. */
-function parseRun(parser: VtaParser, text: string, start: number, end: number, line: number, out: SourceFile): void {
-  const lexed = T.vtaStartLexer.tokenize(start === 0 && end === text.length ? text : text.slice(start, end));
+function parseRun(parser: VtaParser, lexer: Lexer, text: string, start: number, end: number, line: number, out: SourceFile): void {
+  const lexed = lexer.tokenize(start === 0 && end === text.length ? text : text.slice(start, end));
   runLine = line;
   for (const e of lexed.errors) {
     const l = (e.line ?? 1) - 1 + line, c = (e.column ?? 1) - 1;
     out.errors.push({ message: `unexpected character ${JSON.stringify(text.substr(start + e.offset, e.length))}`, range: new TextRange(l, c, l, c + e.length) });
   }
-  parser.input = lexed.tokens;
-  try {
-    const statements = parser.program() ?? [];
-    for (const st of statements) out.statements.push(st);
-  } catch (e) {
-    // Recovery failed badly (e.g. pathological nesting): report, never crash.
-    out.errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: EMPTY_RANGE });
-  }
-  for (const e of parser.errors) {
-    const tok = e.token;
-    const range = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? endOfText(text, end) : tokenRange(tok);
-    out.errors.push({ message: e.message, range });
+  let tokens = lexed.tokens;
+  for (;;) {
+    parser.input = tokens;
+    try {
+      const statements = parser.program() ?? [];
+      for (const st of statements) out.statements.push(st);
+    } catch (e) {
+      // Recovery failed badly (e.g. pathological nesting): report, never crash.
+      out.errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: EMPTY_RANGE });
+      break;
+    }
+    let stoppedAt: IToken | undefined;
+    for (const e of parser.errors) {
+      const tok = e.token;
+      const range = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? endOfText(text, end) : tokenRange(tok);
+      out.errors.push({ message: e.message, range });
+      if (e.name === 'NotAllInputParsedException') stoppedAt = tok;
+    }
+    // A line that cannot start a statement (`) x`, `= 1`) ends the parse early: report
+    // it once and go on with the next line rather than lose the rest of the run.
+    const next = stoppedAt ? nextLine(tokens, tokens.indexOf(stoppedAt)) : -1;
+    if (next < 0) break;
+    tokens = tokens.slice(next);
   }
   for (const c of lexed.groups.comments ?? []) out.comments.push({ text: c.image, range: tokenRange(c) });
+}
+
+/** The index of the first token after the line of tokens[from], or -1 at the end. */
+function nextLine(tokens: IToken[], from: number): number {
+  if (from < 0) return -1;
+  for (let k = from; k < tokens.length; k++) if (tokens[k]!.tokenType === T.Newline) return k + 1 < tokens.length ? k + 1 : -1;
+  return -1;
 }
 
 function contains(r: Range, p: { line: number; character: number }): boolean {

@@ -10,6 +10,7 @@ import {
 } from '../isa';
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
+import { SimpleOperandNode } from '../lang/ast';
 import { parseVta } from '../lang/parser';
 import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import { AsmContext, LocalScope, type GlobalKernel } from './context';
@@ -486,7 +487,9 @@ class Assembler {
     const ops = s.operands;
     for (let j = 0; j < ops.length; j++) {
       const o = ops[j]!;
-      const index = form.index.get(o.key.name);
+      // Most operands are `key=NUMBER`: read those without building their nodes.
+      const simple = o instanceof SimpleOperandNode ? o : undefined;
+      const index = form.index.get(simple ? simple.keyName : o.key.name);
       if (index === undefined) {
         const keys = specs.map((sp) => sp.key);
         ctx.report(file, o.key.range, 'error', 'vta.name.operand', `'${o.key.name}' is not an operand of ${describeForm(s)}${keys.length ? `: expected ${keys.join(', ')}` : ''}`);
@@ -511,8 +514,12 @@ class Assembler {
         ok = false;
         continue;
       }
-      const values = o.values;
       const fields = form.fields[index]!;
+      if (simple && fields.length === 1 && typeof simple.value === 'number' && !simple.tooLarge) {
+        setFieldAt(insn, fields[0]!, simple.value);
+        continue;
+      }
+      const values = o.values;
       // `pad=P` pads all four sides and `pad=V,H` the vertical and horizontal ones
       // (each value is evaluated once per field it sets, as when written out).
       const shorthand = spec.key === 'pad' && (values.length === 1 || values.length === 2);

@@ -197,6 +197,18 @@ export interface Word {
 
 // --- statements -----------------------------------------------------------------
 
+/** A word without arguments (`inp`, `max`, `reset`): one object, its range built when read. */
+export class BareWord extends OneTokenNode implements Word {
+  constructor(line: number, character: number, readonly name: string) {
+    super(line, character, name.length);
+  }
+
+  toJSON(): Word {
+    return { name: this.name, range: this.range };
+  }
+}
+
+
 export type InsnMnemonic = 'load' | 'store' | 'gemm' | 'alu' | 'nop' | 'finish';
 
 export interface InsnStmt {
@@ -208,6 +220,64 @@ export interface InsnStmt {
   range: Range;
 }
 
+/** A word with arguments on one line (`g(1, 16)`): its ranges are built when read. */
+export class CallWord implements Word {
+  private readonly line: number;
+  private readonly character: number;
+  private readonly openCharacter: number;
+  private readonly endCharacter: number;
+
+  constructor(readonly name: string, readonly args: Expr[], line: number, character: number, openCharacter: number, endCharacter: number) {
+    this.line = line | 0;
+    this.character = character | 0;
+    this.openCharacter = openCharacter | 0;
+    this.endCharacter = endCharacter | 0;
+  }
+
+  get range(): Range {
+    return new TextRange(this.line, this.character, this.line, this.endCharacter);
+  }
+
+  get argsRange(): Range {
+    return new TextRange(this.line, this.openCharacter, this.line, this.endCharacter);
+  }
+
+  toJSON(): Word {
+    return { name: this.name, range: this.range, args: this.args, argsRange: this.argsRange };
+  }
+}
+
+/**
+ * The parser's instructions: an instruction lies on one line, so its range and its
+ * mnemonic's are four integers, built into ranges when read.
+ */
+export class InsnNode implements InsnStmt {
+  readonly kind = 'insn' as const;
+  private readonly line: number;
+  private readonly character: number;
+  private readonly endLine: number;
+  private readonly endCharacter: number;
+
+  constructor(readonly mnemonic: InsnMnemonic, readonly words: Word[], readonly operands: Operand[], range: TextRange) {
+    this.line = range.startLine;
+    this.character = range.startCharacter;
+    this.endLine = range.endLine;
+    this.endCharacter = range.endCharacter;
+  }
+
+  get mnemonicRange(): Range {
+    return new TextRange(this.line, this.character, this.line, this.character + this.mnemonic.length);
+  }
+
+  get range(): Range {
+    return new TextRange(this.line, this.character, this.endLine, this.endCharacter);
+  }
+
+  toJSON(): InsnStmt {
+    return { kind: 'insn', mnemonic: this.mnemonic, mnemonicRange: this.mnemonicRange, words: this.words, operands: this.operands, range: this.range };
+  }
+}
+
 export type QueueName = 'ld->ex' | 'ex->ld' | 'ex->st' | 'st->ex';
 
 export interface TokenStmt {
@@ -216,6 +286,31 @@ export interface TokenStmt {
   queue: string;
   queueRange: Range;
   range: Range;
+}
+
+/** `push a->b` / `pop a->b` with the queue written as one word: positions on one line. */
+export class QueueTokenNode implements TokenStmt {
+  private readonly line: number;
+  private readonly character: number;
+  private readonly queueCharacter: number;
+
+  constructor(readonly kind: 'push' | 'pop', readonly queue: string, line: number, character: number, queueCharacter: number) {
+    this.line = line | 0;
+    this.character = character | 0;
+    this.queueCharacter = queueCharacter | 0;
+  }
+
+  get queueRange(): Range {
+    return new TextRange(this.line, this.queueCharacter, this.line, this.queueCharacter + this.queue.length);
+  }
+
+  get range(): Range {
+    return new TextRange(this.line, this.character, this.line, this.queueCharacter + this.queue.length);
+  }
+
+  toJSON(): TokenStmt {
+    return { kind: this.kind, queue: this.queue, queueRange: this.queueRange, range: this.range };
+  }
 }
 
 export interface TargetStmt {

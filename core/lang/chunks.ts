@@ -12,6 +12,9 @@
 
 const NL = 10, CR = 13, LBRACE = 123, RBRACE = 125, QUOTE = 34, BACKSLASH = 92, SEMI = 59, SLASH = 47;
 
+/** The characters the scan acts on: line ends, braces, comment and string openers. */
+const SIGNIFICANT = /[\n\r{};"/]/g;
+
 export interface Runs {
   /** Start offset of each run; the first is 0. */
   offsets: number[];
@@ -29,7 +32,13 @@ export function topLevelRuns(text: string, minChars: number): Runs {
   /** A `}` with no block open: the parser stops its run there, so the run ends at this line. */
   let stray = false;
   const n = text.length;
+  const next = SIGNIFICANT;
   for (let i = 0; i < n; i++) {
+    // Jump to the next character that matters (a regex scan is several times faster
+    // than a loop over every character).
+    next.lastIndex = i;
+    if (!next.test(text)) break;
+    i = next.lastIndex - 1;
     const c = text.charCodeAt(i);
     // Lines end as the lexer's Newline does: `\n`, `\r\n` (counted at its `\n`) or a lone `\r`.
     if (c === NL || (c === CR && text.charCodeAt(i + 1) !== NL)) {

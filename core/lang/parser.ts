@@ -12,10 +12,10 @@ import type {
   InsnMnemonic, InsnStmt, KernelItem, KernelStmt, LabelStmt, Named, Operand, Range, SourceFile, Stmt, SyntaxError,
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
-import { NameReference, NameToken, NumberLiteral, OperandNode, SimpleOperandNode, TextRange } from './ast';
+import { BareWord, CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode, TextRange } from './ast';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { PARSER_TOKENS, QueueName, SimpleOperand, simpleOperandEquals, vtaParserLexer } from './compound-tokens';
+import { Call, callArguments, PARSER_TOKENS, QueueName, SimpleOperand, simpleOperandEquals, vtaParserLexer } from './compound-tokens';
 import { parseIntegerLiteral } from './numbers';
 
 const FRIENDLY: Record<string, string> = {
@@ -115,12 +115,16 @@ class VtaParser extends EmbeddedActionsParser {
   }
 
 
-  /** A statement ends at a newline, at the `}` closing its block, or at the end of the file. */
+  /**
+   * A statement ends at a newline, at the `}` closing its block, or at the end of the
+   * file. A plain test rather than a gated alternative (the gate cost an allocation per
+   * statement): the newline is recorded in the grammar and skipped only where the
+   * statement ends otherwise. A rule of its own, so that a mismatch here recovers here
+   * and the enclosing block goes on with its next statement.
+   */
   endOfStatement = this.RULE('endOfStatement', (): void => {
-    this.OR((this.endAlts ??= [
-      { ALT: () => { this.CONSUME(T.Newline); } },
-      { GATE: () => this.LA(1).tokenType === EOF || this.LA(1).tokenType === T.RBrace, ALT: () => {} },
-    ]));
+    const next = this.LA(1).tokenType;
+    if (next !== EOF && next !== T.RBrace) this.CONSUME(T.Newline);
   });
 
   program = this.RULE('program', (): Stmt[] => this.SUBRULE(this.topBlockBody));
@@ -140,7 +144,6 @@ class VtaParser extends EmbeddedActionsParser {
   ]));
 
   private statementAlts?: IOrAlt<Stmt>[];
-  private endAlts?: IOrAlt<void>[];
   private topAlts?: IOrAlt<Stmt | undefined>[];
   private kernelAlts?: IOrAlt<KernelItem | undefined>[];
   private unaryAlts?: IOrAlt<Expr>[];
@@ -196,7 +199,8 @@ class VtaParser extends EmbeddedActionsParser {
           const name = this.CONSUME(T.Identifier);
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
-          return this.ACTION(() => ({ kind: 'const' as const, name: nameToken(name), value, range: spanRange(tokenRange(kw), value.range) }));
+          // Recovery leaves `value` undefined when the expression was abandoned.
+          return this.ACTION(() => ({ kind: 'const' as const, name: nameToken(name), value, range: value ? spanRange(tokenRange(kw), value.range) : tokenRange(kw, name) }));
         },
       },
     ]);
@@ -412,7 +416,8 @@ class VtaParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const queue = this.CONSUME(QueueName);
-          return { kind, queue: word(queue.image), queueRange: tokenRange(queue), range: tokenRange(kw, queue) };
+          if (this.RECORDING_PHASE) return undefined as never;
+          return new QueueTokenNode(kind, word(queue.image), queue.startLine! + runLine - 1, kw.startColumn! - 1, queue.startColumn! - 1);
         },
       },
       {
@@ -446,20 +451,15 @@ class VtaParser extends EmbeddedActionsParser {
       if (item instanceof OperandNode || item instanceof SimpleOperandNode) operands.push(item);
       else if (item) words.push(item as Word);
     });
-    const mnemonicRange = tokenRange(kw);
-    return {
-      kind: 'insn',
-      mnemonic: word(kw.image) as InsnMnemonic,
-      mnemonicRange,
-      words: compact(words),
-      operands: compact(operands),
-      range: words.length + operands.length ? tokenRange(kw, this.LA(0)) : mnemonicRange,
-    };
+    if (this.RECORDING_PHASE) return undefined as never;
+    return new InsnNode(word(kw.image) as InsnMnemonic, compact(words), compact(operands), tokenRange(kw, words.length + operands.length ? this.LA(0) : kw));
   });
 
-  /** An item with nothing after it: a compound `key=VALUE` or a bare word. */
+  /** An item with nothing after it: a compound `key=VALUE` or `name(args)`, or a bare word. */
   private bareItem(tok: IToken): Operand | Word {
-    return tok.tokenType === SimpleOperand ? simpleOperand(tok) : { name: word(tok.image), range: tokenRange(tok) };
+    if (tok.tokenType === SimpleOperand) return simpleOperand(tok);
+    if (tok.tokenType === Call) return callWord(tok);
+    return new BareWord(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(tok.image));
   }
 
   /** `= expr`, `= expr..expr` or `= expr, expr, …` after an operand's key. */
@@ -552,11 +552,15 @@ class VtaParser extends EmbeddedActionsParser {
   ])));
 }
 
+/** The one empty list of the tree (frozen: no consumer may add to a parsed list). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * The entries recovery left defined, in an array of exactly their number: a large file
  * keeps hundreds of thousands of these lists, and a grown array carries spare slots.
  */
 function compact<T>(xs: Array<T | undefined>): T[] {
+  if (xs.length === 0) return NONE as unknown as T[];
   return xs.every(Boolean) ? (xs.slice() as T[]) : (xs.filter(Boolean) as T[]);
 }
 
@@ -570,14 +574,25 @@ function widened(e: Expr, range: Range): Expr {
 }
 
 function numberExpr(tok: IToken): Expr {
-  const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
-  const image = tok.image;
-  const small = smallDecimal(image);
-  if (small >= 0) return new NumberLiteral(line, character, image.length, small);
-  const v = parseIntegerLiteral(image);
-  return v.tooLarge
-    ? new NumberLiteral(line, character, tok.image.length, Number.MAX_SAFE_INTEGER, true)
-    : new NumberLiteral(line, character, tok.image.length, v.value);
+  return numberNode(tok.startLine! + runLine - 1, tok.startColumn! - 1, tok.image);
+}
+
+/** What literalValue returns for a literal past 2^53 (literals are never negative). */
+const TOO_LARGE = -1;
+
+/** The value of an integer literal, or TOO_LARGE. */
+function literalValue(literal: string): number {
+  const small = smallDecimal(literal);
+  if (small >= 0) return small;
+  const v = parseIntegerLiteral(literal);
+  return v.tooLarge ? TOO_LARGE : v.value;
+}
+
+function numberNode(line: number, character: number, literal: string): NumberLiteral {
+  const v = literalValue(literal);
+  return v === TOO_LARGE
+    ? new NumberLiteral(line, character, literal.length, Number.MAX_SAFE_INTEGER, true)
+    : new NumberLiteral(line, character, literal.length, v);
 }
 
 /** The value of a plain decimal literal of at most 9 digits (most of them), else -1. */
@@ -601,10 +616,22 @@ function simpleOperand(tok: IToken): SimpleOperandNode {
   const c = image.charCodeAt(eq + 1);
   if (c < 48 || c > 57) return new SimpleOperandNode(line, character, key, eq + 1, word(image.slice(eq + 1)));
   const literal = image.slice(eq + 1);
-  const small = smallDecimal(literal);
-  if (small >= 0) return new SimpleOperandNode(line, character, key, eq + 1, small, literal.length);
-  const v = parseIntegerLiteral(literal);
-  return new SimpleOperandNode(line, character, key, eq + 1, v.tooLarge ? Number.MAX_SAFE_INTEGER : v.value, literal.length, v.tooLarge);
+  const v = literalValue(literal);
+  return v === TOO_LARGE
+    ? new SimpleOperandNode(line, character, key, eq + 1, Number.MAX_SAFE_INTEGER, literal.length, true)
+    : new SimpleOperandNode(line, character, key, eq + 1, v, literal.length);
+}
+
+/** A compound `name(a, b)` token as a word with arguments. */
+function callWord(tok: IToken): CallWord {
+  const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
+  const image = tok.image;
+  const open = image.indexOf('(');
+  const args: Expr[] = callArguments(image).map((a) => {
+    const text = image.slice(a.offset, a.offset + a.length);
+    return a.isNumber ? numberNode(line, character + a.offset, text) : new NameReference(line, character + a.offset, word(text));
+  });
+  return new CallWord(word(image.slice(0, open)), args.length ? args : (NONE as unknown as Expr[]), line, character, character + open, character + image.length);
 }
 
 function nameExpr(tok: IToken): Expr {

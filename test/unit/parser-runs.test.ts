@@ -74,3 +74,18 @@ test('CRLF and lone CR end lines as LF does: same lines, comments without the CR
     }
   }
 });
+
+test('a mismatch at the end of a statement recovers there: the statements after it are kept', () => {
+  const text = 'kernel bad(1, p) { uop dst=p src=0 }\nnop ld\npush ld->ex x\nnop st\nfinish\n';
+  for (const runChars of [1, 1 << 20]) {
+    const ast = parseVta(text, runChars);
+    assert.deepEqual([...new Set(ast.errors.map((e) => e.range.start.line))], [0, 2], JSON.stringify(ast.errors));
+    assert.deepEqual(ast.statements.map((s) => `${s.kind}:${s.range.start.line}`), ['insn:1', 'push:2', 'insn:3', 'insn:4']);
+  }
+});
+
+test('a const whose value recovery abandoned is dropped, and the parser goes on', () => {
+  const ast = parseVta('nop ld\nconst y ( sram=1 } ) load ld\nnop st\n');
+  assert.ok(!ast.errors.some((e) => e.message.startsWith('the parser gave up')), JSON.stringify(ast.errors));
+  assert.deepEqual(ast.statements.map((s) => `${s.kind}:${s.range.start.line}`), ['insn:0', 'insn:2']);
+});

@@ -11,73 +11,12 @@
  * of `..` or of `,`. Anywhere else the text is left to the ordinary tokens, and the
  * parser builds the same tree either way (a test holds it to that).
  */
-import { createToken, Lexer, type CustomPatternMatcherReturn } from 'chevrotain';
-import { ALL_TOKENS, KEYWORDS, NumberLit, WordLike } from './lexer';
-
-const TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, SPACE = 32, MINUS = 45, SLASH = 47;
-const LPAREN = 40, RPAREN = 41, COMMA = 44;
-const ZERO = 48, ONE = 49, NINE = 57, SEMICOLON = 59, EQUALS = 61, GREATER = 62, RBRACE = 125, UNDERSCORE = 95;
-
-const isDigit = (c: number) => c >= ZERO && c <= NINE;
-const isWordStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === UNDERSCORE;
-const isWordPart = (c: number) => isWordStart(c) || isDigit(c);
-const isHexPart = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === UNDERSCORE;
-const isBlank = (c: number) => c === SPACE || c === TAB || c === VT || c === FF;
-
-/** Where the word starting at `i` ends (charCodeAt past the end is NaN: no word part). */
-function wordEnd(text: string, i: number): number {
-  while (isWordPart(text.charCodeAt(i))) i++;
-  return i;
-}
-
-/** Where the number literal starting with the digit at `i` ends, as NumberLit matches it. */
-function numberEnd(text: string, i: number): number {
-  if (text.charCodeAt(i) === ZERO) {
-    const radix = text.charCodeAt(i + 1) | 0x20;
-    if (radix === 0x78 /* x */) {
-      let j = i + 2;
-      while (isHexPart(text.charCodeAt(j))) j++;
-      if (j > i + 2) return j;
-    } else if (radix === 0x62 /* b */) {
-      let j = i + 2;
-      for (let c = text.charCodeAt(j); c === ZERO || c === ONE || c === UNDERSCORE; c = text.charCodeAt(++j));
-      if (j > i + 2) return j;
-    }
-  }
-  let j = i + 1;
-  for (let c = text.charCodeAt(j); isDigit(c) || c === UNDERSCORE; c = text.charCodeAt(++j));
-  return j;
-}
-
-/** The keywords by the code of their first letter. */
-const KEYWORDS_BY_FIRST: string[][] = [];
-for (const k of KEYWORDS) (KEYWORDS_BY_FIRST[k.charCodeAt(0)] ??= []).push(k);
-
-/** Whether text[from, to) is a word the ordinary lexer would read as a keyword (no substring made). */
-function isKeyword(text: string, from: number, to: number): boolean {
-  const candidates = KEYWORDS_BY_FIRST[text.charCodeAt(from)];
-  if (candidates === undefined) return false;
-  for (const k of candidates) if (k.length === to - from && text.startsWith(k, from)) return true;
-  return false;
-}
-
-/**
- * The word last scanned: the lexer tries both compound tokens at each word, one after
- * the other, and the second reuses the first one's scan.
- */
-let scannedText = '';
-let scannedOffset = -1;
-let scannedEnd = 0;
-
-/** Where the word starting at `offset` ends. */
-function wordAt(text: string, offset: number): number {
-  if (offset !== scannedOffset || text !== scannedText) {
-    scannedText = text;
-    scannedOffset = offset;
-    scannedEnd = wordEnd(text, offset + 1);
-  }
-  return scannedEnd;
-}
+import { createToken, type CustomPatternMatcherReturn } from 'chevrotain';
+import { WordLike } from './lexer';
+import {
+  COMMA, CR, EQUALS, GREATER, isBlank, isDigit, isKeyword, isWordStart, LF, LPAREN, MINUS, RBRACE, RPAREN, SEMICOLON,
+  match, skipBlanks, SLASH, numberEnd, wordAt, wordEnd,
+} from './scan';
 
 /**
  * Whether nothing at `i` can continue an expression: the end of the text or the line, a
@@ -93,17 +32,10 @@ function endsExpression(text: string, i: number): boolean {
   return j > i && isWordStart(c);
 }
 
-/** One match array reused for every match: the lexer reads `[0]` at once and keeps nothing. */
-const matched = [''] as unknown as CustomPatternMatcherReturn;
-
-function match(text: string, offset: number, end: number): CustomPatternMatcherReturn {
-  matched[0] = text.substring(offset, end);
-  return matched;
-}
-
 /** `key=VALUE`, VALUE a number or a name, where nothing after it continues the value. */
 function matchSimpleOperand(text: string, offset: number): CustomPatternMatcherReturn | null {
   const keyEnd = wordAt(text, offset);
+  if (keyEnd === offset) return null;
   if (text.charCodeAt(keyEnd) !== EQUALS) return null;
   const valueStart = keyEnd + 1;
   const c = text.charCodeAt(valueStart);
@@ -122,6 +54,7 @@ function matchSimpleOperand(text: string, offset: number): CustomPatternMatcherR
 /** `a->b` written without blanks, neither side a keyword. */
 function matchQueueName(text: string, offset: number): CustomPatternMatcherReturn | null {
   const fromEnd = wordAt(text, offset);
+  if (fromEnd === offset) return null;
   if (text.charCodeAt(fromEnd) !== MINUS || text.charCodeAt(fromEnd + 1) !== GREATER) return null;
   const toStart = fromEnd + 2;
   if (!isWordStart(text.charCodeAt(toStart))) return null;
@@ -139,14 +72,11 @@ function argumentEnd(text: string, i: number): number {
   return isKeyword(text, i, end) ? -1 : end;
 }
 
-function skipBlanks(text: string, i: number): number {
-  while (isBlank(text.charCodeAt(i))) i++;
-  return i;
-}
 
 /** `name(a, b, …)`, each argument a number or a name, where nothing after it continues. */
 function matchCall(text: string, offset: number): CustomPatternMatcherReturn | null {
   const nameEnd = wordAt(text, offset);
+  if (nameEnd === offset) return null;
   if (text.charCodeAt(nameEnd) !== LPAREN || isKeyword(text, offset, nameEnd)) return null;
   let i = skipBlanks(text, nameEnd + 1);
   if (text.charCodeAt(i) !== RPAREN) {
@@ -180,7 +110,7 @@ export function callArguments(image: string): Array<{ offset: number; length: nu
   return out;
 }
 
-const WORD_START_CHARS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'];
+export const WORD_START_CHARS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'];
 
 /** `key=VALUE` as one token; it is word-like, so an instruction's items accept it. */
 export const SimpleOperand = createToken({
@@ -212,16 +142,3 @@ export const Call = createToken({
 export function simpleOperandEquals(image: string): number {
   return wordEnd(image, 1);
 }
-
-/**
- * The parser's tokens: the compound ones are tried before the keywords and names they
- * start like (a keyword would otherwise match the first word of `uop=…`).
- */
-export const PARSER_TOKENS = [...ALL_TOKENS];
-PARSER_TOKENS.splice(PARSER_TOKENS.indexOf(NumberLit) + 1, 0, SimpleOperand, QueueName, Call);
-
-/**
- * The parser's lexer tracks start positions only (smaller tokens, less garbage on large
- * files); every token but a newline lies on one line, so its end is start + length.
- */
-export const vtaParserLexer = new Lexer(PARSER_TOKENS, { ensureOptimizations: true, positionTracking: 'onlyStart' });

@@ -5,7 +5,7 @@
  * tree rather than half-built.
  */
 import {
-  EmbeddedActionsParser, EOF, type Lexer, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
+  EmbeddedActionsParser, EOF, type ILexingResult, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
 } from 'chevrotain';
 import type {
   BinaryOp, ConstStmt, DataInit, DataStmt, Expr, ForStmt, IfStmt, ImageStmt, IncludeStmt,
@@ -15,7 +15,8 @@ import type {
 import { BareWord, CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode, TextRange } from './ast';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { Call, callArguments, PARSER_TOKENS, QueueName, SimpleOperand, simpleOperandEquals, vtaParserLexer } from './compound-tokens';
+import { Call, callArguments, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
+import { lexForParser, PARSER_VOCABULARY } from './parser-lexer';
 import { parseIntegerLiteral } from './numbers';
 
 const FRIENDLY: Record<string, string> = {
@@ -110,7 +111,7 @@ class VtaParser extends EmbeddedActionsParser {
   semanticErrors: SyntaxError[] = [];
 
   constructor() {
-    super(PARSER_TOKENS.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages });
+    super(PARSER_VOCABULARY.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages });
     this.performSelfAnalysis();
   }
 
@@ -672,10 +673,10 @@ export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
 
 /**
  * Parses one `.vta` text. Never throws on bad input. `runChars` sets how much text is
- * lexed and parsed at a time, and `lexer` which tokens are read; tests vary both (the
- * plain tokens without compound ones): the tree must not depend on either.
+ * lexed and parsed at a time, and `lex` which tokens are read; tests vary both (the
+ * plain tokens of lexer.ts): the tree must not depend on either.
  */
-export function parseVta(text: string, runChars = RUN_CHARS, lexer: Lexer = vtaParserLexer): SourceFile {
+export function parseVta(text: string, runChars = RUN_CHARS, lex: (text: string) => ILexingResult = lexForParser): SourceFile {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
       statements: [], comments: [],
@@ -690,7 +691,7 @@ export function parseVta(text: string, runChars = RUN_CHARS, lexer: Lexer = vtaP
   for (let k = 0; k < runs.offsets.length; k++) {
     const start = runs.offsets[k]!;
     const end = k + 1 < runs.offsets.length ? runs.offsets[k + 1]! : text.length;
-    parseRun(parser, lexer, text, start, end, runs.lines[k]!, out);
+    parseRun(parser, lex, text, start, end, runs.lines[k]!, out);
   }
   runLine = 0;
   words = new Map();
@@ -703,8 +704,8 @@ export function parseVta(text: string, runChars = RUN_CHARS, lexer: Lexer = vtaP
 const RUN_CHARS = 32 * 1024;
 
 /** Lexes and parses text[start, end), which begins at 0-based line `line`, into `out`. */
-function parseRun(parser: VtaParser, lexer: Lexer, text: string, start: number, end: number, line: number, out: SourceFile): void {
-  const lexed = lexer.tokenize(start === 0 && end === text.length ? text : text.slice(start, end));
+function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text: string, start: number, end: number, line: number, out: SourceFile): void {
+  const lexed = lex(start === 0 && end === text.length ? text : text.slice(start, end));
   runLine = line;
   for (const e of lexed.errors) {
     const l = (e.line ?? 1) - 1 + line, c = (e.column ?? 1) - 1;

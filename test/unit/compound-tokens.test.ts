@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Lexer } from 'chevrotain';
 import { generateProgram } from '../../bench/asm-bench';
-import { vtaParserLexer } from '../../core/lang/compound-tokens';
+import { lexForParser } from '../../core/lang/parser-lexer';
 import { ALL_TOKENS } from '../../core/lang/lexer';
 import { parseVta } from '../../core/lang/parser';
 import { randomProgram, Rng } from '../support/random-program';
@@ -13,11 +13,12 @@ import { tvmShapedProgram } from '../support/tvm-shaped-program';
 const EXAMPLES = join(import.meta.dirname, '../../examples');
 /** The plain tokens only: what the parser read before compound tokens existed. */
 const plainLexer = new Lexer(ALL_TOKENS, { positionTracking: 'onlyStart' });
+const plainTokens = (text: string) => plainLexer.tokenize(text);
 /** The whole tree as plain data: ranges through their JSON form. */
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
 
 function tokens(text: string): string[] {
-  const lexed = vtaParserLexer.tokenize(text);
+  const lexed = lexForParser(text);
   assert.deepEqual(lexed.errors, []);
   return lexed.tokens.map((t) => `${t.tokenType.name}:${t.image}`);
 }
@@ -74,7 +75,7 @@ function validTexts(): string[] {
 
 test('compound tokens change nothing in the tree of valid programs', () => {
   for (const text of validTexts()) {
-    const want = plain(parseVta(text, undefined, plainLexer));
+    const want = plain(parseVta(text, undefined, plainTokens));
     assert.deepEqual(want.errors, [], text.slice(0, 300));
     assert.deepEqual(plain(parseVta(text)), want, text.slice(0, 300));
   }
@@ -86,7 +87,7 @@ test('garbage gets errors on the same lines with or without compound tokens, and
     'k(1, i)', 'k()', 'g(N)', ';c', '"s"', 'k(', ',', 'uop', 'dst=0', 'const', 'N=2', '+', 'gemm', 'alu', 'max', 'imm=1', 'nop', 'ld'];
   for (let i = 0; i < 400; i++) {
     const text = Array.from({ length: r.int(3, 60) }, () => (r.int(0, 3) === 0 ? '\n' : r.pick(words))).join(' ');
-    const want = parseVta(text, undefined, plainLexer);
+    const want = parseVta(text, undefined, plainTokens);
     const got = parseVta(text);
     for (const f of [want, got]) assert.ok(!f.errors.some((e) => e.message.startsWith('the parser gave up')), `${JSON.stringify(f.errors)} for ${JSON.stringify(text)}`);
     const errorLines = (f: typeof want) => [...new Set(f.errors.map((e) => e.range.start.line))].sort((a, b) => a - b);

@@ -10,7 +10,7 @@ import {
 } from '../isa';
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
-import { SimpleOperandNode } from '../lang/ast';
+import { CallWord, SimpleOperandNode } from '../lang/nodes';
 import { parseVta } from '../lang/parser';
 import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import { AsmContext, LocalScope, type GlobalKernel } from './context';
@@ -363,7 +363,7 @@ class Assembler {
       case 'gemm':
         insn = emptyInsn(Opcode.GEMM);
         form = 'gemm';
-        ({ kernelWord, reset } = this.kernelWords(s, 0));
+        ({ kernelWord, reset } = this.kernelWords(s, words, 0));
         break;
       case 'alu': {
         const ops = this.aluOps;
@@ -376,7 +376,7 @@ class Assembler {
         insn = emptyInsn(Opcode.ALU);
         insn.alu_opcode = idx;
         form = 'alu';
-        ({ kernelWord, reset } = this.kernelWords(s, 1));
+        ({ kernelWord, reset } = this.kernelWords(s, words, 1));
         if (w.name === 'mul' && !t.board.hasMulAndAcc8) {
           ctx.report(file, w.range, 'warning', 'vta.fidelity.mul', `ALU mul runs in fsim but the ${t.board.implementation} hardware of target '${t.name}' does not implement it`);
         }
@@ -453,11 +453,11 @@ class Assembler {
   }
 
   /** The words of a GEMM/ALU from `words[from]` on: `reset` and at most one kernel name. */
-  private kernelWords(s: InsnStmt, from: number): { kernelWord?: Word; reset: boolean } {
+  private kernelWords(s: InsnStmt, words: Word[], from: number): { kernelWord?: Word; reset: boolean } {
     let kernelWord: Word | undefined;
     let reset = false;
-    for (let i = from; i < s.words.length; i++) {
-      const w = s.words[i]!;
+    for (let i = from; i < words.length; i++) {
+      const w = words[i]!;
       if (w.name === 'reset' && !w.args) reset = true;
       else if (!kernelWord) kernelWord = w;
       else this.unexpectedWord(w, s.mnemonic);
@@ -576,20 +576,24 @@ class Assembler {
       return undefined;
     }
     const params = g.stmt.params;
-    const argExprs = w.args ?? NO_ARGS;
-    if (argExprs.length !== params.length) {
-      ctx.report(file, w.argsRange ?? w.range, 'error', 'vta.name.arity', `kernel '${w.name}' takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${argExprs.length}`,
-        [{ file: g.file, range: g.stmt.headerRange, message: `'${w.name}' is declared here` }]);
-      return undefined;
-    }
     // Most uses find an existing instance: the values go to a reused array, copied only for a new one.
     const values = this.argValues;
-    values.length = argExprs.length;
-    for (let i = 0; i < argExprs.length; i++) {
-      const e = argExprs[i]!;
-      const v = e.kind === 'num' && !e.tooLarge ? e.value : evaluate(e, scope, this.report);
-      if (v === undefined) return undefined;
-      values[i] = v;
+    // A call written with one-token arguments gives their values without building nodes;
+    // otherwise (or when a value is missing) the argument expressions are evaluated.
+    const arityError = (got: number) => ctx.report(file, w.argsRange ?? w.range, 'error', 'vta.name.arity', `kernel '${w.name}' takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${got}`,
+      [{ file: g.file, range: g.stmt.headerRange, message: `'${w.name}' is declared here` }]);
+    if (w instanceof CallWord && w.argumentValues(values, scope)) {
+      if (values.length !== params.length) return void arityError(values.length);
+    } else {
+      const argExprs = w.args ?? NO_ARGS;
+      if (argExprs.length !== params.length) return void arityError(argExprs.length);
+      values.length = argExprs.length;
+      for (let i = 0; i < argExprs.length; i++) {
+        const e = argExprs[i]!;
+        const v = e.kind === 'num' && !e.tooLarge ? e.value : evaluate(e, scope, this.report);
+        if (v === undefined) return undefined;
+        values[i] = v;
+      }
     }
     const found = this.instances.get(g, values);
     if (found) return found;

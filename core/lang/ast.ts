@@ -47,64 +47,6 @@ export interface Named {
   range: Range;
 }
 
-/**
- * A node that is one token: its range is three integers, built when read. Numbers,
- * names and operand keys are most of a large file's nodes; this saves a range object
- * for each of them.
- */
-abstract class OneTokenNode {
-  private readonly tokenLine: number;
-  private readonly tokenCharacter: number;
-  private readonly tokenLength: number;
-
-  constructor(line: number, character: number, length: number) {
-    this.tokenLine = line | 0;
-    this.tokenCharacter = character | 0;
-    this.tokenLength = length | 0;
-  }
-
-  get range(): Range {
-    return new TextRange(this.tokenLine, this.tokenCharacter, this.tokenLine, this.tokenCharacter + this.tokenLength);
-  }
-}
-
-/** A name as written (an operand key, a declared name): `{ name, range }`. */
-export class NameToken extends OneTokenNode implements Named {
-  constructor(line: number, character: number, readonly name: string) {
-    super(line, character, name.length);
-  }
-
-  toJSON(): Named {
-    return { name: this.name, range: this.range };
-  }
-}
-
-/** A number literal in an expression. */
-export class NumberLiteral extends OneTokenNode {
-  readonly kind = 'num' as const;
-
-  constructor(line: number, character: number, length: number, readonly value: number, readonly tooLarge?: boolean) {
-    super(line, character, length);
-  }
-
-  toJSON(): Expr {
-    return this.tooLarge ? { kind: 'num', value: this.value, tooLarge: true, range: this.range } : { kind: 'num', value: this.value, range: this.range };
-  }
-}
-
-/** A name used in an expression. */
-export class NameReference extends OneTokenNode {
-  readonly kind = 'name' as const;
-
-  constructor(line: number, character: number, readonly name: string) {
-    super(line, character, name.length);
-  }
-
-  toJSON(): Expr {
-    return { kind: 'name', name: this.name, range: this.range };
-  }
-}
-
 // --- expressions ----------------------------------------------------------------
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>' | '&' | '|' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
@@ -125,68 +67,6 @@ export interface Operand {
   range: Range;
 }
 
-/** The parser's operands: the range is derived when read, one object less per operand. */
-export class OperandNode implements Operand {
-  constructor(
-    readonly key: Named,
-    readonly values: Expr[],
-    readonly isRange: boolean,
-  ) {}
-
-  get range(): Range {
-    const k = this.key.range;
-    const last = this.values[this.values.length - 1]?.range;
-    return last ? new TextRange(k.start.line, k.start.character, last.end.line, last.end.character) : k;
-  }
-
-  toJSON(): Operand {
-    return { key: this.key, values: this.values, isRange: this.isRange, range: this.range };
-  }
-}
-
-/**
- * An operand written `key=VALUE` with a one-token value (`sram=16`, `dram=act`): most
- * operands of a large file. It is one object holding the key, the value and where they
- * are; the key, the value list and the ranges are built when read.
- */
-export class SimpleOperandNode implements Operand {
-  readonly isRange = false;
-  private readonly line: number;
-  private readonly character: number;
-  private readonly valueOffset: number;
-  private readonly valueLength: number;
-
-  /**
-   * `value` is a number (its literal `valueLength` characters long; `tooLarge` past
-   * 2^53) or a name, `valueOffset` characters after the key's start.
-   */
-  constructor(line: number, character: number, readonly keyName: string, valueOffset: number,
-    readonly value: number | string, valueLength = (value as string).length, readonly tooLarge = false) {
-    this.line = line | 0;
-    this.character = character | 0;
-    this.valueOffset = valueOffset | 0;
-    this.valueLength = valueLength | 0;
-  }
-
-  get key(): Named {
-    return new NameToken(this.line, this.character, this.keyName);
-  }
-
-  get values(): Expr[] {
-    const at = this.character + this.valueOffset;
-    if (typeof this.value === 'string') return [new NameReference(this.line, at, this.value)];
-    return [this.tooLarge ? new NumberLiteral(this.line, at, this.valueLength, this.value, true) : new NumberLiteral(this.line, at, this.valueLength, this.value)];
-  }
-
-  get range(): Range {
-    return new TextRange(this.line, this.character, this.line, this.character + this.valueOffset + this.valueLength);
-  }
-
-  toJSON(): Operand {
-    return { key: this.key, values: this.values, isRange: false, range: this.range };
-  }
-}
-
 /** A bare word in an instruction, with optional arguments: `inp`, `max`, `blk(j, 2)`, `reset`. */
 export interface Word {
   name: string;
@@ -196,18 +76,6 @@ export interface Word {
 }
 
 // --- statements -----------------------------------------------------------------
-
-/** A word without arguments (`inp`, `max`, `reset`): one object, its range built when read. */
-export class BareWord extends OneTokenNode implements Word {
-  constructor(line: number, character: number, readonly name: string) {
-    super(line, character, name.length);
-  }
-
-  toJSON(): Word {
-    return { name: this.name, range: this.range };
-  }
-}
-
 
 export type InsnMnemonic = 'load' | 'store' | 'gemm' | 'alu' | 'nop' | 'finish';
 
@@ -220,64 +88,6 @@ export interface InsnStmt {
   range: Range;
 }
 
-/** A word with arguments on one line (`g(1, 16)`): its ranges are built when read. */
-export class CallWord implements Word {
-  private readonly line: number;
-  private readonly character: number;
-  private readonly openCharacter: number;
-  private readonly endCharacter: number;
-
-  constructor(readonly name: string, readonly args: Expr[], line: number, character: number, openCharacter: number, endCharacter: number) {
-    this.line = line | 0;
-    this.character = character | 0;
-    this.openCharacter = openCharacter | 0;
-    this.endCharacter = endCharacter | 0;
-  }
-
-  get range(): Range {
-    return new TextRange(this.line, this.character, this.line, this.endCharacter);
-  }
-
-  get argsRange(): Range {
-    return new TextRange(this.line, this.openCharacter, this.line, this.endCharacter);
-  }
-
-  toJSON(): Word {
-    return { name: this.name, range: this.range, args: this.args, argsRange: this.argsRange };
-  }
-}
-
-/**
- * The parser's instructions: an instruction lies on one line, so its range and its
- * mnemonic's are four integers, built into ranges when read.
- */
-export class InsnNode implements InsnStmt {
-  readonly kind = 'insn' as const;
-  private readonly line: number;
-  private readonly character: number;
-  private readonly endLine: number;
-  private readonly endCharacter: number;
-
-  constructor(readonly mnemonic: InsnMnemonic, readonly words: Word[], readonly operands: Operand[], range: TextRange) {
-    this.line = range.startLine;
-    this.character = range.startCharacter;
-    this.endLine = range.endLine;
-    this.endCharacter = range.endCharacter;
-  }
-
-  get mnemonicRange(): Range {
-    return new TextRange(this.line, this.character, this.line, this.character + this.mnemonic.length);
-  }
-
-  get range(): Range {
-    return new TextRange(this.line, this.character, this.endLine, this.endCharacter);
-  }
-
-  toJSON(): InsnStmt {
-    return { kind: 'insn', mnemonic: this.mnemonic, mnemonicRange: this.mnemonicRange, words: this.words, operands: this.operands, range: this.range };
-  }
-}
-
 export type QueueName = 'ld->ex' | 'ex->ld' | 'ex->st' | 'st->ex';
 
 export interface TokenStmt {
@@ -286,31 +96,6 @@ export interface TokenStmt {
   queue: string;
   queueRange: Range;
   range: Range;
-}
-
-/** `push a->b` / `pop a->b` with the queue written as one word: positions on one line. */
-export class QueueTokenNode implements TokenStmt {
-  private readonly line: number;
-  private readonly character: number;
-  private readonly queueCharacter: number;
-
-  constructor(readonly kind: 'push' | 'pop', readonly queue: string, line: number, character: number, queueCharacter: number) {
-    this.line = line | 0;
-    this.character = character | 0;
-    this.queueCharacter = queueCharacter | 0;
-  }
-
-  get queueRange(): Range {
-    return new TextRange(this.line, this.queueCharacter, this.line, this.queueCharacter + this.queue.length);
-  }
-
-  get range(): Range {
-    return new TextRange(this.line, this.character, this.line, this.queueCharacter + this.queue.length);
-  }
-
-  toJSON(): TokenStmt {
-    return { kind: this.kind, queue: this.queue, queueRange: this.queueRange, range: this.range };
-  }
 }
 
 export interface TargetStmt {

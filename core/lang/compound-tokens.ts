@@ -64,7 +64,7 @@ function matchQueueName(text: string, offset: number): CustomPatternMatcherRetur
 }
 
 /** Where the argument (a number or a name, not a keyword) at `i` ends, or -1. */
-function argumentEnd(text: string, i: number): number {
+export function argumentEnd(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (isDigit(c)) return numberEnd(text, i);
   if (!isWordStart(c)) return -1;
@@ -94,10 +94,7 @@ function matchCall(text: string, offset: number): CustomPatternMatcherReturn | n
   return match(text, offset, i + 1);
 }
 
-/**
- * The arguments of a Call token's image: for each, its offset in the image, its length,
- * and whether it is a number.
- */
+/** The arguments of a Call token's image: offset, length and whether each is a number. */
 export function callArguments(image: string): Array<{ offset: number; length: number; isNumber: boolean }> {
   const out: Array<{ offset: number; length: number; isNumber: boolean }> = [];
   let i = skipBlanks(image, image.indexOf('(') + 1);

@@ -12,12 +12,13 @@ import type {
   InsnMnemonic, InsnStmt, KernelItem, KernelStmt, LabelStmt, Named, Operand, Range, SourceFile, Stmt, SyntaxError,
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
-import { BareWord, CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode, TextRange } from './ast';
+import { TextRange } from './ast';
+import { BareWord, CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { Call, callArguments, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
+import { Call, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
 import { lexForParser, PARSER_VOCABULARY } from './parser-lexer';
-import { parseIntegerLiteral } from './numbers';
+import { literalValue } from './numbers';
 
 const FRIENDLY: Record<string, string> = {
   Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',
@@ -575,37 +576,7 @@ function widened(e: Expr, range: Range): Expr {
 }
 
 function numberExpr(tok: IToken): Expr {
-  return numberNode(tok.startLine! + runLine - 1, tok.startColumn! - 1, tok.image);
-}
-
-/** What literalValue returns for a literal past 2^53 (literals are never negative). */
-const TOO_LARGE = -1;
-
-/** The value of an integer literal, or TOO_LARGE. */
-function literalValue(literal: string): number {
-  const small = smallDecimal(literal);
-  if (small >= 0) return small;
-  const v = parseIntegerLiteral(literal);
-  return v.tooLarge ? TOO_LARGE : v.value;
-}
-
-function numberNode(line: number, character: number, literal: string): NumberLiteral {
-  const v = literalValue(literal);
-  return v === TOO_LARGE
-    ? new NumberLiteral(line, character, literal.length, Number.MAX_SAFE_INTEGER, true)
-    : new NumberLiteral(line, character, literal.length, v);
-}
-
-/** The value of a plain decimal literal of at most 9 digits (most of them), else -1. */
-function smallDecimal(image: string): number {
-  if (image.length > 9) return -1;
-  let v = 0;
-  for (let i = 0; i < image.length; i++) {
-    const d = image.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
+  return NumberLiteral.of(tok.startLine! + runLine - 1, tok.startColumn! - 1, tok.image);
 }
 
 /** A compound `key=VALUE` token as an operand. */
@@ -614,25 +585,15 @@ function simpleOperand(tok: IToken): SimpleOperandNode {
   const image = tok.image;
   const eq = simpleOperandEquals(image);
   const key = word(image.slice(0, eq));
-  const c = image.charCodeAt(eq + 1);
-  if (c < 48 || c > 57) return new SimpleOperandNode(line, character, key, eq + 1, word(image.slice(eq + 1)));
-  const literal = image.slice(eq + 1);
-  const v = literalValue(literal);
-  return v === TOO_LARGE
-    ? new SimpleOperandNode(line, character, key, eq + 1, Number.MAX_SAFE_INTEGER, literal.length, true)
-    : new SimpleOperandNode(line, character, key, eq + 1, v, literal.length);
+  const value = image.slice(eq + 1);
+  const c = value.charCodeAt(0);
+  return new SimpleOperandNode(line, character, key, eq + 1, value.length, c >= 48 && c <= 57 ? literalValue(value) : word(value));
 }
 
 /** A compound `name(a, b)` token as a word with arguments. */
 function callWord(tok: IToken): CallWord {
-  const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
   const image = tok.image;
-  const open = image.indexOf('(');
-  const args: Expr[] = callArguments(image).map((a) => {
-    const text = image.slice(a.offset, a.offset + a.length);
-    return a.isNumber ? numberNode(line, character + a.offset, text) : new NameReference(line, character + a.offset, word(text));
-  });
-  return new CallWord(word(image.slice(0, open)), args.length ? args : (NONE as unknown as Expr[]), line, character, character + open, character + image.length);
+  return new CallWord(word(image.slice(0, image.indexOf('('))), image, tok.startLine! + runLine - 1, tok.startColumn! - 1);
 }
 
 function nameExpr(tok: IToken): Expr {

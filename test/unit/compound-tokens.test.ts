@@ -7,6 +7,8 @@ import { generateProgram } from '../../bench/asm-bench';
 import { lexForParser } from '../../core/lang/parser-lexer';
 import { ALL_TOKENS } from '../../core/lang/lexer';
 import { parseVta } from '../../core/lang/parser';
+import { assembleAst, assembleText } from '../../core/asm';
+import { encodeProgram } from '../../core/isa';
 import { randomProgram, Rng } from '../support/random-program';
 import { tvmShapedProgram } from '../support/tvm-shaped-program';
 
@@ -78,6 +80,24 @@ test('compound tokens change nothing in the tree of valid programs', () => {
     const want = plain(parseVta(text, undefined, plainTokens));
     assert.deepEqual(want.errors, [], text.slice(0, 300));
     assert.deepEqual(plain(parseVta(text)), want, text.slice(0, 300));
+  }
+});
+
+test('the assembler reads compound nodes as it reads plain ones: same bytes, same diagnostics', () => {
+  const texts = validTexts();
+  // Kernel arguments from loop variables and constants, unknown names, wrong counts, huge literals.
+  texts.push([
+    'const K = 2', 'data x : inp[16]', 'kernel g(r, b) { uop dst=r src=0 wgt=b }',
+    'for i in 0..3 {', '  load uop g(i, K) sram=i', '  gemm g(i, K) reset', '}',
+    'load uop g(1, nope)', 'gemm g(1) reset', 'gemm g(1, 99999999999999999999)', 'load inp sram=nope dram=x y=1 x=1',
+    'load inp sram=99999999999999999999 dram=x y=1 x=1', 'finish', '',
+  ].join('\n'));
+  for (const text of texts) {
+    const plainTree = assembleAst(parseVta(text, undefined, plainTokens), { file: 'p.vta' });
+    const compound = assembleText(text, { file: 'p.vta' });
+    assert.deepEqual(plain(compound.diagnostics), plain(plainTree.diagnostics), text.slice(0, 300));
+    const bytes = (r: typeof compound) => (r.program ? Buffer.from(encodeProgram(r.program.target, r.program.insns.map((p) => p.insn))).toString('hex') : '');
+    assert.equal(bytes(compound), bytes(plainTree), text.slice(0, 300));
   }
 });
 

@@ -10,12 +10,15 @@
  * or (after a blank) the next word, so it can never be the left side of an operator,
  * of `..` or of `,`. Anywhere else the text is left to the ordinary tokens, and the
  * parser builds the same tree either way (a test holds it to that).
+ *
+ * The shapes are found by the parser's word pattern (parser-lexer.ts): each starts with
+ * a word, and the character after that word tells which one it can be.
  */
-import { createToken, type CustomPatternMatcherReturn } from 'chevrotain';
+import { createToken, Lexer, type TokenType } from 'chevrotain';
 import { WordLike } from './lexer';
 import {
   COMMA, CR, EQUALS, GREATER, isBlank, isDigit, isKeyword, isWordStart, LF, LPAREN, MINUS, RBRACE, RPAREN, SEMICOLON,
-  match, skipBlanks, SLASH, numberEnd, wordAt, wordEnd,
+  skipBlanks, SLASH, numberEnd, wordEnd,
 } from './scan';
 
 /**
@@ -32,35 +35,52 @@ function endsExpression(text: string, i: number): boolean {
   return j > i && isWordStart(c);
 }
 
+/**
+ * Where the compound token starting with the word text[offset, wordEnd) ends, or -1
+ * when none starts there.
+ */
+export function compoundEnd(text: string, offset: number, wordEnd: number): number {
+  switch (text.charCodeAt(wordEnd)) {
+    case EQUALS: return simpleOperandEnd(text, offset, wordEnd);
+    case LPAREN: return callEnd(text, offset, wordEnd);
+    case MINUS: return queueNameEnd(text, offset, wordEnd);
+    default: return -1;
+  }
+}
+
+/** The kind of a compound token's image (one compoundEnd matched). */
+export function compoundKind(image: string): TokenType {
+  switch (image.charCodeAt(wordEnd(image, 1))) {
+    case EQUALS: return SimpleOperand;
+    case LPAREN: return Call;
+    default: return QueueName;
+  }
+}
+
 /** `key=VALUE`, VALUE a number or a name, where nothing after it continues the value. */
-function matchSimpleOperand(text: string, offset: number): CustomPatternMatcherReturn | null {
-  const keyEnd = wordAt(text, offset);
-  if (keyEnd === offset) return null;
-  if (text.charCodeAt(keyEnd) !== EQUALS) return null;
+function simpleOperandEnd(text: string, offset: number, keyEnd: number): number {
   const valueStart = keyEnd + 1;
   const c = text.charCodeAt(valueStart);
   let valueEnd: number;
   if (isDigit(c)) valueEnd = numberEnd(text, valueStart);
   else if (isWordStart(c)) {
     valueEnd = wordEnd(text, valueStart + 1);
-    if (isKeyword(text, valueStart, valueEnd)) return null;
-  } else return null;
-  if (!endsExpression(text, valueEnd)) return null;
+    if (isKeyword(text, valueStart, valueEnd)) return -1;
+  } else return -1;
+  if (!endsExpression(text, valueEnd)) return -1;
   // `uop` is the one keyword that is also an operand key (`uop=B..E`).
-  if (isKeyword(text, offset, keyEnd) && !text.startsWith('uop=', offset)) return null;
-  return match(text, offset, valueEnd);
+  if (isKeyword(text, offset, keyEnd) && !text.startsWith('uop=', offset)) return -1;
+  return valueEnd;
 }
 
 /** `a->b` written without blanks, neither side a keyword. */
-function matchQueueName(text: string, offset: number): CustomPatternMatcherReturn | null {
-  const fromEnd = wordAt(text, offset);
-  if (fromEnd === offset) return null;
-  if (text.charCodeAt(fromEnd) !== MINUS || text.charCodeAt(fromEnd + 1) !== GREATER) return null;
+function queueNameEnd(text: string, offset: number, fromEnd: number): number {
+  if (text.charCodeAt(fromEnd + 1) !== GREATER) return -1;
   const toStart = fromEnd + 2;
-  if (!isWordStart(text.charCodeAt(toStart))) return null;
+  if (!isWordStart(text.charCodeAt(toStart))) return -1;
   const toEnd = wordEnd(text, toStart + 1);
-  if (isKeyword(text, offset, fromEnd) || isKeyword(text, toStart, toEnd)) return null;
-  return match(text, offset, toEnd);
+  if (isKeyword(text, offset, fromEnd) || isKeyword(text, toStart, toEnd)) return -1;
+  return toEnd;
 }
 
 /** Where the argument (a number or a name, not a keyword) at `i` ends, or -1. */
@@ -74,24 +94,21 @@ export function argumentEnd(text: string, i: number): number {
 
 
 /** `name(a, b, …)`, each argument a number or a name, where nothing after it continues. */
-function matchCall(text: string, offset: number): CustomPatternMatcherReturn | null {
-  const nameEnd = wordAt(text, offset);
-  if (nameEnd === offset) return null;
-  if (text.charCodeAt(nameEnd) !== LPAREN || isKeyword(text, offset, nameEnd)) return null;
+function callEnd(text: string, offset: number, nameEnd: number): number {
+  if (isKeyword(text, offset, nameEnd)) return -1;
   let i = skipBlanks(text, nameEnd + 1);
   if (text.charCodeAt(i) !== RPAREN) {
     for (;;) {
       const end = argumentEnd(text, i);
-      if (end < 0) return null;
+      if (end < 0) return -1;
       i = skipBlanks(text, end);
       const c = text.charCodeAt(i);
       if (c === RPAREN) break;
-      if (c !== COMMA) return null;
+      if (c !== COMMA) return -1;
       i = skipBlanks(text, i + 1);
     }
   }
-  if (!endsExpression(text, i + 1)) return null;
-  return match(text, offset, i + 1);
+  return endsExpression(text, i + 1) ? i + 1 : -1;
 }
 
 /** The arguments of a Call token's image: offset, length and whether each is a number. */
@@ -107,33 +124,14 @@ export function callArguments(image: string): Array<{ offset: number; length: nu
   return out;
 }
 
-export const WORD_START_CHARS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'];
-
 /** `key=VALUE` as one token; it is word-like, so an instruction's items accept it. */
-export const SimpleOperand = createToken({
-  name: 'SimpleOperand',
-  pattern: { exec: matchSimpleOperand },
-  line_breaks: false,
-  start_chars_hint: WORD_START_CHARS,
-  categories: [WordLike],
-});
+export const SimpleOperand = createToken({ name: 'SimpleOperand', pattern: Lexer.NA, categories: [WordLike] });
 
 /** A queue name such as `ld->ex` as one token. */
-export const QueueName = createToken({
-  name: 'QueueName',
-  pattern: { exec: matchQueueName },
-  line_breaks: false,
-  start_chars_hint: WORD_START_CHARS,
-});
+export const QueueName = createToken({ name: 'QueueName', pattern: Lexer.NA });
 
 /** A kernel call `g(1, 16)` as one token; word-like, as the name it starts with. */
-export const Call = createToken({
-  name: 'Call',
-  pattern: { exec: matchCall },
-  line_breaks: false,
-  start_chars_hint: WORD_START_CHARS,
-  categories: [WordLike],
-});
+export const Call = createToken({ name: 'Call', pattern: Lexer.NA, categories: [WordLike] });
 
 /** Where `=` is in a SimpleOperand's image. */
 export function simpleOperandEquals(image: string): number {

@@ -1,17 +1,18 @@
 /**
  * The parser's lexer: Chevrotain over the plain tokens of lexer.ts and the compound
  * tokens, with two changes that matter on large files and change no token:
- * - keywords are not patterns of their own. Every word is lexed as a name, and a name
- *   that is a keyword then takes the keyword's token type. A keyword pattern costs a
- *   failed regular-expression test at every word that starts with its letter.
+ * - one pattern reads everything that starts with a word: a name, a keyword or a
+ *   compound token; each token then takes its type from its text. Separate patterns
+ *   cost a call or a failed regular-expression test each at every word (a keyword
+ *   pattern at every word that starts with its letter).
  * - blanks are matched by a scan that returns a shared string: they are skipped, so
  *   only their length counts.
  * The lexer of lexer.ts (formatting, semantic tokens) keeps the plain tokens.
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
-import { Call, QueueName, SimpleOperand } from './compound-tokens';
-import { ALL_TOKENS, Identifier, Kw, NumberLit, WhiteSpace } from './lexer';
-import { isBlank, match, matchOf, skipBlanks } from './scan';
+import { Call, compoundEnd, compoundKind, QueueName, SimpleOperand } from './compound-tokens';
+import { ALL_TOKENS, Identifier, Kw, WhiteSpace } from './lexer';
+import { isBlank, isWordStart, match, matchOf, skipBlanks, wordEnd } from './scan';
 
 /** Shared strings of 0..32 spaces: a skipped token's image is never kept, only its length. */
 const BLANK_RUNS = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
@@ -31,17 +32,29 @@ const Blanks = createToken({
   start_chars_hint: [' ', '\t', '\f', '\v'],
 });
 
+/** A name, a keyword or a compound token: typed after lexing by classifyWords. */
+function matchWord(text: string, offset: number): CustomPatternMatcherReturn | null {
+  if (!isWordStart(text.charCodeAt(offset))) return null;
+  const end = wordEnd(text, offset + 1);
+  const compound = compoundEnd(text, offset, end);
+  return match(text, offset, compound < 0 ? end : compound);
+}
+
+const Word = createToken({
+  name: 'Word',
+  pattern: { exec: matchWord },
+  line_breaks: false,
+  start_chars_hint: [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'],
+});
+
 const KEYWORD_TYPES: TokenType[] = Object.values(Kw);
 
 /** Every token type the parser reads. */
 export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, QueueName, Call];
 
-/**
- * The patterns in the order they are tried: compound tokens before the names they start
- * with (`sram` of `sram=16`), no keyword patterns, Blanks for WhiteSpace.
- */
+/** The patterns in the order they are tried: Word for names and keywords, Blanks for WhiteSpace. */
 const PATTERNS: TokenType[] = ALL_TOKENS.filter((t) => t !== WhiteSpace && !KEYWORD_TYPES.includes(t));
-PATTERNS.splice(PATTERNS.indexOf(NumberLit) + 1, 0, SimpleOperand, QueueName, Call);
+PATTERNS.splice(PATTERNS.indexOf(Identifier), 1, Word);
 PATTERNS.unshift(Blanks);
 
 /**
@@ -54,26 +67,29 @@ const lexer = new Lexer(PATTERNS, { ensureOptimizations: true, positionTracking:
 const KEYWORDS_BY_FIRST: Array<Array<{ word: string; type: TokenType }>> = [];
 for (const [word, type] of Object.entries(Kw)) (KEYWORDS_BY_FIRST[word.charCodeAt(0)] ??= []).push({ word, type });
 
-/** Gives each name that is a keyword the keyword's type (what the keyword pattern would have matched). */
-function classifyKeywords(tokens: IToken[]): void {
+/** The type of a Word token: a compound token's, a keyword's (as the keyword pattern of lexer.ts would match it) or a name's. */
+function wordType(image: string): TokenType {
+  const end = wordEnd(image, 1);
+  if (end < image.length) return compoundKind(image);
+  const candidates = KEYWORDS_BY_FIRST[image.charCodeAt(0)];
+  if (candidates !== undefined) for (const k of candidates) if (k.word === image) return k.type;
+  return Identifier;
+}
+
+/** Gives each Word token its type. */
+function classifyWords(tokens: IToken[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.tokenType !== Identifier) continue;
-    const candidates = KEYWORDS_BY_FIRST[t.image.charCodeAt(0)];
-    if (candidates === undefined) continue;
-    for (const k of candidates) {
-      if (k.word === t.image) {
-        t.tokenType = k.type;
-        t.tokenTypeIdx = k.type.tokenTypeIdx!;
-        break;
-      }
-    }
+    if (t.tokenType !== Word) continue;
+    const type = wordType(t.image);
+    t.tokenType = type;
+    t.tokenTypeIdx = type.tokenTypeIdx!;
   }
 }
 
 /** The tokens the parser reads for `text`. */
 export function lexForParser(text: string): ILexingResult {
   const lexed = lexer.tokenize(text);
-  classifyKeywords(lexed.tokens);
+  classifyWords(lexed.tokens);
   return lexed;
 }

@@ -53,24 +53,6 @@ export function isKeyword(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/**
- * The word last scanned: the lexer tries each word-starting pattern at a word, one after
- * the other, and each reuses the first one's scan.
- */
-let scannedText = '';
-let scannedOffset = -1;
-let scannedEnd = 0;
-
-/** Where the word starting at `offset` ends (`offset` itself when no word starts there). */
-export function wordAt(text: string, offset: number): number {
-  if (offset !== scannedOffset || text !== scannedText) {
-    scannedText = text;
-    scannedOffset = offset;
-    scannedEnd = isWordStart(text.charCodeAt(offset)) ? wordEnd(text, offset + 1) : offset;
-  }
-  return scannedEnd;
-}
-
 /** Where the blanks starting at `i` end. */
 export function skipBlanks(text: string, i: number): number {
   while (isBlank(text.charCodeAt(i))) i++;

@@ -50,29 +50,36 @@ const round = (x: { median: number; best: number }) => ({ median: Math.round(x.m
 export async function runAsmBench() {
   const text = generateProgram(20_000);
   const file = 'b.vta';
-  const first = assembleText(text, { file });
-  const program = first.program!;
-  const insns = program.insns.length;
-  const json = JSON.stringify(program.insns.map((p) => ({ ...p.insn, module: p.module, source: p.source })));
   for (let i = 0; i < 3; i++) checkProgram(assembleText(text, { file }).program!, file); // warm up
   const runs = 9;
-  const ast = parseVta(text);
+  // The front-end figures first, while the benchmark holds nothing else: each run keeps
+  // the previous run's result alive until it has its own, as the language server keeps
+  // its last analysis while it builds the next.
+  const held: { previous?: unknown } = {};
   // The issue's figure: parse + expand + first-tier checks, what the language server's
   // first diagnostic tier costs on every edit.
   const front = time(() => {
     const r = assembleText(text, { file });
     firstTierChecks(r.program!, { file });
+    held.previous = r;
   }, runs);
   // Everything `vta check` does, with the token and hazard analysis.
   const all = time(() => {
     const r = assembleText(text, { file });
     checkProgram(r.program!, file, r.diagnostics);
+    held.previous = r;
   }, runs);
-  const jsonParse = time(() => JSON.parse(json), runs);
   const asmOnly = time(() => {
     const r = assembleText(text, { file });
-    encodeProgram(r.program!.target, r.program!.insns.map((p) => p.insn));
+    held.previous = encodeProgram(r.program!.target, r.program!.insns.map((p) => p.insn));
   }, runs);
+  held.previous = undefined;
+  const first = assembleText(text, { file });
+  const program = first.program!;
+  const insns = program.insns.length;
+  const json = JSON.stringify(program.insns.map((p) => ({ ...p.insn, module: p.module, source: p.source })));
+  const jsonParse = time(() => JSON.parse(json), runs);
+  const ast = parseVta(text);
   return {
     node: process.version,
     instructions: insns,

@@ -186,10 +186,24 @@ function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, li
 }
 
 /**
+ * How many consecutive offsets {0, 1, …, n-1} the loop nest {i·fo + j·fi} makes, or -1
+ * when its offsets are not consecutive from 0 (GEMM/ALU loops mostly step by 0 or 1).
+ */
+function consecutiveOffsets(iterOut: number, fo: number, iterIn: number, fi: number): number {
+  const outer = fo === 0 ? 1 : iterOut;
+  const inner = fi === 0 ? 1 : iterIn;
+  if (outer === 1 && inner === 1) return 1;
+  if (outer === 1 && fi === 1) return inner;
+  if (inner === 1 && fo === 1) return outer;
+  if (fi === 1 && fo === inner) return outer * inner;
+  return -1;
+}
+
+/**
  * Rows {idx[u] + i·fo + j·fi}: exact within the buffer; rows past the end only
  * matter through `max`, which bounds checks report.
  */
-function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi: number, depth: number, buf: BufferName, write: boolean, role: string): RowAccess {
+export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi: number, depth: number, buf: BufferName, write: boolean, role: string): RowAccess {
   if (idx.length === 0 || iterOut === 0 || iterIn === 0) return { buf, write, rows: [], min: 0, max: -1, role };
   let lo = Infinity;
   let hi = -Infinity;
@@ -198,6 +212,11 @@ function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi
     if (b > hi) hi = b;
   }
   const max = hi + (iterOut - 1) * fo + (iterIn - 1) * fi;
+  if (idx.length === 1) {
+    // One micro-op over consecutive offsets: one interval, without listing the offsets.
+    const n = consecutiveOffsets(iterOut, fo, iterIn, fi);
+    if (n > 0) return { buf, write, rows: lo < depth ? [lo, Math.min(lo + n, depth)] : [], min: lo, max, role };
+  }
   const offsets = loopOffsets(iterOut, fo, iterIn, fi, depth);
   if (idx.length === 1) return { buf, write, rows: shiftedIntervals(idx[0]!, offsets, depth), min: lo, max, role };
   if (idx.length * offsets.length <= SMALL) {
@@ -242,6 +261,10 @@ function readOf(a: RowAccess, role: string): RowAccess {
   return { buf: a.buf, write: false, rows: a.rows, min: a.min, max: a.max, role };
 }
 
+const dstScratch: number[] = [];
+const srcScratch: number[] = [];
+const wgtScratch: number[] = [];
+
 /** Every SRAM access of one instruction. `uops` must reflect the loads before it. */
 export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAccess[] {
   switch (insn.opcode) {
@@ -265,15 +288,16 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAcce
       const bgn = insn.uop_bgn;
       const end = Math.max(bgn, insn.uop_end);
       acc.push(interval(bgn, end, 'uop', false, role.uops));
-      const dst: number[] = [];
-      const src: number[] = [];
-      const wgt: number[] = [];
+      // The micro-ops' indices go to reused lists (loopRows keeps none of them).
+      const dst = dstScratch, src = srcScratch, wgt = wgtScratch;
       const ud = t.uop.depth;
-      for (let u = bgn; u < end && u < ud; u++) {
-        dst.push(uops.dst[u]!);
-        src.push(uops.src[u]!);
-        wgt.push(uops.wgt[u]!);
+      let n = 0;
+      for (let u = bgn; u < end && u < ud; u++, n++) {
+        dst[n] = uops.dst[u]!;
+        src[n] = uops.src[u]!;
+        wgt[n] = uops.wgt[u]!;
       }
+      dst.length = src.length = wgt.length = n;
       const io = insn.iter_out;
       const ii = insn.iter_in;
       const accDepth = t.acc.depth;

@@ -37,7 +37,9 @@ function matchWord(text: string, offset: number): CustomPatternMatcherReturn | n
   if (!isWordStart(text.charCodeAt(offset))) return null;
   const end = wordEnd(text, offset + 1);
   const compound = compoundEnd(text, offset, end);
-  return match(text, offset, compound < 0 ? end : compound);
+  // The blanks after the word ride along (one lexer step instead of two); classifyWords
+  // cuts them off the image before the parser sees it.
+  return match(text, offset, skipBlanks(text, compound < 0 ? end : compound));
 }
 
 const Word = createToken({
@@ -81,7 +83,11 @@ function classifyWords(tokens: IToken[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.tokenType !== Word) continue;
-    const type = wordType(t.image);
+    let image = t.image;
+    let end = image.length;
+    while (isBlank(image.charCodeAt(end - 1))) end--;
+    if (end < image.length) t.image = image = image.slice(0, end);
+    const type = wordType(image);
     t.tokenType = type;
     t.tokenTypeIdx = type.tokenTypeIdx!;
   }

@@ -31,7 +31,7 @@ abstract class OneTokenNode {
   }
 }
 
-/** A name as written (an operand key, a declared name): `{ name, range }`. */
+/** A name as written (an operand key, a declared name, a word without arguments such as `inp`): `{ name, range }`. */
 export class NameToken extends OneTokenNode implements Named {
   constructor(line: number, character: number, readonly name: string) {
     super(line, character, name.length);
@@ -145,17 +145,6 @@ export class SimpleOperandNode implements Operand {
 
   toJSON(): Operand {
     return { key: this.key, values: this.values, isRange: false, range: this.range };
-  }
-}
-
-/** A word without arguments (`inp`, `max`, `reset`). */
-export class BareWord extends OneTokenNode implements Word {
-  constructor(line: number, character: number, readonly name: string) {
-    super(line, character, name.length);
-  }
-
-  toJSON(): Word {
-    return { name: this.name, range: this.range };
   }
 }
 

@@ -13,7 +13,7 @@ import type {
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
 import { TextRange } from './ast';
-import { BareWord, CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
+import { CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
 import { Call, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
@@ -461,7 +461,7 @@ class VtaParser extends EmbeddedActionsParser {
   private bareItem(tok: IToken): Operand | Word {
     if (tok.tokenType === SimpleOperand) return simpleOperand(tok);
     if (tok.tokenType === Call) return callWord(tok);
-    return new BareWord(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(tok.image));
+    return nameToken(tok);
   }
 
   /** `= expr`, `= expr..expr` or `= expr, expr, …` after an operand's key. */

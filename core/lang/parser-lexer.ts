@@ -1,18 +1,20 @@
 /**
  * The parser's lexer: Chevrotain over the plain tokens of lexer.ts and the compound
- * tokens, with two changes that matter on large files and change no token:
+ * tokens, with changes that matter on large files and change no token the parser sees:
  * - one pattern reads everything that starts with a word: a name, a keyword or a
  *   compound token; each token then takes its type from its text. Separate patterns
  *   cost a call or a failed regular-expression test each at every word (a keyword
  *   pattern at every word that starts with its letter).
- * - blanks are matched by a scan that returns a shared string: they are skipped, so
- *   only their length counts.
+ * - a word takes the blanks after it in the same step, and loses them from its image
+ *   before the parser reads it.
+ * - other blanks are matched by a scan that returns a shared string: they are skipped,
+ *   so only their length counts.
  * The lexer of lexer.ts (formatting, semantic tokens) keeps the plain tokens.
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
 import { Call, compoundEnd, compoundKind, QueueName, SimpleOperand } from './compound-tokens';
 import { ALL_TOKENS, Identifier, Kw, WhiteSpace } from './lexer';
-import { isBlank, isWordStart, match, matchOf, skipBlanks, wordEnd } from './scan';
+import { isBlank, isWordStart, keywordAt, match, matchOf, skipBlanks, wordEnd } from './scan';
 
 /** Shared strings of 0..32 spaces: a skipped token's image is never kept, only its length. */
 const BLANK_RUNS = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
@@ -65,17 +67,12 @@ PATTERNS.unshift(Blanks);
  */
 const lexer = new Lexer(PATTERNS, { ensureOptimizations: true, positionTracking: 'onlyStart' });
 
-/** Keyword token types by their word's first letter. */
-const KEYWORDS_BY_FIRST: Array<Array<{ word: string; type: TokenType }>> = [];
-for (const [word, type] of Object.entries(Kw)) (KEYWORDS_BY_FIRST[word.charCodeAt(0)] ??= []).push({ word, type });
-
 /** The type of a Word token: a compound token's, a keyword's (as the keyword pattern of lexer.ts would match it) or a name's. */
 function wordType(image: string): TokenType {
   const end = wordEnd(image, 1);
   if (end < image.length) return compoundKind(image);
-  const candidates = KEYWORDS_BY_FIRST[image.charCodeAt(0)];
-  if (candidates !== undefined) for (const k of candidates) if (k.word === image) return k.type;
-  return Identifier;
+  const keyword = keywordAt(image, 0, end);
+  return keyword === undefined ? Identifier : Kw[keyword as keyof typeof Kw];
 }
 
 /** Gives each Word token its type. */

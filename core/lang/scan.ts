@@ -45,12 +45,17 @@ export function numberEnd(text: string, i: number): number {
 const KEYWORDS_BY_FIRST: string[][] = [];
 for (const k of KEYWORDS) (KEYWORDS_BY_FIRST[k.charCodeAt(0)] ??= []).push(k);
 
-/** Whether text[from, to) is a word the ordinary lexer would read as a keyword (no substring made). */
-export function isKeyword(text: string, from: number, to: number): boolean {
+/** The keyword text[from, to) is, as the ordinary lexer would read it (no substring made), or undefined. */
+export function keywordAt(text: string, from: number, to: number): string | undefined {
   const candidates = KEYWORDS_BY_FIRST[text.charCodeAt(from)];
-  if (candidates === undefined) return false;
-  for (const k of candidates) if (k.length === to - from && text.startsWith(k, from)) return true;
-  return false;
+  if (candidates === undefined) return undefined;
+  for (const k of candidates) if (k.length === to - from && text.startsWith(k, from)) return k;
+  return undefined;
+}
+
+/** Whether text[from, to) is a word the ordinary lexer would read as a keyword. */
+export function isKeyword(text: string, from: number, to: number): boolean {
+  return keywordAt(text, from, to) !== undefined;
 }
 
 /** Where the blanks starting at `i` end. */

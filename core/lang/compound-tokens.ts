@@ -5,7 +5,7 @@
  * — as one token each instead of three to seven. That halves the tokens for the lexer
  * to match and the parser to consume.
  *
- * A compound token is taken only where the three tokens it replaces could not mean
+ * A compound token is taken only where the tokens it replaces could not mean
  * anything else: the value must be followed by the end of the line, a comment, a `}`
  * or (after a blank) the next word, so it can never be the left side of an operator,
  * of `..` or of `,`. Anywhere else the text is left to the ordinary tokens, and the

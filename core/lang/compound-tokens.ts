@@ -1,9 +1,10 @@
 /**
  * Compound tokens: the parser's lexer reads the most frequent shapes of a large stream
- * — `key=VALUE` with a one-token value (`sram=16`, `dram=act`), a queue written without
- * spaces (`ld->ex`) and a kernel call whose arguments are one token each (`g(1, 16)`)
- * — as one token each instead of three to seven. That halves the tokens for the lexer
- * to match and the parser to consume.
+ * — `key=VALUE` with a one-token value (`sram=16`, `dram=act`) or with one operator
+ * between two (`dram=w + 16`), a queue written without spaces (`ld->ex`) and a kernel
+ * call whose arguments are one token each (`g(1, 16)`) — as one token each instead of
+ * three to seven. That halves the tokens for the lexer to match and the parser to
+ * consume.
  *
  * A compound token is taken only where the tokens it replaces could not mean
  * anything else: the value must be followed by the end of the line, a comment, a `}`
@@ -50,27 +51,46 @@ export function compoundEnd(text: string, offset: number, wordEnd: number): numb
 
 /** The kind of a compound token's image (one compoundEnd matched). */
 export function compoundKind(image: string): TokenType {
-  switch (image.charCodeAt(wordEnd(image, 1))) {
-    case EQUALS: return SimpleOperand;
+  const keyEnd = wordEnd(image, 1);
+  switch (image.charCodeAt(keyEnd)) {
+    case EQUALS: return argumentEnd(image, keyEnd + 1) === image.length ? SimpleOperand : BinaryOperand;
     case LPAREN: return Call;
     default: return QueueName;
   }
 }
 
-/** `key=VALUE`, VALUE a number or a name, where nothing after it continues the value. */
+/** Binary operators of two characters, which the plain lexer reads before one-character ones. */
+const TWO_CHARACTER_OPERATORS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||'];
+/** Character codes of the one-character binary operators: + - * / % < > & | */
+const ONE_CHARACTER_OPERATORS = new Set([43, 45, 42, 47, 37, 60, 62, 38, 124]);
+
+/**
+ * The length of the binary operator at `i` as the plain lexer reads it, or 0 (`->` is a
+ * queue's arrow and `//` a comment there, not operators).
+ */
+export function operatorLength(text: string, i: number): number {
+  for (const op of TWO_CHARACTER_OPERATORS) if (text.startsWith(op, i)) return 2;
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1);
+  if ((c === MINUS && d === GREATER) || (c === SLASH && d === SLASH)) return 0;
+  return ONE_CHARACTER_OPERATORS.has(c) ? 1 : 0;
+}
+
+/**
+ * `key=VALUE` or `key=VALUE OP VALUE`, each VALUE a number or a name, where nothing after
+ * it continues the expression.
+ */
 function simpleOperandEnd(text: string, offset: number, keyEnd: number): number {
-  const valueStart = keyEnd + 1;
-  const c = text.charCodeAt(valueStart);
-  let valueEnd: number;
-  if (isDigit(c)) valueEnd = numberEnd(text, valueStart);
-  else if (isWordStart(c)) {
-    valueEnd = wordEnd(text, valueStart + 1);
-    if (isKeyword(text, valueStart, valueEnd)) return -1;
-  } else return -1;
-  if (!endsExpression(text, valueEnd)) return -1;
   // `uop` is the one keyword that is also an operand key (`uop=B..E`).
   if (isKeyword(text, offset, keyEnd) && !text.startsWith('uop=', offset)) return -1;
-  return valueEnd;
+  const valueEnd = argumentEnd(text, keyEnd + 1);
+  if (valueEnd < 0) return -1;
+  if (endsExpression(text, valueEnd)) return valueEnd;
+  const op = skipBlanks(text, valueEnd);
+  const length = operatorLength(text, op);
+  if (length === 0) return -1;
+  const rightEnd = argumentEnd(text, skipBlanks(text, op + length));
+  return rightEnd >= 0 && endsExpression(text, rightEnd) ? rightEnd : -1;
 }
 
 /** `a->b` written without blanks, neither side a keyword. */
@@ -124,8 +144,14 @@ export function callArguments(image: string): Array<{ offset: number; length: nu
   return out;
 }
 
+/** An operand as one token: what a `const` takes after its keyword. */
+export const CompoundOperand = createToken({ name: 'CompoundOperand', pattern: Lexer.NA });
+
 /** `key=VALUE` as one token; it is word-like, so an instruction's items accept it. */
-export const SimpleOperand = createToken({ name: 'SimpleOperand', pattern: Lexer.NA, categories: [WordLike] });
+export const SimpleOperand = createToken({ name: 'SimpleOperand', pattern: Lexer.NA, categories: [WordLike, CompoundOperand] });
+
+/** `key=VALUE OP VALUE` as one token. */
+export const BinaryOperand = createToken({ name: 'BinaryOperand', pattern: Lexer.NA, categories: [WordLike, CompoundOperand] });
 
 /** A queue name such as `ld->ex` as one token. */
 export const QueueName = createToken({ name: 'QueueName', pattern: Lexer.NA });

@@ -7,7 +7,7 @@
  * Each implements its ast.ts interface and serialises through toJSON to the same
  * plain shape, so consumers and JSON output see no difference.
  */
-import type { Expr, InsnMnemonic, InsnStmt, Named, Operand, Range, TokenStmt, Word } from './ast';
+import type { BinaryOp, Expr, InsnMnemonic, InsnStmt, Named, Operand, Range, TokenStmt, Word } from './ast';
 import { TextRange } from './ast';
 import { argumentEnd, callArguments } from './compound-tokens';
 import { COMMA, isDigit, RPAREN, skipBlanks } from './scan';
@@ -134,13 +134,61 @@ export class SimpleOperandNode implements Operand {
   }
 
   get values(): Expr[] {
-    const at = this.character + this.valueOffset;
-    if (typeof this.raw === 'string') return [new NameReference(this.line, at, this.raw)];
-    return [this.raw === TOO_LARGE ? new NumberLiteral(this.line, at, this.valueLength, Number.MAX_SAFE_INTEGER, true) : new NumberLiteral(this.line, at, this.valueLength, this.raw)];
+    return [valueNode(this.line, this.character + this.valueOffset, this.valueLength, this.raw)];
   }
 
   get range(): Range {
     return new TextRange(this.line, this.character, this.line, this.character + this.valueOffset + this.valueLength);
+  }
+
+  toJSON(): Operand {
+    return { key: this.key, values: this.values, isRange: false, range: this.range };
+  }
+}
+
+/** The node of a one-token value: a number (TOO_LARGE past 2^53) or a name. */
+function valueNode(line: number, character: number, length: number, raw: number | string): Expr {
+  if (typeof raw === 'string') return new NameReference(line, character, raw);
+  return raw === TOO_LARGE ? new NumberLiteral(line, character, length, Number.MAX_SAFE_INTEGER, true) : new NumberLiteral(line, character, length, raw);
+}
+
+/**
+ * An operand written `key=VALUE OP VALUE` with one-token values (`dram=w + 16`): one
+ * object; the key, the expression and the ranges are built when read. Each value is
+ * given by its offset from the key's start, its length, and what it is (a number,
+ * TOO_LARGE, or a name).
+ */
+export class BinaryOperandNode implements Operand {
+  private readonly line: number;
+  private readonly character: number;
+
+  constructor(line: number, character: number, readonly keyName: string, private readonly op: BinaryOp,
+    private readonly leftOffset: number, private readonly leftLength: number, private readonly left: number | string,
+    private readonly rightOffset: number, private readonly rightLength: number, private readonly right: number | string) {
+    this.line = line | 0;
+    this.character = character | 0;
+  }
+
+  get isRange(): boolean {
+    return false;
+  }
+
+  get key(): Named {
+    return new NameToken(this.line, this.character, this.keyName);
+  }
+
+  get values(): Expr[] {
+    const { line, character } = this;
+    return [{
+      kind: 'binary', op: this.op,
+      left: valueNode(line, character + this.leftOffset, this.leftLength, this.left),
+      right: valueNode(line, character + this.rightOffset, this.rightLength, this.right),
+      range: new TextRange(line, character + this.leftOffset, line, character + this.rightOffset + this.rightLength),
+    }];
+  }
+
+  get range(): Range {
+    return new TextRange(this.line, this.character, this.line, this.character + this.rightOffset + this.rightLength);
   }
 
   toJSON(): Operand {

@@ -12,7 +12,7 @@
  * The lexer of lexer.ts (formatting, semantic tokens) keeps the plain tokens.
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
-import { Call, compoundEnd, compoundKind, QueueName, SimpleOperand } from './compound-tokens';
+import { BinaryOperand, Call, CompoundOperand, compoundEnd, compoundKind, QueueName, SimpleOperand } from './compound-tokens';
 import { ALL_TOKENS, Identifier, Kw, WhiteSpace } from './lexer';
 import { isBlank, isWordStart, keywordAt, match, matchOf, skipBlanks, wordEnd } from './scan';
 
@@ -54,7 +54,7 @@ const Word = createToken({
 const KEYWORD_TYPES: TokenType[] = Object.values(Kw);
 
 /** Every token type the parser reads. */
-export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, QueueName, Call];
+export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand];
 
 /** The patterns in the order they are tried: Word for names and keywords, Blanks for WhiteSpace. */
 const PATTERNS: TokenType[] = ALL_TOKENS.filter((t) => t !== WhiteSpace && !KEYWORD_TYPES.includes(t));

@@ -13,10 +13,11 @@ import type {
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
 import { TextRange } from './ast';
-import { CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
+import { BinaryOperandNode, CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { Call, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
+import { argumentEnd, BinaryOperand, Call, CompoundOperand, operatorLength, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
+import { skipBlanks } from './scan';
 import { lexForParser, PARSER_VOCABULARY } from './parser-lexer';
 import { literalValue } from './numbers';
 
@@ -187,11 +188,11 @@ class VtaParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(T.Kw.const);
     return this.OR([
       {
-        // `const N=4` is one compound token.
+        // `const N=4` and `const N=M*2` are one compound token.
         ALT: () => {
-          const both = this.CONSUME(SimpleOperand);
+          const both = this.CONSUME(CompoundOperand);
           return this.ACTION(() => {
-            const op = simpleOperand(both);
+            const op = compoundOperand(both);
             return { kind: 'const' as const, name: op.key, value: op.values[0]!, range: tokenRange(kw, both) };
           });
         },
@@ -450,24 +451,24 @@ class VtaParser extends EmbeddedActionsParser {
         { ALT: () => this.wordArguments(this.LA(0)) },
         { ALT: () => (this.RECORDING_PHASE ? (undefined as never) : this.bareItem(this.LA(0))) },
       ]);
-      if (item instanceof OperandNode || item instanceof SimpleOperandNode) operands.push(item);
+      if (item instanceof OperandNode || item instanceof SimpleOperandNode || item instanceof BinaryOperandNode) operands.push(item);
       else if (item) words.push(item as Word);
     });
     if (this.RECORDING_PHASE) return undefined as never;
     return new InsnNode(word(kw.image) as InsnMnemonic, compact(words), compact(operands), tokenRange(kw, words.length + operands.length ? this.LA(0) : kw));
   });
 
-  /** An item with nothing after it: a compound `key=VALUE` or `name(args)`, or a bare word. */
+  /** An item with nothing after it: a compound operand or `name(args)`, or a bare word. */
   private bareItem(tok: IToken): Operand | Word {
-    if (tok.tokenType === SimpleOperand) return simpleOperand(tok);
     if (tok.tokenType === Call) return callWord(tok);
+    if (tok.tokenType === SimpleOperand || tok.tokenType === BinaryOperand) return compoundOperand(tok);
     return nameToken(tok);
   }
 
   /** `= expr`, `= expr..expr` or `= expr, expr, …` after an operand's key. */
   private operandValues(key: IToken): Operand {
-    // A compound `key=VALUE` token is the whole operand (never the case while recording).
-    if (key.tokenType === SimpleOperand) return simpleOperand(key);
+    // A compound operand token is the whole operand (never the case while recording).
+    if (key.tokenType === SimpleOperand || key.tokenType === BinaryOperand) return compoundOperand(key);
     this.CONSUME(T.Equals);
     const values: Expr[] = [this.SUBRULE(this.expr)];
     let isRange = false;
@@ -577,6 +578,29 @@ function widened(e: Expr, range: Range): Expr {
 
 function numberExpr(tok: IToken): Expr {
   return NumberLiteral.of(tok.startLine! + runLine - 1, tok.startColumn! - 1, tok.image);
+}
+
+/** A compound operand token as an operand. */
+function compoundOperand(tok: IToken): SimpleOperandNode | BinaryOperandNode {
+  return tok.tokenType === BinaryOperand ? binaryOperand(tok) : simpleOperand(tok);
+}
+
+/** A one-token value in a compound token's image, from `from` to `to`: a number's value or a name. */
+function rawValue(image: string, from: number, to: number): number | string {
+  const c = image.charCodeAt(from);
+  return c >= 48 && c <= 57 ? literalValue(image.slice(from, to)) : word(image.slice(from, to));
+}
+
+/** A compound `key=VALUE OP VALUE` token as an operand. */
+function binaryOperand(tok: IToken): BinaryOperandNode {
+  const image = tok.image;
+  const eq = simpleOperandEquals(image);
+  const leftEnd = argumentEnd(image, eq + 1);
+  const op = skipBlanks(image, leftEnd);
+  const opLength = operatorLength(image, op);
+  const right = skipBlanks(image, op + opLength);
+  return new BinaryOperandNode(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(image.slice(0, eq)), image.slice(op, op + opLength) as BinaryOp,
+    eq + 1, leftEnd - eq - 1, rawValue(image, eq + 1, leftEnd), right, image.length - right, rawValue(image, right, image.length));
 }
 
 /** A compound `key=VALUE` token as an operand. */

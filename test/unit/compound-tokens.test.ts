@@ -27,9 +27,16 @@ function tokens(text: string): string[] {
 
 test('key=VALUE with a one-token value is one token only where nothing can continue the value', () => {
   assert.deepEqual(tokens('load inp sram=16 dram=w + 16 x=0x1F\n'), [
-    'Kw_load:load', 'Identifier:inp', 'SimpleOperand:sram=16', 'Identifier:dram', 'Equals:=', 'Identifier:w', 'Plus:+',
-    'NumberLit:16', 'SimpleOperand:x=0x1F', 'Newline:\n',
+    'Kw_load:load', 'Identifier:inp', 'SimpleOperand:sram=16', 'BinaryOperand:dram=w + 16', 'SimpleOperand:x=0x1F', 'Newline:\n',
   ]);
+  // One operator between two one-token values: compound; more, or anything else: plain tokens.
+  for (const text of ['x=1/2', 'x=a << 2', 'x=a<=b ;c', 'x=a - 1}', 'x=a&&b', 'x=1 == 2']) {
+    assert.deepEqual(tokens(text).slice(0, 1).map((t) => t.split(':')[0]), ['BinaryOperand'], text);
+  }
+  for (const text of ['x=1 + 2 + 3', 'x=a - -1', 'x=a->b', 'x=a + (1)', 'x=a + for', 'x=a ! b', 'x=a = b', 'x=a + 1..2', 'x=a + 1,2', 'x=a +']) {
+    assert.ok(!tokens(text).some((t) => t.startsWith('BinaryOperand') || t.startsWith('SimpleOperand')), text);
+  }
+  assert.deepEqual(tokens('x=a //c').slice(0, 1), ['SimpleOperand:x=a']);
   // Followed by a comment, a `}`, the end of the text: compound. By `..`, `,`, `(`, an
   // operator, another `=`, a letter without a blank, or a keyword value: plain tokens.
   assert.deepEqual(tokens('uop dst=0;c').slice(0, 2), ['Kw_uop:uop', 'SimpleOperand:dst=0']);
@@ -37,7 +44,7 @@ test('key=VALUE with a one-token value is one token only where nothing can conti
   assert.deepEqual(tokens('uop dst=0}').slice(1, 2), ['SimpleOperand:dst=0']);
   assert.deepEqual(tokens('uop dst=0\t').slice(1), ['SimpleOperand:dst=0']);
   assert.deepEqual(tokens('uop=0..4 ').slice(0, 3), ['Identifier:uop', 'Equals:=', 'NumberLit:0'].map((t, i) => (i === 0 ? 'Kw_uop:uop' : t)));
-  for (const text of ['pad=1,2', 'x=a(1)', 'x=1/2', 'x=1 / 2', 'x=1 == 2', 'x=0x', 'x=12ab', 'x=0b12', 'x=for', 'for=1 ', 'x=1 2', 'x=1 ==']) {
+  for (const text of ['pad=1,2', 'x=a(1)', 'x=0x', 'x=12ab', 'x=0b12', 'x=for', 'for=1 ', 'x=1 2', 'x=1 ==']) {
     assert.ok(!tokens(text).some((t) => t.startsWith('SimpleOperand')), text);
   }
   assert.deepEqual(tokens('uop=3 x'), ['SimpleOperand:uop=3', 'Identifier:x']);
@@ -69,7 +76,8 @@ function validTexts(): string[] {
     'kernel k(a) { uop dst=a src=0 wgt=0}', 'kernel r { for i in 0..2 {', '  uop dst=i src=i', '}}',
     'load uop k(1) sram=0', 'load uop r', 'gemm k(1) reset outer=N inner=1\tdst_out=0b1_0 ; c', 'gemm uop=0..1 dst_in=1//c',
     'load inp sram=0 dram=x y=1 x=16 pad=0,0,0,0', 'push ld->ex', 'pop ld -> ex', 'alu max r imm=0x7f', 'alu add r imm=-1',
-    'store out sram=0 dram=x + 0 y=1 x=1', 'load inp sram=(1) dram=x y=1 x=P', 'gemm k( P ,0x2 ) reset', 'gemm k(1 + 1) ; c',
+    'store out sram=0 dram=x + 0 y=1 x=1', 'load inp sram=(1) dram=x y=1 x=P', 'load inp sram=P*2 dram=x+1 y=P - 1 x=0x10>>1',
+    'const Q=P << 1', 'const R=Q+0x1_0 ; c', 'load inp sram=0 dram=x y=1 x=99999999999999999999 + 1', 'gemm k( P ,0x2 ) reset', 'gemm k(1 + 1) ; c',
     'load uop k()', 'kernel e() { uop dst=0 src=0 }', 'finish', '',
   ].join('\r\n'));
   return texts;
@@ -104,7 +112,7 @@ test('the assembler reads compound nodes as it reads plain ones: same bytes, sam
 test('garbage gets errors on the same lines with or without compound tokens, and loses no good statement', () => {
   const r = new Rng(11);
   const words = ['load', 'inp', 'sram=1', 'x=k', 'y', '=', '1', '(', ')', '{', '}', 'for', 'i', 'in', '0..2', 'push', 'ld->ex', 'ex ->st',
-    'k(1, i)', 'k()', 'g(N)', ';c', '"s"', 'k(', ',', 'uop', 'dst=0', 'const', 'N=2', '+', 'gemm', 'alu', 'max', 'imm=1', 'nop', 'ld'];
+    'k(1, i)', 'k()', 'g(N)', 'x=a + 1', 'y=1<<2', 'N=a*b', ';c', '"s"', 'k(', ',', 'uop', 'dst=0', 'const', 'N=2', '+', 'gemm', 'alu', 'max', 'imm=1', 'nop', 'ld'];
   for (let i = 0; i < 400; i++) {
     const text = Array.from({ length: r.int(3, 60) }, () => (r.int(0, 3) === 0 ? '\n' : r.pick(words))).join(' ');
     const want = parseVta(text, undefined, plainTokens);

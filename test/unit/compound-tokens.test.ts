@@ -77,7 +77,7 @@ function validTexts(): string[] {
     'load uop k(1) sram=0', 'load uop r', 'gemm k(1) reset outer=N inner=1\tdst_out=0b1_0 ; c', 'gemm uop=0..1 dst_in=1//c',
     'load inp sram=0 dram=x y=1 x=16 pad=0,0,0,0', 'push ld->ex', 'pop ld -> ex', 'alu max r imm=0x7f', 'alu add r imm=-1',
     'store out sram=0 dram=x + 0 y=1 x=1', 'load inp sram=(1) dram=x y=1 x=P', 'load inp sram=P*2 dram=x+1 y=P - 1 x=0x10>>1',
-    'const Q=P << 1', 'const R=Q+0x1_0 ; c', 'load inp sram=0 dram=x y=1 x=99999999999999999999 + 1', 'gemm k( P ,0x2 ) reset', 'gemm k(1 + 1) ; c',
+    'const Q=P << 1', 'const R=Q+0x1_0 ; c', 'kernel m(a) { uop dst=a*2 src=a+1 }', 'load uop m(1)', 'alu add m(1)', 'load inp sram=0 dram=x y=1 x=99999999999999999999 + 1', 'gemm k( P ,0x2 ) reset', 'gemm k(1 + 1) ; c',
     'load uop k()', 'kernel e() { uop dst=0 src=0 }', 'finish', '',
   ].join('\r\n'));
   return texts;

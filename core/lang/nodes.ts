@@ -96,49 +96,31 @@ export class OperandNode implements Operand {
 }
 
 /**
- * An operand written `key=VALUE` with a one-token value (`sram=16`, `dram=act`): most
- * operands of a large file.
+ * An operand written as one compound token, on one line: the key and the ranges are
+ * built when read. `valueEnd` is where the value ends, counted from the key's start.
  */
-export class SimpleOperandNode implements Operand {
-  private readonly line: number;
-  private readonly character: number;
-  private readonly valueOffset: number;
-  private readonly valueLength: number;
+export abstract class CompoundOperandNode implements Operand {
+  protected readonly line: number;
+  protected readonly character: number;
 
-  /**
-   * `raw` is the value: a number (TOO_LARGE for a literal past 2^53) or a name, written
-   * `valueOffset` characters after the key's start and `valueLength` long.
-   */
-  constructor(line: number, character: number, readonly keyName: string, valueOffset: number, valueLength: number, private readonly raw: number | string) {
+  constructor(line: number, character: number, readonly keyName: string) {
     this.line = line | 0;
     this.character = character | 0;
-    this.valueOffset = valueOffset | 0;
-    this.valueLength = valueLength | 0;
   }
+
+  abstract get values(): Expr[];
+  protected abstract get valueEnd(): number;
 
   get isRange(): boolean {
     return false;
-  }
-
-  /** The number or name. */
-  get value(): number | string {
-    return this.raw === TOO_LARGE ? Number.MAX_SAFE_INTEGER : this.raw;
-  }
-
-  get tooLarge(): boolean {
-    return this.raw === TOO_LARGE;
   }
 
   get key(): Named {
     return new NameToken(this.line, this.character, this.keyName);
   }
 
-  get values(): Expr[] {
-    return [valueNode(this.line, this.character + this.valueOffset, this.valueLength, this.raw)];
-  }
-
   get range(): Range {
-    return new TextRange(this.line, this.character, this.line, this.character + this.valueOffset + this.valueLength);
+    return new TextRange(this.line, this.character, this.line, this.character + this.valueEnd);
   }
 
   toJSON(): Operand {
@@ -153,28 +135,51 @@ function valueNode(line: number, character: number, length: number, raw: number 
 }
 
 /**
- * An operand written `key=VALUE OP VALUE` with one-token values (`dram=w + 16`): one
- * object; the key, the expression and the ranges are built when read. Each value is
- * given by its offset from the key's start, its length, and what it is (a number,
- * TOO_LARGE, or a name).
+ * An operand written `key=VALUE` with a one-token value (`sram=16`, `dram=act`): most
+ * operands of a large file.
  */
-export class BinaryOperandNode implements Operand {
-  private readonly line: number;
-  private readonly character: number;
+export class SimpleOperandNode extends CompoundOperandNode {
+  private readonly valueOffset: number;
+  private readonly valueLength: number;
 
-  constructor(line: number, character: number, readonly keyName: string, private readonly op: BinaryOp,
+  /**
+   * `raw` is the value: a number (TOO_LARGE for a literal past 2^53) or a name, written
+   * `valueOffset` characters after the key's start and `valueLength` long.
+   */
+  constructor(line: number, character: number, keyName: string, valueOffset: number, valueLength: number, private readonly raw: number | string) {
+    super(line, character, keyName);
+    this.valueOffset = valueOffset | 0;
+    this.valueLength = valueLength | 0;
+  }
+
+  /** The number or name. */
+  get value(): number | string {
+    return this.raw === TOO_LARGE ? Number.MAX_SAFE_INTEGER : this.raw;
+  }
+
+  get tooLarge(): boolean {
+    return this.raw === TOO_LARGE;
+  }
+
+  get values(): Expr[] {
+    return [valueNode(this.line, this.character + this.valueOffset, this.valueLength, this.raw)];
+  }
+
+  protected get valueEnd(): number {
+    return this.valueOffset + this.valueLength;
+  }
+}
+
+/**
+ * An operand written `key=VALUE OP VALUE` with one-token values (`dram=w + 16`). Each
+ * value is given by its offset from the key's start, its length, and what it is (a
+ * number, TOO_LARGE, or a name).
+ */
+export class BinaryOperandNode extends CompoundOperandNode {
+  constructor(line: number, character: number, keyName: string, private readonly op: BinaryOp,
     private readonly leftOffset: number, private readonly leftLength: number, private readonly left: number | string,
     private readonly rightOffset: number, private readonly rightLength: number, private readonly right: number | string) {
-    this.line = line | 0;
-    this.character = character | 0;
-  }
-
-  get isRange(): boolean {
-    return false;
-  }
-
-  get key(): Named {
-    return new NameToken(this.line, this.character, this.keyName);
+    super(line, character, keyName);
   }
 
   get values(): Expr[] {
@@ -183,16 +188,12 @@ export class BinaryOperandNode implements Operand {
       kind: 'binary', op: this.op,
       left: valueNode(line, character + this.leftOffset, this.leftLength, this.left),
       right: valueNode(line, character + this.rightOffset, this.rightLength, this.right),
-      range: new TextRange(line, character + this.leftOffset, line, character + this.rightOffset + this.rightLength),
+      range: new TextRange(line, character + this.leftOffset, line, character + this.valueEnd),
     }];
   }
 
-  get range(): Range {
-    return new TextRange(this.line, this.character, this.line, this.character + this.rightOffset + this.rightLength);
-  }
-
-  toJSON(): Operand {
-    return { key: this.key, values: this.values, isRange: false, range: this.range };
+  protected get valueEnd(): number {
+    return this.rightOffset + this.rightLength;
   }
 }
 

@@ -13,7 +13,7 @@ import type {
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
 import { TextRange } from './ast';
-import { BinaryOperandNode, CallWord, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
+import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
 import { argumentEnd, BinaryOperand, Call, CompoundOperand, operatorLength, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
@@ -451,7 +451,7 @@ class VtaParser extends EmbeddedActionsParser {
         { ALT: () => this.wordArguments(this.LA(0)) },
         { ALT: () => (this.RECORDING_PHASE ? (undefined as never) : this.bareItem(this.LA(0))) },
       ]);
-      if (item instanceof OperandNode || item instanceof SimpleOperandNode || item instanceof BinaryOperandNode) operands.push(item);
+      if (item instanceof OperandNode || item instanceof CompoundOperandNode) operands.push(item);
       else if (item) words.push(item as Word);
     });
     if (this.RECORDING_PHASE) return undefined as never;
@@ -696,7 +696,7 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
     const l = (e.line ?? 1) - 1 + line, c = (e.column ?? 1) - 1;
     out.errors.push({ message: `unexpected character ${JSON.stringify(text.substr(start + e.offset, e.length))}`, range: new TextRange(l, c, l, c + e.length) });
   }
-  let tokens = lexed.tokens;
+  let tokens = withoutStrayLines(lexed.tokens, out);
   for (;;) {
     parser.input = tokens;
     try {
@@ -714,13 +714,63 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
       out.errors.push({ message: e.message, range });
       if (e.name === 'NotAllInputParsedException') stoppedAt = tok;
     }
-    // A line that cannot start a statement (`) x`, `= 1`) ends the parse early: report
+    // Whatever still ends the parse early (withoutStrayLines took the usual case): report
     // it once and go on with the next line rather than lose the rest of the run.
     const next = stoppedAt ? nextLine(tokens, tokens.indexOf(stoppedAt)) : -1;
     if (next < 0) break;
     tokens = tokens.slice(next);
   }
   for (const c of lexed.groups.comments ?? []) out.comments.push({ text: c.image, range: tokenRange(c) });
+}
+
+/**
+ * The tokens that can start a line: a statement's first token (in any block), a `}`, a
+ * newline. A name starts only a label (`name:`).
+ */
+const LINE_STARTS = new Set<TokenType>([
+  ...[T.Kw.load, T.Kw.store, T.Kw.gemm, T.Kw.alu, T.Kw.nop, T.Kw.finish, T.Kw.push, T.Kw.pop, T.Kw.uop],
+  ...[T.Kw.const, T.Kw.data, T.Kw.kernel, T.Kw.for, T.Kw.if, T.Kw.target, T.Kw.include, T.Kw.image],
+  T.Identifier, T.RBrace, T.Newline,
+]);
+
+/** Whether the line starting at tokens[k] cannot be a statement, at block depth `depth`. */
+function isStrayLine(tokens: IToken[], k: number, depth: number): boolean {
+  const type = tokens[k]!.tokenType;
+  if (!LINE_STARTS.has(type)) return true;
+  if (type === T.Kw.uop) return depth === 0;
+  return type === T.Identifier && tokens[k + 1]?.tokenType !== T.Colon;
+}
+
+/**
+ * The tokens without the lines that cannot start a statement (`) x`, `x = 1`, or `uop`
+ * outside every block), each reported at its first token. The grammar would end the
+ * run's parse at such a line; removing them in one pass keeps a file of many of them
+ * linear.
+ */
+function withoutStrayLines(tokens: IToken[], out: SourceFile): IToken[] {
+  let kept: IToken[] | undefined;
+  let depth = 0;
+  for (let k = 0; k < tokens.length;) {
+    const first = tokens[k]!;
+    const stray = isStrayLine(tokens, k, depth);
+    let end = k;
+    for (; end < tokens.length; end++) {
+      const type = tokens[end]!.tokenType;
+      if (type === T.Newline) break;
+      if (stray) continue;
+      if (type === T.LBrace) depth++;
+      else if (type === T.RBrace && depth > 0) depth--;
+    }
+    end = Math.min(end + 1, tokens.length);
+    if (!stray) {
+      if (kept) for (let j = k; j < end; j++) kept.push(tokens[j]!);
+    } else {
+      kept ??= tokens.slice(0, k);
+      out.errors.push({ message: `unexpected ${shown(first)}`, range: tokenRange(first) });
+    }
+    k = end;
+  }
+  return kept ?? tokens;
 }
 
 /** The index of the first token after the line of tokens[from], or -1 at the end. */

@@ -118,7 +118,9 @@ test('garbage gets errors on the same lines with or without compound tokens, and
     const want = parseVta(text, undefined, plainTokens);
     const got = parseVta(text);
     for (const f of [want, got]) assert.ok(!f.errors.some((e) => e.message.startsWith('the parser gave up')), `${JSON.stringify(f.errors)} for ${JSON.stringify(text)}`);
-    const errorLines = (f: typeof want) => [...new Set(f.errors.map((e) => e.range.start.line))].sort((a, b) => a - b);
+    // A block left open by recovery on an earlier (flagged) line is reported at the end
+    // of the text; whether recovery opened it depends on the tokens, so that one is not compared.
+    const errorLines = (f: typeof want) => [...new Set(f.errors.filter((e) => !e.message.endsWith('end of file')).map((e) => e.range.start.line))].sort((a, b) => a - b);
     assert.deepEqual(errorLines(got), errorLines(want), text);
     // Recovery may keep a different part of a line with an error: compare the other lines.
     const bad = new Set(errorLines(want));
@@ -130,7 +132,7 @@ test('garbage gets errors on the same lines with or without compound tokens, and
 });
 
 test('a line that cannot start a statement is reported and the lines after it are still parsed', () => {
-  for (const bad of [') x', '= 1', 'sram=1 x=2', 'ld->ex']) {
+  for (const bad of [') x', '= 1', 'x = 1', 'sram=1 x=2', 'ld->ex', 'uop dst=0 src=0']) {
     const text = `nop ld\n${bad}\nnop st\nfinish\n`;
     for (const runChars of [1, 1 << 20]) {
       const ast = parseVta(text, runChars);

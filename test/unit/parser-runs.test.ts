@@ -89,3 +89,19 @@ test('a const whose value recovery abandoned is dropped, and the parser goes on'
   assert.ok(!ast.errors.some((e) => e.message.startsWith('the parser gave up')), JSON.stringify(ast.errors));
   assert.deepEqual(ast.statements.map((s) => `${s.kind}:${s.range.start.line}`), ['insn:0', 'insn:2']);
 });
+
+test('a file of many lines that cannot start a statement is parsed in one pass, each line reported', { timeout: 20_000 }, () => {
+  // 200,000 stray lines among good ones: resuming the parse after each stray line would
+  // copy the rest of its run every time (minutes for this file); this must not hang.
+  const lines: string[] = [];
+  for (let i = 0; i < 200_000; i++) lines.push(i % 1000 === 0 ? 'nop ld' : i % 2 ? ') x' : 'uop dst=0');
+  const ast = parseVta(lines.join('\n'));
+  assert.equal(ast.errors.length, 199_800);
+  assert.equal(ast.statements.length, 200);
+});
+
+test('a name starts a line only as a label: `name:` parses, `name = 1` is reported', () => {
+  const ast = parseVta('top:\nnop ld\nloop :\nx = 1\nfinish\n');
+  assert.deepEqual(ast.statements.map((s) => `${s.kind}:${s.range.start.line}`), ['label:0', 'insn:1', 'label:2', 'insn:4']);
+  assert.deepEqual(ast.errors.map((e) => `${e.range.start.line}:${e.message}`), ["3:unexpected 'x'"]);
+});

@@ -159,6 +159,51 @@ export const QueueName = createToken({ name: 'QueueName', pattern: Lexer.NA });
 /** A kernel call `g(1, 16)` as one token; word-like, as the name it starts with. */
 export const Call = createToken({ name: 'Call', pattern: Lexer.NA, categories: [WordLike] });
 
+/**
+ * An instruction whose items are all one token each — compound operands, kernel calls
+ * and bare words — read as one token from the mnemonic to its last item
+ * (`load wgt sram=0 dram=w + 16 y=1 x=16`). Most lines of a large stream have this
+ * shape; the parser then takes the line in one step, and its node reads the items from
+ * the text when they are asked for.
+ */
+export const InsnLine = createToken({ name: 'InsnLine', pattern: Lexer.NA });
+
+/** Whether the line ends at `i`: the end of the text or line, a comment or a `}`. */
+function endsLine(text: string, i: number): boolean {
+  if (i >= text.length) return true;
+  const c = text.charCodeAt(i);
+  if (c === LF || c === CR || c === SEMICOLON || c === RBRACE) return true;
+  return c === SLASH && text.charCodeAt(i + 1) === SLASH;
+}
+
+/**
+ * Where the item starting with the word text[i, end) ends when it is one token an
+ * instruction accepts (a SimpleOperand, a BinaryOperand, a Call, a name, or `uop`) with
+ * nothing after it that could continue it; else -1.
+ */
+export function lineItemEnd(text: string, i: number, end: number): number {
+  const next = text.charCodeAt(end);
+  if (next === EQUALS || next === LPAREN) return compoundEnd(text, i, end);
+  if (isKeyword(text, i, end) && !(end - i === 3 && text.startsWith('uop', i))) return -1;
+  return endsExpression(text, end) ? end : -1;
+}
+
+/**
+ * Where the InsnLine whose mnemonic is text[offset, mnemonicEnd) ends (after its last
+ * item), or -1 when the line has no item or an item that is not one token: the ordinary
+ * tokens then read it, and the parser reports what is wrong with it.
+ */
+export function insnLineEnd(text: string, mnemonicEnd: number): number {
+  let end = mnemonicEnd;
+  for (;;) {
+    const i = skipBlanks(text, end);
+    if (i === end || !isWordStart(text.charCodeAt(i))) return end > mnemonicEnd && endsLine(text, i) ? end : -1;
+    const itemEnd = lineItemEnd(text, i, wordEnd(text, i + 1));
+    if (itemEnd < 0) return -1;
+    end = itemEnd;
+  }
+}
+
 /** Where `=` is in a SimpleOperand's image. */
 export function simpleOperandEquals(image: string): number {
   return wordEnd(image, 1);

@@ -12,9 +12,9 @@
  * The lexer of lexer.ts (formatting, semantic tokens) keeps the plain tokens.
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
-import { BinaryOperand, Call, CompoundOperand, compoundEnd, compoundKind, QueueName, SimpleOperand } from './compound-tokens';
+import { argumentEnd, BinaryOperand, Call, CompoundOperand, compoundEnd, InsnLine, insnLineEnd, QueueName, SimpleOperand } from './compound-tokens';
 import { ALL_TOKENS, Identifier, Kw, WhiteSpace } from './lexer';
-import { isBlank, isWordStart, keywordAt, match, matchOf, skipBlanks, wordEnd } from './scan';
+import { EQUALS, isBlank, isWordStart, keywordAt, LPAREN, match, matchOf, skipBlanks, wordEnd } from './scan';
 
 /** Shared strings of 0..32 spaces: a skipped token's image is never kept, only its length. */
 const BLANK_RUNS = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
@@ -34,14 +34,53 @@ const Blanks = createToken({
   start_chars_hint: [' ', '\t', '\f', '\v'],
 });
 
-/** A name, a keyword or a compound token: typed after lexing by classifyWords. */
+/**
+ * What matchWord found at each offset, in the order it matched: the type and the length
+ * without the trailing blanks. classifyWords gives each Word token these, so nothing is
+ * scanned twice. (Chevrotain also calls a pattern while it resynchronises after an
+ * unexpected character; those matches are found again at the same offset or skipped.)
+ */
+const found = { offsets: [] as number[], types: [] as TokenType[], lengths: [] as number[] };
+
+function remember(offset: number, type: TokenType, length: number): void {
+  found.offsets.push(offset);
+  found.types.push(type);
+  found.lengths.push(length);
+}
+
+const MNEMONICS = new Set(['load', 'store', 'gemm', 'alu', 'nop', 'finish']);
+
+/** A name, a keyword, a compound token or an instruction line: typed after lexing by classifyWords. */
 function matchWord(text: string, offset: number): CustomPatternMatcherReturn | null {
   if (!isWordStart(text.charCodeAt(offset))) return null;
   const end = wordEnd(text, offset + 1);
-  const compound = compoundEnd(text, offset, end);
-  // The blanks after the word ride along (one lexer step instead of two); classifyWords
+  const keyword = keywordAt(text, offset, end);
+  let last = end;
+  let type: TokenType;
+  const line = keyword !== undefined && MNEMONICS.has(keyword) ? insnLineEnd(text, end) : -1;
+  if (line >= 0) {
+    last = line;
+    type = InsnLine;
+  } else {
+    const compound = compoundEnd(text, offset, end);
+    if (compound >= 0) {
+      last = compound;
+      type = compoundType(text, end, compound);
+    } else type = keyword === undefined ? Identifier : Kw[keyword as keyof typeof Kw];
+  }
+  remember(offset, type, last - offset);
+  // The blanks after the token ride along (one lexer step instead of two); classifyWords
   // cuts them off the image before the parser sees it.
-  return match(text, offset, skipBlanks(text, compound < 0 ? end : compound));
+  return match(text, offset, skipBlanks(text, last));
+}
+
+/** The type of the compound token from the word ending at `wordEnd` to `end`. */
+function compoundType(text: string, wordEnd: number, end: number): TokenType {
+  switch (text.charCodeAt(wordEnd)) {
+    case EQUALS: return argumentEnd(text, wordEnd + 1) === end ? SimpleOperand : BinaryOperand;
+    case LPAREN: return Call;
+    default: return QueueName;
+  }
 }
 
 const Word = createToken({
@@ -54,7 +93,7 @@ const Word = createToken({
 const KEYWORD_TYPES: TokenType[] = Object.values(Kw);
 
 /** Every token type the parser reads. */
-export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand];
+export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand, InsnLine];
 
 /** The patterns in the order they are tried: Word for names and keywords, Blanks for WhiteSpace. */
 const PATTERNS: TokenType[] = ALL_TOKENS.filter((t) => t !== WhiteSpace && !KEYWORD_TYPES.includes(t));
@@ -67,24 +106,16 @@ PATTERNS.unshift(Blanks);
  */
 const lexer = new Lexer(PATTERNS, { ensureOptimizations: true, positionTracking: 'onlyStart' });
 
-/** The type of a Word token: a compound token's, a keyword's (as the keyword pattern of lexer.ts would match it) or a name's. */
-function wordType(image: string): TokenType {
-  const end = wordEnd(image, 1);
-  if (end < image.length) return compoundKind(image);
-  const keyword = keywordAt(image, 0, end);
-  return keyword === undefined ? Identifier : Kw[keyword as keyof typeof Kw];
-}
-
-/** Gives each Word token its type. */
+/** Gives each Word token the type and length matchWord found for it. */
 function classifyWords(tokens: IToken[]): void {
+  const { offsets, types, lengths } = found;
+  let k = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.tokenType !== Word) continue;
-    let image = t.image;
-    let end = image.length;
-    while (isBlank(image.charCodeAt(end - 1))) end--;
-    if (end < image.length) t.image = image = image.slice(0, end);
-    const type = wordType(image);
+    while (offsets[k]! < t.startOffset) k++;
+    const type = types[k]!;
+    if (lengths[k]! < t.image.length) t.image = t.image.slice(0, lengths[k]!);
     t.tokenType = type;
     t.tokenTypeIdx = type.tokenTypeIdx!;
   }
@@ -92,6 +123,7 @@ function classifyWords(tokens: IToken[]): void {
 
 /** The tokens the parser reads for `text`. */
 export function lexForParser(text: string): ILexingResult {
+  found.offsets.length = found.types.length = found.lengths.length = 0;
   const lexed = lexer.tokenize(text);
   classifyWords(lexed.tokens);
   return lexed;

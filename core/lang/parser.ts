@@ -16,10 +16,10 @@ import { TextRange } from './ast';
 import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { argumentEnd, BinaryOperand, Call, CompoundOperand, operatorLength, QueueName, SimpleOperand, simpleOperandEquals } from './compound-tokens';
-import { skipBlanks } from './scan';
+import { BinaryOperand, Call, CompoundOperand, InsnLine, QueueName, SimpleOperand } from './compound-tokens';
+import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './item-nodes';
+import { wordEnd } from './scan';
 import { lexForParser, PARSER_VOCABULARY } from './parser-lexer';
-import { literalValue } from './numbers';
 
 const FRIENDLY: Record<string, string> = {
   Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',
@@ -376,6 +376,15 @@ class VtaParser extends EmbeddedActionsParser {
       const s = this.OR((this.topAlts ??= [
         { ALT: () => { this.CONSUME(T.Newline); return undefined; } },
         {
+          // The most frequent statement, without the rule calls of `statement` and
+          // endOfStatement: the lexer ended the line token where the line ends.
+          ALT: () => {
+            const line = this.CONSUME(InsnLine);
+            if (this.LA(1).tokenType === T.Newline) this.CONSUME2(T.Newline);
+            return this.insnLine(line);
+          },
+        },
+        {
           ALT: () => {
             const st = this.SUBRULE(this.statement);
             this.SUBRULE(this.endOfStatement);
@@ -457,6 +466,11 @@ class VtaParser extends EmbeddedActionsParser {
     if (this.RECORDING_PHASE) return undefined as never;
     return new InsnNode(word(kw.image) as InsnMnemonic, compact(words), compact(operands), tokenRange(kw, words.length + operands.length ? this.LA(0) : kw));
   });
+
+  /** An instruction read as one token (never the case while recording). */
+  private insnLine(tok: IToken): InsnStmt {
+    return this.RECORDING_PHASE ? (undefined as never) : insnLine(tok);
+  }
 
   /** An item with nothing after it: a compound operand or `name(args)`, or a bare word. */
   private bareItem(tok: IToken): Operand | Word {
@@ -582,42 +596,19 @@ function numberExpr(tok: IToken): Expr {
 
 /** A compound operand token as an operand. */
 function compoundOperand(tok: IToken): SimpleOperandNode | BinaryOperandNode {
-  return tok.tokenType === BinaryOperand ? binaryOperand(tok) : simpleOperand(tok);
-}
-
-/** A one-token value in a compound token's image, from `from` to `to`: a number's value or a name. */
-function rawValue(image: string, from: number, to: number): number | string {
-  const c = image.charCodeAt(from);
-  return c >= 48 && c <= 57 ? literalValue(image.slice(from, to)) : word(image.slice(from, to));
-}
-
-/** A compound `key=VALUE OP VALUE` token as an operand. */
-function binaryOperand(tok: IToken): BinaryOperandNode {
-  const image = tok.image;
-  const eq = simpleOperandEquals(image);
-  const leftEnd = argumentEnd(image, eq + 1);
-  const op = skipBlanks(image, leftEnd);
-  const opLength = operatorLength(image, op);
-  const right = skipBlanks(image, op + opLength);
-  return new BinaryOperandNode(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(image.slice(0, eq)), image.slice(op, op + opLength) as BinaryOp,
-    eq + 1, leftEnd - eq - 1, rawValue(image, eq + 1, leftEnd), right, image.length - right, rawValue(image, right, image.length));
-}
-
-/** A compound `key=VALUE` token as an operand. */
-function simpleOperand(tok: IToken): SimpleOperandNode {
   const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
-  const image = tok.image;
-  const eq = simpleOperandEquals(image);
-  const key = word(image.slice(0, eq));
-  const value = image.slice(eq + 1);
-  const c = value.charCodeAt(0);
-  return new SimpleOperandNode(line, character, key, eq + 1, value.length, c >= 48 && c <= 57 ? literalValue(value) : word(value));
+  return tok.tokenType === BinaryOperand ? binaryOperandNode(tok.image, line, character, word) : simpleOperandNode(tok.image, line, character, word);
 }
 
 /** A compound `name(a, b)` token as a word with arguments. */
 function callWord(tok: IToken): CallWord {
+  return callWordNode(tok.image, tok.startLine! + runLine - 1, tok.startColumn! - 1, word);
+}
+
+/** An InsnLine token as an instruction. */
+function insnLine(tok: IToken): InsnLineNode {
   const image = tok.image;
-  return new CallWord(word(image.slice(0, image.indexOf('('))), image, tok.startLine! + runLine - 1, tok.startColumn! - 1);
+  return new InsnLineNode(word(image.slice(0, wordEnd(image, 1))) as InsnMnemonic, image, tok.startLine! + runLine - 1, tok.startColumn! - 1);
 }
 
 function nameExpr(tok: IToken): Expr {
@@ -730,7 +721,7 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
 const LINE_STARTS = new Set<TokenType>([
   ...[T.Kw.load, T.Kw.store, T.Kw.gemm, T.Kw.alu, T.Kw.nop, T.Kw.finish, T.Kw.push, T.Kw.pop, T.Kw.uop],
   ...[T.Kw.const, T.Kw.data, T.Kw.kernel, T.Kw.for, T.Kw.if, T.Kw.target, T.Kw.include, T.Kw.image],
-  T.Identifier, T.RBrace, T.Newline,
+  InsnLine, T.Identifier, T.RBrace, T.Newline,
 ]);
 
 /** Whether the line starting at tokens[k] cannot be a statement, at block depth `depth`. */
@@ -835,6 +826,8 @@ const operandOk = (o: Operand | undefined) => !!o && namedOk(o.key) && o.values.
 function wellFormed(s: Stmt | KernelItem): boolean {
   switch (s.kind) {
     case 'insn':
+      // An instruction line was read only because every item is a complete token.
+      if (s instanceof InsnLineNode) return true;
       return s.operands.every(operandOk) && s.words.every((w) => namedOk(w) && (w.args ?? []).every(exprOk));
     case 'uop':
       return s.operands.every(operandOk);

@@ -26,8 +26,8 @@ function tokens(text: string): string[] {
 }
 
 test('key=VALUE with a one-token value is one token only where nothing can continue the value', () => {
-  assert.deepEqual(tokens('load inp sram=16 dram=w + 16 x=0x1F\n'), [
-    'Kw_load:load', 'Identifier:inp', 'SimpleOperand:sram=16', 'BinaryOperand:dram=w + 16', 'SimpleOperand:x=0x1F', 'Newline:\n',
+  assert.deepEqual(tokens('uop sram=16 dram=w + 16 x=0x1F\n'), [
+    'Kw_uop:uop', 'SimpleOperand:sram=16', 'BinaryOperand:dram=w + 16', 'SimpleOperand:x=0x1F', 'Newline:\n',
   ]);
   // One operator between two one-token values: compound; more, or anything else: plain tokens.
   for (const text of ['x=1/2', 'x=a << 2', 'x=a<=b ;c', 'x=a - 1}', 'x=a&&b', 'x=1 == 2']) {
@@ -58,11 +58,26 @@ test('a queue written without blanks is one token, with blanks three', () => {
 });
 
 test('a kernel call whose arguments are one token each is one token where nothing can follow it', () => {
-  assert.deepEqual(tokens('gemm g(1, 0x10) reset'), ['Kw_gemm:gemm', 'Call:g(1, 0x10)', 'Identifier:reset']);
-  assert.deepEqual(tokens('load uop a( n ,2 )\n'), ['Kw_load:load', 'Kw_uop:uop', 'Call:a( n ,2 )', 'Newline:\n']);
-  assert.deepEqual(tokens('gemm k() ;c').slice(1, 2), ['Call:k()']);
+  // (An operand written in plain tokens keeps the line from being one InsnLine.)
+  assert.deepEqual(tokens('gemm g(1, 0x10) reset outer = 2'), ['Kw_gemm:gemm', 'Call:g(1, 0x10)', 'Identifier:reset', 'Identifier:outer', 'Equals:=', 'NumberLit:2']);
+  assert.deepEqual(tokens('load uop a( n ,2 ) x = 1\n').slice(0, 3), ['Kw_load:load', 'Kw_uop:uop', 'Call:a( n ,2 )']);
+  assert.deepEqual(tokens('kernel k() ;c').slice(0, 2), ['Kw_kernel:kernel', 'Call:k()']);
   for (const text of ['kernel k(a, b) {', 'g(1)(2)', 'g(1,)', 'g(-1)', 'g(1+2)', 'g(for)', 'for(1) ', 'g(1)x', 'g(1) + 1', 'g((1))', 'g(1 2)']) {
     assert.ok(!tokens(text).some((t) => t.startsWith('Call')), text);
+  }
+});
+
+test('an instruction whose items are all one token each is one InsnLine token, up to its last item', () => {
+  assert.deepEqual(tokens('load inp sram=16 dram=w + 16 x=0x1F\n'), ['InsnLine:load inp sram=16 dram=w + 16 x=0x1F', 'Newline:\n']);
+  assert.deepEqual(tokens('gemm g(1, 0x10) reset'), ['InsnLine:gemm g(1, 0x10) reset']);
+  assert.deepEqual(tokens('load uop a( n ,2 ) sram=0\t;c\r\n'), ['InsnLine:load uop a( n ,2 ) sram=0', 'Newline:\r\n']);
+  assert.deepEqual(tokens('nop ld}'), ['InsnLine:nop ld', 'RBrace:}']);
+  assert.deepEqual(tokens('alu max a(1) imm=0//c'), ['InsnLine:alu max a(1) imm=0']);
+  assert.deepEqual(tokens('gemm uop reset'), ['InsnLine:gemm uop reset']);
+  // Without items, or with an item that is not one token, the line is left to the other tokens.
+  for (const text of ['finish', 'load  ', 'load inp sram = 1', 'load inp x=1 + 2 + 3', 'gemm uop=0..1', 'load for', 'load inp ld->ex',
+    'alu add a(1) imm=-1', 'load inp x=1,2', 'load inp(', 'load inp x=1 2', 'load inp sram=1 )', 'load inp x=(1)', 'load inp g(1)x', 'loads inp x=1']) {
+    assert.ok(!tokens(text).some((t) => t.startsWith('InsnLine')), text);
   }
 });
 

@@ -13,6 +13,7 @@ import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast'
 import { CallWord, SimpleOperandNode } from '../lang/nodes';
 import { parseVta } from '../lang/parser';
 import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
+import { programInsn } from '../program/program';
 import { AsmContext, LocalScope, type GlobalKernel } from './context';
 import { ImageBuilder, layoutData } from './data-layout';
 import { collectDeclarations, type Declarations } from './declarations';
@@ -392,14 +393,14 @@ class Assembler {
         insn = w.name === 'st' ? emptyInsn(Opcode.STORE) : emptyInsn(Opcode.LOAD);
         if (w.name === 'ld') insn.memory_type = MemType.INP;
         else if (w.name === 'ex') insn.memory_type = MemType.UOP;
-        this.emit({ insn, module: moduleOf(insn), source: this.src(s.range), origin: 'written' });
+        this.emit(programInsn(insn, moduleOf(insn), 'written', this.src(s.range)));
         return;
       }
       case 'finish':
         this.unexpectedWords(words, 0, 'finish');
         for (const o of s.operands) ctx.report(file, o.range, 'error', 'vta.name.operand', 'finish takes no operands');
         insn = emptyInsn(Opcode.FINISH);
-        this.emit({ insn, module: 'ex', source: this.src(s.range), origin: 'written' });
+        this.emit(programInsn(insn, 'ex', 'written', this.src(s.range)));
         return;
     }
 
@@ -439,10 +440,7 @@ class Assembler {
         ctx.report(file, s.range, 'warning', 'vta.fidelity.zero-iterations', 'a loop count of 0 runs nothing in fsim but wraps around in the Chisel hardware');
       }
     }
-    // `kernel` in the literal, not added later: one object, no separate property store.
-    const p: ProgramInsn = kernel
-      ? { insn, module: moduleOf(insn), source: this.src(s.range), origin: 'written', kernel: kernel.key }
-      : { insn, module: moduleOf(insn), source: this.src(s.range), origin: 'written' };
+    const p = programInsn(insn, moduleOf(insn), 'written', this.src(s.range), kernel?.key);
     if (form === 'load-uop-kernel') {
       // Placed in the image even when the load itself fails the width check below.
       this.uopLoads.push(p);
@@ -580,13 +578,11 @@ class Assembler {
     const values = this.argValues;
     // A call written with one-token arguments gives their values without building nodes;
     // otherwise (or when a value is missing) the argument expressions are evaluated.
-    const arityError = (got: number) => ctx.report(file, w.argsRange ?? w.range, 'error', 'vta.name.arity', `kernel '${w.name}' takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${got}`,
-      [{ file: g.file, range: g.stmt.headerRange, message: `'${w.name}' is declared here` }]);
     if (w instanceof CallWord && w.argumentValues(values, scope)) {
-      if (values.length !== params.length) return void arityError(values.length);
+      if (values.length !== params.length) return void this.arityError(w, g, values.length);
     } else {
       const argExprs = w.args ?? NO_ARGS;
-      if (argExprs.length !== params.length) return void arityError(argExprs.length);
+      if (argExprs.length !== params.length) return void this.arityError(w, g, argExprs.length);
       values.length = argExprs.length;
       for (let i = 0; i < argExprs.length; i++) {
         const e = argExprs[i]!;
@@ -604,6 +600,12 @@ class Assembler {
     checkRawDistance(ctx, inst);
     this.instances.add(g, args, inst);
     return inst;
+  }
+
+  private arityError(w: Word, g: GlobalKernel, got: number): void {
+    const n = g.stmt.params.length;
+    this.ctx.report(this.ctx.mainFile, w.argsRange ?? w.range, 'error', 'vta.name.arity', `kernel '${w.name}' takes ${n} argument${n === 1 ? '' : 's'}, got ${got}`,
+      [{ file: g.file, range: g.stmt.headerRange, message: `'${w.name}' is declared here` }]);
   }
 
   /** Sets a LOAD UOP's rows for the kernel `w` names; returns the instance, or undefined after an error. */

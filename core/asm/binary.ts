@@ -6,6 +6,7 @@ import type { Diagnostic } from '../analysis/diagnostic';
 import type { Insn, VtaTarget } from '../isa';
 import { INSN_BYTES, decodeInsn, moduleOf } from '../isa';
 import type { Program } from '../program/program';
+import { programInsn } from '../program/program';
 
 export interface LoadedStream {
   insns: Insn[];
@@ -44,7 +45,7 @@ export function decodeStream(t: VtaTarget, bytes: Uint8Array, file: string): Loa
 export function programFromStream(t: VtaTarget, insns: Insn[], dram?: Uint8Array): Program {
   return {
     target: t,
-    insns: insns.map((insn) => ({ insn, module: moduleOf(insn), origin: 'written' as const })),
+    insns: insns.map((insn) => programInsn(insn, moduleOf(insn), 'written', undefined)),
     dram: dram ?? new Uint8Array(0),
     layout: { tensors: [], kernels: [], bytes: dram?.length ?? 0 },
   };

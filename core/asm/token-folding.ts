@@ -8,6 +8,7 @@ import type { DepFlag, ModuleId, QueueId } from '../isa';
 import { emptyInsn, MemType, Opcode, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../isa';
 import type { Insn } from '../isa';
 import type { ProgramInsn, SourceRange } from '../program/program';
+import { programInsn } from '../program/program';
 
 /** The encoding of `nop ld|ex|st`: a zero-size LOAD INP, LOAD UOP or STORE. */
 export function nopInsn(module: ModuleId): Insn {
@@ -121,7 +122,7 @@ export class TokenFolder {
   private insertNop(m: ModuleId, flags: Partial<Record<DepFlag, SourceRange>>, source: SourceRange, message: string): void {
     const insn = nopInsn(m);
     for (const f of Object.keys(flags) as DepFlag[]) insn[f] = 1;
-    this.out.push({ insn, module: m, source, tokenSources: flags, origin: 'token-nop' });
+    this.out.push(programInsn(insn, m, 'token-nop', source, undefined, flags));
     this.lastOf[m] = this.out.length - 1;
     this.notices.push({ source, message });
   }

@@ -59,21 +59,26 @@ export function compoundKind(image: string): TokenType {
   }
 }
 
-/** Binary operators of two characters, which the plain lexer reads before one-character ones. */
-const TWO_CHARACTER_OPERATORS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||'];
-/** Character codes of the one-character binary operators: + - * / % < > & | */
-const ONE_CHARACTER_OPERATORS = new Set([43, 45, 42, 47, 37, 60, 62, 38, 124]);
-
 /**
  * The length of the binary operator at `i` as the plain lexer reads it, or 0 (`->` is a
- * queue's arrow and `//` a comment there, not operators).
+ * queue's arrow and `//` a comment there, not operators). Two-character operators are
+ * read first: << >> <= >= == != && ||.
  */
 export function operatorLength(text: string, i: number): number {
-  for (const op of TWO_CHARACTER_OPERATORS) if (text.startsWith(op, i)) return 2;
   const c = text.charCodeAt(i);
   const d = text.charCodeAt(i + 1);
-  if ((c === MINUS && d === GREATER) || (c === SLASH && d === SLASH)) return 0;
-  return ONE_CHARACTER_OPERATORS.has(c) ? 1 : 0;
+  switch (c) {
+    case 60: return d === 60 || d === 61 ? 2 : 1; // <<  <=  <
+    case 62: return d === 62 || d === 61 ? 2 : 1; // >>  >=  >
+    case 61: return d === 61 ? 2 : 0; //             ==  (a lone = is not an operator)
+    case 33: return d === 61 ? 2 : 0; //             !=  (! is unary only)
+    case 38: return d === 38 ? 2 : 1; // &&  &
+    case 124: return d === 124 ? 2 : 1; // ||  |
+    case MINUS: return d === GREATER ? 0 : 1; // -> is an arrow
+    case SLASH: return d === SLASH ? 0 : 1; // // is a comment
+    case 43: case 42: case 37: return 1; // +  *  %
+    default: return 0;
+  }
 }
 
 /**

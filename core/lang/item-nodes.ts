@@ -14,7 +14,28 @@ import { EQUALS, isWordStart, LPAREN, skipBlanks, wordEnd } from './scan';
 /** Keeps one copy of a repeated name (the parser's table), or the name itself. */
 export type Intern = (name: string) => string;
 
-const asWritten: Intern = (name) => name;
+/**
+ * The names an InsnLineNode reads, one copy each: a line's keys, memory names, kernel
+ * names and queue-free words repeat across thousands of lines, and a shared string
+ * is neither allocated again nor hashed again by the assembler's lookups. A small
+ * direct-mapped table: a collision only costs a new string.
+ */
+const NAMES: string[] = new Array<string>(256).fill('');
+
+function nameAt(text: string, from: number, to: number): string {
+  const length = to - from;
+  const slot = (text.charCodeAt(from) * 31 + text.charCodeAt(to - 1) * 7 + length) & 255;
+  const known = NAMES[slot]!;
+  if (known.length === length && text.startsWith(known, from)) return known;
+  return (NAMES[slot] = text.slice(from, to));
+}
+
+/** A one-token value of an InsnLineNode's text: a number's value or a shared name. */
+function lineValue(text: string, from: number, to: number): number | string {
+  const c = text.charCodeAt(from);
+  if (c >= 48 && c <= 57) return decimalValue(text, from, to) ?? literalValue(text.slice(from, to));
+  return nameAt(text, from, to);
+}
 
 /** A one-token value in `image`, from `from` to `to`: a number's value or a name. */
 function rawValue(image: string, from: number, to: number, intern: Intern): number | string {
@@ -108,7 +129,7 @@ export class InsnLineNode implements InsnStmt {
       const c = text.charCodeAt(keyEnd);
       let end: number;
       if (c === EQUALS) {
-        const key = text.slice(i, keyEnd);
+        const key = nameAt(text, i, keyEnd);
         const left = keyEnd + 1;
         const leftEnd = argumentEnd(text, left);
         const op = skipBlanks(text, leftEnd);
@@ -116,18 +137,18 @@ export class InsnLineNode implements InsnStmt {
           const opLength = operatorLength(text, op);
           const right = skipBlanks(text, op + opLength);
           end = argumentEnd(text, right);
-          operands.push(new BinaryOperandNode(line, at, key, text.slice(op, op + opLength) as BinaryOp,
-            left - i, leftEnd - left, rawValue(text, left, leftEnd, asWritten), right - i, end - right, rawValue(text, right, end, asWritten)));
+          operands.push(new BinaryOperandNode(line, at, key, nameAt(text, op, op + opLength) as BinaryOp,
+            left - i, leftEnd - left, lineValue(text, left, leftEnd), right - i, end - right, lineValue(text, right, end)));
         } else {
           end = leftEnd;
-          operands.push(new SimpleOperandNode(line, at, key, left - i, leftEnd - left, rawValue(text, left, leftEnd, asWritten)));
+          operands.push(new SimpleOperandNode(line, at, key, left - i, leftEnd - left, lineValue(text, left, leftEnd)));
         }
       } else if (c === LPAREN) {
         end = text.indexOf(')', keyEnd) + 1;
-        words.push(new CallWord(text.slice(i, keyEnd), text.slice(i, end), line, at));
+        words.push(new CallWord(nameAt(text, i, keyEnd), text.slice(i, end), line, at));
       } else {
         end = keyEnd;
-        words.push(new NameToken(line, at, text.slice(i, keyEnd)));
+        words.push(new NameToken(line, at, nameAt(text, i, keyEnd)));
       }
       i = skipBlanks(text, end);
     }

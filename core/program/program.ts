@@ -49,6 +49,17 @@ export interface ProgramInsn {
   kernel?: string;
 }
 
+/**
+ * A ProgramInsn with every field present, in one order. Fields added to an object
+ * literal later each change its hidden class and, past the literal's own fields, need
+ * a separate property store; a stream of 20,000 instructions would then hold several
+ * shapes, and every consumer's property reads would see them all.
+ */
+export function programInsn(insn: Insn, module: ModuleId, origin: InsnOrigin, source: SourceRange | undefined,
+  kernel?: string, tokenSources?: ProgramInsn['tokenSources']): ProgramInsn {
+  return { insn, module, source, tokenSources, origin, label: undefined, loops: undefined, kernel };
+}
+
 /** A DRAM tensor of the image. */
 export interface TensorPlacement {
   name: string;

@@ -10,7 +10,9 @@ import {
 } from '../isa';
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
+import { InsnLineNode, LineItem } from '../lang/item-nodes';
 import { CallWord, SimpleOperandNode } from '../lang/nodes';
+import { TOO_LARGE } from '../lang/numbers';
 import { parseVta } from '../lang/parser';
 import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import { programInsn } from '../program/program';
@@ -50,6 +52,19 @@ const MAX_LOOP_ITERATIONS = 1 << 24;
 
 // A Map, not an object: `load constructor` must be an unknown memory, not a match on Object.prototype.
 const LOAD_MEMS = new Map<string, number>([['inp', MemType.INP], ['wgt', MemType.WGT], ['acc', MemType.ACC], ['acc8', MemType.ACC_8BIT], ['uop', MemType.UOP]]);
+
+/** A one-token value of an instruction line: a number, or a name's value in `scope`; undefined when it has none (or is past 2^53). */
+function lineValue(raw: number | string, scope: Scope): number | undefined {
+  if (typeof raw === 'number') return raw === TOO_LARGE ? undefined : raw;
+  return scope.lookup(raw);
+}
+
+/** The words of an instruction line whose `count` items were read into `items`, as nodes. */
+function lineWords(line: InsnLineNode, items: LineItem[], count: number): Word[] {
+  const words: Word[] = [];
+  for (let k = 0; k < count; k++) if (items[k]!.kind === LineItem.WORD || items[k]!.kind === LineItem.CALL) words.push(line.node(items[k]!) as Word);
+  return words;
+}
 
 /** An instruction form's operands, indexed once so that each operand is one map lookup. */
 interface FormOperands {
@@ -161,6 +176,8 @@ class Assembler {
   private readonly uopLoadKernels: KernelInstance[] = [];
   /** Scratch for a kernel use's argument values. */
   private readonly argValues: number[] = [];
+  /** The items of the instruction line being read (reused from line to line). */
+  private readonly lineItems: LineItem[] = [];
 
   constructor(private readonly ctx: AsmContext, private readonly ast: SourceFile, private readonly opts: AssembleOptions) {
     this.report = ctx.reporter(ctx.mainFile);
@@ -319,7 +336,12 @@ class Assembler {
     const { ctx } = this;
     const file = ctx.mainFile;
     const t = ctx.target;
-    const words = s.words;
+    // An instruction line is read once: its words become nodes, its operands are read
+    // from the items (lineOperands).
+    const line = s instanceof InsnLineNode ? s : undefined;
+    const items = this.lineItems;
+    const itemCount = line ? line.readItems(items) : 0;
+    const words = line ? lineWords(line, items, itemCount) : s.words;
     const w = words[0];
     let insn: Insn;
     let form: InsnForm;
@@ -405,7 +427,8 @@ class Assembler {
     }
 
     const operands = FORM_OPERANDS[form];
-    const given = this.operands(s, operands, insn, scope);
+    let given = line ? this.lineOperands(items, itemCount, operands, insn, scope) : -1;
+    if (given < 0) given = this.operands(s, operands, insn, scope);
     if (given < 0) return;
     let kernel: KernelInstance | undefined;
 
@@ -540,6 +563,38 @@ class Assembler {
       }
     }
     return ok ? given : -1;
+  }
+
+  /**
+   * The operands of an instruction line read from its text, without building their
+   * nodes: each one `key=NUMBER`, `key=NAME` or `key=A + B` / `key=A - B` setting one
+   * field. Returns the mask of operands given, or -1 as soon as an operand is anything
+   * else or anything is wrong; `operands` then reads the nodes and reports what is.
+   */
+  private lineOperands(items: LineItem[], count: number, form: FormOperands, insn: Insn, scope: Scope): number {
+    let given = 0;
+    for (let k = 0; k < count; k++) {
+      const item = items[k]!;
+      if (item.kind === LineItem.WORD || item.kind === LineItem.CALL) continue;
+      const index = form.index.get(item.name);
+      if (index === undefined || given & (1 << index)) return -1;
+      const fields = form.fields[index]!;
+      if (fields.length !== 1 || form.specs[index]!.key === 'uop') return -1;
+      const a = lineValue(item.value, scope);
+      if (a === undefined) return -1;
+      let v = a;
+      if (item.kind === LineItem.BINARY) {
+        const b = lineValue(item.right, scope);
+        if (b === undefined || (item.op !== '+' && item.op !== '-')) return -1;
+        v = item.op === '+' ? a + b : a - b;
+        if (!Number.isSafeInteger(v)) return -1;
+      }
+      given |= 1 << index;
+      setFieldAt(insn, fields[0]!, v);
+    }
+    const specs = form.specs;
+    for (let k = 0; k < specs.length; k++) if (specs[k]!.required && !(given & (1 << k))) return -1;
+    return given;
   }
 
   /** Every field within its encodable width for the target. */

@@ -9,7 +9,7 @@ import { TextRange } from './ast';
 import { argumentEnd, operatorLength, simpleOperandEquals } from './compound-tokens';
 import { BinaryOperandNode, CallWord, NameToken, SimpleOperandNode } from './nodes';
 import { decimalValue, literalValue } from './numbers';
-import { EQUALS, isWordStart, LPAREN, skipBlanks, wordEnd } from './scan';
+import { EQUALS, isWordStart, LPAREN, numberEnd, skipBlanks, wordEnd } from './scan';
 
 /** Keeps one copy of a repeated name (the parser's table), or the name itself. */
 export type Intern = (name: string) => string;
@@ -26,7 +26,12 @@ function nameAt(text: string, from: number, to: number): string {
   const length = to - from;
   const slot = (text.charCodeAt(from) * 31 + text.charCodeAt(to - 1) * 7 + length) & 255;
   const known = NAMES[slot]!;
-  if (known.length === length && text.startsWith(known, from)) return known;
+  if (known.length === length) {
+    // A character loop: names are a few characters, and a startsWith call costs more.
+    let k = 0;
+    while (k < length && known.charCodeAt(k) === text.charCodeAt(from + k)) k++;
+    if (k === length) return known;
+  }
   return (NAMES[slot] = text.slice(from, to));
 }
 
@@ -66,27 +71,55 @@ export function callWordNode(image: string, line: number, character: number, int
   return new CallWord(intern(image.slice(0, image.indexOf('('))), image, line, character);
 }
 
-interface LineItems {
-  words: Word[];
-  operands: Operand[];
+/**
+ * One item of an instruction line, as read from its text (a reused object: reading
+ * allocates nothing but the names the table does not hold yet).
+ */
+export class LineItem {
+  /** WORD (`inp`, `reset`), CALL (`g(1, 2)`), OPERAND (`key=V`) or BINARY (`key=A op B`). */
+  kind = 0;
+  /** The item's start and end in the line's text; the end of its first word. */
+  start = 0;
+  end = 0;
+  nameEnd = 0;
+  /** The first word: a word's or a call's name, or an operand's key. */
+  name = '';
+  /** An operand's value, or its left value: a number (TOO_LARGE past 2^53) or a name. */
+  value: number | string = 0;
+  valueStart = 0;
+  valueEnd = 0;
+  /** For BINARY: the operator and the right value. */
+  op = '';
+  right: number | string = 0;
+  rightStart = 0;
+
+  static readonly WORD = 0;
+  static readonly CALL = 1;
+  static readonly OPERAND = 2;
+  static readonly BINARY = 3;
 }
 
-/** The items of the InsnLineNode read last. */
-const lastRead: { node?: InsnLineNode; items: LineItems } = { items: { words: [], operands: [] } };
+/** Where the one-token value at `i` ends (the lexer checked that one is there). */
+function valueEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57 ? numberEnd(text, i) : wordEnd(text, i + 1);
+}
 
 /**
  * An instruction read as one InsnLine token: the mnemonic, the text from it to the end
  * of the last item, and where that starts. Words and operands are built from the text
- * each time they are read and not kept: the assembler reads each once, and a tree of
- * one small object per instruction is most of what makes a large file fast to parse
- * (every kept object is copied by the garbage collector's young generation).
+ * when they are read; the assembler reads the operands through `readItem` without
+ * building them. A tree of one small object per instruction is most of what makes a
+ * large file fast to parse (every kept object is copied by the garbage collector's
+ * young generation).
  */
 export class InsnLineNode implements InsnStmt {
   readonly kind = 'insn' as const;
   private readonly line: number;
   private readonly character: number;
-  /** The items, kept once they have been built twice (a loop body is walked once per iteration). */
-  private kept: LineItems | undefined = undefined;
+  /** The words and operands, kept once items have been built twice (a loop body is walked once per iteration). */
+  private keptWords: Word[] | undefined = undefined;
+  private keptOperands: Operand[] | undefined = undefined;
   private builds = 0;
 
   constructor(readonly mnemonic: InsnMnemonic, private readonly text: string, line: number, character: number) {
@@ -95,11 +128,11 @@ export class InsnLineNode implements InsnStmt {
   }
 
   get words(): Word[] {
-    return this.items().words;
+    return this.keptWords ?? (this.build(true) as Word[]);
   }
 
   get operands(): Operand[] {
-    return this.items().operands;
+    return this.keptOperands ?? (this.build(false) as Operand[]);
   }
 
   get mnemonicRange(): Range {
@@ -110,57 +143,105 @@ export class InsnLineNode implements InsnStmt {
     return new TextRange(this.line, this.character, this.line, this.character + this.text.length);
   }
 
+  /** Where the items end: `readItem` returns this after the last one. */
+  get itemsEnd(): number {
+    return this.text.length;
+  }
+
+  /** Where the first item starts (itemsEnd when there is none). */
+  get firstItem(): number {
+    return skipBlanks(this.text, this.mnemonic.length);
+  }
+
   /**
-   * The items in the order written, each as the parser builds it from its token. The
-   * lexer took the line only because every item is a complete token, so each item's
-   * kind shows in the character after its first word, and nothing is checked again.
-   * The last line read is remembered (the assembler reads `words`, then `operands`), and
-   * a line whose items are built a second time keeps them.
+   * Reads the item starting at `i` into `item`; returns where the next one starts (the
+   * text's length after the last). The lexer took the line only because every item is
+   * a complete token, so each item's kind shows in the character after its first word,
+   * and nothing is checked again.
    */
-  private items(): LineItems {
-    if (lastRead.node === this) return lastRead.items;
-    if (this.kept) return this.kept;
-    const { text, line, character } = this;
-    const words: Word[] = [];
-    const operands: Operand[] = [];
-    for (let i = skipBlanks(text, this.mnemonic.length); i < text.length;) {
-      const keyEnd = wordEnd(text, i + 1);
-      const at = character + i;
-      const c = text.charCodeAt(keyEnd);
-      let end: number;
-      if (c === EQUALS) {
-        const key = nameAt(text, i, keyEnd);
-        const left = keyEnd + 1;
-        const leftEnd = argumentEnd(text, left);
-        const op = skipBlanks(text, leftEnd);
-        if (op < text.length && !isWordStart(text.charCodeAt(op))) {
-          const opLength = operatorLength(text, op);
-          const right = skipBlanks(text, op + opLength);
-          end = argumentEnd(text, right);
-          operands.push(new BinaryOperandNode(line, at, key, nameAt(text, op, op + opLength) as BinaryOp,
-            left - i, leftEnd - left, lineValue(text, left, leftEnd), right - i, end - right, lineValue(text, right, end)));
-        } else {
-          end = leftEnd;
-          operands.push(new SimpleOperandNode(line, at, key, left - i, leftEnd - left, lineValue(text, left, leftEnd)));
-        }
-      } else if (c === LPAREN) {
-        end = text.indexOf(')', keyEnd) + 1;
-        words.push(new CallWord(nameAt(text, i, keyEnd), text.slice(i, end), line, at));
+  readItem(i: number, item: LineItem): number {
+    const text = this.text;
+    const nameEnd = wordEnd(text, i + 1);
+    const c = text.charCodeAt(nameEnd);
+    item.start = i;
+    item.nameEnd = nameEnd;
+    item.name = nameAt(text, i, nameEnd);
+    let end: number;
+    if (c === EQUALS) {
+      const left = nameEnd + 1;
+      const leftEnd = valueEnd(text, left);
+      item.value = lineValue(text, left, leftEnd);
+      item.valueStart = left;
+      item.valueEnd = leftEnd;
+      const op = skipBlanks(text, leftEnd);
+      if (op < text.length && !isWordStart(text.charCodeAt(op))) {
+        const opLength = operatorLength(text, op);
+        const right = skipBlanks(text, op + opLength);
+        end = valueEnd(text, right);
+        item.kind = LineItem.BINARY;
+        item.op = nameAt(text, op, op + opLength);
+        item.right = lineValue(text, right, end);
+        item.rightStart = right;
       } else {
-        end = keyEnd;
-        words.push(new NameToken(line, at, nameAt(text, i, keyEnd)));
+        end = leftEnd;
+        item.kind = LineItem.OPERAND;
       }
-      i = skipBlanks(text, end);
+    } else if (c === LPAREN) {
+      end = text.indexOf(')', nameEnd) + 1;
+      item.kind = LineItem.CALL;
+    } else {
+      end = nameEnd;
+      item.kind = LineItem.WORD;
     }
-    const items = { words, operands };
-    if (++this.builds > 1) this.kept = items;
-    lastRead.node = this;
-    lastRead.items = items;
-    return items;
+    item.end = end;
+    return skipBlanks(text, end);
+  }
+
+  /**
+   * Reads every item into `pool` (grown as needed; its objects are reused from one line
+   * to the next) and returns how many there are.
+   */
+  readItems(pool: LineItem[]): number {
+    let n = 0;
+    for (let i = this.firstItem, end = this.text.length; i < end; n++) {
+      const item = pool[n] ?? (pool[n] = new LineItem());
+      i = this.readItem(i, item);
+    }
+    return n;
+  }
+
+  /** The item `item` holds (read from this line) as the node the parser builds for its token. */
+  node(item: LineItem): Word | Operand {
+    const { line } = this;
+    const start = item.start;
+    const at = this.character + start;
+    switch (item.kind) {
+      case LineItem.WORD: return new NameToken(line, at, item.name);
+      case LineItem.CALL: return new CallWord(item.name, this.text.slice(start, item.end), line, at);
+      case LineItem.OPERAND:
+        return new SimpleOperandNode(line, at, item.name, item.valueStart - start, item.valueEnd - item.valueStart, item.value);
+      default:
+        return new BinaryOperandNode(line, at, item.name, item.op as BinaryOp, item.valueStart - start, item.valueEnd - item.valueStart, item.value,
+          item.rightStart - start, item.end - item.rightStart, item.right);
+    }
+  }
+
+  /** The words (`words`) or the operands, in the order written, as the parser builds them from their tokens. */
+  private build(words: boolean): Array<Word | Operand> {
+    const out: Array<Word | Operand> = [];
+    const n = this.readItems(scratch);
+    for (let k = 0; k < n; k++) if ((scratch[k]!.kind <= LineItem.CALL) === words) out.push(this.node(scratch[k]!));
+    if (++this.builds > 1) {
+      if (words) this.keptWords = out as Word[];
+      else this.keptOperands = out as Operand[];
+    }
+    return out;
   }
 
   toJSON(): InsnStmt {
-    const { words, operands } = this.items();
-    return { kind: 'insn', mnemonic: this.mnemonic, mnemonicRange: this.mnemonicRange, words, operands, range: this.range };
+    return { kind: 'insn', mnemonic: this.mnemonic, mnemonicRange: this.mnemonicRange, words: this.words, operands: this.operands, range: this.range };
   }
 }
+
+/** The items that building nodes reads into. */
+const scratch: LineItem[] = [];

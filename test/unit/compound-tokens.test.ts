@@ -115,6 +115,15 @@ test('the assembler reads compound nodes as it reads plain ones: same bytes, sam
     'load uop g(1, nope)', 'gemm g(1) reset', 'gemm g(1, 99999999999999999999)', 'load inp sram=nope dram=x y=1 x=1',
     'load inp sram=99999999999999999999 dram=x y=1 x=1', 'finish', '',
   ].join('\n'));
+  // Instruction lines the assembler reads without nodes, and those it leaves to them:
+  // duplicates, unknown keys, other operators, shorthands, missing operands, overflow.
+  texts.push([
+    'const K = 2', 'data x : inp[64]', 'data o : out[64]', 'kernel a(r) { uop dst=r src=r }', 'load uop a(0) sram=0',
+    'load inp sram=1 sram=2 dram=x y=1 x=1', 'load inp bogus=1 dram=x y=1 x=1', 'load inp sram=0 dram=x + K y=K - 1 x=K * 2',
+    'load inp sram=0 dram=x y=1 x=1 pad=1', 'load inp sram=0 dram=x y=1 x=1 pad=K', 'load inp sram=0 y=1 x=1', 'store out sram=0 dram=o y=1 x=99999999',
+    'load inp sram=0 dram=x - 99999999999999999 y=1 x=1', 'load inp sram=0 dram=x + 9007199254740991 y=1 x=1', 'alu add a(0) imm=K', 'alu add a(0) imm=nope',
+    'for i in 0..3 {', '  load inp sram=i dram=x + i y=1 x=1', '  alu add a(0) imm=i >> 1', '  gemm a(0) reset outer=i', '}', 'store out sram=0 dram=o y=1 x=1 pad=1', 'finish', '',
+  ].join('\n'));
   for (const text of texts) {
     const plainTree = assembleAst(parseVta(text, undefined, plainTokens), { file: 'p.vta' });
     const compound = assembleText(text, { file: 'p.vta' });

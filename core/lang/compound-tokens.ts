@@ -209,6 +209,20 @@ export function insnLineEnd(text: string, mnemonicEnd: number): number {
   }
 }
 
+/** `push a->b` or `pop a->b`, the queue written without blanks, as one token. */
+export const QueueLine = createToken({ name: 'QueueLine', pattern: Lexer.NA });
+
+/**
+ * Where the QueueLine whose `push`/`pop` ends at `keywordEnd` ends (after the queue),
+ * or -1 when the line is anything but one queue name.
+ */
+export function queueLineEnd(text: string, keywordEnd: number): number {
+  const i = skipBlanks(text, keywordEnd);
+  if (i === keywordEnd || !isWordStart(text.charCodeAt(i))) return -1;
+  const end = queueNameEnd(text, i, wordEnd(text, i + 1));
+  return end >= 0 && endsLine(text, skipBlanks(text, end)) ? end : -1;
+}
+
 /** Where `=` is in a SimpleOperand's image. */
 export function simpleOperandEquals(image: string): number {
   return wordEnd(image, 1);

@@ -99,6 +99,11 @@ export class LineItem {
   static readonly BINARY = 3;
 }
 
+interface KeptItems {
+  words?: Word[];
+  operands?: Operand[];
+}
+
 /** Where the one-token value at `i` ends (the lexer checked that one is there). */
 function valueEnd(text: string, i: number): number {
   const c = text.charCodeAt(i);
@@ -114,25 +119,33 @@ function valueEnd(text: string, i: number): number {
  * young generation).
  */
 export class InsnLineNode implements InsnStmt {
-  readonly kind = 'insn' as const;
   private readonly line: number;
   private readonly character: number;
-  /** The words and operands, kept once items have been built twice (a loop body is walked once per iteration). */
-  private keptWords: Word[] | undefined = undefined;
-  private keptOperands: Operand[] | undefined = undefined;
-  private builds = 0;
+  /**
+   * How many times items were built (0 or 1), or, once built a second time (a loop
+   * body is walked once per iteration), the words and operands kept. One field: the
+   * node is one of tens of thousands, each copied by the young generation.
+   */
+  private built: number | KeptItems = 0;
 
   constructor(readonly mnemonic: InsnMnemonic, private readonly text: string, line: number, character: number) {
     this.line = line | 0;
     this.character = character | 0;
   }
 
+  /** On the prototype, not in each node. */
+  get kind(): 'insn' {
+    return 'insn';
+  }
+
   get words(): Word[] {
-    return this.keptWords ?? (this.build(true) as Word[]);
+    const built = this.built;
+    return (typeof built === 'object' && built.words) || (this.build(true) as Word[]);
   }
 
   get operands(): Operand[] {
-    return this.keptOperands ?? (this.build(false) as Operand[]);
+    const built = this.built;
+    return (typeof built === 'object' && built.operands) || (this.build(false) as Operand[]);
   }
 
   get mnemonicRange(): Range {
@@ -231,9 +244,12 @@ export class InsnLineNode implements InsnStmt {
     const out: Array<Word | Operand> = [];
     const n = this.readItems(scratch);
     for (let k = 0; k < n; k++) if ((scratch[k]!.kind <= LineItem.CALL) === words) out.push(this.node(scratch[k]!));
-    if (++this.builds > 1) {
-      if (words) this.keptWords = out as Word[];
-      else this.keptOperands = out as Operand[];
+    const built = this.built;
+    if (built === 0) this.built = 1;
+    else {
+      const kept = typeof built === 'object' ? built : (this.built = {});
+      if (words) kept.words = out as Word[];
+      else kept.operands = out as Operand[];
     }
     return out;
   }

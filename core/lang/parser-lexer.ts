@@ -12,7 +12,7 @@
  * The lexer of lexer.ts (formatting, semantic tokens) keeps the plain tokens.
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
-import { argumentEnd, BinaryOperand, Call, CompoundOperand, compoundEnd, InsnLine, insnLineEnd, QueueName, SimpleOperand } from './compound-tokens';
+import { argumentEnd, BinaryOperand, Call, CompoundOperand, compoundEnd, InsnLine, insnLineEnd, QueueLine, queueLineEnd, QueueName, SimpleOperand } from './compound-tokens';
 import { ALL_TOKENS, Identifier, Kw, WhiteSpace } from './lexer';
 import { EQUALS, isBlank, isWordStart, keywordAt, LPAREN, match, matchOf, skipBlanks, wordEnd } from './scan';
 
@@ -57,10 +57,10 @@ function matchWord(text: string, offset: number): CustomPatternMatcherReturn | n
   const keyword = keywordAt(text, offset, end);
   let last = end;
   let type: TokenType;
-  const line = keyword !== undefined && MNEMONICS.has(keyword) ? insnLineEnd(text, end) : -1;
+  const line = keyword === undefined ? -1 : MNEMONICS.has(keyword) ? insnLineEnd(text, end) : keyword === 'push' || keyword === 'pop' ? queueLineEnd(text, end) : -1;
   if (line >= 0) {
     last = line;
-    type = InsnLine;
+    type = keyword === 'push' || keyword === 'pop' ? QueueLine : InsnLine;
   } else {
     const compound = compoundEnd(text, offset, end);
     if (compound >= 0) {
@@ -93,7 +93,7 @@ const Word = createToken({
 const KEYWORD_TYPES: TokenType[] = Object.values(Kw);
 
 /** Every token type the parser reads. */
-export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand, InsnLine];
+export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand, InsnLine, QueueLine];
 
 /** The patterns in the order they are tried: Word for names and keywords, Blanks for WhiteSpace. */
 const PATTERNS: TokenType[] = ALL_TOKENS.filter((t) => t !== WhiteSpace && !KEYWORD_TYPES.includes(t));

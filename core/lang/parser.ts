@@ -16,9 +16,9 @@ import { TextRange } from './ast';
 import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { BinaryOperand, Call, CompoundOperand, InsnLine, QueueName, SimpleOperand } from './compound-tokens';
+import { BinaryOperand, Call, CompoundOperand, InsnLine, QueueLine, QueueName, SimpleOperand } from './compound-tokens';
 import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './item-nodes';
-import { wordEnd } from './scan';
+import { skipBlanks, wordEnd } from './scan';
 import { lexForParser, PARSER_VOCABULARY } from './parser-lexer';
 
 const FRIENDLY: Record<string, string> = {
@@ -376,12 +376,19 @@ class VtaParser extends EmbeddedActionsParser {
       const s = this.OR((this.topAlts ??= [
         { ALT: () => { this.CONSUME(T.Newline); return undefined; } },
         {
-          // The most frequent statement, without the rule calls of `statement` and
+          // The most frequent statements, without the rule calls of `statement` and
           // endOfStatement: the lexer ended the line token where the line ends.
           ALT: () => {
             const line = this.CONSUME(InsnLine);
             if (this.LA(1).tokenType === T.Newline) this.CONSUME2(T.Newline);
             return this.insnLine(line);
+          },
+        },
+        {
+          ALT: () => {
+            const line = this.CONSUME(QueueLine);
+            if (this.LA(1).tokenType === T.Newline) this.CONSUME3(T.Newline);
+            return this.queueLine(line);
           },
         },
         {
@@ -466,6 +473,15 @@ class VtaParser extends EmbeddedActionsParser {
     if (this.RECORDING_PHASE) return undefined as never;
     return new InsnNode(word(kw.image) as InsnMnemonic, compact(words), compact(operands), tokenRange(kw, words.length + operands.length ? this.LA(0) : kw));
   });
+
+  /** `push a->b` / `pop a->b` read as one token (never the case while recording). */
+  private queueLine(tok: IToken): TokenStmt {
+    if (this.RECORDING_PHASE) return undefined as never;
+    const image = tok.image;
+    const kind = image.charCodeAt(1) === 117 /* u */ ? 'push' : 'pop';
+    const at = skipBlanks(image, kind.length);
+    return new QueueTokenNode(kind, word(image.slice(at)), tok.startLine! + runLine - 1, tok.startColumn! - 1, tok.startColumn! - 1 + at);
+  }
 
   /** An instruction read as one token (never the case while recording). */
   private insnLine(tok: IToken): InsnStmt {
@@ -721,7 +737,7 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
 const LINE_STARTS = new Set<TokenType>([
   ...[T.Kw.load, T.Kw.store, T.Kw.gemm, T.Kw.alu, T.Kw.nop, T.Kw.finish, T.Kw.push, T.Kw.pop, T.Kw.uop],
   ...[T.Kw.const, T.Kw.data, T.Kw.kernel, T.Kw.for, T.Kw.if, T.Kw.target, T.Kw.include, T.Kw.image],
-  InsnLine, T.Identifier, T.RBrace, T.Newline,
+  InsnLine, QueueLine, T.Identifier, T.RBrace, T.Newline,
 ]);
 
 /** Whether the line starting at tokens[k] cannot be a statement, at block depth `depth`. */

@@ -52,7 +52,9 @@ test('key=VALUE with a one-token value is one token only where nothing can conti
 });
 
 test('a queue written without blanks is one token, with blanks three', () => {
-  assert.deepEqual(tokens('push ld->ex'), ['Kw_push:push', 'QueueName:ld->ex']);
+  assert.deepEqual(tokens('push ld->ex'), ['QueueLine:push ld->ex']);
+  assert.deepEqual(tokens('pop  st->ex ;c\n'), ['QueueLine:pop  st->ex', 'Newline:\n']);
+  assert.deepEqual(tokens('push ld->ex x'), ['Kw_push:push', 'QueueName:ld->ex', 'Identifier:x']);
   assert.deepEqual(tokens('pop ld ->ex'), ['Kw_pop:pop', 'Identifier:ld', 'Arrow:->', 'Identifier:ex']);
   assert.deepEqual(tokens('pop ld->for'), ['Kw_pop:pop', 'Identifier:ld', 'Arrow:->', 'Kw_for:for']);
 });

@@ -213,6 +213,22 @@ export function insnLineEnd(text: string, mnemonicEnd: number): number {
 export const QueueLine = createToken({ name: 'QueueLine', pattern: Lexer.NA });
 
 /**
+ * An InsnLine or QueueLine that also took the line break after it (the parser's lexer
+ * counts lines itself): one token fewer per line. Each is of its line kind's category,
+ * so the parser consumes both alike and then skips the newline only if it is there.
+ */
+export const InsnLineEnd = createToken({ name: 'InsnLineEnd', pattern: Lexer.NA, categories: [InsnLine] });
+export const QueueLineEnd = createToken({ name: 'QueueLineEnd', pattern: Lexer.NA, categories: [QueueLine] });
+
+/** The length of the line break at `i` (`\n`, `\r\n` or a lone `\r`), or 0. */
+export function lineBreakLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === LF) return 1;
+  if (c !== CR) return 0;
+  return text.charCodeAt(i + 1) === LF ? 2 : 1;
+}
+
+/**
  * Where the QueueLine whose `push`/`pop` ends at `keywordEnd` ends (after the queue),
  * or -1 when the line is anything but one queue name.
  */

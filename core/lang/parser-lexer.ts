@@ -11,9 +11,11 @@
  *   so only their length counts.
  * The lexer of lexer.ts (formatting, semantic tokens) keeps the plain tokens.
  */
-import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
-import { argumentEnd, BinaryOperand, Call, CompoundOperand, compoundEnd, InsnLine, insnLineEnd, QueueLine, queueLineEnd, QueueName, SimpleOperand } from './compound-tokens';
-import { ALL_TOKENS, Identifier, Kw, WhiteSpace } from './lexer';
+import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type TokenType } from 'chevrotain';
+import {
+  argumentEnd, BinaryOperand, Call, CompoundOperand, compoundEnd, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, QueueName, SimpleOperand,
+} from './compound-tokens';
+import { ALL_TOKENS, Identifier, Kw, Newline, WhiteSpace } from './lexer';
 import { EQUALS, isBlank, isWordStart, keywordAt, LPAREN, match, matchOf, skipBlanks, wordEnd } from './scan';
 
 /** Shared strings of 0..32 spaces: a skipped token's image is never kept, only its length. */
@@ -58,20 +60,26 @@ function matchWord(text: string, offset: number): CustomPatternMatcherReturn | n
   let last = end;
   let type: TokenType;
   const line = keyword === undefined ? -1 : MNEMONICS.has(keyword) ? insnLineEnd(text, end) : keyword === 'push' || keyword === 'pop' ? queueLineEnd(text, end) : -1;
+  let next: number;
   if (line >= 0) {
     last = line;
-    type = keyword === 'push' || keyword === 'pop' ? QueueLine : InsnLine;
+    // A line token takes the line break after it too (positionTokens counts the line).
+    next = skipBlanks(text, last);
+    const br = lineBreakLength(text, next);
+    next += br;
+    type = keyword === 'push' || keyword === 'pop' ? (br ? QueueLineEnd : QueueLine) : br ? InsnLineEnd : InsnLine;
   } else {
     const compound = compoundEnd(text, offset, end);
     if (compound >= 0) {
       last = compound;
       type = compoundType(text, end, compound);
     } else type = keyword === undefined ? Identifier : Kw[keyword as keyof typeof Kw];
+    next = skipBlanks(text, last);
   }
   remember(offset, type, last - offset);
   // The blanks after the token ride along (one lexer step instead of two); classifyWords
   // cuts them off the image before the parser sees it.
-  return match(text, offset, skipBlanks(text, last));
+  return match(text, offset, next);
 }
 
 /** The type of the compound token from the word ending at `wordEnd` to `end`. */
@@ -93,7 +101,7 @@ const Word = createToken({
 const KEYWORD_TYPES: TokenType[] = Object.values(Kw);
 
 /** Every token type the parser reads. */
-export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand, InsnLine, QueueLine];
+export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand, InsnLine, QueueLine, InsnLineEnd, QueueLineEnd];
 
 /** The patterns in the order they are tried: Word for names and keywords, Blanks for WhiteSpace. */
 const PATTERNS: TokenType[] = ALL_TOKENS.filter((t) => t !== WhiteSpace && !KEYWORD_TYPES.includes(t));
@@ -102,22 +110,62 @@ PATTERNS.unshift(Blanks);
 
 /**
  * Start positions only (smaller tokens, less garbage on large files): every token but a
- * newline lies on one line, so its end is start + length.
+ * line break lies on one line, so its end is start + length. The lines and columns
+ * Chevrotain counts are replaced by positionTokens, which also counts the line breaks
+ * that line tokens took.
  */
 const lexer = new Lexer(PATTERNS, { ensureOptimizations: true, positionTracking: 'onlyStart' });
 
-/** Gives each Word token the type and length matchWord found for it. */
-function classifyWords(tokens: IToken[]): void {
+/** Whether a token of this type ends its line (a line break, or a line token that took one). */
+export function endsLine(type: TokenType): boolean {
+  return type === Newline || type === InsnLineEnd || type === QueueLineEnd;
+}
+
+/**
+ * Gives each Word token the type and length matchWord found for it, and every token,
+ * comment and lexing error its 1-based line and column.
+ */
+function positionTokens(lexed: ILexingResult): void {
+  const { tokens, errors } = lexed;
+  const comments = lexed.groups.comments ?? [];
   const { offsets, types, lengths } = found;
-  let k = 0;
+  let k = 0, c = 0, e = 0;
+  let line = 1, lineStart = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.tokenType !== Word) continue;
-    while (offsets[k]! < t.startOffset) k++;
-    const type = types[k]!;
-    if (lengths[k]! < t.image.length) t.image = t.image.slice(0, lengths[k]!);
-    t.tokenType = type;
-    t.tokenTypeIdx = type.tokenTypeIdx!;
+    const at = t.startOffset;
+    // Comments and errors lie between tokens: each takes the line it starts on.
+    for (; c < comments.length && comments[c]!.startOffset < at; c++) {
+      comments[c]!.startLine = line;
+      comments[c]!.startColumn = comments[c]!.startOffset - lineStart + 1;
+    }
+    for (; e < errors.length && errors[e]!.offset < at; e++) {
+      errors[e]!.line = line;
+      errors[e]!.column = errors[e]!.offset - lineStart + 1;
+    }
+    t.startLine = line;
+    t.startColumn = at - lineStart + 1;
+    let type = t.tokenType;
+    const length = t.image.length;
+    if (type === Word) {
+      while (offsets[k]! < at) k++;
+      type = types[k]!;
+      if (lengths[k]! < length) t.image = t.image.slice(0, lengths[k]!);
+      t.tokenType = type;
+      t.tokenTypeIdx = type.tokenTypeIdx!;
+    }
+    if (endsLine(type)) {
+      line++;
+      lineStart = at + length;
+    }
+  }
+  for (; c < comments.length; c++) {
+    comments[c]!.startLine = line;
+    comments[c]!.startColumn = comments[c]!.startOffset - lineStart + 1;
+  }
+  for (; e < errors.length; e++) {
+    errors[e]!.line = line;
+    errors[e]!.column = errors[e]!.offset - lineStart + 1;
   }
 }
 
@@ -125,6 +173,6 @@ function classifyWords(tokens: IToken[]): void {
 export function lexForParser(text: string): ILexingResult {
   found.offsets.length = found.types.length = found.lengths.length = 0;
   const lexed = lexer.tokenize(text);
-  classifyWords(lexed.tokens);
+  positionTokens(lexed);
   return lexed;
 }

@@ -16,10 +16,10 @@ import { TextRange } from './ast';
 import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { BinaryOperand, Call, CompoundOperand, InsnLine, QueueLine, QueueName, SimpleOperand } from './compound-tokens';
+import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, QueueName, SimpleOperand } from './compound-tokens';
 import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './item-nodes';
 import { skipBlanks, wordEnd } from './scan';
-import { lexForParser, PARSER_VOCABULARY } from './parser-lexer';
+import { endsLine, lexForParser, PARSER_VOCABULARY } from './parser-lexer';
 
 const FRIENDLY: Record<string, string> = {
   Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',
@@ -380,14 +380,14 @@ class VtaParser extends EmbeddedActionsParser {
           // endOfStatement: the lexer ended the line token where the line ends.
           ALT: () => {
             const line = this.CONSUME(InsnLine);
-            if (this.LA(1).tokenType === T.Newline) this.CONSUME2(T.Newline);
+            if (line.tokenType !== InsnLineEnd && this.LA(1).tokenType === T.Newline) this.CONSUME2(T.Newline);
             return this.insnLine(line);
           },
         },
         {
           ALT: () => {
             const line = this.CONSUME(QueueLine);
-            if (this.LA(1).tokenType === T.Newline) this.CONSUME3(T.Newline);
+            if (line.tokenType !== QueueLineEnd && this.LA(1).tokenType === T.Newline) this.CONSUME3(T.Newline);
             return this.queueLine(line);
           },
         },
@@ -737,7 +737,7 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
 const LINE_STARTS = new Set<TokenType>([
   ...[T.Kw.load, T.Kw.store, T.Kw.gemm, T.Kw.alu, T.Kw.nop, T.Kw.finish, T.Kw.push, T.Kw.pop, T.Kw.uop],
   ...[T.Kw.const, T.Kw.data, T.Kw.kernel, T.Kw.for, T.Kw.if, T.Kw.target, T.Kw.include, T.Kw.image],
-  InsnLine, QueueLine, T.Identifier, T.RBrace, T.Newline,
+  InsnLine, QueueLine, InsnLineEnd, QueueLineEnd, T.Identifier, T.RBrace, T.Newline,
 ]);
 
 /** Whether the line starting at tokens[k] cannot be a statement, at block depth `depth`. */
@@ -763,7 +763,7 @@ function withoutStrayLines(tokens: IToken[], out: SourceFile): IToken[] {
     let end = k;
     for (; end < tokens.length; end++) {
       const type = tokens[end]!.tokenType;
-      if (type === T.Newline) break;
+      if (endsLine(type)) break;
       if (stray) continue;
       if (type === T.LBrace) depth++;
       else if (type === T.RBrace && depth > 0) depth--;
@@ -783,7 +783,7 @@ function withoutStrayLines(tokens: IToken[], out: SourceFile): IToken[] {
 /** The index of the first token after the line of tokens[from], or -1 at the end. */
 function nextLine(tokens: IToken[], from: number): number {
   if (from < 0) return -1;
-  for (let k = from; k < tokens.length; k++) if (tokens[k]!.tokenType === T.Newline) return k + 1 < tokens.length ? k + 1 : -1;
+  for (let k = from; k < tokens.length; k++) if (endsLine(tokens[k]!.tokenType)) return k + 1 < tokens.length ? k + 1 : -1;
   return -1;
 }
 

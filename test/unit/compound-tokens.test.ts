@@ -54,6 +54,7 @@ test('key=VALUE with a one-token value is one token only where nothing can conti
 test('a queue written without blanks is one token, with blanks three', () => {
   assert.deepEqual(tokens('push ld->ex'), ['QueueLine:push ld->ex']);
   assert.deepEqual(tokens('pop  st->ex ;c\n'), ['QueueLine:pop  st->ex', 'Newline:\n']);
+  assert.deepEqual(tokens('pop st->ex\n}'), ['QueueLineEnd:pop st->ex', 'RBrace:}']);
   assert.deepEqual(tokens('push ld->ex x'), ['Kw_push:push', 'QueueName:ld->ex', 'Identifier:x']);
   assert.deepEqual(tokens('pop ld ->ex'), ['Kw_pop:pop', 'Identifier:ld', 'Arrow:->', 'Identifier:ex']);
   assert.deepEqual(tokens('pop ld->for'), ['Kw_pop:pop', 'Identifier:ld', 'Arrow:->', 'Kw_for:for']);
@@ -70,7 +71,10 @@ test('a kernel call whose arguments are one token each is one token where nothin
 });
 
 test('an instruction whose items are all one token each is one InsnLine token, up to its last item', () => {
-  assert.deepEqual(tokens('load inp sram=16 dram=w + 16 x=0x1F\n'), ['InsnLine:load inp sram=16 dram=w + 16 x=0x1F', 'Newline:\n']);
+  // It takes the line break after it too, when nothing comes between (the lexer counts that line).
+  assert.deepEqual(tokens('load inp sram=16 dram=w + 16 x=0x1F \nfinish'), ['InsnLineEnd:load inp sram=16 dram=w + 16 x=0x1F', 'Kw_finish:finish']);
+  assert.deepEqual(tokens('nop ld\r\nnop st\rnop ex\n\n').slice(0, 3), ['InsnLineEnd:nop ld', 'InsnLineEnd:nop st', 'InsnLineEnd:nop ex']);
+  assert.deepEqual(lexForParser('nop ld\r\n  nop st\rx').tokens.map((t) => [t.startLine, t.startColumn]), [[1, 1], [2, 3], [3, 1]]);
   assert.deepEqual(tokens('gemm g(1, 0x10) reset'), ['InsnLine:gemm g(1, 0x10) reset']);
   assert.deepEqual(tokens('load uop a( n ,2 ) sram=0\t;c\r\n'), ['InsnLine:load uop a( n ,2 ) sram=0', 'Newline:\r\n']);
   assert.deepEqual(tokens('nop ld}'), ['InsnLine:nop ld', 'RBrace:}']);
@@ -81,6 +85,16 @@ test('an instruction whose items are all one token each is one InsnLine token, u
     'alu add a(1) imm=-1', 'load inp x=1,2', 'load inp(', 'load inp x=1 2', 'load inp sram=1 )', 'load inp x=(1)', 'load inp g(1)x', 'loads inp x=1']) {
     assert.ok(!tokens(text).some((t) => t.startsWith('InsnLine')), text);
   }
+});
+
+test('comments and lexing errors after lines that took their line break keep the plain tokens\' positions', () => {
+  const text = 'data x : inp[4]\nload inp sram=0 dram=x y=1 x=1\npush ld->ex\r\n; note\npop ld->ex\rgemm g(1) reset\n  $ bad\nnop ld ; end\n@\n';
+  const want = parseVta(text, undefined, plainTokens);
+  const got = parseVta(text);
+  assert.ok(want.errors.length >= 2 && want.comments.length === 2);
+  assert.deepEqual(plain(got.comments), plain(want.comments));
+  assert.deepEqual(plain(got.errors), plain(want.errors));
+  assert.deepEqual(plain(got.statements), plain(want.statements));
 });
 
 /** Valid programs of every shape the tests know, and the forms compound tokens touch. */

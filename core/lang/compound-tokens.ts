@@ -49,11 +49,10 @@ export function compoundEnd(text: string, offset: number, wordEnd: number): numb
   }
 }
 
-/** The kind of a compound token's image (one compoundEnd matched). */
-export function compoundKind(image: string): TokenType {
-  const keyEnd = wordEnd(image, 1);
-  switch (image.charCodeAt(keyEnd)) {
-    case EQUALS: return argumentEnd(image, keyEnd + 1) === image.length ? SimpleOperand : BinaryOperand;
+/** The type of the compound token from the word ending at `wordEnd` to `end` (one compoundEnd found). */
+export function compoundType(text: string, wordEnd: number, end: number): TokenType {
+  switch (text.charCodeAt(wordEnd)) {
+    case EQUALS: return argumentEnd(text, wordEnd + 1) === end ? SimpleOperand : BinaryOperand;
     case LPAREN: return Call;
     default: return QueueName;
   }

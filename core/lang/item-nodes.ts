@@ -11,8 +11,8 @@ import { BinaryOperandNode, CallWord, NameToken, SimpleOperandNode } from './nod
 import { decimalValue, literalValue } from './numbers';
 import { EQUALS, isWordStart, LPAREN, numberEnd, skipBlanks, wordEnd } from './scan';
 
-/** Keeps one copy of a repeated name (the parser's table), or the name itself. */
-export type Intern = (name: string) => string;
+/** The name text[from, to), one copy of it kept for all its uses (the parser's table, or nameAt's). */
+export type NameOf = (text: string, from: number, to: number) => string;
 
 /**
  * The names an InsnLineNode reads, one copy each: a line's keys, memory names, kernel
@@ -35,40 +35,33 @@ function nameAt(text: string, from: number, to: number): string {
   return (NAMES[slot] = text.slice(from, to));
 }
 
-/** A one-token value of an InsnLineNode's text: a number's value or a shared name. */
-function lineValue(text: string, from: number, to: number): number | string {
+/** The one-token value text[from, to): a number's value (TOO_LARGE past 2^53) or a name. */
+function rawValue(text: string, from: number, to: number, nameOf: NameOf): number | string {
   const c = text.charCodeAt(from);
   if (c >= 48 && c <= 57) return decimalValue(text, from, to) ?? literalValue(text.slice(from, to));
-  return nameAt(text, from, to);
-}
-
-/** A one-token value in `image`, from `from` to `to`: a number's value or a name. */
-function rawValue(image: string, from: number, to: number, intern: Intern): number | string {
-  const c = image.charCodeAt(from);
-  if (c >= 48 && c <= 57) return decimalValue(image, from, to) ?? literalValue(image.slice(from, to));
-  return intern(image.slice(from, to));
+  return nameOf(text, from, to);
 }
 
 /** `key=VALUE OP VALUE` written `image` at (line, character). */
-export function binaryOperandNode(image: string, line: number, character: number, intern: Intern): BinaryOperandNode {
+export function binaryOperandNode(image: string, line: number, character: number, nameOf: NameOf): BinaryOperandNode {
   const eq = simpleOperandEquals(image);
   const leftEnd = argumentEnd(image, eq + 1);
   const op = skipBlanks(image, leftEnd);
   const opLength = operatorLength(image, op);
   const right = skipBlanks(image, op + opLength);
-  return new BinaryOperandNode(line, character, intern(image.slice(0, eq)), image.slice(op, op + opLength) as BinaryOp,
-    eq + 1, leftEnd - eq - 1, rawValue(image, eq + 1, leftEnd, intern), right, image.length - right, rawValue(image, right, image.length, intern));
+  return new BinaryOperandNode(line, character, nameOf(image, 0, eq), image.slice(op, op + opLength) as BinaryOp,
+    eq + 1, leftEnd - eq - 1, rawValue(image, eq + 1, leftEnd, nameOf), right, image.length - right, rawValue(image, right, image.length, nameOf));
 }
 
 /** `key=VALUE` written `image` at (line, character). */
-export function simpleOperandNode(image: string, line: number, character: number, intern: Intern): SimpleOperandNode {
+export function simpleOperandNode(image: string, line: number, character: number, nameOf: NameOf): SimpleOperandNode {
   const eq = simpleOperandEquals(image);
-  return new SimpleOperandNode(line, character, intern(image.slice(0, eq)), eq + 1, image.length - eq - 1, rawValue(image, eq + 1, image.length, intern));
+  return new SimpleOperandNode(line, character, nameOf(image, 0, eq), eq + 1, image.length - eq - 1, rawValue(image, eq + 1, image.length, nameOf));
 }
 
 /** `name(a, b)` written `image` at (line, character). */
-export function callWordNode(image: string, line: number, character: number, intern: Intern): CallWord {
-  return new CallWord(intern(image.slice(0, image.indexOf('('))), image, line, character);
+export function callWordNode(image: string, line: number, character: number, nameOf: NameOf): CallWord {
+  return new CallWord(nameOf(image, 0, image.indexOf('(')), image, line, character);
 }
 
 /**
@@ -183,7 +176,7 @@ export class InsnLineNode implements InsnStmt {
     if (c === EQUALS) {
       const left = nameEnd + 1;
       const leftEnd = valueEnd(text, left);
-      item.value = lineValue(text, left, leftEnd);
+      item.value = rawValue(text, left, leftEnd, nameAt);
       item.valueStart = left;
       item.valueEnd = leftEnd;
       const op = skipBlanks(text, leftEnd);
@@ -193,7 +186,7 @@ export class InsnLineNode implements InsnStmt {
         end = valueEnd(text, right);
         item.kind = LineItem.BINARY;
         item.op = nameAt(text, op, op + opLength);
-        item.right = lineValue(text, right, end);
+        item.right = rawValue(text, right, end, nameAt);
         item.rightStart = right;
       } else {
         end = leftEnd;

@@ -1,22 +1,26 @@
 /**
- * The parser's lexer: Chevrotain over the plain tokens of lexer.ts and the compound
- * tokens, with changes that matter on large files and change no token the parser sees:
- * - one pattern reads everything that starts with a word: a name, a keyword or a
- *   compound token; each token then takes its type from its text. Separate patterns
- *   cost a call or a failed regular-expression test each at every word (a keyword
- *   pattern at every word that starts with its letter).
+ * The parser's lexer: Chevrotain over the plain tokens of lexer.ts, the compound tokens
+ * and the line tokens (compound-tokens.ts), with changes that matter on large files:
+ * - one pattern reads everything that starts with a word: a name, a keyword, a
+ *   compound token or a line token; the scan that finds it also finds its type, which
+ *   the token gets after lexing. Separate patterns cost a call or a failed
+ *   regular-expression test each at every word (a keyword pattern at every word that
+ *   starts with its letter).
  * - a word takes the blanks after it in the same step, and loses them from its image
- *   before the parser reads it.
+ *   before the parser reads it; a line token also takes its line break.
+ * - lines and columns are counted here, in one pass after lexing: Chevrotain counts
+ *   them only in tokens declared to hold line breaks, and searched each line break
+ *   again with a regular expression.
  * - other blanks are matched by a scan that returns a shared string: they are skipped,
  *   so only their length counts.
  * The lexer of lexer.ts (formatting, semantic tokens) keeps the plain tokens.
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type TokenType } from 'chevrotain';
 import {
-  argumentEnd, BinaryOperand, Call, CompoundOperand, compoundEnd, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, QueueName, SimpleOperand,
+  BinaryOperand, Call, CompoundOperand, compoundEnd, compoundType, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, QueueName, SimpleOperand,
 } from './compound-tokens';
 import { ALL_TOKENS, Identifier, Kw, Newline, WhiteSpace } from './lexer';
-import { EQUALS, isBlank, isWordStart, keywordAt, LPAREN, match, matchOf, skipBlanks, wordEnd } from './scan';
+import { isBlank, isWordStart, keywordAt, match, matchOf, skipBlanks, wordEnd } from './scan';
 
 /** Shared strings of 0..32 spaces: a skipped token's image is never kept, only its length. */
 const BLANK_RUNS = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
@@ -38,7 +42,7 @@ const Blanks = createToken({
 
 /**
  * What matchWord found at each offset, in the order it matched: the type and the length
- * without the trailing blanks. classifyWords gives each Word token these, so nothing is
+ * without the trailing blanks. positionTokens gives each Word token these, so nothing is
  * scanned twice. (Chevrotain also calls a pattern while it resynchronises after an
  * unexpected character; those matches are found again at the same offset or skipped.)
  */
@@ -52,7 +56,7 @@ function remember(offset: number, type: TokenType, length: number): void {
 
 const MNEMONICS = new Set(['load', 'store', 'gemm', 'alu', 'nop', 'finish']);
 
-/** A name, a keyword, a compound token or an instruction line: typed after lexing by classifyWords. */
+/** A name, a keyword, a compound token or a line token: typed after lexing by positionTokens. */
 function matchWord(text: string, offset: number): CustomPatternMatcherReturn | null {
   if (!isWordStart(text.charCodeAt(offset))) return null;
   const end = wordEnd(text, offset + 1);
@@ -77,18 +81,9 @@ function matchWord(text: string, offset: number): CustomPatternMatcherReturn | n
     next = skipBlanks(text, last);
   }
   remember(offset, type, last - offset);
-  // The blanks after the token ride along (one lexer step instead of two); classifyWords
+  // The blanks after the token ride along (one lexer step instead of two); positionTokens
   // cuts them off the image before the parser sees it.
   return match(text, offset, next);
-}
-
-/** The type of the compound token from the word ending at `wordEnd` to `end`. */
-function compoundType(text: string, wordEnd: number, end: number): TokenType {
-  switch (text.charCodeAt(wordEnd)) {
-    case EQUALS: return argumentEnd(text, wordEnd + 1) === end ? SimpleOperand : BinaryOperand;
-    case LPAREN: return Call;
-    default: return QueueName;
-  }
 }
 
 const Word = createToken({

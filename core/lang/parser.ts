@@ -87,6 +87,9 @@ function word(image: string): string {
   return image;
 }
 
+/** word() of text[from, to). */
+const wordAt = (text: string, from: number, to: number): string => word(text.slice(from, to));
+
 /**
  * The 0-based line at which the run being parsed starts: the lexer numbers a run's
  * lines from 1, and ranges are made here rather than by rewriting every token.
@@ -613,12 +616,12 @@ function numberExpr(tok: IToken): Expr {
 /** A compound operand token as an operand. */
 function compoundOperand(tok: IToken): SimpleOperandNode | BinaryOperandNode {
   const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
-  return tok.tokenType === BinaryOperand ? binaryOperandNode(tok.image, line, character, word) : simpleOperandNode(tok.image, line, character, word);
+  return tok.tokenType === BinaryOperand ? binaryOperandNode(tok.image, line, character, wordAt) : simpleOperandNode(tok.image, line, character, wordAt);
 }
 
 /** A compound `name(a, b)` token as a word with arguments. */
 function callWord(tok: IToken): CallWord {
-  return callWordNode(tok.image, tok.startLine! + runLine - 1, tok.startColumn! - 1, word);
+  return callWordNode(tok.image, tok.startLine! + runLine - 1, tok.startColumn! - 1, wordAt);
 }
 
 /** An InsnLine token as an instruction. */

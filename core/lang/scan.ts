@@ -49,7 +49,15 @@ for (const k of KEYWORDS) (KEYWORDS_BY_FIRST[k.charCodeAt(0)] ??= []).push(k);
 export function keywordAt(text: string, from: number, to: number): string | undefined {
   const candidates = KEYWORDS_BY_FIRST[text.charCodeAt(from)];
   if (candidates === undefined) return undefined;
-  for (const k of candidates) if (k.length === to - from && text.startsWith(k, from)) return k;
+  const length = to - from;
+  for (let j = 0; j < candidates.length; j++) {
+    const k = candidates[j]!;
+    if (k.length !== length) continue;
+    // Compared by character: this runs at every word, and a startsWith call costs more.
+    let i = 1;
+    while (i < length && k.charCodeAt(i) === text.charCodeAt(from + i)) i++;
+    if (i === length) return k;
+  }
   return undefined;
 }
 

@@ -71,10 +71,9 @@ export function callWordNode(image: string, line: number, character: number, nam
 export class LineItem {
   /** WORD (`inp`, `reset`), CALL (`g(1, 2)`), OPERAND (`key=V`) or BINARY (`key=A op B`). */
   kind = 0;
-  /** The item's start and end in the line's text; the end of its first word. */
+  /** The item's start and end in the line's text. */
   start = 0;
   end = 0;
-  nameEnd = 0;
   /** The first word: a word's or a call's name, or an operand's key. */
   name = '';
   /** An operand's value, or its left value: a number (TOO_LARGE past 2^53) or a name. */
@@ -98,7 +97,7 @@ interface KeptItems {
 }
 
 /** Where the one-token value at `i` ends (the lexer checked that one is there). */
-function valueEnd(text: string, i: number): number {
+function oneTokenEnd(text: string, i: number): number {
   const c = text.charCodeAt(i);
   return c >= 48 && c <= 57 ? numberEnd(text, i) : wordEnd(text, i + 1);
 }
@@ -106,10 +105,10 @@ function valueEnd(text: string, i: number): number {
 /**
  * An instruction read as one InsnLine token: the mnemonic, the text from it to the end
  * of the last item, and where that starts. Words and operands are built from the text
- * when they are read; the assembler reads the operands through `readItem` without
- * building them. A tree of one small object per instruction is most of what makes a
- * large file fast to parse (every kept object is copied by the garbage collector's
- * young generation).
+ * when they are read; the assembler reads the items through `readItems` without
+ * building operand nodes. A tree of one small object per instruction is most of what
+ * makes a large file fast to parse (every kept object is copied by the garbage
+ * collector's young generation).
  */
 export class InsnLineNode implements InsnStmt {
   private readonly line: number;
@@ -149,13 +148,8 @@ export class InsnLineNode implements InsnStmt {
     return new TextRange(this.line, this.character, this.line, this.character + this.text.length);
   }
 
-  /** Where the items end: `readItem` returns this after the last one. */
-  get itemsEnd(): number {
-    return this.text.length;
-  }
-
-  /** Where the first item starts (itemsEnd when there is none). */
-  get firstItem(): number {
+  /** Where the first item starts (the text's length when there is none). */
+  private get firstItem(): number {
     return skipBlanks(this.text, this.mnemonic.length);
   }
 
@@ -165,17 +159,16 @@ export class InsnLineNode implements InsnStmt {
    * a complete token, so each item's kind shows in the character after its first word,
    * and nothing is checked again.
    */
-  readItem(i: number, item: LineItem): number {
+  private readItem(i: number, item: LineItem): number {
     const text = this.text;
     const nameEnd = wordEnd(text, i + 1);
     const c = text.charCodeAt(nameEnd);
     item.start = i;
-    item.nameEnd = nameEnd;
     item.name = nameAt(text, i, nameEnd);
     let end: number;
     if (c === EQUALS) {
       const left = nameEnd + 1;
-      const leftEnd = valueEnd(text, left);
+      const leftEnd = oneTokenEnd(text, left);
       item.value = rawValue(text, left, leftEnd, nameAt);
       item.valueStart = left;
       item.valueEnd = leftEnd;
@@ -183,7 +176,7 @@ export class InsnLineNode implements InsnStmt {
       if (op < text.length && !isWordStart(text.charCodeAt(op))) {
         const opLength = operatorLength(text, op);
         const right = skipBlanks(text, op + opLength);
-        end = valueEnd(text, right);
+        end = oneTokenEnd(text, right);
         item.kind = LineItem.BINARY;
         item.op = nameAt(text, op, op + opLength);
         item.right = rawValue(text, right, end, nameAt);

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Lexer } from 'chevrotain';
+import { Lexer, tokenMatcher } from 'chevrotain';
 import { generateProgram } from '../../bench/asm-bench';
 import { lexForParser } from '../../core/lang/parser-lexer';
-import { ALL_TOKENS } from '../../core/lang/lexer';
+import { ALL_TOKENS, BinOp } from '../../core/lang/lexer';
+import { operatorLength } from '../../core/lang/compound-tokens';
 import { parseVta } from '../../core/lang/parser';
 import { assembleAst, assembleText } from '../../core/asm';
 import { encodeProgram } from '../../core/isa';
@@ -95,6 +96,17 @@ test('comments and lexing errors after lines that took their line break keep the
   assert.deepEqual(plain(got.comments), plain(want.comments));
   assert.deepEqual(plain(got.errors), plain(want.errors));
   assert.deepEqual(plain(got.statements), plain(want.statements));
+});
+
+test('operatorLength reads a binary operator where the plain lexer does, and nothing else', () => {
+  for (let a = 32; a < 127; a++) {
+    for (let b = 31; b < 127; b++) {
+      const text = String.fromCharCode(a) + (b === 31 ? '' : String.fromCharCode(b));
+      const first = plainTokens(text).tokens[0];
+      const want = first && first.startOffset === 0 && tokenMatcher(first, BinOp) ? first.image.length : 0;
+      assert.equal(operatorLength(text, 0), want, JSON.stringify(text));
+    }
+  }
 });
 
 /** Valid programs of every shape the tests know, and the forms compound tokens touch. */

@@ -59,13 +59,6 @@ function lineValue(raw: number | string, scope: Scope): number | undefined {
   return scope.lookup(raw);
 }
 
-/** The words of an instruction line whose `count` items were read into `items`, as nodes. */
-function lineWords(line: InsnLineNode, items: LineItem[], count: number): Word[] {
-  const words: Word[] = [];
-  for (let k = 0; k < count; k++) if (items[k]!.kind === LineItem.WORD || items[k]!.kind === LineItem.CALL) words.push(line.node(items[k]!) as Word);
-  return words;
-}
-
 /** An instruction form's operands, indexed once so that each operand is one map lookup. */
 interface FormOperands {
   specs: OperandSpec[];
@@ -341,7 +334,7 @@ class Assembler {
     const line = s instanceof InsnLineNode ? s : undefined;
     const items = this.lineItems;
     const itemCount = line ? line.readItems(items) : 0;
-    const words = line ? lineWords(line, items, itemCount) : s.words;
+    const words = line ? line.nodes(items, itemCount, true) : s.words;
     const w = words[0];
     let insn: Insn;
     let form: InsnForm;

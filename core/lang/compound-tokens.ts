@@ -1,10 +1,10 @@
 /**
  * Compound tokens: the parser's lexer reads the most frequent shapes of a large stream
  * — `key=VALUE` with a one-token value (`sram=16`, `dram=act`) or with one operator
- * between two (`dram=w + 16`), a queue written without spaces (`ld->ex`) and a kernel
- * call whose arguments are one token each (`g(1, 16)`) — as one token each instead of
- * three to seven. That halves the tokens for the lexer to match and the parser to
- * consume.
+ * between two (`dram=w + 16`) and a kernel call whose arguments are one token each
+ * (`g(1, 16)`) — as one token each instead of three to seven; and whole lines made of
+ * such tokens (an instruction, or `push ld->ex`) as one line token (below). That cuts
+ * the tokens for the lexer to match and the parser to consume to a fifth.
  *
  * A compound token is taken only where the tokens it replaces could not mean
  * anything else: the value must be followed by the end of the line, a comment, a `}`
@@ -44,18 +44,14 @@ export function compoundEnd(text: string, offset: number, wordEnd: number): numb
   switch (text.charCodeAt(wordEnd)) {
     case EQUALS: return simpleOperandEnd(text, offset, wordEnd);
     case LPAREN: return callEnd(text, offset, wordEnd);
-    case MINUS: return queueNameEnd(text, offset, wordEnd);
     default: return -1;
   }
 }
 
 /** The type of the compound token from the word ending at `wordEnd` to `end` (one compoundEnd found). */
 export function compoundType(text: string, wordEnd: number, end: number): TokenType {
-  switch (text.charCodeAt(wordEnd)) {
-    case EQUALS: return argumentEnd(text, wordEnd + 1) === end ? SimpleOperand : BinaryOperand;
-    case LPAREN: return Call;
-    default: return QueueName;
-  }
+  if (text.charCodeAt(wordEnd) === LPAREN) return Call;
+  return argumentEnd(text, wordEnd + 1) === end ? SimpleOperand : BinaryOperand;
 }
 
 /**
@@ -156,9 +152,6 @@ export const SimpleOperand = createToken({ name: 'SimpleOperand', pattern: Lexer
 
 /** `key=VALUE OP VALUE` as one token. */
 export const BinaryOperand = createToken({ name: 'BinaryOperand', pattern: Lexer.NA, categories: [WordLike, CompoundOperand] });
-
-/** A queue name such as `ld->ex` as one token. */
-export const QueueName = createToken({ name: 'QueueName', pattern: Lexer.NA });
 
 /** A kernel call `g(1, 16)` as one token; word-like, as the name it starts with. */
 export const Call = createToken({ name: 'Call', pattern: Lexer.NA, categories: [WordLike] });

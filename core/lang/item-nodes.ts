@@ -210,7 +210,7 @@ export class InsnLineNode implements InsnStmt {
   }
 
   /** The item `item` holds (read from this line) as the node the parser builds for its token. */
-  node(item: LineItem): Word | Operand {
+  private node(item: LineItem): Word | Operand {
     const { line } = this;
     const start = item.start;
     const at = this.character + start;
@@ -225,11 +225,22 @@ export class InsnLineNode implements InsnStmt {
     }
   }
 
-  /** The words (`words`) or the operands, in the order written, as the parser builds them from their tokens. */
-  private build(words: boolean): Array<Word | Operand> {
+  /**
+   * The words (`words`) or the operands among the `count` items read into `items`, in
+   * the order written, as the parser builds them from their tokens.
+   */
+  nodes(items: LineItem[], count: number, words: true): Word[];
+  nodes(items: LineItem[], count: number, words: false): Operand[];
+  nodes(items: LineItem[], count: number, words: boolean): Array<Word | Operand> {
     const out: Array<Word | Operand> = [];
+    for (let k = 0; k < count; k++) if ((items[k]!.kind <= LineItem.CALL) === words) out.push(this.node(items[k]!));
+    return out;
+  }
+
+  /** `nodes` of this line's items, kept when built a second time. */
+  private build(words: boolean): Array<Word | Operand> {
     const n = this.readItems(scratch);
-    for (let k = 0; k < n; k++) if ((scratch[k]!.kind <= LineItem.CALL) === words) out.push(this.node(scratch[k]!));
+    const out = words ? this.nodes(scratch, n, true) : this.nodes(scratch, n, false);
     const built = this.built;
     if (built === 0) this.built = 1;
     else {

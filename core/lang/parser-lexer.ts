@@ -17,7 +17,7 @@
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type TokenType } from 'chevrotain';
 import {
-  BinaryOperand, Call, CompoundOperand, compoundEnd, compoundType, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, QueueName, SimpleOperand,
+  BinaryOperand, Call, CompoundOperand, compoundEnd, compoundType, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, SimpleOperand,
 } from './compound-tokens';
 import { ALL_TOKENS, Identifier, Kw, Newline, WhiteSpace } from './lexer';
 import { isBlank, isWordStart, keywordAt, match, matchOf, skipBlanks, wordEnd } from './scan';
@@ -96,7 +96,7 @@ const Word = createToken({
 const KEYWORD_TYPES: TokenType[] = Object.values(Kw);
 
 /** Every token type the parser reads. */
-export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, QueueName, Call, CompoundOperand, InsnLine, QueueLine, InsnLineEnd, QueueLineEnd];
+export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, Call, CompoundOperand, InsnLine, QueueLine, InsnLineEnd, QueueLineEnd];
 
 /** The patterns in the order they are tried: Word for names and keywords, Blanks for WhiteSpace. */
 const PATTERNS: TokenType[] = ALL_TOKENS.filter((t) => t !== WhiteSpace && !KEYWORD_TYPES.includes(t));

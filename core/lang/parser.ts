@@ -16,7 +16,7 @@ import { TextRange } from './ast';
 import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
-import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, QueueName, SimpleOperand } from './compound-tokens';
+import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, SimpleOperand } from './compound-tokens';
 import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './item-nodes';
 import { skipBlanks, wordEnd } from './scan';
 import { endsLine, lexForParser, PARSER_VOCABULARY } from './parser-lexer';
@@ -434,23 +434,11 @@ class VtaParser extends EmbeddedActionsParser {
   tokenStmt = this.RULE('tokenStmt', (): TokenStmt => {
     const kw = this.CONSUME(T.TokenOp);
     const kind = kw.image === 'push' ? 'push' : 'pop';
-    return this.OR([
-      {
-        ALT: () => {
-          const queue = this.CONSUME(QueueName);
-          if (this.RECORDING_PHASE) return undefined as never;
-          return new QueueTokenNode(kind, word(queue.image), queue.startLine! + runLine - 1, kw.startColumn! - 1, queue.startColumn! - 1);
-        },
-      },
-      {
-        ALT: () => {
-          const from = this.CONSUME(T.Identifier);
-          this.CONSUME(T.Arrow);
-          const to = this.CONSUME2(T.Identifier);
-          return { kind, queue: word(`${from.image}->${to.image}`), queueRange: tokenRange(from, to), range: tokenRange(kw, to) };
-        },
-      },
-    ]);
+    // `push ld->ex` alone on its line is a QueueLine token; this is the written-out form.
+    const from = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Arrow);
+    const to = this.CONSUME2(T.Identifier);
+    return { kind, queue: word(`${from.image}->${to.image}`), queueRange: tokenRange(from, to), range: tokenRange(kw, to) };
   });
 
   /**

@@ -52,11 +52,11 @@ test('key=VALUE with a one-token value is one token only where nothing can conti
   assert.deepEqual(tokens('format=1'), ['SimpleOperand:format=1']);
 });
 
-test('a queue written without blanks is one token, with blanks three', () => {
+test('push/pop with a queue written without blanks is one token; anything else on the line, the plain tokens', () => {
   assert.deepEqual(tokens('push ld->ex'), ['QueueLine:push ld->ex']);
   assert.deepEqual(tokens('pop  st->ex ;c\n'), ['QueueLine:pop  st->ex', 'Newline:\n']);
   assert.deepEqual(tokens('pop st->ex\n}'), ['QueueLineEnd:pop st->ex', 'RBrace:}']);
-  assert.deepEqual(tokens('push ld->ex x'), ['Kw_push:push', 'QueueName:ld->ex', 'Identifier:x']);
+  assert.deepEqual(tokens('push ld->ex x'), ['Kw_push:push', 'Identifier:ld', 'Arrow:->', 'Identifier:ex', 'Identifier:x']);
   assert.deepEqual(tokens('pop ld ->ex'), ['Kw_pop:pop', 'Identifier:ld', 'Arrow:->', 'Identifier:ex']);
   assert.deepEqual(tokens('pop ld->for'), ['Kw_pop:pop', 'Identifier:ld', 'Arrow:->', 'Kw_for:for']);
 });

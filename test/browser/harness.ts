@@ -69,7 +69,12 @@ export async function startHarness(): Promise<Harness> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  // A browser that cannot start must fail the suite, not leave the server holding the
+  // test process open until the runner is killed.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }).catch(async (e: unknown) => {
+    await new Promise<void>((r) => server.close(() => r()));
+    throw e;
+  });
   return {
     origin,
     browser,

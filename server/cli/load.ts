@@ -8,6 +8,8 @@ import { assembleText, decodeStream, programFromStream, type AssembleResult } fr
 import type { Diagnostic } from '../../core/analysis/diagnostic';
 import { ConfigError, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
+import { parseSchedule } from '../../core/lang/schedule';
+import { lintSchedule } from '../../core/analysis/schedule';
 import { nodeHost } from '../node-host';
 import { UsageError } from './command';
 
@@ -52,6 +54,14 @@ export function assembleFile(path: string, cwd: string, target?: VtaTarget): Loa
   const text = new TextDecoder().decode(bytes);
   const r = assembleText(text, { file: path, host: { ...nodeHost, resolve: (from, rel) => nodeHost.resolve(from === path ? abs : from, rel) }, target });
   return { program: r.program, diagnostics: r.diagnostics, file: path, assembled: r };
+}
+
+/** Parses and lints a `.vtasched` file; its diagnostics carry `path` as their file. */
+export function lintScheduleFile(path: string, cwd: string, target?: VtaTarget): Diagnostic[] {
+  const { abs, bytes } = readInput(path, cwd);
+  const ast = parseSchedule(new TextDecoder().decode(bytes));
+  const host = { ...nodeHost, resolve: (from: string, rel: string) => nodeHost.resolve(from === path ? abs : from, rel) };
+  return lintSchedule(ast, { target, host, file: path }).diagnostics.map((d) => ({ file: path, ...d }));
 }
 
 export function loadBinaries(insnPath: string, dramPath: string | undefined, cwd: string, target: VtaTarget): LoadedInput {

@@ -8,7 +8,6 @@ import {
   DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
 import type { Diagnostic } from '../../core/analysis/diagnostic';
-import { checkScheduleSyntax } from '../../core/lang/schedule';
 import { isSchedule, pathToUri, type Workspace } from './workspace';
 
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
@@ -54,7 +53,7 @@ export class DiagnosticsScheduler {
     if (isSchedule(uri, doc.languageId)) {
       const a = this.ws.vtasched(uri);
       if (!a) return;
-      const diags = checkScheduleSyntax(a.ast).map((d) => ({
+      const diags = a.lint.diagnostics.map((d) => ({
         range: d.range,
         severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
         code: d.code, source: 'vta', message: d.message,

@@ -11,6 +11,7 @@ import type { InsnStmt } from '../../core/lang/ast';
 import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/locate';
 import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
 import { SCHED_OPERATORS } from '../../core/lang/schedule';
+import { layerFiguresMarkdown } from './schedule-figures';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 export function formatRows(a: RowAccess): string {
@@ -135,14 +136,20 @@ export function hoverSched(a: SchedAnalysis, pos: Position): Hover | null {
     if (!rangeContains(s.range, pos)) continue;
     const spec = SCHED_OPERATORS[s.op];
     if (rangeContains(s.opRange, pos) || rangeContains(s.nameRange, pos)) {
-      return { contents: { kind: 'markdown', value: spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\`` }, range: s.headerRange };
+      const figures = a.lint.layers.find((f) => f.layer.nameRange === s.nameRange);
+      const doc = spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\``;
+      return { contents: { kind: 'markdown', value: figures ? `${doc}\n\n${layerFiguresMarkdown(figures)}` : doc }, range: s.headerRange };
     }
     for (const it of s.items) {
       if (!rangeContains(it.range, pos)) continue;
       const k = spec?.keys.find((x) => x.key === it.key);
       const p = it.params.find((x) => rangeContains(x.nameRange, pos));
       if (p && k?.params?.[p.name]) return { contents: { kind: 'markdown', value: `\`${it.key} ${p.name}\` — ${k.params[p.name]}` }, range: p.nameRange };
-      if (k) return { contents: { kind: 'markdown', value: `\`${k.key}\` — ${k.doc}` }, range: it.keyRange };
+      if (k) {
+        // The tile and thread lines are where the footprint is decided: show it there too.
+        const figures = it.key === 'tile' || it.key === 'threads' ? a.lint.layers.find((f) => f.layer.nameRange === s.nameRange) : undefined;
+        return { contents: { kind: 'markdown', value: `\`${k.key}\` — ${k.doc}${figures ? `\n\n${layerFiguresMarkdown(figures)}` : ''}` }, range: it.keyRange };
+      }
     }
   }
   return null;

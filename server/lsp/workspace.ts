@@ -18,6 +18,7 @@ import type { SourceFile } from '../../core/lang/ast';
 import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/lang/schedule';
 import type { SchedFile } from '../../core/lang/schedule';
+import { lintSchedule, type ScheduleLint } from '../../core/analysis/schedule';
 import { buildSymbolIndex, type SymbolIndex } from '../../core/lsp-support/symbols';
 import { nodeHost } from '../node-host';
 
@@ -70,6 +71,7 @@ export interface SchedAnalysis {
   version: number;
   text: string;
   ast: SchedFile;
+  lint: ScheduleLint;
 }
 
 export class Workspace {
@@ -209,7 +211,10 @@ export class Workspace {
     const hit = this.schedCache.get(uri);
     if (hit && hit.version === doc.version) return hit;
     const text = doc.getText();
-    const a: SchedAnalysis = { kind: 'vtasched', uri, version: doc.version, text, ast: parseSchedule(text) };
+    const ast = parseSchedule(text);
+    // Cheap (arithmetic per layer), so it runs with the parse.
+    const lint = lintSchedule(ast, { host: this.host, file: uriToPath(uri), fallbackTarget: this.settingTarget });
+    const a: SchedAnalysis = { kind: 'vtasched', uri, version: doc.version, text, ast, lint };
     this.schedCache.set(uri, a);
     return a;
   }

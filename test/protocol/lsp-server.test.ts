@@ -62,8 +62,8 @@ describe('vta lsp --stdio', () => {
     assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
   });
 
-  test('every shared example opens; the clean ones have no errors', async () => {
-    const files = readdirSync(`${ROOT}/examples`).filter((f) => f.endsWith('.vta') || f.endsWith('.vtasched'));
+  test('every shared .vta example opens without errors', async () => {
+    const files = readdirSync(`${ROOT}/examples`).filter((f) => f.endsWith('.vta'));
     assert.ok(files.length >= 4);
     for (const f of files) client.openFile(`examples/${f}`);
     for (const f of files) {
@@ -345,7 +345,7 @@ describe('vta lsp --stdio', () => {
     assert.match(h.contents.value, /FINISH/);
   });
 
-  test('.vtasched: outline, folding, key completion, hover and syntax diagnostics', async () => {
+  test('.vtasched: outline, folding, key completion, hover with layer figures, syntax and lint diagnostics', async () => {
     const { uri, text } = client.openFile('examples/resnet18.vtasched');
     const syms = await client.request<Array<{ name: string; detail: string; children: Array<{ name: string }> }>>('textDocument/documentSymbol', { textDocument: { uri } });
     const c2 = syms.find((s) => s.name === 'c2')!;
@@ -355,6 +355,22 @@ describe('vta lsp --stdio', () => {
     assert.ok(folds.some((f) => f.startLine === posOf(text, 'conv2d c2').line));
     const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'threads', 0, 1) });
     assert.match(h.contents.value, /Virtual threads/);
+    // The layer's figures: on its header, and on its tile and threads lines.
+    const head = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'conv2d c2', 0, 8) });
+    assert.match(head.contents.value, /1x64x56x56 → 1x64x56x56/);
+    assert.match(head.contents.value, /\| INP \| 576 \| 1,152 \| 2,048 \| 56% \|/);
+    assert.match(head.contents.value, /\| UOP \| 518 \| 1,036 \| 8,192 \| 13% \|/);
+    assert.match(h.contents.value, /\| WGT \| 72 \| 144 \| 1,024 \| 14% \|/);
+    // The schedule lint's findings: four layers of the shipped schedule do not fit.
+    const lintCodes = await client.diagnostics(uri, (x) => x.diagnostics.length > 0);
+    const lineAfter = (header: string, needle: string) => posOf(text.slice(text.indexOf(header)), needle).line + posOf(text, header).line;
+    assert.deepEqual(lintCodes.diagnostics.map((d) => `${d.range.start.line} ${d.code}`), [
+      `${lineAfter('conv2d c3', 'tile')} vtasched.bounds.inp`,
+      `${lineAfter('conv2d c4', 'tile')} vtasched.bounds.inp`,
+      `${lineAfter('conv2d c4', 'tile')} vtasched.bounds.acc`,
+      `${lineAfter('conv2d c8', 'tile')} vtasched.bounds.inp`,
+      `${lineAfter('dense fc', 'co=64')} vtasched.tile`,
+    ]);
     const sem = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
     const legend = (capabilities.semanticTokensProvider as { legend: { tokenTypes: string[] } }).legend;
     const types = new Set<string>();

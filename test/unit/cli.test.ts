@@ -30,6 +30,24 @@ test('vta check: errors as file:line:col lines and exit 1; JSON carries ranges a
   assert.equal(inp.instruction, 0);
 });
 
+test('vta check lints a .vtasched schedule; a target file is read relative to the schedule', () => {
+  const r = vta('check', 'examples/resnet18.vtasched');
+  assert.equal(r.code, 1, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines.length, 5, r.out);
+  assert.match(lines[0]!, /^examples\/resnet18\.vtasched:\d+:3: error vtasched\.bounds\.inp: c3: INP needs 3,480 of 2,048 rows/);
+  const dir = mkdtempSync(join(tmpdir(), 'vta-sched-'));
+  writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ TARGET: 'sim', HW_VER: '0.0.1', LOG_INP_WIDTH: 3, LOG_WGT_WIDTH: 3, LOG_ACC_WIDTH: 5, LOG_BATCH: 0, LOG_BLOCK: 4, LOG_UOP_BUFF_SIZE: 15, LOG_INP_BUFF_SIZE: 15, LOG_WGT_BUFF_SIZE: 18, LOG_ACC_BUFF_SIZE: 17 }));
+  writeFileSync(join(dir, 'l.vtasched'), 'target "cfg.json"\ndense fc {\n  input = 1x16\n  weight = 16x16\n  epilogue mul 2\n}\n');
+  const j = vta('check', '--format', 'json', join(dir, 'l.vtasched'));
+  assert.equal(j.code, 1, j.err);
+  const diags = JSON.parse(j.out) as Array<{ file: string; code: string; range: { start: { line: number } }; message: string }>;
+  assert.deepEqual(diags.map((d) => [d.file, d.code, d.range.start.line]), [[join(dir, 'l.vtasched'), 'vtasched.name.alu', 4]]);
+  assert.match(diags[0]!.message, /no ALU mul/);
+  // --target overrides the file's target: the stock 0.0.2 has mul.
+  assert.equal(vta('check', '--target', 'default', join(dir, 'l.vtasched')).code, 0);
+});
+
 test('vta asm writes the three files; the stream matches the in-process assembler', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vta-asm-'));
   const r = vta('asm', 'examples/conv3x3.vta', '-o', dir);

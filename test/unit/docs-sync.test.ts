@@ -37,19 +37,21 @@ interface CoreCodes {
   templates: Map<string, string>;
 }
 
-/** The diagnostic codes in core/, read from its sources. */
-function codesInCore(): CoreCodes {
+/** The diagnostic codes of one family (`vta` for programs, `vtasched` for schedules) in core/. */
+function codesInCore(family: 'vta' | 'vtasched' = 'vta'): CoreCodes {
   const found = new Map<string, string>();
   const templates = new Map<string, string>();
+  const quoted = new RegExp(`['"\`](${family}(?:\\.[a-z0-9_-]+)+)['"\`]`, 'g');
+  const built = new RegExp(`\`(${family}(?:\\.[a-z0-9_-]+)*\\.)\\$\\{`, 'g');
   for (const file of sourceFiles(path.join(root, 'core'))) {
     const text = readFileSync(file, 'utf8');
     const rel = path.relative(root, file);
-    for (const m of text.matchAll(/['"`](vta(?:\.[a-z0-9-]+)+)['"`]/g)) if (!found.has(m[1]!)) found.set(m[1]!, rel);
-    for (const m of text.matchAll(/`(vta(?:\.[a-z0-9-]+)*\.)\$\{/g)) if (!templates.has(m[1]!)) templates.set(m[1]!, rel);
+    for (const m of text.matchAll(quoted)) if (!found.has(m[1]!)) found.set(m[1]!, rel);
+    for (const m of text.matchAll(built)) if (!templates.has(m[1]!)) templates.set(m[1]!, rel);
   }
   // The simulator's error codes are bare names in core/sim/errors.ts; front ends print
   // them as `vta.sim.CODE`.
-  const simErrors = readFileSync(path.join(root, 'core/sim/errors.ts'), 'utf8');
+  const simErrors = family === 'vta' ? readFileSync(path.join(root, 'core/sim/errors.ts'), 'utf8') : '';
   const union = /export type SimErrorCode =([\s\S]*?);/.exec(simErrors)?.[1] ?? '';
   for (const m of union.matchAll(/\|\s*'([a-z-]+)'/g)) found.set(`vta.sim.${m[1]}`, 'core/sim/errors.ts');
   // A string that only prefixes other codes ('vta.name' in `code.startsWith('vta.name')`)
@@ -62,6 +64,20 @@ function codesInCore(): CoreCodes {
 function codesInDoc(): Set<string> {
   return new Set([...languageDoc.matchAll(/`(vta(?:\.[a-z0-9-]+)+)`/g)].map((m) => m[1]!));
 }
+
+const scheduleDoc = readFileSync(path.join(referenceDir, 'schedules.md'), 'utf8');
+
+test('the schedule reference documents exactly the schedule codes core/ reports', () => {
+  const { codes, templates } = codesInCore('vtasched');
+  assert.ok(codes.size >= 10, `found only ${codes.size} schedule codes in core/`);
+  assert.ok(templates.has('vtasched.bounds.') && templates.has('vtasched.range.'), [...templates.keys()].join());
+  const documented = new Set([...scheduleDoc.matchAll(/`(vtasched(?:\.[a-z0-9_-]+)+)`/g)].map((m) => m[1]!));
+  const missing = [...codes.keys()].filter((c) => !documented.has(c));
+  for (const prefix of templates.keys()) if (![...documented].some((c) => c.startsWith(prefix))) missing.push(`${prefix}*`);
+  assert.deepEqual(missing, [], 'schedule codes not in docs/reference/schedules.md');
+  const stale = [...documented].filter((c) => !codes.has(c) && ![...templates.keys()].some((p) => c.startsWith(p)));
+  assert.deepEqual(stale, [], 'codes in docs/reference/schedules.md that core/ does not report');
+});
 
 test('docs/reference/isa.md is what scripts/gen-docs.ts generates from the core tables', () => {
   const committed = readFileSync(path.join(root, ISA_DOC_PATH), 'utf8');

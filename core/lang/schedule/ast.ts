@@ -47,6 +47,8 @@ export interface SchedOperator {
 export interface SchedTarget {
   kind: 'target';
   value: string;
+  /** `target "path/vta_config.json"` (a file) rather than `target NAME`. */
+  quoted: boolean;
   valueRange: Range;
   range: Range;
 }

@@ -69,6 +69,7 @@ class SchedParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({
       kind: 'target' as const,
       value: v.tokenType === StringLit ? unquote(v.image) : v.image,
+      quoted: v.tokenType === StringLit,
       valueRange: rangeOf(v),
       range: rangeOf(kw, v),
     }));

@@ -5,14 +5,17 @@ import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
 import { defaultTarget } from '../../../core/isa';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { assembleFile, loadBinaries, resolveTargetOption } from '../load';
+import { assembleFile, lintScheduleFile, loadBinaries, resolveTargetOption } from '../load';
 
-const HELP = `usage: vta check FILE.vta... [--target NAME|FILE] [--format text|json]
+const HELP = `usage: vta check FILE.vta|FILE.vtasched... [--target NAME|FILE] [--format text|json]
        vta check --insn X.insn.bin [--dram X.dram.bin] [--target NAME|FILE] [--format text|json]
 
 Runs every static check (syntax, names, field ranges, SRAM/UOP/DRAM bounds, kernels,
 micro-op distance, uninitialised reads, hardware fidelity, FINISH placement, and the
-dependency-token analyses) and prints one line per finding:
+dependency-token analyses) and prints one line per finding. A .vtasched schedule is
+linted: shapes, whole VTA blocks, tile and thread knobs, on-chip footprint per buffer,
+instruction field widths and the epilogue (docs/reference/schedules.md).
+Each finding is printed as
   file:line:col: severity code: message
 --format json prints an array of {file, range, severity, code, message, instruction?, related}
 (0-based positions). For a binary stream the line is the instruction index.
@@ -37,6 +40,10 @@ export const checkCommand: CliCommand = {
     } else {
       if (!positionals.length) throw new UsageError('no input: give FILE.vta or --insn X.insn.bin');
       for (const f of positionals) {
+        if (f.endsWith('.vtasched')) {
+          all.push(...lintScheduleFile(f, io.cwd, target));
+          continue;
+        }
         const l = assembleFile(f, io.cwd, target);
         all.push(...(l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics));
       }

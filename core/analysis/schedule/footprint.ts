@@ -1,0 +1,214 @@
+/**
+ * What one layer's schedule asks of the hardware: how it tiles, what one tile keeps in
+ * each on-chip buffer, and the instruction fields the lowering will have to encode.
+ *
+ * The model is TVM's VTA conv2d schedule: output tiles of b x co x h x w, each
+ * accumulating over input-channel tiles of ci; a tile's input window carries the
+ * convolution halo ((h-1)*stride + KH rows); virtual threads ("cthread") give every
+ * thread its own copy of every buffer. The micro-op count is that of the lowering this
+ * project plans (docs/SCHEDULES.md): one GEMM micro-op per batch block, input-channel
+ * block, kernel position and output column, with the hardware loops running over
+ * output-channel blocks and output rows, plus one row kernel (reset and epilogue).
+ */
+import { ALU_OP_NAMES, aluOpsFor, layoutsFor, type FieldName, type InsnKind } from '../../isa/fields';
+import type { VtaTarget } from '../../isa/config';
+import type { Range } from '../../lang/ast';
+import type { Layer, LayerReport } from './layer';
+
+export interface BufferUse {
+  buffer: 'INP' | 'WGT' | 'ACC' | 'UOP';
+  /** Rows (entries for UOP) of one tile of one thread. */
+  perTile: number;
+  /** perTile x virtual threads. */
+  total: number;
+  depth: number;
+}
+
+export interface LayerFigures {
+  layer: Layer;
+  /** Output tiles (groups x batch x co x rows x columns) and input-channel steps per tile. */
+  tiles: { b: number; co: number; h: number; w: number; ci: number; groups: number; output: number };
+  /** Input window of one tile, padding included. */
+  window: { h: number; w: number };
+  buffers: BufferUse[];
+  /** Bytes moved between DRAM and the chip over the whole layer. */
+  traffic: { input: number; weight: number; output: number };
+  /** GEMM micro-op iterations over the layer: at one per cycle, a lower bound on cycles. */
+  gemmIterations: number;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** `a` divided by `b` when it divides, else undefined. */
+const exactly = (a: number, b: number) => (a % b === 0 ? a / b : undefined);
+
+/**
+ * The smallest divisors of `n`, as suggestions. Pairs up to the square root, so a
+ * number in the millions costs a thousand steps; past 2^40 there are no suggestions
+ * rather than a long search.
+ */
+function divisors(n: number, limit = 8): number[] {
+  if (!Number.isSafeInteger(n) || n < 1 || n > 2 ** 40) return [];
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    low.push(d);
+    if (d * d !== n) high.push(n / d);
+  }
+  return [...low, ...high.reverse()].slice(0, limit);
+}
+
+/** Tile sizes in whole blocks of `block` that divide `total` elements, as suggestions. */
+function wholeBlockDivisors(total: number, block: number, limit = 8): number[] {
+  return total % block === 0 ? divisors(total / block, limit).map((d) => d * block) : [];
+}
+
+/**
+ * Checks that the layer's shapes are whole VTA blocks and its knobs divide what they
+ * tile; when they do, returns the layer's figures and checks footprints and fields.
+ */
+export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: LayerReport): LayerFigures | undefined {
+  let ok = true;
+  const perGroupIn = l.inChannels / l.groups;
+  const perGroupOut = l.outChannels / l.groups;
+  const shapeAt = l.where.input!;
+  const filterAt = l.where.filter ?? l.where.weight!;
+  const needBlocks = (value: number, block: number, what: string, blockName: string, at: Range) => {
+    if (value % block === 0) return;
+    const padded = Math.ceil(value / block) * block;
+    report(at, 'vtasched.block', `${what} ${value} is not a multiple of ${blockName} (${block}): pad it to ${padded} (${padded - value} more)`);
+    ok = false;
+  };
+  needBlocks(l.batch, t.batch, 'the batch', 'BATCH', shapeAt);
+  needBlocks(perGroupIn, t.blockIn, l.groups > 1 ? 'each group\'s input channels,' : 'the input channels,', 'BLOCK_IN', shapeAt);
+  needBlocks(perGroupOut, t.blockOut, l.groups > 1 ? 'each group\'s output channels,' : 'the output channels,', 'BLOCK_OUT', filterAt);
+  if (!ok) return undefined;
+
+  const tileAt = (k: 'b' | 'h' | 'w' | 'ci' | 'co') => l.where[`tile.${k}`] ?? l.nameRange;
+  const tileOf = (k: 'b' | 'h' | 'w' | 'ci' | 'co', whole: number, what: string, block: number, blockName: string) => {
+    const v = l.tile[k];
+    if (block > 1 && v % block !== 0) {
+      report(tileAt(k), 'vtasched.tile', `tile ${k}=${v} is not a whole number of ${blockName} blocks of ${block}`);
+      ok = false;
+      return undefined;
+    }
+    const n = exactly(whole, v);
+    if (n === undefined) {
+      const fits = block > 1 ? wholeBlockDivisors(whole, block) : divisors(whole);
+      report(tileAt(k), 'vtasched.tile', `tile ${k}=${v} does not divide ${what} (${count(whole)})${fits.length ? `: tiles that do: ${fits.join(', ')}${fits.length === 8 ? ', …' : ''}` : ''}`);
+      ok = false;
+    }
+    return n;
+  };
+  const nB = tileOf('b', l.batch, 'the batch', t.batch, 'BATCH');
+  const nH = tileOf('h', l.outH, 'the output rows', 1, '');
+  const nW = tileOf('w', l.outW, 'the output columns', 1, '');
+  const nCi = tileOf('ci', perGroupIn, l.groups > 1 ? 'the input channels of a group' : 'the input channels', t.blockIn, 'BLOCK_IN');
+  const nCo = tileOf('co', perGroupOut, l.groups > 1 ? 'the output channels of a group' : 'the output channels', t.blockOut, 'BLOCK_OUT');
+  if (!ok || nB === undefined || nH === undefined || nW === undefined || nCi === undefined || nCo === undefined) return undefined;
+
+  const threadsOf = (k: 'oc' | 'h', tiles: number, what: string) => {
+    const v = l.threads[k];
+    if (tiles % v === 0) return;
+    report(l.where[`threads.${k}`] ?? l.nameRange, 'vtasched.threads', `threads ${k}=${v} does not divide the ${count(tiles)} ${what}: each virtual thread takes every ${v === 1 ? '' : `${v}th `}tile; counts that divide: ${divisors(tiles).join(', ')}`);
+    ok = false;
+  };
+  threadsOf('oc', nCo, `output-channel tile${nCo === 1 ? '' : 's'}`);
+  threadsOf('h', nH, `row tile${nH === 1 ? '' : 's'}`);
+  if (!ok) return undefined;
+
+  const threads = l.threads.oc * l.threads.h;
+  const bBlocks = l.tile.b / t.batch;
+  const ciBlocks = l.tile.ci / t.blockIn;
+  const coBlocks = l.tile.co / t.blockOut;
+  const window = { h: (l.tile.h - 1) * l.strideH + l.kh, w: (l.tile.w - 1) * l.strideW + l.kw };
+  const perTile = {
+    INP: bBlocks * ciBlocks * window.h * window.w,
+    WGT: coBlocks * ciBlocks * l.kh * l.kw,
+    ACC: bBlocks * coBlocks * l.tile.h * l.tile.w,
+    UOP: bBlocks * l.tile.w * (ciBlocks * l.kh * l.kw + 1),
+  };
+  const depth = { INP: t.inp.depth, WGT: t.wgt.depth, ACC: t.acc.depth, UOP: t.uop.depth };
+  const buffers = (['INP', 'WGT', 'ACC', 'UOP'] as const).map((b): BufferUse => ({ buffer: b, perTile: perTile[b], total: perTile[b] * threads, depth: depth[b] }));
+  const tileKnobs = l.where.tile ?? l.nameRange;
+  for (const u of buffers) {
+    if (u.total <= u.depth) continue;
+    const unit = u.buffer === 'UOP' ? 'entries' : 'rows';
+    const per = threads > 1 ? ` (${count(u.perTile)} per tile x ${threads} virtual threads)` : '';
+    report(tileKnobs, `vtasched.bounds.${u.buffer.toLowerCase()}`, `${u.buffer} needs ${count(u.total)} of ${count(u.depth)} ${unit}${per}${u.buffer === 'INP' ? `: a tile reads a ${window.h}x${window.w} input window` : ''}`);
+  }
+
+  checkFields(l, t, { bBlocks, ciBlocks, coBlocks, window }, report, warn);
+
+  const groupsTiles = l.groups * nB * nCo * nH * nW;
+  const rowBytes = { INP: t.inp.rowBytes, WGT: t.wgt.rowBytes, OUT: t.out.rowBytes };
+  return {
+    layer: l,
+    tiles: { b: nB, co: nCo, h: nH, w: nW, ci: nCi, groups: l.groups, output: groupsTiles },
+    window,
+    buffers,
+    traffic: {
+      input: perTile.INP * rowBytes.INP * groupsTiles * nCi,
+      weight: perTile.WGT * rowBytes.WGT * groupsTiles * nCi,
+      output: perTile.ACC * rowBytes.OUT * groupsTiles,
+    },
+    gemmIterations: l.groups * (l.batch / t.batch) * (perGroupOut / t.blockOut) * l.outH * l.outW * (perGroupIn / t.blockIn) * l.kh * l.kw,
+  };
+}
+
+/** The fields of the instructions the lowering emits for this layer, against their widths. */
+function checkFields(
+  l: Layer, t: VtaTarget,
+  g: { bBlocks: number; ciBlocks: number; coBlocks: number; window: { h: number; w: number } },
+  report: LayerReport, warn: LayerReport,
+): void {
+  const layouts = layoutsFor(t);
+  const fits = (kind: InsnKind, field: FieldName, value: number, at: Range, why: string) => {
+    const f = layouts[kind].byName[field]!;
+    if (value >= f.min && value <= f.max) return true;
+    report(at, `vtasched.range.${field}`, `${why} needs ${field} = ${count(value)}, but the ${kind === 'mem' ? 'LOAD/STORE' : kind.toUpperCase()} field holds ${count(f.min)}..${count(f.max)} (${f.width} bits)`);
+    return false;
+  };
+  const inAt = l.where.input!;
+  const filterAt = l.where.filter ?? l.where.weight!;
+  const padAt = l.where.pad ?? l.nameRange;
+  const tileAt = (k: 'h' | 'w' | 'co' | 'ci') => l.where[`tile.${k}`] ?? l.nameRange;
+  // Input tile: one 2-D load per batch block and input-channel block.
+  fits('mem', 'y_size', g.window.h, tileAt('h'), `the input window of a tile (${g.window.h} rows)`);
+  fits('mem', 'x_size', g.window.w, tileAt('w'), `the input window of a tile (${g.window.w} columns)`);
+  fits('mem', 'x_stride', l.inW, inAt, `an input row of ${count(l.inW)} columns`);
+  fits('mem', 'y_pad_0', l.padH, padAt, `a padding of ${l.padH} rows`);
+  fits('mem', 'x_pad_0', l.padW, padAt, `a padding of ${l.padW} columns`);
+  // Weights: one load per tile, a row per output-channel block.
+  const wgtRow = g.ciBlocks * l.kh * l.kw;
+  fits('mem', 'x_size', wgtRow, tileAt('ci'), `a weight tile row (${g.ciBlocks} input-channel blocks x ${l.kh}x${l.kw})`);
+  fits('mem', 'x_stride', (l.inChannels / l.groups / t.blockIn) * l.kh * l.kw, filterAt, 'the weight row pitch');
+  // GEMM and ALU loops: output-channel blocks outside, output rows inside.
+  fits('gemm', 'iter_out', g.coBlocks, tileAt('co'), `${g.coBlocks} output-channel blocks per tile`);
+  fits('gemm', 'iter_in', l.tile.h, tileAt('h'), `${l.tile.h} output rows per tile`);
+  // Output: one 2-D store per batch block and output-channel block.
+  fits('mem', 'x_stride', l.outW, inAt, `an output row of ${count(l.outW)} columns`);
+  // DRAM addresses, in elements of each memory type, must fit 32 bits.
+  const elements = {
+    input: (l.batch / t.batch) * (l.inChannels / t.blockIn) * l.inH * l.inW,
+    weight: (l.outChannels / t.blockOut) * (l.inChannels / l.groups / t.blockIn) * l.kh * l.kw,
+    output: (l.batch / t.batch) * (l.outChannels / t.blockOut) * l.outH * l.outW,
+  };
+  fits('mem', 'dram_base', elements.input, inAt, `the input (${count(elements.input)} elements)`);
+  fits('mem', 'dram_base', elements.weight, filterAt, `the weights (${count(elements.weight)} elements)`);
+  fits('mem', 'dram_base', elements.output, inAt, `the output (${count(elements.output)} elements)`);
+  // The epilogue runs as ALU instructions with an immediate.
+  const ops = aluOpsFor(t);
+  for (const st of l.epilogue) {
+    if (!(ALU_OP_NAMES as readonly string[]).includes(st.op)) continue; // the syntax check names it
+    if (!(ops as readonly string[]).includes(st.op)) {
+      report(st.range, 'vtasched.name.alu', `target ${t.name} (VTA ${t.keys.HW_VER}) has no ALU ${st.op}: it has ${ops.join(', ')}`);
+      continue;
+    }
+    if (st.arg !== undefined) fits('alu', 'imm', st.arg, st.argRange ?? st.range, `${st.op} ${st.arg}`);
+    if (st.op === 'shr' && st.arg !== undefined && (st.arg < 0 || st.arg >= t.accBits)) {
+      warn(st.argRange ?? st.range, 'vtasched.epilogue', `shr ${st.arg} shifts a ${t.accBits}-bit accumulator by ${st.arg < 0 ? 'a negative amount (a left shift)' : 'its whole width or more'}`);
+    }
+  }
+}

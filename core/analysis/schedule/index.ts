@@ -1,0 +1,3 @@
+export * from './layer';
+export * from './footprint';
+export * from './lint';

@@ -1,0 +1,79 @@
+/**
+ * The `.vtasched` linter (vta-schedule.md, "What the linter must say"): the syntax and
+ * key checks, the target, then for each operator its shapes, blocks, tile and thread
+ * knobs, on-chip footprint and instruction fields, with the numbers involved. The
+ * figures it computes are returned too, for hovers.
+ */
+import { ConfigError, defaultTarget, shippedTarget, targetFromJson, type VtaTarget } from '../../isa/config';
+import type { AsmHost } from '../../asm/host';
+import { checkScheduleSyntax, type SchedDiagnostic, type SchedFile } from '../../lang/schedule';
+import { layerFigures, type LayerFigures } from './footprint';
+import { readLayer } from './layer';
+
+export interface ScheduleLintOptions {
+  /** Overrides the file's `target` line (the CLI's `--target`). */
+  target?: VtaTarget;
+  /** The target of a file without a `target` line; `default` when absent. */
+  fallbackTarget?: VtaTarget;
+  /** Reads `target "x.json"`; without it such a target is reported as unreadable. */
+  host?: AsmHost;
+  /** The schedule file's path, to resolve a target file against. */
+  file?: string;
+}
+
+export interface ScheduleLint {
+  diagnostics: SchedDiagnostic[];
+  /** The target the layers were checked against (undefined when it could not be read). */
+  target: VtaTarget | undefined;
+  /** Figures of each operator whose shapes and knobs are consistent. */
+  layers: LayerFigures[];
+}
+
+function resolveTarget(file: SchedFile, opts: ScheduleLintOptions, out: SchedDiagnostic[]): VtaTarget | undefined {
+  if (opts.target) return opts.target;
+  const stmt = file.statements.find((s) => s.kind === 'target');
+  if (!stmt || stmt.kind !== 'target') return opts.fallbackTarget ?? defaultTarget();
+  const fail = (message: string) => {
+    out.push({ range: stmt.valueRange, severity: 'error', code: 'vtasched.target', message });
+    return undefined;
+  };
+  if (!stmt.quoted) {
+    return shippedTarget(stmt.value) ?? fail(`unknown target '${stmt.value}': expected default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl or a "path/vta_config.json"`);
+  }
+  const host = opts.host;
+  if (!host) return fail(`cannot read '${stmt.value}' here`);
+  const path = host.resolve(opts.file ?? '', stmt.value);
+  const text = host.readText(path);
+  if (text === undefined) return fail(`cannot read '${stmt.value}' (resolved to ${path})`);
+  try {
+    return targetFromJson(text, stmt.value);
+  } catch (e) {
+    if (e instanceof ConfigError) return fail(e.message);
+    throw e;
+  }
+}
+
+export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): ScheduleLint {
+  const diagnostics = checkScheduleSyntax(file);
+  const targets = file.statements.filter((s) => s.kind === 'target');
+  for (const extra of targets.slice(1)) {
+    diagnostics.push({ range: extra.range, severity: 'error', code: 'vtasched.target', message: 'a second `target` line: a schedule file has one target' });
+  }
+  const target = resolveTarget(file, opts, diagnostics);
+  const layers: LayerFigures[] = [];
+  const names = new Map<string, string>();
+  for (const s of file.statements) {
+    if (s.kind !== 'operator') continue;
+    if (names.has(s.name)) diagnostics.push({ range: s.nameRange, severity: 'error', code: 'vtasched.name.duplicate', message: `a second layer named '${s.name}' (the first is a ${names.get(s.name)})` });
+    else names.set(s.name, s.op);
+    const report = (range: SchedDiagnostic['range'], code: string, message: string) => diagnostics.push({ range, severity: 'error', code, message: `${s.name}: ${message}` });
+    const warn = (range: SchedDiagnostic['range'], code: string, message: string) => diagnostics.push({ range, severity: 'warning', code, message: `${s.name}: ${message}` });
+    const layer = readLayer(s, report);
+    if (!layer || !target) continue;
+    const figures = layerFigures(layer, target, report, warn);
+    if (figures) layers.push(figures);
+  }
+  // In file order, as an editor's problem list and the CLI show them (the sort is stable).
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { diagnostics, target, layers };
+}

@@ -8,8 +8,8 @@ import { assembleText, decodeStream, programFromStream, type AssembleResult } fr
 import type { Diagnostic } from '../../core/analysis/diagnostic';
 import { ConfigError, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import { parseSchedule } from '../../core/lang/schedule';
-import { lintSchedule } from '../../core/analysis/schedule';
+import { parseSchedule, type SchedFile } from '../../core/lang/schedule';
+import { lintSchedule, type ScheduleLint } from '../../core/analysis/schedule';
 import { nodeHost } from '../node-host';
 import { UsageError } from './command';
 
@@ -56,12 +56,20 @@ export function assembleFile(path: string, cwd: string, target?: VtaTarget): Loa
   return { program: r.program, diagnostics: r.diagnostics, file: path, assembled: r };
 }
 
-/** Parses and lints a `.vtasched` file; its diagnostics carry `path` as their file. */
-export function lintScheduleFile(path: string, cwd: string, target?: VtaTarget): Diagnostic[] {
+export interface LoadedSchedule {
+  ast: SchedFile;
+  lint: ScheduleLint;
+  /** The lint's findings, with `path` as their file. */
+  diagnostics: Diagnostic[];
+}
+
+/** Parses and lints a `.vtasched` file; a target file is read relative to it. */
+export function loadSchedule(path: string, cwd: string, target?: VtaTarget): LoadedSchedule {
   const { abs, bytes } = readInput(path, cwd);
   const ast = parseSchedule(new TextDecoder().decode(bytes));
   const host = { ...nodeHost, resolve: (from: string, rel: string) => nodeHost.resolve(from === path ? abs : from, rel) };
-  return lintSchedule(ast, { target, host, file: path }).diagnostics.map((d) => ({ file: path, ...d }));
+  const lint = lintSchedule(ast, { target, host, file: path });
+  return { ast, lint, diagnostics: lint.diagnostics.map((d) => ({ file: path, ...d })) };
 }
 
 export function loadBinaries(insnPath: string, dramPath: string | undefined, cwd: string, target: VtaTarget): LoadedInput {

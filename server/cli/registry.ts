@@ -2,7 +2,8 @@
 import type { CliCommand } from './command';
 import { debugAdapterCommand } from './commands/debug-adapter';
 import { importDumpCommand } from './commands/import-dump';
+import { lowerCommand } from './commands/lower';
 import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, simCommand, lspCommand, debugAdapterCommand];

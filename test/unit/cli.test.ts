@@ -48,6 +48,23 @@ test('vta check lints a .vtasched schedule; a target file is read relative to th
   assert.equal(vta('check', '--target', 'default', join(dir, 'l.vtasched')).code, 0);
 });
 
+test('vta lower writes a program that checks clean and simulates; layers with errors are named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vta-lower-'));
+  const out = join(dir, 'c11.vta');
+  const r = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c11', '-o', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(readFileSync(out, 'utf8'), /^c11_tile0:/m);
+  assert.equal(vta('check', out).code, 0);
+  const sim = vta('sim', out, '--stats');
+  assert.equal(sim.code, 0, sim.err);
+  assert.match(sim.out, /status\s+finished/);
+  const all = vta('lower', 'examples/resnet18.vtasched');
+  assert.equal(all.code, 1);
+  assert.match(all.out, /^c2_tile0:/m);
+  assert.match(all.err, /^examples\/resnet18\.vtasched:\d+:\d+: error vtasched\.lower: c3: not lowered/m);
+  assert.equal(vta('lower', 'examples/conv3x3.vta').code, 2);
+});
+
 test('vta asm writes the three files; the stream matches the in-process assembler', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vta-asm-'));
   const r = vta('asm', 'examples/conv3x3.vta', '-o', dir);

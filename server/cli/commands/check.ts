@@ -5,7 +5,7 @@ import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
 import { defaultTarget } from '../../../core/isa';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { assembleFile, lintScheduleFile, loadBinaries, resolveTargetOption } from '../load';
+import { assembleFile, loadBinaries, loadSchedule, resolveTargetOption } from '../load';
 
 const HELP = `usage: vta check FILE.vta|FILE.vtasched... [--target NAME|FILE] [--format text|json]
        vta check --insn X.insn.bin [--dram X.dram.bin] [--target NAME|FILE] [--format text|json]
@@ -41,7 +41,7 @@ export const checkCommand: CliCommand = {
       if (!positionals.length) throw new UsageError('no input: give FILE.vta or --insn X.insn.bin');
       for (const f of positionals) {
         if (f.endsWith('.vtasched')) {
-          all.push(...lintScheduleFile(f, io.cwd, target));
+          all.push(...loadSchedule(f, io.cwd, target).diagnostics);
           continue;
         }
         const l = assembleFile(f, io.cwd, target);

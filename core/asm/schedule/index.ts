@@ -1,0 +1,3 @@
+export * from './lower-layer';
+export * from './lower';
+export * from './region-tokens';

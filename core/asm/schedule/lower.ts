@@ -1,0 +1,87 @@
+/**
+ * Lowers a linted `.vtasched` file (or one layer of it) to one `.vta` program: every
+ * layer's data and kernels first, then the layers' instructions in file order, each
+ * waiting for the one before it, then `finish`. Layers with errors are not lowered.
+ */
+import type { ScheduleLint } from '../../analysis/schedule/lint';
+import type { SchedDiagnostic, SchedFile, SchedOperator } from '../../lang/schedule';
+import { lowerLayer } from './lower-layer';
+
+export interface LowerScheduleOptions {
+  /** Lower only this layer. */
+  layer?: string;
+  /** The schedule's file name, for the comments that point back at it. */
+  file: string;
+  /** The `target` line's value in the program; default: the schedule's own. */
+  targetSpec?: string;
+}
+
+export interface LoweredSchedule {
+  /** The program, or undefined when nothing could be lowered. */
+  text: string | undefined;
+  /** Why layers were not lowered (errors), in file order. */
+  diagnostics: SchedDiagnostic[];
+  /** Names of the layers the program holds. */
+  layers: string[];
+}
+
+const within = (d: SchedDiagnostic, op: SchedOperator) =>
+  d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line;
+
+function targetSpecOf(file: SchedFile, lint: ScheduleLint): string {
+  const stmt = file.statements.find((s) => s.kind === 'target');
+  if (stmt && stmt.kind === 'target') return stmt.quoted ? JSON.stringify(stmt.value) : stmt.value;
+  return lint.target?.name ?? 'default';
+}
+
+export function lowerSchedule(file: SchedFile, lint: ScheduleLint, opts: LowerScheduleOptions): LoweredSchedule {
+  const diagnostics: SchedDiagnostic[] = [];
+  const t = lint.target;
+  let ops = file.statements.filter((s): s is SchedOperator => s.kind === 'operator');
+  if (opts.layer !== undefined) {
+    ops = ops.filter((o) => o.name === opts.layer);
+    if (!ops.length) {
+      const names = file.statements.filter((s): s is SchedOperator => s.kind === 'operator').map((o) => o.name);
+      diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vtasched.lower', message: `no layer named '${opts.layer}'${names.length ? `: the file has ${names.join(', ')}` : ''}` });
+      return { text: undefined, diagnostics, layers: [] };
+    }
+  }
+  const targetErrors = lint.diagnostics.filter((d) => d.code === 'vtasched.target');
+  if (!t || targetErrors.length) {
+    diagnostics.push(...targetErrors);
+    return { text: undefined, diagnostics, layers: [] };
+  }
+  const decl: string[] = [];
+  const body: string[] = [];
+  const lowered: string[] = [];
+  for (const op of ops) {
+    const fail = (message: string) => diagnostics.push({ range: op.nameRange, severity: 'error', code: 'vtasched.lower', message: `${op.name}: ${message}` });
+    const figures = lint.layers.find((f) => f.layer.nameRange === op.nameRange);
+    const errors = lint.diagnostics.filter((d) => d.severity === 'error' && within(d, op));
+    if (errors.length) { fail(`not lowered: it has ${errors.length} error${errors.length === 1 ? '' : 's'} (first: ${errors[0]!.message})`); continue; }
+    if (!figures) { fail(`not lowered: ${op.op} is not lowered yet`); continue; }
+    const l = figures.layer;
+    if (l.padH >= l.kh || l.padW >= l.kw) { fail(`not lowered: a padding of ${l.padH},${l.padW} is not smaller than the ${l.kh}x${l.kw} kernel, so some tiles would read only padding`); continue; }
+    const part = lowerLayer(figures, t, {
+      origin: `${opts.file}:${op.range.start.line + 1}`,
+      seed: 2 * lowered.length + 1,
+      afterAnother: lowered.length > 0,
+    });
+    decl.push(...part.declarations, '');
+    body.push(...part.instructions);
+    lowered.push(op.name);
+  }
+  if (!lowered.length) return { text: undefined, diagnostics, layers: [] };
+  const text = [
+    `; Lowered from ${opts.file} by VTA Studio (vta lower): ${lowered.join(', ')}.`,
+    '; Inputs and weights are random; each layer\'s output tensor is NAME_out.',
+    `target ${opts.targetSpec ?? targetSpecOf(file, lint)}`,
+    '',
+    ...decl,
+    ...body,
+    '  pop  st->ex                       ; the last store is done',
+    '  finish',
+    '',
+  ].join('\n');
+  return { text, diagnostics, layers: lowered };
+}

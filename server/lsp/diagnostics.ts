@@ -8,6 +8,7 @@ import {
   DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
 import type { Diagnostic } from '../../core/analysis/diagnostic';
+import type { SchedDiagnostic } from '../../core/lang/schedule';
 import { isSchedule, pathToUri, type Workspace } from './workspace';
 
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
@@ -24,6 +25,10 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
     relatedInformation: related?.length ? related : undefined,
     data: d.fixes?.length ? { fixes: d.fixes } : undefined,
   };
+}
+
+function toLspSchedDiagnostic(d: SchedDiagnostic): LspDiagnostic {
+  return { range: d.range, severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, code: d.code, source: 'vta', message: d.message };
 }
 
 export class DiagnosticsScheduler {
@@ -53,12 +58,23 @@ export class DiagnosticsScheduler {
     if (isSchedule(uri, doc.languageId)) {
       const a = this.ws.vtasched(uri);
       if (!a) return;
-      const diags = a.lint.diagnostics.map((d) => ({
-        range: d.range,
-        severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-        code: d.code, source: 'vta', message: d.message,
-      }));
-      void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: diags });
+      void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: a.lint.diagnostics.map(toLspSchedDiagnostic) });
+      // The expensive tier: each layer lowered, checked and estimated, debounced like a program's.
+      this.cancel(uri);
+      if (this.tiers === 'fast') return;
+      const version = a.version;
+      this.timers.set(uri, setTimeout(() => {
+        this.timers.delete(uri);
+        try {
+          const fresh = this.ws.vtasched(uri);
+          if (!fresh || fresh.version !== version || this.tiers === 'fast') return;
+          const lowered = this.ws.schedLowered(fresh);
+          const all = [...fresh.lint.diagnostics, ...lowered.diagnostics].map(toLspSchedDiagnostic);
+          void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
+        } catch (e) {
+          this.connection.console.error(`vta: lowering checks of ${uri} failed: ${(e as Error).stack ?? e}`);
+        }
+      }, this.delay));
       return;
     }
     const a = this.ws.vta(uri);

@@ -127,7 +127,15 @@ export function hoverVta(ws: Workspace, a: VtaAnalysis, pos: Position): Hover | 
   return null;
 }
 
-export function hoverSched(a: SchedAnalysis, pos: Position): Hover | null {
+export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hover | null {
+  const figuresOf = (nameRange: SchedAnalysis['ast']['statements'][number]['range']) => {
+    const f = a.lint.layers.find((x) => x.layer.nameRange === nameRange);
+    if (!f) return undefined;
+    const lowered = ws.schedLowered(a);
+    const e = lowered.estimates.find((x) => x.name === f.layer.name);
+    const skipped = lowered.skipped.find((x) => x.name === f.layer.name)?.instructions;
+    return layerFiguresMarkdown(f, e, skipped);
+  };
   for (const s of a.ast.statements) {
     if (s.kind === 'target') {
       if (rangeContains(s.range, pos)) return { contents: { kind: 'markdown', value: `The hardware configuration: \`${s.value}\`.` }, range: s.range };
@@ -136,9 +144,9 @@ export function hoverSched(a: SchedAnalysis, pos: Position): Hover | null {
     if (!rangeContains(s.range, pos)) continue;
     const spec = SCHED_OPERATORS[s.op];
     if (rangeContains(s.opRange, pos) || rangeContains(s.nameRange, pos)) {
-      const figures = a.lint.layers.find((f) => f.layer.nameRange === s.nameRange);
+      const figures = figuresOf(s.nameRange);
       const doc = spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\``;
-      return { contents: { kind: 'markdown', value: figures ? `${doc}\n\n${layerFiguresMarkdown(figures)}` : doc }, range: s.headerRange };
+      return { contents: { kind: 'markdown', value: figures ? `${doc}\n\n${figures}` : doc }, range: s.headerRange };
     }
     for (const it of s.items) {
       if (!rangeContains(it.range, pos)) continue;
@@ -147,8 +155,8 @@ export function hoverSched(a: SchedAnalysis, pos: Position): Hover | null {
       if (p && k?.params?.[p.name]) return { contents: { kind: 'markdown', value: `\`${it.key} ${p.name}\` — ${k.params[p.name]}` }, range: p.nameRange };
       if (k) {
         // The tile and thread lines are where the footprint is decided: show it there too.
-        const figures = it.key === 'tile' || it.key === 'threads' ? a.lint.layers.find((f) => f.layer.nameRange === s.nameRange) : undefined;
-        return { contents: { kind: 'markdown', value: `\`${k.key}\` — ${k.doc}${figures ? `\n\n${layerFiguresMarkdown(figures)}` : ''}` }, range: it.keyRange };
+        const figures = it.key === 'tile' || it.key === 'threads' ? figuresOf(s.nameRange) : undefined;
+        return { contents: { kind: 'markdown', value: `\`${k.key}\` — ${k.doc}${figures ? `\n\n${figures}` : ''}` }, range: it.keyRange };
       }
     }
   }

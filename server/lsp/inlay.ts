@@ -3,7 +3,8 @@ import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver
 import type { RowAccess } from '../../core/analysis/access';
 import { statementsInLines } from '../../core/lsp-support/locate';
 import { formatRows, insnsOf } from './hover';
-import type { VtaAnalysis, Workspace } from './workspace';
+import { estimateText } from './schedule-figures';
+import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 export function inlayHintsVta(ws: Workspace, a: VtaAnalysis, range: Range): InlayHint[] {
   const out: InlayHint[] = [];
@@ -50,4 +51,18 @@ function unionAccess(first: RowAccess, all: RowAccess[]): RowAccess {
     else rows.push(lo, hi);
   }
   return { ...first, rows, min: Number.isFinite(min) ? min : first.min, max: Number.isFinite(max) ? max : first.max };
+}
+
+/** A schedule layer's estimate (timing model of its lowered program) after its header. */
+export function inlayHintsSched(ws: Workspace, a: SchedAnalysis, range: Range): InlayHint[] {
+  const out: InlayHint[] = [];
+  const lowered = ws.schedLowered(a);
+  for (const e of lowered.estimates) {
+    const line = e.nameRange.start.line;
+    if (line < range.start.line || line > range.end.line) continue;
+    const header = a.ast.statements.find((s) => s.kind === 'operator' && s.nameRange === e.nameRange);
+    if (!header || header.kind !== 'operator') continue;
+    out.push({ position: header.headerRange.end, label: estimateText(e), kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Timing-model estimate of the lowered layer; hover the name for its figures' });
+  }
+  return out;
 }

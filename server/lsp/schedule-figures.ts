@@ -1,5 +1,6 @@
 /** The hover text of a `.vtasched` layer: its tiling, footprint and traffic figures. */
 import type { LayerFigures } from '../../core/analysis/schedule';
+import type { LayerEstimate } from '../../core/schedule-check';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -9,7 +10,21 @@ function bytes(b: number): string {
   return `${b} B`;
 }
 
-export function layerFiguresMarkdown(f: LayerFigures): string {
+/** The timing model's estimate of a layer, in one line (the inlay hint's text too). */
+export function estimateText(e: LayerEstimate): string {
+  const time = e.microseconds !== undefined ? ` (${e.microseconds.toFixed(0)} µs)` : '';
+  return `≈ ${n(e.cycles)} cycles${time}, GEMM ${Math.round(e.gemmUtilisation * 100)}%`;
+}
+
+function estimateMarkdown(e: LayerEstimate, f: LayerFigures): string {
+  return [
+    `**Estimate** (timing model${e.timingRow ? `, row \`${e.timingRow}\`` : ''}, lowered to ${n(e.instructions)} instructions): ${estimateText(e)}; ` +
+      `DRAM ${bytes(e.dramReadBytes)} read, ${bytes(e.dramWriteBytes)} written. ` +
+      `GEMM alone needs ${n(f.gemmIterations)} cycles, so the layer runs at ${Math.round((f.gemmIterations / Math.max(1, e.cycles)) * 100)}% of that bound.`,
+  ].join('\n');
+}
+
+export function layerFiguresMarkdown(f: LayerFigures, e?: LayerEstimate, skipped?: number): string {
   const l = f.layer;
   const threads = l.threads.oc * l.threads.h;
   const shape = l.op === 'conv2d'
@@ -32,5 +47,7 @@ export function layerFiguresMarkdown(f: LayerFigures): string {
     '',
     `DRAM traffic: input ${bytes(f.traffic.input)}, weights ${bytes(f.traffic.weight)}, output ${bytes(f.traffic.output)}. ` +
       `GEMM: ${n(f.gemmIterations)} micro-op iterations (at one per cycle, at least that many cycles).`,
+    ...(e ? ['', estimateMarkdown(e, f)] : []),
+    ...(skipped !== undefined ? ['', `Not estimated: the lowered layer would have about ${n(skipped)} instructions (the editor estimates layers up to 200,000; \`vta lower\` + \`vta sim\` run any size).`] : []),
   ].join('\n');
 }

@@ -13,7 +13,7 @@ import { codeActionsVta } from './actions';
 import { completeSched, completeVta, signatureVta } from './completion';
 import { DiagnosticsScheduler } from './diagnostics';
 import { hoverSched, hoverVta } from './hover';
-import { inlayHintsVta } from './inlay';
+import { inlayHintsSched, inlayHintsVta } from './inlay';
 import { codeLensesVta, documentLinksVta } from './links';
 import { definition, highlights, prepareRename, references, rename } from './navigation';
 import { documentSymbolsSched, documentSymbolsVta, foldingSched, foldingVta, workspaceSymbolsVta } from './outline';
@@ -153,7 +153,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
 
   connection.onHover(safe(null, (p) => {
     const s = schedOf(p.textDocument.uri);
-    if (s) return hoverSched(s, p.position);
+    if (s) return hoverSched(ws, s, p.position);
     const a = vtaOf(p.textDocument.uri);
     return a ? hoverVta(ws, a, p.position) : null;
   }));
@@ -217,6 +217,8 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     return semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file });
   }));
   connection.languages.inlayHint.on(safe([], (p) => {
+    const s = schedOf(p.textDocument.uri);
+    if (s) return inlayHintsSched(ws, s, p.range);
     const a = vtaOf(p.textDocument.uri);
     return a ? inlayHintsVta(ws, a, p.range) : [];
   }));

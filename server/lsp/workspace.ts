@@ -19,6 +19,7 @@ import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/lang/schedule';
 import type { SchedFile } from '../../core/lang/schedule';
 import { lintSchedule, type ScheduleLint } from '../../core/analysis/schedule';
+import { checkLoweredLayer, type LayerLoweredChecks, type LoweredChecks } from '../../core/schedule-check';
 import { buildSymbolIndex, type SymbolIndex } from '../../core/lsp-support/symbols';
 import { nodeHost } from '../node-host';
 
@@ -72,11 +73,18 @@ export interface SchedAnalysis {
   text: string;
   ast: SchedFile;
   lint: ScheduleLint;
+  /** The layers' lowered programs' findings and estimates (computed on demand). */
+  lowered?: LoweredChecks;
 }
 
 export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
   private readonly schedCache = new Map<string, SchedAnalysis>();
+  /**
+   * Each layer's lowered checks by its text and target, so that an edit re-lowers only
+   * the layer it touched. Oldest entries go first past 256.
+   */
+  private readonly loweredCache = new Map<string, LayerLoweredChecks>();
   private generation = 0;
   /** Files each document read last time (itself first, then its includes); survives invalidation. */
   readonly filesOf = new Map<string, string[]>();
@@ -217,6 +225,30 @@ export class Workspace {
     const a: SchedAnalysis = { kind: 'vtasched', uri, version: doc.version, text, ast, lint };
     this.schedCache.set(uri, a);
     return a;
+  }
+
+  /** Lowers, checks and estimates each layer of a schedule (the expensive tier), reusing unchanged layers. */
+  schedLowered(a: SchedAnalysis): LoweredChecks {
+    if (a.lowered) return a.lowered;
+    const lines = a.text.split(/\r\n?|\n/);
+    const target = a.lint.target;
+    const out: LoweredChecks = { diagnostics: [], estimates: [], skipped: [] };
+    for (const op of a.ast.statements) {
+      if (op.kind !== 'operator') continue;
+      const key = `${target?.name}|${target?.bitstream}|${target?.keys.HW_VER}\n${lines.slice(op.range.start.line, op.range.end.line + 1).join('\n')}`;
+      let r = this.loweredCache.get(key);
+      if (!r) {
+        r = checkLoweredLayer(a.ast, a.lint, op, { file: uriToPath(a.uri) });
+        this.loweredCache.set(key, r);
+        if (this.loweredCache.size > 256) this.loweredCache.delete(this.loweredCache.keys().next().value!);
+      }
+      // Cached findings sit on the layer's name wherever the layer is now.
+      out.diagnostics.push(...r.diagnostics.map((d) => ({ ...d, range: op.nameRange })));
+      if (r.estimate) out.estimates.push({ ...r.estimate, nameRange: op.nameRange });
+      if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
+    }
+    a.lowered = out;
+    return out;
   }
 }
 

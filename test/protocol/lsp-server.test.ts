@@ -361,6 +361,11 @@ describe('vta lsp --stdio', () => {
     assert.match(head.contents.value, /\| INP \| 576 \| 1,152 \| 2,048 \| 56% \|/);
     assert.match(head.contents.value, /\| UOP \| 518 \| 1,036 \| 8,192 \| 13% \|/);
     assert.match(h.contents.value, /\| WGT \| 72 \| 144 \| 1,024 \| 14% \|/);
+    // The timing model's estimate of the lowered layer: in the hover, and as an inlay hint on each layer that fits.
+    assert.match(head.contents.value, /\*\*Estimate\*\* \(timing model, row `sim`, lowered to 3,083 instructions\): ≈ [\d,]+ cycles/);
+    const hints = await client.request<Array<{ position: { line: number }; label: string }>>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
+    assert.deepEqual(hints.map((x) => x.position.line), ['conv2d c2', 'conv2d c5', 'conv2d c11'].map((x) => posOf(text, x).line));
+    for (const x of hints) assert.match(x.label, /^≈ [\d,]+ cycles \(\d+ µs\), GEMM \d+%$/);
     // The schedule lint's findings: four layers of the shipped schedule do not fit.
     const lintCodes = await client.diagnostics(uri, (x) => x.diagnostics.length > 0);
     const lineAfter = (header: string, needle: string) => posOf(text.slice(text.indexOf(header)), needle).line + posOf(text, header).line;

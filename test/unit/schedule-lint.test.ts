@@ -35,8 +35,10 @@ test('schedule lint: the shipped ResNet-18 schedule — three layers fit, four d
     ['ACC', 2 * 7 * 14, 2 * 2 * 7 * 14, 2048],
     ['UOP', 14 * (4 * 9 + 1), 2 * 14 * (4 * 9 + 1), 8192],
   ]);
-  // 64 tiles x 1 ci step: each loads its input window (16-byte rows) and its weights (256-byte rows).
-  assert.deepEqual(c2.traffic, { input: 64 * 576 * 16, weight: 64 * 72 * 256, output: 64 * 196 * 16 });
+  // 64 tiles x 1 ci step: each loads its input window less the padding (16-byte rows) and its weights
+  // (256-byte rows). Window rows inside the image over the 8 row tiles: 8 + 6 x 9 + 8 = 70; columns
+  // over the 4 column tiles: 15 + 16 + 16 + 15 = 62; for each of 2 channel tiles and 4 input-channel blocks.
+  assert.deepEqual(c2.traffic, { input: 70 * 62 * 2 * 4 * 16, weight: 64 * 72 * 256, output: 64 * 196 * 16 });
   assert.equal(c2.gemmIterations, 4 * 56 * 56 * 4 * 9);
 });
 

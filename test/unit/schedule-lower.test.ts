@@ -13,6 +13,7 @@ import { lintSchedule } from '../../core/analysis/schedule';
 import { assembleText } from '../../core/asm';
 import { lowerSchedule, regionTokens } from '../../core/asm/schedule';
 import { checkProgram } from '../../core/check';
+import { checkLoweredLayers, loweredSize } from '../../core/schedule-check';
 import { defaultTarget } from '../../core/isa';
 import { parseSchedule } from '../../core/lang/schedule';
 import type { Program } from '../../core/program/program';
@@ -96,7 +97,9 @@ test('lowered conv2d layers compute the convolution: 80 random layers, functiona
   fc.assert(fc.property(layerArb, ({ L, tile, threads }) => {
     const text = `target default\nconv2d l {\n  input = ${L.n}x${L.c}x${L.h}x${L.w}\n  filter = ${L.o}x${L.c / L.groups}x${L.kh}x${L.kw}\n  pad = ${L.pad}\n  stride = ${L.stride}\n  groups = ${L.groups}\n` +
       `  tile b=${tile.b} h=${tile.h} w=${tile.w} ci=${tile.ci} co=${tile.co}\n  threads oc=${threads.oc} h=${threads.h}\n${epilogueText(L.epilogue)}}\n`;
-    const { program } = lowerAndRun(text);
+    const { program, lint, lowered } = lowerAndRun(text);
+    // The size the editor budgets by is the program's, nops for extra pops aside.
+    assert.equal(loweredSize(lint, 'l'), program.insns.length - (lowered.text!.match(/^ {2}nop {2}ld$/gm)?.length ?? 0));
     const want = reference(L, tensor(program, 'l_in'), tensor(program, 'l_wgt'), t.batch, t.blockIn, t.blockOut);
     assert.deepEqual(tensor(program, 'l_out'), want, text);
   }), { numRuns: 80, seed: 0x10e5 });
@@ -131,6 +134,27 @@ test('the shipped schedule: the layers that fit lower to a clean program; the ot
   const uopRows = asm.program!.insns.filter((i) => i.insn.opcode === 0 && i.insn.memory_type === 0).reduce((s, i) => s + i.insn.x_size, 0);
   assert.equal(uopRows, c2.buffers.find((b) => b.buffer === 'UOP')!.total);
   assert.match(lowerSchedule(sched, lint, { file: 'r', layer: 'nope' }).diagnostics[0]!.message, /no layer named 'nope': the file has c2, c3/);
+});
+
+test('the lowered checks of the shipped schedule: no findings, an estimate per clean layer at or above the GEMM bound', () => {
+  const sched = parseSchedule(readFileSync(join(import.meta.dirname, '../../examples/resnet18.vtasched'), 'utf8'));
+  const lint = lintSchedule(sched);
+  const r = checkLoweredLayers(sched, lint, { file: 'resnet18.vtasched' });
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.estimates.map((e) => e.name), ['c2', 'c5', 'c11']);
+  for (const e of r.estimates) {
+    const f = lint.layers.find((x) => x.layer.name === e.name)!;
+    assert.ok(e.cycles >= f.gemmIterations, `${e.name}: ${e.cycles} cycles < ${f.gemmIterations} GEMM iterations`);
+    assert.ok(e.gemmUtilisation > 0.5 && e.gemmUtilisation <= 1, `${e.name}: ${e.gemmUtilisation}`);
+    // Every input window and weight tile is read once per step, and each output once.
+    assert.equal(e.dramWriteBytes, f.traffic.output);
+    // Reads: the input windows without their padding, the weights, and the micro-kernels once.
+    const uop = f.buffers.find((b) => b.buffer === 'UOP')!.total * 4;
+    assert.equal(e.dramReadBytes, f.traffic.input + f.traffic.weight + uop, e.name);
+  }
+  const small = checkLoweredLayers(sched, lint, { file: 'r', maxInstructions: 3000 });
+  assert.deepEqual(small.skipped.map((x) => x.name), ['c2', 'c11']); // 3,083 and 5,427 instructions; c5 has 2,891
+  assert.deepEqual(small.estimates.map((x) => x.name), ['c5']);
 });
 
 test('region tokens: every load waits for the last compute of its region, and pushes match pops', () => {

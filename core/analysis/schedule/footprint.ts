@@ -31,7 +31,7 @@ export interface LayerFigures {
   /** Input window of one tile, padding included. */
   window: { h: number; w: number };
   buffers: BufferUse[];
-  /** Bytes moved between DRAM and the chip over the whole layer. */
+  /** Bytes moved between DRAM and the chip over the whole layer (input padding is not read). */
   traffic: { input: number; weight: number; output: number };
   /** GEMM micro-op iterations over the layer: at one per cycle, a lower bound on cycles. */
   gemmIterations: number;
@@ -149,12 +149,25 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
     window,
     buffers,
     traffic: {
-      input: perTile.INP * rowBytes.INP * groupsTiles * nCi,
+      input: inputRowsRead(l, nH, nW, window) * bBlocks * ciBlocks * rowBytes.INP * (groupsTiles / (nH * nW)) * nCi,
       weight: perTile.WGT * rowBytes.WGT * groupsTiles * nCi,
       output: perTile.ACC * rowBytes.OUT * groupsTiles,
     },
     gemmIterations: l.groups * (l.batch / t.batch) * (perGroupOut / t.blockOut) * l.outH * l.outW * (perGroupIn / t.blockIn) * l.kh * l.kw,
   };
+}
+
+/**
+ * Input rows read from DRAM over all row and column tiles of one batch/channel tile:
+ * each window less its padding, which the loads fill with zeros without reading.
+ */
+function inputRowsRead(l: Layer, nH: number, nW: number, window: { h: number; w: number }): number {
+  const inside = (start: number, size: number, limit: number) => Math.min(start + size, limit) - Math.max(start, 0);
+  let rows = 0;
+  for (let yt = 0; yt < nH; yt++) rows += inside(yt * l.tile.h * l.strideH - l.padH, window.h, l.inH);
+  let cols = 0;
+  for (let xt = 0; xt < nW; xt++) cols += inside(xt * l.tile.w * l.strideW - l.padW, window.w, l.inW);
+  return rows * cols;
 }
 
 /** The fields of the instructions the lowering emits for this layer, against their widths. */

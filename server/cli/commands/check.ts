@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkProgram } from '../../../core/check';
+import { checkLoweredLayers } from '../../../core/schedule-check';
 import type { Diagnostic } from '../../../core/analysis/diagnostic';
 import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
 import { defaultTarget } from '../../../core/isa';
@@ -14,7 +15,9 @@ Runs every static check (syntax, names, field ranges, SRAM/UOP/DRAM bounds, kern
 micro-op distance, uninitialised reads, hardware fidelity, FINISH placement, and the
 dependency-token analyses) and prints one line per finding. A .vtasched schedule is
 linted: shapes, whole VTA blocks, tile and thread knobs, on-chip footprint per buffer,
-instruction field widths and the epilogue (docs/reference/schedules.md).
+instruction field widths and the epilogue; then each layer without errors is lowered
+(as vta lower does) and its program gets every check above, reported on the layer
+(docs/reference/schedules.md).
 Each finding is printed as
   file:line:col: severity code: message
 --format json prints an array of {file, range, severity, code, message, instruction?, related}
@@ -41,7 +44,11 @@ export const checkCommand: CliCommand = {
       if (!positionals.length) throw new UsageError('no input: give FILE.vta or --insn X.insn.bin');
       for (const f of positionals) {
         if (f.endsWith('.vtasched')) {
-          all.push(...loadSchedule(f, io.cwd, target).diagnostics);
+          const sched = loadSchedule(f, io.cwd, target);
+          all.push(...sched.diagnostics);
+          // Then each clean layer's lowered program gets every program check, reported on the layer.
+          const lowered = checkLoweredLayers(sched.ast, sched.lint, { file: f });
+          all.push(...lowered.diagnostics.map((d) => ({ file: f, ...d })));
           continue;
         }
         const l = assembleFile(f, io.cwd, target);

@@ -1,0 +1,118 @@
+/**
+ * The schedule checks that need each layer's lowered program (vta-schedule.md): the
+ * program's own checks (tokens, deadlock, hazards, bounds), reported at the layer that
+ * caused them, and an estimate of the layer from the simulator's timing model. Each
+ * layer without lint errors is lowered alone, assembled, checked and run timing-only.
+ */
+import type { ScheduleLint } from './analysis/schedule/lint';
+import { assembleText } from './asm/assemble';
+import { lowerSchedule } from './asm/schedule/lower';
+import { checkProgram } from './check';
+import type { Range } from './lang/ast';
+import type { SchedDiagnostic, SchedFile, SchedOperator } from './lang/schedule';
+import { simulate } from './sim/simulator';
+
+export interface LayerEstimate {
+  name: string;
+  nameRange: Range;
+  instructions: number;
+  /** Timing-model estimate, in cycles of the target's clock. */
+  cycles: number;
+  microseconds: number | undefined;
+  timingRow: string | undefined;
+  /** Busy GEMM cycles / all cycles. */
+  gemmUtilisation: number;
+  dramReadBytes: number;
+  dramWriteBytes: number;
+}
+
+export interface LoweredChecks {
+  diagnostics: SchedDiagnostic[];
+  estimates: LayerEstimate[];
+  /** Layers left out because their lowered program would exceed the instruction budget. */
+  skipped: Array<{ name: string; nameRange: Range; instructions: number }>;
+}
+
+export interface LoweredCheckOptions {
+  file: string;
+  /** Layers whose programs would be longer are not lowered here (default 200,000 instructions). */
+  maxInstructions?: number;
+  /** Polled between layers: a newer edit makes the rest of the work pointless. */
+  isCancelled?: () => boolean;
+}
+
+/** Instructions the lowering writes for a layer, counted from its figures without writing them. */
+export function loweredSize(lint: ScheduleLint, name: string): number {
+  const f = lint.layers.find((x) => x.layer.name === name);
+  const t = lint.target;
+  if (!f || !t) return 0;
+  const l = f.layer;
+  const bN = l.tile.b / t.batch;
+  const ciN = l.tile.ci / t.blockIn;
+  const coN = l.tile.co / t.blockOut;
+  const steps = f.tiles.output * f.tiles.ci;
+  const perStep = bN * ciN + 1 + bN * ciN * l.kh * l.kw;
+  const perTile = 1 + l.epilogue.length + bN * coN;
+  const kernels = Math.min(l.threads.oc * l.threads.h, f.tiles.output) * (1 + bN * ciN * l.kh * l.kw);
+  return steps * perStep + f.tiles.output * perTile + kernels + 1; // + finish; nops for extra pops are not counted
+}
+
+export interface LayerLoweredChecks {
+  /** Findings of the layer's lowered program, placed on the layer's name. */
+  diagnostics: SchedDiagnostic[];
+  estimate: LayerEstimate | undefined;
+  /** Set when the program would exceed the instruction budget and was not lowered. */
+  skippedInstructions: number | undefined;
+}
+
+/**
+ * Lowers, checks and runs one layer (a layer with lint errors gives nothing: its lint
+ * findings say why). Everything it reports sits on `op.nameRange`.
+ */
+export function checkLoweredLayer(ast: SchedFile, lint: ScheduleLint, op: SchedOperator, opts: LoweredCheckOptions): LayerLoweredChecks {
+  const none: LayerLoweredChecks = { diagnostics: [], estimate: undefined, skippedInstructions: undefined };
+  const f = lint.layers.find((x) => x.layer.nameRange === op.nameRange);
+  if (!f) return none;
+  const hasErrors = lint.diagnostics.some((d) => d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line);
+  if (hasErrors) return none;
+  const size = loweredSize(lint, f.layer.name);
+  if (size > (opts.maxInstructions ?? 200_000)) return { ...none, skippedInstructions: size };
+  const lowered = lowerSchedule(ast, lint, { file: opts.file, layer: f.layer.name });
+  if (!lowered.text) return none; // its reasons are the lint's or `vta lower`'s to report
+  const programFile = `${opts.file} (${f.layer.name} lowered)`;
+  const asm = assembleText(lowered.text, { file: programFile, target: lint.target });
+  const findings = asm.program ? checkProgram(asm.program, programFile, asm.diagnostics) : asm.diagnostics;
+  const diagnostics: SchedDiagnostic[] = [];
+  for (const d of findings) {
+    if (d.severity === 'info') continue;
+    diagnostics.push({
+      range: op.nameRange, severity: d.severity, code: d.code,
+      message: `${f.layer.name}: its lowered program${d.instruction !== undefined ? ` (instruction ${d.instruction})` : ''}: ${d.message}`,
+    });
+  }
+  if (!asm.program || findings.some((d) => d.severity === 'error')) return { ...none, diagnostics };
+  const run = simulate(asm.program, { mode: 'timing', trace: false });
+  const s = run.summary;
+  return {
+    diagnostics, skippedInstructions: undefined,
+    estimate: {
+      name: f.layer.name, nameRange: op.nameRange, instructions: asm.program.insns.length,
+      cycles: run.time, microseconds: s.microseconds, timingRow: s.timingRow,
+      gemmUtilisation: s.gemm.utilisation ?? 0, dramReadBytes: s.dram.readBytes, dramWriteBytes: s.dram.writeBytes,
+    },
+  };
+}
+
+/** checkLoweredLayer over every layer of the file, in order. */
+export function checkLoweredLayers(ast: SchedFile, lint: ScheduleLint, opts: LoweredCheckOptions): LoweredChecks {
+  const out: LoweredChecks = { diagnostics: [], estimates: [], skipped: [] };
+  for (const op of ast.statements) {
+    if (op.kind !== 'operator') continue;
+    if (opts.isCancelled?.()) break;
+    const r = checkLoweredLayer(ast, lint, op, opts);
+    out.diagnostics.push(...r.diagnostics);
+    if (r.estimate) out.estimates.push(r.estimate);
+    if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
+  }
+  return out;
+}

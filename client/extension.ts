@@ -12,6 +12,7 @@ import { debugCommand, registerDebugger } from './debug';
 import { readSettings } from './settings';
 import { openSimulatorPanel } from './simulator-panel';
 import { assembleCommand, disassembleCommand, importDumpCommand } from './tools';
+import { lowerScheduleCommand } from './lower-schedule';
 
 const LANGUAGES = ['vta', 'vtasched'];
 let client: LanguageClient | undefined;
@@ -154,6 +155,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vta.assembleTo', (uri?: vscode.Uri) => assembleCommand(output, uri, true)),
     vscode.commands.registerCommand('vta.disassemble', (uri?: vscode.Uri) => disassembleCommand(output, uri)),
     vscode.commands.registerCommand('vta.importDump', (uri?: vscode.Uri) => importDumpCommand(output, uri)),
+    vscode.commands.registerCommand('vta.lowerSchedule', (uri?: unknown, layer?: string) => lowerScheduleCommand(output, uri, layer)),
     vscode.commands.registerCommand('vta.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('vta.openSimulator', simulate),
     vscode.commands.registerCommand('vta.simulate', simulate),

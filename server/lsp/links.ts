@@ -1,7 +1,7 @@
 /** Document links for include, image, target "x.json" and file("…") paths; code lenses to run a program. */
 import type { CodeLens, DocumentLink } from 'vscode-languageserver/node';
 import type { KernelItem, Stmt } from '../../core/lang/ast';
-import { pathToUri, type VtaAnalysis, type Workspace } from './workspace';
+import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
 
 export function documentLinksVta(ws: Workspace, a: VtaAnalysis): DocumentLink[] {
   const out: DocumentLink[] = [];
@@ -44,4 +44,17 @@ function findFirstInstruction(items: Stmt[]): Stmt | undefined {
     if (s.kind === 'insn' || s.kind === 'push' || s.kind === 'pop' || s.kind === 'label' || s.kind === 'for' || s.kind === 'if') return s;
   }
   return undefined;
+}
+
+/** "Lower to .vta" above each layer that lints clean (the client's VTA: Lower Schedule for that layer). */
+export function codeLensesSched(a: SchedAnalysis): CodeLens[] {
+  const out: CodeLens[] = [];
+  for (const s of a.ast.statements) {
+    if (s.kind !== 'operator' || !a.lint.layers.some((f) => f.layer.nameRange === s.nameRange)) continue;
+    const clean = !a.lint.diagnostics.some((d) => d.severity === 'error' && d.range.start.line >= s.range.start.line && d.range.start.line <= s.range.end.line);
+    if (!clean) continue;
+    const line = s.range.start.line;
+    out.push({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title: '⤓ Lower to .vta', command: 'vta.lowerSchedule', arguments: [a.uri, s.name] } });
+  }
+  return out;
 }

@@ -14,7 +14,7 @@ import { completeSched, completeVta, signatureVta } from './completion';
 import { DiagnosticsScheduler } from './diagnostics';
 import { hoverSched, hoverVta } from './hover';
 import { inlayHintsSched, inlayHintsVta } from './inlay';
-import { codeLensesVta, documentLinksVta } from './links';
+import { codeLensesSched, codeLensesVta, documentLinksVta } from './links';
 import { definition, highlights, prepareRename, references, rename } from './navigation';
 import { documentSymbolsSched, documentSymbolsVta, foldingSched, foldingVta, workspaceSymbolsVta } from './outline';
 import { SEMANTIC_LEGEND, semanticTokensSched, semanticTokensVta } from './semantic';
@@ -239,6 +239,8 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     return a ? documentLinksVta(ws, a) : [];
   }));
   connection.onCodeLens(safe([], (p) => {
+    const s = schedOf(p.textDocument.uri);
+    if (s) return codeLensesSched(s);
     const a = vtaOf(p.textDocument.uri);
     return a ? codeLensesVta(a) : [];
   }));

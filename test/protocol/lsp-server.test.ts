@@ -366,6 +366,13 @@ describe('vta lsp --stdio', () => {
     const hints = await client.request<Array<{ position: { line: number }; label: string }>>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
     assert.deepEqual(hints.map((x) => x.position.line), ['conv2d c2', 'conv2d c5', 'conv2d c11'].map((x) => posOf(text, x).line));
     for (const x of hints) assert.match(x.label, /^≈ [\d,]+ cycles \(\d+ µs\), GEMM \d+%$/);
+    // "Lower to .vta" above each layer that lints clean: the client's command, for that layer.
+    const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(lenses.map((x) => [x.range.start.line, x.command.command, ...x.command.arguments]), [
+      [posOf(text, 'conv2d c2').line, 'vta.lowerSchedule', uri, 'c2'],
+      [posOf(text, 'conv2d c5').line, 'vta.lowerSchedule', uri, 'c5'],
+      [posOf(text, 'conv2d c11').line, 'vta.lowerSchedule', uri, 'c11'],
+    ]);
     // The schedule lint's findings: four layers of the shipped schedule do not fit.
     const lintCodes = await client.diagnostics(uri, (x) => x.diagnostics.length > 0);
     const lineAfter = (header: string, needle: string) => posOf(text.slice(text.indexOf(header)), needle).line + posOf(text, header).line;

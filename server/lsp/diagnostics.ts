@@ -65,15 +65,18 @@ export class DiagnosticsScheduler {
       const version = a.version;
       this.timers.set(uri, setTimeout(() => {
         this.timers.delete(uri);
-        try {
-          const fresh = this.ws.vtasched(uri);
-          if (!fresh || fresh.version !== version || this.tiers === 'fast') return;
-          const lowered = this.ws.schedLowered(fresh);
+        const fresh = this.ws.vtasched(uri);
+        if (!fresh || fresh.version !== version || this.tiers === 'fast') return;
+        const stale = () => this.ws.documents.get(uri)?.version !== version || this.tiers === 'fast';
+        this.ws.schedLowered(fresh, stale).then((lowered) => {
+          if (!lowered || stale()) return;
           const all = [...fresh.lint.diagnostics, ...lowered.diagnostics].map(toLspSchedDiagnostic);
           void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
-        } catch (e) {
+          // The estimates are inlay hints: ask the editor to fetch them again (if it can).
+          this.connection.languages.inlayHint.refresh().catch(() => undefined);
+        }).catch((e: unknown) => {
           this.connection.console.error(`vta: lowering checks of ${uri} failed: ${(e as Error).stack ?? e}`);
-        }
+        });
       }, this.delay));
       return;
     }

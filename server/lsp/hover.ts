@@ -131,10 +131,10 @@ export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hove
   const figuresOf = (nameRange: SchedAnalysis['ast']['statements'][number]['range']) => {
     const f = a.lint.layers.find((x) => x.layer.nameRange === nameRange);
     if (!f) return undefined;
-    const lowered = ws.schedLowered(a);
-    const e = lowered.estimates.find((x) => x.name === f.layer.name);
-    const skipped = lowered.skipped.find((x) => x.name === f.layer.name)?.instructions;
-    return layerFiguresMarkdown(f, e, skipped);
+    // One layer, computed now if the expensive tier has not reached it yet.
+    const op = a.ast.statements.find((s) => s.kind === 'operator' && s.nameRange === nameRange);
+    const lowered = op?.kind === 'operator' ? ws.layerLowered(a, op, true) : undefined;
+    return layerFiguresMarkdown(f, lowered?.estimate, lowered?.skippedInstructions);
   };
   for (const s of a.ast.statements) {
     if (s.kind === 'target') {

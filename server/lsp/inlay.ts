@@ -53,16 +53,16 @@ function unionAccess(first: RowAccess, all: RowAccess[]): RowAccess {
   return { ...first, rows, min: Number.isFinite(min) ? min : first.min, max: Number.isFinite(max) ? max : first.max };
 }
 
-/** A schedule layer's estimate (timing model of its lowered program) after its header. */
+/**
+ * A schedule layer's estimate (timing model of its lowered program) after its header:
+ * only what the expensive tier has computed, which asks for a refresh when it is done.
+ */
 export function inlayHintsSched(ws: Workspace, a: SchedAnalysis, range: Range): InlayHint[] {
   const out: InlayHint[] = [];
-  const lowered = ws.schedLowered(a);
-  for (const e of lowered.estimates) {
-    const line = e.nameRange.start.line;
-    if (line < range.start.line || line > range.end.line) continue;
-    const header = a.ast.statements.find((s) => s.kind === 'operator' && s.nameRange === e.nameRange);
-    if (!header || header.kind !== 'operator') continue;
-    out.push({ position: header.headerRange.end, label: estimateText(e), kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Timing-model estimate of the lowered layer; hover the name for its figures' });
+  for (const s of a.ast.statements) {
+    if (s.kind !== 'operator' || s.nameRange.start.line < range.start.line || s.nameRange.start.line > range.end.line) continue;
+    const e = ws.layerLowered(a, s, false)?.estimate;
+    if (e) out.push({ position: s.headerRange.end, label: estimateText(e), kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Timing-model estimate of the lowered layer; hover the name for its figures' });
   }
   return out;
 }

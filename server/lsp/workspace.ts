@@ -17,7 +17,7 @@ import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type QueueI
 import type { SourceFile } from '../../core/lang/ast';
 import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/lang/schedule';
-import type { SchedFile } from '../../core/lang/schedule';
+import type { SchedFile, SchedOperator } from '../../core/lang/schedule';
 import { lintSchedule, type ScheduleLint } from '../../core/analysis/schedule';
 import { checkLoweredLayer, type LayerLoweredChecks, type LoweredChecks } from '../../core/schedule-check';
 import { buildSymbolIndex, type SymbolIndex } from '../../core/lsp-support/symbols';
@@ -73,8 +73,8 @@ export interface SchedAnalysis {
   text: string;
   ast: SchedFile;
   lint: ScheduleLint;
-  /** The layers' lowered programs' findings and estimates (computed on demand). */
-  lowered?: LoweredChecks;
+  /** The text's lines, split when a layer's cache key is first needed. */
+  lines?: string[];
 }
 
 export class Workspace {
@@ -227,27 +227,53 @@ export class Workspace {
     return a;
   }
 
-  /** Lowers, checks and estimates each layer of a schedule (the expensive tier), reusing unchanged layers. */
-  schedLowered(a: SchedAnalysis): LoweredChecks {
-    if (a.lowered) return a.lowered;
-    const lines = a.text.split(/\r\n?|\n/);
-    const target = a.lint.target;
+  /** The cache key of a layer: its text and the target (not its position: results sit on its name). */
+  private layerKey(a: SchedAnalysis, op: SchedOperator): string {
+    a.lines ??= a.text.split(/\r\n?|\n/);
+    const t = a.lint.target;
+    return `${t?.name}|${JSON.stringify(t?.keys)}|${JSON.stringify(t?.board)}\n${a.lines.slice(op.range.start.line, op.range.end.line + 1).join('\n')}`;
+  }
+
+  /**
+   * One layer's lowered checks: from the cache, or computed now when `compute` (a layer
+   * is at most 200,000 instructions, about a second), else undefined.
+   */
+  layerLowered(a: SchedAnalysis, op: SchedOperator, compute: boolean): LayerLoweredChecks | undefined {
+    const key = this.layerKey(a, op);
+    let r = this.loweredCache.get(key);
+    if (!r && compute) {
+      r = checkLoweredLayer(a.ast, a.lint, op, { file: uriToPath(a.uri) });
+      this.loweredCache.set(key, r);
+      if (this.loweredCache.size > 256) this.loweredCache.delete(this.loweredCache.keys().next().value!);
+    }
+    if (!r) return undefined;
+    // Cached findings sit on the layer's name wherever the layer is now.
+    return {
+      ...r,
+      diagnostics: r.diagnostics.map((d) => ({ ...d, range: op.nameRange })),
+      estimate: r.estimate && { ...r.estimate, nameRange: op.nameRange },
+    };
+  }
+
+  /**
+   * Every layer's lowered checks (the expensive tier), one layer per turn of the event
+   * loop so that requests are served in between; undefined when `stale()` turns true
+   * first (a newer edit has its own run).
+   */
+  async schedLowered(a: SchedAnalysis, stale: () => boolean): Promise<LoweredChecks | undefined> {
     const out: LoweredChecks = { diagnostics: [], estimates: [], skipped: [] };
     for (const op of a.ast.statements) {
       if (op.kind !== 'operator') continue;
-      const key = `${target?.name}|${target?.bitstream}|${target?.keys.HW_VER}\n${lines.slice(op.range.start.line, op.range.end.line + 1).join('\n')}`;
-      let r = this.loweredCache.get(key);
+      let r = this.layerLowered(a, op, false);
       if (!r) {
-        r = checkLoweredLayer(a.ast, a.lint, op, { file: uriToPath(a.uri) });
-        this.loweredCache.set(key, r);
-        if (this.loweredCache.size > 256) this.loweredCache.delete(this.loweredCache.keys().next().value!);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (stale()) return undefined;
+        r = this.layerLowered(a, op, true)!;
       }
-      // Cached findings sit on the layer's name wherever the layer is now.
-      out.diagnostics.push(...r.diagnostics.map((d) => ({ ...d, range: op.nameRange })));
-      if (r.estimate) out.estimates.push({ ...r.estimate, nameRange: op.nameRange });
+      out.diagnostics.push(...r.diagnostics);
+      if (r.estimate) out.estimates.push(r.estimate);
       if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
     }
-    a.lowered = out;
     return out;
   }
 }

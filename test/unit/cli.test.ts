@@ -65,6 +65,20 @@ test('vta lower writes a program that checks clean and simulates; layers with er
   assert.equal(vta('lower', 'examples/conv3x3.vta').code, 2);
 });
 
+test('vta estimate: a row per layer with the lowered program\'s timing estimate; layers with errors show it', () => {
+  const r = vta('estimate', 'examples/resnet18.vtasched');
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /^layer +tiles +INP +WGT +ACC +UOP +instructions +cycles +µs +GEMM +DRAM read$/m);
+  assert.match(r.out, /^c2 +64x1 +56% +14% +19% +13% +3,083 +[\d,]+ +\d+ +\d+% +1,739,312$/m);
+  assert.match(r.out, /^c3 +32x1\n {2}examples\/resnet18\.vtasched:\d+:3: error vtasched\.bounds\.inp: /m);
+  const j = JSON.parse(vta('estimate', '--format', 'json', '--max-instructions', '3000', 'examples/resnet18.vtasched').out) as Array<{ layer: string; cycles?: number; gemmBound?: number; error?: string }>;
+  assert.deepEqual(j.map((x) => x.layer), ['c2', 'c3', 'c4', 'c5', 'c8', 'c11', 'fc']);
+  const c5 = j.find((x) => x.layer === 'c5')!;
+  assert.ok(c5.cycles! >= c5.gemmBound!, JSON.stringify(c5));
+  assert.match(j.find((x) => x.layer === 'c11')!.error!, /not run: about 5,427 instructions/);
+  assert.equal(vta('estimate', 'examples/resnet18.vtasched', '--max-instructions', 'x').code, 2);
+});
+
 test('vta asm writes the three files; the stream matches the in-process assembler', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vta-asm-'));
   const r = vta('asm', 'examples/conv3x3.vta', '-o', dir);

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { formatDiagnostic } from '../../../core/analysis/diagnostic';
+import { checkLoweredLayers } from '../../../core/schedule-check';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { loadSchedule, resolveTargetOption } from '../load';
+
+const HELP = `usage: vta estimate FILE.vtasched [--target NAME|FILE] [--format text|json] [--max-instructions N]
+
+For each layer of a schedule: its tiling, the share of each on-chip buffer one round of
+tiles takes, and the timing model's estimate of its lowered program (cycles, time,
+GEMM utilisation, DRAM bytes) — the figures the editor shows on hover, side by side, to
+compare schedules. Layers with lint errors are listed with their first error; layers
+whose programs would exceed --max-instructions (default 2,000,000) are not run.
+Exit status: 0 when every layer was estimated, 1 otherwise, 2 on a usage error.`;
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export const estimateCommand: CliCommand = {
+  name: 'estimate',
+  summary: 'tiling, buffer use and timing estimate of each layer of a .vtasched schedule',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { target: { type: 'string' }, format: { type: 'string', default: 'text' }, 'max-instructions': { type: 'string', default: '2000000' } },
+    });
+    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
+    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+    const max = Number(values['max-instructions']);
+    if (!Number.isSafeInteger(max) || max < 1) throw new UsageError(`--max-instructions must be a positive integer, not ${values['max-instructions']}`);
+    const path = positionals[0]!;
+    const s = loadSchedule(path, io.cwd, resolveTargetOption(values.target, io.cwd));
+    const lowered = checkLoweredLayers(s.ast, s.lint, { file: path, maxInstructions: max });
+    const rows = s.ast.statements.filter((x) => x.kind === 'operator').map((op) => {
+      const f = s.lint.layers.find((x) => x.layer.nameRange === op.nameRange);
+      const e = lowered.estimates.find((x) => x.nameRange === op.nameRange);
+      const error = s.diagnostics.find((d) => d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line)
+        ?? lowered.diagnostics.find((d) => d.range === op.nameRange && d.severity === 'error');
+      const skipped = lowered.skipped.find((x) => x.nameRange === op.nameRange)?.instructions;
+      return {
+        layer: op.name, op: op.op,
+        tiles: f?.tiles.output, steps: f?.tiles.ci,
+        buffers: f ? Object.fromEntries(f.buffers.map((b) => [b.buffer, { rows: b.total, depth: b.depth }])) : undefined,
+        instructions: e?.instructions, cycles: e?.cycles, microseconds: e?.microseconds, timingRow: e?.timingRow,
+        gemmUtilisation: e?.gemmUtilisation, dramReadBytes: e?.dramReadBytes, dramWriteBytes: e?.dramWriteBytes,
+        gemmBound: f?.gemmIterations,
+        error: error ? formatDiagnostic({ file: path, ...error }) : skipped !== undefined ? `not run: about ${n(skipped)} instructions (--max-instructions ${n(max)})` : undefined,
+      };
+    });
+    if (values.format === 'json') {
+      io.stdout(JSON.stringify(rows, null, 2) + '\n');
+    } else {
+      const head = ['layer', 'tiles', 'INP', 'WGT', 'ACC', 'UOP', 'instructions', 'cycles', 'µs', 'GEMM', 'DRAM read'];
+      const table = rows.map((r) => r.cycles === undefined
+        ? [r.layer, r.tiles === undefined ? '' : `${n(r.tiles)}x${r.steps}`, '', '', '', '', '', '', '', '', '']
+        : [r.layer, `${n(r.tiles!)}x${r.steps}`,
+          ...(['INP', 'WGT', 'ACC', 'UOP'] as const).map((b) => `${Math.round((r.buffers![b]!.rows / r.buffers![b]!.depth) * 100)}%`),
+          n(r.instructions!), n(r.cycles), r.microseconds === undefined ? '' : r.microseconds.toFixed(0), `${Math.round(r.gemmUtilisation! * 100)}%`, n(r.dramReadBytes!)]);
+      const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+      const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+      io.stdout(`${line(head)}\n`);
+      for (const [i, row] of table.entries()) io.stdout(`${line(row)}${rows[i]!.error ? `\n  ${rows[i]!.error}` : ''}\n`);
+      const timing = rows.find((r) => r.timingRow)?.timingRow;
+      if (timing) io.stdout(`(tiles: output tiles x input-channel steps; buffers: share of each depth, all threads; timing row ${timing})\n`);
+    }
+    return rows.every((r) => r.cycles !== undefined) ? 0 : 1;
+  },
+};

@@ -8,6 +8,7 @@ import { assembleAst, assembleText } from '../core/asm';
 import { checkProgram } from '../core/check';
 import { encodeProgram } from '../core/isa';
 import { parseVta } from '../core/lang/parser';
+import { round, time } from './timing';
 
 /** An unrolled double-buffered GEMV-like stream with about `n` instructions. */
 export function generateProgram(n: number): string {
@@ -28,24 +29,6 @@ export function generateProgram(n: number): string {
   L.push('pop ex->ld', 'pop ex->ld', 'push st->ex', 'pop st->ex', 'finish', '');
   return L.join('\n');
 }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Median and best of `runs` timings (the best is the least disturbed by other load). */
-function time(f: () => void, runs: number): { median: number; best: number } {
-  const ts: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  return { median: median(ts), best: Math.min(...ts) };
-}
-
-const round = (x: { median: number; best: number }) => ({ median: Math.round(x.median * 10) / 10, best: Math.round(x.best * 10) / 10 });
 
 export async function runAsmBench() {
   const text = generateProgram(20_000);

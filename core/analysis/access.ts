@@ -103,10 +103,11 @@ function scratchOf(size: number): Uint8Array {
 
 /** Sorted distinct values of `vals` as half-open intervals [lo, hi). */
 function toIntervals(vals: number[]): number[] {
-  vals.sort(ascending);
+  // A typed array sorts numbers natively, several times faster than a comparator.
+  const sorted = Float64Array.from(vals).sort();
   const rows: number[] = [];
-  for (let k = 0; k < vals.length; k++) {
-    const v = vals[k]!;
+  for (let k = 0; k < sorted.length; k++) {
+    const v = sorted[k]!;
     const last = rows.length - 1;
     if (last >= 0 && v <= rows[last]!) {
       if (v === rows[last]) rows[last] = v + 1;

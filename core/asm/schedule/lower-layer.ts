@@ -29,6 +29,8 @@ export interface LowerLayerOptions {
   seed: number;
   /** The layer follows another one in the same program: wait for its last store to be read back. */
   afterAnother: boolean;
+  /** Input and weight values: random (to run and compare), or zeros where only timing and checks matter. */
+  values: 'random' | 'zeros';
 }
 
 /** Lines of the layer: declarations (data and kernels) and instructions, kept apart so a file can put every declaration first. */
@@ -61,8 +63,8 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
   decl.push(
     `; ---- ${id}: ${l.op} (${opts.origin}), input ${l.batch}x${l.inChannels}${l.op === 'conv2d' ? `x${l.inH}x${l.inW}` : ''}, ${l.op === 'conv2d' ? 'filter' : 'weight'} ${filterDims}`,
     `;      ${f.tiles.output} tiles of b=${l.tile.b} co=${l.tile.co} h=${l.tile.h} w=${l.tile.w}, ${f.tiles.ci} input-channel step(s) of ci=${l.tile.ci}, ${T} virtual thread(s)`,
-    `data ${id}_in  : inp[${(l.batch / t.batch) * inCb * l.inH * l.inW}] = random(seed=${opts.seed})`,
-    `data ${id}_wgt : wgt[${outCb * inCbG * kk}] = random(seed=${opts.seed + 1})`,
+    `data ${id}_in  : inp[${(l.batch / t.batch) * inCb * l.inH * l.inW}] = ${opts.values === 'zeros' ? 'zeros' : `random(seed=${opts.seed})`}`,
+    `data ${id}_wgt : wgt[${outCb * inCbG * kk}] = ${opts.values === 'zeros' ? 'zeros' : `random(seed=${opts.seed + 1})`}`,
     `data ${id}_out : out[${(l.batch / t.batch) * outCb * l.outH * l.outW}]`,
     // GEMM kernel of region r: one micro-op per output column x.
     `kernel ${id}_gemm(r, bb, cib, ky, kx) {`,

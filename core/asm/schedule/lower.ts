@@ -14,6 +14,8 @@ export interface LowerScheduleOptions {
   file: string;
   /** The `target` line's value in the program; default: the schedule's own. */
   targetSpec?: string;
+  /** Input and weight values (default random); zeros skip drawing megabytes that a timing run never reads. */
+  values?: 'random' | 'zeros';
 }
 
 export interface LoweredSchedule {
@@ -66,6 +68,7 @@ export function lowerSchedule(file: SchedFile, lint: ScheduleLint, opts: LowerSc
       origin: `${opts.file}:${op.range.start.line + 1}`,
       seed: 2 * lowered.length + 1,
       afterAnother: lowered.length > 0,
+      values: opts.values ?? 'random',
     });
     decl.push(...part.declarations, '');
     body.push(...part.instructions);
@@ -74,7 +77,7 @@ export function lowerSchedule(file: SchedFile, lint: ScheduleLint, opts: LowerSc
   if (!lowered.length) return { text: undefined, diagnostics, layers: [] };
   const text = [
     `; Lowered from ${opts.file} by VTA Studio (vta lower): ${lowered.join(', ')}.`,
-    '; Inputs and weights are random; each layer\'s output tensor is NAME_out.',
+    `; Inputs and weights are ${opts.values === 'zeros' ? 'zeros' : 'random'}; each layer's output tensor is NAME_out.`,
     `target ${opts.targetSpec ?? targetSpecOf(file, lint)}`,
     '',
     ...decl,

@@ -21,6 +21,8 @@ import { SEMANTIC_LEGEND, semanticTokensSched, semanticTokensVta } from './seman
 import { DEFAULT_SETTINGS, isTargetPath, readSettings, resolveSettingTarget, type ServerSettings } from './settings';
 import { isSchedule, uriToPath, Workspace, type VtaAnalysis } from './workspace';
 import { WorkspaceFiles } from './workspace-files';
+import { includerIndexes } from './includers';
+import type { SymbolDef } from '../../core/lsp-support/symbols';
 
 export interface ServerOptions {
   /** Delay of the expensive diagnostics tier, in ms. */
@@ -52,6 +54,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   };
 
   const diskFiles = new WorkspaceFiles();
+  const includers = (def: SymbolDef, covered: ReadonlySet<string>) => includerIndexes(ws, diskFiles, def.file, covered);
 
   // The client's settings: initializationOptions first, then workspace/didChangeConfiguration.
   let settings: ServerSettings = { ...DEFAULT_SETTINGS };
@@ -175,7 +178,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   }));
   connection.onReferences(safe([], (p) => {
     const a = vtaOf(p.textDocument.uri);
-    return a ? references(a, p.position, p.context.includeDeclaration) : [];
+    return a ? references(a, p.position, p.context.includeDeclaration, includers) : [];
   }));
   connection.onDocumentHighlight(safe([], (p) => {
     const a = vtaOf(p.textDocument.uri);
@@ -187,7 +190,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   }));
   connection.onRenameRequest(safe(null, (p) => {
     const a = vtaOf(p.textDocument.uri);
-    return a ? rename(a, p.position, p.newName) : null;
+    return a ? rename(a, p.position, p.newName, includers) : null;
   }));
   connection.onDocumentSymbol(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);

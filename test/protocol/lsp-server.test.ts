@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import { assembleText } from '../../core/asm';
@@ -186,6 +187,43 @@ describe('vta lsp --stdio', () => {
     await client.change(incUri, [{ text: 'kernel shared { uop dst=0 src=0 }\nconst N = = 1\n' }]);
     const inc = await client.diagnostics(mainUri, (x) => x.diagnostics.some((d) => d.code === 'vta.include.errors'));
     assert.equal(inc.diagnostics.find((d) => d.code === 'vta.include.errors')!.range.start.line, 0);
+  });
+
+  test('references and rename of a name in an included file reach every file that includes it, open or on disk', async () => {
+    // Under the workspace root (the project), where the server looks for .vta files on disk.
+    const dir = join(ROOT, 'test-output', `lsp-includers-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const lib = 'kernel shared { uop dst=0 src=0 }\nconst N = 1\n';
+    writeFileSync(join(dir, 'lib.vta'), lib);
+    writeFileSync(join(dir, 'a.vta'), 'include "lib.vta"\n  load uop shared\n  gemm shared\n  finish\n');
+    writeFileSync(join(dir, 'mid.vta'), 'include "lib.vta"\nconst M = N + 1\n');
+    writeFileSync(join(dir, 'c.vta'), 'include "mid.vta"\n  load uop shared\n  alu add shared imm=M\n  finish\n');
+    // Same name, its own kernel: not the renamed one.
+    writeFileSync(join(dir, 'other.vta'), 'kernel shared { uop dst=1 src=1 }\n  load uop shared\n  gemm shared\n  finish\n');
+    try {
+      const libUri = uriOf(`test-output/lsp-includers-${process.pid}/lib.vta`);
+      const bUri = uriOf(`test-output/lsp-includers-${process.pid}/b.vta`);
+      await client.open(libUri, lib);
+      await client.open(bUri, 'include "lib.vta"\n  load uop shared\n  alu max shared imm=N\n  finish\n');
+      const edit = await client.request<{ changes: Record<string, Array<{ range: Range; newText: string }>> }>('textDocument/rename', { textDocument: { uri: libUri }, position: { line: 0, character: 8 }, newName: 'k2' });
+      const count = Object.fromEntries(Object.entries(edit.changes).map(([u, e]) => [u.slice(u.lastIndexOf('/') + 1), e.length]));
+      // lib.vta's definition; b.vta (open) and a.vta (disk) directly; c.vta through mid.vta. Not other.vta.
+      assert.deepEqual(count, { 'lib.vta': 1, 'b.vta': 2, 'a.vta': 2, 'c.vta': 2 });
+      assert.ok(Object.values(edit.changes).flat().every((e) => e.newText === 'k2'));
+      // The edits land on the name: applying them to a.vta renames both uses.
+      const aEdits = edit.changes[uriOf(`test-output/lsp-includers-${process.pid}/a.vta`)]!;
+      const aLines = readFileSync(join(dir, 'a.vta'), 'utf8').split('\n');
+      for (const e of aEdits) assert.equal(aLines[e.range.start.line]!.slice(e.range.start.character, e.range.end.character), 'shared');
+      // References from an includer find the uses in the other includers too.
+      const refs = await client.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri: bUri }, position: { line: 2, character: 10 }, context: { includeDeclaration: false } });
+      assert.deepEqual(refs.map((r) => r.uri.slice(r.uri.lastIndexOf('/') + 1)).sort(), ['a.vta', 'a.vta', 'b.vta', 'b.vta', 'c.vta', 'c.vta']);
+      // A constant used through an intermediate include: N in mid.vta and b.vta.
+      const nRefs = await client.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri: libUri }, position: { line: 1, character: 6 }, context: { includeDeclaration: true } });
+      assert.deepEqual(nRefs.map((r) => r.uri.slice(r.uri.lastIndexOf('/') + 1)).sort(), ['b.vta', 'lib.vta', 'mid.vta']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('document symbols, workspace symbols and folding', async () => {

@@ -10,6 +10,8 @@ const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'ch
 const entries = [
   { ...node, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli/vta.js' },
   { ...node, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server/lsp.js' },
+  // The language server's expensive tier runs here, in a worker thread it can stop.
+  { ...node, entryPoints: ['server/lsp/check-worker.ts'], outfile: 'dist/server/check-worker.js' },
   { ...node, entryPoints: ['server/dap/main.ts'], outfile: 'dist/server/dap.js' },
   { ...node, entryPoints: ['client/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...browser, entryPoints: ['webviews/simulator/main.ts'], outfile: 'dist/webviews/simulator.js' },

@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Diagnostic } from '../../core/analysis/diagnostic';
 import type { SchedDiagnostic } from '../../core/lang/schedule';
+import { FullChecker } from './full-checker';
 import { isSchedule, pathToUri, type Workspace } from './workspace';
 
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
@@ -41,10 +42,14 @@ export class DiagnosticsScheduler {
     private readonly ws: Workspace,
     /** Delay before the expensive tier, in ms. */
     private readonly delay = 250,
+    /** Where the expensive tier of `.vta` documents runs. */
+    readonly checker = new FullChecker(undefined, (m) => connection.console.log(m)),
   ) {}
 
   /** Publishes the cheap tier now and schedules the expensive one. Never throws. */
   changed(uri: string): void {
+    // A running check of an older version is pointless now: stop it.
+    this.checker.supersede(uri);
     try {
       this.publish(uri);
     } catch (e) {
@@ -94,8 +99,22 @@ export class DiagnosticsScheduler {
         if (!cur || cur.version !== version) return; // a newer change has its own run
         const fresh = this.ws.vta(uri);
         if (!fresh || fresh.version !== version) return;
-        const all = this.ws.full(fresh);
-        void this.connection.sendDiagnostics({ uri, version, diagnostics: this.forFile(all, fresh.file, fresh.symbols.includes) });
+        if (!this.checker.available) {
+          const all = this.ws.full(fresh);
+          void this.connection.sendDiagnostics({ uri, version, diagnostics: this.forFile(all, fresh.file, fresh.symbols.includes) });
+          return;
+        }
+        // Off the thread, so that a newer version can stop it (changed() supersedes the job).
+        const files: Record<string, string> = {};
+        for (const p of fresh.symbols.files.slice(1)) {
+          const open = this.ws.openDocByPath(p);
+          if (open) files[p] = open.getText();
+        }
+        this.checker.check(uri, version, { file: fresh.file, text: fresh.text, files, settingTarget: this.ws.settingTarget }).then((all) => {
+          if (!all || this.ws.documents.get(uri)?.version !== version || this.tiers === 'fast') return;
+          fresh.full ??= all; // code actions read the same findings without checking again
+          void this.connection.sendDiagnostics({ uri, version, diagnostics: this.forFile(all, fresh.file, fresh.symbols.includes) });
+        }, (e: unknown) => this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`));
       } catch (e) {
         this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`);
       }
@@ -110,6 +129,7 @@ export class DiagnosticsScheduler {
 
   closed(uri: string): void {
     this.cancel(uri);
+    this.checker.supersede(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 

@@ -29,6 +29,8 @@ export class LspClient {
   readonly proc: ChildProcess;
   readonly conn: MessageConnection;
   readonly published = new Map<string, Published[]>();
+  /** The server's window/logMessage lines. */
+  readonly logs: string[] = [];
   private readonly waiters: Array<() => void> = [];
   readonly versions = new Map<string, number>();
   stderr = '';
@@ -45,7 +47,7 @@ export class LspClient {
       this.published.set(p.uri, list);
       for (const w of this.waiters.splice(0)) w();
     });
-    this.conn.onNotification('window/logMessage', () => {});
+    this.conn.onNotification('window/logMessage', (m: { message: string }) => { this.logs.push(m.message); });
     this.conn.onRequest('workspace/configuration', () => []);
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('workspace/semanticTokens/refresh', () => null);
@@ -88,6 +90,10 @@ export class LspClient {
     const text = readFileSync(path, 'utf8');
     void this.open(uri, text);
     return { uri, text };
+  }
+
+  close(uri: string): Promise<void> {
+    return this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
   change(uri: string, changes: Array<{ range?: LspDiagnostic['range']; text: string }>): Promise<void> {

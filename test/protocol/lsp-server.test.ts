@@ -13,6 +13,7 @@ import { encodeProgram } from '../../core/isa';
 import { nodeHost } from '../../server/node-host';
 import { ensureBuilt, LspClient, posOf, ROOT, uriOf, type LspDiagnostic } from './lsp-harness';
 import { randomProgram, Rng } from '../support/random-program';
+import { generateProgram } from '../../bench/asm-bench';
 
 let client: LspClient;
 let capabilities: Record<string, unknown>;
@@ -224,6 +225,24 @@ describe('vta lsp --stdio', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a newer version stops the running checks of the older one; the newer one is checked', async () => {
+    // 150,000 instructions: the worker needs well over a second to assemble and check them.
+    const big = generateProgram(150_000);
+    const uri = 'file:///tmp/vta-lsp-big.vta';
+    await client.open(uri, big);
+    await client.diagnostics(uri, (x) => x.version === 1, 30_000); // the cheap tier
+    // Past the 250 ms pause the expensive tier of version 1 has started in the worker.
+    await new Promise((r) => setTimeout(r, 600));
+    // Version 2 adds a pop that nothing pushes: a deadlock only the expensive tier finds.
+    await client.change(uri, [{ text: big.replace(/\nfinish\n$/, '\npop ld->ex\nfinish\n') }]);
+    const p = await client.diagnostics(uri, (x) => x.version === 2 && x.diagnostics.some((d) => d.code === 'vta.tokens.deadlock'), 60_000);
+    assert.ok(p.diagnostics.some((d) => d.code === 'vta.tokens.deadlock'));
+    assert.ok(client.logs.some((l) => l.includes(`stopped the checks of ${uri} (version 1)`)), client.logs.join('\n'));
+    // Version 1's checks never published: only its cheap tier did.
+    assert.equal(client.published.get(uri)!.filter((x) => x.version === 1).length, 1);
+    await client.close(uri);
   });
 
   test('document symbols, workspace symbols and folding', async () => {

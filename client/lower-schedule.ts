@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
-import { lintSchedule } from '../core/analysis/schedule';
+import { lintSchedule, schedDiagnosticIn } from '../core/analysis/schedule';
 import { formatDiagnostic } from '../core/analysis/diagnostic';
 import { lowerSchedule } from '../core/asm/schedule';
 import { parseSchedule } from '../core/lang/schedule';
@@ -37,7 +37,7 @@ export async function lowerScheduleCommand(output: vscode.OutputChannel, uri?: u
   const name = basename(file);
   const r = lowerSchedule(ast, lint, { file: name, layer: typeof layer === 'string' ? layer : undefined });
   output.appendLine(`— lower ${file}${typeof layer === 'string' ? ` (layer ${layer})` : ''}`);
-  for (const d of r.diagnostics) output.appendLine(formatDiagnostic({ file, ...d }));
+  for (const d of r.diagnostics) output.appendLine(formatDiagnostic(schedDiagnosticIn(file, d)));
   if (r.text === undefined) {
     void vscode.window.showErrorMessage(`VTA: nothing to lower: ${r.diagnostics[0]?.message ?? 'the file has no layers'}`);
     return undefined;

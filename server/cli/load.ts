@@ -9,7 +9,7 @@ import type { Diagnostic } from '../../core/analysis/diagnostic';
 import { ConfigError, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import { parseSchedule, type SchedFile } from '../../core/lang/schedule';
-import { lintSchedule, type ScheduleLint } from '../../core/analysis/schedule';
+import { lintSchedule, schedDiagnosticIn, type ScheduleLint } from '../../core/analysis/schedule';
 import { nodeHost } from '../node-host';
 import { UsageError } from './command';
 
@@ -69,7 +69,7 @@ export function loadSchedule(path: string, cwd: string, target?: VtaTarget): Loa
   const ast = parseSchedule(new TextDecoder().decode(bytes));
   const host = { ...nodeHost, resolve: (from: string, rel: string) => nodeHost.resolve(from === path ? abs : from, rel) };
   const lint = lintSchedule(ast, { target, host, file: path });
-  return { ast, lint, diagnostics: lint.diagnostics.map((d) => ({ file: path, ...d })) };
+  return { ast, lint, diagnostics: lint.diagnostics.map((d) => schedDiagnosticIn(path, d)) };
 }
 
 export function loadBinaries(insnPath: string, dramPath: string | undefined, cwd: string, target: VtaTarget): LoadedInput {

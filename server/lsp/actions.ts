@@ -1,7 +1,8 @@
 /** Code actions: the core's Diagnostic.fixes as quick fixes, and inserting a missing `finish`. */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
 import type { Fix } from '../../core/analysis/diagnostic';
-import { pathToUri, type VtaAnalysis, type Workspace } from './workspace';
+import type { SchedFix } from '../../core/lang/schedule';
+import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
 import { toLspDiagnostic } from './diagnostics';
 
 export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeActionParams): CodeAction[] {
@@ -34,4 +35,20 @@ export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeAction
     });
   }
   return out;
+}
+
+/** A schedule finding's quick fixes (a tile that fits, …), edits in the schedule itself. */
+export function codeActionsSched(a: SchedAnalysis, params: CodeActionParams): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const ld of params.context.diagnostics) {
+    const fixes = ((ld.data as { fixes?: SchedFix[] } | undefined)?.fixes)
+      ?? a.lint.diagnostics.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes
+      ?? [];
+    for (const f of fixes) {
+      out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [ld], isPreferred: true, edit: { changes: { [a.uri]: f.edits.map((e) => ({ range: e.range, newText: e.newText })) } } });
+    }
+  }
+  // Several findings of one layer share their fix: offer it once.
+  const key = (x: CodeAction) => `${x.title}@${JSON.stringify(x.edit?.changes?.[a.uri]?.[0]?.range)}`;
+  return out.filter((x, i) => out.findIndex((y) => key(y) === key(x)) === i);
 }

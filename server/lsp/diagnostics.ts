@@ -29,7 +29,10 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
 }
 
 function toLspSchedDiagnostic(d: SchedDiagnostic): LspDiagnostic {
-  return { range: d.range, severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, code: d.code, source: 'vta', message: d.message };
+  return {
+    range: d.range, severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, code: d.code, source: 'vta', message: d.message,
+    data: d.fixes?.length ? { fixes: d.fixes } : undefined,
+  };
 }
 
 export class DiagnosticsScheduler {

@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatVta } from '../../core/lsp-support/format';
-import { codeActionsVta } from './actions';
+import { codeActionsSched, codeActionsVta } from './actions';
 import { completeSched, completeVta, signatureVta } from './completion';
 import { DiagnosticsScheduler } from './diagnostics';
 import { hoverSched, hoverVta } from './hover';
@@ -226,6 +226,8 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     return a ? inlayHintsVta(ws, a, p.range) : [];
   }));
   connection.onCodeAction(safe([], (p) => {
+    const s = schedOf(p.textDocument.uri);
+    if (s) return codeActionsSched(s, p);
     const a = vtaOf(p.textDocument.uri);
     return a ? codeActionsVta(ws, a, p) : [];
   }));

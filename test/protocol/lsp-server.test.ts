@@ -445,6 +445,14 @@ describe('vta lsp --stdio', () => {
       `${lineAfter('conv2d c8', 'tile')} vtasched.bounds.inp`,
       `${lineAfter('dense fc', 'co=64')} vtasched.tile`,
     ]);
+    // A layer over its buffers gets a quick fix: the tile that fits and moves the fewest bytes.
+    const c3 = lintCodes.diagnostics.find((d) => d.message.startsWith('c3: INP needs'))!;
+    const actions = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ range: Range; newText: string }>> } }>>('textDocument/codeAction', {
+      textDocument: { uri }, range: c3.range, context: { diagnostics: [c3] },
+    });
+    assert.deepEqual(actions.map((x) => [x.title, x.kind]), [['Use tile b=1 h=14 w=14 ci=16 co=64', 'quickfix']]);
+    const tileLine = lineAfter('conv2d c3', 'tile');
+    assert.deepEqual(actions[0]!.edit.changes[uri], [{ range: { start: { line: tileLine, character: 2 }, end: { line: tileLine, character: text.split('\n')[tileLine]!.trimEnd().length } }, newText: 'tile b=1 h=14 w=14 ci=16 co=64' }]);
     const sem = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
     const legend = (capabilities.semanticTokensProvider as { legend: { tokenTypes: string[] } }).legend;
     const types = new Set<string>();

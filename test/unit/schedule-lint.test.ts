@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { lintSchedule, type LayerFigures } from '../../core/analysis/schedule';
+import { lintSchedule, tileRows, trafficOf, type LayerFigures } from '../../core/analysis/schedule';
 import { memoryHost } from '../../core/asm/host';
 import { defaultTarget, DEFAULT_CONFIG_KEYS, shippedTarget } from '../../core/isa';
 import { parseSchedule } from '../../core/lang/schedule';
@@ -19,10 +19,10 @@ test('schedule lint: the shipped ResNet-18 schedule — three layers fit, four d
   const r = lint(text);
   const line = (name: string, key: string) => text.split('\n').findIndex((l, i) => l.trim().startsWith(key) && text.split('\n').slice(0, i).reverse().find((x) => /^(conv2d|dense) /.test(x))?.includes(` ${name} `)) + 1;
   assert.deepEqual(found(text), [
-    `${line('c3', 'tile')} error vtasched.bounds.inp: c3: INP needs 3,480 of 2,048 rows (1,740 per tile x 2 virtual threads): a tile reads a 15x29 input window`,
-    `${line('c4', 'tile')} error vtasched.bounds.inp: c4: INP needs 11,880 of 2,048 rows (5,940 per tile x 2 virtual threads): a tile reads a 27x55 input window`,
-    `${line('c4', 'tile')} error vtasched.bounds.acc: c4: ACC needs 3,136 of 2,048 rows (1,568 per tile x 2 virtual threads)`,
-    `${line('c8', 'tile')} error vtasched.bounds.inp: c8: INP needs 2,304 of 2,048 rows (1,152 per tile x 2 virtual threads): a tile reads a 9x16 input window`,
+    `${line('c3', 'tile')} error vtasched.bounds.inp: c3: INP needs 3,480 of 2,048 rows (1,740 per tile x 2 virtual threads): a tile reads a 15x29 input window; tile b=1 h=14 w=14 ci=16 co=64 fits (INP 1,682 rows)`,
+    `${line('c4', 'tile')} error vtasched.bounds.inp: c4: INP needs 11,880 of 2,048 rows (5,940 per tile x 2 virtual threads): a tile reads a 27x55 input window; tile b=1 h=28 w=7 ci=16 co=64 fits (INP 1,430 rows)`,
+    `${line('c4', 'tile')} error vtasched.bounds.acc: c4: ACC needs 3,136 of 2,048 rows (1,568 per tile x 2 virtual threads); tile b=1 h=28 w=7 ci=16 co=64 fits (ACC 1,568 rows)`,
+    `${line('c8', 'tile')} error vtasched.bounds.inp: c8: INP needs 2,304 of 2,048 rows (1,152 per tile x 2 virtual threads): a tile reads a 9x16 input window; tile b=1 h=14 w=14 ci=64 co=64 fits (INP 2,048 rows)`,
     `${line('fc', 'tile')} error vtasched.tile: fc: tile co=64 does not divide the output channels (1,008): tiles that do: 16, 48, 112, 144, 336, 1008`,
   ]);
   // c2 by hand: 56x56 out; tile 7x14 → 8x4 tiles, 2 co tiles; window (7-1)+3 x (14-1)+3 = 9x16.
@@ -144,13 +144,48 @@ test('schedule lint: every buffer over its depth is reported with the numbers; d
   const d = found(conv('input = 1x256x56x56\nfilter = 256x256x3x3\npad = 1'));
   // INP 16 blocks x 58x58 window, WGT 16 x 16 x 3x3, ACC 16 x 56x56; UOP 56 x (16 x 9 + 1) = 8,120 fits.
   assert.deepEqual(d, [
-    '2 error vtasched.bounds.inp: l: INP needs 53,824 of 2,048 rows: a tile reads a 58x58 input window',
-    '2 error vtasched.bounds.wgt: l: WGT needs 2,304 of 1,024 rows',
-    '2 error vtasched.bounds.acc: l: ACC needs 50,176 of 2,048 rows',
+    '2 error vtasched.bounds.inp: l: INP needs 53,824 of 2,048 rows: a tile reads a 58x58 input window; tile b=1 h=56 w=8 ci=32 co=64 fits (INP 1,160 rows)',
+    '2 error vtasched.bounds.wgt: l: WGT needs 2,304 of 1,024 rows; tile b=1 h=56 w=8 ci=32 co=64 fits (WGT 72 rows)',
+    '2 error vtasched.bounds.acc: l: ACC needs 50,176 of 2,048 rows; tile b=1 h=56 w=8 ci=32 co=64 fits (ACC 1,792 rows)',
   ]);
+  // The suggestion by hand: 2 ci blocks x a 58x10 window = 1,160; 4 co x 2 ci blocks x 3x3 = 72; 4 co blocks x 56x8 = 1,792.
   // One more input-channel block per tile would not fit the micro-op buffer: 56 x (17 x 9 + 1) = 8,624.
-  assert.ok(found(conv('input = 1x272x56x56\nfilter = 16x272x3x3\npad = 1\ntile h=1 co=16')).includes(
-    '6 error vtasched.bounds.uop: l: UOP needs 8,624 of 8,192 entries'));
+  assert.ok(found(conv('input = 1x272x56x56\nfilter = 16x272x3x3\npad = 1\ntile h=1 co=16')).some((d) =>
+    d.startsWith('6 error vtasched.bounds.uop: l: UOP needs 8,624 of 8,192 entries; tile ')));
+});
+
+test('schedule lint: the suggested tile fits, divides the layer, and moves no more bytes than any other tile that fits', () => {
+  const t = defaultTarget();
+  fc.assert(fc.property(
+    fc.record({ cB: fc.integer({ min: 1, max: 8 }), oB: fc.integer({ min: 1, max: 8 }), hw: fc.integer({ min: 4, max: 40 }), k: fc.constantFrom(1, 3, 5), stride: fc.integer({ min: 1, max: 2 }), oc: fc.constantFrom(1, 2) }),
+    (p) => {
+      const text = conv(`input = 1x${p.cB * 16}x${p.hw}x${p.hw}\nfilter = ${p.oB * 16}x${p.cB * 16}x${p.k}x${p.k}\npad = ${(p.k - 1) / 2}\nstride = ${p.stride}\nthreads oc=${p.oc % p.oB === 0 || p.oB % p.oc === 0 ? p.oc : 1}`);
+      const r = lint(text);
+      const over = r.diagnostics.filter((d) => d.code.startsWith('vtasched.bounds.'));
+      if (!over.length) return; // the whole layer fits: nothing to suggest
+      const fix = over[0]!.fixes?.[0];
+      if (!fix) return; // no tile fits with these threads (said in the message)
+      assert.ok(over.every((d) => d.fixes?.[0]?.title === fix.title), 'one suggestion per layer');
+      // Apply the edit (a line inserted after the header) and lint again: no bounds error.
+      const lines = text.split('\n');
+      lines.splice(fix.edits[0]!.range.start.line, 0, fix.edits[0]!.newText.replace(/\n$/, ''));
+      const fixed = lint(lines.join('\n'));
+      assert.deepEqual(fixed.diagnostics, [], `${fix.title}\n${lines.join('\n')}`);
+      // No other whole-block tile that fits moves fewer bytes.
+      const l = fixed.layers[0]!.layer;
+      const cost = (x: { input: number; weight: number; output: number }) => x.input + x.weight + x.output;
+      const best = cost(trafficOf(l, t, l.tile));
+      const divs = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+      for (const h of divs(l.outH)) for (const w of divs(l.outW)) for (const ci of divs(p.cB)) for (const co of divs(p.oB)) {
+        if ((p.oB / co) % l.threads.oc !== 0) continue;
+        const tile = { b: 1, h, w, ci: ci * 16, co: co * 16 };
+        const rows = tileRows(l, t, tile);
+        const T = l.threads.oc * l.threads.h;
+        if (rows.INP * T > 2048 || rows.WGT * T > 1024 || rows.ACC * T > 2048 || rows.UOP * T > 8192) continue;
+        assert.ok(cost(trafficOf(l, t, tile)) >= best, `${JSON.stringify(tile)} moves fewer bytes than ${fix.title}`);
+      }
+    },
+  ), { numRuns: 60, seed: 21 });
 });
 
 test('schedule lint: instruction fields the lowering needs are checked against their widths', () => {

@@ -13,6 +13,7 @@
 import { ALU_OP_NAMES, aluOpsFor, layoutsFor, type FieldName, type InsnKind } from '../../isa/fields';
 import type { VtaTarget } from '../../isa/config';
 import type { Range } from '../../lang/ast';
+import type { SchedFix } from '../../lang/schedule';
 import type { Layer, LayerReport } from './layer';
 
 export interface BufferUse {
@@ -122,52 +123,124 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   const bBlocks = l.tile.b / t.batch;
   const ciBlocks = l.tile.ci / t.blockIn;
   const coBlocks = l.tile.co / t.blockOut;
-  const window = { h: (l.tile.h - 1) * l.strideH + l.kh, w: (l.tile.w - 1) * l.strideW + l.kw };
-  const perTile = {
-    INP: bBlocks * ciBlocks * window.h * window.w,
-    WGT: coBlocks * ciBlocks * l.kh * l.kw,
-    ACC: bBlocks * coBlocks * l.tile.h * l.tile.w,
-    UOP: bBlocks * l.tile.w * (ciBlocks * l.kh * l.kw + 1),
-  };
+  const window = windowOf(l, l.tile);
+  const perTile = tileRows(l, t, l.tile);
   const depth = { INP: t.inp.depth, WGT: t.wgt.depth, ACC: t.acc.depth, UOP: t.uop.depth };
   const buffers = (['INP', 'WGT', 'ACC', 'UOP'] as const).map((b): BufferUse => ({ buffer: b, perTile: perTile[b], total: perTile[b] * threads, depth: depth[b] }));
   const tileKnobs = l.where.tile ?? l.nameRange;
-  for (const u of buffers) {
-    if (u.total <= u.depth) continue;
+  const over = buffers.filter((u) => u.total > u.depth);
+  // One search for all the overflowing buffers: the tile that fits and moves the fewest bytes.
+  const better = over.length ? fittingTile(l, t) : undefined;
+  const fix = better && tileFix(l, better.tile);
+  for (const u of over) {
     const unit = u.buffer === 'UOP' ? 'entries' : 'rows';
     const per = threads > 1 ? ` (${count(u.perTile)} per tile x ${threads} virtual threads)` : '';
-    report(tileKnobs, `vtasched.bounds.${u.buffer.toLowerCase()}`, `${u.buffer} needs ${count(u.total)} of ${count(u.depth)} ${unit}${per}${u.buffer === 'INP' ? `: a tile reads a ${window.h}x${window.w} input window` : ''}`);
+    const hint = better ? `; ${tileText(better.tile)} fits (${u.buffer} ${count(better.rows[u.buffer] * threads)} ${unit})` : '; no tile of this layer fits with these threads';
+    report(tileKnobs, `vtasched.bounds.${u.buffer.toLowerCase()}`, `${u.buffer} needs ${count(u.total)} of ${count(u.depth)} ${unit}${per}${u.buffer === 'INP' ? `: a tile reads a ${window.h}x${window.w} input window` : ''}${hint}`, fix && [fix]);
   }
 
   checkFields(l, t, { bBlocks, ciBlocks, coBlocks, window }, report, warn);
 
   const groupsTiles = l.groups * nB * nCo * nH * nW;
-  const rowBytes = { INP: t.inp.rowBytes, WGT: t.wgt.rowBytes, OUT: t.out.rowBytes };
   return {
     layer: l,
     tiles: { b: nB, co: nCo, h: nH, w: nW, ci: nCi, groups: l.groups, output: groupsTiles },
     window,
     buffers,
-    traffic: {
-      input: inputRowsRead(l, nH, nW, window) * bBlocks * ciBlocks * rowBytes.INP * (groupsTiles / (nH * nW)) * nCi,
-      weight: perTile.WGT * rowBytes.WGT * groupsTiles * nCi,
-      output: perTile.ACC * rowBytes.OUT * groupsTiles,
-    },
+    traffic: trafficOf(l, t, l.tile),
     gemmIterations: l.groups * (l.batch / t.batch) * (perGroupOut / t.blockOut) * l.outH * l.outW * (perGroupIn / t.blockIn) * l.kh * l.kw,
   };
 }
 
+type Tile = Layer['tile'];
+type Rows = Record<'INP' | 'WGT' | 'ACC' | 'UOP', number>;
+
+/** The input window of a tile, padding included. */
+export function windowOf(l: Layer, tile: Tile): { h: number; w: number } {
+  return { h: (tile.h - 1) * l.strideH + l.kh, w: (tile.w - 1) * l.strideW + l.kw };
+}
+
+/** What one tile of one thread keeps in each buffer (rows; entries for UOP). */
+export function tileRows(l: Layer, t: VtaTarget, tile: Tile): Rows {
+  const bBlocks = tile.b / t.batch;
+  const ciBlocks = tile.ci / t.blockIn;
+  const coBlocks = tile.co / t.blockOut;
+  const window = windowOf(l, tile);
+  return {
+    INP: bBlocks * ciBlocks * window.h * window.w,
+    WGT: coBlocks * ciBlocks * l.kh * l.kw,
+    ACC: bBlocks * coBlocks * tile.h * tile.w,
+    UOP: bBlocks * tile.w * (ciBlocks * l.kh * l.kw + 1),
+  };
+}
+
 /**
- * Input rows read from DRAM over all row and column tiles of one batch/channel tile:
- * each window less its padding, which the loads fill with zeros without reading.
+ * Bytes moved over the whole layer with this tile (which must divide the layer): each
+ * output tile reads its input window less the padding (the loads fill that with zeros
+ * without reading) and its weights once per input-channel step, and writes its output.
  */
-function inputRowsRead(l: Layer, nH: number, nW: number, window: { h: number; w: number }): number {
+export function trafficOf(l: Layer, t: VtaTarget, tile: Tile): { input: number; weight: number; output: number } {
+  const nB = l.batch / tile.b;
+  const nCo = l.outChannels / l.groups / tile.co;
+  const nCi = l.inChannels / l.groups / tile.ci;
+  const nH = l.outH / tile.h;
+  const nW = l.outW / tile.w;
+  const window = windowOf(l, tile);
   const inside = (start: number, size: number, limit: number) => Math.min(start + size, limit) - Math.max(start, 0);
   let rows = 0;
-  for (let yt = 0; yt < nH; yt++) rows += inside(yt * l.tile.h * l.strideH - l.padH, window.h, l.inH);
+  for (let yt = 0; yt < nH; yt++) rows += inside(yt * tile.h * l.strideH - l.padH, window.h, l.inH);
   let cols = 0;
-  for (let xt = 0; xt < nW; xt++) cols += inside(xt * l.tile.w * l.strideW - l.padW, window.w, l.inW);
-  return rows * cols;
+  for (let xt = 0; xt < nW; xt++) cols += inside(xt * tile.w * l.strideW - l.padW, window.w, l.inW);
+  const r = tileRows(l, t, tile);
+  const outputTiles = l.groups * nB * nCo * nH * nW;
+  return {
+    input: rows * cols * (tile.b / t.batch) * (tile.ci / t.blockIn) * t.inp.rowBytes * l.groups * nB * nCo * nCi,
+    weight: r.WGT * t.wgt.rowBytes * outputTiles * nCi,
+    output: r.ACC * t.out.rowBytes * outputTiles,
+  };
+}
+
+/**
+ * The tile, among those that divide the layer in whole blocks, that fits every buffer
+ * with the layer's threads and moves the fewest bytes (ties: fewer, larger tiles).
+ * The batch tile is kept. Searches at most a few thousand tiles.
+ */
+export function fittingTile(l: Layer, t: VtaTarget): { tile: Tile; rows: Rows } | undefined {
+  const threads = l.threads.oc * l.threads.h;
+  const perGroupIn = l.inChannels / l.groups;
+  const perGroupOut = l.outChannels / l.groups;
+  const depth: Rows = { INP: t.inp.depth, WGT: t.wgt.depth, ACC: t.acc.depth, UOP: t.uop.depth };
+  // Largest first, at most 16 of each: a long list of small divisors never wins.
+  const sizes = (xs: number[]) => xs.reverse().slice(0, 16);
+  // Thread counts must still divide the tile counts.
+  const hs = sizes(divisors(l.outH, 64)).filter((h) => (l.outH / h) % l.threads.h === 0);
+  const ws = sizes(divisors(l.outW, 64));
+  const cis = sizes(wholeBlockDivisors(perGroupIn, t.blockIn, 64));
+  const cos = sizes(wholeBlockDivisors(perGroupOut, t.blockOut, 64)).filter((co) => (perGroupOut / co) % l.threads.oc === 0);
+  let best: { tile: Tile; rows: Rows; cost: number; tiles: number } | undefined;
+  for (const h of hs) for (const w of ws) for (const ci of cis) for (const co of cos) {
+    const tile = { b: l.tile.b, h, w, ci, co };
+    const rows = tileRows(l, t, tile);
+    if (rows.INP * threads > depth.INP || rows.WGT * threads > depth.WGT || rows.ACC * threads > depth.ACC || rows.UOP * threads > depth.UOP) continue;
+    const tr = trafficOf(l, t, tile);
+    const cost = tr.input + tr.weight + tr.output;
+    const tiles = (l.outH / h) * (l.outW / w) * (perGroupOut / co) * (perGroupIn / ci);
+    if (!best || cost < best.cost || (cost === best.cost && tiles < best.tiles)) best = { tile, rows, cost, tiles };
+  }
+  return best && { tile: best.tile, rows: best.rows };
+}
+
+function tileText(tile: Tile): string {
+  return `tile b=${tile.b} h=${tile.h} w=${tile.w} ci=${tile.ci} co=${tile.co}`;
+}
+
+/** The quick fix that writes `tile` into the layer: replacing its tile line, or adding one after the header. */
+function tileFix(l: Layer, tile: Tile): SchedFix {
+  const text = l.op === 'dense' ? `tile b=${tile.b} ci=${tile.ci} co=${tile.co}` : tileText(tile);
+  const at = l.where.tile;
+  if (at) return { title: `Use ${text}`, edits: [{ range: at, newText: text }] };
+  const line = l.nameRange.start.line + 1;
+  return { title: `Use ${text}`, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `  ${text}\n` }] };
 }
 
 /** The fields of the instructions the lowering emits for this layer, against their widths. */

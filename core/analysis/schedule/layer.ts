@@ -6,7 +6,7 @@
  */
 import type { Range } from '../../lang/ast';
 import type { SchedItem, SchedOperator, SchedValue } from '../../lang/schedule';
-import type { SchedDiagnostic } from '../../lang/schedule';
+import type { SchedDiagnostic, SchedFix } from '../../lang/schedule';
 
 export interface EpilogueStep {
   op: string;
@@ -42,7 +42,7 @@ export interface Layer {
   nameRange: Range;
 }
 
-type Report = (range: Range, code: string, message: string) => void;
+type Report = (range: Range, code: string, message: string, fixes?: SchedFix[]) => void;
 
 function numberOf(v: SchedValue | undefined, what: string, range: Range, report: Report): number | undefined {
   if (!v) {

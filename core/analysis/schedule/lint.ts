@@ -6,6 +6,7 @@
  */
 import { ConfigError, defaultTarget, shippedTarget, targetFromJson, type VtaTarget } from '../../isa/config';
 import type { AsmHost } from '../../asm/host';
+import type { Diagnostic } from '../diagnostic';
 import { checkScheduleSyntax, type SchedDiagnostic, type SchedFile } from '../../lang/schedule';
 import { layerFigures, type LayerFigures } from './footprint';
 import { readLayer } from './layer';
@@ -66,7 +67,8 @@ export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): S
     if (s.kind !== 'operator') continue;
     if (names.has(s.name)) diagnostics.push({ range: s.nameRange, severity: 'error', code: 'vtasched.name.duplicate', message: `a second layer named '${s.name}' (the first is a ${names.get(s.name)})` });
     else names.set(s.name, s.op);
-    const report = (range: SchedDiagnostic['range'], code: string, message: string) => diagnostics.push({ range, severity: 'error', code, message: `${s.name}: ${message}` });
+    const report = (range: SchedDiagnostic['range'], code: string, message: string, fixes?: SchedDiagnostic['fixes']) =>
+      diagnostics.push({ range, severity: 'error', code, message: `${s.name}: ${message}`, ...(fixes ? { fixes } : {}) });
     const warn = (range: SchedDiagnostic['range'], code: string, message: string) => diagnostics.push({ range, severity: 'warning', code, message: `${s.name}: ${message}` });
     const layer = readLayer(s, report);
     if (!layer || !target) continue;
@@ -76,4 +78,10 @@ export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): S
   // In file order, as an editor's problem list and the CLI show them (the sort is stable).
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { diagnostics, target, layers };
+}
+
+/** A schedule finding as a program finding of `file` (its quick fixes' edits in that file). */
+export function schedDiagnosticIn(file: string, d: SchedDiagnostic): Diagnostic {
+  const { fixes, ...rest } = d;
+  return { file, ...rest, ...(fixes ? { fixes: fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ file, ...e })) })) } : {}) };
 }

@@ -71,11 +71,18 @@ export const SCHED_OPERATORS: Record<string, { doc: string; keys: SchedKeySpec[]
 
 export const SCHED_EPILOGUE_OPS = ['min', 'max', 'add', 'shr', 'mul'];
 
+/** A quick fix: text edits within the schedule file. */
+export interface SchedFix {
+  title: string;
+  edits: Array<{ range: Range; newText: string }>;
+}
+
 export interface SchedDiagnostic {
   range: Range;
   severity: 'error' | 'warning';
   code: string;
   message: string;
+  fixes?: SchedFix[];
 }
 
 /** Syntax errors plus unknown operators/keys/sub-keys and missing required keys. */

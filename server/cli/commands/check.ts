@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkProgram } from '../../../core/check';
+import { schedDiagnosticIn } from '../../../core/analysis/schedule';
 import { checkLoweredLayers } from '../../../core/schedule-check';
 import type { Diagnostic } from '../../../core/analysis/diagnostic';
 import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
@@ -48,7 +49,7 @@ export const checkCommand: CliCommand = {
           all.push(...sched.diagnostics);
           // Then each clean layer's lowered program gets every program check, reported on the layer.
           const lowered = checkLoweredLayers(sched.ast, sched.lint, { file: f });
-          all.push(...lowered.diagnostics.map((d) => ({ file: f, ...d })));
+          all.push(...lowered.diagnostics.map((d) => schedDiagnosticIn(f, d)));
           continue;
         }
         const l = assembleFile(f, io.cwd, target);

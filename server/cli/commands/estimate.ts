@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../../core/analysis/diagnostic';
+import { schedDiagnosticIn } from '../../../core/analysis/schedule';
 import { checkLoweredLayers } from '../../../core/schedule-check';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
@@ -36,7 +37,7 @@ export const estimateCommand: CliCommand = {
       const f = s.lint.layers.find((x) => x.layer.nameRange === op.nameRange);
       const e = lowered.estimates.find((x) => x.nameRange === op.nameRange);
       const error = s.diagnostics.find((d) => d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line)
-        ?? lowered.diagnostics.find((d) => d.range === op.nameRange && d.severity === 'error');
+        ?? lowered.diagnostics.filter((d) => d.range === op.nameRange && d.severity === 'error').map((d) => schedDiagnosticIn(path, d))[0];
       const skipped = lowered.skipped.find((x) => x.nameRange === op.nameRange)?.instructions;
       return {
         layer: op.name, op: op.op,
@@ -45,7 +46,7 @@ export const estimateCommand: CliCommand = {
         instructions: e?.instructions, cycles: e?.cycles, microseconds: e?.microseconds, timingRow: e?.timingRow,
         gemmUtilisation: e?.gemmUtilisation, dramReadBytes: e?.dramReadBytes, dramWriteBytes: e?.dramWriteBytes,
         gemmBound: f?.gemmIterations,
-        error: error ? formatDiagnostic({ file: path, ...error }) : skipped !== undefined ? `not run: about ${n(skipped)} instructions (--max-instructions ${n(max)})` : undefined,
+        error: error ? formatDiagnostic(error) : skipped !== undefined ? `not run: about ${n(skipped)} instructions (--max-instructions ${n(max)})` : undefined,
       };
     });
     if (values.format === 'json') {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../../core/analysis/diagnostic';
+import { schedDiagnosticIn } from '../../../core/analysis/schedule';
 import { lowerSchedule } from '../../../core/asm/schedule';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
@@ -31,7 +32,7 @@ export const lowerCommand: CliCommand = {
       file: path, layer: values.layer,
       targetSpec: values.target === undefined ? undefined : target!.name === values.target ? values.target : JSON.stringify(values.target),
     });
-    for (const d of r.diagnostics) io.stderr(formatDiagnostic({ file: path, ...d }) + '\n');
+    for (const d of r.diagnostics) io.stderr(formatDiagnostic(schedDiagnosticIn(path, d)) + '\n');
     if (r.text !== undefined) {
       if (values.out) writeFileSync(resolve(io.cwd, values.out), r.text);
       else io.stdout(r.text);

@@ -6,7 +6,7 @@
  */
 import type { ScheduleLint } from './analysis/schedule/lint';
 import { assembleText } from './asm/assemble';
-import { lowerSchedule } from './asm/schedule/lower';
+import { loweredSize, lowerSchedule } from './asm/schedule/lower';
 import { checkProgram } from './check';
 import type { Range } from './lang/ast';
 import type { SchedDiagnostic, SchedFile, SchedOperator } from './lang/schedule';
@@ -33,28 +33,14 @@ export interface LoweredChecks {
   skipped: Array<{ name: string; nameRange: Range; instructions: number }>;
 }
 
+export { loweredSize };
+
 export interface LoweredCheckOptions {
   file: string;
   /** Layers whose programs would be longer are not lowered here (default 200,000 instructions). */
   maxInstructions?: number;
   /** Polled between layers: a newer edit makes the rest of the work pointless. */
   isCancelled?: () => boolean;
-}
-
-/** Instructions the lowering writes for a layer, counted from its figures without writing them. */
-export function loweredSize(lint: ScheduleLint, name: string): number {
-  const f = lint.layers.find((x) => x.layer.name === name);
-  const t = lint.target;
-  if (!f || !t) return 0;
-  const l = f.layer;
-  const bN = l.tile.b / t.batch;
-  const ciN = l.tile.ci / t.blockIn;
-  const coN = l.tile.co / t.blockOut;
-  const steps = f.tiles.output * f.tiles.ci;
-  const perStep = bN * ciN + 1 + bN * ciN * l.kh * l.kw;
-  const perTile = 1 + l.epilogue.length + bN * coN;
-  const kernels = Math.min(l.threads.oc * l.threads.h, f.tiles.output) * (1 + bN * ciN * l.kh * l.kw);
-  return steps * perStep + f.tiles.output * perTile + kernels + 1; // + finish; nops for extra pops are not counted
 }
 
 export interface LayerLoweredChecks {

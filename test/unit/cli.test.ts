@@ -63,6 +63,11 @@ test('vta lower writes a program that checks clean and simulates; layers with er
   assert.match(all.out, /^c2_tile0:/m);
   assert.match(all.err, /^examples\/resnet18\.vtasched:\d+:\d+: error vtasched\.lower: c3: not lowered/m);
   assert.equal(vta('lower', 'examples/conv3x3.vta').code, 2);
+  // A layer too long to write out is refused with its size, not written.
+  const big = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c11', '--max-instructions', '1000');
+  assert.equal(big.code, 1);
+  assert.equal(big.out, '');
+  assert.match(big.err, /c11: not lowered: its program would have about 5,427 instructions, more than the limit of 1,000/);
 });
 
 test('vta estimate: a row per layer with the lowered program\'s timing estimate; layers with errors show it', () => {

@@ -16,6 +16,8 @@ export interface LowerScheduleOptions {
   targetSpec?: string;
   /** Input and weight values (default random); zeros skip drawing megabytes that a timing run never reads. */
   values?: 'random' | 'zeros';
+  /** Layers whose programs would be longer are left out (default 2,000,000 instructions). */
+  maxInstructions?: number;
 }
 
 export interface LoweredSchedule {
@@ -25,6 +27,22 @@ export interface LoweredSchedule {
   diagnostics: SchedDiagnostic[];
   /** Names of the layers the program holds. */
   layers: string[];
+}
+
+/** Instructions the lowering writes for a layer, counted from its figures without writing them. */
+export function loweredSize(lint: ScheduleLint, name: string): number {
+  const f = lint.layers.find((x) => x.layer.name === name);
+  const t = lint.target;
+  if (!f || !t) return 0;
+  const l = f.layer;
+  const bN = l.tile.b / t.batch;
+  const ciN = l.tile.ci / t.blockIn;
+  const coN = l.tile.co / t.blockOut;
+  const steps = f.tiles.output * f.tiles.ci;
+  const perStep = bN * ciN + 1 + bN * ciN * l.kh * l.kw;
+  const perTile = 1 + l.epilogue.length + bN * coN;
+  const kernels = Math.min(l.threads.oc * l.threads.h, f.tiles.output) * (1 + bN * ciN * l.kh * l.kw);
+  return steps * perStep + f.tiles.output * perTile + kernels + 1; // + finish; nops for extra pops are not counted
 }
 
 const within = (d: SchedDiagnostic, op: SchedOperator) =>
@@ -63,6 +81,9 @@ export function lowerSchedule(file: SchedFile, lint: ScheduleLint, opts: LowerSc
     if (errors.length) { fail(`not lowered: it has ${errors.length} error${errors.length === 1 ? '' : 's'} (first: ${errors[0]!.message})`); continue; }
     if (!figures) { fail(`not lowered: ${op.op} is not lowered yet`); continue; }
     const l = figures.layer;
+    const size = loweredSize(lint, op.name);
+    const max = opts.maxInstructions ?? 2_000_000;
+    if (size > max) { fail(`not lowered: its program would have about ${size.toLocaleString('en-US')} instructions, more than the limit of ${max.toLocaleString('en-US')}: use larger tiles, or raise the limit (--max-instructions)`); continue; }
     if (l.padH >= l.kh || l.padW >= l.kw) { fail(`not lowered: a padding of ${l.padH},${l.padW} is not smaller than the ${l.kh}x${l.kw} kernel, so some tiles would read only padding`); continue; }
     const part = lowerLayer(figures, t, {
       origin: `${opts.file}:${op.range.start.line + 1}`,

@@ -8,13 +8,14 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { loadSchedule, resolveTargetOption } from '../load';
 
-const HELP = `usage: vta lower FILE.vtasched [--layer NAME] [--target NAME|FILE] [-o OUT.vta]
+const HELP = `usage: vta lower FILE.vtasched [--layer NAME] [--target NAME|FILE] [-o OUT.vta] [--max-instructions N]
 
 Lowers a schedule to one .vta program, as VTA's runtime would run it: each layer's
 input and weights as random DRAM tensors, its output tensor (NAME_out), its
 micro-kernels, and its tiles as loads, GEMMs, epilogue ALU steps and stores ordered by
 dependency tokens, with labels (NAME_tileK) and comments pointing back at the schedule.
-Layers with lint errors are not lowered and are reported. The program can be checked,
+Layers with lint errors are not lowered and are reported, and so are layers whose
+programs would exceed --max-instructions (default 2,000,000). The program can be checked,
 simulated (vta sim) and stepped like any other; docs/reference/schedules.md.
 Exit status: 0 when every asked-for layer was lowered, 1 otherwise, 2 on a usage error.`;
 
@@ -23,13 +24,15 @@ export const lowerCommand: CliCommand = {
   summary: 'lower a .vtasched schedule to a .vta program',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { layer: { type: 'string' }, target: { type: 'string' }, out: { type: 'string', short: 'o' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { layer: { type: 'string' }, target: { type: 'string' }, out: { type: 'string', short: 'o' }, 'max-instructions': { type: 'string', default: '2000000' } } });
+    const max = Number(values['max-instructions']);
+    if (!Number.isSafeInteger(max) || max < 1) throw new UsageError(`--max-instructions must be a positive integer, not ${values['max-instructions']}`);
     if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
     const path = positionals[0]!;
     const target = resolveTargetOption(values.target, io.cwd);
     const s = loadSchedule(path, io.cwd, target);
     const r = lowerSchedule(s.ast, s.lint, {
-      file: path, layer: values.layer,
+      file: path, layer: values.layer, maxInstructions: max,
       targetSpec: values.target === undefined ? undefined : target!.name === values.target ? values.target : JSON.stringify(values.target),
     });
     for (const d of r.diagnostics) io.stderr(formatDiagnostic(schedDiagnosticIn(path, d)) + '\n');

@@ -156,6 +156,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vta.disassemble', (uri?: vscode.Uri) => disassembleCommand(output, uri)),
     vscode.commands.registerCommand('vta.importDump', (uri?: vscode.Uri) => importDumpCommand(output, uri)),
     vscode.commands.registerCommand('vta.lowerSchedule', (uri?: unknown, layer?: string) => lowerScheduleCommand(output, uri, layer)),
+    // A layer's code lens: its lowered program, straight into the simulator view.
+    vscode.commands.registerCommand('vta.simulateScheduleLayer', async (uri?: unknown, layer?: string) => {
+      const doc = await lowerScheduleCommand(output, uri, layer);
+      if (doc) openSimulatorPanel(context, doc);
+    }),
     vscode.commands.registerCommand('vta.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('vta.openSimulator', simulate),
     vscode.commands.registerCommand('vta.simulate', simulate),

@@ -46,7 +46,7 @@ function findFirstInstruction(items: Stmt[]): Stmt | undefined {
   return undefined;
 }
 
-/** "Lower to .vta" above each layer that lints clean (the client's VTA: Lower Schedule for that layer). */
+/** "Simulate" and "Lower to .vta" above each layer that lints clean (client commands, for that layer). */
 export function codeLensesSched(a: SchedAnalysis): CodeLens[] {
   const out: CodeLens[] = [];
   for (const s of a.ast.statements) {
@@ -54,7 +54,11 @@ export function codeLensesSched(a: SchedAnalysis): CodeLens[] {
     const clean = !a.lint.diagnostics.some((d) => d.severity === 'error' && d.range.start.line >= s.range.start.line && d.range.start.line <= s.range.end.line);
     if (!clean) continue;
     const line = s.range.start.line;
-    out.push({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title: '⤓ Lower to .vta', command: 'vta.lowerSchedule', arguments: [a.uri, s.name] } });
+    const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+    out.push(
+      { range, command: { title: '▶ Simulate', command: 'vta.simulateScheduleLayer', arguments: [a.uri, s.name] } },
+      { range, command: { title: '⤓ Lower to .vta', command: 'vta.lowerSchedule', arguments: [a.uri, s.name] } },
+    );
   }
   return out;
 }

@@ -344,7 +344,7 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     }
   });
 
-  it('a schedule layer: its code lens lowers it to an untitled program that the simulator runs to the end', async () => {
+  it('a schedule layer: its code lenses lower it to an untitled program and simulate it to the end', async () => {
     const t0 = Date.now();
     try {
       await openFile('resnet18.vtasched');
@@ -356,7 +356,11 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       // Monaco renders spaces as no-break spaces.
       const head = (await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
       assert.match(head, /Lowered from resnet18\.vtasched by VTA Studio \(vta lower\): c2\./, head.slice(0, 500));
-      await runCommand('VTA: Open Simulator');
+      // The layer's other lens, Simulate, lowers it again and opens the simulator view on it.
+      await page.locator('.tabs-container .tab', { hasText: 'resnet18.vtasched' }).first().click();
+      const simulateLens = page.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
+      await simulateLens.waitFor({ timeout: 30_000 });
+      await simulateLens.click();
       let text = '';
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline && !/finished/.test(text)) {

@@ -430,11 +430,10 @@ describe('vta lsp --stdio', () => {
     for (const x of hints) assert.match(x.label, /^≈ [\d,]+ cycles \(\d+ µs\), GEMM \d+%$/);
     // "Lower to .vta" above each layer that lints clean: the client's command, for that layer.
     const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
-    assert.deepEqual(lenses.map((x) => [x.range.start.line, x.command.command, ...x.command.arguments]), [
-      [posOf(text, 'conv2d c2').line, 'vta.lowerSchedule', uri, 'c2'],
-      [posOf(text, 'conv2d c5').line, 'vta.lowerSchedule', uri, 'c5'],
-      [posOf(text, 'conv2d c11').line, 'vta.lowerSchedule', uri, 'c11'],
-    ]);
+    assert.deepEqual(lenses.map((x) => [x.range.start.line, x.command.command, ...x.command.arguments]), ['c2', 'c5', 'c11'].flatMap((name) => [
+      [posOf(text, `conv2d ${name}`).line, 'vta.simulateScheduleLayer', uri, name],
+      [posOf(text, `conv2d ${name}`).line, 'vta.lowerSchedule', uri, name],
+    ]));
     // The schedule lint's findings: four layers of the shipped schedule do not fit.
     const lintCodes = await client.diagnostics(uri, (x) => x.diagnostics.length > 0);
     const lineAfter = (header: string, needle: string) => posOf(text.slice(text.indexOf(header)), needle).line + posOf(text, header).line;

@@ -9,6 +9,7 @@ import { DATA_MEMS, LOAD_TARGETS, MNEMONIC_DOCS, OPERANDS, UOP_OPERANDS, type In
 import { aluOpsFor, defaultTarget, QUEUES, SHIPPED_TARGET_NAMES } from '../../core/isa';
 import { namesInScope } from '../../core/lsp-support/symbols';
 import { SCHED_EPILOGUE_OPS, SCHED_OPERATORS } from '../../core/lang/schedule';
+import { knobChoices } from '../../core/analysis/schedule';
 import type { SchedAnalysis, VtaAnalysis } from './workspace';
 
 const STATEMENT_KEYWORDS: Record<string, string> = {
@@ -153,6 +154,20 @@ export function completeSched(a: SchedAnalysis, pos: Position): CompletionItem[]
       return spec.keys.map((k) => ({ label: k.key, kind: CompletionItemKind.Field, documentation: k.doc, detail: k.required ? 'required' : undefined }));
     }
     const k = spec.keys.find((x) => x.key === ctx[0]);
+    // A value after `tile h=` / `threads oc=`: the ones that divide, with the footprint each gives.
+    const valueOf = endsWithSpace ? undefined : /^([a-z]+)=(\d*)$/.exec(words[words.length - 1] ?? '');
+    if (valueOf && (k?.key === 'tile' || k?.key === 'threads') && k.params && valueOf[1]! in k.params && a.lint.target) {
+      const typed: Record<string, number> = {};
+      const lineText = (a.text.split('\n')[pos.line] ?? '').replace(/[;#].*$|\/\/.*$/, '');
+      for (const m of lineText.matchAll(/\b([a-z]+)=(\d+)\b/g)) typed[m[1]!] = Number(m[2]);
+      return knobChoices(op, k.key, valueOf[1]!, a.lint.target, typed).map((c, i) => ({
+        label: String(c.value),
+        kind: CompletionItemKind.Value,
+        detail: `${c.fits ? 'fits' : 'over'}: ${(['INP', 'WGT', 'ACC', 'UOP'] as const).map((b) => `${b} ${Math.round(c.use[b] * 100)}%`).join(', ')}`,
+        // The ones that fit first, each group in increasing order.
+        sortText: `${c.fits ? 0 : 1}${String(i).padStart(3, '0')}`,
+      }));
+    }
     if (k?.params) {
       const used = new Set(ctx.slice(1).map((w) => w.split('=')[0]!));
       return Object.entries(k.params).filter(([n]) => !used.has(n)).map(([n, doc]) => ({ label: `${n}=`, kind: CompletionItemKind.Field, documentation: doc }));

@@ -468,6 +468,19 @@ describe('vta lsp --stdio', () => {
     assert.ok(items.some((i) => i.label === 'filter') && items.some((i) => i.label === 'stride'), items.map((i) => i.label).join());
     const sub = await client.request<Array<{ label: string }>>('textDocument/completion', { textDocument: { uri: bad }, position: { line: 3, character: 16 } });
     assert.ok(sub.some((i) => i.label === 'co='));
+    // After `tile h=` in c2 (56 output rows, w=14 ci=64 co=32, 2 threads): the divisors of 56, fitting ones first.
+    const typing = 'file:///tmp/vta-lsp-typing.vtasched';
+    const c2Text = text.replace('tile   b=1 h=7 w=14 ci=64 co=32', 'tile   b=1 h= w=14 ci=64 co=32');
+    await client.open(typing, c2Text);
+    const at = posOf(c2Text, 'h= w=14', 0, 2);
+    const values = await client.request<Array<{ label: string; detail: string; sortText: string }>>('textDocument/completion', { textDocument: { uri: typing }, position: at });
+    const ordered = [...values].sort((x, y) => x.sortText.localeCompare(y.sortText)).map((v) => `${v.label} ${v.detail}`);
+    // h=8: a 10x16 window of 4 blocks = 640 rows, x2 threads = 1,280 of 2,048 (63%); h=14 needs 16x16x4x2 = 2,048 (100%);
+    // h=56: 58x16x4x2 = 7,424 (363%).
+    assert.deepEqual(ordered.map((v) => v.split(' ')[0]), ['1', '2', '4', '7', '8', '14', '28', '56']);
+    assert.ok(ordered.includes('8 fits: INP 63%, WGT 14%, ACC 22%, UOP 13%'), ordered.join('\n'));
+    assert.ok(ordered.includes('14 fits: INP 100%, WGT 14%, ACC 38%, UOP 13%'), ordered.join('\n'));
+    assert.ok(ordered.at(-1)!.startsWith('56 over: INP 363%'), ordered.join('\n'));
   });
 
   test('the bundled server also speaks node-ipc (VS Code\'s transport)', async () => {

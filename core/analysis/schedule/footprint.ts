@@ -48,7 +48,7 @@ const exactly = (a: number, b: number) => (a % b === 0 ? a / b : undefined);
  * number in the millions costs a thousand steps; past 2^40 there are no suggestions
  * rather than a long search.
  */
-function divisors(n: number, limit = 8): number[] {
+export function divisors(n: number, limit = 8): number[] {
   if (!Number.isSafeInteger(n) || n < 1 || n > 2 ** 40) return [];
   const low: number[] = [];
   const high: number[] = [];
@@ -61,7 +61,7 @@ function divisors(n: number, limit = 8): number[] {
 }
 
 /** Tile sizes in whole blocks of `block` that divide `total` elements, as suggestions. */
-function wholeBlockDivisors(total: number, block: number, limit = 8): number[] {
+export function wholeBlockDivisors(total: number, block: number, limit = 8): number[] {
   return total % block === 0 ? divisors(total / block, limit).map((d) => d * block) : [];
 }
 

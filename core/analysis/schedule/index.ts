@@ -1,3 +1,4 @@
 export * from './layer';
 export * from './footprint';
 export * from './lint';
+export * from './choices';

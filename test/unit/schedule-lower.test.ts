@@ -157,6 +157,27 @@ test('the lowered checks of the shipped schedule: no findings, an estimate per c
   assert.deepEqual(small.estimates.map((x) => x.name), ['c5']);
 });
 
+test('valid layers with one knob changed at random: lint, lowering and the lowered checks never throw; what lowers checks clean', () => {
+  const fields = ['n', 'c', 'h', 'w', 'o', 'kh', 'pad', 'stride', 'tb', 'th', 'tw', 'tci', 'tco', 'oc', 'hh'] as const;
+  let lowered = 0;
+  fc.assert(fc.property(
+    layerArb, fc.option(fc.record({ field: fc.constantFrom(...fields), value: fc.oneof(fc.integer({ min: 0, max: 70 }), fc.constantFrom(16, 32, 48)) })),
+    ({ L, tile, threads }, change) => {
+      const v: Record<(typeof fields)[number], number> = { n: L.n, c: L.c, h: L.h, w: L.w, o: L.o, kh: L.kh, pad: L.pad, stride: L.stride, tb: tile.b, th: tile.h, tw: tile.w, tci: tile.ci, tco: tile.co, oc: threads.oc, hh: threads.h };
+      if (change) v[change.field] = change.value;
+      const text = `target default\nconv2d l {\n  input = ${v.n}x${v.c}x${v.h}x${v.w}\n  filter = ${v.o}x${v.c}x${v.kh}x${L.kw}\n  pad = ${v.pad}\n  stride = ${v.stride}\n` +
+        `  tile b=${v.tb} h=${v.th} w=${v.tw} ci=${v.tci} co=${v.tco}\n  threads oc=${v.oc} h=${v.hh}\n${epilogueText(L.epilogue)}}\n`;
+      const sched = parseSchedule(text);
+      const lint = lintSchedule(sched);
+      const r = lowerSchedule(sched, lint, { file: 'f.vtasched', maxInstructions: 20_000 });
+      if (!r.text) return;
+      lowered++;
+      assert.deepEqual(checkLoweredLayers(sched, lint, { file: 'f.vtasched', maxInstructions: 20_000 }).diagnostics, [], text);
+    },
+  ), { numRuns: 200, seed: 99 });
+  assert.ok(lowered >= 40, `only ${lowered} of 200 lowered: the test would say little`);
+});
+
 test('region tokens: every load waits for the last compute of its region, and pushes match pops', () => {
   fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), (regions) => {
     const { pops, push } = regionTokens(regions);

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../analysis/diagnostic';
 import type { Insn, VtaTarget } from '../isa';
-import { INSN_BYTES, decodeInsn, moduleOf } from '../isa';
+import { INSN_BYTES, MemType, Opcode, decodeInsn, moduleOf, storeOutEncodedAsZero } from '../isa';
 import type { Program } from '../program/program';
 import { programInsn } from '../program/program';
 
@@ -36,6 +36,8 @@ export function decodeStream(t: VtaTarget, bytes: Uint8Array, file: string): Loa
     } else if (d.strayBits) {
       diagnostics.push({ file, range: at(i), severity: 'warning', code: 'vta.binary.stray-bits', message: `instruction ${i} has bits set outside every field of its kind (the runtime zero-fills them)`, instruction: i });
     }
+    // On HW_VER 0.0.1 a STORE's OUT was written as 0 in the 2-bit field: it still means OUT.
+    if (d.insn.opcode === Opcode.STORE && d.insn.memory_type === 0 && storeOutEncodedAsZero(t)) d.insn.memory_type = MemType.OUT;
     insns.push(d.insn);
   }
   return { insns, diagnostics };

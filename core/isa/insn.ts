@@ -207,6 +207,17 @@ interface WordField {
   signed: boolean;
   min: number;
   max: number;
+  /** STORE's memory_type on HW_VER 0.0.1: OUT (4) is written as 0 (storeMemoryTypeBits). */
+  outAsZero?: boolean;
+}
+
+/**
+ * HW_VER 0.0.1 had a 2-bit memory_type, so a STORE's OUT (4) was encoded as 0
+ * (vta-isa.md §2.3). The encoder writes 0 for it; decodeInsn reads the bits as they
+ * are, and a stream read as a program (decodeStream) takes a 0.0.1 STORE's 0 as OUT.
+ */
+export function storeOutEncodedAsZero(t: VtaTarget): boolean {
+  return t.keys.HW_VER === '0.0.1';
 }
 
 /** Per opcode (index), the fields to write; undefined for opcodes with no layout. */
@@ -231,6 +242,9 @@ function encodePlanFor(t: VtaTarget): EncodePlan {
     const kind = kindOfOpcode(opcode);
     byOpcode[opcode] = kind === 'mem' ? mem : kind ? forKind(kind) : undefined;
   }
+  if (storeOutEncodedAsZero(t)) {
+    byOpcode[Opcode.STORE] = mem.map((f) => (f.name === 'memory_type' ? { ...f, outAsZero: true } : f));
+  }
   encodePlans.set(t, byOpcode);
   return byOpcode;
 }
@@ -245,7 +259,7 @@ function writeInsn(plan: EncodePlan, insn: Insn, out: Uint8Array, base: number):
   let w3 = 0;
   for (let k = 0; k < fields.length; k++) {
     const f = fields[k]!;
-    const v = fieldAt(insn, f.index);
+    const v = f.outAsZero && fieldAt(insn, f.index) === MemType.OUT ? 0 : fieldAt(insn, f.index);
     // storedValue throws the error, with its message, for anything that does not fit.
     const u = v >= f.min && v <= f.max && Number.isInteger(v) ? (v < 0 ? v + 2 ** f.width : v) : storedValue(v, f.width, f.signed, f.name);
     const lo = u << f.shift;

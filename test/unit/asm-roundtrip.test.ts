@@ -5,6 +5,7 @@ import { assembleText, decodeStream, disassemble, memoryHost } from '../../core/
 import { checkProgram } from '../../core/check';
 import { encodeProgram, type VtaTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
+import { simulate } from '../../core/sim';
 import { randomProgram } from '../support/random-program';
 
 const VALID = readdirSync('examples').filter((f) => f.endsWith('.vta')).map((f) => `examples/${f}`);
@@ -74,6 +75,26 @@ test('asm → disasm → asm is a fixed point for 1,000 random valid programs', 
     assert.deepEqual(rt.insn[1], rt.insn[0], text);
     assert.deepEqual(rt.dram[1], rt.dram[0], text);
   }
+});
+
+test('on a HW_VER 0.0.1 target a program that stores assembles clean and round-trips (OUT written as 0)', () => {
+  const host = memoryHost({ '/w/v001.json': JSON.stringify({ HW_VER: '0.0.1' }) });
+  const text = readFileSync('examples/gemm-block.vta', 'utf8').replace(/^target .*$/m, 'target "v001.json"');
+  const a = assembleText(text, { file: '/w/p.vta', host });
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity !== 'info'), []);
+  const t = a.program!.target;
+  const bytes = encodeProgram(t, a.program!.insns.map((p) => p.insn));
+  const stores = a.program!.insns.map((p, i) => [p.insn, i] as const).filter(([insn]) => insn.opcode === 1 && insn.x_size > 0);
+  assert.ok(stores.length > 0);
+  // memory_type is bits 7–8 on 0.0.1: zero for every store.
+  for (const [, i] of stores) assert.equal((bytes[i * 16]! >> 7) | ((bytes[i * 16 + 1]! & 1) << 1), 0);
+  const listing = disassemble(decodeStream(t, bytes, 'p.insn.bin').insns, { target: t, targetText: '"v001.json"', dram: a.program!.dram, imagePath: 'p.dram.bin' });
+  assert.deepEqual(listing.problems, []);
+  const again = assembleText(listing.text, { file: '/w/q.vta', host: memoryHost({ '/w/v001.json': JSON.stringify({ HW_VER: '0.0.1' }), '/w/p.dram.bin': a.program!.dram }) });
+  assert.deepEqual(again.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(encodeProgram(t, again.program!.insns.map((p) => p.insn)), bytes);
+  // And it runs: the simulator stores from OUT.
+  assert.equal(simulate(a.program!, {}).status, 'finished');
 });
 
 test('without an image the disassembly re-assembles to the same instruction bytes', () => {

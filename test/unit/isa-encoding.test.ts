@@ -13,6 +13,7 @@ import type { VtaTarget } from '../../core/isa/config';
 import { shippedTarget, targetFromJson } from '../../core/isa/config';
 import type { FieldName, OpcodeId } from '../../core/isa/fields';
 import { placeFields } from '../../core/isa/fields';
+import { decodeStream } from '../../core/asm/binary';
 import type { Insn } from '../../core/isa/insn';
 import { EncodeError, FIELD_NAMES, decodeInsn, decodeUop, emptyInsn, encodeInsn, encodeUop, fieldAt, setFieldAt } from '../../core/isa/insn';
 
@@ -464,7 +465,12 @@ for (const c of CONFIGS) {
       it(`${k.name}: values outside the doc's field widths are rejected with EncodeError`, () => {
         for (const f of k.table) {
           if (f.field === 'opcode') continue;
-          assert.throws(() => encode(t, makeInsn(k.opcode, { [f.field]: maxOf(f) + 1 })), EncodeError, `${f.field} = max+1`);
+          if (k.opcode === OP.STORE && f.field === 'memory_type' && maxOf(f) + 1 === 4) {
+            // 0.0.1 (§2.3): a STORE's OUT (4) does not fit the 2 bits and is written as 0.
+            assert.equal(hex(encode(t, makeInsn(k.opcode, { memory_type: 4 }))), hex(encode(t, makeInsn(k.opcode, { memory_type: 0 }))));
+          } else {
+            assert.throws(() => encode(t, makeInsn(k.opcode, { [f.field]: maxOf(f) + 1 })), EncodeError, `${f.field} = max+1`);
+          }
           assert.throws(() => encode(t, makeInsn(k.opcode, { [f.field]: minOf(f) - 1 })), EncodeError, `${f.field} = min-1`);
           assert.throws(() => encode(t, makeInsn(k.opcode, { [f.field]: 0.5 })), EncodeError, `${f.field} = 0.5`);
         }
@@ -580,6 +586,20 @@ describe('ISA encoding, literal doc examples', () => {
     const t1 = targetFromJson(JSON.stringify({ ...DOC_DEFAULT_JSON, HW_VER: '0.0.1' }), 'v001.json');
     assert.throws(() => encode(t1, makeInsn(OP.ALU, { alu_opcode: 4 })), EncodeError);
     assert.equal(hex(encode(t, makeInsn(OP.ALU, { alu_opcode: 4 }))), hex(toBytes(BigInt(OP.ALU) | (4n << 108n))));
+  });
+
+  it('§2.3 0.0.1: a STORE of OUT (4) is encoded with memory_type 0 (2 bits); a stream reads it back as OUT', () => {
+    const t1 = targetFromJson(JSON.stringify({ ...DOC_DEFAULT_JSON, HW_VER: '0.0.1' }), 'v001.json');
+    const bytes = encode(t1, makeInsn(OP.STORE, { memory_type: 4, x_size: 1 }));
+    // opcode 1, memory_type bits 7–8 zero, x_size at bit 80 (word1 as in 0.0.2).
+    assert.equal(hex(bytes), hex(toBytes(BigInt(OP.STORE) | (1n << 80n))));
+    // The bits are 0; a program read from the stream means OUT.
+    assert.equal(decodeInsn(t1, bytes).insn.memory_type, 0);
+    assert.equal(decodeStream(t1, bytes, 's.bin').insns[0]!.memory_type, 4);
+    // LOADs keep their 2-bit types; on 0.0.2 a STORE's OUT is 4 in its 3 bits.
+    assert.equal(decodeInsn(t1, encode(t1, makeInsn(OP.LOAD, { memory_type: 3 }))).insn.memory_type, 3);
+    assert.throws(() => encode(t1, makeInsn(OP.LOAD, { memory_type: 4 })), EncodeError);
+    assert.equal(hex(encode(t, makeInsn(OP.STORE, { memory_type: 4 }))), hex(toBytes(BigInt(OP.STORE) | (4n << 7n))));
   });
 
   it('encodeInsn at a base offset writes exactly its 16 bytes', () => {

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { lintSchedule } from '../../core/analysis/schedule';
-import { assembleText } from '../../core/asm';
+import { assembleText, memoryHost } from '../../core/asm';
 import { lowerSchedule, regionTokens } from '../../core/asm/schedule';
 import { checkProgram } from '../../core/check';
 import { checkLoweredLayers, loweredSize } from '../../core/schedule-check';
-import { defaultTarget } from '../../core/isa';
+import { DEFAULT_CONFIG_KEYS, defaultTarget } from '../../core/isa';
 import { parseSchedule } from '../../core/lang/schedule';
 import type { Program } from '../../core/program/program';
 import { simulate } from '../../core/sim';
@@ -56,13 +56,13 @@ function reference(L: Conv, x: Int8Array, wt: Int8Array, batch: number, bi: numb
   return out;
 }
 
-function lowerAndRun(text: string) {
+function lowerAndRun(text: string, host = memoryHost({})) {
   const sched = parseSchedule(text);
-  const lint = lintSchedule(sched);
+  const lint = lintSchedule(sched, { host, file: '/w/x.vtasched' });
   assert.deepEqual(lint.diagnostics.filter((d) => d.severity === 'error'), [], text);
   const lowered = lowerSchedule(sched, lint, { file: 'x.vtasched' });
   assert.deepEqual(lowered.diagnostics, [], text);
-  const asm = assembleText(lowered.text!, { file: 'lowered.vta' });
+  const asm = assembleText(lowered.text!, { file: '/w/lowered.vta', host });
   const findings = checkProgram(asm.program!, 'lowered.vta', asm.diagnostics).filter((d) => d.severity !== 'info');
   assert.deepEqual(findings.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`), [], text);
   const run = simulate(asm.program!, {});
@@ -103,6 +103,24 @@ test('lowered conv2d layers compute the convolution: 80 random layers, functiona
     const want = reference(L, tensor(program, 'l_in'), tensor(program, 'l_wgt'), t.batch, t.blockIn, t.blockOut);
     assert.deepEqual(tensor(program, 'l_out'), want, text);
   }), { numRuns: 80, seed: 0x10e5 });
+});
+
+test('on a 2x8x8 target (BATCH 2, BLOCK 8, VTA 0.0.1) lowered layers compute the convolution: 40 random layers', () => {
+  // A smaller weight buffer keeps the micro-op within 32 bits (11 + 11 + 10).
+  const keys = { ...DEFAULT_CONFIG_KEYS, HW_VER: '0.0.1', LOG_BATCH: 1, LOG_BLOCK: 3, LOG_WGT_BUFF_SIZE: 16 };
+  const host = memoryHost({ '/w/small.json': JSON.stringify(keys) });
+  fc.assert(fc.property(layerArb, ({ L: base, tile: t0, threads }) => {
+    // The same shapes in blocks of 8 channels and 2 batch rows; no mul on 0.0.1.
+    const L: Conv = { ...base, n: base.n * 2, c: base.c / 2, o: base.o / 2, epilogue: base.epilogue.filter(([op]) => op !== 'mul') };
+    const tile = { ...t0, b: t0.b * 2, ci: t0.ci / 2, co: t0.co / 2 };
+    const text = `target "small.json"\nconv2d l {\n  input = ${L.n}x${L.c}x${L.h}x${L.w}\n  filter = ${L.o}x${L.c / L.groups}x${L.kh}x${L.kw}\n  pad = ${L.pad}\n  stride = ${L.stride}\n  groups = ${L.groups}\n` +
+      `  tile b=${tile.b} h=${tile.h} w=${tile.w} ci=${tile.ci} co=${tile.co}\n  threads oc=${threads.oc} h=${threads.h}\n${epilogueText(L.epilogue)}}\n`;
+    const { program } = lowerAndRun(text, host);
+    assert.equal(program.target.batch, 2);
+    assert.equal(program.target.blockIn, 8);
+    const want = reference(L, tensor(program, 'l_in'), tensor(program, 'l_wgt'), 2, 8, 8);
+    assert.deepEqual(tensor(program, 'l_out'), want, text);
+  }), { numRuns: 40, seed: 0x2b8 });
 });
 
 test('lowered dense layers and a two-layer file compute their layers', () => {

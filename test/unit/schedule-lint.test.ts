@@ -253,6 +253,14 @@ test('schedule lint: conv2d_transpose says what is not checked yet', () => {
   ]);
 });
 
+test('schedule lint: a file past the size limit gets one error, not a parse', () => {
+  const big = `target default\n${'; padding\n'.repeat(1_700_000)}`;
+  assert.ok(big.length > 16 * 1024 * 1024);
+  const d = found(big);
+  assert.equal(d.length, 1);
+  assert.match(d[0]!, /^1 error vtasched\.syntax\.error: the file has [\d]+ characters, more than the 16777216 this tool parses$/);
+});
+
 test('schedule lint: random garbage never throws', () => {
   fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
     lint(`conv2d x {\n${s}\n}\ndense y {\n${s}\n}\n`);

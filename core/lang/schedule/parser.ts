@@ -4,6 +4,7 @@
  */
 import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken } from 'chevrotain';
 import type { Range } from '../ast';
+import { MAX_SOURCE_CHARS } from '../parser';
 import type { SchedFile, SchedItem, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
 
 const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -182,6 +183,11 @@ let shared: SchedParser | undefined;
 
 /** Parses one `.vtasched` text into statements, comments and syntax errors. */
 export function parseSchedule(text: string): SchedFile {
+  // As for `.vta` (a network's schedule is a few hundred lines): no 50 MB token arrays.
+  if (text.length > MAX_SOURCE_CHARS) {
+    const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return { statements: [], comments: [], errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses`, range: at }] };
+  }
   const lexed = schedLexer.tokenize(text);
   const errors: SchedFile['errors'] = lexed.errors.map((e) => ({
     message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length))}`,

@@ -34,7 +34,10 @@ export class FullChecker {
   constructor(
     private readonly script = workerScript(),
     private readonly onLog: (message: string) => void = () => {},
-  ) {}
+  ) {
+    // Started now, so that the first check does not wait for the worker to load its code.
+    if (this.script) this.ensureWorker();
+  }
 
   get available(): boolean {
     return this.script !== undefined;
@@ -65,6 +68,8 @@ export class FullChecker {
       this.worker = undefined;
       stopped.resolve(undefined);
       this.pump();
+      // The next edit's check should not wait for a fresh worker to load either.
+      if (!this.worker) this.ensureWorker();
     }
   }
 

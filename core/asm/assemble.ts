@@ -6,7 +6,7 @@
 import { ZERO_RANGE, type Diagnostic } from '../analysis/diagnostic';
 import type { AluOpName, FieldName, InsnKind, Insn, Layout, PlacedField, VtaTarget } from '../isa';
 import {
-  aluOpsFor, ConfigError, defaultTarget, emptyInsn, encodeUop, fieldAt, fieldIndex, layoutsFor, setFieldAt, UOP_BYTES, MemType, moduleOf, Opcode, shippedTarget, targetFromJson, QUEUES,
+  aluOpsFor, defaultTarget, emptyInsn, encodeUop, fieldAt, fieldIndex, layoutsFor, setFieldAt, UOP_BYTES, MemType, moduleOf, Opcode, QUEUES,
 } from '../isa';
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
@@ -22,6 +22,7 @@ import { collectDeclarations, type Declarations } from './declarations';
 import { evaluate, type ReportFn, type Scope } from './evaluate';
 import type { AsmHost } from './host';
 import { NO_FILES } from './host';
+import { readTargetSpec } from './target-spec';
 import { checkRawDistance, expandKernel, instanceKey, type KernelInstance, UopResidency } from './kernels';
 import type { InsnForm, OperandSpec } from './operands';
 import { OPERANDS } from './operands';
@@ -34,6 +35,8 @@ export interface AssembleOptions {
   host?: AsmHost;
   /** Overrides the program's `target` (the CLI's `--target`). */
   target?: VtaTarget;
+  /** The target when neither the file nor its includes name one (an editor's setting); default `default`. */
+  fallbackTarget?: VtaTarget;
 }
 
 export interface AssembleResult {
@@ -137,7 +140,7 @@ export function assembleText(text: string, opts: AssembleOptions): AssembleResul
 export function assembleAst(ast: SourceFile, opts: AssembleOptions): AssembleResult {
   const host = opts.host ?? NO_FILES;
   const file = opts.file;
-  const ctx = new AsmContext(file, host, opts.target ?? defaultTarget());
+  const ctx = new AsmContext(file, host, opts.target ?? opts.fallbackTarget ?? defaultTarget());
   for (const e of ast.errors) ctx.report(file, e.range, 'error', 'vta.syntax.error', e.message);
   try {
     return new Assembler(ctx, ast, opts).run();
@@ -222,29 +225,14 @@ class Assembler {
     if (this.opts.target) return true;
     const t = decls.target;
     if (!t) return true;
-    try {
-      if (t.stmt.name !== undefined) {
-        const found = shippedTarget(t.stmt.name);
-        if (!found) {
-          ctx.report(t.file, t.stmt.valueRange, 'error', 'vta.name.target', `unknown target '${t.stmt.name}': expected default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl or a "path/vta_config.json"`);
-          return false;
-        }
-        ctx.target = found;
-      } else {
-        const path = ctx.host.resolve(t.file, t.stmt.path!);
-        const text = ctx.host.readText(path);
-        if (text === undefined) {
-          ctx.report(t.file, t.stmt.valueRange, 'error', 'vta.name.file', `cannot read '${t.stmt.path}' (resolved to ${path})`);
-          return false;
-        }
-        ctx.target = targetFromJson(text, t.stmt.path!);
-      }
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      ctx.report(t.file, t.stmt.valueRange, 'error', 'vta.target.config', e.message);
-      return false;
+    const r = readTargetSpec(t.stmt.name !== undefined ? { name: t.stmt.name } : { path: t.stmt.path! }, ctx.host, t.file);
+    if ('target' in r) {
+      ctx.target = r.target;
+      return true;
     }
-    return true;
+    const code = r.problem === 'name' ? 'vta.name.target' : r.problem === 'file' ? 'vta.name.file' : 'vta.target.config';
+    ctx.report(t.file, t.stmt.valueRange, 'error', code, r.message);
+    return false;
   }
 
   private src(range: Range): SourceRange {

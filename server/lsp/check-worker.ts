@@ -48,8 +48,7 @@ function run(job: CheckJob): CheckDone {
     readText: (p: string) => job.files[p] ?? nodeHost.readText(p),
     readBinary: (p: string) => (p in job.files ? new TextEncoder().encode(job.files[p]) : nodeHost.readBinary(p)),
   };
-  let r = assembleText(job.text, { file: job.file, host });
-  if (job.settingTarget && r.declarations && !r.declarations.target) r = assembleText(job.text, { file: job.file, host, target: job.settingTarget });
+  const r = assembleText(job.text, { file: job.file, host, fallbackTarget: job.settingTarget });
   const found = r.program ? checkProgram(r.program, job.file, r.diagnostics) : r.diagnostics;
   return { id: job.id, diagnostics: found.map(plain) };
 }

@@ -135,11 +135,8 @@ export class Workspace {
     const ast = parseVta(text);
     let result: AssembleResult;
     try {
-      result = assembleAst(ast, { file, host: this.host });
-      // The setting applies only when neither the file nor its includes name a target (as in client/tools.ts).
-      if (this.settingTarget && result.declarations && !result.declarations.target) {
-        result = assembleAst(ast, { file, host: this.host, target: this.settingTarget });
-      }
+      // The setting applies only when neither the file nor its includes name a target.
+      result = assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
     } catch (e) {
       result = { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
     }

@@ -5,8 +5,8 @@
  * The model is TVM's VTA conv2d schedule: output tiles of b x co x h x w, each
  * accumulating over input-channel tiles of ci; a tile's input window carries the
  * convolution halo ((h-1)*stride + KH rows); virtual threads ("cthread") give every
- * thread its own copy of every buffer. The micro-op count is that of the lowering this
- * project plans (docs/SCHEDULES.md): one GEMM micro-op per batch block, input-channel
+ * thread its own copy of every buffer. The micro-op count is that of the lowering
+ * (core/asm/schedule, docs/reference/schedules.md): one GEMM micro-op per batch block, input-channel
  * block, kernel position and output column, with the hardware loops running over
  * output-channel blocks and output rows, plus one row kernel (reset and epilogue).
  */
@@ -120,7 +120,6 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   if (!ok) return undefined;
 
   const threads = l.threads.oc * l.threads.h;
-  const bBlocks = l.tile.b / t.batch;
   const ciBlocks = l.tile.ci / t.blockIn;
   const coBlocks = l.tile.co / t.blockOut;
   const window = windowOf(l, l.tile);
@@ -139,7 +138,7 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
     report(tileKnobs, `vtasched.bounds.${u.buffer.toLowerCase()}`, `${u.buffer} needs ${count(u.total)} of ${count(u.depth)} ${unit}${per}${u.buffer === 'INP' ? `: a tile reads a ${window.h}x${window.w} input window` : ''}${hint}`, fix && [fix]);
   }
 
-  checkFields(l, t, { bBlocks, ciBlocks, coBlocks, window }, report, warn);
+  checkFields(l, t, { ciBlocks, coBlocks, window }, report, warn);
 
   const groupsTiles = l.groups * nB * nCo * nH * nW;
   return {
@@ -246,7 +245,7 @@ function tileFix(l: Layer, tile: Tile): SchedFix {
 /** The fields of the instructions the lowering emits for this layer, against their widths. */
 function checkFields(
   l: Layer, t: VtaTarget,
-  g: { bBlocks: number; ciBlocks: number; coBlocks: number; window: { h: number; w: number } },
+  g: { ciBlocks: number; coBlocks: number; window: { h: number; w: number } },
   report: LayerReport, warn: LayerReport,
 ): void {
   const layouts = layoutsFor(t);

@@ -4,8 +4,9 @@
  * knobs, on-chip footprint and instruction fields, with the numbers involved. The
  * figures it computes are returned too, for hovers.
  */
-import { ConfigError, defaultTarget, shippedTarget, targetFromJson, type VtaTarget } from '../../isa/config';
-import type { AsmHost } from '../../asm/host';
+import { defaultTarget, type VtaTarget } from '../../isa/config';
+import { NO_FILES, type AsmHost } from '../../asm/host';
+import { readTargetSpec } from '../../asm/target-spec';
 import type { Diagnostic } from '../diagnostic';
 import { checkScheduleSyntax, type SchedDiagnostic, type SchedFile } from '../../lang/schedule';
 import { layerFigures, type LayerFigures } from './footprint';
@@ -38,20 +39,9 @@ function resolveTarget(file: SchedFile, opts: ScheduleLintOptions, out: SchedDia
     out.push({ range: stmt.valueRange, severity: 'error', code: 'vtasched.target', message });
     return undefined;
   };
-  if (!stmt.quoted) {
-    return shippedTarget(stmt.value) ?? fail(`unknown target '${stmt.value}': expected default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl or a "path/vta_config.json"`);
-  }
-  const host = opts.host;
-  if (!host) return fail(`cannot read '${stmt.value}' here`);
-  const path = host.resolve(opts.file ?? '', stmt.value);
-  const text = host.readText(path);
-  if (text === undefined) return fail(`cannot read '${stmt.value}' (resolved to ${path})`);
-  try {
-    return targetFromJson(text, stmt.value);
-  } catch (e) {
-    if (e instanceof ConfigError) return fail(e.message);
-    throw e;
-  }
+  if (!opts.host && stmt.quoted) return fail(`cannot read '${stmt.value}' here`);
+  const r = readTargetSpec(stmt.quoted ? { path: stmt.value } : { name: stmt.value }, opts.host ?? NO_FILES, opts.file ?? '');
+  return 'target' in r ? r.target : fail(r.message);
 }
 
 export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): ScheduleLint {

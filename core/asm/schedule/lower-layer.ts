@@ -27,7 +27,7 @@ export interface LowerLayerOptions {
   origin: string;
   /** Seeds of the random input and weights. */
   seed: number;
-  /** The layer follows another one in the same program: wait for its last store to be read back. */
+  /** The layer follows another one in the same program: start once that one's last store is done. */
   afterAnother: boolean;
   /** Input and weight values: random (to run and compare), or zeros where only timing and checks matter. */
   values: 'random' | 'zeros';
@@ -52,7 +52,8 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
   const outCb = l.outChannels / t.blockOut;
   const outCbG = l.outChannels / l.groups / t.blockOut;
   const kk = l.kh * l.kw;
-  const [inpTile, wgtTile, accTile] = [f.buffers[0]!.perTile, f.buffers[1]!.perTile, f.buffers[2]!.perTile];
+  const rowsOf = (b: 'INP' | 'WGT' | 'ACC') => f.buffers.find((u) => u.buffer === b)!.perTile;
+  const [inpTile, wgtTile, accTile] = [rowsOf('INP'), rowsOf('WGT'), rowsOf('ACC')];
   const rowsPerBatchBlock = coN * l.tile.h * l.tile.w; // ACC rows of one batch block of a tile
   // A 1x1 image (a dense layer) has contiguous channel blocks: one load and one store move them all.
   const flat = l.inH === 1 && l.inW === 1 && l.outH === 1 && l.outW === 1 && l.padH === 0 && l.padW === 0;

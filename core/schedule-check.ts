@@ -4,7 +4,7 @@
  * caused them, and an estimate of the layer from the simulator's timing model. Each
  * layer without lint errors is lowered alone, assembled, checked and run timing-only.
  */
-import type { ScheduleLint } from './analysis/schedule/lint';
+import { layerErrors, type ScheduleLint } from './analysis/schedule/lint';
 import { assembleText } from './asm/assemble';
 import { loweredSize, lowerSchedule } from './asm/schedule/lower';
 import { checkProgram } from './check';
@@ -33,8 +33,6 @@ export interface LoweredChecks {
   skipped: Array<{ name: string; nameRange: Range; instructions: number }>;
 }
 
-export { loweredSize };
-
 export interface LoweredCheckOptions {
   file: string;
   /** Layers whose programs would be longer are not lowered here (default 200,000 instructions). */
@@ -59,8 +57,7 @@ export function checkLoweredLayer(ast: SchedFile, lint: ScheduleLint, op: SchedO
   const none: LayerLoweredChecks = { diagnostics: [], estimate: undefined, skippedInstructions: undefined };
   const f = lint.layers.find((x) => x.layer.nameRange === op.nameRange);
   if (!f) return none;
-  const hasErrors = lint.diagnostics.some((d) => d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line);
-  if (hasErrors) return none;
+  if (layerErrors(lint, op).length) return none;
   const size = loweredSize(lint, f.layer.name);
   if (size > (opts.maxInstructions ?? 200_000)) return { ...none, skippedInstructions: size };
   // Checks and timing do not read the values: zeros spare drawing megabytes of random weights.

@@ -23,3 +23,16 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** `--format text|json`, checked. */
+export function formatOption(value: string | undefined): 'text' | 'json' {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
+  throw new UsageError(`--format must be text or json, not ${value}`);
+}
+
+/** An option that must be a positive integer (`--max-instructions N`), checked. */
+export function positiveIntOption(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, not ${value}`);
+  return n;
+}

@@ -28,8 +28,6 @@ export class FullChecker {
   private running: Pending | undefined;
   private readonly queue: Pending[] = [];
   private nextId = 1;
-  /** Jobs stopped while running (for the log and the tests). */
-  interrupted = 0;
 
   constructor(
     private readonly script = workerScript(),
@@ -62,7 +60,6 @@ export class FullChecker {
     if (this.running?.uri === uri) {
       const stopped = this.running;
       this.running = undefined;
-      this.interrupted++;
       this.onLog(`vta: stopped the checks of ${uri} (version ${stopped.version}): the document changed`);
       void this.worker?.terminate();
       this.worker = undefined;
@@ -71,12 +68,6 @@ export class FullChecker {
       // The next edit's check should not wait for a fresh worker to load either.
       if (!this.worker) this.ensureWorker();
     }
-  }
-
-  dispose(): void {
-    for (const p of this.queue.splice(0)) p.resolve(undefined);
-    void this.worker?.terminate();
-    this.worker = undefined;
   }
 
   private pump(): void {

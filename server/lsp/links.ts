@@ -1,6 +1,7 @@
 /** Document links for include, image, target "x.json" and file("…") paths; code lenses to run a program. */
 import type { CodeLens, DocumentLink } from 'vscode-languageserver/node';
 import type { KernelItem, Stmt } from '../../core/lang/ast';
+import { layerErrors } from '../../core/analysis/schedule';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
 
 export function documentLinksVta(ws: Workspace, a: VtaAnalysis): DocumentLink[] {
@@ -51,8 +52,7 @@ export function codeLensesSched(a: SchedAnalysis): CodeLens[] {
   const out: CodeLens[] = [];
   for (const s of a.ast.statements) {
     if (s.kind !== 'operator' || !a.lint.layers.some((f) => f.layer.nameRange === s.nameRange)) continue;
-    const clean = !a.lint.diagnostics.some((d) => d.severity === 'error' && d.range.start.line >= s.range.start.line && d.range.start.line <= s.range.end.line);
-    if (!clean) continue;
+    if (layerErrors(a.lint, s).length) continue;
     const line = s.range.start.line;
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };
     out.push(

@@ -82,6 +82,9 @@ test('vta estimate: a row per layer with the lowered program\'s timing estimate;
   assert.ok(c5.cycles! >= c5.gemmBound!, JSON.stringify(c5));
   assert.match(j.find((x) => x.layer === 'c11')!.error!, /not run: about 5,427 instructions/);
   assert.equal(vta('estimate', 'examples/resnet18.vtasched', '--max-instructions', 'x').code, 2);
+  const badFormat = vta('estimate', 'examples/resnet18.vtasched', '--format', 'xml');
+  assert.equal(badFormat.code, 2);
+  assert.match(badFormat.err, /--format must be text or json, not xml/);
 });
 
 test('vta asm writes the three files; the stream matches the in-process assembler', () => {

@@ -8,7 +8,7 @@ import { defaultTarget, type VtaTarget } from '../../isa/config';
 import { NO_FILES, type AsmHost } from '../../asm/host';
 import { readTargetSpec } from '../../asm/target-spec';
 import type { Diagnostic } from '../diagnostic';
-import { checkScheduleSyntax, type SchedDiagnostic, type SchedFile } from '../../lang/schedule';
+import { checkScheduleSyntax, type SchedDiagnostic, type SchedFile, type SchedOperator } from '../../lang/schedule';
 import { layerFigures, type LayerFigures } from './footprint';
 import { readLayer } from './layer';
 
@@ -78,4 +78,9 @@ export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): S
 export function schedDiagnosticIn(file: string, d: SchedDiagnostic): Diagnostic {
   const { fixes, ...rest } = d;
   return { file, ...rest, ...(fixes ? { fixes: fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ file, ...e })) })) } : {}) };
+}
+
+/** The lint errors that lie within a layer's block (a layer with any is neither lowered nor estimated). */
+export function layerErrors(lint: ScheduleLint, op: SchedOperator): SchedDiagnostic[] {
+  return lint.diagnostics.filter((d) => d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line);
 }

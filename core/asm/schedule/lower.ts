@@ -3,7 +3,7 @@
  * layer's data and kernels first, then the layers' instructions in file order, each
  * waiting for the one before it, then `finish`. Layers with errors are not lowered.
  */
-import type { ScheduleLint } from '../../analysis/schedule/lint';
+import { layerErrors, type ScheduleLint } from '../../analysis/schedule/lint';
 import type { SchedDiagnostic, SchedFile, SchedOperator } from '../../lang/schedule';
 import { lowerLayer } from './lower-layer';
 
@@ -45,9 +45,6 @@ export function loweredSize(lint: ScheduleLint, name: string): number {
   return steps * perStep + f.tiles.output * perTile + kernels + 1; // + finish; nops for extra pops are not counted
 }
 
-const within = (d: SchedDiagnostic, op: SchedOperator) =>
-  d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line;
-
 function targetSpecOf(file: SchedFile, lint: ScheduleLint): string {
   const stmt = file.statements.find((s) => s.kind === 'target');
   if (stmt && stmt.kind === 'target') return stmt.quoted ? JSON.stringify(stmt.value) : stmt.value;
@@ -77,7 +74,7 @@ export function lowerSchedule(file: SchedFile, lint: ScheduleLint, opts: LowerSc
   for (const op of ops) {
     const fail = (message: string) => diagnostics.push({ range: op.nameRange, severity: 'error', code: 'vtasched.lower', message: `${op.name}: ${message}` });
     const figures = lint.layers.find((f) => f.layer.nameRange === op.nameRange);
-    const errors = lint.diagnostics.filter((d) => d.severity === 'error' && within(d, op));
+    const errors = layerErrors(lint, op);
     if (errors.length) { fail(`not lowered: it has ${errors.length} error${errors.length === 1 ? '' : 's'} (first: ${errors[0]!.message})`); continue; }
     if (!figures) { fail(`not lowered: ${op.op} is not lowered yet`); continue; }
     const l = figures.layer;

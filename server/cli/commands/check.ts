@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../../core/analysis/diagnostic';
 import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
 import { defaultTarget } from '../../../core/isa';
 import type { CliCommand } from '../command';
-import { UsageError } from '../command';
+import { formatOption, UsageError } from '../command';
 import { assembleFile, loadBinaries, loadSchedule, resolveTargetOption } from '../load';
 
 const HELP = `usage: vta check FILE.vta|FILE.vtasched... [--target NAME|FILE] [--format text|json]
@@ -34,7 +34,7 @@ export const checkCommand: CliCommand = {
       args, allowPositionals: true,
       options: { target: { type: 'string' }, format: { type: 'string', default: 'text' }, insn: { type: 'string' }, dram: { type: 'string' } },
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+    const format = formatOption(values.format);
     const target = resolveTargetOption(values.target, io.cwd);
     const all: Diagnostic[] = [];
     if (values.insn) {
@@ -56,7 +56,7 @@ export const checkCommand: CliCommand = {
         all.push(...(l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics));
       }
     }
-    if (values.format === 'json') io.stdout(JSON.stringify(all, null, 2) + '\n');
+    if (format === 'json') io.stdout(JSON.stringify(all, null, 2) + '\n');
     else for (const d of all) io.stdout(formatDiagnostic(d) + '\n');
     return hasErrors(all) ? 1 : 0;
   },

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../../core/analysis/diagnostic';
-import { schedDiagnosticIn } from '../../../core/analysis/schedule';
+import { layerErrors, schedDiagnosticIn } from '../../../core/analysis/schedule';
 import { checkLoweredLayers } from '../../../core/schedule-check';
 import type { CliCommand } from '../command';
-import { UsageError } from '../command';
+import { formatOption, positiveIntOption, UsageError } from '../command';
 import { loadSchedule, resolveTargetOption } from '../load';
 
 const HELP = `usage: vta estimate FILE.vtasched [--target NAME|FILE] [--format text|json] [--max-instructions N]
@@ -27,16 +27,16 @@ export const estimateCommand: CliCommand = {
       options: { target: { type: 'string' }, format: { type: 'string', default: 'text' }, 'max-instructions': { type: 'string', default: '2000000' } },
     });
     if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
-    const max = Number(values['max-instructions']);
-    if (!Number.isSafeInteger(max) || max < 1) throw new UsageError(`--max-instructions must be a positive integer, not ${values['max-instructions']}`);
+    const format = formatOption(values.format);
+    const max = positiveIntOption('max-instructions', values['max-instructions']!);
     const path = positionals[0]!;
     const s = loadSchedule(path, io.cwd, resolveTargetOption(values.target, io.cwd));
     const lowered = checkLoweredLayers(s.ast, s.lint, { file: path, maxInstructions: max });
     const rows = s.ast.statements.filter((x) => x.kind === 'operator').map((op) => {
       const f = s.lint.layers.find((x) => x.layer.nameRange === op.nameRange);
       const e = lowered.estimates.find((x) => x.nameRange === op.nameRange);
-      const error = s.diagnostics.find((d) => d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line)
+      const lintError = layerErrors(s.lint, op)[0];
+      const error = (lintError && schedDiagnosticIn(path, lintError))
         ?? lowered.diagnostics.filter((d) => d.range === op.nameRange && d.severity === 'error').map((d) => schedDiagnosticIn(path, d))[0];
       const skipped = lowered.skipped.find((x) => x.nameRange === op.nameRange)?.instructions;
       return {
@@ -49,7 +49,7 @@ export const estimateCommand: CliCommand = {
         error: error ? formatDiagnostic(error) : skipped !== undefined ? `not run: about ${n(skipped)} instructions (--max-instructions ${n(max)})` : undefined,
       };
     });
-    if (values.format === 'json') {
+    if (format === 'json') {
       io.stdout(JSON.stringify(rows, null, 2) + '\n');
     } else {
       const head = ['layer', 'tiles', 'INP', 'WGT', 'ACC', 'UOP', 'instructions', 'cycles', 'µs', 'GEMM', 'DRAM read'];

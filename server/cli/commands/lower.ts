@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../../../core/analysis/diagnostic';
 import { schedDiagnosticIn } from '../../../core/analysis/schedule';
 import { lowerSchedule } from '../../../core/asm/schedule';
 import type { CliCommand } from '../command';
-import { UsageError } from '../command';
+import { positiveIntOption, UsageError } from '../command';
 import { loadSchedule, resolveTargetOption } from '../load';
 
 const HELP = `usage: vta lower FILE.vtasched [--layer NAME] [--target NAME|FILE] [-o OUT.vta] [--max-instructions N]
@@ -25,8 +25,7 @@ export const lowerCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { layer: { type: 'string' }, target: { type: 'string' }, out: { type: 'string', short: 'o' }, 'max-instructions': { type: 'string', default: '2000000' } } });
-    const max = Number(values['max-instructions']);
-    if (!Number.isSafeInteger(max) || max < 1) throw new UsageError(`--max-instructions must be a positive integer, not ${values['max-instructions']}`);
+    const max = positiveIntOption('max-instructions', values['max-instructions']!);
     if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
     const path = positionals[0]!;
     const target = resolveTargetOption(values.target, io.cwd);

@@ -5,7 +5,7 @@
 import { firstTierChecks } from '../core/analysis/first-tier';
 import { tokenChecks } from '../core/analysis/tokens';
 import { assembleAst, assembleText } from '../core/asm';
-import { checkProgram } from '../core/check';
+import { checkProgram } from '../core/analysis/check';
 import { encodeProgram } from '../core/isa';
 import { parseVta } from '../core/lang/parser';
 import { round, time } from './timing';

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintSchedule } from '../core/analysis/schedule';
+import { lintSchedule } from '../core/schedule';
 import { assembleText } from '../core/asm';
-import { lowerSchedule } from '../core/asm/schedule';
-import { checkProgram } from '../core/check';
-import { parseSchedule, type SchedOperator } from '../core/lang/schedule';
-import { checkLoweredLayer } from '../core/schedule-check';
+import { lowerSchedule } from '../core/schedule';
+import { checkProgram } from '../core/analysis/check';
+import { parseSchedule, type SchedOperator } from '../core/schedule';
+import { checkLoweredLayer } from '../core/schedule/lowered-checks';
 import { simulate } from '../core/sim';
 import { round, time as timeRaw } from './timing';
 

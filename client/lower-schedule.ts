@@ -5,10 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
-import { lintSchedule, schedDiagnosticIn } from '../core/analysis/schedule';
-import { formatDiagnostic } from '../core/analysis/diagnostic';
-import { lowerSchedule } from '../core/asm/schedule';
-import { parseSchedule } from '../core/lang/schedule';
+import { lintSchedule, schedDiagnosticIn } from '../core/schedule';
+import { formatDiagnostic } from '../core/lang/diagnostic';
+import { lowerSchedule } from '../core/schedule';
+import { parseSchedule } from '../core/schedule';
 import { nodeHost } from '../server/node-host';
 import { readSettings, settingTarget } from './settings';
 

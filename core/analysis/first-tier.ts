@@ -6,7 +6,7 @@
 import type { Insn, VtaTarget } from '../isa';
 import { MemType, MEM_TYPE_NAMES, Opcode, isNop, moduleOf, tokenUse } from '../isa';
 import type { Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
-import type { Diagnostic, RelatedInfo, Severity } from './diagnostic';
+import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { BufferName, RowAccess } from './access';
 import { UopShadow, depthOf, insnAccesses } from './access';
 

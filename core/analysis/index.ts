@@ -1,3 +1,3 @@
-export * from './diagnostic';
+export * from '../lang/diagnostic';
 export * from './access';
 export * from './first-tier';

@@ -3,7 +3,7 @@
  * DRAM image, the layout). Expansion of `for`/`if`, kernel instances and token
  * folding all happen in one walk over the statements, in text order.
  */
-import { ZERO_RANGE, type Diagnostic } from '../analysis/diagnostic';
+import { ZERO_RANGE, type Diagnostic } from '../lang/diagnostic';
 import type { AluOpName, FieldName, InsnKind, Insn, Layout, PlacedField, VtaTarget } from '../isa';
 import {
   aluOpsFor, defaultTarget, emptyInsn, encodeUop, fieldAt, fieldIndex, layoutsFor, setFieldAt, UOP_BYTES, MemType, moduleOf, Opcode, QUEUES,

@@ -2,7 +2,7 @@
  * Reading raw instruction streams (N × 16 bytes) into a Program, with a diagnostic
  * for every byte pattern that is not a valid instruction.
  */
-import type { Diagnostic } from '../analysis/diagnostic';
+import type { Diagnostic } from '../lang/diagnostic';
 import type { Insn, VtaTarget } from '../isa';
 import { INSN_BYTES, MemType, Opcode, decodeInsn, moduleOf, storeOutEncodedAsZero } from '../isa';
 import type { Program } from '../program/program';

@@ -1,5 +1,5 @@
 /** State shared by the assembler's passes: where diagnostics go and how names resolve. */
-import type { Diagnostic, RelatedInfo, Severity } from '../analysis/diagnostic';
+import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { VtaTarget } from '../isa';
 import type { DataStmt, KernelStmt, Range } from '../lang/ast';
 import type { AsmHost } from './host';

@@ -9,7 +9,7 @@ import {
   ALU_OP_NAMES, MemType, Opcode, QUEUES, UOP_BYTES, decodeUop, encodeUop, moduleOf, popFlagFor, pushFlagFor,
   queueConsumer, queueProducer,
 } from '../isa';
-import { ZERO_RANGE } from '../analysis/diagnostic';
+import { ZERO_RANGE } from '../lang/diagnostic';
 import { UopResidency } from './kernels';
 import { nopInsn } from './token-folding';
 

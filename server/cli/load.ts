@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { assembleText, decodeStream, programFromStream, type AssembleResult } from '../../core/asm';
-import type { Diagnostic } from '../../core/analysis/diagnostic';
+import type { Diagnostic } from '../../core/lang/diagnostic';
 import { ConfigError, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import { parseSchedule, type SchedFile } from '../../core/lang/schedule';
-import { lintSchedule, schedDiagnosticIn, type ScheduleLint } from '../../core/analysis/schedule';
+import { parseSchedule, type SchedFile } from '../../core/schedule';
+import { lintSchedule, schedDiagnosticIn, type ScheduleLint } from '../../core/schedule';
 import { nodeHost } from '../node-host';
 import { UsageError } from './command';
 

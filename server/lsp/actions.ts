@@ -1,7 +1,7 @@
 /** Code actions: the core's Diagnostic.fixes as quick fixes, and inserting a missing `finish`. */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
-import type { Fix } from '../../core/analysis/diagnostic';
-import type { SchedFix } from '../../core/lang/schedule';
+import type { Fix } from '../../core/lang/diagnostic';
+import type { SchedFix } from '../../core/schedule';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
 import { toLspDiagnostic } from './diagnostics';
 

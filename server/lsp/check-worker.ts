@@ -5,9 +5,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { assembleText } from '../../core/asm';
-import { checkProgram } from '../../core/check';
+import { checkProgram } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
-import type { Diagnostic } from '../../core/analysis/diagnostic';
+import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { Range } from '../../core/lang/ast';
 import { nodeHost } from '../node-host';
 

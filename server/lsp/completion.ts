@@ -8,8 +8,8 @@ import {
 import { DATA_MEMS, LOAD_TARGETS, MNEMONIC_DOCS, OPERANDS, UOP_OPERANDS, type InsnForm, type OperandSpec } from '../../core/asm/operands';
 import { aluOpsFor, defaultTarget, QUEUES, SHIPPED_TARGET_NAMES } from '../../core/isa';
 import { namesInScope } from '../../core/lsp-support/symbols';
-import { SCHED_EPILOGUE_OPS, SCHED_OPERATORS } from '../../core/lang/schedule';
-import { knobChoices } from '../../core/analysis/schedule';
+import { SCHED_EPILOGUE_OPS, SCHED_OPERATORS } from '../../core/schedule';
+import { knobChoices } from '../../core/schedule';
 import type { SchedAnalysis, VtaAnalysis } from './workspace';
 
 const STATEMENT_KEYWORDS: Record<string, string> = {

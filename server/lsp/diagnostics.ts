@@ -7,8 +7,8 @@
 import {
   DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
-import type { Diagnostic } from '../../core/analysis/diagnostic';
-import type { SchedDiagnostic } from '../../core/lang/schedule';
+import type { Diagnostic } from '../../core/lang/diagnostic';
+import type { SchedDiagnostic } from '../../core/schedule';
 import { FullChecker } from './full-checker';
 import { isSchedule, pathToUri, type Workspace } from './workspace';
 

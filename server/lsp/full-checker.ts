@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from '../../core/analysis/diagnostic';
+import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { CheckDone, CheckJob } from './check-worker';
 
 /** The bundled worker beside the server bundle (dist/server) or the CLI bundle (dist/cli). */

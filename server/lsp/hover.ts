@@ -10,7 +10,7 @@ import { aluOpsFor, INSN_BYTES, encodeInsn, layoutOfInsn, MODULE_NAMES, OPCODE_N
 import type { InsnStmt } from '../../core/lang/ast';
 import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/locate';
 import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
-import { SCHED_OPERATORS } from '../../core/lang/schedule';
+import { SCHED_OPERATORS } from '../../core/schedule';
 import { layerFiguresMarkdown } from './schedule-figures';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 

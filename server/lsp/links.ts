@@ -1,7 +1,7 @@
 /** Document links for include, image, target "x.json" and file("…") paths; code lenses to run a program. */
 import type { CodeLens, DocumentLink } from 'vscode-languageserver/node';
 import type { KernelItem, Stmt } from '../../core/lang/ast';
-import { layerErrors } from '../../core/analysis/schedule';
+import { layerErrors } from '../../core/schedule';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
 
 export function documentLinksVta(ws: Workspace, a: VtaAnalysis): DocumentLink[] {

@@ -1,6 +1,6 @@
 /** The hover text of a `.vtasched` layer: its tiling, footprint and traffic figures. */
-import type { LayerFigures } from '../../core/analysis/schedule';
-import type { LayerEstimate } from '../../core/schedule-check';
+import type { LayerFigures } from '../../core/schedule';
+import type { LayerEstimate } from '../../core/schedule/lowered-checks';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

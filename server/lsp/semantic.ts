@@ -105,12 +105,12 @@ export function semanticTokensVta(input: SemanticInput): SemanticTokens {
 }
 
 /** Semantic tokens of a `.vtasched` file: operators, layer names, keys, sub-keys, values, comments. */
-export function semanticTokensSched(file: import('../../core/lang/schedule').SchedFile): SemanticTokens {
+export function semanticTokensSched(file: import('../../core/schedule').SchedFile): SemanticTokens {
   const toks: Array<{ line: number; ch: number; len: number; t: TokType; m: TokMod[] }> = [];
   const add = (r: { start: { line: number; character: number }; end: { line: number; character: number } }, t: TokType, m: TokMod[] = []) => {
     if (r.start.line === r.end.line && r.end.character > r.start.character) toks.push({ line: r.start.line, ch: r.start.character, len: r.end.character - r.start.character, t, m });
   };
-  const value = (v: import('../../core/lang/schedule').SchedValue | undefined) => {
+  const value = (v: import('../../core/schedule').SchedValue | undefined) => {
     if (!v) return;
     add(v.range, v.kind === 'num' || v.kind === 'dims' ? 'number' : v.kind === 'string' ? 'string' : 'enumMember');
   };

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assembleText, memoryHost } from '../../core/asm';
-import { checkProgram } from '../../core/check';
-import type { Diagnostic } from '../../core/analysis/diagnostic';
+import { checkProgram } from '../../core/analysis/check';
+import type { Diagnostic } from '../../core/lang/diagnostic';
 
 const HEAD = 'target default\ndata a : inp[4]\ndata b : wgt[4]\ndata y : out[4]\n';
 

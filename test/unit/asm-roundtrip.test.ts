@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { assembleText, decodeStream, disassemble, memoryHost } from '../../core/asm';
-import { checkProgram } from '../../core/check';
+import { checkProgram } from '../../core/analysis/check';
 import { encodeProgram, type VtaTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import { simulate } from '../../core/sim';

@@ -34,3 +34,18 @@ test('the import check itself catches a Node built-in', () => {
   const spec = /from\s+['"]([^'"]+)['"]/.exec(sample)![1]!;
   assert.ok(BUILTINS.has(spec));
 });
+
+// The folder order of core/ (docs/ARCHITECTURE.md): a folder imports only from folders
+// below it, so that nothing in the .vta stack reaches up into schedule/.
+test('core/ folders import only from the layers below them', async () => {
+  const { coreImports, layerViolations } = await import('../../scripts/import-graph.mjs');
+  const edges = coreImports();
+  assert.ok(edges.some((e: { from: string }) => e.from.startsWith(join('core', 'schedule'))), 'schedule imports found');
+  assert.deepEqual(layerViolations(edges), []);
+});
+
+test('the layer check catches an import running up a layer', async () => {
+  const { layerViolations } = await import('../../scripts/import-graph.mjs');
+  const up = [{ from: join('core', 'asm', 'assemble.ts'), to: join('core', 'schedule', 'lint.ts') }];
+  assert.equal(layerViolations(up).length, 1);
+});

@@ -12,7 +12,7 @@ import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assembleText } from '../../core/asm';
 import { SeededRandom } from '../../core/asm/prng';
-import { formatDiagnostic } from '../../core/analysis/diagnostic';
+import { formatDiagnostic } from '../../core/lang/diagnostic';
 import { ISA_DOC_PATH, renderIsaReference } from '../../scripts/gen-docs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

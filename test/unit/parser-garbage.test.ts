@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assembleText } from '../../core/asm';
-import { checkProgram } from '../../core/check';
+import { checkProgram } from '../../core/analysis/check';
 import { parseVta } from '../../core/lang/parser';
 import { Rng } from '../support/random-program';
 

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { lintSchedule, tileRows, trafficOf, type LayerFigures } from '../../core/analysis/schedule';
+import { lintSchedule, tileRows, trafficOf, type LayerFigures } from '../../core/schedule';
 import { memoryHost } from '../../core/asm/host';
 import { defaultTarget, DEFAULT_CONFIG_KEYS, shippedTarget } from '../../core/isa';
-import { parseSchedule } from '../../core/lang/schedule';
+import { parseSchedule } from '../../core/schedule';
 
 const lint = (text: string, opts: Parameters<typeof lintSchedule>[1] = {}) => lintSchedule(parseSchedule(text), opts);
 const found = (text: string, opts?: Parameters<typeof lintSchedule>[1]) =>

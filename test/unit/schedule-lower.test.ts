@@ -9,13 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { lintSchedule } from '../../core/analysis/schedule';
+import { lintSchedule } from '../../core/schedule';
 import { assembleText, memoryHost } from '../../core/asm';
-import { loweredSize, lowerSchedule, regionTokens } from '../../core/asm/schedule';
-import { checkProgram } from '../../core/check';
-import { checkLoweredLayers } from '../../core/schedule-check';
+import { loweredSize, lowerSchedule, regionTokens } from '../../core/schedule';
+import { checkProgram } from '../../core/analysis/check';
+import { checkLoweredLayers } from '../../core/schedule/lowered-checks';
 import { DEFAULT_CONFIG_KEYS, defaultTarget } from '../../core/isa';
-import { parseSchedule } from '../../core/lang/schedule';
+import { parseSchedule } from '../../core/schedule';
 import type { Program } from '../../core/program/program';
 import { simulate } from '../../core/sim';
 

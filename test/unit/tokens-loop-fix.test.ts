@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { assembleText } from '../../core/asm';
-import { checkProgram } from '../../core/check';
-import type { Fix } from '../../core/analysis/diagnostic';
+import { checkProgram } from '../../core/analysis/check';
+import type { Fix } from '../../core/lang/diagnostic';
 
 function apply(text: string, fix: Fix): string {
   const lines = text.split('\n');

@@ -9,7 +9,7 @@ import type { DepFlag, ModuleId, QueueId } from '../../isa';
 import { MEM_TYPE_NAMES, MODULE_NAMES, MemType, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../isa';
 import type { Program, ProgramInsn, SourceRange } from '../../program/program';
 import type { Range } from '../../lang/ast';
-import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../diagnostic';
+import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../../lang/diagnostic';
 import type { BufferName } from '../access';
 import { UopShadow, depthOf, insnAccesses } from '../access';
 import type { TokenRun } from './execute';

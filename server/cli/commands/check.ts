@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { checkProgram } from '../../../core/check';
-import { schedDiagnosticIn } from '../../../core/analysis/schedule';
-import { checkLoweredLayers } from '../../../core/schedule-check';
-import type { Diagnostic } from '../../../core/analysis/diagnostic';
-import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
+import { checkProgram } from '../../../core/analysis/check';
+import { schedDiagnosticIn } from '../../../core/schedule';
+import { checkLoweredLayers } from '../../../core/schedule/lowered-checks';
+import type { Diagnostic } from '../../../core/lang/diagnostic';
+import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { defaultTarget } from '../../../core/isa';
 import type { CliCommand } from '../command';
 import { formatOption, UsageError } from '../command';

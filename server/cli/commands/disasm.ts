@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeStream, disassemble } from '../../../core/asm';
-import { formatDiagnostic } from '../../../core/analysis/diagnostic';
+import { formatDiagnostic } from '../../../core/lang/diagnostic';
 import { defaultTarget } from '../../../core/isa';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../../core/analysis/diagnostic';
-import { layerErrors, schedDiagnosticIn } from '../../../core/analysis/schedule';
-import { checkLoweredLayers } from '../../../core/schedule-check';
+import { formatDiagnostic } from '../../../core/lang/diagnostic';
+import { layerErrors, schedDiagnosticIn } from '../../../core/schedule';
+import { checkLoweredLayers } from '../../../core/schedule/lowered-checks';
 import type { CliCommand } from '../command';
 import { formatOption, positiveIntOption, UsageError } from '../command';
 import { loadSchedule, resolveTargetOption } from '../load';

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../../core/analysis/diagnostic';
-import { schedDiagnosticIn } from '../../../core/analysis/schedule';
-import { lowerSchedule } from '../../../core/asm/schedule';
+import { formatDiagnostic } from '../../../core/lang/diagnostic';
+import { schedDiagnosticIn } from '../../../core/schedule';
+import { lowerSchedule } from '../../../core/schedule';
 import type { CliCommand } from '../command';
 import { positiveIntOption, UsageError } from '../command';
 import { loadSchedule, resolveTargetOption } from '../load';

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, hasErrors } from '../../../core/analysis/diagnostic';
+import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { defaultTarget } from '../../../core/isa';
 import type { SimMode, SimOptions, SimSummary } from '../../../core/sim';
 import { Simulator, TIMING_ROWS, toChromeTrace } from '../../../core/sim';

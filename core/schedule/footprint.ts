@@ -6,14 +6,14 @@
  * accumulating over input-channel tiles of ci; a tile's input window carries the
  * convolution halo ((h-1)*stride + KH rows); virtual threads ("cthread") give every
  * thread its own copy of every buffer. The micro-op count is that of the lowering
- * (core/asm/schedule, docs/reference/schedules.md): one GEMM micro-op per batch block, input-channel
+ * (lower-layer.ts, docs/reference/schedules.md): one GEMM micro-op per batch block, input-channel
  * block, kernel position and output column, with the hardware loops running over
  * output-channel blocks and output rows, plus one row kernel (reset and epilogue).
  */
-import { ALU_OP_NAMES, aluOpsFor, layoutsFor, type FieldName, type InsnKind } from '../../isa/fields';
-import type { VtaTarget } from '../../isa/config';
-import type { Range } from '../../lang/ast';
-import type { SchedFix } from '../../lang/schedule';
+import { ALU_OP_NAMES, aluOpsFor, layoutsFor, type FieldName, type InsnKind } from '../isa/fields';
+import type { VtaTarget } from '../isa/config';
+import type { Range } from '../lang/ast';
+import type { SchedFix } from './keys';
 import type { Layer, LayerReport } from './layer';
 
 export interface BufferUse {

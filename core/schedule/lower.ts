@@ -3,8 +3,9 @@
  * layer's data and kernels first, then the layers' instructions in file order, each
  * waiting for the one before it, then `finish`. Layers with errors are not lowered.
  */
-import { layerErrors, type ScheduleLint } from '../../analysis/schedule/lint';
-import type { SchedDiagnostic, SchedFile, SchedOperator } from '../../lang/schedule';
+import { layerErrors, type ScheduleLint } from './lint';
+import type { SchedFile, SchedOperator } from './ast';
+import type { SchedDiagnostic } from './keys';
 import { lowerLayer } from './lower-layer';
 
 export interface LowerScheduleOptions {

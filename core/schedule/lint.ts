@@ -4,11 +4,12 @@
  * knobs, on-chip footprint and instruction fields, with the numbers involved. The
  * figures it computes are returned too, for hovers.
  */
-import { defaultTarget, type VtaTarget } from '../../isa/config';
-import { NO_FILES, type AsmHost } from '../../asm/host';
-import { readTargetSpec } from '../../asm/target-spec';
-import type { Diagnostic } from '../diagnostic';
-import { checkScheduleSyntax, type SchedDiagnostic, type SchedFile, type SchedOperator } from '../../lang/schedule';
+import { defaultTarget, type VtaTarget } from '../isa/config';
+import { NO_FILES, type AsmHost } from '../asm/host';
+import { readTargetSpec } from '../asm/target-spec';
+import type { Diagnostic } from '../lang/diagnostic';
+import type { SchedFile, SchedOperator } from './ast';
+import { checkScheduleSyntax, type SchedDiagnostic } from './keys';
 import { layerFigures, type LayerFigures } from './footprint';
 import { readLayer } from './layer';
 

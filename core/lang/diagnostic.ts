@@ -3,7 +3,7 @@
  * publishes them, the debugger shows them. Codes are stable and grouped in families
  * (`vta.syntax.*`, `vta.bounds.*`, …) so users can filter and suppress them.
  */
-import type { Range } from '../lang/ast';
+import type { Range } from './ast';
 
 export type Severity = 'error' | 'warning' | 'info';
 

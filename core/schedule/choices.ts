@@ -2,8 +2,8 @@
  * The values a tile or thread knob can take in a layer, each with the footprint the
  * layer would then have: what completion offers after `tile h=` or `threads oc=`.
  */
-import type { VtaTarget } from '../../isa/config';
-import type { SchedOperator } from '../../lang/schedule';
+import type { VtaTarget } from '../isa/config';
+import type { SchedOperator } from './ast';
 import { divisors, tileRows, wholeBlockDivisors } from './footprint';
 import { readLayer } from './layer';
 

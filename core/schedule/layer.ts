@@ -4,9 +4,9 @@
  * that are malformed or inconsistent with each other. A `dense` layer is read as the
  * 1x1 convolution of a 1x1 image that it is, so that one footprint model serves both.
  */
-import type { Range } from '../../lang/ast';
-import type { SchedItem, SchedOperator, SchedValue } from '../../lang/schedule';
-import type { SchedDiagnostic, SchedFix } from '../../lang/schedule';
+import type { Range } from '../lang/ast';
+import type { SchedItem, SchedOperator, SchedValue } from './ast';
+import type { SchedFix } from './keys';
 
 export interface EpilogueStep {
   op: string;
@@ -200,4 +200,4 @@ export function readLayer(op: SchedOperator, report: Report): Layer | undefined 
   };
 }
 
-export type { Report as LayerReport, SchedDiagnostic };
+export type { Report as LayerReport };

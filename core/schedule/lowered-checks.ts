@@ -4,13 +4,14 @@
  * caused them, and an estimate of the layer from the simulator's timing model. Each
  * layer without lint errors is lowered alone, assembled, checked and run timing-only.
  */
-import { layerErrors, type ScheduleLint } from './analysis/schedule/lint';
-import { assembleText } from './asm/assemble';
-import { loweredSize, lowerSchedule } from './asm/schedule/lower';
-import { checkProgram } from './check';
-import type { Range } from './lang/ast';
-import type { SchedDiagnostic, SchedFile, SchedOperator } from './lang/schedule';
-import { simulate } from './sim/simulator';
+import { layerErrors, type ScheduleLint } from './lint';
+import { assembleText } from '../asm/assemble';
+import { loweredSize, lowerSchedule } from './lower';
+import { checkProgram } from '../analysis/check';
+import type { Range } from '../lang/ast';
+import type { SchedFile, SchedOperator } from './ast';
+import type { SchedDiagnostic } from './keys';
+import { simulate } from '../sim/simulator';
 
 export interface LayerEstimate {
   name: string;

@@ -3,11 +3,11 @@
  * assembly diagnostics plus every analysis over the assembled stream. The CLI's
  * `vta check`, the language server and the tests all call this.
  */
-import { firstTierChecks } from './analysis/first-tier';
-import { tokenChecks } from './analysis/tokens';
-import type { Diagnostic } from './analysis/diagnostic';
-import { sortDiagnostics } from './analysis/diagnostic';
-import type { Program } from './program/program';
+import { firstTierChecks } from './first-tier';
+import { tokenChecks } from './tokens';
+import type { Diagnostic } from '../lang/diagnostic';
+import { sortDiagnostics } from '../lang/diagnostic';
+import type { Program } from '../program/program';
 
 /** Analyses over the whole assembled program, after the first-tier checks. */
 type ProgramCheck = (program: Program, file: string) => Diagnostic[];

@@ -3,8 +3,8 @@
  * completion, hover and the key check read.
  */
 import type { SchedFile } from './ast';
-import type { Range } from '../ast';
-import { ALU_OP_NAMES } from '../../isa/fields';
+import type { Range } from '../lang/ast';
+import { ALU_OP_NAMES } from '../isa/fields';
 
 export interface SchedKeySpec {
   key: string;

@@ -18,8 +18,8 @@
  *   compute (`ex->st`). Every pop is matched by a push earlier in the text, so the
  *   text order cannot deadlock, and regions let the three modules overlap.
  */
-import type { LayerFigures } from '../../analysis/schedule/footprint';
-import type { VtaTarget } from '../../isa/config';
+import type { LayerFigures } from './footprint';
+import type { VtaTarget } from '../isa/config';
 import { regionTokens } from './region-tokens';
 
 export interface LowerLayerOptions {

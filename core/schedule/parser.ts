@@ -3,8 +3,8 @@
  * item per line, operator blocks in braces. Never throws on bad input.
  */
 import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken } from 'chevrotain';
-import type { Range } from '../ast';
-import { MAX_SOURCE_CHARS } from '../parser';
+import type { Range } from '../lang/ast';
+import { MAX_SOURCE_CHARS } from '../lang/parser';
 import type { SchedFile, SchedItem, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
 
 const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });

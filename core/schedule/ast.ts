@@ -3,7 +3,7 @@
  * (`conv2d NAME { ... }`, `dense NAME { ... }`) whose items are `key = value`,
  * `key k=v k=v` or `epilogue op N, op N` lines. Ranges are 0-based, as in `.vta`.
  */
-import type { Range } from '../ast';
+import type { Range } from '../lang/ast';
 
 /** A value as written: a number, `AxBxC` dimensions, a list `1,1`, a name or a string. */
 export type SchedValue =

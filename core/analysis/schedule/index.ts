@@ -1,4 +1,0 @@
-export * from './layer';
-export * from './footprint';
-export * from './lint';
-export * from './choices';

@@ -1,3 +1,0 @@
-export * from './lower-layer';
-export * from './lower';
-export * from './region-tokens';

@@ -1,3 +1,0 @@
-export * from './ast';
-export * from './parser';
-export * from './keys';

@@ -12,3 +12,6 @@ export * from './lower-layer';
 export * from './lower';
 export * from './region-tokens';
 export * from './lowered-checks';
+export * from './autotvm';
+export * from './autotvm-import';
+export * from './autotvm-export';

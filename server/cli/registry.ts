@@ -3,8 +3,10 @@ import type { CliCommand } from './command';
 import { debugAdapterCommand } from './commands/debug-adapter';
 import { estimateCommand } from './commands/estimate';
 import { importDumpCommand } from './commands/import-dump';
+import { importAutotvmCommand } from './commands/import-autotvm';
+import { exportAutotvmCommand } from './commands/export-autotvm';
 import { lowerCommand } from './commands/lower';
 import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, estimateCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, importAutotvmCommand, exportAutotvmCommand, lowerCommand, estimateCommand, simCommand, lspCommand, debugAdapterCommand];

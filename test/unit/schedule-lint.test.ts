@@ -221,7 +221,7 @@ test('schedule lint: malformed values, inconsistent shapes and targets are repor
     '6 error vtasched.value: l: tile h=0: it must be at least 1',
   ]);
   assert.deepEqual(found('target nosuch\ndense d {\n input = 1x16\n weight = 16x16\n}\n'), [
-    "1 error vtasched.target: unknown target 'nosuch': expected default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl or a \"path/vta_config.json\"",
+    "1 error vtasched.target: unknown target 'nosuch': expected default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl, a TVM model string (pynq_1x16_i8w8a32_15_15_18_17) or a \"path/vta_config.json\"",
   ]);
   assert.deepEqual(found('target "missing.json"\n', { host: memoryHost({}), file: '/w/s.vtasched' }), [
     "1 error vtasched.target: cannot read 'missing.json' (resolved to /w/missing.json)",

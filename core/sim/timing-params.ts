@@ -140,10 +140,10 @@ export const TIMING_ROWS = Object.keys(TIMING_TABLE);
  */
 export function timingParamsFor(target: VtaTarget, row?: string): TimingParams {
   const name = row ?? (target.keys.TARGET in TIMING_TABLE ? target.keys.TARGET : 'pynq');
-  const row = TIMING_TABLE[name];
-  if (!row) throw new Error(`no timing row '${name}' (known: ${TIMING_ROWS.join(', ')})`);
+  const entry = TIMING_TABLE[name];
+  if (!entry) throw new Error(`no timing row '${name}' (known: ${TIMING_ROWS.join(', ')})`);
   // tsim-2019 was measured on the stock 64-bit shell whatever the target says.
   const board = name === 'tsim-2019' ? BOARDS.tsim! : target.board;
-  const { dramBytesPerCycle, ...r } = row;
+  const { dramBytesPerCycle, ...r } = entry;
   return { name, clockMHz: board.clockMHz, busBytes: dramBytesPerCycle ?? 2 ** board.logBusWidth / 8, ...r };
 }

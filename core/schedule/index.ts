@@ -15,3 +15,5 @@ export * from './lowered-checks';
 export * from './autotvm';
 export * from './autotvm-import';
 export * from './autotvm-export';
+export * from './network';
+export * from './network-estimate';

@@ -12,6 +12,7 @@ import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/l
 import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
 import { SCHED_OPERATORS } from '../../core/schedule';
 import { layerFiguresMarkdown } from './schedule-figures';
+import { networkHover } from './schedule-networks';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 export function formatRows(a: RowAccess): string {
@@ -142,6 +143,7 @@ export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hove
       continue;
     }
     if (!rangeContains(s.range, pos)) continue;
+    if (s.kind === 'network') return networkHover(ws, a, s, pos);
     const spec = SCHED_OPERATORS[s.op];
     if (rangeContains(s.opRange, pos) || rangeContains(s.nameRange, pos)) {
       const figures = figuresOf(s.nameRange);

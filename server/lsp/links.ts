@@ -3,6 +3,7 @@ import type { CodeLens, DocumentLink } from 'vscode-languageserver/node';
 import type { KernelItem, Stmt } from '../../core/lang/ast';
 import { layerErrors } from '../../core/schedule';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
+import { networkLenses } from './schedule-networks';
 
 export function documentLinksVta(ws: Workspace, a: VtaAnalysis): DocumentLink[] {
   const out: DocumentLink[] = [];
@@ -47,9 +48,12 @@ function findFirstInstruction(items: Stmt[]): Stmt | undefined {
   return undefined;
 }
 
-/** "Simulate" and "Lower to .vta" above each layer that lints clean (client commands, for that layer). */
-export function codeLensesSched(a: SchedAnalysis): CodeLens[] {
-  const out: CodeLens[] = [];
+/**
+ * "Simulate" and "Lower to .vta" above each layer that lints clean (client commands, for
+ * that layer); above each network, its total from the estimates at hand.
+ */
+export function codeLensesSched(a: SchedAnalysis, ws?: Workspace): CodeLens[] {
+  const out: CodeLens[] = ws ? networkLenses(ws, a) : [];
   for (const s of a.ast.statements) {
     if (s.kind !== 'operator' || !a.lint.layers.some((f) => f.layer.nameRange === s.nameRange)) continue;
     if (layerErrors(a.lint, s).length) continue;

@@ -1,0 +1,70 @@
+/**
+ * Networks of a `.vtasched` document in the editor: a code lens above each network with
+ * its total (opening the estimate table), and hovers: the network's totals on its
+ * header, a line's share of the network on the line. Built from the layers' estimates
+ * the expensive tier has cached; a hover computes what is missing.
+ */
+import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
+import { networkEstimates, type NetworkEstimate, type SchedNetwork, type SchedOperator } from '../../core/schedule';
+import type { LayerEstimate } from '../../core/schedule/lowered-checks';
+import { rangeContains } from '../../core/lsp-support/symbols';
+import type { SchedAnalysis, Workspace } from './workspace';
+
+/** The networks' estimates from the layers' estimates: cached ones only, or every one (`compute`). */
+export function documentNetworks(ws: Workspace, a: SchedAnalysis, compute: boolean): NetworkEstimate[] {
+  if (!a.ast.statements.some((s) => s.kind === 'network')) return [];
+  const estimates: LayerEstimate[] = [];
+  for (const s of a.ast.statements) {
+    if (s.kind !== 'operator') continue;
+    const e = ws.layerLowered(a, s as SchedOperator, compute)?.estimate;
+    if (e) estimates.push(e);
+  }
+  return networkEstimates(a.ast, a.lint, estimates);
+}
+
+const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`;
+
+/** One line: `Σ 123.45 ms on VTA + 12.00 ms CPU → 4.32 frames/s`. */
+export function networkSummary(n: NetworkEstimate): string {
+  const cpu = n.rows.some((r) => r.kind === 'cpu') ? ` + ${ms(n.cpuMicroseconds)} CPU (assumed)` : '';
+  const missing = n.complete ? '' : ` (${n.missing.length} layer${n.missing.length === 1 ? '' : 's'} not estimated)`;
+  return `Σ ${n.name}: ${ms(n.vtaMicroseconds)} on VTA${cpu} → ${n.framesPerSecond.toFixed(2)} frames/s${missing}`;
+}
+
+/** A lens above each network: its total; it opens the table of the network's estimate. */
+export function networkLenses(ws: Workspace, a: SchedAnalysis): CodeLens[] {
+  const nets = documentNetworks(ws, a, false);
+  return nets.map((n) => {
+    const stmt = a.ast.statements.find((s): s is SchedNetwork => s.kind === 'network' && s.nameRange === n.nameRange)!;
+    const line = stmt.range.start.line;
+    const layers = n.rows.filter((r) => r.kind === 'layer');
+    const waiting = layers.length && layers.every((r) => r.cycles === undefined);
+    const title = waiting ? `Σ ${n.name}: estimating ${layers.length} layer lines…` : networkSummary(n);
+    return {
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      command: { title, command: 'vta.showNetworkEstimate', arguments: [a.uri, n.name, jsonOf(n)] },
+    };
+  });
+}
+
+/** The estimate without ranges, as the estimate view and `vta estimate --format json` take it. */
+export function jsonOf(n: NetworkEstimate): unknown {
+  const { nameRange: _n, rows, ...rest } = n;
+  return { ...rest, rows: rows.map(({ nameRange: _r, ...r }) => r) };
+}
+
+export function networkHover(ws: Workspace, a: SchedAnalysis, s: SchedNetwork, pos: Position): Hover | null {
+  const n = documentNetworks(ws, a, true).find((x) => x.nameRange === s.nameRange);
+  if (!n) return null;
+  const entry = s.entries.find((e) => rangeContains(e.range, pos));
+  const row = entry && n.rows.find((r) => r.nameRange === entry.nameRange);
+  if (!row) return { contents: { kind: 'markdown', value: `**network** \`${n.name}\`: ${n.rows.length} lines.\n\n${networkSummary(n)}` }, range: s.headerRange };
+  if (row.kind === 'cpu') {
+    const t = row.microseconds === undefined ? 'no time given (`us=…`)' : `${ms(row.microseconds)}, as the schedule assumes`;
+    return { contents: { kind: 'markdown', value: `**cpu** \`${row.name}\` runs on the CPU: ${t}${row.repeat > 1 ? ` for ${row.repeat} runs` : ''}. It is listed apart from the VTA time.` }, range: entry!.range };
+  }
+  const value = row.cycles === undefined
+    ? `\`${row.name}\`: not estimated (see the layer's findings).`
+    : `\`${row.name}\`${row.repeat > 1 ? ` x ${row.repeat}` : ''}: ${(row.share! * 100).toFixed(1)}% of ${n.name}'s VTA time — ${row.cycles.toLocaleString('en-US')} cycles, ${ms(row.microseconds!)}; GEMM ${Math.round(row.gemmUtilisation! * 100)}%, DRAM ${(row.dramBytes! / 1e6).toFixed(2)} MB; bound by ${row.bound === 'latency' ? 'latency (tokens, waiting between modules)' : row.bound}.`;
+  return { contents: { kind: 'markdown', value }, range: entry!.range };
+}

@@ -18,7 +18,7 @@ const time = (f: () => void, runs: number) => round(timeRaw(f, runs));
 
 export function runSchedBench() {
   // Run from the repository root (npm run bench), bundled or not.
-  const shipped = readFileSync(join(process.cwd(), 'examples/resnet18.vtasched'), 'utf8');
+  const shipped = readFileSync(join(process.cwd(), 'test/fixtures/schedules/resnet18-untuned.vtasched'), 'utf8');
   // Ten copies of the shipped network's layers, renamed: 70 layers, 700 lines.
   const body = shipped.slice(shipped.indexOf('conv2d'));
   const big = `target default\n${Array.from({ length: 10 }, (_, i) => body.replace(/^(conv2d|dense) (\w+)/gm, `$1 $2_${i}`)).join('\n')}`;

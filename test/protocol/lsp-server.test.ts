@@ -403,7 +403,7 @@ describe('vta lsp --stdio', () => {
   });
 
   test('.vtasched: outline, folding, key completion, hover with layer figures, syntax and lint diagnostics', async () => {
-    const { uri, text } = client.openFile('examples/resnet18.vtasched');
+    const { uri, text } = client.openFile('test/fixtures/schedules/resnet18-untuned.vtasched');
     const syms = await client.request<Array<{ name: string; detail: string; children: Array<{ name: string }> }>>('textDocument/documentSymbol', { textDocument: { uri } });
     const c2 = syms.find((s) => s.name === 'c2')!;
     assert.equal(c2.detail, 'conv2d');

@@ -15,7 +15,7 @@ const found = (text: string, opts?: Parameters<typeof lintSchedule>[1]) =>
 const conv = (body: string, name = 'l') => `target default\nconv2d ${name} {\n${body}\n}\n`;
 
 test('schedule lint: the shipped ResNet-18 schedule — three layers fit, four do not, each with its numbers', () => {
-  const text = readFileSync(join(import.meta.dirname, '../../examples/resnet18.vtasched'), 'utf8');
+  const text = readFileSync(join(import.meta.dirname, '../fixtures/schedules/resnet18-untuned.vtasched'), 'utf8');
   const r = lint(text);
   const line = (name: string, key: string) => text.split('\n').findIndex((l, i) => l.trim().startsWith(key) && text.split('\n').slice(0, i).reverse().find((x) => /^(conv2d|dense) /.test(x))?.includes(` ${name} `)) + 1;
   assert.deepEqual(found(text), [

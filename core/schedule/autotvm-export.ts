@@ -161,7 +161,7 @@ export function exportAutotvm(file: SchedFile, target: VtaTarget, opts: ExportOp
     if (tile.b % target.batch || tile.ci % target.blockIn || tile.co % target.blockOut) { fail('the tile is not whole blocks of the target'); continue; }
     let knobs = layerKnobs(w, tile, l.threads, target);
     const kept = keptRecord(file, op);
-    const sameWorkload = kept && kept.model === model && JSON.stringify(kept.workload) === JSON.stringify(w);
+    const sameWorkload = kept && kept.model === model && (Object.keys(w) as Array<keyof Workload>).every((k) => kept.workload[k] === w[k]);
     let unchanged = false;
     let input: unknown[] = [`ext_dev -device=vta -keys=cpu -model=${model}`, taskOf(w), taskArgs(w, target), {}];
     if (kept && sameWorkload) {

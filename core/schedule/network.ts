@@ -9,6 +9,7 @@
 import type { Range } from '../lang/ast';
 import type { SchedFile, SchedNetwork, SchedOperator, SchedParam } from './ast';
 import type { SchedDiagnostic } from './keys';
+import type { LayerBound } from './estimate';
 
 /** Keys of a network line: a layer takes `repeat`; a CPU operator `us` (its assumed time) and `repeat`. */
 export const NETWORK_ENTRY_KEYS: Record<'layer' | 'cpu', Record<string, string>> = {
@@ -98,9 +99,10 @@ export interface LayerCost {
   cycles: number;
   gemmUtilisation: number;
   dramBytes: number;
+  /** What holds the layer back (estimate.ts boundOf: compute, DRAM, or latency of tokens and setup). */
+  bound: LayerBound;
 }
 
-export type Bound = 'compute' | 'DRAM' | 'latency';
 
 export interface NetworkRow {
   kind: 'layer' | 'cpu';
@@ -117,7 +119,7 @@ export interface NetworkRow {
   gemmUtilisation: number | undefined;
   /** Bytes moved between DRAM and the chip over all repeats. */
   dramBytes: number | undefined;
-  bound: Bound | undefined;
+  bound: LayerBound | undefined;
 }
 
 export interface NetworkEstimate {
@@ -139,19 +141,8 @@ export interface NetworkEstimate {
   vtaFramesPerSecond: number;
 }
 
-/**
- * What holds a layer back: compute when the GEMM is busy most of the time, DRAM when the
- * bus is, and otherwise latency (tokens, instruction overheads, waiting between modules).
- */
-export function boundOf(c: LayerCost, busBytesPerCycle: number): Bound {
-  const dram = c.dramBytes / busBytesPerCycle / Math.max(1, c.cycles);
-  if (c.gemmUtilisation >= 0.5 && c.gemmUtilisation >= dram) return 'compute';
-  if (dram >= 0.5) return 'DRAM';
-  return 'latency';
-}
-
 /** Sums a network from its layers' costs (by layer name) at the target's clock. */
-export function estimateNetwork(net: Network, costs: (layer: string) => LayerCost | undefined, target: { clockMHz: number; busBytes: number; batchOf: (layer: string) => number | undefined }): NetworkEstimate {
+export function estimateNetwork(net: Network, costs: (layer: string) => LayerCost | undefined, target: { clockMHz: number; batchOf: (layer: string) => number | undefined }): NetworkEstimate {
   const rows: NetworkRow[] = [];
   const missing: string[] = [];
   const cpuUnknown: string[] = [];
@@ -170,7 +161,7 @@ export function estimateNetwork(net: Network, costs: (layer: string) => LayerCos
     rows.push({
       kind: 'layer', name: e.name, nameRange: e.nameRange, repeat: e.repeat,
       cyclesEach: c?.cycles, cycles: c && c.cycles * e.repeat, microseconds: c && (c.cycles * e.repeat) / target.clockMHz,
-      share: undefined, gemmUtilisation: c?.gemmUtilisation, dramBytes: c && c.dramBytes * e.repeat, bound: c && boundOf(c, target.busBytes),
+      share: undefined, gemmUtilisation: c?.gemmUtilisation, dramBytes: c && c.dramBytes * e.repeat, bound: c?.bound,
     });
   }
   for (const r of rows) if (r.cycles !== undefined) r.share = vtaCycles > 0 ? r.cycles / vtaCycles : 0;

@@ -5,18 +5,23 @@
  * the expensive tier has cached; a hover computes what is missing.
  */
 import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
-import { networkEstimates, type NetworkEstimate, type SchedNetwork, type SchedOperator } from '../../core/schedule';
+import { estimateNetworks, networkEstimates, type NetworkEstimate, type SchedNetwork, type SchedOperator } from '../../core/schedule';
 import type { LayerEstimate } from '../../core/schedule/lowered-checks';
 import { rangeContains } from '../../core/lsp-support/symbols';
 import type { SchedAnalysis, Workspace } from './workspace';
 
-/** The networks' estimates from the layers' estimates: cached ones only, or every one (`compute`). */
+/**
+ * The networks' estimates: from the layers' estimates the expensive tier has cached, or
+ * (`compute`) every layer estimated now on the fast path (milliseconds a layer; the
+ * same cycles).
+ */
 export function documentNetworks(ws: Workspace, a: SchedAnalysis, compute: boolean): NetworkEstimate[] {
   if (!a.ast.statements.some((s) => s.kind === 'network')) return [];
+  if (compute) return estimateNetworks(a.ast, a.lint, { maxInstructions: 200_000 });
   const estimates: LayerEstimate[] = [];
   for (const s of a.ast.statements) {
     if (s.kind !== 'operator') continue;
-    const e = ws.layerLowered(a, s as SchedOperator, compute)?.estimate;
+    const e = ws.layerLowered(a, s as SchedOperator, false)?.estimate;
     if (e) estimates.push(e);
   }
   return networkEstimates(a.ast, a.lint, estimates);
@@ -65,6 +70,6 @@ export function networkHover(ws: Workspace, a: SchedAnalysis, s: SchedNetwork, p
   }
   const value = row.cycles === undefined
     ? `\`${row.name}\`: not estimated (see the layer's findings).`
-    : `\`${row.name}\`${row.repeat > 1 ? ` x ${row.repeat}` : ''}: ${(row.share! * 100).toFixed(1)}% of ${n.name}'s VTA time — ${row.cycles.toLocaleString('en-US')} cycles, ${ms(row.microseconds!)}; GEMM ${Math.round(row.gemmUtilisation! * 100)}%, DRAM ${(row.dramBytes! / 1e6).toFixed(2)} MB; bound by ${row.bound === 'latency' ? 'latency (tokens, waiting between modules)' : row.bound}.`;
+    : `\`${row.name}\`${row.repeat > 1 ? ` x ${row.repeat}` : ''}: ${(row.share! * 100).toFixed(1)}% of ${n.name}'s VTA time — ${row.cycles.toLocaleString('en-US')} cycles, ${ms(row.microseconds!)}; GEMM ${Math.round(row.gemmUtilisation! * 100)}%, DRAM ${(row.dramBytes! / 1e6).toFixed(2)} MB; bound by ${row.bound === 'latency' ? 'latency (tokens, setup, waiting between modules)' : row.bound === 'dram' ? 'DRAM traffic' : 'compute'}.`;
   return { contents: { kind: 'markdown', value }, range: entry!.range };
 }

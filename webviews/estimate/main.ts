@@ -44,7 +44,7 @@ const COLUMNS: Column[] = [
   { key: 'cycles', title: 'cycles', value: (r) => r.cycles, text: (r) => (r.cycles === undefined ? (r.kind === 'cpu' ? '' : 'not estimated') : r.cycles.toLocaleString('en-US')) },
   { key: 'gemm', title: 'GEMM', value: (r) => r.gemmUtilisation, text: (r) => (r.gemmUtilisation === undefined ? '' : `${Math.round(r.gemmUtilisation * 100)}%`) },
   { key: 'dram', title: 'DRAM MB', value: (r) => r.dramBytes, text: (r) => (r.dramBytes === undefined ? '' : (r.dramBytes / 1e6).toFixed(2)) },
-  { key: 'bound', title: 'bound', value: (r) => r.bound ?? (r.kind === 'cpu' ? 'CPU' : ''), text: (r) => r.bound ?? (r.kind === 'cpu' ? 'CPU (assumed)' : '') },
+  { key: 'bound', title: 'bound', value: (r) => r.bound ?? (r.kind === 'cpu' ? 'CPU' : ''), text: (r) => (r.bound === 'dram' ? 'DRAM' : r.bound ?? (r.kind === 'cpu' ? 'CPU (assumed)' : '')) },
 ];
 
 /** Rows in the order of `key`: numbers and names compared, missing values last whatever the direction. */

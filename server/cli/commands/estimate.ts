@@ -91,7 +91,7 @@ export function networkText(net: NetworkEstimate, model: string): string {
     ? [`${i + 1}`, `cpu ${r.name}`, `${r.repeat}`, '', '', r.microseconds === undefined ? '?' : ms(r.microseconds), '', '', '', 'CPU (assumed)']
     : [`${i + 1}`, r.name, `${r.repeat}`, r.cyclesEach === undefined ? '' : n(r.cyclesEach), r.cycles === undefined ? 'not estimated' : n(r.cycles),
       r.microseconds === undefined ? '' : ms(r.microseconds), r.share === undefined ? '' : `${(r.share * 100).toFixed(1)}%`,
-      r.gemmUtilisation === undefined ? '' : `${Math.round(r.gemmUtilisation * 100)}%`, r.dramBytes === undefined ? '' : (r.dramBytes / 1e6).toFixed(2), r.bound ?? '']);
+      r.gemmUtilisation === undefined ? '' : `${Math.round(r.gemmUtilisation * 100)}%`, r.dramBytes === undefined ? '' : (r.dramBytes / 1e6).toFixed(2), r.bound === 'dram' ? 'DRAM' : r.bound ?? '']);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [`network ${net.name}${model ? ` on ${model}` : ''}`, line(head), ...table.map(line)];

@@ -5,7 +5,7 @@
  * the expensive tier has cached; a hover computes what is missing.
  */
 import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
-import { estimateNetworks, networkEstimates, type NetworkEstimate, type SchedNetwork, type SchedOperator } from '../../core/schedule';
+import { estimateNetworks, layerErrors, networkEstimates, type NetworkEstimate, type SchedNetwork, type SchedOperator } from '../../core/schedule';
 import type { LayerEstimate } from '../../core/schedule/lowered-checks';
 import { rangeContains } from '../../core/lsp-support/symbols';
 import type { SchedAnalysis, Workspace } from './workspace';
@@ -32,7 +32,7 @@ const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`;
 /** One line: `Σ 123.45 ms on VTA + 12.00 ms CPU → 4.32 frames/s`. */
 export function networkSummary(n: NetworkEstimate): string {
   const cpu = n.rows.some((r) => r.kind === 'cpu') ? ` + ${ms(n.cpuMicroseconds)} CPU (assumed)` : '';
-  const missing = n.complete ? '' : ` (${n.missing.length} layer${n.missing.length === 1 ? '' : 's'} not estimated)`;
+  const missing = n.complete ? '' : ` (without ${[...new Set(n.missing)].join(', ')}: not estimated)`;
   return `Σ ${n.name}: ${ms(n.vtaMicroseconds)} on VTA${cpu} → ${n.framesPerSecond.toFixed(2)} frames/s${missing}`;
 }
 
@@ -42,9 +42,14 @@ export function networkLenses(ws: Workspace, a: SchedAnalysis): CodeLens[] {
   return nets.map((n) => {
     const stmt = a.ast.statements.find((s): s is SchedNetwork => s.kind === 'network' && s.nameRange === n.nameRange)!;
     const line = stmt.range.start.line;
-    const layers = n.rows.filter((r) => r.kind === 'layer');
-    const waiting = layers.length && layers.every((r) => r.cycles === undefined);
-    const title = waiting ? `Σ ${n.name}: estimating ${layers.length} layer lines…` : networkSummary(n);
+    // Layers the expensive tier has still to estimate (those with lint errors never will be).
+    const broken = (name: string) => {
+      const op = a.ast.statements.find((x): x is SchedOperator => x.kind === 'operator' && x.name === name);
+      return !op || layerErrors(a.lint, op).length > 0 || !a.lint.layers.some((f) => f.layer.nameRange === op.nameRange);
+    };
+    const pending = [...new Set(n.missing)].filter((name) => !broken(name));
+    const lines = n.rows.filter((r) => r.kind === 'layer');
+    const title = pending.length ? `Σ ${n.name}: estimating… (${lines.filter((r) => r.cycles !== undefined).length} of ${lines.length} layer lines)` : networkSummary(n);
     return {
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
       command: { title, command: 'vta.showNetworkEstimate', arguments: [a.uri, n.name, jsonOf(n)] },

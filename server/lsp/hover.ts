@@ -12,7 +12,7 @@ import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/l
 import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
 import { SCHED_OPERATORS } from '../../core/schedule';
 import { layerFiguresMarkdown } from './schedule-figures';
-import { networkHover } from './schedule-networks';
+import { layerShareText, networkHover } from './schedule-networks';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 export function formatRows(a: RowAccess): string {
@@ -148,7 +148,8 @@ export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hove
     if (rangeContains(s.opRange, pos) || rangeContains(s.nameRange, pos)) {
       const figures = figuresOf(s.nameRange);
       const doc = spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\``;
-      return { contents: { kind: 'markdown', value: figures ? `${doc}\n\n${figures}` : doc }, range: s.headerRange };
+      const share = layerShareText(ws, a, s.name);
+      return { contents: { kind: 'markdown', value: [doc, share, figures].filter(Boolean).join('\n\n') }, range: s.headerRange };
     }
     for (const it of s.items) {
       if (!rangeContains(it.range, pos)) continue;

@@ -78,3 +78,18 @@ export function networkHover(ws: Workspace, a: SchedAnalysis, s: SchedNetwork, p
     : `\`${row.name}\`${row.repeat > 1 ? ` x ${row.repeat}` : ''}: ${(row.share! * 100).toFixed(1)}% of ${n.name}'s VTA time — ${row.cycles.toLocaleString('en-US')} cycles, ${ms(row.microseconds!)}; GEMM ${Math.round(row.gemmUtilisation! * 100)}%, DRAM ${(row.dramBytes! / 1e6).toFixed(2)} MB; bound by ${row.bound === 'latency' ? 'latency (tokens, setup, waiting between modules)' : row.bound === 'dram' ? 'DRAM traffic' : 'compute'}.`;
   return { contents: { kind: 'markdown', value }, range: entry!.range };
 }
+
+/** A layer's share of each network that runs it (all its lines together), for the layer's hover; undefined when no network does. */
+export function layerShareText(ws: Workspace, a: SchedAnalysis, layer: string): string | undefined {
+  if (!a.ast.statements.some((s) => s.kind === 'network' && s.entries.some((e) => e.name === layer && !e.prefix))) return undefined;
+  const parts = documentNetworks(ws, a, true).flatMap((n) => {
+    const rows = n.rows.filter((r) => r.kind === 'layer' && r.name === layer);
+    if (!rows.length) return [];
+    const runs = rows.reduce((x, r) => x + r.repeat, 0);
+    if (rows.some((r) => r.share === undefined)) return [`in network \`${n.name}\` (${runs} run${runs === 1 ? '' : 's'}): not estimated`];
+    const share = rows.reduce((x, r) => x + r.share!, 0);
+    const us = rows.reduce((x, r) => x + r.microseconds!, 0);
+    return [`**${(share * 100).toFixed(1)}%** of network \`${n.name}\`'s VTA time (${runs} run${runs === 1 ? '' : 's'}, ${ms(us)} of ${ms(n.vtaMicroseconds)})`];
+  });
+  return parts.length ? parts.join('; ') : undefined;
+}

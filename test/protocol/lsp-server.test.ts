@@ -504,6 +504,10 @@ describe('vta lsp --stdio', () => {
     // A line's hover: its share of the network.
     const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'c2 repeat=4', 0, 1) });
     assert.match(h.contents.value, new RegExp(`^\`c2\` x 4: ${(c2.share! * 100).toFixed(1)}% of resnet18's VTA time — [\\d,]+ cycles`));
+    // The layer's own hover: its share of the network, over all its lines.
+    const c5rows = estimate.rows.filter((r) => r.name === 'c5');
+    const layerHover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'conv2d c5', 0, 8) });
+    assert.match(layerHover.contents.value, new RegExp(`\\*\\*${(c5rows.reduce((x, r) => x + r.share!, 0) * 100).toFixed(1)}%\\*\\* of network \`resnet18\`'s VTA time \\(3 runs, `));
     const cpu = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'cpu fc', 0, 5) });
     assert.match(cpu.contents.value, /^\*\*cpu\*\* `fc` runs on the CPU: 2\.05 ms, as the schedule assumes/);
     const head = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'network resnet18 {', 0, 9) });

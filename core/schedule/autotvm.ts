@@ -16,22 +16,10 @@ import type { Layer } from './layer';
 export const AUTOTVM_TASKS = ['conv2d_packed.vta', 'group_conv2d_packed.vta', 'conv2d_transpose_packed.vta', 'dense_packed.vta'] as const;
 export type AutotvmTask = (typeof AUTOTVM_TASKS)[number];
 
-/** The layer a record tunes, in plain (unpacked) sizes. */
-export interface Workload {
+/** The layer a record tunes, in plain (unpacked) sizes: a layer's shapes, without its knobs. */
+export type Workload = Pick<Layer, 'batch' | 'inChannels' | 'inH' | 'inW' | 'outChannels' | 'kh' | 'kw' | 'padH' | 'padW' | 'strideH' | 'strideW' | 'groups'> & {
   op: 'conv2d' | 'conv2d_transpose' | 'dense';
-  batch: number;
-  inChannels: number;
-  inH: number;
-  inW: number;
-  outChannels: number;
-  kh: number;
-  kw: number;
-  padH: number;
-  padW: number;
-  strideH: number;
-  strideW: number;
-  groups: number;
-}
+};
 
 export type KnobName = 'tile_b' | 'tile_h' | 'tile_w' | 'tile_ci' | 'tile_co' | 'oc_nthread' | 'h_nthread';
 

@@ -175,3 +175,11 @@ export function estimateNetwork(net: Network, costs: (layer: string) => LayerCos
     vtaFramesPerSecond: vtaMicroseconds > 0 ? (images * 1e6) / vtaMicroseconds : 0,
   };
 }
+
+/** A network's estimate as plain data (no ranges): `vta estimate --format json`, the editor's estimate view. */
+export type NetworkEstimateJson = Omit<NetworkEstimate, 'nameRange' | 'rows'> & { rows: Array<Omit<NetworkRow, 'nameRange'>> };
+
+export function networkJson(n: NetworkEstimate): NetworkEstimateJson {
+  const { nameRange: _n, rows, ...rest } = n;
+  return { ...rest, rows: rows.map(({ nameRange: _r, ...r }) => r) };
+}

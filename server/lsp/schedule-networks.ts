@@ -5,7 +5,7 @@
  * the expensive tier has cached; a hover computes what is missing.
  */
 import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
-import { estimateNetworks, layerErrors, networkEstimates, type NetworkEstimate, type SchedNetwork, type SchedOperator } from '../../core/schedule';
+import { estimateNetworks, layerErrors, networkEstimates, networkJson, type NetworkEstimate, type SchedNetwork, type SchedOperator } from '../../core/schedule';
 import type { LayerEstimate } from '../../core/schedule/lowered-checks';
 import { rangeContains } from '../../core/lsp-support/symbols';
 import type { SchedAnalysis, Workspace } from './workspace';
@@ -52,15 +52,9 @@ export function networkLenses(ws: Workspace, a: SchedAnalysis): CodeLens[] {
     const title = pending.length ? `Σ ${n.name}: estimating… (${lines.filter((r) => r.cycles !== undefined).length} of ${lines.length} layer lines)` : networkSummary(n);
     return {
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
-      command: { title, command: 'vta.showNetworkEstimate', arguments: [a.uri, n.name, jsonOf(n)] },
+      command: { title, command: 'vta.showNetworkEstimate', arguments: [a.uri, n.name, networkJson(n)] },
     };
   });
-}
-
-/** The estimate without ranges, as the estimate view and `vta estimate --format json` take it. */
-export function jsonOf(n: NetworkEstimate): unknown {
-  const { nameRange: _n, rows, ...rest } = n;
-  return { ...rest, rows: rows.map(({ nameRange: _r, ...r }) => r) };
 }
 
 export function networkHover(ws: Workspace, a: SchedAnalysis, s: SchedNetwork, pos: Position): Hover | null {

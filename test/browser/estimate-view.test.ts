@@ -11,8 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { estimateNetworks, lintSchedule, parseSchedule } from '../../core/schedule';
-import { jsonOf } from '../../server/lsp/schedule-networks';
+import { estimateNetworks, lintSchedule, networkJson, parseSchedule } from '../../core/schedule';
 import { estimateHtml } from '../../webviews/estimate/html';
 import { CHROMIUM, CHROMIUM_ARGS, ROOT } from './harness';
 
@@ -27,7 +26,7 @@ before(async () => {
   server = createServer((req, res) => {
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(estimateHtml({ cspSource: origin, nonce, scriptUri: `${origin}/estimate.js`, estimate: jsonOf(net), file: 'resnet18.vtasched' }));
+      res.end(estimateHtml({ cspSource: origin, nonce, scriptUri: `${origin}/estimate.js`, estimate: networkJson(net), file: 'resnet18.vtasched' }));
     } else if (req.url === '/estimate.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(readFileSync(join(ROOT, 'dist/webviews/estimate.js')));

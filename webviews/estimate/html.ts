@@ -4,6 +4,8 @@
  * the sortable table from it. Same Content-Security-Policy rules as the simulator view:
  * nothing remote, scripts only with the nonce.
  */
+import { checkNonce, escapeAttribute, pageStart } from '../page-safety';
+
 export interface EstimateHtmlOptions {
   cspSource: string;
   nonce: string;
@@ -14,19 +16,14 @@ export interface EstimateHtmlOptions {
   file: string;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = escapeAttribute;
 
 export function estimateHtml(o: EstimateHtmlOptions): string {
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('the nonce must be at least 16 base64 characters');
+  checkNonce(o.nonce);
   const csp = ["default-src 'none'", `style-src ${o.cspSource} 'nonce-${o.nonce}'`, `script-src 'nonce-${o.nonce}'`].join('; ');
   // JSON inside <script>: `<` escaped so that no `</script>` can end it early.
   const data = JSON.stringify(o.estimate).replace(/</g, '\\u003c');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
+  return `${pageStart(csp)}
 <style nonce="${esc(o.nonce)}">
 body { font-family: var(--vscode-font-family, sans-serif); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground, #ccc); background: var(--vscode-editor-background, #1e1e1e); padding: 0 12px; }
 table { border-collapse: collapse; }

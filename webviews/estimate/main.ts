@@ -3,32 +3,10 @@
  * again by a click on (or Enter in) a column header; the totals above it. Plain DOM,
  * no dependencies: the data is a few dozen rows.
  */
-interface Row {
-  kind: 'layer' | 'cpu';
-  name: string;
-  repeat: number;
-  cyclesEach?: number;
-  cycles?: number;
-  microseconds?: number;
-  share?: number;
-  gemmUtilisation?: number;
-  dramBytes?: number;
-  bound?: string;
-}
+import type { NetworkEstimateJson } from '../../core/schedule/network';
 
-interface Estimate {
-  name: string;
-  rows: Row[];
-  complete: boolean;
-  missing: string[];
-  vtaMicroseconds: number;
-  cpuMicroseconds: number;
-  cpuUnknown: string[];
-  latencyMicroseconds: number;
-  batch: number;
-  framesPerSecond: number;
-  vtaFramesPerSecond: number;
-}
+type Estimate = NetworkEstimateJson;
+type Row = Estimate['rows'][number];
 
 type Column = { key: string; title: string; value: (r: Row, i: number) => number | string | undefined; text: (r: Row, i: number) => string };
 

@@ -4,6 +4,8 @@
  * nothing remote, scripts only with the nonce, the worker from a blob: URL made of the
  * bundle fetched from the extension's own resources.
  */
+import { checkNonce, escapeAttribute, pageStart } from '../page-safety';
+
 export interface SimulatorHtmlOptions {
   /** The webview's resource origin (`webview.cspSource`). */
   cspSource: string;
@@ -13,10 +15,10 @@ export interface SimulatorHtmlOptions {
   styleUri: string;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = escapeAttribute;
 
 export function simulatorHtml(o: SimulatorHtmlOptions): string {
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('the nonce must be at least 16 base64 characters');
+  checkNonce(o.nonce);
   const csp = [
     "default-src 'none'",
     `img-src ${o.cspSource} data: blob:`,
@@ -26,12 +28,7 @@ export function simulatorHtml(o: SimulatorHtmlOptions): string {
     `connect-src ${o.cspSource}`,
     'worker-src blob:',
   ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
+  return `${pageStart(csp)}
 <meta property="csp-nonce" content="${esc(o.nonce)}">
 <link rel="stylesheet" href="${esc(o.styleUri)}" nonce="${esc(o.nonce)}">
 <title>VTA simulator</title>

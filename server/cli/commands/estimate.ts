@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../../core/lang/diagnostic';
-import { layerErrors, networkEstimates, schedDiagnosticIn, type NetworkEstimate } from '../../../core/schedule';
+import { layerErrors, networkEstimates, networkJson, schedDiagnosticIn, type NetworkEstimate } from '../../../core/schedule';
 import { modelStringOf } from '../../../core/isa';
 import { checkLoweredLayers } from '../../../core/schedule/lowered-checks';
 import type { CliCommand } from '../command';
@@ -76,11 +76,6 @@ export const estimateCommand: CliCommand = {
     return rows.every((r) => r.cycles !== undefined) ? 0 : 1;
   },
 };
-
-function networkJson(net: NetworkEstimate) {
-  const { nameRange: _n, rows, ...rest } = net;
-  return { ...rest, rows: rows.map(({ nameRange: _r, ...r }) => r) };
-}
 
 const ms = (us: number) => (us / 1000).toFixed(2);
 

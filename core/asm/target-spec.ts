@@ -2,7 +2,8 @@
  * A `target` line's value, `NAME` or `"path/vta_config.json"`, turned into a target:
  * the one reading that `.vta` programs and `.vtasched` schedules share.
  */
-import { ConfigError, SHIPPED_TARGET_NAMES, shippedTarget, targetFromJson, type VtaTarget } from '../isa/config';
+import { ConfigError, SHIPPED_TARGET_NAMES, type VtaTarget } from '../isa/config';
+import { shippedTarget, targetFromJson } from '../isa/target';
 import type { AsmHost } from './host';
 
 export type TargetSpecResult =

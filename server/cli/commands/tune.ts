@@ -2,6 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyEdits, knobEdits } from '../../../core/schedule/knob-edits';
+import { readLayers } from '../../../core/schedule/read-layers';
+import { schedDiagnosticIn } from '../../../core/schedule/lint';
+import { formatDiagnostic } from '../../../core/lang/diagnostic';
 import { tuneLayer, type LayerTuning, type TunedSchedule } from '../../../core/schedule/tune';
 import { timingModelEstimate } from '../../../core/schedule/tune-estimator';
 import type { CliCommand } from '../command';
@@ -45,13 +48,15 @@ export const tuneCommand: CliCommand = {
     const s = loadSchedule(path, io.cwd, resolveTargetOption(values.target, io.cwd));
     const t = s.lint.target;
     if (!t) {
-      for (const d of s.diagnostics.filter((x) => x.severity === 'error')) io.stderr(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: error ${d.code}: ${d.message}\n`);
+      for (const d of s.diagnostics.filter((x) => x.code === 'vtasched.target')) io.stderr(`${formatDiagnostic(d)}\n`);
       return 1;
     }
-    let layers = s.lint.layers;
+    const read = readLayers(s.ast);
+    for (const d of read.problems) io.stderr(`${formatDiagnostic(schedDiagnosticIn(path, d))}\n`);
+    let layers = read.layers;
     if (values.layer !== undefined) {
       layers = layers.filter((f) => f.layer.name === values.layer);
-      if (!layers.length) throw new UsageError(`no layer named '${values.layer}' that could be read (layers: ${s.lint.layers.map((f) => f.layer.name).join(', ') || 'none'})`);
+      if (!layers.length) throw new UsageError(`no layer named '${values.layer}' that could be read (layers: ${read.layers.map((f) => f.layer.name).join(', ') || 'none'})`);
     }
     const results: LayerTuning[] = [];
     for (const [i, f] of layers.entries()) {

@@ -14,6 +14,7 @@ import { readSettings } from './settings';
 import { openSimulatorPanel } from './simulator-panel';
 import { assembleCommand, disassembleCommand, importDumpCommand } from './tools';
 import { lowerScheduleCommand } from './lower-schedule';
+import { exploreDesignsCommand } from './explore-panel';
 
 const LANGUAGES = ['vta', 'vtasched'];
 let client: LanguageClient | undefined;
@@ -164,6 +165,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     // A network's code lens: its estimate as a sortable table.
     vscode.commands.registerCommand('vta.showNetworkEstimate', (uri?: unknown, network?: unknown, estimate?: unknown) => showNetworkEstimate(context, uri, network, estimate)),
+    vscode.commands.registerCommand('vta.exploreDesigns', () => exploreDesignsCommand(context)),
     vscode.commands.registerCommand('vta.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('vta.openSimulator', simulate),
     vscode.commands.registerCommand('vta.simulate', simulate),

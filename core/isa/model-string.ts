@@ -4,7 +4,8 @@
  * It is what `Environment.model` prints and what AutoTVM logs carry as `-model=`;
  * HW_VER is not part of it (the stock 0.0.2 is taken).
  */
-import { DEFAULT_CONFIG_KEYS, deriveTarget, type VtaConfigKeys, type VtaTarget } from './config';
+import { DEFAULT_CONFIG_KEYS, type VtaConfigKeys, type VtaTarget } from './config';
+import { deriveTarget } from './target';
 
 const MODEL = /^([A-Za-z][A-Za-z0-9]*)_([0-9]+)x([0-9]+)_i([0-9]+)w([0-9]+)a([0-9]+)_([0-9]+)_([0-9]+)_([0-9]+)_([0-9]+)$/;
 

@@ -9,7 +9,8 @@
  *
  * Everything here is text in, text out; the CLI reads and writes the files.
  */
-import { deriveTarget, type VtaTarget } from '../isa/config';
+import type { VtaTarget } from '../isa/config';
+import { deriveTarget } from '../isa/target';
 import { configKeysOfModel, modelStringOf } from '../isa/model-string';
 import type { Layer } from './layer';
 

@@ -13,6 +13,8 @@ import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
 import { SCHED_OPERATORS } from '../../core/schedule';
 import { layerFiguresMarkdown } from './schedule-figures';
 import { layerShareText, networkHover } from './schedule-networks';
+import type { ScheduleTuner } from './schedule-tuner';
+import { tuningMarkdown } from './schedule-tuning';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 export function formatRows(a: RowAccess): string {
@@ -128,7 +130,7 @@ export function hoverVta(ws: Workspace, a: VtaAnalysis, pos: Position): Hover | 
   return null;
 }
 
-export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hover | null {
+export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position, tuner?: ScheduleTuner): Hover | null {
   const figuresOf = (nameRange: SchedAnalysis['ast']['statements'][number]['range']) => {
     const f = a.lint.layers.find((x) => x.layer.nameRange === nameRange);
     if (!f) return undefined;
@@ -149,7 +151,8 @@ export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hove
       const figures = figuresOf(s.nameRange);
       const doc = spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\``;
       const share = layerShareText(ws, a, s.name);
-      return { contents: { kind: 'markdown', value: [doc, share, figures].filter(Boolean).join('\n\n') }, range: s.headerRange };
+      const tuned = tuner && tuningMarkdown(tuner, a, s);
+      return { contents: { kind: 'markdown', value: [doc, share, figures, tuned].filter(Boolean).join('\n\n') }, range: s.headerRange };
     }
     for (const it of s.items) {
       if (!rangeContains(it.range, pos)) continue;

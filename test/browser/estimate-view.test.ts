@@ -26,7 +26,10 @@ before(async () => {
   server = createServer((req, res) => {
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(estimateHtml({ cspSource: origin, nonce, scriptUri: `${origin}/estimate.js`, estimate: networkJson(net), file: 'resnet18.vtasched' }));
+      res.end(estimateHtml({ cspSource: origin, nonce, scriptUri: `${origin}/estimate.js`, styleUri: `${origin}/estimate.css`, estimate: networkJson(net), file: 'resnet18.vtasched' }));
+    } else if (req.url === '/estimate.css') {
+      res.writeHead(200, { 'content-type': 'text/css' });
+      res.end(readFileSync(join(ROOT, 'media/estimate.css')));
     } else if (req.url === '/estimate.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(readFileSync(join(ROOT, 'dist/webviews/estimate.js')));

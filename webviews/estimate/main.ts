@@ -87,7 +87,7 @@ function render(app: HTMLElement, e: Estimate): void {
 }
 
 const app = document.getElementById('app');
-const data = document.getElementById('estimate')?.textContent;
+const data = app?.dataset.estimate;
 if (app && data) {
   try {
     render(app, JSON.parse(data) as Estimate);

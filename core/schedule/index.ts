@@ -19,5 +19,6 @@ export * from './estimate';
 export * from './autotvm';
 export * from './autotvm-import';
 export * from './autotvm-export';
+export * from './network-read';
 export * from './network';
 export * from './network-estimate';

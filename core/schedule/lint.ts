@@ -13,7 +13,7 @@ import type { SchedFile, SchedOperator } from './ast';
 import { checkScheduleSyntax, type SchedDiagnostic } from './keys';
 import { layerFigures, type LayerFigures } from './footprint';
 import { readLayer } from './layer';
-import { readNetworks } from './network';
+import { readNetworks } from './network-read';
 
 export interface ScheduleLintOptions {
   /** Overrides the file's `target` line (the CLI's `--target`). */

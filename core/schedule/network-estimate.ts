@@ -8,7 +8,8 @@ import { timingParamsFor } from '../sim/timing-params';
 import type { SchedFile, SchedOperator } from './ast';
 import { estimateLayer } from './estimate';
 import { layerErrors, type ScheduleLint } from './lint';
-import { estimateNetwork, readNetworks, type LayerCost, type NetworkEstimate } from './network';
+import { estimateNetwork, type LayerCost, type NetworkEstimate } from './network';
+import { readNetworks } from './network-read';
 
 /** What a network needs of a layer's estimate (a LayerEstimate or a LayerTimeEstimate). */
 export interface LayerEstimateLike {

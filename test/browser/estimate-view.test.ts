@@ -33,6 +33,9 @@ before(async () => {
     } else if (req.url === '/estimate.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(readFileSync(join(ROOT, 'dist/webviews/estimate.js')));
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
     } else {
       res.writeHead(404);
       res.end();

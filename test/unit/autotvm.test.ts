@@ -10,6 +10,8 @@ import {
   configIndex, exportAutotvm, importAutotvm, layerErrors, lintSchedule, parseAutotvmLog, parseSchedule, workloadOf,
   type AutotvmRecord, type SchedOperator,
 } from '../../core/schedule';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LOG, M1, M4 } from '../fixtures/autotvm/log';
 
 test('model strings: TARGET, BATCH x BLOCK, widths and buffer sizes; not a model string is said so', () => {
@@ -140,4 +142,14 @@ test('export without an import comment: TVM\'s packed arguments; shapes that are
   const rec = JSON.parse(out.lines[0]!) as { input: unknown[]; result: unknown[] };
   assert.deepEqual(rec.input, [`ext_dev -device=vta -keys=cpu -model=${M1}`, 'group_conv2d_packed.vta', [['TENSOR', [1, 2, 8, 8, 1, 16], 'int8'], ['TENSOR', [4, 1, 3, 3, 16, 16], 'int8'], [1, 1], [1, 1, 1, 1], [1, 1], 2, 'int32'], {}]);
   assert.deepEqual(rec.result, [[1], 0, 0, 1]); // not estimated: any measured record wins
+});
+
+test('the shipped ResNet-18 exported: each layer\'s config index is the one its tophub record has (named in its comment)', () => {
+  const text = readFileSync(join(import.meta.dirname, '../../examples/resnet18.vtasched'), 'utf8');
+  const ast = parseSchedule(text);
+  const out = exportAutotvm(ast, lintSchedule(ast).target!, { now: 1 });
+  assert.deepEqual(out.problems, []);
+  const recorded = [...text.matchAll(/tophub: config (\d+),/g)].map((m) => Number(m[1]));
+  assert.equal(recorded.length, 10);
+  assert.deepEqual(out.lines.map((l) => (JSON.parse(l) as { config: { index: number } }).config.index), recorded);
 });

@@ -1,8 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportAutotvm, type SchedOperator } from '../../../core/schedule';
-import { checkLoweredLayer } from '../../../core/schedule/lowered-checks';
+import { estimateLayer, exportAutotvm } from '../../../core/schedule';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { loadSchedule, resolveTargetOption } from '../load';
@@ -32,13 +31,14 @@ export const exportAutotvmCommand: CliCommand = {
       for (const d of s.diagnostics.filter((x) => x.code === 'vtasched.target')) io.stderr(`${path}:${d.range.start.line + 1}: ${d.message}\n`);
       return 1;
     }
-    const ops = s.ast.statements.filter((x): x is SchedOperator => x.kind === 'operator');
+    const target = s.lint.target;
+    // The fast estimate (no program checks: vta check runs those), in seconds, 10 digits.
     const estimateSeconds = (name: string) => {
-      const op = ops.find((o) => o.name === name);
-      const e = op && checkLoweredLayer(s.ast, s.lint, op, { file: path, maxInstructions: 2_000_000 }).estimate;
-      return e?.microseconds !== undefined ? e.microseconds / 1e6 : undefined;
+      const f = s.lint.layers.find((x) => x.layer.name === name);
+      const e = f && estimateLayer(f.layer, target);
+      return e && !('errors' in e) ? Number((e.microseconds / 1e6).toPrecision(10)) : undefined;
     };
-    const r = exportAutotvm(s.ast, s.lint.target, { estimateSeconds, now: Date.now() / 1000 });
+    const r = exportAutotvm(s.ast, target, { estimateSeconds, now: Date.now() / 1000 });
     for (const p of r.problems) io.stderr(`${path}:${p.line}: error autotvm.export: ${p.layer}: ${p.message}\n`);
     const text = r.lines.map((l) => l + '\n').join('');
     if (values.out) (values.append ? appendFileSync : writeFileSync)(resolve(io.cwd, values.out), text);

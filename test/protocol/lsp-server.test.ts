@@ -514,6 +514,12 @@ describe('vta lsp --stdio', () => {
     assert.match(head.contents.value, /^\*\*network\*\* `resnet18`: 18 lines\.\n\nΣ resnet18: /);
     const syms = await client.request<Array<{ name: string; detail: string; children: Array<{ name: string }> }>>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.deepEqual(syms.find((x) => x.detail === 'network')!.children.slice(0, 3).map((c) => c.name), ['conv1', 'maxpool', 'c2']);
+    // Completion in a network: the file's layers and cpu at a line's start, then the line's keys.
+    const lineStart = { line: posOf(text, 'c2 repeat=4').line, character: 2 };
+    const first = await client.request<Array<{ label: string }>>('textDocument/completion', { textDocument: { uri }, position: lineStart });
+    assert.deepEqual(first.map((i) => i.label), ['c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10', 'c11', 'cpu']);
+    const after = await client.request<Array<{ label: string }>>('textDocument/completion', { textDocument: { uri }, position: { line: posOf(text, 'cpu maxpool').line, character: 14 } });
+    assert.deepEqual(after.map((i) => i.label), ['us=', 'repeat=']);
   });
 
   test('the bundled server also speaks node-ipc (VS Code\'s transport)', async () => {

@@ -95,11 +95,14 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
 
   const tileAt = (k: 'b' | 'h' | 'w' | 'ci' | 'co') => l.where[`tile.${k}`] ?? l.nameRange;
   const transpose = l.op === 'conv2d_transpose';
-  // A tile must also leave a tile count that its threads divide (TVM splits the tile loop by them).
+  // A tile must also leave a tile count that its threads divide (TVM splits the tile loop by
+  // them), and a transposed convolution's tiles start on the stride.
+  const threadKnob = { h: ['h', l.threads.h], co: ['oc', l.threads.oc] } as const;
   const threadOk: Partial<Record<'h' | 'co', (size: number) => boolean>> = {
-    h: (h) => (l.outH / h) % l.threads.h === 0 && (!transpose || h % l.strideH === 0),
+    h: (h) => (l.outH / h) % l.threads.h === 0,
     co: (co) => ((l.groups * perGroupOut) / co) % l.threads.oc === 0,
   };
+  const strideOf: Partial<Record<'h' | 'w', number>> = transpose ? { h: l.strideH, w: l.strideW } : {};
   const tileOf = (k: 'b' | 'h' | 'w' | 'ci' | 'co', whole: number, what: string, block: number, blockName: string) => {
     const v = l.tile[k];
     if (block > 1 && v % block !== 0) {
@@ -109,12 +112,18 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
     }
     const n = exactly(whole, v);
     if (n === undefined) {
-      const all = block > 1 ? wholeBlockDivisors(whole, block, 64) : divisors(whole, 64);
-      const keep = k === 'w' && transpose ? (w: number) => w % l.strideW === 0 : threadOk[k as 'h' | 'co'];
-      const fits = (keep ? all.filter(keep) : all).slice(0, 8);
-      const threadsNote = keep && k !== 'w' && fits.length < all.length ? ` with ${k === 'co' ? `threads oc=${l.threads.oc}` : `threads h=${l.threads.h}`}` : '';
-      const hint = fits.length ? `: tiles that do${threadsNote}: ${fits.join(', ')}${fits.length === 8 ? ', …' : ''}`
-        : all.length ? `: no tile that does leaves a tile count${threadsNote} divides (tiles that do: ${all.slice(0, 8).join(', ')}${all.length > 8 ? ', …' : ''})` : '';
+      const stride = strideOf[k as 'h' | 'w'];
+      const all = (block > 1 ? wholeBlockDivisors(whole, block, 64) : divisors(whole, 64)).filter((d) => !stride || d % stride === 0);
+      const list = (xs: number[]) => `${xs.slice(0, 8).join(', ')}${xs.length > 8 ? ', …' : ''}`;
+      const onStride = stride ? ' (multiples of the stride)' : '';
+      const keep = threadOk[k as 'h' | 'co'];
+      const fits = keep ? all.filter(keep) : all;
+      let hint = '';
+      if (fits.length) hint = `: tiles that do${onStride}: ${list(fits)}`;
+      else if (all.length) {
+        const [knob, threads] = threadKnob[k as 'h' | 'co'];
+        hint = `, and no tile that does leaves a multiple of ${threads} tiles for threads ${knob}=${threads}; with threads ${knob}=1, tiles that do${onStride}: ${list(all)}`;
+      }
       report(tileAt(k), 'vtasched.tile', `tile ${k}=${v} does not divide ${what} (${count(whole)})${hint}`);
       ok = false;
     }

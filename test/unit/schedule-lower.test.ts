@@ -255,6 +255,18 @@ test('lowered dense layers and a two-layer file compute their layers', () => {
   assert.deepEqual(tensor(program, 'c_out'), reference(cL, tensor(program, 'c_in'), tensor(program, 'c_wgt'), t.batch, t.blockIn, t.blockOut));
 });
 
+test('dense with virtual threads, as TVM\'s dense_packed runs an LSTM cell: every 2nd output-channel tile per thread', () => {
+  const t = defaultTarget();
+  // The LSTM cell of TVM's pre-tuned log (256 -> 128) with the threads its schedule space offers.
+  for (const [tile, oc] of [['ci=256 co=16', 2], ['ci=128 co=32', 4], ['ci=256 co=64', 2]] as const) {
+    const text = `target default\ndense lstm {\n  input = 1x256\n  weight = 128x256\n  tile b=1 ${tile}\n  threads oc=${oc}\n  epilogue shr 5\n}\n`;
+    const { program, lint } = lowerAndRun(text);
+    assert.equal(lint.layers[0]!.buffers.find((b) => b.buffer === 'WGT')!.total % oc, 0);
+    const L: Conv = { n: 1, c: 256, h: 1, w: 1, o: 128, kh: 1, kw: 1, pad: 0, stride: 1, groups: 1, epilogue: [['shr', 5]] };
+    assert.deepEqual(tensor(program, 'lstm_out'), reference(L, tensor(program, 'lstm_in'), tensor(program, 'lstm_wgt'), t.batch, t.blockIn, t.blockOut), text);
+  }
+});
+
 test('the shipped schedule: the layers that fit lower to a clean program; the others are named with their first error', () => {
   const file = join(import.meta.dirname, '../../examples/resnet18.vtasched');
   const sched = parseSchedule(readFileSync(file, 'utf8'));

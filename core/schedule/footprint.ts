@@ -312,10 +312,11 @@ function checkFields(
   report: LayerReport, warn: LayerReport,
 ): void {
   const layouts = layoutsFor(t);
-  const fits = (kind: InsnKind, field: FieldName, value: number, at: Range, why: string) => {
+  // `why` is a template only read on a finding: building numbers' text for every check would cost more than the checks.
+  const fits = (kind: InsnKind, field: FieldName, value: number, at: Range, why: string | (() => string)) => {
     const f = layouts[kind].byName[field]!;
     if (value >= f.min && value <= f.max) return true;
-    report(at, `vtasched.range.${field}`, `${why} needs ${field} = ${count(value)}, but the ${kind === 'mem' ? 'LOAD/STORE' : kind.toUpperCase()} field holds ${count(f.min)}..${count(f.max)} (${f.width} bits)`);
+    report(at, `vtasched.range.${field}`, `${typeof why === 'function' ? why() : why} needs ${field} = ${count(value)}, but the ${kind === 'mem' ? 'LOAD/STORE' : kind.toUpperCase()} field holds ${count(f.min)}..${count(f.max)} (${f.width} bits)`);
     return false;
   };
   const inAt = l.where.input!;
@@ -325,7 +326,7 @@ function checkFields(
   // Input tile: one 2-D load per batch block and input-channel block.
   fits('mem', 'y_size', g.window.h, tileAt('h'), `the input window of a tile (${g.window.h} rows)`);
   fits('mem', 'x_size', g.window.w, tileAt('w'), `the input window of a tile (${g.window.w} columns)`);
-  fits('mem', 'x_stride', l.inW, inAt, `an input row of ${count(l.inW)} columns`);
+  fits('mem', 'x_stride', l.inW, inAt, () => `an input row of ${count(l.inW)} columns`);
   fits('mem', 'y_pad_0', l.padH, padAt, `a padding of ${l.padH} rows`);
   fits('mem', 'x_pad_0', l.padW, padAt, `a padding of ${l.padW} columns`);
   // Weights: one load per tile, a row per output-channel block.
@@ -337,16 +338,16 @@ function checkFields(
   const rowsPerGemm = l.op === 'conv2d_transpose' ? l.tile.h / l.strideH : l.tile.h; // a transposed tile's rows, one stride phase at a time
   fits('gemm', 'iter_in', rowsPerGemm, tileAt('h'), `${rowsPerGemm} output rows per GEMM`);
   // Output: one 2-D store per batch block and output-channel block.
-  fits('mem', 'x_stride', l.outW, inAt, `an output row of ${count(l.outW)} columns`);
+  fits('mem', 'x_stride', l.outW, inAt, () => `an output row of ${count(l.outW)} columns`);
   // DRAM addresses, in elements of each memory type, must fit 32 bits.
   const elements = {
     input: (l.batch / t.batch) * (l.inChannels / t.blockIn) * l.inH * l.inW,
     weight: (l.outChannels / t.blockOut) * (l.inChannels / l.groups / t.blockIn) * l.kh * l.kw,
     output: (l.batch / t.batch) * (l.outChannels / t.blockOut) * l.outH * l.outW,
   };
-  fits('mem', 'dram_base', elements.input, inAt, `the input (${count(elements.input)} elements)`);
-  fits('mem', 'dram_base', elements.weight, filterAt, `the weights (${count(elements.weight)} elements)`);
-  fits('mem', 'dram_base', elements.output, inAt, `the output (${count(elements.output)} elements)`);
+  fits('mem', 'dram_base', elements.input, inAt, () => `the input (${count(elements.input)} elements)`);
+  fits('mem', 'dram_base', elements.weight, filterAt, () => `the weights (${count(elements.weight)} elements)`);
+  fits('mem', 'dram_base', elements.output, inAt, () => `the output (${count(elements.output)} elements)`);
   // The epilogue runs as ALU instructions with an immediate.
   const ops = aluOpsFor(t);
   for (const st of l.epilogue) {

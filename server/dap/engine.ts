@@ -10,7 +10,7 @@ import type { BufferName as AccessBuffer, RowAccess } from '../../core/analysis/
 import type { ModuleId, QueueId } from '../../core/isa';
 import { MODULES, MODULE_NAMES, MemType, Opcode, QUEUES, decodeUop, tokenUse, uopLayoutFor } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import type { ModuleView, SimError, SimMode, StopReason } from '../../core/sim';
+import type { ModuleView, SimError, SimMode, SimSummary, StopReason } from '../../core/sim';
 import { Simulator } from '../../core/sim';
 import { EvalError, describe, evaluate, isTrue } from './expr';
 import type { EvalEnv, RowSource, Value } from './expr';
@@ -50,6 +50,8 @@ export interface Stop {
   hitBreakpointIds?: number[];
   /** The module the stop is about, if one. */
   module?: ModuleId;
+  /** When FINISH ran: the run's summary. */
+  summary?: SimSummary;
 }
 
 export type SramName = 'inp' | 'wgt' | 'acc' | 'uop';
@@ -362,7 +364,10 @@ export class DebugEngine {
   }
 
   private endStop(r: StopReason): Stop | undefined {
-    if (r === 'finished') return this.recordStop({ reason: 'finished', description: 'FINISH ran: the program ended' });
+    if (r === 'finished') {
+      // FINISH runs on the compute module: focus it, and say how the run went.
+      return this.recordStop({ reason: 'finished', description: 'FINISH ran: the program ended', module: 'ex', summary: this.sim.result(r).summary });
+    }
     if (r === 'deadlock' || r === 'error') {
       const e = this.sim.error;
       const mod = e && e.insnIndex >= 0 ? this.program.insns[e.insnIndex]?.module : undefined;
@@ -376,10 +381,24 @@ export class DebugEngine {
     return this.sim.status !== 'running';
   }
 
-  /** `next`: the next instruction to start, in program order (any module). */
-  next(): Stop {
-    const r = this.sim.stepInsn();
-    return this.endStop(r) ?? this.recordStop({ reason: 'step' });
+  /**
+   * `next` (step over) on `module`'s thread: runs until that module leaves the
+   * instruction it is at (its next instruction is current, or it has none left), so the
+   * frame always moves. A module with nothing left: the next instruction of any module.
+   */
+  next(module?: ModuleId): Stop {
+    const from = module ? this.moduleView(module).insnIndex : -1;
+    if (!module || from < 0) {
+      const r = this.sim.stepInsn();
+      return this.endStop(r) ?? this.recordStop({ reason: 'step' });
+    }
+    for (let n = 0; n < 10_000_000; n++) {
+      const r = this.sim.stepEvent();
+      const end = this.endStop(r);
+      if (end) return end;
+      if (this.moduleView(module).insnIndex !== from) return this.recordStop({ reason: 'step', module });
+    }
+    return this.recordStop({ reason: 'step', module, description: `${MODULE_NAMES[module]} is still at instruction ${from} after 10,000,000 simulator steps` });
   }
 
   /** `stepIn`: the next event that concerns `module` (start, end or wait). */

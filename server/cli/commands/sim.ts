@@ -13,6 +13,7 @@ import { count, num } from '../../../core/lang/count';
 import type { CliCommand, CliIO } from '../command';
 import { UsageError } from '../command';
 import { assembleFile, loadBinaries, resolveTargetOption } from '../load';
+import { MODULE_WORDS, pct, shortSummary } from '../../sim-summary';
 
 const HELP = `usage: vta sim FILE.vta [--mode M] [--target NAME|FILE] [--timing MODEL] [--seed N]
          [--max-cycles N] [--max-steps N] [--dump-dram OUT.bin] [--counters OUT.json]
@@ -160,38 +161,8 @@ export const simCommand: CliCommand = {
   },
 };
 
-const MODULE_WORDS: Record<string, string> = { ld: 'load', ex: 'compute', st: 'store' };
 const STOP_WORDS: Record<string, string> = { 'cycle-limit': 'the --max-cycles limit', 'step-limit': 'the --max-steps limit', cancelled: 'a cancellation' };
 const STALL_WORDS: Record<string, string> = { token: 'tokens', dram: 'DRAM', fetch: 'instruction fetch' };
-
-/** How the run ended, in words. */
-function statusWords(s: SimSummary): string {
-  switch (s.status) {
-    case 'finished': return 'finished';
-    case 'deadlock': return 'deadlocked';
-    case 'error': return 'stopped by an error';
-    default: return 'stopped before FINISH';
-  }
-}
-
-/** The default output: three lines a user reads at a glance. */
-export function shortSummary(file: string, s: SimSummary): string {
-  const time = s.timeUnit === 'cycle'
-    ? `${count(s.time, 'cycle')}${s.microseconds !== undefined ? `, ${s.microseconds} µs` : ''} (an estimate of the ${s.timingRow ?? 'target\'s'} timing model)`
-    : `after ${count(s.time, 'step')} (functional mode: no cycle count)`;
-  const perModule = Object.entries(s.modules).map(([m, v]) => `${MODULE_WORDS[m] ?? m} ${num(v.executed)}`).join(', ');
-  const lines = [
-    `${file}: ${statusWords(s)}${s.timeUnit === 'cycle' ? ' in ' : ' '}${time}`,
-    `  ${num(s.instructions.executed)} of ${count(s.instructions.total, 'instruction')} ran (${perModule})`,
-  ];
-  if (s.timeUnit === 'cycle') {
-    const busy = Object.entries(s.modules).map(([m, v]) => `${MODULE_WORDS[m] ?? m} ${pct(v.utilisation)}`);
-    if (s.gemm.utilisation !== undefined) busy.push(`GEMM core ${pct(s.gemm.utilisation)}`);
-    if (s.dram.busUtilisation !== undefined) busy.push(`DRAM bus ${pct(s.dram.busUtilisation)}`);
-    lines.push(`  busy: ${busy.join(', ')}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 /** `--stats`: every figure of the summary. */
 function formatStats(s: SimSummary): string {
@@ -215,4 +186,3 @@ function formatStats(s: SimSummary): string {
   for (const [k, v] of Object.entries(s.counters)) lines.push(`  ${k.padEnd(17)} ${v}`);
   return lines.join('\n') + '\n';
 }
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

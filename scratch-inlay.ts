@@ -1,0 +1,17 @@
+import { LspClient } from './test/protocol/lsp-harness';
+const c = new LspClient();
+await c.initialize();
+const { uri, text } = c.openFile('examples/gemv-two-threads.vta');
+await c.settled(uri);
+const hints = await c.request<any[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 80, character: 0 } } });
+const lines = text.split('\n');
+for (const h of hints.slice(0, 8)) console.log(JSON.stringify(h.position), h.paddingLeft, JSON.stringify(lines[h.position.line]!.slice(0, h.position.character)) , '|', h.label);
+const pos = text.split('\n').findIndex((l) => l.includes('push ld->ex'));
+const hv = await c.request<any>('textDocument/hover', { textDocument: { uri }, position: { line: pos, character: 4 } });
+console.log(hv?.contents.value);
+const g = text.split('\n').findIndex((l) => /^\s*gemm/.test(l));
+const hv2 = await c.request<any>('textDocument/hover', { textDocument: { uri }, position: { line: g, character: 4 } });
+console.log(hv2?.contents.value);
+const syms = await c.request<any[]>('textDocument/documentSymbol', { textDocument: { uri } });
+console.log(syms.map((s) => `${s.name} ${s.detail} ${s.children?.length ?? 0}`).join('\n'));
+await c.shutdown();

@@ -464,16 +464,25 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     const t0 = Date.now();
     try {
       await openFile('gemm-block.vta');
-      const colourOf = (text: string, word: string) => page.locator('.editor-instance .view-line', { hasText: text }).first()
+      const editor = page.locator('.editor-group-container.active .editor-instance');
+      const colourOf = (text: string, word: string) => editor.locator('.view-line', { hasText: text }).first()
         .locator('span span', { hasText: new RegExp(`^${word}$`) }).first().evaluate((el) => getComputedStyle(el).color);
-      // Semantic tokens arrive after the TextMate colours: wait until the three differ.
+      const goTo = async (line: number) => {
+        await page.keyboard.press('Control+G');
+        await page.keyboard.type(String(line));
+        await page.keyboard.press('Enter');
+      };
+      const lineOf = (re: RegExp) => readFileSync(join(work, 'examples', 'gemm-block.vta'), 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+      // Semantic tokens arrive after the TextMate colours: wait until load and gemm differ.
       let colours: string[] = [];
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
-        colours = [await colourOf('load inp', 'load'), await colourOf('gemm blk reset', 'gemm'), await colourOf('store out', 'store')];
-        if (new Set(colours).size === 3) break;
+        colours = [await colourOf('load inp', 'load'), await colourOf('gemm blk reset', 'gemm')];
+        if (colours[0] !== colours[1]) break;
         await new Promise((r) => setTimeout(r, 500));
       }
+      await goTo(lineOf(/^\s*store out/));
+      colours.push(await colourOf('store out', 'store'));
       assert.equal(new Set(colours).size, 3, `load, gemm, store: ${colours.join(' | ')}`);
       await shot('module-colours');
     } catch (e) {
@@ -509,12 +518,13 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     const t0 = Date.now();
     try {
       await openFile('resnet18.vtasched');
-      const simulateLens = page.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
+      const editor = page.locator('.editor-group-container.active .editor-instance');
+      // Layers with errors say why they cannot be simulated.
+      await editor.locator('.codelens-decoration', { hasText: /Cannot simulate: INP needs/ }).first().waitFor({ timeout: 30_000 });
+      const simulateLens = editor.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
       await simulateLens.waitFor({ timeout: 30_000 });
       await simulateLens.click();
       await page.locator('.tabs-container .tab', { hasText: 'Simulator: c2 of resnet18.vtasched' }).first().waitFor({ timeout: 30_000 });
-      // Layers with errors say why they cannot be simulated.
-      await page.locator('.codelens-decoration', { hasText: /Cannot simulate: INP needs/ }).first().waitFor({ timeout: 10_000 });
       await shot('simulator-title');
     } catch (e) {
       await shot('simulator-title-failed');

@@ -54,6 +54,9 @@ export interface Stop {
   summary?: SimSummary;
 }
 
+/** How long one step over may simulate before it stops and says why. */
+const STEP_OVER_MS = 2000;
+
 export type SramName = 'inp' | 'wgt' | 'acc' | 'uop';
 export const SRAMS: readonly SramName[] = ['inp', 'wgt', 'acc', 'uop'];
 
@@ -392,13 +395,18 @@ export class DebugEngine {
       const r = this.sim.stepInsn();
       return this.endStop(r) ?? this.recordStop({ reason: 'step' });
     }
-    for (let n = 0; n < 10_000_000; n++) {
+    // Bounded in time: a module waiting behind a long run says so instead of hanging the session.
+    const deadline = Date.now() + STEP_OVER_MS;
+    for (let n = 1; ; n++) {
       const r = this.sim.stepEvent();
       const end = this.endStop(r);
       if (end) return end;
       if (this.moduleView(module).insnIndex !== from) return this.recordStop({ reason: 'step', module });
+      if ((n & 1023) === 0 && Date.now() > deadline) break;
     }
-    return this.recordStop({ reason: 'step', module, description: `${MODULE_NAMES[module]} is still at instruction ${from} after 10,000,000 simulator steps` });
+    const v = this.moduleView(module);
+    const why = v.state === 'waiting-token' ? `it waits for a token on ${v.waitingOn}` : `instruction ${from} is still ${v.state}`;
+    return this.recordStop({ reason: 'step', module, description: `${MODULE_NAMES[module]} has not moved after ${STEP_OVER_MS / 1000} s of simulation: ${why}; step again or continue` });
   }
 
   /** `stepIn`: the next event that concerns `module` (start, end or wait). */

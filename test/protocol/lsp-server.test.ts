@@ -419,7 +419,7 @@ describe('vta lsp --stdio', () => {
     assert.match(head.contents.value, /\| UOP \| 518 \| 1,036 \| 8,192 \| 13% \|/);
     assert.match(h.contents.value, /\| WGT \| 72 \| 144 \| 1,024 \| 14% \|/);
     // The timing model's estimate of the lowered layer: in the hover, and as an inlay hint on each layer that fits.
-    assert.match(head.contents.value, /\*\*Estimate\*\* \(timing model, row `sim`, lowered to 3,083 instructions\): ≈ [\d,]+ cycles/);
+    assert.match(head.contents.value, /\*\*Estimate\*\* \(the `sim` timing model, lowered to 3,083 instructions\): ≈ [\d,]+ cycles/);
     // Inlay hints show what the debounced tier has computed so far: ask until all three are there.
     let hints: Array<{ position: { line: number }; label: string }> = [];
     for (let i = 0; i < 100 && hints.length < 3; i++) {

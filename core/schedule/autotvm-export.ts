@@ -9,7 +9,7 @@
  */
 import type { VtaTarget } from '../isa/config';
 import { modelStringOf } from '../isa/model-string';
-import type { SchedFile, SchedItem, SchedOperator } from './ast';
+import type { SchedFile, SchedOperator } from './ast';
 import { AUTOTVM_COMMENT } from './autotvm-import';
 import { knobAxes, outputSize, parseAutotvmLog, type AutotvmRecord, type AutotvmTask, type Workload } from './autotvm';
 import { readLayer, type Layer } from './layer';
@@ -108,27 +108,6 @@ function keptRecord(file: SchedFile, op: SchedOperator): AutotvmRecord | undefin
   return parseAutotvmLog(c.text.slice(AUTOTVM_COMMENT.length)).records[0];
 }
 
-/**
- * The layer of an operator block. A `conv2d_transpose` block is read through the
- * convolution reader with its filter's first two dimensions (I x O) swapped, for the
- * shapes and knobs only.
- */
-function layerOf(op: SchedOperator, report: (message: string) => void): { layer: Layer; op: Workload['op'] } | undefined {
-  const sink = (_r: unknown, _c: string, m: string) => report(m);
-  if (op.op === 'conv2d_transpose') {
-    const swap = (it: SchedItem): SchedItem => {
-      const v = it.values[0];
-      if (it.key !== 'filter' || it.values.length !== 1 || v?.kind !== 'dims' || v.dims.length < 2) return it;
-      const dims = [v.dims[1]!, v.dims[0]!, ...v.dims.slice(2)];
-      return { ...it, values: [{ ...v, dims, text: dims.join('x') }] };
-    };
-    const layer = readLayer({ ...op, op: 'conv2d', items: op.items.map(swap) }, sink);
-    return layer && { layer, op: 'conv2d_transpose' };
-  }
-  const layer = readLayer(op, sink);
-  return layer && { layer, op: layer.op };
-}
-
 /** JSON as Python's json.dumps writes it (`, ` and `: ` between items), as AutoTVM's own logs look. */
 export function pythonJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
@@ -145,11 +124,10 @@ export function exportAutotvm(file: SchedFile, target: VtaTarget, opts: ExportOp
     if (op.kind !== 'operator') continue;
     const fail = (message: string) => problems.push({ layer: op.name, line: op.nameRange.start.line + 1, message });
     const errors: string[] = [];
-    const read = layerOf(op, (m) => errors.push(m));
-    if (!read) { fail(errors[0] ?? `${op.op} is not a layer TVM's VTA schedules tune`); continue; }
-    const l = read.layer;
+    const l = readLayer(op, (_r, _c, m) => errors.push(m));
+    if (!l) { fail(errors[0] ?? `${op.op} is not a layer TVM's VTA schedules tune`); continue; }
     const w: Workload = {
-      op: read.op, batch: l.batch, inChannels: l.inChannels, inH: l.inH, inW: l.inW, outChannels: l.outChannels,
+      op: l.op, batch: l.batch, inChannels: l.inChannels, inH: l.inH, inW: l.inW, outChannels: l.outChannels,
       kh: l.kh, kw: l.kw, padH: l.padH, padW: l.padW, strideH: l.strideH, strideW: l.strideW, groups: l.groups,
     };
     const blocks: Array<[number, number, string]> = [[w.batch, target.batch, 'the batch (BATCH)'], [w.inChannels / w.groups, target.blockIn, 'the input channels (BLOCK_IN)'], [w.outChannels, target.blockOut, 'the output channels (BLOCK_OUT)']];

@@ -21,9 +21,10 @@ test('vta import-autotvm: a file per configuration; unmappable lines reported wi
   assert.match(r.err, /^wrote tuned\.pynq_1x16_i8w8a32_15_15_18_17\.vtasched: 6 layers for pynq_1x16/m);
   const four = readFileSync(join(dir, `tuned.${M4}.vtasched`), 'utf8');
   assert.match(four, new RegExp(`^target ${M4}$`, 'm'));
-  // The schedule lints, lowers and checks: vta check reports nothing.
-  const check = vta(['check', `tuned.${M4}.vtasched`], dir);
+  // Both schedules lint, lower and check: vta check reports nothing (group and transposed layers included).
+  const check = vta(['check', `tuned.${M4}.vtasched`, `tuned.${M1}.vtasched`], dir);
   assert.equal(check.code, 0, check.out + check.err);
+  assert.equal(check.out, '');
   // One configuration to standard output; a config file beside the schedule on request.
   const one = vta(['import-autotvm', 'tuned.log', '--model', M1], dir);
   assert.match(one.out, /^conv2d conv2d_1x256x14x14_512x256x3x3_s2 \{$/m);

@@ -211,13 +211,13 @@ test('vta asm without -o writes beside the source and says so; counts agree in n
 test('vta lower -o says what it wrote and which layers it left out', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vta-lower-says-'));
   const out = join(dir, 'all.vta');
-  const r = vta('lower', 'examples/resnet18.vtasched', '-o', out);
+  const r = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '-o', out);
   assert.equal(r.code, 1);
   assert.match(r.err, new RegExp(`^vta lower: wrote ${out.replace(/[/\\.]/g, '\\$&')} with layers c2, c5, c11; left out c3, c4, c8, fc \\(see the errors above\\)$`, 'm'));
-  const one = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c2', '-o', out);
+  const one = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--layer', 'c2', '-o', out);
   assert.equal(one.code, 0, one.err);
   assert.equal(one.err, `vta lower: wrote ${out} with layer c2\n`);
-  const none = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c3', '-o', join(dir, 'none.vta'));
+  const none = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--layer', 'c3', '-o', join(dir, 'none.vta'));
   assert.equal(none.code, 1);
   assert.match(none.err, /none\.vta was not written: no layer could be lowered/);
 });

@@ -10,7 +10,8 @@ import {
   queueConsumer, queueProducer,
 } from '../isa';
 import { ZERO_RANGE } from '../lang/diagnostic';
-import { UopResidency } from './kernels';
+import { DATA_MEM_WORD, DataRegions } from './disasm-data';
+import { UOP_RAW_DISTANCE, UopResidency } from './kernels';
 import { nopInsn } from './token-folding';
 
 export interface DisassembleOptions {
@@ -24,6 +25,11 @@ export interface DisassembleOptions {
   title?: string;
   /** Kernels known from elsewhere (e.g. a TVM uop dump), keyed by `dram_base,count`. */
   kernelUops?: Map<string, Uop[]>;
+  /**
+   * Without an image: declare the data the stream touches as zero-filled tensors at
+   * their addresses, under this comment (what a dump import does: a dump records no data).
+   */
+  zeroData?: string;
   /** Per-instruction comments to append (e.g. "imm not recorded in the dump"). */
   notes?: Map<number, string>;
 }
@@ -34,10 +40,28 @@ export interface DisassembleResult {
   problems: Array<{ index: number; message: string }>;
 }
 
+/**
+ * Whether a kernel of these micro-ops would draw a `vta.uop.distance` warning that no
+ * instruction deserves: the runtime checks the distance per kernel it records, but one
+ * LOAD UOP may bring in several of them (a test program loads all its micro-ops at
+ * once), and a GEMM/ALU only ever runs its own range. Such a load stays in raw form.
+ */
+function falseDistanceWarning(uops: readonly Uop[], load: Insn, insns: readonly Insn[], at: number): boolean {
+  for (let i = 1; i < uops.length; i++) {
+    for (let d = 1; d <= UOP_RAW_DISTANCE && i - d >= 0; d++) {
+      if (uops[i]!.dst !== uops[i - d]!.dst) continue;
+      const lo = load.sram_base + i - d, hi = load.sram_base + i;
+      const runs = insns.some((x, j) => j > at && (x.opcode === Opcode.GEMM || x.opcode === Opcode.ALU) && x.uop_bgn <= lo && hi < x.uop_end);
+      if (!runs) return true;
+    }
+  }
+  return false;
+}
+
 /** Largest byte offset at which a kernel without an image is placed explicitly. */
 const MAX_PLACED_KERNEL_OFFSET = 1 << 20;
 
-const MEM_WORD: Record<number, string> = { [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.UOP]: 'uop' };
+const MEM_WORD: Record<number, string> = { ...DATA_MEM_WORD, [MemType.UOP]: 'uop' };
 
 function sameExceptFlags(a: Insn, b: Insn): boolean {
   for (const k of Object.keys(a) as Array<keyof Insn>) {
@@ -45,14 +69,6 @@ function sameExceptFlags(a: Insn, b: Insn): boolean {
     if (a[k] !== b[k]) return false;
   }
   return true;
-}
-
-interface DataRegion {
-  name: string;
-  mem: string;
-  memType: number;
-  base: number;
-  count: number;
 }
 
 interface KernelDef {
@@ -70,30 +86,13 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   lines.push(`target ${opts.targetText ?? t.name}`);
   if (dram && opts.imagePath !== undefined) lines.push(`image ${JSON.stringify(opts.imagePath)}`);
 
-  // Data regions: one per (memory type, dram_base), as large as the widest access.
-  const regions = new Map<string, DataRegion>();
-  const counters: Record<string, number> = {};
-  if (dram) {
-    for (const insn of insns) {
-      if ((insn.opcode !== Opcode.LOAD && insn.opcode !== Opcode.STORE) || insn.x_size === 0 || insn.memory_type === MemType.UOP) continue;
-      const mem = insn.opcode === Opcode.STORE ? 'out' : MEM_WORD[insn.memory_type];
-      if (!mem || (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT)) continue;
-      const elem = t.elemBytes[insn.opcode === Opcode.STORE ? MemType.OUT : insn.memory_type]!;
-      const count = (insn.y_size - 1) * insn.x_stride + insn.x_size;
-      if (insn.y_size === 0 || (insn.dram_base + count) * elem > dram.length) continue;
-      const key = `${mem}:${insn.dram_base}`;
-      const r = regions.get(key);
-      if (r) r.count = Math.max(r.count, count);
-      else {
-        const n = counters[mem] ?? 0;
-        counters[mem] = n + 1;
-        regions.set(key, { name: `${mem}${n}`, mem, memType: insn.memory_type, base: insn.dram_base, count });
-      }
-    }
-    for (const r of regions.values()) {
-      const elem = t.elemBytes[r.mem === 'out' ? MemType.OUT : r.memType]!;
-      lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.base * elem}`);
-    }
+  // Data: one tensor per run of overlapping accesses. With an image they name its
+  // bytes; without one (opts.zeroData) they are zero-filled tensors at the same addresses.
+  let regions: DataRegions | undefined;
+  if (dram || opts.zeroData) {
+    regions = new DataRegions(t, insns, dram ? dram.length : Infinity);
+    if (!dram && regions.list.length) lines.push(`; ${opts.zeroData}`);
+    for (const r of regions.list) lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.byteStart}${dram ? '' : ' = zeros'}`);
   }
 
   // Kernels: the micro-ops that LOAD UOP instructions bring in, when they can be
@@ -108,7 +107,7 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
     let k = kernels.get(key);
     if (!k) {
       const uops = kernelUopsFromImage(t, insn, dram) ?? (dram ? undefined : opts.kernelUops?.get(key));
-      if (!uops) return;
+      if (!uops || falseDistanceWarning(uops, insn, insns, i)) return;
       k = { name: `k${kernels.size}`, base: insn.dram_base, uops };
       kernels.set(key, k);
     }
@@ -139,7 +138,8 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
       const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
       if (insn[f] && !used) illegal.push(f);
     }
-    const body = instructionText(t, insn, regions, kernelOfLoad.get(i), residency);
+    const dramText = regions ? regions.operand(insn, i) : String(insn.dram_base);
+    const body = instructionText(t, insn, dramText, kernelOfLoad.get(i), residency);
     if ('problem' in body) {
       problems.push({ index: i, message: body.problem });
       lines.push(`; error: instruction ${i} cannot be written in .vta: ${body.problem}`);
@@ -196,7 +196,7 @@ function memOperands(insn: Insn, dramText: string): string {
 }
 
 function instructionText(
-  t: VtaTarget, insn: Insn, regions: Map<string, DataRegion>, kernel: KernelDef | undefined, residency: UopResidency,
+  t: VtaTarget, insn: Insn, dramText: string, kernel: KernelDef | undefined, residency: UopResidency,
 ): { text: string } | { problem: string } {
   switch (insn.opcode) {
     case Opcode.FINISH:
@@ -207,8 +207,7 @@ function instructionText(
       if (insn.x_size === 0 && sameExceptFlags(insn, nopInsn(m))) return { text: `nop ${m}` };
       if (insn.opcode === Opcode.STORE) {
         if (insn.memory_type !== MemType.OUT) return { problem: `STORE with memory_type ${insn.memory_type} (only OUT = 4 can be written)` };
-        const r = regions.get(`out:${insn.dram_base}`);
-        return { text: `store out ${memOperands(insn, r ? r.name : String(insn.dram_base))}` };
+        return { text: `store out ${memOperands(insn, dramText)}` };
       }
       const word = MEM_WORD[insn.memory_type];
       if (!word) return { problem: `LOAD with memory_type ${insn.memory_type}` };
@@ -221,8 +220,7 @@ function instructionText(
         if (insn.x_size) residency.load(undefined, insn.sram_base, rows, '', ZERO_RANGE);
         return { text: `load uop ${memOperands(insn, String(insn.dram_base))}` };
       }
-      const r = regions.get(`${word}:${insn.dram_base}`);
-      return { text: `load ${word} ${memOperands(insn, r ? r.name : String(insn.dram_base))}` };
+      return { text: `load ${word} ${memOperands(insn, dramText)}` };
     }
     case Opcode.GEMM:
     case Opcode.ALU: {

@@ -1,0 +1,95 @@
+/**
+ * The data tensors a disassembly declares: every DRAM range that a LOAD or STORE
+ * touches, with overlapping ranges (strided, padded, 2-D or simply overlapping
+ * accesses, of any memory types) merged into one tensor, so that every access lies
+ * inside the tensor that holds its first byte — which is what the DRAM bounds
+ * check asks of a program.
+ */
+import type { Insn, VtaTarget } from '../isa';
+import { MemType, Opcode } from '../isa';
+
+/** The `.vta` word of each memory type that data can have. */
+export const DATA_MEM_WORD: Record<number, string> = {
+  [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.OUT]: 'out',
+};
+
+export interface DataRegion {
+  name: string;
+  /** The `.vta` memory word of the tensor (the type of its smallest-element access). */
+  mem: string;
+  elemBytes: number;
+  byteStart: number;
+  /** Elements of `mem`. */
+  count: number;
+}
+
+interface Access {
+  index: number;
+  mem: string;
+  elemBytes: number;
+  start: number;
+  end: number;
+}
+
+/** The DRAM bytes a LOAD/STORE moves, or undefined for NOPs, micro-op loads and unknown memory types. */
+function accessOf(t: VtaTarget, insn: Insn, index: number): Access | undefined {
+  if ((insn.opcode !== Opcode.LOAD && insn.opcode !== Opcode.STORE) || insn.x_size === 0 || insn.y_size === 0) return undefined;
+  const type = insn.opcode === Opcode.STORE ? MemType.OUT : insn.memory_type;
+  if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT) return undefined;
+  const mem = DATA_MEM_WORD[type];
+  const elemBytes = t.elemBytes[type];
+  if (!mem || !elemBytes) return undefined;
+  const elems = (insn.y_size - 1) * insn.x_stride + insn.x_size;
+  return { index, mem, elemBytes, start: insn.dram_base * elemBytes, end: (insn.dram_base + elems) * elemBytes };
+}
+
+export class DataRegions {
+  /** In order of first use. */
+  readonly list: DataRegion[] = [];
+  private readonly regionOf = new Map<number, DataRegion>();
+
+  /**
+   * `limitBytes`: accesses that run past it (the end of a given image) get no
+   * tensor; they stay numeric and the checks report them as they would on the stream.
+   */
+  constructor(private readonly t: VtaTarget, insns: readonly Insn[], limitBytes = Infinity) {
+    const accesses: Access[] = [];
+    insns.forEach((insn, i) => {
+      const a = accessOf(t, insn, i);
+      if (a && a.end <= limitBytes) accesses.push(a);
+    });
+    // Merge overlapping byte ranges; element sizes are powers of two, so the smallest
+    // one among a cluster's accesses divides every boundary in it.
+    const sorted = [...accesses].sort((a, b) => a.start - b.start || a.index - b.index);
+    const clusters: Access[][] = [];
+    let end = -1;
+    for (const a of sorted) {
+      if (a.start < end) clusters[clusters.length - 1]!.push(a);
+      else clusters.push([a]);
+      end = Math.max(end, a.end);
+    }
+    const firstUse = (c: Access[]) => Math.min(...c.map((a) => a.index));
+    clusters.sort((a, b) => firstUse(a) - firstUse(b));
+    const counters: Record<string, number> = {};
+    for (const c of clusters) {
+      const byOrder = [...c].sort((a, b) => a.index - b.index);
+      const unit = byOrder.reduce((m, a) => (a.elemBytes < m.elemBytes ? a : m));
+      const start = c[0]!.start;
+      const stop = Math.max(...c.map((a) => a.end));
+      const n = counters[unit.mem] ?? 0;
+      counters[unit.mem] = n + 1;
+      const region: DataRegion = { name: `${unit.mem}${n}`, mem: unit.mem, elemBytes: unit.elemBytes, byteStart: start, count: (stop - start) / unit.elemBytes };
+      this.list.push(region);
+      for (const a of c) this.regionOf.set(a.index, region);
+    }
+  }
+
+  /** The `dram=` operand of instruction `index`: its tensor's name (plus an offset) or a number. */
+  operand(insn: Insn, index: number): string {
+    const r = this.regionOf.get(index);
+    const a = accessOf(this.t, insn, index);
+    if (!r || !a || a.mem !== r.mem) return String(insn.dram_base);
+    const off = (a.start - r.byteStart) / r.elemBytes;
+    return off ? `${r.name} + ${off}` : r.name;
+  }
+}

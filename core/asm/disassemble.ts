@@ -107,7 +107,8 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
     let k = kernels.get(key);
     if (!k) {
       const uops = kernelUopsFromImage(t, insn, dram) ?? (dram ? undefined : opts.kernelUops?.get(key));
-      if (!uops || falseDistanceWarning(uops, insn, insns, i)) return;
+      // Without an image a raw load would read nothing: dump kernels stay kernels.
+      if (!uops || (dram && falseDistanceWarning(uops, insn, insns, i))) return;
       k = { name: `k${kernels.size}`, base: insn.dram_base, uops };
       kernels.set(key, k);
     }
@@ -118,7 +119,11 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
     // With an image the kernel sits where its bytes are. Kernels known from a dump are
     // placed at their address too when that keeps the image small, so that the LOAD UOP
     // re-assembles to the same dram_base.
-    const at = dram || k.base * UOP_BYTES <= MAX_PLACED_KERNEL_OFFSET ? ` @ ${k.base * UOP_BYTES}` : '';
+    // Over zero-filled data a placed kernel would be an overlap error: it goes after the data.
+    const start = k.base * UOP_BYTES, end = start + k.uops.length * UOP_BYTES;
+    const overData = !dram && regions?.list.some((r) => start < r.byteStart + r.count * r.elemBytes && r.byteStart < end);
+    const at = !overData && (dram || opts.zeroData || start <= MAX_PLACED_KERNEL_OFFSET) ? ` @ ${start}` : '';
+    if (overData) lines.push(`; ${k.name} is loaded from byte ${start}, inside the data above: it is placed after the data instead`);
     if (body.length === 1) lines.push(`kernel ${k.name}${at} { ${body[0]} }`);
     else lines.push(`kernel ${k.name}${at} {`, ...body.map((b) => `  ${b}`), '}');
   }

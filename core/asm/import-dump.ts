@@ -1,7 +1,9 @@
 /**
  * TVM dump → `.vta`: the dump reader's instructions, printed by the disassembler,
  * with the micro-ops of the dump's uop listings attached to the LOAD UOPs that
- * brought them in (the k-th listing belongs to the k-th distinct kernel loaded).
+ * brought them in, and every DRAM range the dump touches declared as zero-filled
+ * data at its own address (a dump records addresses, not data), so that the program
+ * assembles to the same instruction bytes, checks and runs on any configuration.
  */
 import type { Uop, VtaTarget } from '../isa';
 import { MemType, Opcode } from '../isa';
@@ -21,6 +23,8 @@ export function importTvmDump(log: string, target: VtaTarget, title = 'imported 
   const parsed = parseTvmDump(log);
   const insns = parsed.instructions.map((d) => d.insn);
   const kernelUops = new Map<string, Uop[]>();
+  // Each listing belongs to the first distinct kernel load of its size: listings can
+  // come in any order relative to each other and to the instruction dump.
   const listings = [...parsed.uopKernels];
   const seen = new Set<string>();
   for (const insn of insns) {
@@ -28,10 +32,10 @@ export function importTvmDump(log: string, target: VtaTarget, title = 'imported 
     const key = `${insn.dram_base},${insn.x_size}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const next = listings[0];
-    if (next && next.uops.length === insn.x_size) {
-      kernelUops.set(key, next.uops);
-      listings.shift();
+    const at = listings.findIndex((l) => l.uops.length === insn.x_size);
+    if (at >= 0) {
+      kernelUops.set(key, listings[at]!.uops);
+      listings.splice(at, 1);
     }
   }
   const notes = new Map<number, string>();
@@ -43,6 +47,9 @@ export function importTvmDump(log: string, target: VtaTarget, title = 'imported 
     if (why.length) notes.set(i, `(dump line ${d.line + 1}: ${why.join('; ')})`);
     else notes.set(i, `(dump line ${d.line + 1})`);
   });
-  const r = disassemble(insns, { target, targetText, title, kernelUops, notes });
+  const r = disassemble(insns, {
+    target, targetText, title, kernelUops, notes,
+    zeroData: 'DRAM contents are not in the dump: every tensor the instructions touch is declared at its address, filled with zeros',
+  });
   return { text: r.text, parsed, diagnostics: parsed.diagnostics, problems: r.problems };
 }

@@ -7,6 +7,7 @@ import { defaultTarget } from '../../../core/isa';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { readInput, resolveTargetOption } from '../load';
+import { targetLineText } from '../target-text';
 
 const HELP = `usage: vta disasm X.insn.bin [--dram X.dram.bin] [--target NAME|FILE] [-o OUT.vta]
 
@@ -31,7 +32,7 @@ export const disasmCommand: CliCommand = {
     const outAbs = values.out ? resolve(io.cwd, values.out) : undefined;
     const imagePath = dram ? (outAbs ? relative(dirname(outAbs), dram.abs) : values.dram!) : undefined;
     const r = disassemble(s.insns, {
-      target, targetText: values.target && !target.name.endsWith('.json') ? target.name : values.target ? JSON.stringify(values.target) : 'default',
+      target, targetText: targetLineText(values.target, io.cwd, outAbs),
       dram: dram?.bytes, imagePath, title: `disassembled from ${positionals[0]}`,
     });
     for (const p of r.problems) io.stderr(`${positionals[0]}:${p.index + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}\n`);

@@ -132,17 +132,7 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   const residency = new UopResidency(t.uop.depth);
   insns.forEach((insn, i) => {
     const m = moduleOf(insn);
-    const pre: string[] = [];
-    const post: string[] = [];
-    const illegal: string[] = [];
-    for (const q of QUEUES) {
-      if (queueConsumer(q) === m && insn[popFlagFor(q)]) pre.push(`  pop  ${q}`);
-      if (queueProducer(q) === m && insn[pushFlagFor(q)]) post.push(`  push ${q}`);
-    }
-    for (const f of ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'] as const) {
-      const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
-      if (insn[f] && !used) illegal.push(f);
-    }
+    const { pre, post, illegal } = tokenLines(insn);
     const dramText = regions ? regions.operand(insn, i) : String(insn.dram_base);
     const body = instructionText(t, insn, dramText, kernelOfLoad.get(i), residency);
     if ('problem' in body) {
@@ -159,6 +149,35 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   });
   lines.push('');
   return { text: lines.join('\n'), problems };
+}
+
+/** The `pop`/`push` lines of an instruction's flags, and the flags no queue of its module uses. */
+function tokenLines(insn: Insn): { pre: string[]; post: string[]; illegal: string[] } {
+  const m = moduleOf(insn);
+  const pre: string[] = [];
+  const post: string[] = [];
+  const illegal: string[] = [];
+  for (const q of QUEUES) {
+    if (queueConsumer(q) === m && insn[popFlagFor(q)]) pre.push(`  pop  ${q}`);
+    if (queueProducer(q) === m && insn[pushFlagFor(q)]) post.push(`  push ${q}`);
+  }
+  for (const f of ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'] as const) {
+    const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
+    if (insn[f] && !used) illegal.push(f);
+  }
+  return { pre, post, illegal };
+}
+
+/**
+ * One instruction on its own as `.vta` lines (its pops, itself with raw operands, its
+ * pushes), or why it cannot be written: what `vta decode` and the hex hover show.
+ */
+export function disassembleOne(t: VtaTarget, insn: Insn): { lines: string[]; problem?: string } {
+  const body = instructionText(t, insn, String(insn.dram_base), undefined, new UopResidency(t.uop.depth));
+  if ('problem' in body) return { lines: [], problem: body.problem };
+  const { pre, post, illegal } = tokenLines(insn);
+  const lines = [...pre, `  ${body.text}`, ...post].map((l) => l.trim());
+  return illegal.length ? { lines, problem: `${illegal.join(', ')} set, which no queue of the ${moduleOf(insn)} module uses` } : { lines };
 }
 
 function kernelUopsFromImage(t: VtaTarget, insn: Insn, dram?: Uint8Array): Uop[] | undefined {

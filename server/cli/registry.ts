@@ -1,10 +1,11 @@
 /** Subcommands beyond the core three (simulator, servers, importer), one file each. */
 import type { CliCommand } from './command';
 import { debugAdapterCommand } from './commands/debug-adapter';
+import { decodeCommand } from './commands/decode';
 import { estimateCommand } from './commands/estimate';
 import { importDumpCommand } from './commands/import-dump';
 import { lowerCommand } from './commands/lower';
 import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, estimateCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, decodeCommand, lowerCommand, estimateCommand, simCommand, lspCommand, debugAdapterCommand];

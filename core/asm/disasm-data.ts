@@ -46,6 +46,8 @@ function accessOf(t: VtaTarget, insn: Insn, index: number): Access | undefined {
 export class DataRegions {
   /** In order of first use. */
   readonly list: DataRegion[] = [];
+  /** Instructions whose access runs past `limitBytes`: they get no tensor. */
+  readonly beyond: number[] = [];
   private readonly regionOf = new Map<number, DataRegion>();
 
   /**
@@ -57,6 +59,7 @@ export class DataRegions {
     insns.forEach((insn, i) => {
       const a = accessOf(t, insn, i);
       if (a && a.end <= limitBytes) accesses.push(a);
+      else if (a) this.beyond.push(i);
     });
     // Merge overlapping byte ranges; element sizes are powers of two, so the smallest
     // one among a cluster's accesses divides every boundary in it.

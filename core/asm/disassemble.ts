@@ -10,6 +10,7 @@ import {
   queueConsumer, queueProducer,
 } from '../isa';
 import { ZERO_RANGE } from '../lang/diagnostic';
+import { MAX_IMAGE_BYTES } from './data-layout';
 import { DATA_MEM_WORD, DataRegions } from './disasm-data';
 import { UOP_RAW_DISTANCE, UopResidency } from './kernels';
 import { nopInsn } from './token-folding';
@@ -90,8 +91,11 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   // bytes; without one (opts.zeroData) they are zero-filled tensors at the same addresses.
   let regions: DataRegions | undefined;
   if (dram || opts.zeroData) {
-    regions = new DataRegions(t, insns, dram ? dram.length : Infinity);
+    regions = new DataRegions(t, insns, dram ? dram.length : MAX_IMAGE_BYTES);
     if (!dram && regions.list.length) lines.push(`; ${opts.zeroData}`);
+    if (!dram && regions.beyond.length) {
+      lines.push(`; instruction${regions.beyond.length > 1 ? 's' : ''} ${regions.beyond.map((i) => `#${i}`).join(', ')} reach${regions.beyond.length > 1 ? '' : 'es'} past the ${MAX_IMAGE_BYTES} B a DRAM image can hold: no tensor is declared for ${regions.beyond.length > 1 ? 'them' : 'it'}`);
+    }
     for (const r of regions.list) lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.byteStart}${dram ? '' : ' = zeros'}`);
   }
 

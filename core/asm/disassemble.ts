@@ -7,7 +7,7 @@
 import type { Insn, Uop, VtaTarget } from '../isa';
 import {
   ALU_OP_NAMES, MemType, Opcode, QUEUES, UOP_BYTES, decodeUop, encodeUop, moduleOf, popFlagFor, pushFlagFor,
-  queueConsumer, queueProducer,
+  queueConsumer, queueProducer, shippedTarget,
 } from '../isa';
 import { ZERO_RANGE } from '../lang/diagnostic';
 import { MAX_IMAGE_BYTES } from './data-layout';
@@ -84,7 +84,8 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   const problems: DisassembleResult['problems'] = [];
   const lines: string[] = [];
   lines.push(`; ${opts.title ?? 'disassembled VTA instruction stream'}: ${insns.length} instructions`);
-  lines.push(`target ${opts.targetText ?? t.name}`);
+  // A target read from a file is named by its path, which must be quoted to parse.
+  lines.push(`target ${opts.targetText ?? (shippedTarget(t.name) ? t.name : JSON.stringify(t.name))}`);
   if (dram && opts.imagePath !== undefined) lines.push(`image ${JSON.stringify(opts.imagePath)}`);
 
   // Data: one tensor per run of overlapping accesses. With an image they name its

@@ -117,3 +117,11 @@ test('a hand-written test-library dump (DEBUG - prefixes, STORE ACC, range befor
   assert.match(r.text, /kernel k0 @ 1024 \{ uop dst=0 src=0 \}/);
   assert.equal(simulate(program, {}).status, 'finished');
 });
+
+test('without a target text, a target read from a file is written as a quoted path that parses', () => {
+  const r = importTvmDump(CONV, BLOCK32);
+  assert.match(r.text, /^target "block32_vta_config\.json"$/m);
+  const a = assembleText(r.text, { file: '/w/x.vta', host: memoryHost({ '/w/x.vta': r.text, '/w/block32_vta_config.json': CONFIG }) });
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.equal(a.program!.target.keys.LOG_BLOCK, 5);
+});

@@ -9,6 +9,8 @@ const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'ch
 
 const entries = [
   { ...node, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli/vta.js' },
+  // vta explore evaluates designs on worker threads running this.
+  { ...node, entryPoints: ['server/cli/explore-worker.ts'], outfile: 'dist/cli/explore-worker.js' },
   { ...node, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server/lsp.js' },
   // The language server's expensive tier runs here, in a worker thread it can stop.
   { ...node, entryPoints: ['server/lsp/check-worker.ts'], outfile: 'dist/server/check-worker.js' },

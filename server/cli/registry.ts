@@ -3,9 +3,11 @@ import type { CliCommand } from './command';
 import { debugAdapterCommand } from './commands/debug-adapter';
 import { decodeCommand } from './commands/decode';
 import { estimateCommand } from './commands/estimate';
+import { exploreCommand } from './commands/explore';
 import { importDumpCommand } from './commands/import-dump';
 import { lowerCommand } from './commands/lower';
 import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
+import { tuneCommand } from './commands/tune';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, decodeCommand, lowerCommand, estimateCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, decodeCommand, lowerCommand, estimateCommand, tuneCommand, exploreCommand, simCommand, lspCommand, debugAdapterCommand];

@@ -6,7 +6,7 @@
  * check asks of a program.
  */
 import type { Insn, VtaTarget } from '../isa';
-import { MemType, Opcode } from '../isa';
+import { MemType, Opcode, UOP_BYTES } from '../isa';
 
 /** The `.vta` word of each memory type that data can have. */
 export const DATA_MEM_WORD: Record<number, string> = {
@@ -43,6 +43,19 @@ function accessOf(t: VtaTarget, insn: Insn, index: number): Access | undefined {
   return { index, mem, elemBytes, start: insn.dram_base * elemBytes, end: (insn.dram_base + elems) * elemBytes };
 }
 
+/**
+ * The bytes a LOAD UOP reads, widened to whole elements of the data type with the
+ * smallest element, so that a zero-filled tensor can stand for micro-ops nobody listed.
+ */
+function uopAccessOf(t: VtaTarget, insn: Insn, index: number): Access {
+  const type = [MemType.INP, MemType.OUT, MemType.ACC_8BIT].reduce((m, x) => ((t.elemBytes[x] ?? Infinity) < (t.elemBytes[m] ?? Infinity) ? x : m));
+  const elemBytes = t.elemBytes[type]!;
+  const elems = (insn.y_size - 1) * insn.x_stride + insn.x_size;
+  const start = Math.floor((insn.dram_base * UOP_BYTES) / elemBytes) * elemBytes;
+  const end = Math.ceil(((insn.dram_base + elems) * UOP_BYTES) / elemBytes) * elemBytes;
+  return { index, mem: DATA_MEM_WORD[type]!, elemBytes, start, end };
+}
+
 export class DataRegions {
   /** In order of first use. */
   readonly list: DataRegion[] = [];
@@ -53,11 +66,13 @@ export class DataRegions {
   /**
    * `limitBytes`: accesses that run past it (the end of a given image) get no
    * tensor; they stay numeric and the checks report them as they would on the stream.
+   * `rawUopLoads`: LOAD UOPs (by index) whose micro-ops a zero-filled tensor stands for.
    */
-  constructor(private readonly t: VtaTarget, insns: readonly Insn[], limitBytes = Infinity) {
+  constructor(private readonly t: VtaTarget, insns: readonly Insn[], limitBytes = Infinity, rawUopLoads: readonly number[] = []) {
     const accesses: Access[] = [];
+    const raw = new Set(rawUopLoads);
     insns.forEach((insn, i) => {
-      const a = accessOf(t, insn, i);
+      const a = raw.has(i) ? uopAccessOf(t, insn, i) : accessOf(t, insn, i);
       if (a && a.end <= limitBytes) accesses.push(a);
       else if (a) this.beyond.push(i);
     });

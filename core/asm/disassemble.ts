@@ -88,18 +88,6 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   lines.push(`target ${opts.targetText ?? (shippedTarget(t.name) ? t.name : JSON.stringify(t.name))}`);
   if (dram && opts.imagePath !== undefined) lines.push(`image ${JSON.stringify(opts.imagePath)}`);
 
-  // Data: one tensor per run of overlapping accesses. With an image they name its
-  // bytes; without one (opts.zeroData) they are zero-filled tensors at the same addresses.
-  let regions: DataRegions | undefined;
-  if (dram || opts.zeroData) {
-    regions = new DataRegions(t, insns, dram ? dram.length : MAX_IMAGE_BYTES);
-    if (!dram && regions.list.length) lines.push(`; ${opts.zeroData}`);
-    if (!dram && regions.beyond.length) {
-      lines.push(`; instruction${regions.beyond.length > 1 ? 's' : ''} ${regions.beyond.map((i) => `#${i}`).join(', ')} reach${regions.beyond.length > 1 ? '' : 'es'} past the ${MAX_IMAGE_BYTES} B a DRAM image can hold: no tensor is declared for ${regions.beyond.length > 1 ? 'them' : 'it'}`);
-    }
-    for (const r of regions.list) lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.byteStart}${dram ? '' : ' = zeros'}`);
-  }
-
   // Kernels: the micro-ops that LOAD UOP instructions bring in, when they can be
   // written back byte for byte.
   const kernels = new Map<string, KernelDef>();
@@ -119,6 +107,20 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
     }
     kernelOfLoad.set(i, k);
   });
+  // Data: one tensor per run of overlapping accesses. With an image they name its
+  // bytes; without one (opts.zeroData) they are zero-filled tensors at the same addresses.
+  let regions: DataRegions | undefined;
+  if (dram || opts.zeroData) {
+    // Without an image, micro-ops nobody listed are zeros too: raw UOP loads get zero data.
+    const rawUops = dram ? [] : insns.flatMap((x, i) => (x.opcode === Opcode.LOAD && x.memory_type === MemType.UOP && x.x_size && !kernelOfLoad.has(i) ? [i] : []));
+    regions = new DataRegions(t, insns, dram ? dram.length : MAX_IMAGE_BYTES, rawUops);
+    if (!dram && regions.list.length) lines.push(`; ${opts.zeroData}`);
+    if (!dram && regions.beyond.length) {
+      lines.push(`; instruction${regions.beyond.length > 1 ? 's' : ''} ${regions.beyond.map((i) => `#${i}`).join(', ')} reach${regions.beyond.length > 1 ? '' : 'es'} past the ${MAX_IMAGE_BYTES} B a DRAM image can hold: no tensor is declared for ${regions.beyond.length > 1 ? 'them' : 'it'}`);
+    }
+    for (const r of regions.list) lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.byteStart}${dram ? '' : ' = zeros'}`);
+  }
+
   for (const k of kernels.values()) {
     const body = k.uops.map((u) => `uop dst=${u.dst} src=${u.src}${u.wgt ? ` wgt=${u.wgt}` : ''}`);
     // With an image the kernel sits where its bytes are. Kernels known from a dump are

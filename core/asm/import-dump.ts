@@ -34,7 +34,7 @@ export function importTvmDump(log: string, target: VtaTarget, title = 'imported 
   });
   const r = disassemble(insns, {
     target, targetText, title, kernelUops, notes,
-    zeroData: 'DRAM contents are not in the dump: every tensor the instructions touch is declared at its address, filled with zeros',
+    zeroData: 'DRAM contents are not in the dump: every tensor the instructions touch, and micro-ops it does not list, are declared at their addresses, filled with zeros',
   });
   return { text: r.text, parsed, diagnostics: parsed.diagnostics, problems: r.problems };
 }

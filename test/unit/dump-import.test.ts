@@ -125,3 +125,13 @@ test('without a target text, a target read from a file is written as a quoted pa
   assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
   assert.equal(a.program!.target.keys.LOG_BLOCK, 5);
 });
+
+test('an instruction dump without micro-op listings (debug flag 2 only) still checks: its micro-ops are zeros', () => {
+  const noUops = CONV.split('\n').filter((l) => !/^(There are \d+ uops|\[\d{4}\])/.test(l)).join('\n');
+  const { r, program, errors } = importAndCheck(noUops);
+  assert.doesNotMatch(r.text, /^kernel /m);
+  assert.match(r.text, /load uop sram=0 dram=7168 x=2/);
+  assert.deepEqual(errors.map((d) => `${d.code} ${d.message}`), [], r.text);
+  assert.equal(program.insns.length, 19);
+  assert.equal(simulate(program, {}).status, 'finished');
+});

@@ -86,14 +86,15 @@ export class DataRegions {
       else clusters.push([a]);
       end = Math.max(end, a.end);
     }
-    const firstUse = (c: Access[]) => Math.min(...c.map((a) => a.index));
+    // (Loops rather than Math.min(...list): a cluster can hold a million accesses.)
+    const firstUse = (c: Access[]) => c.reduce((m, a) => Math.min(m, a.index), Infinity);
     clusters.sort((a, b) => firstUse(a) - firstUse(b));
     const counters: Record<string, number> = {};
     for (const c of clusters) {
-      const byOrder = [...c].sort((a, b) => a.index - b.index);
-      const unit = byOrder.reduce((m, a) => (a.elemBytes < m.elemBytes ? a : m));
+      // The smallest element; among equals, the access that comes first in the stream.
+      const unit = c.reduce((m, a) => (a.elemBytes < m.elemBytes || (a.elemBytes === m.elemBytes && a.index < m.index) ? a : m));
       const start = c[0]!.start;
-      const stop = Math.max(...c.map((a) => a.end));
+      const stop = c.reduce((m, a) => Math.max(m, a.end), 0);
       const n = counters[unit.mem] ?? 0;
       counters[unit.mem] = n + 1;
       const region: DataRegion = { name: `${unit.mem}${n}`, mem: unit.mem, elemBytes: unit.elemBytes, byteStart: start, count: (stop - start) / unit.elemBytes };

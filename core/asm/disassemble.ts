@@ -51,10 +51,21 @@ function falseDistanceWarning(uops: readonly Uop[], load: Insn, insns: readonly 
   for (let i = 1; i < uops.length; i++) {
     for (let d = 1; d <= UOP_RAW_DISTANCE && i - d >= 0; d++) {
       if (uops[i]!.dst !== uops[i - d]!.dst) continue;
-      const lo = load.sram_base + i - d, hi = load.sram_base + i;
-      const runs = insns.some((x, j) => j > at && (x.opcode === Opcode.GEMM || x.opcode === Opcode.ALU) && x.uop_bgn <= lo && hi < x.uop_end);
-      if (!runs) return true;
+      if (!runsAcross(insns, at, load.sram_base + i - d, load.sram_base + i)) return true;
     }
+  }
+  return false;
+}
+
+/**
+ * Whether a GEMM/ALU after instruction `at` runs micro-op rows lo..hi in one range,
+ * before another LOAD UOP overwrites them.
+ */
+function runsAcross(insns: readonly Insn[], at: number, lo: number, hi: number): boolean {
+  for (let j = at + 1; j < insns.length; j++) {
+    const x = insns[j]!;
+    if ((x.opcode === Opcode.GEMM || x.opcode === Opcode.ALU) && x.uop_bgn <= lo && hi < x.uop_end) return true;
+    if (x.opcode === Opcode.LOAD && x.memory_type === MemType.UOP && x.x_size && x.sram_base <= hi && lo < x.sram_base + x.x_size * x.y_size) return false;
   }
   return false;
 }
@@ -268,12 +279,11 @@ function instructionText(
         head = `alu ${op}`;
       }
       let uops = ` uop=${insn.uop_bgn}..${insn.uop_end}`;
-      for (const [name, rec] of residency.allLatest()) {
-        if (rec.sram === insn.uop_bgn && rec.count === insn.uop_end - insn.uop_bgn && !residency.overwrittenBy(rec)) {
-          uops = ` ${name}`;
-          break;
-        }
-      }
+      // The kernel whose latest load filled exactly this range, still intact: the load
+      // that last wrote its first row (a lookup, not a scan of every kernel).
+      const rec = residency.ownerOf(insn.uop_bgn);
+      if (rec?.key !== undefined && residency.latest(rec.key) === rec && rec.sram === insn.uop_bgn
+        && rec.count === insn.uop_end - insn.uop_bgn && !residency.overwrittenBy(rec)) uops = ` ${rec.key}`;
       const imm = !gemm && insn.use_imm ? ` imm=${insn.imm}` : '';
       return { text: `${head}${uops}${insn.reset_reg ? ' reset' : ''}${loops(insn, gemm)}${imm}` };
     }

@@ -135,3 +135,13 @@ test('an instruction dump without micro-op listings (debug flag 2 only) still ch
   assert.equal(program.insns.length, 19);
   assert.equal(simulate(program, {}).status, 'finished');
 });
+
+test('the test library prints every address as 0: one zero tensor covers them all and the kernel moves after it', () => {
+  const log = readFileSync('test/fixtures/dumps/testlib-gemm.log', 'utf8');
+  const { r, program, errors } = importAndCheck(log, defaultTarget(), 'default');
+  assert.deepEqual(errors, [], r.text);
+  assert.match(r.text, /^data inp0 : inp\[256\] @ 0 = zeros$/m);
+  assert.match(r.text, /^; k0 is loaded from byte 0, inside the data above: it is placed after the data instead$/m);
+  assert.equal(program.insns.length, 7);
+  assert.equal(simulate(program, {}).status, 'finished');
+});

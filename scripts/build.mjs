@@ -14,10 +14,13 @@ const entries = [
   { ...node, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server/lsp.js' },
   // The language server's expensive tier runs here, in a worker thread it can stop.
   { ...node, entryPoints: ['server/lsp/check-worker.ts'], outfile: 'dist/server/check-worker.js' },
+  // Its schedule tuner (hover's fastest schedules, "Use the fastest schedule") too.
+  { ...node, entryPoints: ['server/lsp/tune-worker.ts'], outfile: 'dist/server/tune-worker.js' },
   { ...node, entryPoints: ['server/dap/main.ts'], outfile: 'dist/server/dap.js' },
   { ...node, entryPoints: ['client/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...browser, entryPoints: ['webviews/simulator/main.ts'], outfile: 'dist/webviews/simulator.js' },
   { ...browser, entryPoints: ['webviews/simulator/worker.ts'], outfile: 'dist/webviews/sim-worker.js' },
+  { ...browser, entryPoints: ['webviews/explore/main.ts'], outfile: 'dist/webviews/explore.js' },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -442,11 +442,10 @@ export class Executor {
     this.hull(mem.uopDst, b, DST_OUT, DST_IN);
     this.checkHull(index, 'ALU', 'dst', g.accDepth, Buf.ACC, b, mem.uopDst);
     const dLo = this.hLo, dHi = this.hHi;
-    if (!out.aluImm) {
-      this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
-      this.checkHull(index, 'ALU', 'src', g.accDepth, Buf.ACC, b, mem.uopSrc);
-      out.add(Buf.ACC, Access.READ, this.hLo, this.hHi + 1);
-    }
+    // Immediate mode still computes the source index and fsim reads that row (its value unused).
+    this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
+    this.checkHull(index, 'ALU', 'src', g.accDepth, Buf.ACC, b, mem.uopSrc);
+    if (!out.aluImm) out.add(Buf.ACC, Access.READ, this.hLo, this.hHi + 1);
     out.add(Buf.ACC, Access.UPDATE, dLo, dHi + 1);
     if (!this.data) return;
     aluExecute(mem, this.view(b));

@@ -18,7 +18,7 @@ import { aluExecute } from './kernels/alu';
 import { gemmJs, gemmReset, gemmSimd } from './kernels/gemm';
 import { loadAcc8, loadRows, loadUops, storeRows } from './kernels/transfer';
 import type { SimMemory } from './memory';
-import type { SimdGemm } from './wasm/gemm-simd';
+import type { SimdKernels } from './wasm/kernels';
 
 // Imported constants are read in the hot loop; module-local copies avoid the per-access
 // getter that per-file transpilation (tsx, tests, benchmarks) puts on imported bindings.
@@ -172,7 +172,7 @@ export class Executor {
     program: Program,
     private readonly mem: SimMemory,
     readonly counters: Float64Array,
-    private readonly simd: SimdGemm | undefined,
+    private readonly simd: SimdKernels | undefined,
     /** false: timing-only, no tensor data moves. */
     private readonly data: boolean,
   ) {
@@ -291,7 +291,10 @@ export class Executor {
     if (type === MemType.ACC_8BIT) loadAcc8(mem, this.view(b));
     else loadRows(mem, this.view(b));
     if (buf === Buf.INP) mem.touchInpRows(sram, sram + rows);
-    else if (buf === Buf.WGT) mem.touchWgtRows(sram, sram + rows);
+    else if (buf === Buf.WGT) {
+      mem.touchWgtRows(sram, sram + rows);
+      mem.wgtWritten(sram, sram + rows);
+    }
     else mem.touchAccRows(sram, sram + rows);
   }
 
@@ -404,7 +407,8 @@ export class Executor {
     if (reset) {
       out.add(Buf.ACC, Access.WRITE, aLo, aHi + 1);
       if (!this.data) return;
-      gemmReset(mem, this.view(b));
+      if (this.simd) gemmSimd(this.simd, this.view(b));
+      else gemmReset(mem, this.view(b));
       mem.touchAccRows(aLo, aHi + 1);
       return;
     }
@@ -419,7 +423,7 @@ export class Executor {
     out.add(Buf.ACC, Access.UPDATE, aLo, aHi + 1);
     if (!this.data) return;
     const insn = this.view(b);
-    if (this.simd) gemmSimd(this.simd, mem, insn);
+    if (this.simd) gemmSimd(this.simd, insn);
     else gemmJs(mem, insn);
     mem.touchAccRows(aLo, aHi + 1);
   }
@@ -449,7 +453,10 @@ export class Executor {
     }
     out.add(Buf.ACC, Access.UPDATE, dLo, dHi + 1);
     if (!this.data) return;
-    aluExecute(mem, this.view(b));
+    if (this.simd) {
+      this.simd.alu(op, t[b + USE_IMM]!, t[b + IMM]!, bgn, end, t[b + ITER_OUT]!, t[b + ITER_IN]!,
+        t[b + DST_OUT]!, t[b + DST_IN]!, t[b + SRC_OUT]!, t[b + SRC_IN]!);
+    } else aluExecute(mem, this.view(b));
     mem.touchAccRows(dLo, dHi + 1);
   }
 }

@@ -52,10 +52,11 @@ export class Machine {
 
   constructor(readonly program: Program, opts: MachineOptions) {
     this.geometry = simGeometry(program.target);
-    this.info = programInfo(program);
-    const simd = opts.kernel === 'auto' ? instantiateSimdKernels(this.geometry) : undefined;
-    this.mem = new SimMemory(this.geometry, program.dram, simd);
+    // Timing-only moves no data: no kernels, and the DRAM image is only read.
+    const simd = opts.kernel === 'auto' && opts.data ? instantiateSimdKernels(this.geometry) : undefined;
+    this.mem = new SimMemory(this.geometry, program.dram, simd, opts.data);
     this.exec = new Executor(program, this.mem, this.counters, simd, opts.data);
+    this.info = programInfo(program.insns.length, this.exec);
     this.trace = new TraceRecorder(opts.trace, opts.traceLimits);
     const n = this.info.n;
     this.startStep = new Float64Array(n).fill(-1);

@@ -70,8 +70,9 @@ export class SimMemory {
   /**
    * @param kernels the WebAssembly kernels whose memory holds the SRAMs (at the
    *   offsets of sramLayout); without them the SRAMs get a plain ArrayBuffer.
+   * @param writesDram false when nothing will write DRAM (timing only): no copy is made.
    */
-  constructor(readonly geometry: SimGeometry, initialDram: Uint8Array, private readonly kernels?: KernelMemory) {
+  constructor(readonly geometry: SimGeometry, initialDram: Uint8Array, private readonly kernels?: KernelMemory, writesDram = true) {
     const l = (this.layout = sramLayout(geometry));
     const buf = kernels?.memory.buffer ?? new ArrayBuffer(l.bytes);
     const g = geometry;
@@ -85,7 +86,8 @@ export class SimMemory {
     this.wgtBytes = new Uint8Array(buf, l.wgt, g.wgtDepth * g.wgtLanes);
     this.acc = new Int32Array(buf, l.acc, g.accDepth * g.accLanes);
     this.accBytes = new Uint8Array(buf, l.acc, g.accDepth * g.accLanes * 4);
-    this.dram = initialDram.slice();
+    // Without data (timing only) nothing writes DRAM: the program's image serves as it is.
+    this.dram = writesDram ? initialDram.slice() : initialDram;
     this.sramDirty = new Uint8Array(l.bytes >> PAGE_SHIFT);
     this.dramDirty = new Uint8Array(Math.ceil(this.dram.length / PAGE_BYTES));
   }

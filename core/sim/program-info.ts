@@ -3,9 +3,8 @@
  * module, the queues popped and pushed (bit masks in QUEUES order), illegal flags,
  * and each module's instructions in program order.
  */
-import { MODULES, moduleOf, queueOfFlag } from '../isa';
+import { MODULES, queueOfFlag } from '../isa';
 import type { DepFlag } from '../isa';
-import type { Program } from '../program/program';
 import { queueIndex } from './tokens';
 
 export interface ProgramInfo {
@@ -22,25 +21,44 @@ export interface ProgramInfo {
 
 const FLAGS: readonly DepFlag[] = ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'];
 
-export function programInfo(p: Program): ProgramInfo {
-  const n = p.insns.length;
+/**
+ * For module m and flag f (FLAGS order), QUEUE_OF[m * 4 + f]: the queue index the flag
+ * names, or -1 where the module has no such queue.
+ */
+const QUEUE_OF = MODULES.flatMap((id) => FLAGS.map((flag) => {
+  const q = queueOfFlag(id, flag);
+  return q === undefined ? -1 : queueIndex(q);
+}));
+
+/** An instruction's module (MODULES order) and dependency flags (bit f: FLAGS[f]), by index. */
+export interface InsnFacts {
+  module(index: number): number;
+  depFlags(index: number): number;
+}
+
+/**
+ * Built from the executor's packed instruction table (exec.ts) rather than the
+ * Program's instruction objects: reading those is cache misses, and the table has
+ * already read them once.
+ */
+export function programInfo(n: number, facts: InsnFacts): ProgramInfo {
   const module = new Uint8Array(n);
   const popMask = new Uint8Array(n);
   const pushMask = new Uint8Array(n);
   const illegal = new Map<number, string[]>();
   const counts = [0, 0, 0];
   for (let i = 0; i < n; i++) {
-    const insn = p.insns[i]!.insn;
-    const id = moduleOf(insn);
-    const m = MODULES.indexOf(id);
+    const m = facts.module(i);
     module[i] = m;
     counts[m]!++;
-    for (const flag of FLAGS) {
-      if (!insn[flag]) continue;
-      const q = queueOfFlag(id, flag);
-      if (q === undefined) illegal.set(i, [...(illegal.get(i) ?? []), flag]);
-      else if (flag.startsWith('pop')) popMask[i] |= 1 << queueIndex(q);
-      else pushMask[i] |= 1 << queueIndex(q);
+    const flags = facts.depFlags(i);
+    if (flags === 0) continue;
+    for (let f = 0; f < 4; f++) {
+      if (!(flags & (1 << f))) continue;
+      const q = QUEUE_OF[m * 4 + f]!;
+      if (q < 0) illegal.set(i, [...(illegal.get(i) ?? []), FLAGS[f]!]);
+      else if (f < 2) popMask[i] |= 1 << q;
+      else pushMask[i] |= 1 << q;
     }
   }
   const modList = counts.map((c) => new Int32Array(c));

@@ -20,7 +20,6 @@ export interface ProgramInfo {
 }
 
 const FLAGS: readonly DepFlag[] = ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'];
-
 /**
  * For module m and flag f (FLAGS order), QUEUE_OF[m * 4 + f]: the queue index the flag
  * names, or -1 where the module has no such queue.

@@ -87,6 +87,24 @@ describe('SIMD and JavaScript kernels', () => {
   });
 });
 
+describe('transfers', () => {
+  it('long ACC_8BIT loads sign-extend and long STOREs keep the low 8 bits, as short ones do', () => {
+    for (const rows of [1, 3, 4, 40]) {
+      const b = new ProgramBuilder();
+      const a8 = b.data('a8', MemType.ACC_8BIT, 2 * rows + 2, int8Bytes(bytes((2 * rows + 2) * 16, rows)));
+      const y = b.data('y', MemType.OUT, 2 * rows + 2);
+      const u = b.uops('k', [{ dst: 0, src: 0, wgt: 0 }]);
+      b.load(MemType.ACC_8BIT, { sram: 0, dram: a8, x: rows, y: 2, stride: rows + 1, pad: [0, 1, 1, 0] });
+      b.load(MemType.UOP, { sram: 0, dram: u, x: 1 });
+      // Values past the int8 range, so that narrowing matters.
+      b.alu('MUL', { uop: [0, 1], imm: 259, outer: 3 * (rows + 1), dstOut: 1 });
+      b.store({ sram: 0, dram: y, x: rows + 1, y: 2, stride: rows + 1 });
+      b.finish();
+      bothKernels(b.build());
+    }
+  });
+});
+
 describe('widened weights', () => {
   /** Two weight sets loaded in turn into the same WGT rows, a GEMM after each. */
   function reloadProgram(): Program {

@@ -76,6 +76,22 @@ function standIn(file, commands) {
   return lines.join('\n');
 }
 
+/**
+ * A bundle loaded through V8's code cache: `entry` is bundled into NAME-bundle.js and
+ * `outfile` (NAME.js, the path editors start) is a small bundle that loads it with
+ * cachedRequire. Both sit in the same folder, so the bundle's own __dirname lookups
+ * (worker scripts beside it) are unchanged.
+ */
+export function cachedEntries(node, entry, outfile) {
+  const bundle = outfile.replace(/\.js$/, '-bundle.js');
+  const loader = `import { cachedRequire } from './cached-require';\n`
+    + `cachedRequire(require('node:path').join(__dirname, ${JSON.stringify(basename(bundle))}));\n`;
+  return [
+    { ...node, entryPoints: [entry], outfile: bundle },
+    { ...node, stdin: { contents: loader, resolveDir: CLI, loader: 'ts', sourcefile: `${basename(outfile)} (loader)` }, outfile },
+  ];
+}
+
 /** esbuild options for the dispatcher; call after the command bundles are built. */
 export function cliDispatcherEntry(node) {
   const described = describeCommands();

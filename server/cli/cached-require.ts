@@ -1,8 +1,10 @@
 /**
- * Loads a command's bundle with V8's code cache: the compiled code of the bundle's
- * functions is kept in a file beside it (dist/cli/cache/) after the first run, so that
+ * Loads a bundle with V8's code cache: the compiled code of the bundle's functions is
+ * kept in a file beside it (cache/ in the bundle's folder) after the first run, so that
  * later runs skip most of the parsing and compiling (about 30 ms of a `vta check`'s
- * start-up). Node 20's own module loader keeps no such cache.
+ * start-up). Node 20's own module loader keeps no such cache. The CLI's dispatcher
+ * loads its commands through it, and the language server's and debug adapter's entry
+ * bundles (dist/server/lsp.js, dap.js) load the servers through it.
  *
  * V8 checks a cache against the source's length only, so the cache file's name carries
  * the bundle's size and modification time, and the Node version and architecture: a
@@ -13,6 +15,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+
+const SERVER_CACHE_DELAY_MS = 3000;
 
 interface NodeModule {
   exports: unknown;
@@ -51,8 +55,16 @@ export function cachedRequire(path: string): unknown {
   mod.loaded = true;
   if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
     const file = cacheFile;
-    // At exit the cache also holds the functions compiled while the command ran.
-    process.once('exit', () => writeCache(script, cacheDir, prefix, file));
+    // Written late, so that it also holds the functions compiled while the program ran:
+    // at exit, or after a few seconds for a server that is killed rather than exits.
+    let written = false;
+    const write = () => {
+      if (written) return;
+      written = true;
+      writeCache(script, cacheDir, prefix, file);
+    };
+    process.once('exit', write);
+    setTimeout(write, SERVER_CACHE_DELAY_MS).unref();
   }
   return mod.exports;
 }

@@ -46,7 +46,7 @@ const log2 = (n: number) => Math.log2(n);
 export function emitGemm(g: SimGeometry, L: KernelLayout): Code {
   const c = new Code(Array.from({ length: 10 }, () => I32));
   const [uopBgn, uopEnd, iterOut, iterIn, dfo, dfi, sfo, sfi, wfo, wfi] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
-  const io = c.local(I32), ii = c.local(I32), up = c.local(I32), upEnd = c.local(I32);
+  const io = c.local(I32), ii = c.local(I32), up = c.local(I32), upBgn = c.local(I32), upEnd = c.local(I32);
   const offA = c.local(I32), offI = c.local(I32), offW = c.local(I32);
   const a = c.local(I32), i = c.local(I32), w = c.local(I32);
   const x = c.local(V128), s = c.local(V128);
@@ -56,10 +56,8 @@ export function emitGemm(g: SimGeometry, L: KernelLayout): Code {
   const sA = log2(g.accLanes * 4), sI = log2(g.inpLanes), sW = log2(L.wideRowBytes);
 
   // Micro-op fields are read at byte offset 4u: the loop counts bytes.
-  c.get(uopBgn).i32(2).op(Op.i32Shl).set(up);
+  c.get(uopBgn).i32(2).op(Op.i32Shl).set(upBgn);
   c.get(uopEnd).i32(2).op(Op.i32Shl).set(upEnd);
-  const upBgn = c.local(I32);
-  c.get(up).set(upBgn);
   // row offset << shift, from a micro-op field at byte `up` plus the loop offset
   const row = (dst: number, field: number, off: number, shift: number) => {
     c.get(up).i32Load(field).get(off).op(Op.i32Add).i32(shift).op(Op.i32Shl).set(dst);

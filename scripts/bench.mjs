@@ -14,6 +14,7 @@ const benches = [
   // Whole `vta` processes (dist/, as built by `npm run build`): cold starts, issue 18's program.
   { name: 'cold-start', entry: 'bench/cold-start.ts', bundle: false },
   { name: 'schedule', entry: 'bench/sched-bench.ts', bundle: true },
+  { name: 'explore', entry: 'bench/explore-bench.ts', bundle: true },
   { name: 'debugger', entry: 'server/dap/bench.ts', bundle: false },
   { name: 'webview', entry: 'bench/webview-bench.ts', bundle: false },
 ];

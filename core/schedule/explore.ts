@@ -11,7 +11,10 @@
 import { BOARDS, ConfigError, DEFAULT_CONFIG_KEYS, readConfigKeys, type VtaConfigKeys, type VtaTarget } from '../isa/config';
 import { deriveTarget } from '../isa/target';
 import { designResources, fpgaPart, peakGops, type FpgaPart } from './fpga';
+import type { SchedFile } from './ast';
+import { applyEdits, knobEdits, type TextEdit } from './knob-edits';
 import type { Layer } from './layer';
+import { readLayers } from './read-layers';
 import type { LayerTuning } from './tune';
 
 /** Keys a space may sweep, besides the clock. */
@@ -232,4 +235,27 @@ export function mergeShards(parts: readonly ExploreOutput[]): ExploreOutput {
   if (missing.length) throw new SpaceError(`${missing.length} of ${total} designs are missing (first: design ${missing[0]}): merge every shard`);
   const designs = [...byIndex.values()].sort((a, b) => a.index - b.index).map((d) => ({ ...d, pareto: false }));
   return { space: parts[0]!.space, designs: markPareto(designs) };
+}
+
+/** The design as a `vta_config.json` (its clock and bus width are the board's, outside the file). */
+export function designConfigJson(d: Pick<Design, 'config'>): Record<string, string | number> {
+  const { LOG_BUS_WIDTH: _bus, ...keys } = d.config;
+  return { ...keys };
+}
+
+/**
+ * The schedule with the design's tuned knobs in every layer it could schedule, and its
+ * target line naming `configFile`: what the editor opens for a design of a sweep.
+ */
+export function designSchedule(source: string, file: SchedFile, d: Pick<DesignResult, 'index' | 'layers'>, configFile = 'vta_config.json'): string {
+  const edits: TextEdit[] = [];
+  for (const { layer } of readLayers(file).layers) {
+    const tuned = d.layers.find((x) => x.layer === layer.name);
+    if (tuned?.tile && tuned.threads) edits.push(...knobEdits(layer, { tile: tuned.tile, threads: tuned.threads }));
+  }
+  const target = file.statements.find((s) => s.kind === 'target');
+  const line = JSON.stringify(configFile);
+  if (target?.kind === 'target') edits.push({ range: target.valueRange, newText: line });
+  else edits.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `target ${line}\n` });
+  return applyEdits(source, edits);
 }

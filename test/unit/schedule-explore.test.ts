@@ -12,11 +12,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG_KEYS, shippedTarget } from '../../core/isa';
 import { lintSchedule, parseSchedule } from '../../core/schedule';
-import { designsOf, designTarget, markPareto, readSpace, shardOf, SpaceError, type DesignResult, type ExploreOutput } from '../../core/schedule/explore';
+import { designConfigJson, designSchedule, designsOf, designTarget, markPareto, readSpace, shardOf, SpaceError, type DesignResult, type ExploreOutput } from '../../core/schedule/explore';
 import { bramsFor, designResources, fpgaPart } from '../../core/schedule/fpga';
-import { applyEdits, knobEdits } from '../../core/schedule/knob-edits';
 import { checkLoweredLayers } from '../../core/schedule/lowered-checks';
-import { readLayers } from '../../core/schedule/read-layers';
 
 const NETWORK = `target pynq
 
@@ -98,12 +96,10 @@ test('vta explore: four shards merged give the output of one run, and the best d
   const best = whole.designs.filter((x) => x.pareto).sort((a, b) => a.latencyMs! - b.latencyMs!)[0]!;
   const t = designTarget(best);
   assert.ok(!('problem' in t));
-  const ast = parseSchedule(NETWORK);
-  const edits = readLayers(ast).layers.flatMap(({ layer }) => {
-    const l = best.layers.find((x) => x.layer === layer.name)!;
-    return knobEdits(layer, { tile: l.tile!, threads: l.threads! });
-  });
-  const tuned = parseSchedule(applyEdits(NETWORK, edits));
+  // The design's tuned schedule, as the editor writes it beside its vta_config.json.
+  const text = designSchedule(NETWORK, parseSchedule(NETWORK), best);
+  assert.match(text, /^target "vta_config\.json"$/m);
+  const tuned = parseSchedule(text);
   const lint = lintSchedule(tuned, { target: t });
   assert.deepEqual(lint.diagnostics.filter((x) => x.severity === 'error'), []);
   const full = checkLoweredLayers(tuned, lint, { file: 'net.vtasched' });
@@ -113,4 +109,6 @@ test('vta explore: four shards merged give the output of one run, and the best d
   assert.equal(csv.length, 9);
   assert.match(csv[0]!, /^index,gemm,.*latencyMs,fps,pareto$/);
   assert.ok(readFileSync(join(dir, 'part1.json'), 'utf8').includes('"shard"'));
+  // Its vta_config.json describes the same target.
+  assert.deepEqual(designConfigJson(best), { ...t.keys });
 });

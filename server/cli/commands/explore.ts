@@ -1,20 +1,18 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import {
-  designsOf, evaluateDesign, markPareto, mergeShards, readSpace, shardOf, SpaceError,
-  type Design, type DesignResult, type ExploreOutput, type NetworkLayer,
+  designsOf, markPareto, mergeShards, readSpace, shardOf, SpaceError,
+  type DesignResult, type ExploreOutput, type NetworkLayer,
 } from '../../../core/schedule/explore';
-import type { FpgaPart } from '../../../core/schedule/fpga';
 import { readLayers } from '../../../core/schedule/read-layers';
 import { schedDiagnosticIn } from '../../../core/schedule/lint';
 import { formatDiagnostic } from '../../../core/lang/diagnostic';
 import type { CliCommand, CliIO } from '../command';
 import { positiveIntOption, UsageError } from '../command';
-import type { ExploreJob, ExploreMessage } from '../explore-worker';
-import { designTuner } from '../explore-tuner';
+import { runDesigns } from '../../explore-run';
 import { loadSchedule, readInput } from '../load';
 
 const HELP = `usage: vta explore FILE.vtasched --space SPACE.json [--format text|json|csv] [--jobs N] [--shard I/N] [-o OUT]
@@ -71,48 +69,6 @@ function render(out: ExploreOutput, format: Format): string {
   return [line(head), ...table.map(line), '',
     `${rows.length} design${rows.length === 1 ? '' : 's'} on ${out.space.fpga}${out.shard ? ` (shard ${out.shard.index}/${out.shard.count} of ${out.space.designs})` : ''}, ${rows.filter((d) => d.feasible).length} feasible, ${rows.filter((d) => d.pareto).length} on the front of latency against block RAM`
     + (best ? `; fastest: #${best.index} (${shapeOf(best)}, ${best.clockMHz} MHz) ${best.latencyMs!.toFixed(2)} ms` : ''), ''].join('\n');
-}
-
-function workerScript(): string | undefined {
-  return [join(__dirname, 'explore-worker.js'), join(__dirname, '../cli/explore-worker.js')].find((p) => existsSync(p));
-}
-
-/** Runs the designs on `jobs` worker threads (inline when 1 or when no worker bundle exists), reporting each result. */
-async function runDesigns(designs: Design[], fpga: FpgaPart, network: NetworkLayer[], jobs: number, onResult: (r: DesignResult) => void, signal: { cancelled: boolean; workers: Worker[] }): Promise<void> {
-  const script = workerScript();
-  if (jobs <= 1 || !script || designs.length <= 1) {
-    const tune = designTuner();
-    for (const d of designs) {
-      if (signal.cancelled) return;
-      onResult(evaluateDesign(d, fpga, network, tune));
-      await new Promise((r) => setImmediate(r)); // let a Ctrl-C in
-    }
-    return;
-  }
-  // Designs that differ only in clock share their tunings: keep them on one worker.
-  const groups = new Map<string, Design[]>();
-  for (const d of designs) {
-    const key = JSON.stringify(d.config);
-    groups.set(key, [...(groups.get(key) ?? []), d]);
-  }
-  const queue = [...groups.values()];
-  await Promise.all([...Array(Math.min(jobs, queue.length)).keys()].map(() => new Promise<void>((done, fail) => {
-    const w = new Worker(script);
-    signal.workers.push(w);
-    const next = () => {
-      const batch = queue.shift();
-      if (!batch || signal.cancelled) { void w.terminate(); done(); return; }
-      w.postMessage({ designs: batch, fpga, network } satisfies ExploreJob);
-    };
-    w.on('message', (m: ExploreMessage) => {
-      if (m.kind === 'result') onResult(m.result);
-      else if (m.kind === 'done') next();
-      else { void w.terminate(); fail(new Error(m.message)); }
-    });
-    w.on('error', fail);
-    w.on('exit', () => done());
-    next();
-  })));
 }
 
 function progressLine(io: CliIO, tty: boolean) {

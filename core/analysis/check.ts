@@ -14,11 +14,12 @@ type ProgramCheck = (program: Program, file: string) => Diagnostic[];
 const programChecks: ProgramCheck[] = [tokenChecks];
 
 export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = []): Diagnostic[] {
-  const out = [...assemblyDiagnostics];
+  let out = assemblyDiagnostics.slice();
   // A program that did not assemble cleanly would only produce follow-on findings.
+  // (concat, not push(...): a spread of a few hundred thousand findings overflows the stack.)
   if (!assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')))) {
-    out.push(...firstTierChecks(program, { file }));
-    for (const c of programChecks) out.push(...c(program, file));
+    out = out.concat(firstTierChecks(program, { file }));
+    for (const c of programChecks) out = out.concat(c(program, file));
   }
   return sortDiagnostics(out);
 }

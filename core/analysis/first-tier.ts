@@ -8,6 +8,7 @@ import { MemType, MEM_TYPE_NAMES, Opcode, isNop, moduleOf, tokenUse } from '../i
 import type { Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { BufferName, RowAccess, Work } from './access';
+import { Findings } from '../lang/findings';
 import { ROW_WORK_BUDGET, UopShadow, depthOf, insnAccesses, rowsInside } from './access';
 
 const BUF_LABEL: Record<BufferName, string> = { inp: 'INP', wgt: 'WGT', acc: 'ACC', uop: 'UOP' };
@@ -19,8 +20,9 @@ export interface CheckOptions {
   budget?: number;
 }
 
+/** Collects the findings; repeats from other iterations of a loop are merged (Findings). */
 class Reporter {
-  readonly out: Diagnostic[] = [];
+  private readonly findings = new Findings();
   constructor(private readonly file: string) {}
   at(p: ProgramInsn, index: number, severity: Severity, code: string, message: string, related?: RelatedInfo[]): void {
     const src: SourceRange | undefined = p.source;
@@ -30,7 +32,11 @@ class Reporter {
       severity, code, message, instruction: index,
     };
     if (related?.length) d.related = related;
-    this.out.push(d);
+    this.findings.add(d, p.loops);
+  }
+
+  get out(): Diagnostic[] {
+    return this.findings.result();
   }
 }
 

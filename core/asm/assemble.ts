@@ -207,6 +207,7 @@ class Assembler {
     for (const [name, g] of ctx.globals) if (g.kind === 'const') ctx.globalValue(name);
 
     this.walk(ast.statements, ctx.globalScope);
+    this.loops = ctx.loops = undefined;
     this.folder.finish();
     for (const n of this.folder.notices) ctx.report(n.source.file, n.source, 'info', 'vta.tokens.nop', n.message);
 
@@ -273,7 +274,7 @@ class Assembler {
           const outerLoops = this.loops;
           const header = this.src(s.headerRange);
           for (let i = from; i < to; i++) {
-            this.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header }];
+            this.loops = ctx.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header }];
             if (++this.loopIterations > MAX_LOOP_ITERATIONS) {
               ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
               this.tooLong = true;
@@ -283,7 +284,7 @@ class Assembler {
             this.walk(s.body, inner);
             if (this.tooLong) return;
           }
-          this.loops = outerLoops;
+          this.loops = ctx.loops = outerLoops;
           break;
         }
         case 'if': {

@@ -37,6 +37,11 @@ export interface AssembleOptions {
   target?: VtaTarget;
   /** The target when neither the file nor its includes name one (an editor's setting); default `default`. */
   fallbackTarget?: VtaTarget;
+  /**
+   * How many instructions loops may expand to before expansion stops with an error
+   * (MAX_EXPANDED_INSTRUCTIONS unless given; never more than MAX_INSTRUCTIONS).
+   */
+  maxInstructions?: number;
 }
 
 export interface AssembleResult {
@@ -50,6 +55,11 @@ export interface AssembleResult {
 
 /** A stream longer than the runtime can send in one run (VTA_MAX_XFER / 16). */
 export const MAX_INSTRUCTIONS = 1 << 21;
+/**
+ * The instructions a program may expand to unless the caller allows more (`--max-instructions`):
+ * every check's work grows with them, and an editor checks on every keystroke.
+ */
+export const MAX_EXPANDED_INSTRUCTIONS = 1 << 19;
 /** Bounds loop work so that `for i in 0..10^15 {}` is an error, not a hang. */
 const MAX_LOOP_ITERATIONS = 1 << 24;
 
@@ -307,8 +317,13 @@ class Assembler {
       this.pendingLabel = undefined;
     }
     const index = this.folder.add(p);
-    if (this.out.length > MAX_INSTRUCTIONS) {
-      this.ctx.report(this.ctx.mainFile, p.source!, 'error', 'vta.bounds.stream', `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`);
+    const max = Math.min(this.opts.maxInstructions ?? MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS);
+    if (this.out.length > max) {
+      // On the outermost loop that expanded this far, once.
+      const at = p.loops?.[0]?.header ?? p.source!;
+      this.ctx.report(this.ctx.mainFile, at, 'error', 'vta.bounds.stream', max === MAX_INSTRUCTIONS
+        ? `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`
+        : `the program expands to more than ${max} instructions; expansion stopped (vta asm and vta check take --max-instructions, up to ${MAX_INSTRUCTIONS})`);
       this.tooLong = true;
     }
     return index;

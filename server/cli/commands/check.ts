@@ -6,11 +6,12 @@ import type { Diagnostic } from '../../../core/lang/diagnostic';
 import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { DEFAULT_MAX_DIAGNOSTICS, outgoingDiagnostics } from '../../../core/lang/findings';
 import { defaultTarget } from '../../../core/isa';
+import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../../core/asm/assemble';
 import type { CliCommand } from '../command';
 import { formatOption, positiveIntOption, UsageError } from '../command';
 import { assembleFile, loadBinaries, loadSchedule, resolveTargetOption } from '../load';
 
-const HELP = `usage: vta check FILE.vta|FILE.vtasched... [--target NAME|FILE] [--format text|json] [--max-diagnostics N]
+const HELP = `usage: vta check FILE.vta|FILE.vtasched... [--target NAME|FILE] [--format text|json] [--max-diagnostics N] [--max-instructions N]
        vta check --insn X.insn.bin [--dram X.dram.bin] [--target NAME|FILE] [--format text|json] [--max-diagnostics N]
 
 Runs every static check (syntax, names, field ranges, SRAM/UOP/DRAM bounds, kernels,
@@ -24,7 +25,8 @@ Each finding is printed as
   file:line:col: severity code: message
 The same finding from many iterations of a loop is printed once, with the iteration
 range; at most --max-diagnostics findings are printed per file (default ${DEFAULT_MAX_DIAGNOSTICS}),
-the rest summarised in one line (vta.limit).
+the rest summarised in one line (vta.limit). Loops may expand to at most --max-instructions
+instructions (default ${MAX_EXPANDED_INSTRUCTIONS}, at most ${MAX_INSTRUCTIONS}, the runtime's limit).
 --format json prints an array of {file, range, severity, code, message, instruction?, related}
 (0-based positions). For a binary stream the line is the instruction index.
 Exit status: 0 clean or warnings only, 1 when any error was found, 2 on a usage error.`;
@@ -39,10 +41,12 @@ export const checkCommand: CliCommand = {
       options: {
         target: { type: 'string' }, format: { type: 'string', default: 'text' }, insn: { type: 'string' }, dram: { type: 'string' },
         'max-diagnostics': { type: 'string', default: String(DEFAULT_MAX_DIAGNOSTICS) },
+        'max-instructions': { type: 'string', default: String(MAX_EXPANDED_INSTRUCTIONS) },
       },
     });
     const format = formatOption(values.format);
     const max = positiveIntOption('max-diagnostics', values['max-diagnostics']!);
+    const maxInstructions = positiveIntOption('max-instructions', values['max-instructions']!);
     const target = resolveTargetOption(values.target, io.cwd);
     let all: Diagnostic[] = [];
     // concat, not push(...): a spread of a few hundred thousand findings overflows the stack.
@@ -62,7 +66,7 @@ export const checkCommand: CliCommand = {
           add(lowered.diagnostics.map((d) => schedDiagnosticIn(f, d)));
           continue;
         }
-        const l = assembleFile(f, io.cwd, target);
+        const l = assembleFile(f, io.cwd, target, maxInstructions);
         add(l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics);
       }
     }

@@ -180,3 +180,18 @@ export function isWellFormedRange(r: Range | undefined): boolean {
   const w = wellFormedRange(r);
   return w.start.line === r.start.line && w.start.character === r.start.character && w.end.line === r.end.line && w.end.character === r.end.character;
 }
+
+function positionBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/**
+ * A document symbol's range and selection, well formed, with the selection inside the
+ * range (LSP requires it; a statement recovery cut short may not hold its name).
+ */
+export function symbolRanges(range: Range, selection: Range): { range: Range; selectionRange: Range } {
+  const r = wellFormedRange(range);
+  const s = wellFormedRange(selection);
+  const clamp = (p: Position): Position => (positionBefore(p, r.start) ? r.start : positionBefore(r.end, p) ? r.end : p);
+  return { range: r, selectionRange: { start: clamp(s.start), end: clamp(s.end) } };
+}

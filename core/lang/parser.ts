@@ -99,6 +99,8 @@ let runLine = 0;
 
 /** From the start of `a` to the end of `b`. */
 function spanRange(a: Range, b: Range): TextRange {
+  // A token recovery inserted has no place (EMPTY_RANGE): the span then ends where `a` does.
+  if (b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character)) b = a;
   if (a instanceof TextRange && b instanceof TextRange) return new TextRange(a.startLine, a.startCharacter, b.endLine, b.endCharacter);
   return new TextRange(a.start.line, a.start.character, b.end.line, b.end.character);
 }
@@ -232,7 +234,8 @@ class VtaParser extends EmbeddedActionsParser {
       init = this.SUBRULE(this.dataInit);
     });
     return this.ACTION(() => {
-      const last = init?.range ?? at?.range ?? tokenRange(close);
+      // Without its `]` (inserted by recovery), the statement ends with its count.
+      const last = init?.range ?? at?.range ?? (Number.isNaN(close.startOffset) ? count?.range ?? tokenRange(mem) : tokenRange(close));
       return { kind: 'data' as const, name: nameToken(name), mem: nameToken(mem), count, at, init, range: spanRange(tokenRange(kw), last) };
     });
   });

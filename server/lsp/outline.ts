@@ -3,6 +3,7 @@ import {
   FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type SymbolInformation,
 } from 'vscode-languageserver/node';
 import type { Comment, KernelItem, Range, SourceFile, Stmt } from '../../core/lang/ast';
+import { symbolRanges } from '../../core/lang/findings';
 import type { SymbolKind as VtaSymbolKind } from '../../core/lsp-support/symbols';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis } from './workspace';
 
@@ -12,7 +13,7 @@ const KIND: Record<VtaSymbolKind, SymbolKind> = {
 };
 
 function sym(name: string, detail: string, kind: SymbolKind, range: Range, selectionRange: Range, children?: DocumentSymbol[]): DocumentSymbol {
-  return { name, detail, kind, range, selectionRange, children };
+  return { name, detail, kind, ...symbolRanges(range, selectionRange), children };
 }
 
 export function documentSymbolsVta(a: VtaAnalysis): DocumentSymbol[] {

@@ -53,10 +53,12 @@ export class UopShadow {
 
   /**
    * Applies a LOAD UOP (padding loads zero micro-ops, as fsim does). Only rows inside
-   * the buffer are visited: a load that runs past its end costs no more than the depth.
+   * the buffer are visited: a load that runs past its end costs no more than the depth
+   * (and its rows, at most y_size loop turns), which is what it adds to `work`.
    */
-  load(insn: Insn): void {
+  load(insn: Insn, work?: Work): void {
     const depth = this.t.uop.depth;
+    if (work) work.units += Math.min(depth, (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1)) + insn.y_size;
     const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
     let row = this.zeros(insn.sram_base, insn.y_pad_0 * X);
     for (let y = 0; y < insn.y_size && row < depth; y++) {

@@ -74,7 +74,7 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
     }
     if (sramChecked) {
       sramChecks(rep, t, p, index, { uops, written, accWriter, uninitReported, work });
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn);
+      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
     }
     if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT && !isNop(insn)) {
       rep.at(p, index, 'error', 'vta.range.store-mem', `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`);

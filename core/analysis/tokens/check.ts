@@ -465,7 +465,7 @@ class TokenChecker {
       const insn = p.insn;
       const m = r.moduleIndex[i]!;
       const accesses = insnAccesses(t, insn, uops, work);
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn);
+      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
       // Reads before writes: an instruction reads its inputs, then writes its outputs.
       accesses.sort((a, b) => Number(a.write) - Number(b.write));
       for (const a of accesses) {

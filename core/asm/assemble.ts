@@ -280,6 +280,18 @@ class Assembler {
           if (scope.isDefined(s.variable.name)) {
             ctx.report(ctx.mainFile, s.variable.range, 'error', 'vta.name.duplicate', `loop variable '${s.variable.name}' hides a name already defined`);
           }
+          // A loop that must go past a limit is reported at once, not walked up to it:
+          // its iterations, and the instructions written directly in its body, are known.
+          const direct = s.body.reduce((n, b) => n + (b.kind === 'insn' ? 1 : 0), 0);
+          if (to - from > MAX_LOOP_ITERATIONS - this.loopIterations) {
+            ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
+            this.tooLong = true;
+            return;
+          }
+          if (direct > 0 && (to - from) * direct > this.maxInstructions - this.out.length) {
+            this.tooManyInstructions(this.src(s.headerRange));
+            return;
+          }
           const inner = new LocalScope(scope);
           const outerLoops = this.loops;
           const header = this.src(s.headerRange);
@@ -310,6 +322,20 @@ class Assembler {
     }
   }
 
+  /** How many instructions the program may expand to. */
+  private get maxInstructions(): number {
+    return Math.min(this.opts.maxInstructions ?? MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS);
+  }
+
+  /** Stops the expansion, reporting the limit at `at` (the outermost loop that went past it). */
+  private tooManyInstructions(at: SourceRange): void {
+    const max = this.maxInstructions;
+    this.ctx.report(this.ctx.mainFile, at, 'error', 'vta.bounds.stream', max === MAX_INSTRUCTIONS
+      ? `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`
+      : `the program expands to more than ${max} instructions; expansion stopped (vta asm and vta check take --max-instructions, up to ${MAX_INSTRUCTIONS})`);
+    this.tooLong = true;
+  }
+
   private emit(p: ProgramInsn): number {
     if (this.loops) p.loops = this.loops;
     if (this.pendingLabel) {
@@ -317,15 +343,7 @@ class Assembler {
       this.pendingLabel = undefined;
     }
     const index = this.folder.add(p);
-    const max = Math.min(this.opts.maxInstructions ?? MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS);
-    if (this.out.length > max) {
-      // On the outermost loop that expanded this far, once.
-      const at = p.loops?.[0]?.header ?? p.source!;
-      this.ctx.report(this.ctx.mainFile, at, 'error', 'vta.bounds.stream', max === MAX_INSTRUCTIONS
-        ? `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`
-        : `the program expands to more than ${max} instructions; expansion stopped (vta asm and vta check take --max-instructions, up to ${MAX_INSTRUCTIONS})`);
-      this.tooLong = true;
-    }
+    if (this.out.length > this.maxInstructions) this.tooManyInstructions(p.loops?.[0]?.header ?? p.source!);
     return index;
   }
 

@@ -682,7 +682,7 @@ export function parseVta(text: string, runChars = RUN_CHARS, lex: (text: string)
   }
   runLine = 0;
   words = new Map();
-  out.errors.push(...parser.semanticErrors);
+  for (const e of parser.semanticErrors) out.errors.push(e); // no spread: there may be 100,000s
   if (out.errors.length) out.statements = dropBroken(out.statements, out.errors) as Stmt[];
   return out;
 }

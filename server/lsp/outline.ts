@@ -104,7 +104,7 @@ export function foldingVta(a: VtaAnalysis): FoldingRange[] {
   // Only comments that sit on their own lines form foldable runs.
   const lines = a.text.split('\n');
   const own = a.ast.comments.filter((c) => (lines[c.range.start.line] ?? '').trimStart().startsWith(c.text.slice(0, 1)));
-  out.push(...commentRuns(own));
+  for (const r of commentRuns(own)) out.push(r); // no spread: a file may have 100,000s
   return out;
 }
 
@@ -120,6 +120,6 @@ export function foldingSched(a: SchedAnalysis): FoldingRange[] {
     if (s.kind === 'operator' && s.range.end.line > s.range.start.line) out.push({ startLine: s.range.start.line, endLine: s.range.end.line - 1, kind: FoldingRangeKind.Region });
   }
   const lines = a.text.split('\n');
-  out.push(...commentRuns(a.ast.comments.filter((c) => (lines[c.range.start.line] ?? '').trimStart().startsWith(c.text.slice(0, 1))) as Comment[]));
+  for (const r of commentRuns(a.ast.comments.filter((c) => (lines[c.range.start.line] ?? '').trimStart().startsWith(c.text.slice(0, 1))) as Comment[])) out.push(r);
   return out;
 }

@@ -271,7 +271,7 @@ export class Workspace {
         if (stale()) return undefined;
         r = this.layerLowered(a, op, true)!;
       }
-      out.diagnostics.push(...r.diagnostics);
+      for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
       if (r.estimate) out.estimates.push(r.estimate);
       if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
     }

@@ -300,6 +300,12 @@ function tileText(tile: Tile): string {
 function tileFix(l: Layer, tile: Tile): SchedFix {
   const text = l.op === 'dense' ? `tile b=${tile.b} ci=${tile.ci} co=${tile.co}` : tileText(tile);
   const at = l.where.tile;
+  // Replacing only the values keeps the line's alignment (`tile   b=1 …` under `input  = …`).
+  const first = (['b', 'h', 'w', 'ci', 'co'] as const).map((k) => l.where[`tile.${k}`]).filter((r) => r !== undefined)
+    .sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character)[0];
+  if (at && first && first.start.line === at.start.line) {
+    return { title: `Use ${text}`, edits: [{ range: { start: first.start, end: at.end }, newText: text.slice('tile '.length) }] };
+  }
   if (at) return { title: `Use ${text}`, edits: [{ range: at, newText: text }] };
   const line = l.nameRange.start.line + 1;
   return { title: `Use ${text}`, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `  ${text}\n` }] };

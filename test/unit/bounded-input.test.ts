@@ -148,6 +148,11 @@ test('operator chains tens of thousands long evaluate (no recursion down the cha
   assert.deepEqual(r.diagnostics, []);
   const chain = check(`const A = 0\n  nop ld\n  load inp sram=${Array(100_000).fill('A').join('+')} dram=0 x=1\n  finish\n`);
   assert.deepEqual(chain.filter((d) => d.code === 'vta.internal' || d.code.startsWith('vta.syntax')), []);
+  // A loop's bounds are also kept as text (for fixes): the same chain there.
+  const loop = assembleText(`for i in 0..${Array(50_000).fill('1').join('+')} - 49_999 {\n  nop ld\n}\n  finish\n`, { file: 't.vta' });
+  assert.deepEqual(loop.diagnostics, []);
+  assert.equal(loop.program!.insns.length, 2);
+  assert.equal(loop.program!.insns[0]!.loops![0]!.toText?.length, 50_000 * 4 - 3 + ' - 49999'.length);
 });
 
 test('the debugger evaluator has the same nesting limit and reads long chains', () => {

@@ -13,12 +13,24 @@ import type { Program } from '../program/program';
 type ProgramCheck = (program: Program, file: string) => Diagnostic[];
 const programChecks: ProgramCheck[] = [tokenChecks];
 
-export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = []): Diagnostic[] {
+/**
+ * The rule of the tiers, in one place: a program with syntax or name errors gets no
+ * further checks (they would only report follow-on findings).
+ */
+export function blocksChecks(assemblyDiagnostics: readonly Diagnostic[]): boolean {
+  return assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')));
+}
+
+/**
+ * `tier: 'first'` stops after the first-tier checks (bounds, uninitialised reads,
+ * fidelity, FINISH): what an editor shows while the user types; `'all'` (the default)
+ * adds the whole-program analyses.
+ */
+export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = [], opts: { tier?: 'first' | 'all' } = {}): Diagnostic[] {
   const out = [...assemblyDiagnostics];
-  // A program that did not assemble cleanly would only produce follow-on findings.
-  if (!assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')))) {
+  if (!blocksChecks(assemblyDiagnostics)) {
     out.push(...firstTierChecks(program, { file }));
-    for (const c of programChecks) out.push(...c(program, file));
+    if (opts.tier !== 'first') for (const c of programChecks) out.push(...c(program, file));
   }
   return sortDiagnostics(out);
 }

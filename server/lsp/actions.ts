@@ -7,7 +7,7 @@ import { toLspDiagnostic } from './diagnostics';
 
 export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeActionParams): CodeAction[] {
   const out: CodeAction[] = [];
-  const all = ws.full(a).filter((d) => d.file === a.file);
+  const all = ws.findings(a).filter((d) => d.file === a.file);
   for (const ld of params.context.diagnostics) {
     const fixes = ((ld.data as { fixes?: Fix[] } | undefined)?.fixes)
       ?? all.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes

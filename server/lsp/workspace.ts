@@ -10,9 +10,6 @@ import { assembleAst, type AssembleResult } from '../../core/asm';
 import type { AsmHost } from '../../core/asm/host';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import { UopShadow, insnAccesses, type RowAccess } from '../../core/analysis/access';
-import { checkProgram } from '../../core/analysis/check';
-import { firstTierChecks } from '../../core/analysis/first-tier';
-import { sortDiagnostics } from '../../core/lang/diagnostic';
 import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type QueueId, type VtaTarget } from '../../core/isa';
 import type { SourceFile } from '../../core/lang/ast';
 import { parseVta } from '../../core/lang/parser';
@@ -48,6 +45,13 @@ export interface InsnFacts {
   queuesAfter: Record<QueueId, number>;
 }
 
+/**
+ * One version of a `.vta` document as the requests see it. The parse and the symbols
+ * are built when a request first needs them (time in proportion to the text); the
+ * assembled program when a request first reads `result`, except for a document whose
+ * assembly is slow (see Workspace.deferred): its requests answer without the program
+ * until the user pauses. The diagnostics come from the checks worker, not from here.
+ */
 export interface VtaAnalysis {
   kind: 'vta';
   uri: string;
@@ -55,11 +59,7 @@ export interface VtaAnalysis {
   version: number;
   text: string;
   ast: SourceFile;
-  result: AssembleResult;
-  /** Parse + assembly diagnostics (the cheap tier). */
-  cheap: Diagnostic[];
-  /** Every diagnostic (filled by the expensive tier). */
-  full?: Diagnostic[];
+  readonly result: AssembleResult;
   symbols: SymbolIndex;
   facts?: InsnFacts[];
   /** Queue counts after each push/pop line (key `line`), for inlay hints. */
@@ -77,8 +77,17 @@ export interface SchedAnalysis {
   lines?: string[];
 }
 
+/** A document whose last assembly in the checks worker took longer than this (ms) is assembled here only when the user pauses. */
+export const SLOW_ASSEMBLY_MS = 100;
+
 export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
+  /** The newest findings of each `.vta` document from the checks worker (code actions read their fixes). */
+  readonly checked = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  /** How long the checks worker took to assemble each document last time, in ms. */
+  readonly assembleMs = new Map<string, number>();
+  /** Set while the server builds a slow document's program on purpose (the user paused). */
+  private buildingSlow = false;
   private readonly schedCache = new Map<string, SchedAnalysis>();
   /**
    * Each layer's lowered checks by its text and target, so that an edit re-lowers only
@@ -133,13 +142,6 @@ export class Workspace {
     const text = doc.getText();
     const file = uriToPath(uri);
     const ast = parseVta(text);
-    let result: AssembleResult;
-    try {
-      // The setting applies only when neither the file nor its includes name a target.
-      result = assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
-    } catch (e) {
-      result = { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
-    }
     const symbols = buildSymbolIndex(file, ast, {
       resolve: (from, rel) => this.host.resolve(from, rel),
       parse: (p) => {
@@ -147,10 +149,46 @@ export class Workspace {
         return t === undefined ? undefined : parseVta(t);
       },
     });
-    const a: VtaAnalysis = { kind: 'vta', uri, file, version: doc.version, text, ast, result, cheap: cheapTier(result, file), symbols };
+    let result: AssembleResult | undefined;
+    const assemble = (): AssembleResult => {
+      try {
+        // The setting applies only when neither the file nor its includes name a target.
+        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
+      } catch (e) {
+        return { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
+      }
+    };
+    const deferred = () => this.deferred(uri);
+    const a: VtaAnalysis = {
+      kind: 'vta', uri, file, version: doc.version, text, ast, symbols,
+      get result(): AssembleResult {
+        if (result) return result;
+        if (deferred()) return { ast, kernels: [], diagnostics: [] };
+        return (result = assemble());
+      },
+    };
     this.cache.set(uri, a);
     this.filesOf.set(uri, symbols.files);
     return a;
+  }
+
+  /** True when requests should not assemble `uri` now: its last assembly was slow and the user is typing. */
+  deferred(uri: string): boolean {
+    return !this.buildingSlow && (this.assembleMs.get(uri) ?? 0) > SLOW_ASSEMBLY_MS;
+  }
+
+  /** Assembles the current version of a slow document (called when the user paused); true when it did. */
+  buildDeferred(uri: string): boolean {
+    if (!this.deferred(uri)) return false;
+    const a = this.vta(uri);
+    if (!a) return false;
+    this.buildingSlow = true;
+    try {
+      void a.result;
+    } finally {
+      this.buildingSlow = false;
+    }
+    return true;
   }
 
   /** Open `.vta` documents other than `uri` that include the file of `uri`. */
@@ -161,15 +199,10 @@ export class Workspace {
     return out;
   }
 
-  /** The expensive tier: every program check. */
-  full(a: VtaAnalysis): Diagnostic[] {
-    if (a.full) return a.full;
-    try {
-      a.full = a.result.program ? checkProgram(a.result.program, a.file, a.result.diagnostics) : a.result.diagnostics;
-    } catch (e) {
-      a.full = [...a.result.diagnostics, { file: a.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: `a check stopped: ${(e as Error).message}` }];
-    }
-    return a.full;
+  /** The newest findings of a version, when the checks worker has sent them. */
+  findings(a: VtaAnalysis): Diagnostic[] {
+    const c = this.checked.get(a.uri);
+    return c && c.version === a.version ? c.diagnostics : [];
   }
 
   /** SRAM accesses and token counts per instruction (computed on demand). */
@@ -272,18 +305,6 @@ export class Workspace {
       if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
     }
     return out;
-  }
-}
-
-/** Parse + assembly diagnostics plus the first-tier checks (bounds, uninitialised reads, fidelity, FINISH). */
-function cheapTier(result: AssembleResult, file: string): Diagnostic[] {
-  const base = result.diagnostics;
-  const blocked = base.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')));
-  if (!result.program || blocked) return base;
-  try {
-    return sortDiagnostics([...base, ...firstTierChecks(result.program, { file })]);
-  } catch {
-    return base;
   }
 }
 

@@ -1,0 +1,173 @@
+/**
+ * Runs the checks of `.vta` documents in worker threads (check-worker.ts), so that the
+ * server's thread only receives edits, answers requests and publishes.
+ *
+ * - Two workers (the machine's cores are shared with the editor); one job per document
+ *   at a time, so that a document's results arrive in version order.
+ * - A newer version of a document drops its queued job at once, and stops its running
+ *   job unless that ends within `graceMs`: a worker is terminated only for a long
+ *   check, since a fresh one takes a while to load.
+ * - A document's `all` job goes to the worker that ran its `first` job, which keeps
+ *   the program it assembled.
+ *
+ * Where no worker script is found (the server run from sources) nothing runs here:
+ * `available` is false and the caller checks on its own thread.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../../core/lang/diagnostic';
+import type { CheckDone, CheckJob, ForgetJob } from './check-worker';
+
+/** The bundled worker beside the server bundle (dist/server) or the CLI bundle (dist/cli). */
+function workerScript(): string | undefined {
+  if (typeof __dirname === 'undefined') return undefined;
+  return [join(__dirname, 'check-worker.js'), join(__dirname, '../server/check-worker.js')].find((p) => existsSync(p));
+}
+
+/** The findings of one job, or why there are none (the check threw, or the worker ran out of memory). */
+export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; read: string[] } | { error: string };
+
+/** Each worker's heap limit: a document whose checks need more gets a diagnostic saying so, and the server lives on. */
+const WORKER_HEAP_MB = 256;
+
+interface Pending {
+  job: CheckJob;
+  /** Set when a newer version arrived: the result is still delivered if it comes within the grace. */
+  stale?: boolean;
+  resolve: (r: CheckResult | undefined) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  running?: Pending;
+  graceTimer?: ReturnType<typeof setTimeout>;
+  /** Documents whose program this worker keeps. */
+  keeps: Set<string>;
+}
+
+/** A tiny program run once by each new worker, so that its first real job does not pay for loading the parser. */
+const WARM_UP: Omit<CheckJob, 'id'> = { tier: 'first', uri: 'vta-warm-up:', version: 0, file: '/vta-warm-up.vta', text: 'target default\n  nop ld\n  finish\n', files: {}, settingTarget: undefined };
+
+export class CheckPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly script = workerScript(),
+    private readonly onLog: (message: string) => void = () => {},
+    size = 2,
+    private readonly graceMs = 250,
+  ) {
+    // Started now, so that the first check does not wait for the workers to load their code.
+    if (this.script) {
+      for (let i = 0; i < size; i++) {
+        const slot = { keeps: new Set<string>() } as Slot;
+        this.startWorker(slot);
+        this.slots.push(slot);
+      }
+    }
+  }
+
+  get available(): boolean {
+    return this.script !== undefined;
+  }
+
+  /**
+   * The checks of one version of a document; undefined when a newer version (or a
+   * close) superseded it before it ran or within the grace.
+   */
+  check(job: Omit<CheckJob, 'id'>): Promise<CheckResult | undefined> {
+    this.supersede(job.uri);
+    return new Promise((resolve) => {
+      this.queue.push({ job: { ...job, id: this.nextId++ }, resolve });
+      this.pump();
+    });
+  }
+
+  /** Drops the queued job of `uri` and stops its running one after the grace: the document changed or closed. */
+  supersede(uri: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.job.uri !== uri) continue;
+      this.queue[i]!.resolve(undefined);
+      this.queue.splice(i, 1);
+    }
+    for (const s of this.slots) {
+      const p = s.running;
+      if (!p || p.job.uri !== uri || p.stale) continue;
+      p.stale = true;
+      s.graceTimer = setTimeout(() => {
+        if (s.running !== p) return;
+        this.onLog(`vta: stopped the checks of ${uri} (version ${p.job.version}): the document changed`);
+        this.replace(s);
+        p.resolve(undefined);
+        this.pump();
+      }, this.graceMs);
+    }
+  }
+
+  /** The document was closed: nothing of it is kept any more. */
+  forget(uri: string): void {
+    this.supersede(uri);
+    for (const s of this.slots) {
+      if (!s.keeps.delete(uri)) continue;
+      const m: ForgetJob = { forget: uri };
+      s.worker.postMessage(m);
+    }
+  }
+
+  private pump(): void {
+    for (;;) {
+      const busy = new Set(this.slots.map((s) => s.running?.job.uri));
+      const i = this.queue.findIndex((p) => !busy.has(p.job.uri));
+      if (i < 0) return;
+      const p = this.queue[i]!;
+      const free = this.slots.filter((s) => !s.running);
+      if (!free.length) return;
+      const slot = free.find((s) => s.keeps.has(p.job.uri)) ?? free[0]!;
+      this.queue.splice(i, 1);
+      slot.running = p;
+      for (const s of this.slots) s.keeps.delete(p.job.uri);
+      if (p.job.tier === 'first') slot.keeps.add(p.job.uri);
+      slot.worker.postMessage(p.job);
+    }
+  }
+
+  /** Terminates a slot's worker and puts a fresh one in its place. */
+  private replace(s: Slot): void {
+    clearTimeout(s.graceTimer);
+    void s.worker.terminate();
+    s.running = undefined;
+    s.keeps.clear();
+    this.startWorker(s);
+  }
+
+  /** Puts a new worker in `slot`; messages of the worker it replaces are ignored from now on. */
+  private startWorker(slot: Slot): void {
+    const w = new Worker(this.script!, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    w.unref(); // never keeps the server alive on its own
+    slot.worker = w;
+    // The warm-up runs before any job posted later; its answer is ignored (no job has id 0).
+    w.postMessage({ ...WARM_UP, id: 0 } satisfies CheckJob);
+    w.on('message', (m: CheckDone) => {
+      if (slot.worker !== w) return;
+      const p = slot.running;
+      if (!p || p.job.id !== m.id) return;
+      clearTimeout(slot.graceTimer);
+      slot.running = undefined;
+      if (m.error) this.onLog(`vta: checks of ${p.job.uri} failed: ${m.error}`);
+      p.resolve(m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, read: m.read ?? [] } : { error: `the checks stopped: ${m.error?.split('\n')[0]}` });
+      this.pump();
+    });
+    w.on('error', (e) => {
+      if (slot.worker !== w) return;
+      const p = slot.running;
+      const oom = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      if (!oom) this.onLog(`vta: the checks worker stopped: ${e.stack ?? e}`);
+      this.replace(slot);
+      p?.resolve({ error: oom ? `the checks of this program need more than ${WORKER_HEAP_MB} MB of memory; they were stopped` : `the checks stopped: ${e.message}` });
+      this.pump();
+    });
+  }
+}

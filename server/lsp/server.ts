@@ -22,6 +22,7 @@ import { DEFAULT_SETTINGS, isTargetPath, readSettings, resolveSettingTarget, typ
 import { isSchedule, uriToPath, Workspace, type VtaAnalysis } from './workspace';
 import { WorkspaceFiles } from './workspace-files';
 import { includerIndexes } from './includers';
+import { checkParams } from './params';
 import type { SymbolDef } from '../../core/lsp-support/symbols';
 
 export interface ServerOptions {
@@ -34,8 +35,14 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   const ws = new Workspace(documents);
   const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
 
-  const safe = <P, R>(fallback: R, f: (p: P) => R) => (p: P): R => {
+  /**
+   * A handler that never takes the server down: params checked first (`required`:
+   * the fields it reads; a malformed one is an InvalidParams error), and any failure
+   * inside answered with `fallback` and logged.
+   */
+  const safe = <P, R>(fallback: R, f: (p: P) => R, required: readonly string[] = ['textDocument']) => (p: P): R => {
     try {
+      checkParams(p, required);
       return f(p);
     } catch (e) {
       if (e instanceof ResponseError) throw e;
@@ -159,39 +166,39 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     if (s) return hoverSched(ws, s, p.position);
     const a = vtaOf(p.textDocument.uri);
     return a ? hoverVta(ws, a, p.position) : null;
-  }));
+  }, ['textDocument', 'position']));
   connection.onCompletion(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return completeSched(s, p.position);
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     return completeVta(vtaOf(p.textDocument.uri), doc.getText(), p.position);
-  }));
+  }, ['textDocument', 'position']));
   connection.onSignatureHelp(safe(null, (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc || isSchedule(doc.uri, doc.languageId)) return null;
     return signatureVta(doc.getText(), p.position);
-  }));
+  }, ['textDocument', 'position']));
   connection.onDefinition(safe(null, (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? definition(a, p.position) : null;
-  }));
+  }, ['textDocument', 'position']));
   connection.onReferences(safe([], (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? references(a, p.position, p.context.includeDeclaration, includers) : [];
-  }));
+  }, ['textDocument', 'position', 'context']));
   connection.onDocumentHighlight(safe([], (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? highlights(a, p.position) : [];
-  }));
+  }, ['textDocument', 'position']));
   connection.onPrepareRename(safe(null, (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? prepareRename(a, p.position) : null;
-  }));
+  }, ['textDocument', 'position']));
   connection.onRenameRequest(safe(null, (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? rename(a, p.position, p.newName, includers) : null;
-  }));
+  }, ['textDocument', 'position', 'newName']));
   connection.onDocumentSymbol(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return documentSymbolsSched(s);
@@ -205,7 +212,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     const onDisk = diskFiles.list().filter((f) => !open.has(f)).map((file) => ({ file, ast: diskFiles.parse(file) }))
       .filter((x): x is { file: string; ast: NonNullable<typeof x.ast> } => !!x.ast);
     return workspaceSymbolsVta(analyses, p.query, onDisk);
-  }));
+  }, ['query']));
   connection.onFoldingRanges(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return foldingSched(s);
@@ -224,13 +231,13 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     if (s) return inlayHintsSched(ws, s, p.range);
     const a = vtaOf(p.textDocument.uri);
     return a ? inlayHintsVta(ws, a, p.range) : [];
-  }));
+  }, ['textDocument', 'range']));
   connection.onCodeAction(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return codeActionsSched(s, p);
     const a = vtaOf(p.textDocument.uri);
     return a ? codeActionsVta(ws, a, p) : [];
-  }));
+  }, ['textDocument', 'range', 'context']));
   connection.onDocumentFormatting(safe([], (p): TextEdit[] => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc || isSchedule(doc.uri, doc.languageId)) return [];

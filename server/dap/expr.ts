@@ -68,9 +68,22 @@ export function isTrue(v: Value): boolean {
   return typeof v === 'number' ? v !== 0 : true;
 }
 
+/** Nesting (parentheses, brackets, signs) past this is an error instead of a stack overflow. */
+export const MAX_NESTING = 256;
+
 export function evaluate(text: string, env: EvalEnv): Value {
   const toks = lex(text);
   let p = 0;
+  let depth = 0;
+  /** Runs a nested part of the expression, counting how deep the nesting goes. */
+  const nested = <T>(f: () => T): T => {
+    if (++depth > MAX_NESTING) throw new EvalError(`the expression nests more than ${MAX_NESTING} levels deep`);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = (v: string) => toks[p]?.t === 'op' && toks[p]!.v === v;
   const expect = (v: string) => {
     if (!peek(v)) throw new EvalError(`expected '${v}'${toks[p] ? ` before '${String(toks[p]!.v)}'` : ' at the end'}`);
@@ -91,9 +104,9 @@ export function evaluate(text: string, env: EvalEnv): Value {
   };
   const index = (base: Value): Value => {
     p++; // [
-    const lo = num(expr(), 'an index');
+    const lo = num(nested(expr), 'an index');
     let hi: number | undefined;
-    if (peek(':')) { p++; hi = num(expr(), 'an index'); }
+    if (peek(':')) { p++; hi = num(nested(expr), 'an index'); }
     expect(']');
     if (typeof base === 'number') throw new EvalError('a number cannot be indexed');
     if (base.kind === 'rows') {
@@ -125,7 +138,7 @@ export function evaluate(text: string, env: EvalEnv): Value {
     if (!tok) throw new EvalError('unexpected end of expression');
     if (tok.t === 'num') { p++; return tok.v; }
     if (tok.t === 'str') throw new EvalError(`a string ("${tok.v}") is only an argument of queue(…)`);
-    if (tok.t === 'op' && tok.v === '(') { p++; const v = expr(); expect(')'); return v; }
+    if (tok.t === 'op' && tok.v === '(') { p++; const v = nested(expr); expect(')'); return v; }
     if (tok.t === 'id') {
       p++;
       const name = tok.v;
@@ -154,8 +167,8 @@ export function evaluate(text: string, env: EvalEnv): Value {
     return v;
   };
   const unary = (): Value => {
-    if (peek('-')) { p++; return -num(unary(), "'-'"); }
-    if (peek('!')) { p++; return isTrue(unary()) ? 0 : 1; }
+    if (peek('-')) { p++; return -num(nested(unary), "'-'"); }
+    if (peek('!')) { p++; return isTrue(nested(unary)) ? 0 : 1; }
     return postfix();
   };
   const mul = binary(unary, ['*', '/', '%'], (op, a, b) => {

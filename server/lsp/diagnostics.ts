@@ -52,6 +52,7 @@ export class DiagnosticsScheduler {
    * that a client waiting for each version's diagnostics gets an answer.
    */
   private readonly lastPublished = new Map<string, LspDiagnostic[]>();
+  private readonly assessedWaiters = new Map<string, Array<() => void>>();
   /** 'fast' publishes only the cheap tier (parse, assembly, first-tier checks); 'all' adds the debounced one. */
   tiers: 'all' | 'fast' = 'all';
 
@@ -109,7 +110,7 @@ export class DiagnosticsScheduler {
         if (this.tiers === 'fast' || this.ws.documents.get(uri)?.version !== version) return;
         void this.run(uri, version, 'all').then((ok) => {
           // The user paused: a document too slow to assemble on every request gets its program now.
-          if (ok && this.ws.documents.get(uri)?.version === version && this.ws.buildDeferred(uri)) {
+          if (ok && this.ws.documents.get(uri)?.version === version && this.ws.buildDeferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) {
             this.connection.languages.inlayHint.refresh().catch(() => undefined);
           }
         });
@@ -133,14 +134,18 @@ export class DiagnosticsScheduler {
     const r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
     if (!this.ws.documents.get(uri)) return false; // closed meanwhile
     if (!r) {
+      this.wakeAssessed(uri);
       if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: this.lastPublished.get(uri) ?? [] });
       return false;
     }
     let diagnostics: LspDiagnostic[];
     if ('error' in r) {
+      this.wakeAssessed(uri);
       diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'vta.limit', source: 'vta', message: r.error }];
     } else {
-      this.ws.assembleMs.set(uri, r.assembleMs || (this.ws.assembleMs.get(uri) ?? 0));
+      if (tier === 'first') this.ws.assembled.set(uri, { version, ms: r.assembleMs });
+      this.wakeAssessed(uri);
+      if (!this.ws.deferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) this.connection.languages.inlayHint.refresh().catch(() => undefined);
       if (r.read.length) this.ws.filesOf.set(uri, [file, ...r.read]);
       this.ws.checked.set(uri, { version, diagnostics: r.diagnostics });
       const includes = r.diagnostics.some((d) => d.file !== file) ? this.includesOf(uri) : [];
@@ -149,6 +154,32 @@ export class DiagnosticsScheduler {
     this.lastPublished.set(uri, diagnostics);
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
     return !('error' in r);
+  }
+
+  /**
+   * Resolves when the checks worker has assembled the current version of `uri` (its
+   * cost is then known: see Workspace.deferred), when that version is superseded, or
+   * after `ms`. Requests that read the program wait for this, never longer.
+   */
+  assessed(uri: string, ms = 1000): Promise<void> {
+    const doc = this.ws.documents.get(uri);
+    if (!doc || this.ws.assembled.get(uri)?.version === doc.version || isSchedule(uri, doc.languageId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const list = this.assessedWaiters.get(uri) ?? [];
+      list.push(done);
+      this.assessedWaiters.set(uri, list);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  private wakeAssessed(uri: string): void {
+    const list = this.assessedWaiters.get(uri);
+    this.assessedWaiters.delete(uri);
+    for (const w of list ?? []) w();
   }
 
   /** The include lines of the current analysis, for the summaries of included files' errors. */
@@ -171,7 +202,9 @@ export class DiagnosticsScheduler {
     this.pool.forget(uri);
     this.lastPublished.delete(uri);
     this.ws.checked.delete(uri);
-    this.ws.assembleMs.delete(uri);
+    this.ws.assembled.delete(uri);
+    this.ws.hintsWithoutProgram.delete(uri);
+    this.wakeAssessed(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
   /**

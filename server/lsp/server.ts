@@ -50,6 +50,19 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
       return fallback;
     }
   };
+  /**
+   * A handler that reads the assembled program: it first waits (briefly) until the
+   * checks worker has assembled the current version, so that it knows whether the
+   * program is cheap enough to build here (Workspace.deferred).
+   */
+  const afterAssessed = <P, R>(fallback: R, f: (p: P) => R, required: readonly string[]) => {
+    const g = safe(fallback, f, required);
+    return async (p: P): Promise<R> => {
+      const uri = (p as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
+      if (typeof uri === 'string') await diags.assessed(uri);
+      return g(p);
+    };
+  };
   const vtaOf = (uri: string): VtaAnalysis | undefined => {
     const d = documents.get(uri);
     if (!d || isSchedule(uri, d.languageId)) return undefined;
@@ -161,13 +174,13 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     recheckAll();
   });
 
-  connection.onHover(safe(null, (p) => {
+  connection.onHover(afterAssessed(null, (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return hoverSched(ws, s, p.position);
     const a = vtaOf(p.textDocument.uri);
     return a ? hoverVta(ws, a, p.position) : null;
   }, ['textDocument', 'position']));
-  connection.onCompletion(safe([], (p) => {
+  connection.onCompletion(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return completeSched(s, p.position);
     const doc = documents.get(p.textDocument.uri);
@@ -226,13 +239,16 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     if (!a) return { data: [] };
     return semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file });
   }));
-  connection.languages.inlayHint.on(safe([], (p) => {
+  connection.languages.inlayHint.on(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return inlayHintsSched(ws, s, p.range);
     const a = vtaOf(p.textDocument.uri);
-    return a ? inlayHintsVta(ws, a, p.range) : [];
+    if (!a) return [];
+    // Without the program now: the editor is asked again once the checks have it.
+    if (ws.deferred(a.uri)) ws.hintsWithoutProgram.add(a.uri);
+    return inlayHintsVta(ws, a, p.range);
   }, ['textDocument', 'range']));
-  connection.onCodeAction(safe([], (p) => {
+  connection.onCodeAction(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return codeActionsSched(s, p);
     const a = vtaOf(p.textDocument.uri);

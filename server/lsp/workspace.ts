@@ -84,8 +84,10 @@ export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
   /** The newest findings of each `.vta` document from the checks worker (code actions read their fixes). */
   readonly checked = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  /** How long the checks worker took to assemble each document last time, in ms. */
-  readonly assembleMs = new Map<string, number>();
+  /** How long the checks worker took to assemble each document, in ms, and for which version. */
+  readonly assembled = new Map<string, { version: number; ms: number }>();
+  /** Documents whose inlay hints were answered without the program (the editor is asked again when it is there). */
+  readonly hintsWithoutProgram = new Set<string>();
   /** Set while the server builds a slow document's program on purpose (the user paused). */
   private buildingSlow = false;
   private readonly schedCache = new Map<string, SchedAnalysis>();
@@ -172,14 +174,20 @@ export class Workspace {
     return a;
   }
 
-  /** True when requests should not assemble `uri` now: its last assembly was slow and the user is typing. */
+  /**
+   * True when requests should not assemble `uri` now: the checks worker has not yet
+   * assembled its current version (so nobody knows what it costs), or it found the
+   * assembly slow and the user has not paused since.
+   */
   deferred(uri: string): boolean {
-    return !this.buildingSlow && (this.assembleMs.get(uri) ?? 0) > SLOW_ASSEMBLY_MS;
+    if (this.buildingSlow) return false;
+    const a = this.assembled.get(uri);
+    return !a || a.version !== this.documents.get(uri)?.version || a.ms > SLOW_ASSEMBLY_MS;
   }
 
   /** Assembles the current version of a slow document (called when the user paused); true when it did. */
   buildDeferred(uri: string): boolean {
-    if (!this.deferred(uri)) return false;
+    if ((this.assembled.get(uri)?.ms ?? 0) <= SLOW_ASSEMBLY_MS) return false;
     const a = this.vta(uri);
     if (!a) return false;
     this.buildingSlow = true;

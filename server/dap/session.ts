@@ -69,7 +69,8 @@ export class VtaDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(new Response(request), 1010, `${request.command}: ${e.message}`);
       return;
     }
-    super.dispatchRequest(request);
+    // Handlers read their arguments' fields: absent arguments are an empty object.
+    super.dispatchRequest({ ...request, arguments: request.arguments ?? {} });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {

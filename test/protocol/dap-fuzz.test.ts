@@ -35,7 +35,9 @@ async function withClient(f: (dc: DebugClient, outputs: string[]) => Promise<voi
     await dc.initializeRequest({ adapterID: 'vta', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
     await f(dc, outputs);
   } finally {
-    await dc.stop();
+    // A stuck adapter does not answer the disconnect: it is killed so that the failure is reported.
+    const stopped = await Promise.race([dc.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+    if (!stopped) (dc as unknown as { _adapterProcess?: { kill(): void } })._adapterProcess?.kill();
   }
 }
 

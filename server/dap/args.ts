@@ -13,9 +13,10 @@ export const MAX_READ_BYTES = 1 << 20;
 
 /**
  * An integer argument in [min, max] (by default any safe integer); `dflt` when the
- * argument is absent. NaN, fractions, strings and 2^53 and beyond are errors.
+ * argument is absent. NaN, fractions and strings are errors, and so are 2^53 and
+ * beyond unless `beyondSafe` (an offset that only has to land outside the program).
  */
-export function intArg(args: object | undefined, name: string, opts: { min?: number; max?: number; dflt?: number } = {}): number {
+export function intArg(args: object | undefined, name: string, opts: { min?: number; max?: number; dflt?: number; beyondSafe?: boolean } = {}): number {
   const v = (args as Record<string, unknown> | undefined)?.[name];
   if (v === undefined || v === null) {
     if (opts.dflt !== undefined) return opts.dflt;
@@ -23,7 +24,7 @@ export function intArg(args: object | undefined, name: string, opts: { min?: num
   }
   const min = opts.min ?? Number.MIN_SAFE_INTEGER;
   const max = opts.max ?? Number.MAX_SAFE_INTEGER;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new ArgsError(`${name} must be an integer, not ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !(opts.beyondSafe ? Number.isInteger(v) : Number.isSafeInteger(v))) throw new ArgsError(`${name} must be an integer, not ${JSON.stringify(v)}`);
   if (v < min || v > max) throw new ArgsError(`${name} ${v} is outside ${min}..${max}`);
   return v;
 }
@@ -97,8 +98,8 @@ const CHECKS: Record<string, (a: Args) => void> = {
   writeMemory: (a) => { stringArg(a, 'memoryReference'); intArg(a, 'offset', { dflt: 0 }); stringArg(a, 'data'); },
   disassemble: (a) => {
     stringArg(a, 'memoryReference');
-    intArg(a, 'offset', { dflt: 0 });
-    intArg(a, 'instructionOffset', { dflt: 0 });
+    intArg(a, 'offset', { dflt: 0, beyondSafe: true });
+    intArg(a, 'instructionOffset', { dflt: 0, beyondSafe: true });
     intArg(a, 'instructionCount', { min: 0, max: MAX_DISASSEMBLE });
   },
 };

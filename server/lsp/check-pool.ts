@@ -17,7 +17,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import type { CheckDone, CheckJob, ForgetJob } from './check-worker';
+import type { LayerLoweredChecks } from '../../core/schedule/lowered-checks';
+import type { CheckDone, CheckJob, ForgetJob, LayerJob } from './check-worker';
 
 /** The bundled worker beside the server bundle (dist/server) or the CLI bundle (dist/cli). */
 function workerScript(): string | undefined {
@@ -32,10 +33,12 @@ export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; read:
 const WORKER_HEAP_MB = 256;
 
 interface Pending {
-  job: CheckJob;
+  job: CheckJob | LayerJob;
+  /** The document a check job is for (a newer version supersedes it); a unique key for a layer job. */
+  uri: string;
   /** Set when a newer version arrived: the result is still delivered if it comes within the grace. */
   stale?: boolean;
-  resolve: (r: CheckResult | undefined) => void;
+  resolve: (r: CheckDone | undefined) => void;
 }
 
 interface Slot {
@@ -78,10 +81,26 @@ export class CheckPool {
    * The checks of one version of a document; undefined when a newer version (or a
    * close) superseded it before it ran or within the grace.
    */
-  check(job: Omit<CheckJob, 'id'>): Promise<CheckResult | undefined> {
+  async check(job: Omit<CheckJob, 'id'>): Promise<CheckResult | undefined> {
     this.supersede(job.uri);
+    const m = await this.post({ ...job, id: this.nextId++ }, job.uri);
+    if (!m) return undefined;
+    return m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, read: m.read ?? [] } : { error: m.error ?? 'the checks stopped' };
+  }
+
+  /**
+   * One schedule layer lowered and checked. Never superseded: the result is kept by the
+   * layer's text, so an edit elsewhere in the schedule still wants it.
+   */
+  async layer(job: LayerJob['layer']): Promise<LayerLoweredChecks | { error: string }> {
+    const id = this.nextId++;
+    const m = await this.post({ id, layer: job }, `layer:${id}`);
+    return m?.layer ?? { error: m?.error ?? 'the layer checks stopped' };
+  }
+
+  private post(job: CheckJob | LayerJob, uri: string): Promise<CheckDone | undefined> {
     return new Promise((resolve) => {
-      this.queue.push({ job: { ...job, id: this.nextId++ }, resolve });
+      this.queue.push({ job, uri, resolve });
       this.pump();
     });
   }
@@ -89,17 +108,17 @@ export class CheckPool {
   /** Drops the queued job of `uri` and stops its running one after the grace: the document changed or closed. */
   supersede(uri: string): void {
     for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i]!.job.uri !== uri) continue;
+      if (this.queue[i]!.uri !== uri) continue;
       this.queue[i]!.resolve(undefined);
       this.queue.splice(i, 1);
     }
     for (const s of this.slots) {
       const p = s.running;
-      if (!p || p.job.uri !== uri || p.stale) continue;
+      if (!p || p.uri !== uri || p.stale) continue;
       p.stale = true;
       s.graceTimer = setTimeout(() => {
         if (s.running !== p) return;
-        this.onLog(`vta: stopped the checks of ${uri} (version ${p.job.version}): the document changed`);
+        this.onLog(`vta: stopped the checks of ${uri} (version ${'version' in p.job ? p.job.version : '?'}): the document changed`);
         this.replace(s);
         p.resolve(undefined);
         this.pump();
@@ -119,17 +138,19 @@ export class CheckPool {
 
   private pump(): void {
     for (;;) {
-      const busy = new Set(this.slots.map((s) => s.running?.job.uri));
-      const i = this.queue.findIndex((p) => !busy.has(p.job.uri));
+      const busy = new Set(this.slots.map((s) => s.running?.uri));
+      const i = this.queue.findIndex((p) => !busy.has(p.uri));
       if (i < 0) return;
       const p = this.queue[i]!;
       const free = this.slots.filter((s) => !s.running);
       if (!free.length) return;
-      const slot = free.find((s) => s.keeps.has(p.job.uri)) ?? free[0]!;
+      const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
       this.queue.splice(i, 1);
       slot.running = p;
-      for (const s of this.slots) s.keeps.delete(p.job.uri);
-      if (p.job.tier === 'first') slot.keeps.add(p.job.uri);
+      if ('tier' in p.job) {
+        for (const s of this.slots) s.keeps.delete(p.uri);
+        if (p.job.tier === 'first') slot.keeps.add(p.uri);
+      }
       slot.worker.postMessage(p.job);
     }
   }
@@ -156,8 +177,8 @@ export class CheckPool {
       if (!p || p.job.id !== m.id) return;
       clearTimeout(slot.graceTimer);
       slot.running = undefined;
-      if (m.error) this.onLog(`vta: checks of ${p.job.uri} failed: ${m.error}`);
-      p.resolve(m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, read: m.read ?? [] } : { error: `the checks stopped: ${m.error?.split('\n')[0]}` });
+      if (m.error) this.onLog(`vta: checks of ${p.uri} failed: ${m.error}`);
+      p.resolve(m.error ? { ...m, error: `the checks stopped: ${m.error.split('\n')[0]}` } : m);
       this.pump();
     });
     w.on('error', (e) => {
@@ -166,7 +187,7 @@ export class CheckPool {
       const oom = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
       if (!oom) this.onLog(`vta: the checks worker stopped: ${e.stack ?? e}`);
       this.replace(slot);
-      p?.resolve({ error: oom ? `the checks of this program need more than ${WORKER_HEAP_MB} MB of memory; they were stopped` : `the checks stopped: ${e.message}` });
+      p?.resolve({ id: p.job.id, error: oom ? `the checks of this program need more than ${WORKER_HEAP_MB} MB of memory; they were stopped` : `the checks stopped: ${e.message}` });
       this.pump();
     });
   }

@@ -13,6 +13,8 @@ import { checkProgram } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { Range } from '../../core/lang/ast';
+import { lintSchedule, parseSchedule } from '../../core/schedule';
+import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
 import { nodeHost } from '../node-host';
 
 export interface CheckJob {
@@ -29,6 +31,18 @@ export interface CheckJob {
   settingTarget: VtaTarget | undefined;
 }
 
+/** One layer of a schedule lowered and checked (the expensive tier of a `.vtasched` document). */
+export interface LayerJob {
+  id: number;
+  layer: {
+    file: string;
+    text: string;
+    /** The operator's index among the file's statements. */
+    index: number;
+    settingTarget: VtaTarget | undefined;
+  };
+}
+
 /** Forget the program kept for a document (it was closed). */
 export interface ForgetJob {
   forget: string;
@@ -42,6 +56,8 @@ export interface CheckDone {
   assembleMs?: number;
   /** The files the program read besides its own (includes, images), for the includers of an edited file. */
   read?: string[];
+  /** The answer to a LayerJob. */
+  layer?: LayerLoweredChecks;
 }
 
 /**
@@ -97,14 +113,24 @@ export function runCheckJob(job: CheckJob): CheckDone {
   return { id: job.id, diagnostics: found.map(plain), assembleMs, read };
 }
 
-parentPort?.on('message', (job: CheckJob | ForgetJob) => {
+/** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap). */
+export function runLayerJob(job: LayerJob): CheckDone {
+  const { file, text, index, settingTarget } = job.layer;
+  const ast = parseSchedule(text);
+  const op = ast.statements[index];
+  if (op?.kind !== 'operator') return { id: job.id, layer: { diagnostics: [], estimate: undefined, skippedInstructions: undefined } };
+  const lint = lintSchedule(ast, { host: nodeHost, file, fallbackTarget: settingTarget });
+  return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file }) };
+}
+
+parentPort?.on('message', (job: CheckJob | LayerJob | ForgetJob) => {
   if ('forget' in job) {
     kept.delete(job.forget);
     return;
   }
   let out: CheckDone;
   try {
-    out = runCheckJob(job);
+    out = 'layer' in job ? runLayerJob(job) : runCheckJob(job);
   } catch (e) {
     out = { id: job.id, error: (e as Error).stack ?? String(e) };
   }

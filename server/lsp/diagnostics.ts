@@ -63,7 +63,9 @@ export class DiagnosticsScheduler {
     private readonly delay = 250,
     /** Where the checks of `.vta` documents run. */
     readonly pool = new CheckPool(undefined, (m) => connection.console.log(m)),
-  ) {}
+  ) {
+    if (pool.available) ws.lowerOffThread = (job) => pool.layer(job);
+  }
 
   /** Publishes the cheap tier (now, or when the worker has it) and schedules the expensive one. Never throws. */
   changed(uri: string): void {

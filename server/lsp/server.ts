@@ -5,7 +5,7 @@
  * with an empty result instead of taking the server down.
  */
 import {
-  MessageType, ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
+  MessageType, ResponseError, TextDocuments, type HoverParams, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatVta } from '../../core/lsp-support/format';
@@ -22,7 +22,7 @@ import { DEFAULT_SETTINGS, isTargetPath, readSettings, resolveSettingTarget, typ
 import { isSchedule, uriToPath, Workspace, type VtaAnalysis } from './workspace';
 import { WorkspaceFiles } from './workspace-files';
 import { includerIndexes } from './includers';
-import { checkParams } from './params';
+import { checkParams, isPosition } from './params';
 import type { SymbolDef } from '../../core/lsp-support/symbols';
 
 export interface ServerOptions {
@@ -174,12 +174,24 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     recheckAll();
   });
 
-  connection.onHover(afterAssessed(null, (p) => {
+  // A schedule layer's hover shows its lowered figures: the layer under the cursor is lowered (off the thread) first.
+  const hoverReady = async (p: { textDocument?: { uri?: unknown }; position?: unknown }): Promise<void> => {
+    if (typeof p?.textDocument?.uri !== 'string' || !isPosition(p.position)) return;
+    const s = schedOf(p.textDocument.uri);
+    const pos = p.position;
+    const op = s?.ast.statements.find((x) => x.kind === 'operator' && x.range.start.line <= pos.line && pos.line <= x.range.end.line);
+    if (s && op?.kind === 'operator') await ws.lowered(s, op);
+  };
+  connection.onHover(async (p) => {
+    await hoverReady(p).catch(() => undefined);
+    return hover(p);
+  });
+  const hover = afterAssessed(null, (p: HoverParams) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return hoverSched(ws, s, p.position);
     const a = vtaOf(p.textDocument.uri);
     return a ? hoverVta(ws, a, p.position) : null;
-  }, ['textDocument', 'position']));
+  }, ['textDocument', 'position']);
   connection.onCompletion(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return completeSched(s, p.position);

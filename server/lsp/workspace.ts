@@ -273,16 +273,18 @@ export class Workspace {
   }
 
   /**
-   * One layer's lowered checks: from the cache, or computed now when `compute` (a layer
-   * is at most 200,000 instructions, about a second), else undefined.
+   * Lowers and checks one layer off the server's thread (set by the diagnostics
+   * scheduler when the checks workers run); without it layers are lowered here.
    */
+  lowerOffThread?: (job: { file: string; text: string; index: number; settingTarget: VtaTarget | undefined }) => Promise<LayerLoweredChecks | { error: string }>;
+
+  /** One layer's lowered checks from the cache, computed here when `compute` (without workers); else undefined. */
   layerLowered(a: SchedAnalysis, op: SchedOperator, compute: boolean): LayerLoweredChecks | undefined {
     const key = this.layerKey(a, op);
     let r = this.loweredCache.get(key);
     if (!r && compute) {
       r = checkLoweredLayer(a.ast, a.lint, op, { file: uriToPath(a.uri) });
-      this.loweredCache.set(key, r);
-      if (this.loweredCache.size > 256) this.loweredCache.delete(this.loweredCache.keys().next().value!);
+      this.keepLayer(key, r);
     }
     if (!r) return undefined;
     // Cached findings sit on the layer's name wherever the layer is now.
@@ -293,10 +295,30 @@ export class Workspace {
     };
   }
 
+  private keepLayer(key: string, r: LayerLoweredChecks): void {
+    this.loweredCache.set(key, r);
+    if (this.loweredCache.size > 256) this.loweredCache.delete(this.loweredCache.keys().next().value!);
+  }
+
   /**
-   * Every layer's lowered checks (the expensive tier), one layer per turn of the event
-   * loop so that requests are served in between; undefined when `stale()` turns true
-   * first (a newer edit has its own run).
+   * One layer's lowered checks: from the cache, or computed in a checks worker (a layer
+   * is at most 200,000 instructions, about a second), or here without workers.
+   * Undefined when the worker failed.
+   */
+  async lowered(a: SchedAnalysis, op: SchedOperator): Promise<LayerLoweredChecks | undefined> {
+    const hit = this.layerLowered(a, op, !this.lowerOffThread);
+    if (hit || !this.lowerOffThread) return hit;
+    const key = this.layerKey(a, op);
+    const r = await this.lowerOffThread({ file: uriToPath(a.uri), text: a.text, index: a.ast.statements.indexOf(op), settingTarget: this.settingTarget });
+    if ('error' in r) return undefined;
+    this.keepLayer(key, r);
+    return this.layerLowered(a, op, false);
+  }
+
+  /**
+   * Every layer's lowered checks (the expensive tier), layer by layer so that requests
+   * are served in between; undefined when `stale()` turns true first (a newer edit has
+   * its own run).
    */
   async schedLowered(a: SchedAnalysis, stale: () => boolean): Promise<LoweredChecks | undefined> {
     const out: LoweredChecks = { diagnostics: [], estimates: [], skipped: [] };
@@ -306,7 +328,8 @@ export class Workspace {
       if (!r) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (stale()) return undefined;
-        r = this.layerLowered(a, op, true)!;
+        r = await this.lowered(a, op);
+        if (!r) continue;
       }
       out.diagnostics.push(...r.diagnostics);
       if (r.estimate) out.estimates.push(r.estimate);

@@ -160,3 +160,31 @@ describe(`dap fuzz (seed ${FUZZ_SEED})`, () => {
     }
   });
 });
+
+describe('debug adapter: the inputs issue 20 found', () => {
+  it('disassemble at instruction offset 2^53 answers (every instruction invalid); 10,000,000 instructions is a clear error', () => withClient(async (dc) => {
+    await launch(dc, { program: resolve(ROOT, 'examples/gemm-block.vta') });
+    const far = await dc.send('disassemble', { memoryReference: 'insns', offset: 0, instructionOffset: 2 ** 53, instructionCount: 134 }) as DebugProtocol.DisassembleResponse;
+    assert.equal(far.body!.instructions.length, 134);
+    assert.ok(far.body!.instructions.every((i) => i.presentationHint === 'invalid'));
+    await assert.rejects(dc.send('disassemble', { memoryReference: '0x0', instructionOffset: 0, instructionCount: 10_000_000 }), /instructionCount 10000000 is outside 0\.\.10000/);
+    await assert.rejects(dc.send('disassemble', { memoryReference: '0x0', instructionOffset: Number.NaN, instructionCount: 4 }), /instructionOffset must be an integer/);
+    const near = await dc.send('disassemble', { memoryReference: '0x0', instructionOffset: -2, instructionCount: 4 }) as DebugProtocol.DisassembleResponse;
+    assert.deepEqual(near.body!.instructions.map((i) => i.presentationHint === 'invalid'), [true, true, false, false]);
+  }));
+
+  it('readMemory answers at most 1 MiB at a time; a bad count is a clear error', () => withClient(async (dc) => {
+    await launch(dc, { program: resolve(ROOT, 'examples/gemm-block.vta') });
+    const r = await dc.send('readMemory', { memoryReference: 'acc', offset: 0, count: 2 ** 31 }) as DebugProtocol.ReadMemoryResponse;
+    // ACC of the default target is 2048 rows of 64 bytes: all of it, and the rest unreadable.
+    assert.equal(Buffer.from(r.body!.data!, 'base64').length, 2048 * 64);
+    assert.equal(r.body!.unreadableBytes, 2 ** 31 - 2048 * 64);
+    await assert.rejects(dc.send('readMemory', { memoryReference: 'acc', offset: 0, count: -1 }), /count -1 is outside/);
+  }));
+
+  it('a debug-console expression nested 5,000 levels deep is an error, not a stack overflow', () => withClient(async (dc) => {
+    await launch(dc, { program: resolve(ROOT, 'examples/gemm-block.vta') });
+    await assert.rejects(dc.evaluateRequest({ expression: `${'('.repeat(5000)}1${')'.repeat(5000)}`, context: 'repl' }), /nests more than 256 levels/);
+    assert.equal((await dc.evaluateRequest({ expression: `${'('.repeat(100)}1${')'.repeat(100)}`, context: 'repl' })).body.result, '1');
+  }));
+});

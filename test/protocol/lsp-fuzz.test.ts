@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureBuilt, LspClient, ROOT, uriOf, type LspDiagnostic } from './lsp-harness';
 import { FUZZ_SEED, NASTY_INTS, Rng, fuzzFailure, within } from './fuzz-rng';
+import { generateProgram } from '../../bench/asm-bench';
 
 const EDITS = 900;
 const INVALID_PARAMS = -32602;
@@ -217,5 +218,74 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
       await published(d.uri, version, 2, 20_000);
       assert.equal(norm(last(d.uri, version)), norm(before), fuzzFailure(`${d.uri}: reopened text gives other diagnostics`).message);
     }
+  });
+});
+
+describe('language server: the inputs issue 20 found', () => {
+  test('a code action whose diagnostic data the server did not write gets the fixes it can find, no error', async () => {
+    const uri = 'file:///tmp/vta-lsp-foreign-data.vta';
+    const text = 'target default\n  nop ld\n';
+    await client.open(uri, text);
+    const logged = client.logs.length;
+    const range = { start: { line: 1, character: 2 }, end: { line: 1, character: 8 } };
+    for (const data of [{ fixes: 5 }, { fixes: [{ title: 'x', edits: 'no' }] }, { fixes: [null] }, 'text', { fixes: [{ title: 't', edits: [{ file: 1, range: null, newText: 2 }] }] }]) {
+      const actions = await client.request<Array<{ title: string }>>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [{ range, message: 'm', code: 'vta.x', data }] } });
+      // Only the server's own fix (no `finish`) is offered.
+      assert.deepEqual(actions.map((a) => a.title), ['Insert `finish` at the end of the program'], JSON.stringify(data));
+    }
+    assert.deepEqual(client.logs.slice(logged).filter((l) => /Error|failed/.test(l)), []);
+    await client.close(uri);
+  });
+
+  test('malformed params get InvalidParams; positions past the end get an empty answer', async () => {
+    const uri = 'file:///tmp/vta-lsp-params.vta';
+    await client.open(uri, 'target default\n  nop ld\n  finish\n');
+    const code = async (method: string, params: unknown) => {
+      try {
+        await client.request(method, params);
+        return 0;
+      } catch (e) {
+        return (e as { code: number }).code;
+      }
+    };
+    assert.equal(await code('textDocument/hover', { textDocument: { uri }, position: { line: -1, character: 0 } }), INVALID_PARAMS);
+    assert.equal(await code('textDocument/hover', { textDocument: { uri }, position: { line: 2 ** 53, character: 0 } }), INVALID_PARAMS);
+    assert.equal(await code('textDocument/hover', { textDocument: { uri }, position: { line: 1.5, character: 0 } }), INVALID_PARAMS);
+    assert.equal(await code('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 3, character: 0 }, end: { line: 1, character: 0 } } }), INVALID_PARAMS);
+    assert.equal(await code('textDocument/references', { textDocument: { uri }, position: { line: 1, character: 3 } }), INVALID_PARAMS);
+    assert.equal(await code('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: 'x' } }), INVALID_PARAMS);
+    assert.equal(await code('textDocument/documentSymbol', null), INVALID_PARAMS);
+    assert.equal(await code('textDocument/documentSymbol', { textDocument: { uri: 5 } }), INVALID_PARAMS);
+    assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2 ** 31 - 1, character: 2 ** 31 - 1 } }), null);
+    assert.deepEqual(await client.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2 ** 31 - 1, character: 0 } } }), []);
+    await client.close(uri);
+  });
+
+  test('checks run off the server thread: a document being checked does not hold up requests on another', async () => {
+    // 150,000 instructions: seconds of assembly and checks in the worker.
+    const big = generateProgram(150_000);
+    const uri = 'file:///tmp/vta-lsp-busy.vta';
+    const small = 'file:///tmp/vta-lsp-small.vta';
+    await client.open(small, 'target default\n  nop ld\n  finish\n');
+    await client.diagnostics(small, (p) => p.version === 1);
+    await client.open(uri, big);
+    const symbols = await client.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: small } });
+    assert.ok(Array.isArray(symbols));
+    // The answer came before the big document's first diagnostics, which the checks worker publishes.
+    assert.equal(client.published.get(uri), undefined, 'the request waited for the checks of another document');
+    await client.diagnostics(uri, (p) => p.version === 1, 60_000);
+    await client.close(uri);
+    await client.close(small);
+  });
+
+  test('every version gets diagnostics, also those a newer version superseded before they were checked', async () => {
+    const uri = 'file:///tmp/vta-lsp-versions.vta';
+    await client.open(uri, 'target default\n  nop ld\n  finish\n');
+    for (let i = 0; i < 8; i++) await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '  nop ex\n' }]);
+    for (let v = 1; v <= 9; v++) await published(uri, v, 1, 20_000);
+    // The newest version is checked for real: 9 `nop` lines, no finding.
+    await published(uri, 9, 2, 20_000);
+    assert.deepEqual((client.published.get(uri) ?? []).filter((p) => p.version === 9).at(-1)!.diagnostics, []);
+    await client.close(uri);
   });
 });

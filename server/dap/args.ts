@@ -22,8 +22,8 @@ export function intArg(args: object | undefined, name: string, opts: { min?: num
     if (opts.dflt !== undefined) return opts.dflt;
     throw new ArgsError(`${name} is missing`);
   }
-  const min = opts.min ?? Number.MIN_SAFE_INTEGER;
-  const max = opts.max ?? Number.MAX_SAFE_INTEGER;
+  const min = opts.min ?? (opts.beyondSafe ? -Number.MAX_VALUE : Number.MIN_SAFE_INTEGER);
+  const max = opts.max ?? (opts.beyondSafe ? Number.MAX_VALUE : Number.MAX_SAFE_INTEGER);
   if (typeof v !== 'number' || !(opts.beyondSafe ? Number.isInteger(v) : Number.isSafeInteger(v))) throw new ArgsError(`${name} must be an integer, not ${JSON.stringify(v)}`);
   if (v < min || v > max) throw new ArgsError(`${name} ${v} is outside ${min}..${max}`);
   return v;

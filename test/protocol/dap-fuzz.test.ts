@@ -168,7 +168,7 @@ describe('debug adapter: the inputs issue 20 found', () => {
     assert.equal(far.body!.instructions.length, 134);
     assert.ok(far.body!.instructions.every((i) => i.presentationHint === 'invalid'));
     await assert.rejects(dc.send('disassemble', { memoryReference: '0x0', instructionOffset: 0, instructionCount: 10_000_000 }), /instructionCount 10000000 is outside 0\.\.10000/);
-    await assert.rejects(dc.send('disassemble', { memoryReference: '0x0', instructionOffset: Number.NaN, instructionCount: 4 }), /instructionOffset must be an integer/);
+    await assert.rejects(dc.send('disassemble', { memoryReference: '0x0', instructionOffset: 1.5, instructionCount: 4 }), /instructionOffset must be an integer/);
     const near = await dc.send('disassemble', { memoryReference: '0x0', instructionOffset: -2, instructionCount: 4 }) as DebugProtocol.DisassembleResponse;
     assert.deepEqual(near.body!.instructions.map((i) => i.presentationHint === 'invalid'), [true, true, false, false]);
   }));

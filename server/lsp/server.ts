@@ -13,6 +13,7 @@ import { codeActionsSched, codeActionsVta } from './actions';
 import { completeSched, completeVta, signatureVta } from './completion';
 import { DiagnosticsScheduler } from './diagnostics';
 import { hoverSched, hoverVta } from './hover';
+import { ScheduleTuner } from './schedule-tuner';
 import { inlayHintsSched, inlayHintsVta } from './inlay';
 import { codeLensesSched, codeLensesVta, documentLinksVta } from './links';
 import { definition, highlights, prepareRename, references, rename } from './navigation';
@@ -33,6 +34,8 @@ export interface ServerOptions {
 export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const ws = new Workspace(documents);
+  // Layers' fastest schedules, ranked in a worker; the hover and the code action ask again when ready.
+  const tuner = new ScheduleTuner(() => undefined);
   const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
 
   /**
@@ -188,7 +191,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   });
   const hover = afterAssessed(null, (p: HoverParams) => {
     const s = schedOf(p.textDocument.uri);
-    if (s) return hoverSched(ws, s, p.position);
+    if (s) return hoverSched(ws, s, p.position, tuner);
     const a = vtaOf(p.textDocument.uri);
     return a ? hoverVta(ws, a, p.position) : null;
   }, ['textDocument', 'position']);
@@ -262,7 +265,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   }, ['textDocument', 'range']));
   connection.onCodeAction(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
-    if (s) return codeActionsSched(s, p);
+    if (s) return codeActionsSched(s, p, tuner);
     const a = vtaOf(p.textDocument.uri);
     return a ? codeActionsVta(ws, a, p) : [];
   }, ['textDocument', 'range', 'context']));

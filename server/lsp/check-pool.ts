@@ -27,7 +27,15 @@ function workerScript(): string | undefined {
 }
 
 /** The findings of one job, or why there are none (the check threw, or the worker ran out of memory). */
-export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; read: string[] } | { error: string };
+export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; read: string[] } | { error: string } | { timedOut: string };
+
+/**
+ * How long a job may run before it is stopped with a diagnostic saying so: the first
+ * tier must answer while the user types; every check and a schedule layer may take
+ * longer. (Work that grows with loop counts rather than with the text is the core's to
+ * bound; this is the server's guarantee that a version is answered all the same.)
+ */
+export const TIME_BUDGET_MS = { first: 4000, all: 30_000, layer: 30_000 } as const;
 
 /** Each worker's heap limit: a document whose checks need more gets a diagnostic saying so, and the server lives on. */
 const WORKER_HEAP_MB = 256;
@@ -45,6 +53,8 @@ interface Slot {
   worker: Worker;
   running?: Pending;
   graceTimer?: ReturnType<typeof setTimeout>;
+  /** Stops a job that runs past its tier's time budget (TIME_BUDGET_MS). */
+  budgetTimer?: ReturnType<typeof setTimeout>;
   /** Documents whose program this worker keeps. */
   keeps: Set<string>;
 }
@@ -85,6 +95,7 @@ export class CheckPool {
     this.supersede(job.uri);
     const m = await this.post({ ...job, id: this.nextId++ }, job.uri);
     if (!m) return undefined;
+    if (m.timedOut) return { timedOut: m.timedOut };
     return m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, read: m.read ?? [] } : { error: m.error ?? 'the checks stopped' };
   }
 
@@ -95,7 +106,7 @@ export class CheckPool {
   async layer(job: LayerJob['layer']): Promise<LayerLoweredChecks | { error: string }> {
     const id = this.nextId++;
     const m = await this.post({ id, layer: job }, `layer:${id}`);
-    return m?.layer ?? { error: m?.error ?? 'the layer checks stopped' };
+    return m?.layer ?? { error: m?.error ?? m?.timedOut ?? 'the layer checks stopped' };
   }
 
   private post(job: CheckJob | LayerJob, uri: string): Promise<CheckDone | undefined> {
@@ -147,6 +158,13 @@ export class CheckPool {
       const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
       this.queue.splice(i, 1);
       slot.running = p;
+      const budget = 'tier' in p.job ? TIME_BUDGET_MS[p.job.tier] : TIME_BUDGET_MS.layer;
+      slot.budgetTimer = setTimeout(() => {
+        if (slot.running !== p) return;
+        this.replace(slot);
+        p.resolve({ id: p.job.id, timedOut: `the checks of this version took more than ${budget / 1000} s and were cut short (loops or transfers too large to check while typing?)` });
+        this.pump();
+      }, budget);
       if ('tier' in p.job) {
         for (const s of this.slots) s.keeps.delete(p.uri);
         if (p.job.tier === 'first') slot.keeps.add(p.uri);
@@ -158,6 +176,7 @@ export class CheckPool {
   /** Terminates a slot's worker and puts a fresh one in its place. */
   private replace(s: Slot): void {
     clearTimeout(s.graceTimer);
+    clearTimeout(s.budgetTimer);
     void s.worker.terminate();
     s.running = undefined;
     s.keeps.clear();
@@ -176,6 +195,7 @@ export class CheckPool {
       const p = slot.running;
       if (!p || p.job.id !== m.id) return;
       clearTimeout(slot.graceTimer);
+      clearTimeout(slot.budgetTimer);
       slot.running = undefined;
       if (m.error) this.onLog(`vta: checks of ${p.uri} failed: ${m.error}`);
       p.resolve(m.error ? { ...m, error: `the checks stopped: ${m.error.split('\n')[0]}` } : m);

@@ -56,6 +56,8 @@ export interface CheckDone {
   assembleMs?: number;
   /** The files the program read besides its own (includes, images), for the includers of an edited file. */
   read?: string[];
+  /** Set by the pool (not the worker) when the job ran past its time budget and was stopped. */
+  timedOut?: string;
   /** The answer to a LayerJob. */
   layer?: LayerLoweredChecks;
 }

@@ -141,7 +141,13 @@ export class DiagnosticsScheduler {
       return false;
     }
     let diagnostics: LspDiagnostic[];
-    if ('error' in r) {
+    if ('timedOut' in r) {
+      // The first tier's findings (if any) stay; the note says why nothing more came.
+      this.ws.assembled.set(uri, { version, ms: Number.POSITIVE_INFINITY });
+      this.wakeAssessed(uri);
+      const kept = tier === 'all' ? (this.lastPublished.get(uri) ?? []).filter((d) => d.code !== 'vta.limit') : [];
+      diagnostics = [...kept, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, code: 'vta.limit', source: 'vta', message: r.timedOut }];
+    } else if ('error' in r) {
       this.wakeAssessed(uri);
       diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'vta.limit', source: 'vta', message: r.error }];
     } else {
@@ -155,7 +161,7 @@ export class DiagnosticsScheduler {
     }
     this.lastPublished.set(uri, diagnostics);
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
-    return !('error' in r);
+    return 'diagnostics' in r;
   }
 
   /**

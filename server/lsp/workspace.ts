@@ -79,6 +79,8 @@ export interface SchedAnalysis {
 
 /** A document whose last assembly in the checks worker took longer than this (ms) is assembled here only when the user pauses. */
 export const SLOW_ASSEMBLY_MS = 100;
+/** Past this (ms in the worker) a document is never assembled on the server's thread: its requests answer without the program. */
+export const MAX_PAUSE_ASSEMBLY_MS = 1000;
 
 export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
@@ -187,7 +189,8 @@ export class Workspace {
 
   /** Assembles the current version of a slow document (called when the user paused); true when it did. */
   buildDeferred(uri: string): boolean {
-    if ((this.assembled.get(uri)?.ms ?? 0) <= SLOW_ASSEMBLY_MS) return false;
+    const ms = this.assembled.get(uri)?.ms ?? 0;
+    if (ms <= SLOW_ASSEMBLY_MS || ms > MAX_PAUSE_ASSEMBLY_MS) return false;
     const a = this.vta(uri);
     if (!a) return false;
     this.buildingSlow = true;

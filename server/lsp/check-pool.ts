@@ -32,10 +32,13 @@ export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; read:
 /**
  * How long a job may run before it is stopped with a diagnostic saying so: the first
  * tier must answer while the user types; every check and a schedule layer may take
- * longer. (Work that grows with loop counts rather than with the text is the core's to
- * bound; this is the server's guarantee that a version is answered all the same.)
+ * longer; and a long text gets 10 s more per MB (its checks legitimately take time in
+ * proportion to it). Work that grows with loop counts rather than with the text is
+ * the core's to bound; this is the server's guarantee that a version is answered.
  */
 export const TIME_BUDGET_MS = { first: 4000, all: 30_000, layer: 30_000 } as const;
+const budgetOf = (job: CheckJob | LayerJob): number =>
+  ('tier' in job ? TIME_BUDGET_MS[job.tier] : TIME_BUDGET_MS.layer) + ('tier' in job ? job.text.length : job.layer.text.length) / 100;
 
 /** Each worker's heap limit: a document whose checks need more gets a diagnostic saying so, and the server lives on. */
 const WORKER_HEAP_MB = 256;
@@ -158,11 +161,11 @@ export class CheckPool {
       const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
       this.queue.splice(i, 1);
       slot.running = p;
-      const budget = 'tier' in p.job ? TIME_BUDGET_MS[p.job.tier] : TIME_BUDGET_MS.layer;
+      const budget = budgetOf(p.job);
       slot.budgetTimer = setTimeout(() => {
         if (slot.running !== p) return;
         this.replace(slot);
-        p.resolve({ id: p.job.id, timedOut: `the checks of this version took more than ${budget / 1000} s and were cut short (loops or transfers too large to check while typing?)` });
+        p.resolve({ id: p.job.id, timedOut: `the checks of this version took more than ${(budget / 1000).toFixed(0)} s and were cut short (loops or transfers too large to check while typing?)` });
         this.pump();
       }, budget);
       if ('tier' in p.job) {

@@ -278,6 +278,19 @@ describe('language server: the inputs issue 20 found', () => {
     await client.close(small);
   });
 
+  test('a one-line load whose checks walk 4 billion micro-ops: requests answer meanwhile, the version gets diagnostics', async () => {
+    const uri = 'file:///tmp/vta-lsp-huge-load.vta';
+    await client.open(uri, 'target default\n  load uop sram=0 dram=0 x=65535 y=65535\n  finish\n');
+    const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.ok(Array.isArray(symbols));
+    const hints = await client.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } } });
+    assert.ok(Array.isArray(hints));
+    // Its findings, or (while the checks' work grows with the sizes) a note that they were cut short.
+    const p = await client.diagnostics(uri, (x) => x.version === 1, 20_000);
+    assert.ok(p.diagnostics.length > 0);
+    await client.close(uri);
+  });
+
   test('every version gets diagnostics, also those a newer version superseded before they were checked', async () => {
     const uri = 'file:///tmp/vta-lsp-versions.vta';
     await client.open(uri, 'target default\n  nop ld\n  finish\n');

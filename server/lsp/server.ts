@@ -31,6 +31,9 @@ export interface ServerOptions {
   debounceMs?: number;
 }
 
+/** How long a hover on a schedule layer waits for the layer's lowered figures. */
+const HOVER_WAIT_MS = 4000;
+
 export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const ws = new Workspace(documents);
@@ -183,7 +186,8 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     const s = schedOf(p.textDocument.uri);
     const pos = p.position;
     const op = s?.ast.statements.find((x) => x.kind === 'operator' && x.range.start.line <= pos.line && pos.line <= x.range.end.line);
-    if (s && op?.kind === 'operator') await ws.lowered(s, op);
+    // At most a few seconds: past that the hover answers with what it has (the lint's figures).
+    if (s && op?.kind === 'operator') await Promise.race([ws.lowered(s, op), new Promise((r) => setTimeout(r, HOVER_WAIT_MS))]);
   };
   connection.onHover(async (p) => {
     await hoverReady(p).catch(() => undefined);

@@ -161,13 +161,6 @@ export class CheckPool {
       const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
       this.queue.splice(i, 1);
       slot.running = p;
-      const budget = budgetOf(p.job);
-      slot.budgetTimer = setTimeout(() => {
-        if (slot.running !== p) return;
-        this.replace(slot);
-        p.resolve({ id: p.job.id, timedOut: `the checks of this version took more than ${(budget / 1000).toFixed(0)} s and were cut short (loops or transfers too large to check while typing?)` });
-        this.pump();
-      }, budget);
       if ('tier' in p.job) {
         for (const s of this.slots) s.keeps.delete(p.uri);
         if (p.job.tier === 'first') slot.keeps.add(p.uri);
@@ -197,6 +190,17 @@ export class CheckPool {
       if (slot.worker !== w) return;
       const p = slot.running;
       if (!p || p.job.id !== m.id) return;
+      if (m.started) {
+        // The budget runs from the start of the job, not from a fresh worker's loading.
+        const budget = budgetOf(p.job);
+        slot.budgetTimer = setTimeout(() => {
+          if (slot.running !== p) return;
+          this.replace(slot);
+          p.resolve({ id: p.job.id, timedOut: `the checks of this version took more than ${(budget / 1000).toFixed(0)} s and were cut short (loops or transfers too large to check while typing?)` });
+          this.pump();
+        }, budget);
+        return;
+      }
       clearTimeout(slot.graceTimer);
       clearTimeout(slot.budgetTimer);
       slot.running = undefined;

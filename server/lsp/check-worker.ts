@@ -56,6 +56,8 @@ export interface CheckDone {
   assembleMs?: number;
   /** The files the program read besides its own (includes, images), for the includers of an edited file. */
   read?: string[];
+  /** Sent first, when the worker starts the job (its time budget runs from then: a fresh worker loads first). */
+  started?: boolean;
   /** Set by the pool (not the worker) when the job ran past its time budget and was stopped. */
   timedOut?: string;
   /** The answer to a LayerJob. */
@@ -130,6 +132,7 @@ parentPort?.on('message', (job: CheckJob | LayerJob | ForgetJob) => {
     kept.delete(job.forget);
     return;
   }
+  parentPort!.postMessage({ id: job.id, started: true } satisfies CheckDone);
   let out: CheckDone;
   try {
     out = 'layer' in job ? runLayerJob(job) : runCheckJob(job);

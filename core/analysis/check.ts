@@ -15,10 +15,11 @@ const programChecks: ProgramCheck[] = [tokenChecks];
 
 /**
  * The rule of the tiers, in one place: a program with syntax or name errors gets no
- * further checks (they would only report follow-on findings).
+ * further checks (they would only report follow-on findings); neither does a stream
+ * whose expansion stopped at the instruction limit (it lacks its end).
  */
 export function blocksChecks(assemblyDiagnostics: readonly Diagnostic[]): boolean {
-  return assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')));
+  return assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name') || d.code === 'vta.bounds.stream'));
 }
 
 /**
@@ -27,10 +28,11 @@ export function blocksChecks(assemblyDiagnostics: readonly Diagnostic[]): boolea
  * adds the whole-program analyses.
  */
 export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = [], opts: { tier?: 'first' | 'all' } = {}): Diagnostic[] {
-  const out = [...assemblyDiagnostics];
+  let out = assemblyDiagnostics.slice();
+  // (concat, not push(...): a spread of a few hundred thousand findings overflows the stack.)
   if (!blocksChecks(assemblyDiagnostics)) {
-    out.push(...firstTierChecks(program, { file }));
-    if (opts.tier !== 'first') for (const c of programChecks) out.push(...c(program, file));
+    out = out.concat(firstTierChecks(program, { file }));
+    if (opts.tier !== 'first') for (const c of programChecks) out = out.concat(c(program, file));
   }
   return sortDiagnostics(out);
 }

@@ -9,6 +9,7 @@
  *   act, act[1], act[1][0]              DRAM tensors by their data names
  * Ranges are half-open, `[lo:hi]`.
  */
+import { MAX_NESTING } from '../../core/lang/nesting';
 
 /** Rows of a buffer (an SRAM, DRAM bytes, or a DRAM tensor). */
 export interface RowSource {
@@ -39,15 +40,21 @@ type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'str'; v: str
 
 const OPS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', '[', ']', ':', ','];
 
+/** Sticky patterns: each matches at lastIndex without copying the rest of the text. */
+const NUM = /0x[0-9a-fA-F]+|0b[01]+|\d+/y;
+const ID = /[A-Za-z_][A-Za-z0-9_.]*/y;
+
 function lex(text: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
     if (/\s/.test(c)) { i++; continue; }
-    const num = /^(0x[0-9a-fA-F]+|0b[01]+|\d+)/.exec(text.slice(i));
-    if (num) { out.push({ t: 'num', v: Number(num[1]) }); i += num[1]!.length; continue; }
-    const id = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i));
+    NUM.lastIndex = i;
+    const num = NUM.exec(text);
+    if (num) { out.push({ t: 'num', v: Number(num[0]) }); i += num[0].length; continue; }
+    ID.lastIndex = i;
+    const id = ID.exec(text);
     if (id) { out.push({ t: 'id', v: id[0] }); i += id[0].length; continue; }
     if (c === '"' || c === "'") {
       const end = text.indexOf(c, i + 1);
@@ -68,16 +75,13 @@ export function isTrue(v: Value): boolean {
   return typeof v === 'number' ? v !== 0 : true;
 }
 
-/** Nesting (parentheses, brackets, signs) past this is an error instead of a stack overflow. */
-export const MAX_NESTING = 256;
-
 export function evaluate(text: string, env: EvalEnv): Value {
   const toks = lex(text);
   let p = 0;
+  // Parentheses, brackets and prefix operators recurse: at most MAX_NESTING deep, as in programs.
   let depth = 0;
-  /** Runs a nested part of the expression, counting how deep the nesting goes. */
   const nested = <T>(f: () => T): T => {
-    if (++depth > MAX_NESTING) throw new EvalError(`the expression nests more than ${MAX_NESTING} levels deep`);
+    if (++depth > MAX_NESTING) throw new EvalError(`nesting deeper than ${MAX_NESTING} levels (parentheses, brackets and prefix operators together)`);
     try {
       return f();
     } finally {

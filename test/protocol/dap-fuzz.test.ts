@@ -188,3 +188,12 @@ describe('debug adapter: the inputs issue 20 found', () => {
     assert.equal((await dc.evaluateRequest({ expression: `${'('.repeat(50)}1${')'.repeat(50)}`, context: 'repl' })).body.result, '1');
   }));
 });
+
+describe('debug adapter: a text file launched as an instruction binary', () => {
+  it('data breakpoints over its garbage instructions (sizes up to 65535 x 65535) are answered', () => withClient(async (dc) => {
+    await launch(dc, { program: resolve(ROOT, 'examples/gemm-block.vta'), format: 'binary' });
+    const r = await within(dc.send('setDataBreakpoints', { breakpoints: [{ dataId: 'acc:0:1', accessType: 'write' }, { dataId: 'uop:0:8' }] }), 5000, 'setDataBreakpoints') as DebugProtocol.SetDataBreakpointsResponse;
+    assert.equal(r.body.breakpoints.length, 2);
+    assert.ok(r.body.breakpoints.every((b) => b.verified));
+  }));
+});

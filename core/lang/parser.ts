@@ -14,13 +14,13 @@ import type {
 } from './ast';
 import { TextRange } from './ast';
 import { skipGrammarValidations } from './grammar-checks';
-import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
+import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './fast/nodes';
 import * as T from './lexer';
-import { topLevelRuns } from './chunks';
-import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, SimpleOperand } from './compound-tokens';
-import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './item-nodes';
-import { skipBlanks, wordEnd } from './scan';
-import { endsLine, lexForParser, PARSER_VOCABULARY } from './parser-lexer';
+import { topLevelRuns } from './fast/chunks';
+import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, SimpleOperand } from './fast/compound-tokens';
+import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './fast/item-nodes';
+import { skipBlanks, wordEnd } from './fast/scan';
+import { endsLine, lexForParser, PARSER_VOCABULARY } from './fast/parser-lexer';
 
 const FRIENDLY: Record<string, string> = {
   Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',

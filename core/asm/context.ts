@@ -2,6 +2,7 @@
 import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { VtaTarget } from '../isa';
 import type { DataStmt, KernelStmt, Range } from '../lang/ast';
+import { plainRange } from '../lang/ast';
 import type { AsmHost } from './host';
 import type { Scope } from './evaluate';
 import { evaluate } from './evaluate';
@@ -53,8 +54,9 @@ export class AsmContext {
   ) {}
 
   report(file: string, range: Range, severity: Severity, code: string, message: string, related?: RelatedInfo[], instruction?: number): void {
-    const d: Diagnostic = { file, range, severity, code, message };
-    if (related?.length) d.related = related;
+    // Plain ranges: the parser's and the program's are objects with getters.
+    const d: Diagnostic = { file, range: plainRange(range), severity, code, message };
+    if (related?.length) d.related = related.map((r) => ({ ...r, range: plainRange(r.range) }));
     if (instruction !== undefined) d.instruction = instruction;
     this.diagnostics.push(d);
   }

@@ -69,3 +69,15 @@ test('only the parser and the assembler import core/lang/fast/', async () => {
   const into = edges.filter((e) => e.to.startsWith(fast) && !e.from.startsWith(fast));
   assert.deepEqual([...new Set(into.map((e) => e.from))].sort(), [...FAST_PATH_DOORS].sort());
 });
+
+// The front ends' own rules (docs/ARCHITECTURE.md): the extension is the only code that
+// runs inside VS Code, and the webviews run in a browser.
+test('only client/ imports vscode, and webviews/ import no Node built-in', () => {
+  const specs = (dir: string) => sources(dir).flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ f, spec: m[1] ?? m[2]! })));
+  const vscode = ['server', 'webviews', 'core'].flatMap(specs).filter((x) => x.spec === 'vscode');
+  assert.deepEqual(vscode.map((x) => x.f), []);
+  assert.ok(specs('client').some((x) => x.spec === 'vscode'), 'client imports vscode');
+  const node = specs('webviews').filter((x) => BUILTINS.has(x.spec) || x.spec.startsWith('node:'));
+  assert.deepEqual(node.map((x) => `${x.f}: ${x.spec}`), []);
+});

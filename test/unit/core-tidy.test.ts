@@ -2,18 +2,8 @@
 // rust-analyzer's tidy test): every file opens with a comment that says why it exists,
 // so a reader who opens any file meets its purpose before its code.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) sources(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** A sentence at least: fewer words are a label, not a reason. */
 const MIN_WORDS = 8;
@@ -26,7 +16,8 @@ function headerProblem(text: string): string | undefined {
   return words.length < MIN_WORDS ? `opens with a comment of ${words.length} words (a reason needs ${MIN_WORDS} or more)` : undefined;
 }
 
-test('every file of core/ opens with a comment that says why it exists', () => {
+test('every file of core/ opens with a comment that says why it exists', async () => {
+  const { sources } = await import('../../scripts/import-graph.mjs');
   const files = sources('core');
   assert.ok(files.length > 100, 'core sources found');
   const offenders = files.flatMap((f) => {

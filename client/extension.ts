@@ -3,6 +3,7 @@
  * (dist/server/lsp.js over IPC), the debug adapter (dist/server/dap.js), the core
  * assembler/disassembler, the `vta check` task and the simulator panel.
  */
+import { showNetworkEstimate } from './estimate-panel';
 import * as vscode from 'vscode';
 import { count } from '../core/lang/count';
 import { existsSync, readdirSync } from 'node:fs';
@@ -23,7 +24,7 @@ let output: vscode.OutputChannel;
 
 function initializationOptions() {
   const s = readSettings();
-  return { target: s.target, diagnostics: { tiers: s.tiers } };
+  return { target: s.target, diagnostics: { tiers: s.tiers, max: s.maxDiagnostics } };
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
@@ -165,6 +166,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const doc = await lowerScheduleCommand(output, uri, layer);
       if (doc) openSimulatorPanel(context, doc);
     }),
+    // A network's code lens: its estimate as a sortable table.
+    vscode.commands.registerCommand('vta.showNetworkEstimate', (uri?: unknown, network?: unknown, estimate?: unknown) => showNetworkEstimate(context, uri, network, estimate)),
     vscode.commands.registerCommand('vta.exploreDesigns', () => exploreDesignsCommand(context)),
     vscode.commands.registerCommand('vta.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('vta.openSimulator', simulate),
@@ -173,7 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vta.openExample', () => openExample(context)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The target and tiers reach the server at start-up; a restart applies a change.
-      if (e.affectsConfiguration('vta.target') || e.affectsConfiguration('vta.diagnostics.tiers')) void restartClient(context);
+      if (e.affectsConfiguration('vta.target') || e.affectsConfiguration('vta.diagnostics.tiers') || e.affectsConfiguration('vta.diagnostics.max')) void restartClient(context);
     }),
   );
   await startClient(context);

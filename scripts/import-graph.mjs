@@ -17,7 +17,8 @@ export const CORE_LAYERS = {
   schedule: ['isa', 'program', 'lang', 'asm', 'analysis', 'sim'],
 };
 
-function sources(dir, out = []) {
+/** Every .ts file under dir (the tests of core/ and of the front ends read the same list). */
+export function sources(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) sources(p, out);

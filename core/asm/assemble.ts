@@ -10,8 +10,8 @@ import {
 } from '../isa';
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
-import { InsnLineNode, LineItem } from '../lang/item-nodes';
-import { CallWord, SimpleOperandNode } from '../lang/nodes';
+import { InsnLineNode, LineItem } from '../lang/fast/item-nodes';
+import { CallWord, SimpleOperandNode } from '../lang/fast/nodes';
 import { TOO_LARGE } from '../lang/numbers';
 import { parseVta } from '../lang/parser';
 import { exprText } from '../lang/expr-text';

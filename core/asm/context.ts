@@ -4,6 +4,7 @@ import { Findings } from '../lang/findings';
 import type { LoopFrame } from '../program/program';
 import type { VtaTarget } from '../isa';
 import type { DataStmt, KernelStmt, Range } from '../lang/ast';
+import { plainRange } from '../lang/ast';
 import type { AsmHost } from './host';
 import type { Scope } from './evaluate';
 import { evaluate } from './evaluate';
@@ -58,8 +59,9 @@ export class AsmContext {
   ) {}
 
   report(file: string, range: Range, severity: Severity, code: string, message: string, related?: RelatedInfo[], instruction?: number): void {
-    const d: Diagnostic = { file, range, severity, code, message };
-    if (related?.length) d.related = related;
+    // Plain ranges: the parser's and the program's are objects with getters.
+    const d: Diagnostic = { file, range: plainRange(range), severity, code, message };
+    if (related?.length) d.related = related.map((r) => ({ ...r, range: plainRange(r.range) }));
     if (instruction !== undefined) d.instruction = instruction;
     this.findings.add(d, this.loops);
   }

@@ -1,3 +1,6 @@
+// The assembler and what goes with it, as the front ends use them: .vta text to a
+// Program, the operand tables, file access, binary streams, the disassembler and the
+// importer of TVM dumps.
 export * from './assemble';
 export * from './host';
 export * from './operands';

@@ -42,6 +42,14 @@ export class TextRange implements Range {
   }
 }
 
+/**
+ * A range as plain data (four numbers in two positions, no getters): what a diagnostic
+ * keeps, so that it crosses a thread or a process and compares as it prints.
+ */
+export function plainRange(r: Range): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
 export interface Named {
   name: string;
   range: Range;

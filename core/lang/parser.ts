@@ -3,6 +3,18 @@
  * directly. Recovery is on, so a bad line yields an error and parsing resumes at the
  * next line or operand; statements the parser had to abandon are dropped from the
  * tree rather than half-built.
+ *
+ * The rules below are the grammar, over the plain tokens of lexer.ts. A few
+ * alternatives are shortcuts for speed on large files: they read the compound tokens
+ * of fast/ (see fast/README.md), which stand for runs of plain tokens, and build the
+ * same nodes the plain alternatives would:
+ * - topBlockBody: an InsnLine token (a whole instruction line) and a QueueLine token
+ *   (`push ld->ex`), beside `statement` whose `insn` and `tokenStmt` are the grammar;
+ * - constStmt, operandValues, bareItem: a compound operand token (`sram=16`,
+ *   `dram=w + 16`) and a Call token (`g(1, 16)`), beside `key = expr` and
+ *   `name(args)`.
+ * `parseVta(text, runChars, lex)` with the plain lexer never takes a shortcut; a test
+ * holds the tree equal either way.
  */
 import {
   EmbeddedActionsParser, EOF, type ILexingResult, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
@@ -14,13 +26,13 @@ import type {
 } from './ast';
 import { TextRange } from './ast';
 import { skipGrammarValidations } from './grammar-checks';
-import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
+import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './fast/nodes';
 import * as T from './lexer';
-import { topLevelRuns } from './chunks';
-import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, SimpleOperand } from './compound-tokens';
-import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './item-nodes';
-import { skipBlanks, wordEnd } from './scan';
-import { endsLine, lexForParser, PARSER_VOCABULARY } from './parser-lexer';
+import { topLevelRuns } from './fast/chunks';
+import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, SimpleOperand } from './fast/compound-tokens';
+import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './fast/item-nodes';
+import { skipBlanks, wordEnd } from './fast/scan';
+import { endsLine, lexForParser, PARSER_VOCABULARY } from './fast/parser-lexer';
 import { MAX_NESTING, NESTING_MESSAGE } from './nesting';
 
 const FRIENDLY: Record<string, string> = {
@@ -62,41 +74,85 @@ function ruleLabel(rule: string): string {
 const EMPTY_RANGE = new TextRange(0, 0, 0, 0);
 
 /**
- * The range from the start of `tok` to the end of `endTok`. Tokens inserted by error
- * recovery have no position (NaN); they take the other token's.
+ * What one parse keeps while it runs, made afresh by each parseVta call so that nothing
+ * of a parse outlives it or leaks into the next: the line at which the run being parsed
+ * starts, one copy of each name, and the errors found while building nodes. The nodes
+ * are made here because each needs the run's line and the names.
  */
-function tokenRange(tok: IToken | undefined, endTok: IToken | undefined = tok): TextRange {
-  if (!tok || Number.isNaN(tok.startOffset)) {
-    if (!endTok || Number.isNaN(endTok.startOffset)) return EMPTY_RANGE;
-    tok = endTok;
+class ParseState {
+  /**
+   * The 0-based line at which the run being parsed starts: the lexer numbers a run's
+   * lines from 1, and ranges are made here rather than by rewriting every token.
+   */
+  runLine = 0;
+  /** Errors found while building nodes (not grammar mismatches). */
+  readonly semanticErrors: SyntaxError[] = [];
+  /**
+   * One copy of each name per parse: a large file repeats a few dozen words (mnemonics,
+   * operand keys, kernel names, queues) hundreds of thousands of times, and the tree
+   * would otherwise keep a separate string for each.
+   */
+  private readonly words = new Map<string, string>();
+
+  word(image: string): string {
+    const known = this.words.get(image);
+    if (known !== undefined) return known;
+    this.words.set(image, image);
+    return image;
   }
-  if (!endTok || Number.isNaN(endTok.startOffset)) endTok = tok;
-  const base = runLine - 1;
-  return new TextRange(tok.startLine! + base, tok.startColumn! - 1, endTok.startLine! + base, endTok.startColumn! - 1 + endTok.image.length);
+
+  /** word() of text[from, to), for the nodes of fast/item-nodes.ts. */
+  readonly wordAt = (text: string, from: number, to: number): string => this.word(text.slice(from, to));
+
+  /** The 0-based line of a token of the run. */
+  line(tok: IToken): number {
+    return tok.startLine! + this.runLine - 1;
+  }
+
+  /**
+   * The range from the start of `tok` to the end of `endTok`. Tokens inserted by error
+   * recovery have no position (NaN); they take the other token's.
+   */
+  range(tok: IToken | undefined, endTok: IToken | undefined = tok): TextRange {
+    if (!tok || Number.isNaN(tok.startOffset)) {
+      if (!endTok || Number.isNaN(endTok.startOffset)) return EMPTY_RANGE;
+      tok = endTok;
+    }
+    if (!endTok || Number.isNaN(endTok.startOffset)) endTok = tok;
+    const base = this.runLine - 1;
+    return new TextRange(tok.startLine! + base, tok.startColumn! - 1, endTok.startLine! + base, endTok.startColumn! - 1 + endTok.image.length);
+  }
+
+  numberExpr(tok: IToken): Expr {
+    return NumberLiteral.of(this.line(tok), tok.startColumn! - 1, tok.image);
+  }
+
+  nameExpr(tok: IToken): Expr {
+    return new NameReference(this.line(tok), tok.startColumn! - 1, this.word(tok.image));
+  }
+
+  /** An operand key or declared name. */
+  nameToken(tok: IToken): Named {
+    return new NameToken(this.line(tok), tok.startColumn! - 1, this.word(tok.image));
+  }
+
+  /** Shortcut: a compound operand token as an operand. */
+  compoundOperand(tok: IToken): SimpleOperandNode | BinaryOperandNode {
+    const line = this.line(tok), character = tok.startColumn! - 1;
+    return tok.tokenType === BinaryOperand ? binaryOperandNode(tok.image, line, character, this.wordAt) : simpleOperandNode(tok.image, line, character, this.wordAt);
+  }
+
+  /** Shortcut: a compound `name(a, b)` token as a word with arguments. */
+  callWord(tok: IToken): CallWord {
+    return callWordNode(tok.image, this.line(tok), tok.startColumn! - 1, this.wordAt);
+  }
+
+  /** Shortcut: an InsnLine token as an instruction. */
+  insnLine(tok: IToken): InsnLineNode {
+    const image = tok.image;
+    return new InsnLineNode(this.word(image.slice(0, wordEnd(image, 1))) as InsnMnemonic, image, this.line(tok), tok.startColumn! - 1);
+  }
 }
-
-/**
- * One copy of each name per parse: a large file repeats a few dozen words (mnemonics,
- * operand keys, kernel names, queues) hundreds of thousands of times, and the tree
- * would otherwise keep a separate string for each.
- */
-let words = new Map<string, string>();
-
-function word(image: string): string {
-  const known = words.get(image);
-  if (known !== undefined) return known;
-  words.set(image, image);
-  return image;
-}
-
-/** word() of text[from, to). */
-const wordAt = (text: string, from: number, to: number): string => word(text.slice(from, to));
-
-/**
- * The 0-based line at which the run being parsed starts: the lexer numbers a run's
- * lines from 1, and ranges are made here rather than by rewriting every token.
- */
-let runLine = 0;
 
 /** From the start of `a` to the end of `b`. */
 function spanRange(a: Range, b: Range): TextRange {
@@ -116,8 +172,8 @@ const BinOp = T.BinOp;
 const RECOVERY = !(globalThis as { NO_RECOVERY?: boolean }).NO_RECOVERY;
 
 class VtaParser extends EmbeddedActionsParser {
-  /** Errors found while building nodes (not grammar mismatches). */
-  semanticErrors: SyntaxError[] = [];
+  /** This parse's state (a new one per parseVta call; the first serves the recording pass). */
+  state = new ParseState();
 
   constructor() {
     super(PARSER_VOCABULARY.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages, skipValidations: skipGrammarValidations });
@@ -167,13 +223,13 @@ class VtaParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const n = this.CONSUME(T.Identifier);
-          return { kind: 'target' as const, name: n.image, valueRange: tokenRange(n), range: tokenRange(kw, n) };
+          return { kind: 'target' as const, name: n.image, valueRange: this.state.range(n), range: this.state.range(kw, n) };
         },
       },
       {
         ALT: () => {
           const s = this.CONSUME(T.StringLit);
-          return { kind: 'target' as const, path: unquote(s.image), valueRange: tokenRange(s), range: tokenRange(kw, s) };
+          return { kind: 'target' as const, path: unquote(s.image), valueRange: this.state.range(s), range: this.state.range(kw, s) };
         },
       },
     ]);
@@ -182,13 +238,13 @@ class VtaParser extends EmbeddedActionsParser {
   includeStmt = this.RULE('includeStmt', (): IncludeStmt => {
     const kw = this.CONSUME(T.Kw.include);
     const s = this.CONSUME(T.StringLit);
-    return { kind: 'include', path: unquote(s.image), pathRange: tokenRange(s), range: tokenRange(kw, s) };
+    return { kind: 'include', path: unquote(s.image), pathRange: this.state.range(s), range: this.state.range(kw, s) };
   });
 
   imageStmt = this.RULE('imageStmt', (): ImageStmt => {
     const kw = this.CONSUME(T.Kw.image);
     const s = this.CONSUME(T.StringLit);
-    return { kind: 'image', path: unquote(s.image), pathRange: tokenRange(s), range: tokenRange(kw, s) };
+    return { kind: 'image', path: unquote(s.image), pathRange: this.state.range(s), range: this.state.range(kw, s) };
   });
 
   constStmt = this.RULE('constStmt', (): ConstStmt => {
@@ -199,8 +255,8 @@ class VtaParser extends EmbeddedActionsParser {
         ALT: () => {
           const both = this.CONSUME(CompoundOperand);
           return this.ACTION(() => {
-            const op = compoundOperand(both);
-            return { kind: 'const' as const, name: op.key, value: op.values[0]!, range: tokenRange(kw, both) };
+            const op = this.state.compoundOperand(both);
+            return { kind: 'const' as const, name: op.key, value: op.values[0]!, range: this.state.range(kw, both) };
           });
         },
       },
@@ -210,7 +266,7 @@ class VtaParser extends EmbeddedActionsParser {
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
           // Recovery leaves `value` undefined when the expression was abandoned.
-          return this.ACTION(() => ({ kind: 'const' as const, name: nameToken(name), value, range: value ? spanRange(tokenRange(kw), value.range) : tokenRange(kw, name) }));
+          return this.ACTION(() => ({ kind: 'const' as const, name: this.state.nameToken(name), value, range: value ? spanRange(this.state.range(kw), value.range) : this.state.range(kw, name) }));
         },
       },
     ]);
@@ -236,8 +292,8 @@ class VtaParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       // Without its `]` (inserted by recovery), the statement ends with its count.
-      const last = init?.range ?? at?.range ?? (Number.isNaN(close.startOffset) ? count?.range ?? tokenRange(mem) : tokenRange(close));
-      return { kind: 'data' as const, name: nameToken(name), mem: nameToken(mem), count, at, init, range: spanRange(tokenRange(kw), last) };
+      const last = init?.range ?? at?.range ?? (Number.isNaN(close.startOffset) ? count?.range ?? this.state.range(mem) : this.state.range(close));
+      return { kind: 'data' as const, name: this.state.nameToken(name), mem: this.state.nameToken(mem), count, at, init, range: spanRange(this.state.range(kw), last) };
     });
   });
 
@@ -248,7 +304,7 @@ class VtaParser extends EmbeddedActionsParser {
         const values: Expr[] = [];
         this.MANY_SEP({ SEP: T.Comma, DEF: () => { values.push(this.SUBRULE(this.expr)); } });
         const close = this.CONSUME(T.RBracket);
-        return { kind: 'list' as const, values, range: tokenRange(open, close) };
+        return { kind: 'list' as const, values, range: this.state.range(open, close) };
       },
     },
     {
@@ -273,11 +329,11 @@ class VtaParser extends EmbeddedActionsParser {
           close = this.CONSUME(T.RParen);
         });
         return this.ACTION((): DataInit => {
-          const range = tokenRange(fn, close ?? fn);
+          const range = this.state.range(fn, close ?? fn);
           if (fn.image === 'zeros' && !close) return { kind: 'zeros', range };
           if (fn.image === 'random' && (!close || (seedKey?.image === 'seed' && seed))) return { kind: 'random', seed, range };
-          if (fn.image === 'file' && path) return { kind: 'file', path: unquote(path.image), pathRange: tokenRange(path), range };
-          this.semanticErrors.push({
+          if (fn.image === 'file' && path) return { kind: 'file', path: unquote(path.image), pathRange: this.state.range(path), range };
+          this.state.semanticErrors.push({
             message: `unknown initialiser '${fn.image}${close ? '(…)' : ''}': expected zeros, random(seed=N), file("path.bin") or [v, v, …]`,
             range,
           });
@@ -294,7 +350,7 @@ class VtaParser extends EmbeddedActionsParser {
     let at: Expr | undefined;
     this.OPTION(() => {
       this.CONSUME(T.LParen);
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => { params.push(nameToken(this.CONSUME2(T.Identifier))); } });
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => { params.push(this.state.nameToken(this.CONSUME2(T.Identifier))); } });
       this.CONSUME(T.RParen);
     });
     this.OPTION2(() => {
@@ -304,7 +360,7 @@ class VtaParser extends EmbeddedActionsParser {
     const open = this.CONSUME(T.LBrace);
     const body = this.SUBRULE(this.kernelBlockBody);
     const close = this.CONSUME(T.RBrace);
-    return { kind: 'kernel', name: nameToken(name), params, at, body, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
+    return { kind: 'kernel', name: this.state.nameToken(name), params, at, body, range: this.state.range(kw, close), headerRange: this.state.range(kw, open) };
   });
 
   kernelItem = this.RULE('kernelItem', (): KernelItem => this.OR([
@@ -317,7 +373,7 @@ class VtaParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(T.Kw.uop);
     const operands: Operand[] = [];
     this.MANY(() => { operands.push(this.operandValues(this.CONSUME(T.WordLike))); });
-    const range = operands.length ? tokenRange(kw, this.LA(0)) : tokenRange(kw);
+    const range = operands.length ? this.state.range(kw, this.LA(0)) : this.state.range(kw);
     return { kind: 'uop', operands: compact(operands), range };
   });
 
@@ -329,21 +385,21 @@ class VtaParser extends EmbeddedActionsParser {
     this.CONSUME(T.DotDot);
     const to = this.SUBRULE2(this.expr);
     const open = this.CONSUME(T.LBrace);
-    return { kw, variable: nameToken(v), from, to, open };
+    return { kw, variable: this.state.nameToken(v), from, to, open };
   }
 
   topFor = this.RULE('topFor', (): ForStmt<Stmt> => {
     const h = this.forHeader();
     const body = this.SUBRULE(this.topBlockBody);
     const close = this.CONSUME(T.RBrace);
-    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: tokenRange(h.kw, close), headerRange: tokenRange(h.kw, h.open) };
+    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: this.state.range(h.kw, close), headerRange: this.state.range(h.kw, h.open) };
   });
 
   kernelFor = this.RULE('kernelFor', (): ForStmt<KernelItem> => {
     const h = this.forHeader();
     const body = this.SUBRULE(this.kernelBlockBody);
     const close = this.CONSUME(T.RBrace);
-    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: tokenRange(h.kw, close), headerRange: tokenRange(h.kw, h.open) };
+    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: this.state.range(h.kw, close), headerRange: this.state.range(h.kw, h.open) };
   });
 
   topIf = this.RULE('topIf', (): IfStmt<Stmt> => {
@@ -359,7 +415,7 @@ class VtaParser extends EmbeddedActionsParser {
       otherwise = this.SUBRULE2(this.topBlockBody);
       close = this.CONSUME2(T.RBrace);
     });
-    return { kind: 'if', cond, then, else: otherwise, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
+    return { kind: 'if', cond, then, else: otherwise, range: this.state.range(kw, close), headerRange: this.state.range(kw, open) };
   });
 
   kernelIf = this.RULE('kernelIf', (): IfStmt<KernelItem> => {
@@ -375,7 +431,7 @@ class VtaParser extends EmbeddedActionsParser {
       otherwise = this.SUBRULE2(this.kernelBlockBody);
       close = this.CONSUME2(T.RBrace);
     });
-    return { kind: 'if', cond, then, else: otherwise, range: tokenRange(kw, close), headerRange: tokenRange(kw, open) };
+    return { kind: 'if', cond, then, else: otherwise, range: this.state.range(kw, close), headerRange: this.state.range(kw, open) };
   });
 
   topBlockBody = this.RULE('topBlockBody', (): Stmt[] => {
@@ -384,8 +440,8 @@ class VtaParser extends EmbeddedActionsParser {
       const s = this.OR((this.topAlts ??= [
         { ALT: () => { this.CONSUME(T.Newline); return undefined; } },
         {
-          // The most frequent statements, without the rule calls of `statement` and
-          // endOfStatement: the lexer ended the line token where the line ends.
+          // Shortcut (fast/): the most frequent statements, without the rule calls of
+          // `statement` and endOfStatement: the lexer ended the line token where the line ends.
           ALT: () => {
             const line = this.CONSUME(InsnLine);
             if (line.tokenType !== InsnLineEnd && this.LA(1).tokenType === T.Newline) this.CONSUME2(T.Newline);
@@ -433,7 +489,7 @@ class VtaParser extends EmbeddedActionsParser {
   label = this.RULE('label', (): LabelStmt => {
     const name = this.CONSUME(T.Identifier);
     const colon = this.CONSUME(T.Colon);
-    return { kind: 'label', name: nameToken(name), range: tokenRange(name, colon) };
+    return { kind: 'label', name: this.state.nameToken(name), range: this.state.range(name, colon) };
   });
 
   tokenStmt = this.RULE('tokenStmt', (): TokenStmt => {
@@ -443,7 +499,7 @@ class VtaParser extends EmbeddedActionsParser {
     const from = this.CONSUME(T.Identifier);
     this.CONSUME(T.Arrow);
     const to = this.CONSUME2(T.Identifier);
-    return { kind, queue: word(`${from.image}->${to.image}`), queueRange: tokenRange(from, to), range: tokenRange(kw, to) };
+    return { kind, queue: this.state.word(`${from.image}->${to.image}`), queueRange: this.state.range(from, to), range: this.state.range(kw, to) };
   });
 
   /**
@@ -467,7 +523,7 @@ class VtaParser extends EmbeddedActionsParser {
       else if (item) words.push(item as Word);
     });
     if (this.RECORDING_PHASE) return undefined as never;
-    return new InsnNode(word(kw.image) as InsnMnemonic, compact(words), compact(operands), tokenRange(kw, words.length + operands.length ? this.LA(0) : kw));
+    return new InsnNode(this.state.word(kw.image) as InsnMnemonic, compact(words), compact(operands), this.state.range(kw, words.length + operands.length ? this.LA(0) : kw));
   });
 
   /** `push a->b` / `pop a->b` read as one token (never the case while recording). */
@@ -476,25 +532,25 @@ class VtaParser extends EmbeddedActionsParser {
     const image = tok.image;
     const kind = image.charCodeAt(1) === 117 /* u */ ? 'push' : 'pop';
     const at = skipBlanks(image, kind.length);
-    return new QueueTokenNode(kind, word(image.slice(at)), tok.startLine! + runLine - 1, tok.startColumn! - 1, tok.startColumn! - 1 + at);
+    return new QueueTokenNode(kind, this.state.word(image.slice(at)), this.state.line(tok), tok.startColumn! - 1, tok.startColumn! - 1 + at);
   }
 
   /** An instruction read as one token (never the case while recording). */
   private insnLine(tok: IToken): InsnStmt {
-    return this.RECORDING_PHASE ? (undefined as never) : insnLine(tok);
+    return this.RECORDING_PHASE ? (undefined as never) : this.state.insnLine(tok);
   }
 
   /** An item with nothing after it: a compound operand or `name(args)`, or a bare word. */
   private bareItem(tok: IToken): Operand | Word {
-    if (tok.tokenType === Call) return callWord(tok);
-    if (tok.tokenType === SimpleOperand || tok.tokenType === BinaryOperand) return compoundOperand(tok);
-    return nameToken(tok);
+    if (tok.tokenType === Call) return this.state.callWord(tok);
+    if (tok.tokenType === SimpleOperand || tok.tokenType === BinaryOperand) return this.state.compoundOperand(tok);
+    return this.state.nameToken(tok);
   }
 
   /** `= expr`, `= expr..expr` or `= expr, expr, …` after an operand's key. */
   private operandValues(key: IToken): Operand {
     // A compound operand token is the whole operand (never the case while recording).
-    if (key.tokenType === SimpleOperand || key.tokenType === BinaryOperand) return compoundOperand(key);
+    if (key.tokenType === SimpleOperand || key.tokenType === BinaryOperand) return this.state.compoundOperand(key);
     this.CONSUME(T.Equals);
     const values: Expr[] = [this.SUBRULE(this.expr)];
     let isRange = false;
@@ -518,7 +574,7 @@ class VtaParser extends EmbeddedActionsParser {
       ]);
     });
     if (this.RECORDING_PHASE) return undefined as never;
-    return new OperandNode(nameToken(key), compact(values), isRange);
+    return new OperandNode(this.state.nameToken(key), compact(values), isRange);
   }
 
   /** `( expr, … )` after a word: kernel arguments. */
@@ -528,12 +584,12 @@ class VtaParser extends EmbeddedActionsParser {
     this.MANY_SEP({ SEP: T.Comma, DEF: () => { args.push(this.SUBRULE4(this.expr)); } });
     const close = this.CONSUME(T.RParen);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { name: word(name.image), range: tokenRange(name, close), args: compact(args), argsRange: tokenRange(open, close) };
+    return { name: this.state.word(name.image), range: this.state.range(name, close), args: compact(args), argsRange: this.state.range(open, close) };
   }
 
   /** A number literal (the recording pass at construction has only placeholder tokens). */
   private numberExpr(tok: IToken): Expr {
-    return this.RECORDING_PHASE ? (undefined as never) : numberExpr(tok);
+    return this.RECORDING_PHASE ? (undefined as never) : this.state.numberExpr(tok);
   }
 
   expr = this.RULE('expr', (): Expr => {
@@ -541,7 +597,7 @@ class VtaParser extends EmbeddedActionsParser {
     // and build the operator lists only when an operator follows.
     const first = this.OR(this.exprFirstAlts ??= [
       { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
-      { ALT: () => nameExpr(this.CONSUME(T.Identifier)) },
+      { ALT: () => this.state.nameExpr(this.CONSUME(T.Identifier)) },
       { ALT: () => this.SUBRULE(this.prefixed) },
     ]);
     let operands: Expr[] | undefined;
@@ -555,7 +611,7 @@ class VtaParser extends EmbeddedActionsParser {
 
   unary = this.RULE('unary', (): Expr => this.OR((this.unaryAlts ??= [
     { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
-    { ALT: () => nameExpr(this.CONSUME(T.Identifier)) },
+    { ALT: () => this.state.nameExpr(this.CONSUME(T.Identifier)) },
     { ALT: () => this.SUBRULE(this.prefixed) },
   ])));
 
@@ -566,7 +622,7 @@ class VtaParser extends EmbeddedActionsParser {
         const op = this.CONSUME(T.UnaryOp);
         const arg = this.SUBRULE(this.unary);
         if (this.RECORDING_PHASE || !arg) return arg;
-        return { kind: 'unary' as const, op: op.image as '-' | '!', arg, range: spanRange(tokenRange(op), arg.range) };
+        return { kind: 'unary' as const, op: op.image as '-' | '!', arg, range: spanRange(this.state.range(op), arg.range) };
       },
     },
     {
@@ -575,7 +631,7 @@ class VtaParser extends EmbeddedActionsParser {
         const inner = this.SUBRULE(this.expr);
         const close = this.CONSUME(T.RParen);
         // Parentheses only group; widen the range so messages underline them too.
-        return inner && !this.RECORDING_PHASE ? widened(inner, tokenRange(open, close)) : inner;
+        return inner && !this.RECORDING_PHASE ? widened(inner, this.state.range(open, close)) : inner;
       },
     },
   ])));
@@ -600,36 +656,6 @@ function widened(e: Expr, range: Range): Expr {
     case 'name': return { kind: 'name', name: e.name, range };
     default: return { ...e, range };
   }
-}
-
-function numberExpr(tok: IToken): Expr {
-  return NumberLiteral.of(tok.startLine! + runLine - 1, tok.startColumn! - 1, tok.image);
-}
-
-/** A compound operand token as an operand. */
-function compoundOperand(tok: IToken): SimpleOperandNode | BinaryOperandNode {
-  const line = tok.startLine! + runLine - 1, character = tok.startColumn! - 1;
-  return tok.tokenType === BinaryOperand ? binaryOperandNode(tok.image, line, character, wordAt) : simpleOperandNode(tok.image, line, character, wordAt);
-}
-
-/** A compound `name(a, b)` token as a word with arguments. */
-function callWord(tok: IToken): CallWord {
-  return callWordNode(tok.image, tok.startLine! + runLine - 1, tok.startColumn! - 1, wordAt);
-}
-
-/** An InsnLine token as an instruction. */
-function insnLine(tok: IToken): InsnLineNode {
-  const image = tok.image;
-  return new InsnLineNode(word(image.slice(0, wordEnd(image, 1))) as InsnMnemonic, image, tok.startLine! + runLine - 1, tok.startColumn! - 1);
-}
-
-function nameExpr(tok: IToken): Expr {
-  return new NameReference(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(tok.image));
-}
-
-/** An operand key or declared name. */
-function nameToken(tok: IToken): Named {
-  return new NameToken(tok.startLine! + runLine - 1, tok.startColumn! - 1, word(tok.image));
 }
 
 /** Precedence climbing over a flat operand/operator list. */
@@ -672,18 +698,17 @@ export function parseVta(text: string, runChars = RUN_CHARS, lex: (text: string)
     };
   }
   const parser = (shared ??= new VtaParser());
-  parser.semanticErrors = [];
+  const state = (parser.state = new ParseState());
   const out: SourceFile = { statements: [], comments: [], errors: [] };
   const runs = topLevelRuns(text, runChars);
-  words = new Map();
   for (let k = 0; k < runs.offsets.length; k++) {
     const start = runs.offsets[k]!;
     const end = k + 1 < runs.offsets.length ? runs.offsets[k + 1]! : text.length;
     parseRun(parser, lex, text, start, end, runs.lines[k]!, out);
   }
-  runLine = 0;
-  words = new Map();
-  for (const e of parser.semanticErrors) out.errors.push(e); // no spread: there may be 100,000s
+  // The parser outlives the parse (building it records the grammar); its state does not.
+  parser.state = new ParseState();
+  for (const e of state.semanticErrors) out.errors.push(e); // no spread: there may be 100,000s
   if (out.errors.length) out.statements = dropBroken(out.statements, out.errors) as Stmt[];
   return out;
 }
@@ -694,12 +719,13 @@ const RUN_CHARS = 32 * 1024;
 /** Lexes and parses text[start, end), which begins at 0-based line `line`, into `out`. */
 function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text: string, start: number, end: number, line: number, out: SourceFile): void {
   const lexed = lex(start === 0 && end === text.length ? text : text.slice(start, end));
-  runLine = line;
+  const state = parser.state;
+  state.runLine = line;
   for (const e of lexed.errors) {
     const l = (e.line ?? 1) - 1 + line, c = (e.column ?? 1) - 1;
     out.errors.push({ message: `unexpected character ${JSON.stringify(text.substr(start + e.offset, e.length))}`, range: new TextRange(l, c, l, c + e.length) });
   }
-  let tokens = withoutDeepNesting(withoutStrayLines(lexed.tokens, out), out);
+  let tokens = withoutDeepNesting(withoutStrayLines(lexed.tokens, out, state), out, state);
   for (;;) {
     parser.input = tokens;
     try {
@@ -713,7 +739,7 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
     let stoppedAt: IToken | undefined;
     for (const e of parser.errors) {
       const tok = e.token;
-      const range = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? endOfText(text, end) : tokenRange(tok);
+      const range = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? endOfText(text, end) : state.range(tok);
       out.errors.push({ message: e.message, range });
       if (e.name === 'NotAllInputParsedException') stoppedAt = tok;
     }
@@ -723,7 +749,7 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
     if (next < 0) break;
     tokens = tokens.slice(next);
   }
-  for (const c of lexed.groups.comments ?? []) out.comments.push({ text: c.image, range: tokenRange(c) });
+  for (const c of lexed.groups.comments ?? []) out.comments.push({ text: c.image, range: state.range(c) });
 }
 
 /**
@@ -750,7 +776,7 @@ function isStrayLine(tokens: IToken[], k: number, depth: number): boolean {
  * run's parse at such a line; removing them in one pass keeps a file of many of them
  * linear.
  */
-function withoutStrayLines(tokens: IToken[], out: SourceFile): IToken[] {
+function withoutStrayLines(tokens: IToken[], out: SourceFile, state: ParseState): IToken[] {
   let kept: IToken[] | undefined;
   let depth = 0;
   for (let k = 0; k < tokens.length;) {
@@ -769,7 +795,7 @@ function withoutStrayLines(tokens: IToken[], out: SourceFile): IToken[] {
       if (kept) for (let j = k; j < end; j++) kept.push(tokens[j]!);
     } else {
       kept ??= tokens.slice(0, k);
-      out.errors.push({ message: `unexpected ${shown(first)}`, range: tokenRange(first) });
+      out.errors.push({ message: `unexpected ${shown(first)}`, range: state.range(first) });
     }
     k = end;
   }
@@ -781,7 +807,7 @@ function withoutStrayLines(tokens: IToken[], out: SourceFile): IToken[] {
  * together) goes deeper than MAX_NESTING, with one error at the token that went too
  * deep: the parser's rules recurse on nesting, and so does everything that reads the tree.
  */
-function withoutDeepNesting(tokens: IToken[], out: SourceFile): IToken[] {
+function withoutDeepNesting(tokens: IToken[], out: SourceFile, state: ParseState): IToken[] {
   let kept: IToken[] | undefined;
   let stmtStart = 0;
   let braces = 0, parens = 0;
@@ -815,7 +841,7 @@ function withoutDeepNesting(tokens: IToken[], out: SourceFile): IToken[] {
     } else if (afterOperand(tokens[k])) prefix = base;
     else if ((type === T.Minus || type === T.Bang) && !afterOperand(tokens[k - 1])) prefix++;
     if (braces + parens + prefix <= MAX_NESTING) continue;
-    out.errors.push({ message: NESTING_MESSAGE, range: tokenRange(tokens[k]!) });
+    out.errors.push({ message: NESTING_MESSAGE, range: state.range(tokens[k]!) });
     kept ??= tokens.slice(0, stmtStart);
     // Skip to the end of the top-level statement: its blocks closed and its line ended.
     let end = k;

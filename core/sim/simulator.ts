@@ -252,6 +252,32 @@ export class Simulator {
     return out;
   }
 
+  /**
+   * Writes bytes into DRAM or the INP, WGT or ACC buffer at a byte offset from its start
+   * (a debugger's memory edit) and returns how many were written: none before the
+   * start, none past the end. Pages are marked written, so later snapshots hold the
+   * bytes; the snapshots taken before do not, and stepping back across the edit is the
+   * caller's to forbid. The timing-only mode holds no data, so it refuses.
+   */
+  writeMemory(region: 'dram' | 'inp' | 'wgt' | 'acc', offset: number, data: Uint8Array): number {
+    if (this.mode === 'timing') throw new Error('the timing-only mode holds no data: run in functional or both mode to write memory');
+    const mem = this.m.mem;
+    const target = region === 'dram' ? mem.dram : region === 'inp' ? mem.inpBytes : region === 'wgt' ? mem.wgtBytes : mem.accBytes;
+    const n = Math.max(0, Math.min(data.length, target.length - offset));
+    if (offset < 0 || n === 0) return 0;
+    target.set(data.subarray(0, n), offset);
+    if (region === 'dram') {
+      mem.touchDram(offset, offset + n);
+      return n;
+    }
+    const base = region === 'inp' ? mem.layout.inp : region === 'wgt' ? mem.layout.wgt : mem.layout.acc;
+    mem.touchSram(base + offset, base + offset + n);
+    // The SIMD kernels keep a widened copy of the weights: it follows the written rows.
+    const lanes = this.m.geometry.wgtLanes;
+    if (region === 'wgt') mem.wgtWritten(Math.floor(offset / lanes), Math.ceil((offset + n) / lanes));
+    return n;
+  }
+
   // --- forward ------------------------------------------------------------------
 
   /** Runs to the next visible event: an instruction start or end, a stall, or the end. */

@@ -60,17 +60,6 @@ const STEP_OVER_MS = 2000;
 export type SramName = 'inp' | 'wgt' | 'acc' | 'uop';
 export const SRAMS: readonly SramName[] = ['inp', 'wgt', 'acc', 'uop'];
 
-/** The bits of the simulator's memory a debugger may write (no public API yet). */
-interface WritableMem {
-  dram: Uint8Array;
-  inpBytes: Uint8Array;
-  wgtBytes: Uint8Array;
-  accBytes: Uint8Array;
-  layout: { inp: number; wgt: number; acc: number };
-  touchDram(lo: number, hi: number): void;
-  touchSram(lo: number, hi: number): void;
-}
-
 export interface EngineOptions {
   /** The simulator's mode: functional (no cycles), timing (no data), both. */
   mode: SimMode;
@@ -669,19 +658,9 @@ export class DebugEngine {
 
   /** Writes DRAM or INP/WGT/ACC bytes. Returns the bytes written. Reverse stepping is then cut. */
   writeMemory(ref: string, offset: number, data: Uint8Array): number {
-    const mem = (this.sim as unknown as { m: { mem: WritableMem } }).m.mem;
-    let target: Uint8Array, base = 0, sram = false;
-    if (ref === 'dram') target = mem.dram;
-    else if (ref === 'inp') { target = mem.inpBytes; base = mem.layout.inp; sram = true; }
-    else if (ref === 'wgt') { target = mem.wgtBytes; base = mem.layout.wgt; sram = true; }
-    else if (ref === 'acc') { target = mem.accBytes; base = mem.layout.acc; sram = true; }
-    else throw new Error(`memory ${ref} cannot be written (dram, inp, wgt, acc can)`);
-    const n = Math.max(0, Math.min(data.length, target.length - offset));
-    if (offset < 0 || n === 0) return 0;
-    target.set(data.subarray(0, n), offset);
-    if (sram) mem.touchSram(base + offset, base + offset + n);
-    else mem.touchDram(offset, offset + n);
-    this.reverseBlocked = `memory was written at step ${this.sim.steps}, so earlier states no longer lead here`;
+    if (ref !== 'dram' && ref !== 'inp' && ref !== 'wgt' && ref !== 'acc') throw new Error(`memory ${ref} cannot be written (dram, inp, wgt, acc can)`);
+    const n = this.sim.writeMemory(ref, offset, data);
+    if (n > 0) this.reverseBlocked = `memory was written at step ${this.sim.steps}, so earlier states no longer lead here`;
     return n;
   }
 

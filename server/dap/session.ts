@@ -1,9 +1,9 @@
 /**
  * The VTA debug adapter (type `vta`): DAP requests mapped onto the DebugEngine.
  * Threads are the three modules (load, compute, store), each with one frame at the
- * line of its current instruction. Usable inline (the extension creates a
- * VtaDebugSession through a DebugAdapterInlineImplementation) or over stdio
- * (`vta debug-adapter`).
+ * line of its current instruction. It runs over stdio in a process of its own: the
+ * extension starts `dist/server/dap.js` (main.ts) as a DebugAdapterExecutable, and
+ * `vta debug-adapter` runs the same adapter.
  */
 import { basename } from 'node:path';
 import {

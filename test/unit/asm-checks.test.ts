@@ -153,3 +153,13 @@ test('a memory name inherited from Object.prototype is still an unknown memory',
     assert.equal(line(d[0]!), 0);
   }
 });
+
+test('the assembler reports plain ranges: no getters, so a diagnostic clones and compares as it prints', () => {
+  const text = 'const K = 1\nconst K = 2\ndata x : inp[4]\nkernel g(r) { uop dst=r src=0 }\nload uop g(1, 2) sram=0\nload inp sram=nope dram=x y=1 x=1\nfinish\n';
+  const d = assembleText(text, { file: 'p.vta' }).diagnostics;
+  assert.ok(d.length >= 3, JSON.stringify(d));
+  for (const x of [...d, ...d.flatMap((y) => y.related ?? [])]) {
+    for (const r of [x.range, x.range.start, x.range.end]) assert.equal(Object.getPrototypeOf(r), Object.prototype, x.message);
+    assert.deepEqual(structuredClone(x.range), JSON.parse(JSON.stringify(x.range)));
+  }
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { test } from 'node:test';
 
 function sources(dir: string, out: string[] = []): string[] {
@@ -55,4 +55,29 @@ test('core/ has no import circle between files', async () => {
   assert.deepEqual(importCircles(coreImports()), []);
   const circle = [{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'a.ts' }];
   assert.deepEqual(importCircles(circle), [['a.ts', 'b.ts']]);
+});
+
+// The parser's fast path (core/lang/fast/README.md) stays behind the parser: a reader
+// meets the grammar first, and the shortcuts have two doors, both held by tests
+// against the plain tokens. Only the files below may import it from outside it.
+const FAST_PATH_DOORS = [join('core', 'lang', 'parser.ts'), join('core', 'asm', 'assemble.ts')];
+
+test('only the parser and the assembler import core/lang/fast/', async () => {
+  const { coreImports } = await import('../../scripts/import-graph.mjs');
+  const fast = join('core', 'lang', 'fast') + sep;
+  const edges: Array<{ from: string; to: string }> = coreImports();
+  const into = edges.filter((e) => e.to.startsWith(fast) && !e.from.startsWith(fast));
+  assert.deepEqual([...new Set(into.map((e) => e.from))].sort(), [...FAST_PATH_DOORS].sort());
+});
+
+// The front ends' own rules (docs/ARCHITECTURE.md): the extension is the only code that
+// runs inside VS Code, and the webviews run in a browser.
+test('only client/ imports vscode, and webviews/ import no Node built-in', () => {
+  const specs = (dir: string) => sources(dir).flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ f, spec: m[1] ?? m[2]! })));
+  const vscode = ['server', 'webviews', 'core'].flatMap(specs).filter((x) => x.spec === 'vscode');
+  assert.deepEqual(vscode.map((x) => x.f), []);
+  assert.ok(specs('client').some((x) => x.spec === 'vscode'), 'client imports vscode');
+  const node = specs('webviews').filter((x) => BUILTINS.has(x.spec) || x.spec.startsWith('node:'));
+  assert.deepEqual(node.map((x) => `${x.f}: ${x.spec}`), []);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { topLevelRuns } from '../../core/lang/chunks';
+import { topLevelRuns } from '../../core/lang/fast/chunks';
 import { parseVta } from '../../core/lang/parser';
 import { randomProgram, Rng } from '../support/random-program';
 import { tvmShapedProgram } from '../support/tvm-shaped-program';

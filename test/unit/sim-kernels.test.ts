@@ -154,6 +154,24 @@ describe('widened weights', () => {
       }
     }
   });
+
+  it('follow a debugger\'s write of WGT rows (writeMemory) between a LOAD and the GEMMs that read them', () => {
+    const p = reloadProgram();
+    const firstGemm = p.insns.findIndex((x) => x.insn.opcode === 2);
+    const edited = bytes(2 * 256, 7).map((v) => v & 0xff);
+    const run = (kernel: 'auto' | 'js', edit: boolean): number[] => {
+      const sim = new Simulator(p, { kernel });
+      assert.equal(sim.run(new Set([firstGemm])), 'breakpoint');
+      if (edit) assert.equal(sim.writeMemory('wgt', 256, new Uint8Array(edited)), edited.length);
+      assert.equal(sim.run(), 'finished');
+      return [...sim.readDram(0, p.dram.length)];
+    };
+    const simd = run('auto', true);
+    assert.deepEqual(simd, run('js', true), 'the SIMD kernels read the written rows as the JavaScript ones do');
+    assert.notDeepEqual(simd, run('auto', false), 'the write changed the result');
+    assert.equal(new Simulator(p, { mode: 'functional' }).writeMemory('acc', 1 << 30, new Uint8Array(4)), 0, 'nothing past the end');
+    assert.throws(() => new Simulator(p, { mode: 'timing' }).writeMemory('dram', 0, new Uint8Array(1)), /timing-only/);
+  });
 });
 
 describe('timing runs in batches', () => {

@@ -16,7 +16,7 @@
  * a word, and the character after that word tells which one it can be.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
-import { WordLike } from './lexer';
+import { WordLike } from '../lexer';
 import {
   COMMA, CR, EQUALS, GREATER, isBlank, isDigit, isKeyword, isWordStart, LF, LPAREN, MINUS, RBRACE, RPAREN, SEMICOLON,
   skipBlanks, SLASH, numberEnd, wordEnd,

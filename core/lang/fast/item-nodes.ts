@@ -4,11 +4,11 @@
  * its tokens, and an InsnLineNode from the text of its line when its items are read, so
  * that both give the same nodes.
  */
-import type { BinaryOp, InsnMnemonic, InsnStmt, Operand, Range, Word } from './ast';
-import { TextRange } from './ast';
+import type { BinaryOp, InsnMnemonic, InsnStmt, Operand, Range, Word } from '../ast';
+import { TextRange } from '../ast';
 import { argumentEnd, operatorLength, simpleOperandEquals } from './compound-tokens';
 import { BinaryOperandNode, CallWord, NameToken, SimpleOperandNode } from './nodes';
-import { decimalValue, literalValue } from './numbers';
+import { decimalValue, literalValue } from '../numbers';
 import { EQUALS, isWordStart, LPAREN, numberEnd, skipBlanks, wordEnd } from './scan';
 
 /** The name text[from, to), one copy of it kept for all its uses (the parser's table, or nameAt's). */

@@ -7,11 +7,11 @@
  * Each implements its ast.ts interface and serialises through toJSON to the same
  * plain shape, so consumers and JSON output see no difference.
  */
-import type { BinaryOp, Expr, InsnMnemonic, InsnStmt, Named, Operand, Range, TokenStmt, Word } from './ast';
-import { TextRange } from './ast';
+import type { BinaryOp, Expr, InsnMnemonic, InsnStmt, Named, Operand, Range, TokenStmt, Word } from '../ast';
+import { TextRange } from '../ast';
 import { argumentEnd, callArguments } from './compound-tokens';
 import { COMMA, isDigit, RPAREN, skipBlanks } from './scan';
-import { decimalValue, literalValue, TOO_LARGE } from './numbers';
+import { decimalValue, literalValue, TOO_LARGE } from '../numbers';
 
 /** A node that is one token: its range is three integers. */
 abstract class OneTokenNode {

@@ -19,8 +19,8 @@ import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult
 import {
   BinaryOperand, Call, CompoundOperand, compoundEnd, compoundType, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, SimpleOperand,
 } from './compound-tokens';
-import { skipGrammarValidations } from './grammar-checks';
-import { ALL_TOKENS, Identifier, Kw, Newline, WhiteSpace } from './lexer';
+import { skipGrammarValidations } from '../grammar-checks';
+import { ALL_TOKENS, Identifier, Kw, Newline, WhiteSpace } from '../lexer';
 import { isBlank, isWordStart, keywordAt, match, matchOf, skipBlanks, wordEnd } from './scan';
 
 /** Shared strings of 0..32 spaces: a skipped token's image is never kept, only its length. */

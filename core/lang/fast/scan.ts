@@ -4,7 +4,7 @@
  * charCodeAt and without making substrings.
  */
 import type { CustomPatternMatcherReturn } from 'chevrotain';
-import { KEYWORDS } from './lexer';
+import { KEYWORDS } from '../lexer';
 
 export const TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, SPACE = 32, MINUS = 45, SLASH = 47;
 export const LPAREN = 40, RPAREN = 41, COMMA = 44;

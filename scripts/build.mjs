@@ -1,11 +1,18 @@
 // Bundles every entry point with esbuild: Node bundles for the CLI, the language
 // server, the debug adapter and the extension; browser bundles for the webviews.
+//
+//   node scripts/build.mjs [--release] [--watch]
+//
+// --release (what `npm run package` ships): minified, no source maps, and dist/ emptied
+// first so that nothing of an earlier build goes into the .vsix.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' };
-const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: true, logLevel: 'warning' };
+const release = process.argv.includes('--release');
+const output = { sourcemap: !release, minify: release, logLevel: 'warning' };
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', ...output };
+const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', ...output };
 
 const entries = [
   { ...node, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli/vta.js' },
@@ -18,6 +25,7 @@ const entries = [
   { ...browser, entryPoints: ['webviews/simulator/worker.ts'], outfile: 'dist/webviews/sim-worker.js' },
 ];
 
+if (release) rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 // The package is ESM for development; the bundles are CommonJS, as VS Code loads them.
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');

@@ -1,7 +1,9 @@
 /**
  * End to end in real VS Code: code-server 4.100.3 (installed by
- * scripts/code-server-setup.mjs into ~/.cache/vta-studio on first use), the packaged
- * .vsix installed into it, and Debian's Chromium driven by playwright-core.
+ * scripts/code-server-setup.mjs into ~/.cache/vta-studio on first use), the .vsix that
+ * `npm run package` writes installed into it with `--install-extension` (what a user
+ * installs is what runs here), and Chromium (scripts/system-deps.mjs: $CHROMIUM_PATH or
+ * Debian's) driven by playwright-core.
  *
  *   npm run test:e2e
  *
@@ -9,17 +11,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { prepareStudio, projectRoot, startCodeServer, type StudioServer } from '../../scripts/studio.mjs';
+import { prepareStudio, projectRoot, startCodeServer, type PreparedStudio, type StudioServer } from '../../scripts/studio.mjs';
+import { packageVersion, VSIX_BUDGET_BYTES } from '../../scripts/package.mjs';
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
 const SHOTS = join(projectRoot, 'test-output', 'e2e');
 
+let prepared: PreparedStudio;
 let server: StudioServer;
 let browser: Browser;
 let page: Page;
@@ -91,6 +93,7 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     work = mkdtempSync(join(tmpdir(), 'vta-e2e-'));
     cpSync(join(projectRoot, 'examples'), join(work, 'examples'), { recursive: true });
     const p = prepareStudio({ stateDir: join(work, 'studio'), log });
+    prepared = p;
     timings.setup = p.seconds.setup;
     timings.freshSetup = p.freshSetup ? 1 : 0;
     timings.buildPackageInstall = p.seconds.build + p.seconds.package + p.seconds.install;
@@ -98,7 +101,7 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     server = await startCodeServer({ entry: p.entry, folder: join(work, 'examples'), userDataDir: p.userDataDir, extensionsDir: p.extensionsDir });
     timings.codeServerStart = (Date.now() - t0) / 1000;
     t0 = Date.now();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}?folder=${encodeURIComponent(join(work, 'examples'))}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -112,6 +115,32 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('runs the packaged .vsix: installed by code-server, minified, without source maps, sources or tests', () => {
+    const bytes = statSync(prepared.vsix).size;
+    log(`${prepared.vsix}: ${bytes} bytes`);
+    assert.ok(prepared.vsix.endsWith(`vta-studio-${packageVersion()}.vsix`), prepared.vsix);
+    assert.ok(bytes < VSIX_BUDGET_BYTES, `${bytes} bytes`);
+    // code-server unpacked it into the extensions folder: this is the extension the scenarios below drive.
+    const installed = readdirSync(prepared.extensionsDir).filter((d) => d.startsWith('vta-studio.vta-studio-'));
+    assert.deepEqual(installed, [`vta-studio.vta-studio-${packageVersion()}`]);
+    const root = join(prepared.extensionsDir, installed[0]!);
+    const files: string[] = [];
+    const walk = (dir: string, rel: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`);
+        else files.push(`${rel}${e.name}`);
+      }
+    };
+    walk(root, '');
+    assert.ok(files.includes('LICENSE.txt') || files.includes('LICENSE'), files.join('\n'));
+    assert.ok(files.includes('dist/client/extension.js') && files.includes('dist/server/lsp.js'), files.join('\n'));
+    assert.deepEqual(files.filter((f) => /\.(map|ts|mts|mjs)$/.test(f) || /^(test|core|server|client|webviews|scripts|node_modules)\//.test(f)), []);
+    // Minified: the extension bundle's lines are long and few.
+    const ext = readFileSync(join(root, 'dist/client/extension.js'), 'utf8');
+    assert.ok(ext.split('\n').length < ext.length / 500, 'dist/client/extension.js is minified');
+    assert.ok(!/sourceMappingURL/.test(ext), 'no source map reference');
   });
 
   it('shows the two bound errors of defects/out-of-bounds.vta in the Problems view and the status bar', async () => {

@@ -1,0 +1,111 @@
+/**
+ * What the .vsix holds, as the pinned vsce lists it (`vsce ls`, the same file list
+ * `npm run package` zips): everything the manifest names is there, no source, test, build
+ * script or source map is, and the package's README (MARKETPLACE.md) links only to files
+ * in the package. Also: the README sections the scripts point users to exist.
+ * Needs `npm run build` first (the bundles are part of the list).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { projectRoot, vsceScript } from '../../scripts/package.mjs';
+
+interface Manifest {
+  main: string;
+  icon: string;
+  license: string;
+  repository?: { url?: string };
+  vsce?: { readmePath?: string; dependencies?: boolean };
+  contributes: {
+    languages: Array<{ configuration: string }>;
+    grammars: Array<{ path: string }>;
+    snippets: Array<{ path: string }>;
+    debuggers: Array<{ program: string }>;
+    walkthroughs: Array<{ steps: Array<{ media: { markdown?: string; image?: string } }> }>;
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as Manifest;
+let files: string[] = [];
+
+before(() => {
+  assert.ok(existsSync(join(projectRoot, manifest.main)), `run \`npm run build\` first: ${manifest.main} is missing`);
+  const r = spawnSync(process.execPath, [vsceScript(), 'ls'], { cwd: projectRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, `vsce ls failed:\n${r.stdout}${r.stderr}`);
+  files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+});
+
+/** Relative link targets (no scheme, no pure anchor) of a markdown text, without their anchors. */
+function relativeLinks(md: string): string[] {
+  return [...md.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!)
+    .filter((href) => !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('#'))
+    .map((href) => href.replace(/#.*$/, ''));
+}
+
+test('every file the manifest names is in the package', () => {
+  const c = manifest.contributes;
+  const named = [manifest.main, manifest.icon,
+    ...c.languages.map((l) => l.configuration), ...c.grammars.map((g) => g.path), ...c.snippets.map((s) => s.path),
+    ...c.debuggers.map((d) => d.program),
+    ...c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image])).filter((p): p is string => !!p),
+  ].map((p) => p.replace(/^\.\//, ''));
+  for (const p of named) assert.ok(files.includes(p), `${p} is named in package.json but not packaged`);
+  // The client starts these bundles by path; the simulator view loads its two scripts.
+  for (const p of ['dist/server/lsp.js', 'dist/server/check-worker.js', 'dist/cli/vta.js', 'dist/webviews/simulator.js',
+    'dist/webviews/sim-worker.js', 'dist/package.json', 'media/simulator.css']) {
+    assert.ok(files.includes(p), `${p} is not packaged`);
+  }
+  for (const e of readdirSync(join(projectRoot, 'examples'))) {
+    if (e.endsWith('.vta') || e.endsWith('.vtasched')) assert.ok(files.includes(`examples/${e}`), `examples/${e} is not packaged`);
+  }
+});
+
+test('the package holds the license, the changelog, a PNG icon and a repository, and no dependency tree', () => {
+  for (const p of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) assert.ok(files.includes(p), `${p} is not packaged`);
+  assert.match(readFileSync(join(projectRoot, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004[^]*END OF TERMS AND CONDITIONS/);
+  assert.equal(manifest.license, 'Apache-2.0');
+  assert.match(manifest.icon, /\.png$/);
+  assert.deepEqual([...readFileSync(join(projectRoot, manifest.icon)).subarray(1, 4)], [...Buffer.from('PNG')]);
+  assert.ok(manifest.repository?.url, 'package.json has a repository');
+  assert.equal(manifest.vsce?.dependencies, false, 'the bundles are self-contained: vsce looks up no dependencies');
+  assert.ok(!files.some((f) => f.startsWith('node_modules/')), 'no node_modules in the package');
+});
+
+test('no source, test, build script, source map or developer file is packaged', () => {
+  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|json)|syntaxes\/[^/]+\.json|snippets\/[^/]+\.json|language-configuration\/[^/]+\.json|media\/(simulator\.css|icon\.png|walkthrough\/[^/]+\.md)|examples\/.+\.(vta|vtasched)|docs\/reference\/[^/]+\.md|docs\/SIMULATOR\.md)$/;
+  const unexpected = files.filter((f) => !allowed.test(f));
+  assert.deepEqual(unexpected, [], `files outside what the extension loads or documents:\n${unexpected.join('\n')}`);
+  assert.deepEqual(files.filter((f) => /\.(ts|mts|mjs|map)$/.test(f) || /^(test|core|server|client|webviews|scripts|bench)\//.test(f)), []);
+});
+
+test("the package's README links only to files in the package, and the linked pages' own links stay inside it", () => {
+  const readme = manifest.vsce?.readmePath ?? 'README.md';
+  const links = relativeLinks(readFileSync(join(projectRoot, readme), 'utf8'));
+  assert.ok(links.length > 0, `${readme} links to the packaged reference`);
+  for (const l of links) assert.ok(files.includes(l), `${readme} links to ${l}, which is not in the package`);
+  for (const page of links.filter((l) => l.endsWith('.md'))) {
+    const dir = page.includes('/') ? page.slice(0, page.lastIndexOf('/') + 1) : '';
+    for (const l of relativeLinks(readFileSync(join(projectRoot, page), 'utf8'))) {
+      assert.ok(files.includes(join(dir, l)), `${page} links to ${l}, which is not in the package`);
+    }
+  }
+});
+
+test('the README sections that scripts point users to exist, and the README links resolve', () => {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const headings = new Set([...readme.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => m[1]!.trim()));
+  let pointers = 0;
+  for (const dir of ['scripts', 'test/browser', 'test/e2e']) {
+    for (const name of readdirSync(join(projectRoot, dir))) {
+      if (!/\.(mjs|ts)$/.test(name)) continue;
+      for (const m of readFileSync(join(projectRoot, dir, name), 'utf8').matchAll(/README\.md, "([^"]+)"/g)) {
+        pointers++;
+        assert.ok(headings.has(m[1]!), `${dir}/${name} points to README.md, "${m[1]}", which is not a heading there`);
+      }
+    }
+  }
+  assert.ok(pointers >= 2, 'the set-up scripts point to README sections');
+  for (const l of relativeLinks(readme)) assert.ok(existsSync(join(projectRoot, l)), `README.md links to ${l}, which does not exist`);
+});

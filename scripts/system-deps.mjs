@@ -21,6 +21,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+const CHROMIUM_APPS = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
 
 function executable(path) {
   try { accessSync(path, constants.X_OK); return true; } catch { return false; }
@@ -36,7 +37,8 @@ export function onPath(name) {
 
 /**
  * The Chromium to drive: $CHROMIUM_PATH when set (an error if it is not an executable),
- * else the first of chromium, chromium-browser, google-chrome on PATH; undefined if none.
+ * else the first of chromium, chromium-browser, google-chrome on PATH (or a macOS
+ * application); undefined if none.
  */
 export function findChromium() {
   const given = process.env.CHROMIUM_PATH;
@@ -48,7 +50,7 @@ export function findChromium() {
     const p = onPath(name);
     if (p) return p;
   }
-  return undefined;
+  return CHROMIUM_APPS.find(executable);
 }
 
 /** The Chromium to drive, or an error that says how to get one. */
@@ -59,7 +61,8 @@ export function chromiumPath() {
 }
 
 function hasKerberosHeaders() {
-  return existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h')
+  // macOS has them in its SDK, where node-gyp finds them.
+  return process.platform === 'darwin' || existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h')
     || existsSync('/usr/include/x86_64-linux-gnu/krb5.h') || existsSync('/usr/include/aarch64-linux-gnu/krb5.h');
 }
 
@@ -120,7 +123,8 @@ export function ensureSystemDeps(uses, opts = {}) {
   if (still.length) throw new Error(`apt-get installed ${missing.join(' ')}, but ${still.join(', ')} still cannot be found. ${howToInstall(still)}`);
   const counts = /(\d+) upgraded, (\d+) newly installed/.exec(text);
   const seconds = (Date.now() - t0) / 1000;
-  log(`vta-studio: installed ${missing.join(' ')} in ${seconds.toFixed(0)} s${counts ? ` (${counts[2]} packages new, ${counts[1]} upgraded)` : ''}`);
+  const n = (k, what) => `${k} ${what}${k === '1' ? '' : 's'}`;
+  log(`vta-studio: installed ${missing.join(' ')} in ${seconds.toFixed(0)} s${counts ? ` (${n(counts[2], 'new package')}, ${counts[1]} upgraded)` : ''}`);
   return { installed: missing, seconds };
 }
 

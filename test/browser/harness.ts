@@ -40,6 +40,8 @@ const LIGHT = {
 
 export async function startHarness(): Promise<Harness> {
   if (!existsSync(join(ROOT, 'dist/webviews/simulator.js'))) throw new Error('run `npm run build` first: dist/webviews/simulator.js is missing');
+  // `npm test` installs Chromium first if it is missing; a single test file run alone does not.
+  const executablePath = chromiumPath();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const nonce = 'dGVzdG5vbmNlLTEyMzQ1Njc4OTA';
   let origin = '';
@@ -71,13 +73,6 @@ export async function startHarness(): Promise<Harness> {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // A browser that cannot start must fail the suite, not leave the server holding the
   // test process open until the runner is killed.
-  let executablePath: string;
-  try {
-    executablePath = chromiumPath();
-  } catch (e) {
-    await new Promise<void>((r) => server.close(() => r()));
-    throw new Error(`${e instanceof Error ? e.message : String(e)} (or run \`node scripts/system-deps.mjs chromium\`)`);
-  }
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true }).catch(async (e: unknown) => {
     await new Promise<void>((r) => server.close(() => r()));
     throw e;

@@ -56,7 +56,7 @@ export function findChromium() {
 /** The Chromium to drive, or an error that says how to get one. */
 export function chromiumPath() {
   const p = findChromium();
-  if (!p) throw new Error(`no Chromium found. ${howToInstall(['chromium'])}`);
+  if (!p) throw new Error(`no Chromium found (\`npm test\` installs Debian's as root: node scripts/system-deps.mjs chromium). ${howToInstall(['chromium'])}`);
   return p;
 }
 

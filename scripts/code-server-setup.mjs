@@ -111,7 +111,7 @@ export function setupCodeServer(opts = {}) {
   const t0 = Date.now();
   if (!opts.force && isInstalled(dir)) return { dir, entry: codeServerEntry(dir), seconds: 0, fresh: false };
   ensureSystemDeps(['code-server'], { log });
-  log(`vta-studio: installing code-server ${CODE_SERVER_VERSION} from the npm registry into ${dir} (first run only: about 100 MB to download, 360 MB on disk, a few minutes)`);
+  log(`vta-studio: installing code-server ${CODE_SERVER_VERSION} from the npm registry into ${dir} (first run only: about 95 MB to download, 363 MB on disk, 3–4 minutes)`);
   rmSync(join(dir, MARKER), { force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({

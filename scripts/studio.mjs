@@ -11,11 +11,11 @@
 //    See README.md, "VS Code in the browser". The test/e2e tests use the same functions.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cacheRoot, setupCodeServer } from './code-server-setup.mjs';
-import { defaultVsixPath, packageExtension, packageVersion, projectRoot } from './package.mjs';
+import { defaultVsixPath, packageExtension, projectRoot } from './package.mjs';
 
 export { projectRoot };
 
@@ -121,10 +121,12 @@ async function main() {
   // npm runs scripts in the project folder; a relative --folder means the caller's folder.
   const folder = values.folder ? resolve(process.env.INIT_CWD ?? process.cwd(), values.folder) : join(projectRoot, 'examples');
   if (!existsSync(folder)) throw new Error(`--folder ${folder} does not exist`);
-  const version = packageVersion();
   const p = prepareStudio({ build: !values['no-build'] });
   const s = p.seconds;
-  console.error(`vta-studio: code-server ${p.freshSetup ? `set up in ${s.setup.toFixed(1)} s` : "ready"}; build ${s.build.toFixed(1)} s, package ${s.package.toFixed(1)} s, install ${s.install.toFixed(1)} s (vta-studio ${version})`);
+  const vsix = basename(p.vsix);
+  const packaged = values['no-build'] ? `installed ${vsix} in ${s.install.toFixed(0)} s`
+    : `packaged ${vsix} in ${(s.build + s.package).toFixed(0)} s and installed it in ${s.install.toFixed(0)} s`;
+  console.error(`vta-studio: code-server ${p.freshSetup ? `set up in ${s.setup.toFixed(0)} s` : 'ready'}; ${packaged}`);
   const server = await startCodeServer({ entry: p.entry, folder, userDataDir: p.userDataDir, extensionsDir: p.extensionsDir, port: Number(values.port) });
   console.log(`VTA Studio: ${server.url}?folder=${encodeURIComponent(folder)}`);
   console.error(`vta-studio: from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} THIS-HOST, then open that address there (README.md, "VS Code in the browser")`);

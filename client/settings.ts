@@ -1,8 +1,8 @@
 /** The extension's settings (package.json `contributes.configuration`), read in one place. */
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { ConfigError, SHIPPED_TARGET_NAMES, shippedTarget, targetFromJson, type VtaTarget } from '../core/isa';
+import { SHIPPED_TARGET_NAMES, type VtaTarget } from '../core/isa';
+import { readTargetSetting } from '../core/asm/target-spec';
+import { nodeHost } from '../server/node-host';
 
 export type DiagnosticTiers = 'all' | 'fast';
 
@@ -34,20 +34,8 @@ export function isShippedTargetName(name: string): boolean {
  */
 export function settingTarget(scope?: vscode.Uri): VtaTarget {
   const name = readSettings(scope).target;
-  const shipped = shippedTarget(name);
-  if (shipped) return shipped;
   const folder = scope ? vscode.workspace.getWorkspaceFolder(scope) : vscode.workspace.workspaceFolders?.[0];
-  const path = isAbsolute(name) ? name : join(folder?.uri.fsPath ?? process.cwd(), name);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`vta.target '${name}' is neither a shipped target (${SHIPPED_TARGET_NAMES.join(', ')}) nor a readable vta_config.json`);
-  }
-  try {
-    return targetFromJson(text, name);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new Error(`vta.target '${name}': ${e.message}`);
-    throw e;
-  }
+  const r = readTargetSetting(name, nodeHost, folder?.uri.fsPath ?? process.cwd());
+  if ('problem' in r) throw new Error(`vta.target ${r.message}`);
+  return r.target;
 }

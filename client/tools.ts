@@ -22,11 +22,9 @@ export function assembleDocument(doc: vscode.TextDocument): AssembleResult {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   const host = doc.uri.scheme === 'file' ? nodeHost
     : { ...nodeHost, resolve: (from: string, rel: string) => nodeHost.resolve(from === file ? join(root, 'untitled.vta') : from, rel) };
-  const r = assembleText(text, { file, host });
-  if (r.declarations && !r.declarations.target && readSettings(doc.uri).target !== 'default') {
-    return assembleText(text, { file, host, target: settingTarget(doc.uri) });
-  }
-  return r;
+  // The setting applies only to programs without a `target` line (the assembler's fallback).
+  const fallbackTarget = readSettings(doc.uri).target === 'default' ? undefined : settingTarget(doc.uri);
+  return assembleText(text, { file, host, fallbackTarget });
 }
 
 function activeVtaDocument(uri?: vscode.Uri): Thenable<vscode.TextDocument | undefined> {

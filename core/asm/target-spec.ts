@@ -2,7 +2,8 @@
  * A `target` line's value, `NAME` or `"path/vta_config.json"`, turned into a target:
  * the one reading that `.vta` programs and `.vtasched` schedules share.
  */
-import { ConfigError, SHIPPED_TARGET_NAMES, shippedTarget, targetFromJson, type VtaTarget } from '../isa/config';
+import { ConfigError, SHIPPED_TARGET_NAMES, type VtaTarget } from '../isa/config';
+import { shippedTarget, targetFromJson } from '../isa/target';
 import type { AsmHost } from './host';
 
 export type TargetSpecResult =
@@ -27,4 +28,19 @@ export function readTargetSpec(spec: { name: string } | { path: string }, host: 
     if (e instanceof ConfigError) return { problem: 'config', message: e.message };
     throw e;
   }
+}
+
+/**
+ * A target given outside any source file — the `--target` option, the `vta.target`
+ * setting, a launch configuration: a shipped name, or a vta_config.json path relative
+ * to `baseDir`. The one reading every front end shares; each words the problem its way.
+ */
+export function readTargetSetting(value: string, host: AsmHost, baseDir: string): TargetSpecResult {
+  const name = value.trim();
+  if (shippedTarget(name)) return readTargetSpec({ name }, host, '');
+  const r = readTargetSpec({ path: name }, host, `${baseDir.replace(/[\\/]+$/, '')}/.`);
+  if ('problem' in r && r.problem === 'file') {
+    return { problem: 'file', message: `'${name}' is neither a shipped target (${SHIPPED_TARGET_NAMES.join(', ')}) nor a readable vta_config.json (${r.message})` };
+  }
+  return r;
 }

@@ -1,11 +1,11 @@
-import { layoutsFor } from './fields';
-
 /**
  * VTA hardware configuration: the keys of TVM's `vta_config.json`, the shipped
  * targets, and every quantity derived from them (vta-isa.md §1).
  *
  * This is the only place where sizes, depths and element units are computed; the
- * field tables, checks, assembler and simulator all read a `VtaTarget`.
+ * field tables, checks, assembler and simulator all read a `VtaTarget`. Whether a
+ * configuration can be encoded at all is a question for the field tables (fields.ts);
+ * target.ts derives, then asks it. This file imports nothing, so the two never circle.
  */
 
 export type HwVersion = '0.0.1' | '0.0.2';
@@ -181,8 +181,12 @@ function geometry(name: BufferGeometry['name'], logBuffBytes: number, logRowBits
   return { name, rowBytes: 2 ** (logRowBits - 3), depth: 2 ** logDepth, logDepth };
 }
 
-/** Derives every quantity of vta-isa.md §1.2 and rejects impossible configurations. */
-export function deriveTarget(name: string, keys: VtaConfigKeys, boardOverride?: BoardParams): VtaTarget {
+/**
+ * Derives every quantity of vta-isa.md §1.2 and rejects configurations whose buffers
+ * or elements are impossible. Whether the instructions can encode it is checked by
+ * `deriveTarget` (target.ts), which every caller uses.
+ */
+export function deriveSizes(name: string, keys: VtaConfigKeys, boardOverride?: BoardParams): VtaTarget {
   const where = `target ${name}`;
   const board = boardOverride ?? (Object.hasOwn(BOARDS, keys.TARGET) ? BOARDS[keys.TARGET] : undefined) ?? BOARDS.pynq!;
   if (keys.LOG_INP_WIDTH > 5 || keys.LOG_WGT_WIDTH > 5 || keys.LOG_ACC_WIDTH > 5) {
@@ -208,14 +212,6 @@ export function deriveTarget(name: string, keys: VtaConfigKeys, boardOverride?: 
       throw new ConfigError(`${where}: a ${MEM_TYPE_NAMES[Number(id)]} element is ${bytes} B, larger than the ${PAGE_BYTES} B page (the runtime refuses this; TVM PR #3278)`);
     }
   }
-  const widths = uopFieldWidths(keys.HW_VER, acc.logDepth, inp.logDepth, wgt.logDepth);
-  const uopBits = widths.dst + widths.src + widths.wgt;
-  if (uopBits > 32) {
-    throw new ConfigError(`${where}: a micro-op needs ${uopBits} bits (dst ${widths.dst} + src ${widths.src} + wgt ${widths.wgt}), more than 32`);
-  }
-  if (uop.logDepth + 1 > 16) {
-    throw new ConfigError(`${where}: UOP depth 2^${uop.logDepth} does not fit the GEMM/ALU uop fields`);
-  }
   const t: VtaTarget = {
     name, keys, board,
     batch: 2 ** keys.LOG_BATCH,
@@ -229,45 +225,5 @@ export function deriveTarget(name: string, keys: VtaConfigKeys, boardOverride?: 
     uop, inp, wgt, acc, out, elemBytes,
     bitstream: `${2 ** keys.LOG_BATCH}x${2 ** keys.LOG_BLOCK}_i${2 ** keys.LOG_INP_WIDTH}w${2 ** keys.LOG_WGT_WIDTH}a${2 ** keys.LOG_ACC_WIDTH}_${keys.LOG_UOP_BUFF_SIZE}_${keys.LOG_INP_BUFF_SIZE}_${keys.LOG_WGT_BUFF_SIZE}_${keys.LOG_ACC_BUFF_SIZE}`,
   };
-  // Every instruction kind must fit its 128 bits (throws ConfigError otherwise).
-  layoutsFor(t);
   return t;
-}
-
-/** Micro-op field widths (vta-isa.md §2.9). */
-export function uopFieldWidths(hwVer: HwVersion, logAcc: number, logInp: number, logWgt: number) {
-  return {
-    dst: logAcc,
-    src: hwVer === '0.0.2' ? Math.max(logAcc, logInp) : logInp,
-    wgt: logWgt,
-  };
-}
-
-/**
- * Resolves a shipped target name. `default` is the stock configuration
- * (TARGET sim, HW_VER 0.0.2). Every shipped sample uses the stock numbers; the
- * zcu104 sample's HW_VER 0.0.1 is stale (the hardware at that commit encodes 0.0.2),
- * so zcu104 resolves to 0.0.2 here.
- */
-export function shippedTarget(name: string): VtaTarget | undefined {
-  if (name === 'default') return deriveTarget('default', { ...DEFAULT_CONFIG_KEYS });
-  if (!Object.hasOwn(BOARDS, name)) return undefined;
-  return deriveTarget(name, { ...DEFAULT_CONFIG_KEYS, TARGET: name });
-}
-
-/** Reads a `vta_config.json` text into a target. */
-export function targetFromJson(text: string, name: string): VtaTarget {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${name}: not valid JSON (${(e as Error).message})`);
-  }
-  return deriveTarget(name, readConfigKeys(json, name));
-}
-
-let cachedDefault: VtaTarget | undefined;
-/** The stock configuration, shared (treat as read-only). */
-export function defaultTarget(): VtaTarget {
-  return (cachedDefault ??= shippedTarget('default')!);
 }

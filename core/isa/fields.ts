@@ -3,8 +3,8 @@
  * formula and a meaning. Encoding, decoding, range checks, hover text, completion
  * and the reference docs are all generated from these tables (vta-isa.md §2).
  */
-import type { VtaTarget } from './config';
-import { ConfigError, uopFieldWidths } from './config';
+import type { HwVersion, VtaTarget } from './config';
+import { ConfigError } from './config';
 
 export const Opcode = { LOAD: 0, STORE: 1, GEMM: 2, FINISH: 3, ALU: 4 } as const;
 export type OpcodeId = (typeof Opcode)[keyof typeof Opcode];
@@ -193,4 +193,30 @@ export function uopLayoutFor(t: VtaTarget): UopLayout {
 /** Largest unsigned value a field of `width` bits holds. */
 export function maxUnsigned(width: number): number {
   return width >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** width - 1;
+}
+
+/** Micro-op field widths (vta-isa.md §2.9). */
+export function uopFieldWidths(hwVer: HwVersion, logAcc: number, logInp: number, logWgt: number) {
+  return {
+    dst: logAcc,
+    src: hwVer === '0.0.2' ? Math.max(logAcc, logInp) : logInp,
+    wgt: logWgt,
+  };
+}
+
+/**
+ * Rejects a configuration that the instruction formats cannot encode: a micro-op over
+ * 32 bits, a UOP depth past the GEMM/ALU uop fields, an instruction over 128 bits.
+ */
+export function checkEncodable(t: VtaTarget): void {
+  const where = `target ${t.name}`;
+  const widths = uopFieldWidths(t.keys.HW_VER, t.acc.logDepth, t.inp.logDepth, t.wgt.logDepth);
+  const uopBits = widths.dst + widths.src + widths.wgt;
+  if (uopBits > 32) {
+    throw new ConfigError(`${where}: a micro-op needs ${uopBits} bits (dst ${widths.dst} + src ${widths.src} + wgt ${widths.wgt}), more than 32`);
+  }
+  if (t.uop.logDepth + 1 > 16) {
+    throw new ConfigError(`${where}: UOP depth 2^${t.uop.logDepth} does not fit the GEMM/ALU uop fields`);
+  }
+  layoutsFor(t);
 }

@@ -1,3 +1,4 @@
 export * from './config';
 export * from './fields';
 export * from './insn';
+export * from './target';

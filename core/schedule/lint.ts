@@ -4,7 +4,8 @@
  * knobs, on-chip footprint and instruction fields, with the numbers involved. The
  * figures it computes are returned too, for hovers.
  */
-import { defaultTarget, type VtaTarget } from '../isa/config';
+import { type VtaTarget } from '../isa/config';
+import { defaultTarget } from '../isa/target';
 import { NO_FILES, type AsmHost } from '../asm/host';
 import { readTargetSpec } from '../asm/target-spec';
 import type { Diagnostic } from '../lang/diagnostic';

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { assembleText, decodeStream, programFromStream, type AssembleResult } from '../../core/asm';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import { ConfigError, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
+import type { VtaTarget } from '../../core/isa';
+import { readTargetSetting } from '../../core/asm/target-spec';
 import type { Program } from '../../core/program/program';
 import { parseSchedule, type SchedFile } from '../../core/schedule';
 import { lintSchedule, schedDiagnosticIn, type ScheduleLint } from '../../core/schedule';
@@ -15,21 +16,9 @@ import { UsageError } from './command';
 
 export function resolveTargetOption(value: string | undefined, cwd: string): VtaTarget | undefined {
   if (value === undefined) return undefined;
-  const shipped = shippedTarget(value);
-  if (shipped) return shipped;
-  const path = resolve(cwd, value);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`--target ${value}: not a shipped target (default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl) nor a readable vta_config.json`);
-  }
-  try {
-    return targetFromJson(text, value);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
-  }
+  const r = readTargetSetting(value, nodeHost, cwd);
+  if ('problem' in r) throw new UsageError(r.problem === 'config' ? r.message : `--target ${r.message}`);
+  return r.target;
 }
 
 export function readInput(path: string, cwd: string): { abs: string; bytes: Uint8Array } {

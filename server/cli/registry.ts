@@ -6,5 +6,6 @@ import { importDumpCommand } from './commands/import-dump';
 import { lowerCommand } from './commands/lower';
 import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
+import { tuneCommand } from './commands/tune';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, estimateCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, estimateCommand, tuneCommand, simCommand, lspCommand, debugAdapterCommand];

@@ -11,7 +11,8 @@ import { parseTvmDump } from '../../core/asm/dump/parse-dump';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import { formatDiagnostic, hasErrors } from '../../core/lang/diagnostic';
 import type { Insn, VtaTarget } from '../../core/isa';
-import { ConfigError, MemType, Opcode, defaultTarget, shippedTarget, targetFromJson } from '../../core/isa';
+import { MemType, Opcode, defaultTarget } from '../../core/isa';
+import { readTargetSetting } from '../../core/asm/target-spec';
 import type { Program } from '../../core/program/program';
 import { nodeHost } from '../node-host';
 import { insnText } from './format';
@@ -59,15 +60,9 @@ function readBytes(path: string): Uint8Array {
 
 export function resolveTarget(value: string | undefined, cwd: string): VtaTarget | undefined {
   if (value === undefined) return undefined;
-  const shipped = shippedTarget(value);
-  if (shipped) return shipped;
-  const path = resolve(cwd, value);
-  try {
-    return targetFromJson(readFileSync(path, 'utf8'), value);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new LaunchError(e.message);
-    throw new LaunchError(`target ${value}: not a shipped target nor a readable vta_config.json`);
-  }
+  const r = readTargetSetting(value, nodeHost, cwd);
+  if ('problem' in r) throw new LaunchError(r.problem === 'config' ? r.message : `target ${r.message}`);
+  return r.target;
 }
 
 function formatOf(args: VtaLaunchArgs & { program: string }): 'vta' | 'binary' | 'dump' {

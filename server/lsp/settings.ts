@@ -4,9 +4,9 @@
  * `workspace/didChangeConfiguration` carries (VS Code's `synchronize.configurationSection:
  * 'vta'` sends `{ settings: { vta: { target, diagnostics: { tiers }, … } } }`).
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { ConfigError, SHIPPED_TARGET_NAMES, shippedTarget, targetFromJson, type VtaTarget } from '../../core/isa';
+import { SHIPPED_TARGET_NAMES, type VtaTarget } from '../../core/isa';
+import { readTargetSetting } from '../../core/asm/target-spec';
+import { nodeHost } from '../node-host';
 
 export type DiagnosticTiers = 'all' | 'fast';
 
@@ -60,23 +60,9 @@ export interface ResolvedTarget {
  */
 export function resolveSettingTarget(name: string, roots: readonly string[]): ResolvedTarget {
   if (name === 'default') return {};
-  const shipped = shippedTarget(name);
-  if (shipped) return { target: shipped };
-  const path = isAbsolute(name) ? name : join(roots[0] ?? process.cwd(), name);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return {
-      warning: `VTA: the target setting '${name}' is neither a shipped target (${SHIPPED_TARGET_NAMES.join(', ')}) nor a readable vta_config.json (looked at ${path}); files without a \`target\` line use 'default'.`,
-    };
-  }
-  try {
-    return { target: targetFromJson(text, name) };
-  } catch (e) {
-    const why = e instanceof ConfigError ? e.message : String((e as Error).message ?? e);
-    return { warning: `VTA: the target setting '${name}' is not a usable vta_config.json (${why}); files without a \`target\` line use 'default'.` };
-  }
+  const r = readTargetSetting(name, nodeHost, roots[0] ?? process.cwd());
+  if ('target' in r) return { target: r.target };
+  return { warning: `VTA: the target setting ${r.problem === 'config' ? `'${name}' is not a usable vta_config.json (${r.message})` : r.message}; files without a \`target\` line use 'default'.` };
 }
 
 /** True when the target setting names a file (it may change on disk). */

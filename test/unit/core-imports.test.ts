@@ -49,3 +49,10 @@ test('the layer check catches an import running up a layer', async () => {
   const up = [{ from: join('core', 'asm', 'assemble.ts'), to: join('core', 'schedule', 'lint.ts') }];
   assert.equal(layerViolations(up).length, 1);
 });
+
+test('core/ has no import circle between files', async () => {
+  const { coreImports, importCircles } = await import('../../scripts/import-graph.mjs');
+  assert.deepEqual(importCircles(coreImports()), []);
+  const circle = [{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'a.ts' }];
+  assert.deepEqual(importCircles(circle), [['a.ts', 'b.ts']]);
+});

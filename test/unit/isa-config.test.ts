@@ -5,7 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VtaConfigKeys, VtaTarget } from '../../core/isa/config';
-import { BOARDS, ConfigError, deriveTarget, readConfigKeys, shippedTarget, targetFromJson } from '../../core/isa/config';
+import { BOARDS, ConfigError, readConfigKeys } from '../../core/isa/config';
+import { deriveTarget, shippedTarget, targetFromJson } from '../../core/isa/target';
 import { layoutsFor, uopLayoutFor } from '../../core/isa/fields';
 
 /** §1.1, the default `vta_config.json`, written out key by key. */

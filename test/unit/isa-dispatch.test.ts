@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { shippedTarget } from '../../core/isa/config';
+import { shippedTarget } from '../../core/isa/target';
 import type { FieldName, OpcodeId } from '../../core/isa/fields';
 import type { DepFlag, Insn, ModuleId, QueueId } from '../../core/isa/insn';
 import {

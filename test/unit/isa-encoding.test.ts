@@ -10,7 +10,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VtaTarget } from '../../core/isa/config';
-import { shippedTarget, targetFromJson } from '../../core/isa/config';
+import { shippedTarget, targetFromJson } from '../../core/isa/target';
 import type { FieldName, OpcodeId } from '../../core/isa/fields';
 import { placeFields } from '../../core/isa/fields';
 import { decodeStream } from '../../core/asm/binary';

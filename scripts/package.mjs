@@ -5,8 +5,8 @@
 //
 // A release build (minified, no source maps), then the pinned @vscode/vsce, offline:
 // the bundles are self-contained, so no dependency is looked up (package.json "vsce"),
-// the package's README is MARKETPLACE.md with links to the docs packaged beside it, and
-// .vscodeignore lets in only what the extension loads. `npm run studio` and the E2E tests
+// the package's README is MARKETPLACE.md (the extension's page in VS Code), and
+// .vscodeignore lets in only what the extension loads and the user reference. `npm run studio` and the E2E tests
 // install what this writes.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -52,8 +52,7 @@ export function packageExtension(opts = {}) {
   runOrThrow(process.execPath, [join(projectRoot, 'scripts', 'build.mjs'), '--release']);
   const build = (Date.now() - t0) / 1000;
   t0 = Date.now();
-  // Relative links stay relative: they point at docs that are in the package.
-  runOrThrow(process.execPath, [vsceScript(), 'package', '--no-rewrite-relative-links', '-o', out]);
+  runOrThrow(process.execPath, [vsceScript(), 'package', '-o', out]);
   const pack = (Date.now() - t0) / 1000;
   const bytes = statSync(out).size;
   if (bytes > VSIX_BUDGET_BYTES) throw new Error(`${out} is ${bytes} bytes, over the ${VSIX_BUDGET_BYTES}-byte budget`);

@@ -13,6 +13,7 @@ import { readSettings } from './settings';
 import { openSimulatorPanel } from './simulator-panel';
 import { assembleCommand, disassembleCommand, importDumpCommand } from './tools';
 import { lowerScheduleCommand } from './lower-schedule';
+import { exploreDesignsCommand } from './explore-panel';
 
 const LANGUAGES = ['vta', 'vtasched'];
 let client: LanguageClient | undefined;
@@ -161,6 +162,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const doc = await lowerScheduleCommand(output, uri, layer);
       if (doc) openSimulatorPanel(context, doc);
     }),
+    vscode.commands.registerCommand('vta.exploreDesigns', () => exploreDesignsCommand(context)),
     vscode.commands.registerCommand('vta.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('vta.openSimulator', simulate),
     vscode.commands.registerCommand('vta.simulate', simulate),

@@ -16,13 +16,18 @@ const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'ch
 
 const entries = [
   { ...node, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli/vta.js' },
+  // vta explore evaluates designs on worker threads running this.
+  { ...node, entryPoints: ['server/cli/explore-worker.ts'], outfile: 'dist/cli/explore-worker.js' },
   { ...node, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server/lsp.js' },
   // The language server's expensive tier runs here, in a worker thread it can stop.
   { ...node, entryPoints: ['server/lsp/check-worker.ts'], outfile: 'dist/server/check-worker.js' },
+  // Its schedule tuner (hover's fastest schedules, "Use the fastest schedule") too.
+  { ...node, entryPoints: ['server/lsp/tune-worker.ts'], outfile: 'dist/server/tune-worker.js' },
   { ...node, entryPoints: ['server/dap/main.ts'], outfile: 'dist/server/dap.js' },
   { ...node, entryPoints: ['client/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...browser, entryPoints: ['webviews/simulator/main.ts'], outfile: 'dist/webviews/simulator.js' },
   { ...browser, entryPoints: ['webviews/simulator/worker.ts'], outfile: 'dist/webviews/sim-worker.js' },
+  { ...browser, entryPoints: ['webviews/explore/main.ts'], outfile: 'dist/webviews/explore.js' },
 ];
 
 if (release) rmSync('dist', { recursive: true, force: true });

@@ -4,9 +4,9 @@
  * folding all happen in one walk over the statements, in text order.
  */
 import { ZERO_RANGE, type Diagnostic } from '../lang/diagnostic';
-import type { AluOpName, FieldName, InsnKind, Insn, Layout, PlacedField, VtaTarget } from '../isa';
+import type { AluOpName, FieldName, InsnKind, Insn, VtaTarget } from '../isa';
 import {
-  aluOpsFor, defaultTarget, emptyInsn, encodeUop, fieldAt, fieldIndex, layoutsFor, setFieldAt, UOP_BYTES, MemType, moduleOf, Opcode, QUEUES,
+  aluOpsFor, defaultTarget, emptyInsn, encodeUop, fieldIndex, layoutsFor, setFieldAt, UOP_BYTES, MemType, moduleOf, Opcode, QUEUES,
 } from '../isa';
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
@@ -28,6 +28,7 @@ import type { InsnForm, OperandSpec } from './operands';
 import { OPERANDS } from './operands';
 import { SourceSpan } from './source-span';
 import { TokenFolder } from './token-folding';
+import { type FieldCheck, fieldChecks, fieldsFit, misfitMessage } from './field-fit';
 
 export interface AssembleOptions {
   /** Path or URI of the text, used in diagnostics and to resolve relative paths. */
@@ -80,18 +81,6 @@ const FORM_OPERANDS = Object.fromEntries(
     return [form, { specs, index, fields: specs.map((sp) => sp.fields.map(fieldIndex)) }];
   }),
 ) as Record<InsnForm, FormOperands>;
-
-/** A layout field as the width check reads it. */
-interface FieldCheck {
-  field: PlacedField;
-  /** In FIELD_NAMES. */
-  index: number;
-}
-
-function fieldChecks(layouts: Record<InsnKind, Layout>): Record<InsnKind, FieldCheck[]> {
-  const of = (kind: InsnKind) => layouts[kind].fields.map((field) => ({ field, index: fieldIndex(field.name) }));
-  return { mem: of('mem'), gemm: of('gemm'), alu: of('alu'), finish: of('finish') };
-}
 
 /** Whether the mask of given operands holds `key`. */
 function hasOperand(form: FormOperands, given: number, key: string): boolean {
@@ -580,20 +569,10 @@ class Assembler {
 
   /** Every field within its encodable width for the target. */
   private fits(insn: Insn, s: InsnStmt): boolean {
-    const checks = this.fieldChecks[insn.opcode === Opcode.GEMM ? 'gemm' : insn.opcode === Opcode.ALU ? 'alu' : insn.opcode === Opcode.FINISH ? 'finish' : 'mem'];
-    let ok = true;
-    for (let k = 0; k < checks.length; k++) {
-      const f = checks[k]!.field;
-      const v = fieldAt(insn, checks[k]!.index);
-      // A STORE's OUT is encodable on every version (HW_VER 0.0.1 writes it as 0).
-      if (f.name === 'memory_type' && insn.opcode === Opcode.STORE && v === MemType.OUT) continue;
-      if (v < f.min || v > f.max) {
-        const range = operandRangeOf(s, f.name) ?? s.range;
-        this.ctx.report(this.ctx.mainFile, range, 'error', 'vta.range.field', `${f.name} = ${v} does not fit its ${f.width}-bit${f.signed ? ' signed' : ''} field [${f.min}, ${f.max}] on target '${this.ctx.target.name}'`);
-        ok = false;
-      }
-    }
-    return ok;
+    return fieldsFit(insn, this.fieldChecks, (f, v) => {
+      const range = operandRangeOf(s, f.name) ?? s.range;
+      this.ctx.report(this.ctx.mainFile, range, 'error', 'vta.range.field', misfitMessage(f, v, this.ctx.target));
+    });
   }
 
   private rawUopLoad(insn: Insn, s: InsnStmt): void {

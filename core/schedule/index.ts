@@ -12,3 +12,7 @@ export * from './lower-layer';
 export * from './lower';
 export * from './region-tokens';
 export * from './lowered-checks';
+export * from './lowered-stream';
+export * from './lowered-program';
+export * from './print-lowered';
+export * from './estimate';

@@ -1,7 +1,8 @@
 /**
- * Lowers one checked `.vtasched` layer to `.vta` text: the job VTA's JIT runtime does
- * for a TVM schedule, written out so that it can be read, checked, simulated and
- * stepped like any hand-written program.
+ * Lowers one checked `.vtasched` layer into a lowered stream (lowered-stream.ts): the
+ * job VTA's JIT runtime does for a TVM schedule. The stream becomes a Program directly
+ * (lowered-program.ts) and, when a user wants to read or step it, `.vta` text
+ * (print-lowered.ts).
  *
  * The shape of the program (docs/reference/schedules.md, "Lowering"):
  * - DRAM: the input in `[N/BATCH][C/BLOCK_IN][H][W]` blocks, the weights in
@@ -20,7 +21,9 @@
  */
 import type { LayerFigures } from './footprint';
 import type { VtaTarget } from '../isa/config';
+import { ALU_OP_NAMES } from '../isa/fields';
 import { regionTokens } from './region-tokens';
+import type { Linear, StreamWriter } from './lowered-stream';
 
 export interface LowerLayerOptions {
   /** Where the layer was written, for the comments: `resnet18.vtasched:5`. */
@@ -33,13 +36,11 @@ export interface LowerLayerOptions {
   values: 'random' | 'zeros';
 }
 
-/** Lines of the layer: declarations (data and kernels) and instructions, kept apart so a file can put every declaration first. */
-export interface LoweredLayer {
-  declarations: string[];
-  instructions: string[];
-}
+/** `c + Σ coef·var` from pairs, dropping zero coefficients. */
+const linear = (c: number, ...terms: Array<[number, string]>): Linear => ({ c, terms: terms.filter(([k]) => k !== 0) });
 
-export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOptions): LoweredLayer {
+/** Writes the layer's declarations and instructions into the stream (its last declarations entry is the layer's). */
+export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOptions, w: StreamWriter): void {
   const l = f.layer;
   const id = l.name;
   const T = l.threads.oc * l.threads.h;
@@ -58,47 +59,59 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
   // A 1x1 image (a dense layer) has contiguous channel blocks: one load and one store move them all.
   const flat = l.inH === 1 && l.inW === 1 && l.outH === 1 && l.outW === 1 && l.padH === 0 && l.padW === 0;
 
-  const decl: string[] = [];
-  const out: string[] = [];
+  const init = (seed: number) => (opts.values === 'zeros' ? 'zeros' as const : { seed });
   const filterDims = l.op === 'conv2d' ? `${l.outChannels}x${l.inChannels / l.groups}x${l.kh}x${l.kw}` : `${l.outChannels}x${l.inChannels}`;
-  decl.push(
-    `; ---- ${id}: ${l.op} (${opts.origin}), input ${l.batch}x${l.inChannels}${l.op === 'conv2d' ? `x${l.inH}x${l.inW}` : ''}, ${l.op === 'conv2d' ? 'filter' : 'weight'} ${filterDims}`,
-    `;      ${f.tiles.output} tiles of b=${l.tile.b} co=${l.tile.co} h=${l.tile.h} w=${l.tile.w}, ${f.tiles.ci} input-channel step(s) of ci=${l.tile.ci}, ${T} virtual thread(s)`,
-    `data ${id}_in  : inp[${(l.batch / t.batch) * inCb * l.inH * l.inW}] = ${opts.values === 'zeros' ? 'zeros' : `random(seed=${opts.seed})`}`,
-    `data ${id}_wgt : wgt[${outCb * inCbG * kk}] = ${opts.values === 'zeros' ? 'zeros' : `random(seed=${opts.seed + 1})`}`,
-    `data ${id}_out : out[${(l.batch / t.batch) * outCb * l.outH * l.outW}]`,
-    // GEMM kernel of region r: one micro-op per output column x.
-    `kernel ${id}_gemm(r, bb, cib, ky, kx) {`,
-    `  for x in 0..${l.tile.w} {`,
-    `    uop dst=${accTile} * r + bb * ${rowsPerBatchBlock} + x src=${inpTile} * r + ((bb * ${ciN} + cib) * ${winH} + ky) * ${winW} + kx + x * ${l.strideW} wgt=${wgtTile} * r + (cib * ${l.kh} + ky) * ${l.kw} + kx`,
-    '  }',
-    '}',
-    // Row kernel of region r: the reset GEMM reads only dst; the epilogue's ALU steps use an immediate.
-    `kernel ${id}_row(r) {`,
-    `  for bb in 0..${bN} {`,
-    `    for x in 0..${l.tile.w} {`,
-    `      uop dst=${accTile} * r + bb * ${rowsPerBatchBlock} + x src=${accTile} * r + bb * ${rowsPerBatchBlock} + x`,
-    '    }',
-    '  }',
-    '}',
-  );
+  const decls = {
+    comments: [
+      `---- ${id}: ${l.op} (${opts.origin}), input ${l.batch}x${l.inChannels}${l.op === 'conv2d' ? `x${l.inH}x${l.inW}` : ''}, ${l.op === 'conv2d' ? 'filter' : 'weight'} ${filterDims}`,
+      `     ${f.tiles.output} tiles of b=${l.tile.b} co=${l.tile.co} h=${l.tile.h} w=${l.tile.w}, ${f.tiles.ci} input-channel step(s) of ci=${l.tile.ci}, ${T} virtual thread(s)`,
+    ],
+    tensors: [] as number[],
+    kernels: [] as number[],
+  };
+  w.s.decls.push(decls);
+  const tIn = w.tensor({ name: `${id}_in`, mem: 'inp', count: (l.batch / t.batch) * inCb * l.inH * l.inW, init: init(opts.seed) });
+  const tWgt = w.tensor({ name: `${id}_wgt`, mem: 'wgt', count: outCb * inCbG * kk, init: init(opts.seed + 1) });
+  const tOut = w.tensor({ name: `${id}_out`, mem: 'out', count: (l.batch / t.batch) * outCb * l.outH * l.outW, init: undefined });
+  decls.tensors.push(tIn, tWgt, tOut);
+  // GEMM kernel of region r: one micro-op per output column x.
+  const kGemm = w.kernel({
+    name: `${id}_gemm`, params: ['r', 'bb', 'cib', 'ky', 'kx'], loops: [['x', l.tile.w]],
+    dst: linear(0, [accTile, 'r'], [rowsPerBatchBlock, 'bb'], [1, 'x']),
+    src: linear(0, [inpTile, 'r'], [ciN * winH * winW, 'bb'], [winH * winW, 'cib'], [winW, 'ky'], [1, 'kx'], [l.strideW, 'x']),
+    wgt: linear(0, [wgtTile, 'r'], [kk, 'cib'], [l.kw, 'ky'], [1, 'kx']),
+  });
+  // Row kernel of region r: the reset GEMM reads only dst; the epilogue's ALU steps use an immediate.
+  const rowOf = linear(0, [accTile, 'r'], [rowsPerBatchBlock, 'bb'], [1, 'x']);
+  const kRow = w.kernel({ name: `${id}_row`, params: ['r'], loops: [['bb', bN], ['x', l.tile.w]], dst: rowOf, src: rowOf });
+  decls.kernels.push(kGemm, kRow);
 
   // Micro-ops of every region, loaded once (by the compute module, after the previous layer).
-  if (opts.afterAnother) out.push('  pop  st->ex                       ; the previous layer has stored its last tile');
+  if (opts.afterAnother) w.pop('st->ex', 'the previous layer has stored its last tile');
   // Placed from row 0 for each layer (not after the previous layer's kernels, which are done).
-  let uopRow = 0;
+  const gemmUops = l.tile.w;
+  const rowUops = bN * l.tile.w;
+  const regionUops = rowUops + bN * ciN * kk * gemmUops;
+  const rowAt = (r: number) => r * regionUops;
+  const gemmAt = (r: number, bb: number, cib: number, ky: number, kx: number) => rowAt(r) + rowUops + (((bb * ciN + cib) * l.kh + ky) * l.kw + kx) * gemmUops;
+  // Instances by region, then by (bb, cib, ky, kx) in loop order.
+  const rowInst: number[] = [];
+  const gemmInst: number[][] = [];
   for (let r = 0; r < Math.min(T, f.tiles.output); r++) {
-    out.push(`  load uop ${id}_row(${r}) sram=${uopRow}`);
-    uopRow += bN * l.tile.w;
+    rowInst.push(w.instance(kRow, [r]));
+    w.loadUop(rowInst[r]!, rowAt(r), rowUops);
+    const mine: number[] = [];
     for (let bb = 0; bb < bN; bb++) for (let cib = 0; cib < ciN; cib++) for (let ky = 0; ky < l.kh; ky++) for (let kx = 0; kx < l.kw; kx++) {
-      out.push(`  load uop ${id}_gemm(${r}, ${bb}, ${cib}, ${ky}, ${kx}) sram=${uopRow}`);
-      uopRow += l.tile.w;
+      const inst = w.instance(kGemm, [r, bb, cib, ky, kx]);
+      mine.push(inst);
+      w.loadUop(inst, gemmAt(r, bb, cib, ky, kx), gemmUops);
     }
+    gemmInst.push(mine);
   }
-  if (opts.afterAnother) out.push('  push ex->ld                       ; its loads may now reuse the buffers');
+  if (opts.afterAnother) w.push('ex->ld', 'its loads may now reuse the buffers');
 
-  const gemmArgs = `outer=${coN} dst_out=${l.tile.h * l.tile.w} wgt_out=${ciN * kk} inner=${l.tile.h} dst_in=${l.tile.w} src_in=${l.strideH * winW}`;
-  const rowArgs = `outer=${coN} dst_out=${l.tile.h * l.tile.w} src_out=${l.tile.h * l.tile.w} inner=${l.tile.h} dst_in=${l.tile.w} src_in=${l.tile.w}`;
+  const gemmLoops = { outer: coN, dstOut: l.tile.h * l.tile.w, srcOut: 0, wgtOut: ciN * kk, inner: l.tile.h, dstIn: l.tile.w, srcIn: l.strideH * winW };
+  const rowLoops = { outer: coN, dstOut: l.tile.h * l.tile.w, srcOut: l.tile.h * l.tile.w, inner: l.tile.h, dstIn: l.tile.w, srcIn: l.tile.w };
   // Output tiles in loop order (group, batch, channels, rows, columns); tile k uses region k mod T.
   const tiles: Array<{ k: number; g: number; bb0: number; ob0: number; oy0: number; ox0: number }> = [];
   for (let g = 0; g < l.groups; g++) for (let bt = 0; bt < f.tiles.b; bt++) for (let ct = 0; ct < f.tiles.co; ct++) for (let yt = 0; yt < f.tiles.h; yt++) for (let xt = 0; xt < f.tiles.w; xt++) {
@@ -115,17 +128,17 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
     const r = k % T;
     const first = c === 0;
     const last = c === f.tiles.ci - 1;
-    if (first) out.push(`${id}_tile${k}:                            ; tile ${k}: batch ${bb0 * t.batch}.., channels ${ob0 * t.blockOut}.., rows ${oy0}.., columns ${ox0}.. (region ${r})`);
-    else out.push(`                                      ; tile ${k}, input channels ${(g * inCbG + c * ciN) * t.blockIn}..`);
+    if (first) w.label(`${id}_tile${k}`, `tile ${k}: batch ${bb0 * t.batch}.., channels ${ob0 * t.blockOut}.., rows ${oy0}.., columns ${ox0}.. (region ${r})`);
+    else w.comment(`tile ${k}, input channels ${(g * inCbG + c * ciN) * t.blockIn}..`);
     // Load module: wait for the compute that last read this region (and, for a layer after
     // another, for that layer's compute to be done), then fill it.
-    if (opts.afterAnother && step === 0) out.push('  pop  ex->ld');
+    if (opts.afterAnother && step === 0) w.pop('ex->ld');
     // An instruction pops a queue at most once: earlier pops ride on nops.
-    for (let n = 1; n < tokens.pops[step]!; n++) out.push('  pop  ex->ld', '  nop  ld');
-    if (tokens.pops[step]) out.push('  pop  ex->ld');
+    for (let n = 1; n < tokens.pops[step]!; n++) { w.pop('ex->ld'); w.nop('ld'); }
+    if (tokens.pops[step]) w.pop('ex->ld');
     const ib0 = c * ciN; // first input-channel block within the group
     if (flat) {
-      out.push(`  load inp sram=${inpTile * r} dram=${id}_in + ${bb0 * inCb + g * inCbG + ib0} y=${bN} x=${ciN} stride=${inCb}`);
+      w.load('inp', tIn, bb0 * inCb + g * inCbG + ib0, inpTile * r, bN, ciN, inCb);
     } else {
       const y0 = oy0 * l.strideH - l.padH;
       const x0 = ox0 * l.strideW - l.padW;
@@ -133,38 +146,36 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
       const bottom = Math.max(0, y0 + winH - l.inH);
       const left = Math.max(0, -x0);
       const right = Math.max(0, x0 + winW - l.inW);
-      const pad = top || bottom || left || right ? ` pad=${top},${bottom},${left},${right}` : '';
+      const pad = top || bottom || left || right ? [top, bottom, left, right] as const : undefined;
       for (let bb = 0; bb < bN; bb++) for (let cib = 0; cib < ciN; cib++) {
         const plane = (bb0 + bb) * inCb + g * inCbG + ib0 + cib;
         const dram = (plane * l.inH + y0 + top) * l.inW + x0 + left;
-        out.push(`  load inp sram=${inpTile * r + (bb * ciN + cib) * winH * winW} dram=${id}_in + ${dram} y=${winH - top - bottom} x=${winW - left - right} stride=${l.inW}${pad}`);
+        w.load('inp', tIn, dram, inpTile * r + (bb * ciN + cib) * winH * winW, winH - top - bottom, winW - left - right, l.inW, pad);
       }
     }
-    out.push(`  load wgt sram=${wgtTile * r} dram=${id}_wgt + ${(ob0 * inCbG + ib0) * kk} y=${coN} x=${ciN * kk} stride=${inCbG * kk}`);
-    out.push('  push ld->ex');
+    w.load('wgt', tWgt, (ob0 * inCbG + ib0) * kk, wgtTile * r, coN, ciN * kk, inCbG * kk);
+    w.push('ld->ex');
     // Compute module.
-    if (first && k >= T) out.push('  pop  st->ex                       ; the store of this region\'s previous tile is done');
-    out.push('  pop  ld->ex');
-    if (first) out.push(`  gemm ${id}_row(${r}) reset ${rowArgs}`);
-    for (let bb = 0; bb < bN; bb++) for (let cib = 0; cib < ciN; cib++) for (let ky = 0; ky < l.kh; ky++) for (let kx = 0; kx < l.kw; kx++) {
-      out.push(`  gemm ${id}_gemm(${r}, ${bb}, ${cib}, ${ky}, ${kx}) ${gemmArgs}`);
-    }
-    if (tokens.push[step]) out.push('  push ex->ld');
+    if (first && k >= T) w.pop('st->ex', 'the store of this region\'s previous tile is done');
+    w.pop('ld->ex');
+    if (first) w.gemm(rowInst[r]!, rowAt(r), rowUops, true, rowLoops);
+    const mine = gemmInst[r]!;
+    for (let j = 0; j < mine.length; j++) w.gemm(mine[j]!, rowAt(r) + rowUops + j * gemmUops, gemmUops, false, gemmLoops);
+    if (tokens.push[step]) w.push('ex->ld');
     if (!last) return;
-    for (const e of l.epilogue) out.push(`  alu ${e.op} ${id}_row(${r}) imm=${e.arg} ${rowArgs}`);
-    out.push('  push ex->st');
+    for (const e of l.epilogue) w.alu(ALU_OP_NAMES.indexOf(e.op as (typeof ALU_OP_NAMES)[number]), rowInst[r]!, rowAt(r), rowUops, e.arg!, rowLoops);
+    w.push('ex->st');
     // Store module.
-    out.push('  pop  ex->st');
+    w.pop('ex->st');
     if (flat) {
-      out.push(`  store out sram=${accTile * r} dram=${id}_out + ${bb0 * outCb + ob0} y=${bN} x=${coN} stride=${outCb}`);
+      w.store(tOut, bb0 * outCb + ob0, accTile * r, bN, coN, outCb);
     } else {
       for (let bb = 0; bb < bN; bb++) for (let cob = 0; cob < coN; cob++) {
         const dram = (((bb0 + bb) * outCb + ob0 + cob) * l.outH + oy0) * l.outW + ox0;
-        out.push(`  store out sram=${accTile * r + (bb * coN + cob) * l.tile.h * l.tile.w} dram=${id}_out + ${dram} y=${l.tile.h} x=${l.tile.w} stride=${l.outW}`);
+        w.store(tOut, dram, accTile * r + (bb * coN + cob) * l.tile.h * l.tile.w, l.tile.h, l.tile.w, l.outW);
       }
     }
     // The next tile of this region waits for this store; the last tile's store ends the layer.
-    if (k + T < K || k === K - 1) out.push('  push st->ex');
+    if (k + T < K || k === K - 1) w.push('st->ex');
   });
-  return { declarations: decl, instructions: out };
 }

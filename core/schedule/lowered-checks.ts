@@ -2,11 +2,13 @@
  * The schedule checks that need each layer's lowered program (vta-schedule.md): the
  * program's own checks (tokens, deadlock, hazards, bounds), reported at the layer that
  * caused them, and an estimate of the layer from the simulator's timing model. Each
- * layer without lint errors is lowered alone, assembled, checked and run timing-only.
+ * layer without lint errors is lowered alone, straight to a Program (no text), checked
+ * and run timing-only.
  */
 import { layerErrors, type ScheduleLint } from './lint';
-import { assembleText } from '../asm/assemble';
-import { loweredSize, lowerSchedule } from './lower';
+import { loweredSize, notLowerable } from './lower';
+import { layerStream, estimateOf, type LayerBound } from './estimate';
+import { loweredProgram } from './lowered-program';
 import { checkProgram } from '../analysis/check';
 import type { Range } from '../lang/ast';
 import type { SchedFile, SchedOperator } from './ast';
@@ -25,6 +27,8 @@ export interface LayerEstimate {
   gemmUtilisation: number;
   dramReadBytes: number;
   dramWriteBytes: number;
+  /** What limits the layer (estimate.ts boundOf). */
+  bound: LayerBound;
 }
 
 export interface LoweredChecks {
@@ -61,12 +65,14 @@ export function checkLoweredLayer(ast: SchedFile, lint: ScheduleLint, op: SchedO
   if (layerErrors(lint, op).length) return none;
   const size = loweredSize(lint, f.layer.name);
   if (size > (opts.maxInstructions ?? 200_000)) return { ...none, skippedInstructions: size };
-  // Checks and timing do not read the values: zeros spare drawing megabytes of random weights.
-  const lowered = lowerSchedule(ast, lint, { file: opts.file, layer: f.layer.name, values: 'zeros' });
-  if (!lowered.text) return none; // its reasons are the lint's or `vta lower`'s to report
+  if (!lint.target || notLowerable(f.layer)) return none; // its reasons are the lint's or `vta lower`'s to report
+  const t = lint.target;
   const programFile = `${opts.file} (${f.layer.name} lowered)`;
-  const asm = assembleText(lowered.text, { file: programFile, target: lint.target });
-  const findings = asm.program ? checkProgram(asm.program, programFile, asm.diagnostics) : asm.diagnostics;
+  // Checks and timing do not read the values: no random draws.
+  const source = { file: opts.file, start: op.range.start, end: op.range.end };
+  const built = loweredProgram(layerStream(f, t, { file: opts.file, line: op.range.start.line }), t, { data: false, source, file: programFile });
+  const program = built.program;
+  const findings = checkProgram(program, programFile, built.diagnostics);
   const diagnostics: SchedDiagnostic[] = [];
   for (const d of findings) {
     if (d.severity === 'info') continue;
@@ -75,15 +81,16 @@ export function checkLoweredLayer(ast: SchedFile, lint: ScheduleLint, op: SchedO
       message: `${f.layer.name}: its lowered program${d.instruction !== undefined ? ` (instruction ${d.instruction})` : ''}: ${d.message}`,
     });
   }
-  if (!asm.program || findings.some((d) => d.severity === 'error')) return { ...none, diagnostics };
-  const run = simulate(asm.program, { mode: 'timing', trace: false });
+  if (findings.some((d) => d.severity === 'error')) return { ...none, diagnostics };
+  const run = simulate(program, { mode: 'timing', trace: false, kernel: 'js' });
   const s = run.summary;
+  const e = estimateOf(s, program.insns.length, f);
   return {
     diagnostics, skippedInstructions: undefined,
     estimate: {
-      name: f.layer.name, nameRange: op.nameRange, instructions: asm.program.insns.length,
-      cycles: run.time, microseconds: s.microseconds, timingRow: s.timingRow,
-      gemmUtilisation: s.gemm.utilisation ?? 0, dramReadBytes: s.dram.readBytes, dramWriteBytes: s.dram.writeBytes,
+      name: f.layer.name, nameRange: op.nameRange, instructions: e.instructions,
+      cycles: e.cycles, microseconds: s.microseconds, timingRow: s.timingRow,
+      gemmUtilisation: e.gemmUtilisation, dramReadBytes: e.dramReadBytes, dramWriteBytes: e.dramWriteBytes, bound: e.bound,
     },
   };
 }

@@ -13,7 +13,8 @@
  */
 import type { VtaTarget } from '../isa/config';
 import { timingParamsFor } from '../sim/timing-params';
-import { divisors, layerFigures, tileRows, wholeBlockDivisors, type LayerFigures } from './footprint';
+import { figuresWithKnobs } from './estimate';
+import { divisors, tileRows, wholeBlockDivisors, type LayerFigures } from './footprint';
 import type { Layer } from './layer';
 
 export type Tile = Layer['tile'];
@@ -62,18 +63,10 @@ export interface TuneOptions {
   isCancelled?: () => boolean;
 }
 
-const NO_REPORT = () => {};
-
-/** A layer with other knobs (everything else, including source ranges for the checks, kept). */
-export function withKnobs(l: Layer, k: Knobs): Layer {
-  return { ...l, tile: { ...k.tile }, threads: { ...k.threads } };
-}
-
-/** The figures of a layer with these knobs when they lint clean on `t` (no error), else undefined. */
-export function cleanFigures(l: Layer, t: VtaTarget): LayerFigures | undefined {
-  let errors = 0;
-  const f = layerFigures(l, t, () => { errors++; }, NO_REPORT);
-  return errors === 0 ? f : undefined;
+/** The figures of a layer with these knobs when they lint clean on `t` and can be lowered, else undefined. */
+function cleanFigures(l: Layer, t: VtaTarget, k?: Knobs): LayerFigures | undefined {
+  const f = figuresWithKnobs(l, t, k);
+  return 'errors' in f ? undefined : f;
 }
 
 /**
@@ -100,7 +93,7 @@ export function cleanSchedules(l: Layer, t: VtaTarget, maxThreads = 2): LayerFig
     for (const oc of threadCounts) for (const th of l.op === 'dense' ? [1] : threadCounts) {
       const n = oc * th;
       if (rows.INP * n > depth.INP || rows.WGT * n > depth.WGT || rows.ACC * n > depth.ACC || rows.UOP * n > depth.UOP) continue;
-      const f = cleanFigures(withKnobs(l, { tile, threads: { oc, h: th } }), t);
+      const f = cleanFigures(l, t, { tile, threads: { oc, h: th } });
       if (f) out.push(f);
     }
   }

@@ -54,7 +54,8 @@ export class Machine {
     this.geometry = simGeometry(program.target);
     this.info = programInfo(program);
     const simd = opts.kernel === 'auto' ? instantiateGemmSimd(this.geometry, sramLayout(this.geometry)) : undefined;
-    this.mem = new SimMemory(this.geometry, program.dram, simd?.memory.buffer);
+    // Timing only moves no data: the program's image is only read (bounds, micro-ops).
+    this.mem = new SimMemory(this.geometry, program.dram, simd?.memory.buffer, !opts.data);
     this.exec = new Executor(program, this.mem, this.counters, simd, opts.data);
     this.trace = new TraceRecorder(opts.trace, opts.traceLimits);
     const n = this.info.n;

@@ -63,8 +63,10 @@ export class SimMemory {
   /**
    * @param buffer the SRAM backing store: a WebAssembly memory's buffer for the SIMD
    *   kernel, or a plain ArrayBuffer; at least `layout.bytes` long.
+   * @param shareDram use `initialDram` itself as the live image, for a run that never
+   *   writes DRAM (timing only): no copy of a multi-megabyte image per run.
    */
-  constructor(readonly geometry: SimGeometry, initialDram: Uint8Array, buffer?: ArrayBuffer) {
+  constructor(readonly geometry: SimGeometry, initialDram: Uint8Array, buffer?: ArrayBuffer, shareDram = false) {
     const l = (this.layout = sramLayout(geometry));
     const buf = buffer ?? new ArrayBuffer(l.bytes);
     const g = geometry;
@@ -78,7 +80,7 @@ export class SimMemory {
     this.wgtBytes = new Uint8Array(buf, l.wgt, g.wgtDepth * g.wgtLanes);
     this.acc = new Int32Array(buf, l.acc, g.accDepth * g.accLanes);
     this.accBytes = new Uint8Array(buf, l.acc, g.accDepth * g.accLanes * 4);
-    this.dram = initialDram.slice();
+    this.dram = shareDram ? initialDram : initialDram.slice();
     this.sramDirty = new Uint8Array(l.bytes >> PAGE_SHIFT);
     this.dramDirty = new Uint8Array(Math.ceil(this.dram.length / PAGE_BYTES));
   }

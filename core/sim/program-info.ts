@@ -3,7 +3,7 @@
  * module, the queues popped and pushed (bit masks in QUEUES order), illegal flags,
  * and each module's instructions in program order.
  */
-import { MODULES, moduleOf, queueOfFlag } from '../isa';
+import { MemType as MemType_, MODULES, Opcode as Opcode_, queueOfFlag } from '../isa';
 import type { DepFlag } from '../isa';
 import type { Program } from '../program/program';
 import { queueIndex } from './tokens';
@@ -20,7 +20,16 @@ export interface ProgramInfo {
   modList: Int32Array[];
 }
 
+// Module-local copies of imported constants read in the loop (see timing.ts).
+const Opcode = Opcode_;
+const MemType = MemType_;
+
 const FLAGS: readonly DepFlag[] = ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'];
+/** For module m (MODULES order) and flag f (FLAGS order): the queue's index, or -1 for an illegal flag. */
+const FLAG_QUEUE = MODULES.map((id) => FLAGS.map((flag) => {
+  const q = queueOfFlag(id, flag);
+  return q === undefined ? -1 : queueIndex(q);
+}));
 
 export function programInfo(p: Program): ProgramInfo {
   const n = p.insns.length;
@@ -31,16 +40,19 @@ export function programInfo(p: Program): ProgramInfo {
   const counts = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     const insn = p.insns[i]!.insn;
-    const id = moduleOf(insn);
-    const m = MODULES.indexOf(id);
+    // moduleOf, as an index: read on every instruction of every run.
+    const op = insn.opcode;
+    const m = op === Opcode.STORE ? 2 : op === Opcode.LOAD && (insn.memory_type === MemType.INP || insn.memory_type === MemType.WGT) ? 0 : 1;
     module[i] = m;
     counts[m]!++;
-    for (const flag of FLAGS) {
-      if (!insn[flag]) continue;
-      const q = queueOfFlag(id, flag);
-      if (q === undefined) illegal.set(i, [...(illegal.get(i) ?? []), flag]);
-      else if (flag.startsWith('pop')) popMask[i] |= 1 << queueIndex(q);
-      else pushMask[i] |= 1 << queueIndex(q);
+    if (!(insn.pop_prev_dep | insn.pop_next_dep | insn.push_prev_dep | insn.push_next_dep)) continue;
+    const flags = [insn.pop_prev_dep, insn.pop_next_dep, insn.push_prev_dep, insn.push_next_dep];
+    for (let f = 0; f < 4; f++) {
+      if (!flags[f]) continue;
+      const q = FLAG_QUEUE[m]![f]!;
+      if (q < 0) illegal.set(i, [...(illegal.get(i) ?? []), FLAGS[f]!]);
+      else if (f < 2) popMask[i] |= 1 << q;
+      else pushMask[i] |= 1 << q;
     }
   }
   const modList = counts.map((c) => new Int32Array(c));

@@ -123,7 +123,7 @@ export interface SimResult {
   steps: number;
   /** Program indices that never started (FINISH ended the run first, or the run stopped). */
   unexecuted: number[];
-  /** The final DRAM image. */
+  /** The final DRAM image (timing mode writes none: the program's image itself, not a copy). */
   dram: Uint8Array;
   summary: SimSummary;
 }
@@ -135,7 +135,8 @@ export class Simulator {
   readonly timing?: TimingParams;
   private readonly m: Machine;
   private readonly sched: Scheduler;
-  private readonly pages: PageTracker;
+  /** Built on first use (snapshots): a run without them never needs the page lists. */
+  private pageTracker?: PageTracker;
   private readonly store?: SnapshotStore<SimSnapshot>;
   private stepCount = 0;
   /** Step counts after each visible event, for stepping back one event (which needs snapshots: kept only with them). */
@@ -161,11 +162,18 @@ export class Simulator {
       this.timing = typeof options.timing === 'object' ? options.timing : timingParamsFor(program.target, options.timing);
       this.sched = new TimingScheduler(this.m, this.timing);
     }
-    this.pages = new PageTracker(this.m.mem, program.dram);
     if (options.snapshots !== false) {
       this.store = new SnapshotStore({ ...DEFAULT_SNAPSHOT_POLICY, ...(options.snapshots ?? {}) });
       this.store.add(this.capture(this.pages.initial));
     }
+  }
+
+  /**
+   * The page tracker's base is the initial image plus the dirty flags the memories have
+   * kept since the start, so building it late gives the same tracker as building it first.
+   */
+  private get pages(): PageTracker {
+    return (this.pageTracker ??= new PageTracker(this.m.mem, this.program.dram));
   }
 
   // --- state ------------------------------------------------------------------
@@ -487,7 +495,7 @@ export class Simulator {
     return {
       status: this.status, reason, error: this.sched.error, counters: this.counters(),
       time: this.sched.time, steps: this.stepCount, unexecuted: this.sched.unexecuted(),
-      dram: this.m.mem.dram.slice(), summary: this.summary(),
+      dram: this.mode === 'timing' ? this.m.mem.dram : this.m.mem.dram.slice(), summary: this.summary(),
     };
   }
 

@@ -2,10 +2,11 @@
 import type { CliCommand } from './command';
 import { debugAdapterCommand } from './commands/debug-adapter';
 import { estimateCommand } from './commands/estimate';
+import { exploreCommand } from './commands/explore';
 import { importDumpCommand } from './commands/import-dump';
 import { lowerCommand } from './commands/lower';
 import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 import { tuneCommand } from './commands/tune';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, estimateCommand, tuneCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, estimateCommand, tuneCommand, exploreCommand, simCommand, lspCommand, debugAdapterCommand];

@@ -4,6 +4,8 @@ import type { Fix } from '../../core/lang/diagnostic';
 import type { SchedFix } from '../../core/schedule';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
 import { toLspDiagnostic } from './diagnostics';
+import type { ScheduleTuner } from './schedule-tuner';
+import { fastestScheduleAction } from './schedule-tuning';
 
 export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeActionParams): CodeAction[] {
   const out: CodeAction[] = [];
@@ -38,8 +40,8 @@ export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeAction
 }
 
 /** A schedule finding's quick fixes (a tile that fits, …), edits in the schedule itself. */
-export function codeActionsSched(a: SchedAnalysis, params: CodeActionParams): CodeAction[] {
-  const out: CodeAction[] = [];
+export function codeActionsSched(a: SchedAnalysis, params: CodeActionParams, tuner?: ScheduleTuner): CodeAction[] {
+  const out: CodeAction[] = tuner ? fastestScheduleAction(tuner, a, params.range) : [];
   for (const ld of params.context.diagnostics) {
     const fixes = ((ld.data as { fixes?: SchedFix[] } | undefined)?.fixes)
       ?? a.lint.diagnostics.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes

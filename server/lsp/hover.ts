@@ -12,6 +12,8 @@ import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/l
 import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
 import { SCHED_OPERATORS } from '../../core/schedule';
 import { layerFiguresMarkdown } from './schedule-figures';
+import type { ScheduleTuner } from './schedule-tuner';
+import { tuningMarkdown } from './schedule-tuning';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 export function formatRows(a: RowAccess): string {
@@ -127,7 +129,7 @@ export function hoverVta(ws: Workspace, a: VtaAnalysis, pos: Position): Hover | 
   return null;
 }
 
-export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hover | null {
+export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position, tuner?: ScheduleTuner): Hover | null {
   const figuresOf = (nameRange: SchedAnalysis['ast']['statements'][number]['range']) => {
     const f = a.lint.layers.find((x) => x.layer.nameRange === nameRange);
     if (!f) return undefined;
@@ -146,7 +148,8 @@ export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position): Hove
     if (rangeContains(s.opRange, pos) || rangeContains(s.nameRange, pos)) {
       const figures = figuresOf(s.nameRange);
       const doc = spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\``;
-      return { contents: { kind: 'markdown', value: figures ? `${doc}\n\n${figures}` : doc }, range: s.headerRange };
+      const tuned = tuner && tuningMarkdown(tuner, a, s);
+      return { contents: { kind: 'markdown', value: [doc, figures, tuned].filter(Boolean).join('\n\n') }, range: s.headerRange };
     }
     for (const it of s.items) {
       if (!rangeContains(it.range, pos)) continue;

@@ -13,6 +13,7 @@ import { codeActionsSched, codeActionsVta } from './actions';
 import { completeSched, completeVta, signatureVta } from './completion';
 import { DiagnosticsScheduler } from './diagnostics';
 import { hoverSched, hoverVta } from './hover';
+import { ScheduleTuner } from './schedule-tuner';
 import { inlayHintsSched, inlayHintsVta } from './inlay';
 import { codeLensesSched, codeLensesVta, documentLinksVta } from './links';
 import { definition, highlights, prepareRename, references, rename } from './navigation';
@@ -32,6 +33,8 @@ export interface ServerOptions {
 export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const ws = new Workspace(documents);
+  // Layers' fastest schedules, ranked in a worker; the hover and the code action ask again when ready.
+  const tuner = new ScheduleTuner(() => undefined);
   const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
 
   const safe = <P, R>(fallback: R, f: (p: P) => R) => (p: P): R => {
@@ -156,7 +159,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
 
   connection.onHover(safe(null, (p) => {
     const s = schedOf(p.textDocument.uri);
-    if (s) return hoverSched(ws, s, p.position);
+    if (s) return hoverSched(ws, s, p.position, tuner);
     const a = vtaOf(p.textDocument.uri);
     return a ? hoverVta(ws, a, p.position) : null;
   }));
@@ -227,7 +230,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   }));
   connection.onCodeAction(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
-    if (s) return codeActionsSched(s, p);
+    if (s) return codeActionsSched(s, p, tuner);
     const a = vtaOf(p.textDocument.uri);
     return a ? codeActionsVta(ws, a, p) : [];
   }));

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { simulatorHtml } from '../../webviews/simulator/html';
+import { exploreHtml } from '../../webviews/explore/html';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -22,7 +23,8 @@ export interface Harness {
   origin: string;
   browser: Browser;
   close(): Promise<void>;
-  newPage(opts?: { width?: number; height?: number; theme?: 'dark' | 'light' }): Promise<Page>;
+  /** A page of the simulator view, or of another view (`view: 'explore'`). */
+  newPage(opts?: { width?: number; height?: number; theme?: 'dark' | 'light'; view?: 'simulator' | 'explore' }): Promise<Page>;
 }
 
 const DARK = {
@@ -48,10 +50,12 @@ export async function startHarness(): Promise<Harness> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
     let file: string | undefined;
-    if (url.pathname === '/' || url.pathname === '/index.html') {
+    if (url.pathname === '/' || url.pathname === '/index.html' || url.pathname === '/explore.html') {
       const theme = url.searchParams.get('theme') === 'light' ? LIGHT : DARK;
       // VS Code sets the --vscode-* variables on <html>; here a stylesheet from the same origin does (CSP allows it).
-      const html = simulatorHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webviews/simulator.js`, workerUri: `${origin}/dist/webviews/sim-worker.js`, styleUri: `${origin}/media/simulator.css` })
+      const html = (url.pathname === '/explore.html'
+        ? exploreHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webviews/explore.js`, styleUri: `${origin}/media/explore.css` })
+        : simulatorHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webviews/simulator.js`, workerUri: `${origin}/dist/webviews/sim-worker.js`, styleUri: `${origin}/media/simulator.css` }))
         .replace('</head>', `<link rel="stylesheet" href="${origin}/theme.css?${theme === LIGHT ? 'light' : 'dark'}" nonce="${nonce}">\n</head>`);
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
@@ -99,7 +103,7 @@ export async function startHarness(): Promise<Harness> {
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       (page as unknown as { vtaErrors: string[] }).vtaErrors = errors;
-      await page.goto(`${origin}/?theme=${opts.theme ?? 'dark'}`);
+      await page.goto(`${origin}/${opts.view === 'explore' ? 'explore.html' : ''}?theme=${opts.theme ?? 'dark'}`);
       await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === "ready"), undefined, { timeout: 10_000 }).catch((e) => { throw new Error(`${String(e)}\n${errors.join("\n")}`); });
       return page;
     },

@@ -2,13 +2,17 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyEdits, knobEdits } from '../../../core/schedule/knob-edits';
-import { tuneLayer, type LayerTuning, type TunedSchedule } from '../../../core/schedule/tune';
-import { timingModelEstimate } from '../../../core/schedule/tune-estimator';
+import { readLayers } from '../../../core/schedule/read-layers';
+import { schedDiagnosticIn } from '../../../core/schedule/lint';
+import { formatDiagnostic } from '../../../core/lang/diagnostic';
+import type { LayerTuning, TunedSchedule } from '../../../core/schedule/tune';
+import { cancelSweep, runTunings, type SweepSignal } from '../../explore-run';
+import { availableParallelism } from 'node:os';
 import type { CliCommand } from '../command';
-import { formatOption, UsageError } from '../command';
+import { formatOption, positiveIntOption, UsageError } from '../command';
 import { loadSchedule, readInput, resolveTargetOption } from '../load';
 
-const HELP = `usage: vta tune FILE.vtasched [--layer NAME] [--target NAME|FILE] [--format text|json] [-o OUT.vtasched]
+const HELP = `usage: vta tune FILE.vtasched [--layer NAME] [--target NAME|FILE] [--format text|json] [--jobs N] [-o OUT.vtasched]
 
 Auto-schedules each layer with the timing model: every tiling and thread count that
 lints clean on the target (tiles that divide in whole blocks, threads that divide the
@@ -16,7 +20,7 @@ tiles, buffers that hold a tile per thread, fields that fit) is a candidate; can
 are visited in order of their GEMM and DRAM lower bounds and the model runs until no
 remaining one can beat the five fastest. Prints the fastest schedules of each layer
 beside the layer's own (the baseline). -o writes the schedule with each layer's fastest
-knobs (only the tile and threads lines change).
+knobs (only the tile and threads lines change). --jobs N tunes N layers at once on\nworker threads (default: every core).
 Exit status: 0 when every layer was tuned, 1 otherwise, 2 on a usage error.`;
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -37,7 +41,7 @@ export const tuneCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { layer: { type: 'string' }, target: { type: 'string' }, format: { type: 'string', default: 'text' }, output: { type: 'string', short: 'o' } },
+      options: { layer: { type: 'string' }, target: { type: 'string' }, jobs: { type: 'string' }, format: { type: 'string', default: 'text' }, output: { type: 'string', short: 'o' } },
     });
     if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
     const format = formatOption(values.format);
@@ -45,19 +49,37 @@ export const tuneCommand: CliCommand = {
     const s = loadSchedule(path, io.cwd, resolveTargetOption(values.target, io.cwd));
     const t = s.lint.target;
     if (!t) {
-      for (const d of s.diagnostics.filter((x) => x.severity === 'error')) io.stderr(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: error ${d.code}: ${d.message}\n`);
+      for (const d of s.diagnostics.filter((x) => x.code === 'vtasched.target')) io.stderr(`${formatDiagnostic(d)}\n`);
       return 1;
     }
-    let layers = s.lint.layers;
+    const read = readLayers(s.ast);
+    for (const d of read.problems) io.stderr(`${formatDiagnostic(schedDiagnosticIn(path, d))}\n`);
+    let layers = read.layers;
     if (values.layer !== undefined) {
       layers = layers.filter((f) => f.layer.name === values.layer);
-      if (!layers.length) throw new UsageError(`no layer named '${values.layer}' that could be read (layers: ${s.lint.layers.map((f) => f.layer.name).join(', ') || 'none'})`);
+      if (!layers.length) throw new UsageError(`no layer named '${values.layer}' that could be read (layers: ${read.layers.map((f) => f.layer.name).join(', ') || 'none'})`);
     }
-    const results: LayerTuning[] = [];
-    for (const [i, f] of layers.entries()) {
-      if (format === 'text') io.stderr(`tuning ${f.layer.name} (${i + 1}/${layers.length})…\n`);
-      results.push(tuneLayer(f.layer, t, timingModelEstimate));
+    const jobs = values.jobs === undefined ? availableParallelism() : positiveIntOption('jobs', values.jobs);
+    const tuned: Array<LayerTuning | undefined> = layers.map(() => undefined);
+    let finished = 0;
+    const signal: SweepSignal = { cancelled: false, workers: [] };
+    const onInterrupt = () => cancelSweep(signal);
+    process.once('SIGINT', onInterrupt);
+    try {
+      await runTunings(layers.map((f) => f.layer), t, jobs, (i, r) => {
+        tuned[i] = r;
+        finished++;
+        if (process.stderr.isTTY) io.stderr(`\rtuned ${finished} of ${layers.length} layers (${r.layer})\x1b[K`);
+      }, signal);
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+      if (process.stderr.isTTY && finished) io.stderr('\n');
     }
+    if (signal.cancelled) {
+      io.stderr(`vta tune: cancelled after ${finished} of ${layers.length} layers\n`);
+      return 130;
+    }
+    const results = tuned.filter((r): r is LayerTuning => r !== undefined);
     if (format === 'json') {
       io.stdout(JSON.stringify(results.map((r) => ({
         layer: r.layer, candidates: r.candidates, estimated: r.estimated, baseline: r.baseline,

@@ -53,13 +53,15 @@ test('every file the manifest names is in the package', () => {
     ...c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image])).filter((p): p is string => !!p),
   ].map((p) => p.replace(/^\.\//, ''));
   for (const p of named) assert.ok(files.includes(p), `${p} is named in package.json but not packaged`);
-  // The client starts these bundles by path; the simulator view loads its two scripts.
-  for (const p of ['dist/server/lsp.js', 'dist/server/check-worker.js', 'dist/cli/vta.js', 'dist/webviews/simulator.js',
-    'dist/webviews/sim-worker.js', 'dist/package.json', 'media/simulator.css']) {
-    assert.ok(files.includes(p), `${p} is not packaged`);
+  // The client, the servers and the views load every bundle the build writes by path.
+  const bundles = [...readFileSync(join(projectRoot, 'scripts/build.mjs'), 'utf8').matchAll(/outfile: '([^']+)'/g)].map((m) => m[1]!);
+  assert.ok(bundles.length >= 5, 'scripts/build.mjs names its bundles');
+  for (const p of [...bundles, 'dist/package.json']) assert.ok(files.includes(p), `${p} is not packaged`);
+  for (const css of readdirSync(join(projectRoot, 'media')).filter((f) => f.endsWith('.css'))) {
+    assert.ok(files.includes(`media/${css}`), `media/${css} is not packaged`);
   }
-  for (const e of readdirSync(join(projectRoot, 'examples'))) {
-    if (e.endsWith('.vta') || e.endsWith('.vtasched')) assert.ok(files.includes(`examples/${e}`), `examples/${e} is not packaged`);
+  for (const e of readdirSync(join(projectRoot, 'examples'), { withFileTypes: true })) {
+    if (e.isFile()) assert.ok(files.includes(`examples/${e.name}`), `examples/${e.name} is not packaged`);
   }
 });
 
@@ -75,7 +77,7 @@ test('the package holds the license, the changelog, a PNG icon and a repository,
 });
 
 test('no source, test, build script, source map or developer file is packaged', () => {
-  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|json)|syntaxes\/[^/]+\.json|snippets\/[^/]+\.json|language-configuration\/[^/]+\.json|media\/(simulator\.css|icon\.png|walkthrough\/[^/]+\.md)|examples\/.+\.(vta|vtasched)|docs\/reference\/[^/]+\.md|docs\/SIMULATOR\.md)$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|json)|syntaxes\/[^/]+\.json|snippets\/[^/]+\.json|language-configuration\/[^/]+\.json|media\/([^/]+\.css|icon\.png|walkthrough\/[^/]+\.md)|examples\/.+\.(vta|vtasched|json)|docs\/(reference|how-to)\/[^/]+\.md|docs\/SIMULATOR\.md)$/;
   const unexpected = files.filter((f) => !allowed.test(f));
   assert.deepEqual(unexpected, [], `files outside what the extension loads or documents:\n${unexpected.join('\n')}`);
   assert.deepEqual(files.filter((f) => /\.(ts|mts|mjs|map)$/.test(f) || /^(test|core|server|client|webviews|scripts|bench)\//.test(f)), []);

@@ -46,16 +46,16 @@ export function runSchedBench() {
   const timingMs = time(() => { cycles = simulate(program, { mode: 'timing', trace: false }).time; }, runs);
   const fullPathMs = time(() => fullPath(lowerSchedule(ast, lint, { file: 'r.vtasched', layer, values: 'zeros' }).text!), runs);
   // The direct path's stages.
-  const streamMs = time(() => layerStream(figures, t, { file: 'r.vtasched' }), runs * 5);
+  const streamMs = time(() => layerStream(figures, t, { file: 'r.vtasched' }), 100);
   const stream = layerStream(figures, t, { file: 'r.vtasched' });
-  const directProgramMs = time(() => loweredProgram(stream, t, { data: false, checkFields: false }), runs * 5);
+  const directProgramMs = time(() => loweredProgram(stream, t, { data: false, checkFields: false }), 100);
   const direct = loweredProgram(stream, t, { data: false }).program;
-  const directTimingMs = time(() => simulate(direct, { mode: 'timing', trace: false, kernel: 'js' }), runs * 5);
+  const directTimingMs = time(() => simulate(direct, { mode: 'timing', trace: false, kernel: 'js' }), 100);
   let fast = 0;
   const estimateMs = time(() => {
     const e = estimateLayer(figures.layer, t);
     if (!('errors' in e)) fast = e.cycles;
-  }, runs * 5);
+  }, 100);
   if (fast !== cycles) throw new Error(`the fast estimate (${fast} cycles) differs from the full path (${cycles})`);
   const op = ast.statements.find((s): s is SchedOperator => s.kind === 'operator' && s.name === layer)!;
   const editorTierMs = time(() => checkLoweredLayer(ast, lint, op, { file: 'r.vtasched' }), runs);

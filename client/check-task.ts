@@ -4,6 +4,7 @@
  * active file.
  */
 import * as vscode from 'vscode';
+import { count } from '../core/lang/count';
 import { readSettings } from './settings';
 
 export const TASK_TYPE = 'vta';
@@ -54,6 +55,24 @@ export async function checkCommand(context: vscode.ExtensionContext, uri?: vscod
   const doc = await vscode.workspace.openTextDocument(target);
   if (doc.isDirty) await doc.save();
   const folder = vscode.workspace.getWorkspaceFolder(target);
-  const task = makeTask(context, { type: TASK_TYPE, command: 'check', files: [target.fsPath] }, folder ?? vscode.TaskScope.Workspace, `check ${target.path.slice(target.path.lastIndexOf('/') + 1)}`);
-  await vscode.tasks.executeTask(task);
+  const name = target.path.slice(target.path.lastIndexOf('/') + 1);
+  const task = makeTask(context, { type: TASK_TYPE, command: 'check', files: [target.fsPath] }, folder ?? vscode.TaskScope.Workspace, `check ${name}`);
+  const execution = await vscode.tasks.executeTask(task);
+  // The task's terminal stays silent on a clean file: say so.
+  const done = vscode.tasks.onDidEndTaskProcess((e) => {
+    if (e.execution !== execution) return;
+    done.dispose();
+    if (e.exitCode === 0) void reportClean(target, name);
+  });
+  context.subscriptions.push(done);
+}
+
+/** After a check that found no error: "no problems", or how many warnings the Problems view holds. */
+async function reportClean(uri: vscode.Uri, name: string): Promise<void> {
+  // The problem matcher publishes what it read as the task ends; give it a moment.
+  await new Promise((r) => setTimeout(r, 300));
+  const own = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'vta check');
+  const warnings = own.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length;
+  const text = warnings ? `VTA: no errors in ${name}; ${count(warnings, 'warning')} (see Problems).` : `VTA: no problems in ${name}.`;
+  void vscode.window.showInformationMessage(text);
 }

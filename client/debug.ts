@@ -25,6 +25,21 @@ export function launchConfigFor(uri: vscode.Uri, stopOnEntry = false): VtaLaunch
   return { type: DEBUG_TYPE, request: 'launch', name: `Debug ${name}`, program: uri.fsPath, stopOnEntry, mode: 'both' };
 }
 
+/**
+ * The configurations the Run and Debug picker offers without a launch.json: the open
+ * .vta files first, then the workspace's (a few), each by name.
+ */
+async function dynamicConfigurations(): Promise<vscode.DebugConfiguration[]> {
+  const uris = new Map<string, vscode.Uri>();
+  const active = vscode.window.activeTextEditor?.document;
+  if (active?.languageId === 'vta' && active.uri.scheme === 'file') uris.set(active.uri.toString(), active.uri);
+  for (const d of vscode.workspace.textDocuments) if (d.languageId === 'vta' && d.uri.scheme === 'file') uris.set(d.uri.toString(), d.uri);
+  if (vscode.workspace.workspaceFolders?.length) {
+    for (const u of await vscode.workspace.findFiles('**/*.vta', '**/node_modules/**', 20)) uris.set(u.toString(), u);
+  }
+  return [...uris.values()].map((u) => launchConfigFor(u, true));
+}
+
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
     return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug the current .vta file', program: '${file}', stopOnEntry: false, mode: 'both' }];
@@ -44,7 +59,9 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
       const ed = vscode.window.activeTextEditor;
       if (ed?.document.languageId === 'vta') c.program = ed.document.uri.fsPath;
       else {
-        void vscode.window.showErrorMessage('VTA: nothing to debug — open a .vta file, or set "program", "insn" or "dump" in the launch configuration.');
+        // Not an error (F5 in an empty window lands here): say what to do.
+        void vscode.window.showInformationMessage('VTA: open a .vta file to debug it, or set "program", "insn" or "dump" in the launch configuration.', 'Open an Example…')
+          .then((pick) => { if (pick) void vscode.commands.executeCommand('vta.openExample'); });
         return undefined;
       }
     }
@@ -74,9 +91,7 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
   const provider = new ConfigurationProvider();
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
-      provideDebugConfigurations: () => provider.provideDebugConfigurations(),
-    }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: dynamicConfigurations }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
     // The simulator view, when open, follows the debugger's cycle.
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {

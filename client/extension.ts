@@ -4,6 +4,7 @@
  * assembler/disassembler, the `vta check` task and the simulator panel.
  */
 import * as vscode from 'vscode';
+import { count } from '../core/lang/count';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -96,7 +97,7 @@ class StatusBar implements vscode.Disposable {
     const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     const warnings = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length;
     this.item.text = `$(circuit-board) VTA ${target}  $(error) ${errors}  $(warning) ${warnings}`;
-    this.item.tooltip = `VTA target${own ? '' : ' (vta.target setting)'}: ${target}\n${errors} error(s), ${warnings} warning(s) in this file — click for the Problems view`;
+    this.item.tooltip = `VTA target${own ? '' : ' (vta.target setting)'}: ${target}\n${count(errors, 'error')}, ${count(warnings, 'warning')} in this file — click for the Problems view`;
     this.item.backgroundColor = errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }

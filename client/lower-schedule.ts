@@ -12,6 +12,13 @@ import { parseSchedule } from '../core/schedule';
 import { nodeHost } from '../server/node-host';
 import { readSettings, settingTarget } from './settings';
 
+/** What each lowered (untitled) program is, for the views that show it: `c2 of resnet18.vtasched`. */
+const loweredNames = new WeakMap<vscode.TextDocument, string>();
+
+export function loweredName(doc: vscode.TextDocument): string | undefined {
+  return loweredNames.get(doc);
+}
+
 async function scheduleDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
   if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
   if (typeof uri === 'string') return vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
@@ -43,6 +50,7 @@ export async function lowerScheduleCommand(output: vscode.OutputChannel, uri?: u
     return undefined;
   }
   const lowered = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });
+  loweredNames.set(lowered, `${r.layers.join(', ')} of ${name}`);
   await vscode.window.showTextDocument(lowered, { preview: false });
   const left = r.diagnostics.length;
   const msg = `VTA: lowered ${r.layers.join(', ')} from ${name}${left ? `; ${left} layer${left === 1 ? '' : 's'} left out (see the VTA output)` : ''}.`;

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { parseViewMessage, type HostMessage } from '../webviews/simulator/protocol';
 import { simulatorHtml } from '../webviews/simulator/html';
+import { loweredName } from './lower-schedule';
 import { isShippedTargetName, readSettings } from './settings';
 
 let current: SimulatorPanel | undefined;
@@ -69,8 +70,9 @@ class SimulatorPanel {
     this.sendProgram();
   }
 
+  /** The program's file name, or for a lowered schedule its layers (an untitled document's name says nothing). */
   private title(): string {
-    return `Simulator: ${this.document.uri.path.split('/').pop()}`;
+    return `Simulator: ${loweredName(this.document) ?? this.document.uri.path.split('/').pop()}`;
   }
 
   postCycle(cycle: number): void {

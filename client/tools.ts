@@ -4,6 +4,7 @@
  * server and the `vta check` task.)
  */
 import * as vscode from 'vscode';
+import { count, num } from '../core/lang/count';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { assembleText, decodeStream, disassemble, importTvmDump, type AssembleResult } from '../core/asm';
@@ -71,7 +72,7 @@ export async function assembleCommand(output: vscode.OutputChannel, uri: vscode.
   writeFileSync(files[0]!, encodeProgram(p.target, p.insns.map((x) => x.insn)));
   writeFileSync(files[1]!, p.dram);
   writeFileSync(files[2]!, JSON.stringify(layoutJson(p), null, 2) + '\n');
-  const msg = `VTA: wrote ${p.insns.length} instructions (${p.insns.length * 16} B) and a ${p.dram.length} B DRAM image to ${relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? outDir, outDir) || outDir}`;
+  const msg = `VTA: wrote ${count(p.insns.length, 'instruction')} (${num(p.insns.length * 16)} B) and a ${num(p.dram.length)} B DRAM image to ${relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? outDir, outDir) || outDir}`;
   output.appendLine(msg);
   void vscode.window.showInformationMessage(msg, 'Open Layout').then((a) => {
     if (a) void vscode.window.showTextDocument(vscode.Uri.file(files[2]!));
@@ -111,7 +112,7 @@ export async function disassembleCommand(output: vscode.OutputChannel, uri?: vsc
     for (const p of r.problems) output.appendLine(`${insnPath}:${p.index + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}`);
     if (r.problems.length || s.diagnostics.length) {
       output.show(true);
-      void vscode.window.showWarningMessage(`VTA: ${s.diagnostics.length + r.problems.length} problem(s) while disassembling (see the VTA output).`);
+      void vscode.window.showWarningMessage(`VTA: ${count(s.diagnostics.length + r.problems.length, 'problem')} while disassembling (see the VTA output).`);
     }
     const doc = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });
     await vscode.window.showTextDocument(doc);
@@ -153,7 +154,7 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
   const r = importTvmDump(text, target, `imported from the TVM dump ${label}`,
     target.name === name && !name.endsWith('.json') ? name : JSON.stringify(name));
   const dump = r.parsed;
-  output.appendLine(`— import ${label}: ${dump.instructions.length} instructions, ${dump.uopKernels.length} micro-op kernels (${dump.variant} format)`);
+  output.appendLine(`— import ${label}: ${count(dump.instructions.length, 'instruction')}, ${count(dump.uopKernels.length, 'micro-op kernel')} (${dump.variant} format)`);
   for (const d of dump.diagnostics) output.appendLine(`${label}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
   if (!dump.instructions.length) {
     output.show(true);
@@ -164,7 +165,7 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
   const errors = dump.diagnostics.filter((d) => d.severity === 'error').length + r.problems.length;
   if (errors) {
     output.show(true);
-    void vscode.window.showWarningMessage(`VTA: imported ${dump.instructions.length} instructions with ${errors} error(s) (see the VTA output).`);
+    void vscode.window.showWarningMessage(`VTA: imported ${count(dump.instructions.length, 'instruction')} with ${count(errors, 'error')} (see the VTA output).`);
   }
   const doc = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });
   await vscode.window.showTextDocument(doc);

@@ -12,6 +12,7 @@ const benches = [
   { name: 'front-end', entry: 'bench/asm-bench.ts', bundle: true },
   { name: 'sim', entry: 'bench/sim-bench.ts', bundle: true },
   { name: 'schedule', entry: 'bench/sched-bench.ts', bundle: true },
+  { name: 'explore', entry: 'bench/explore-bench.ts', bundle: true },
   { name: 'debugger', entry: 'server/dap/bench.ts', bundle: false },
   { name: 'webview', entry: 'bench/webview-bench.ts', bundle: false },
 ];

@@ -14,6 +14,7 @@ import { InsnLineNode, LineItem } from '../lang/item-nodes';
 import { CallWord, SimpleOperandNode } from '../lang/nodes';
 import { TOO_LARGE } from '../lang/numbers';
 import { parseVta } from '../lang/parser';
+import { exprText } from '../lang/expr-text';
 import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import { programInsn } from '../program/program';
 import { AsmContext, LocalScope, type GlobalKernel } from './context';
@@ -53,6 +54,9 @@ export interface AssembleResult {
 export const MAX_INSTRUCTIONS = 1 << 21;
 /** Bounds loop work so that `for i in 0..10^15 {}` is an error, not a hang. */
 const MAX_LOOP_ITERATIONS = 1 << 24;
+/** A loop's bounds go in guards (`v >= FROM + d`, `v + d < TO`): operators looser than these get parentheses. */
+const SUM_OPERAND = 8;
+const COMPARISON_OPERAND = 7;
 
 // A Map, not an object: `load constructor` must be an unknown memory, not a match on Object.prototype.
 const LOAD_MEMS = new Map<string, number>([['inp', MemType.INP], ['wgt', MemType.WGT], ['acc', MemType.ACC], ['acc8', MemType.ACC_8BIT], ['uop', MemType.UOP]]);
@@ -261,8 +265,11 @@ class Assembler {
           const inner = new LocalScope(scope);
           const outerLoops = this.loops;
           const header = this.src(s.headerRange);
+          // The bounds as written (`CO`, `N * 2`), for fixes that guard on them.
+          const fromText = exprText(s.from, SUM_OPERAND);
+          const toText = exprText(s.to, COMPARISON_OPERAND);
           for (let i = from; i < to; i++) {
-            this.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header }];
+            this.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header, fromText, toText }];
             if (++this.loopIterations > MAX_LOOP_ITERATIONS) {
               ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
               this.tooLong = true;

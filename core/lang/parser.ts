@@ -103,7 +103,7 @@ function spanRange(a: Range, b: Range): TextRange {
 }
 
 /** Binding strength of binary operators (C-like). */
-const PRECEDENCE: Record<BinaryOp, number> = {
+export const PRECEDENCE: Record<BinaryOp, number> = {
   '||': 1, '&&': 2, '|': 3, '&': 4, '==': 5, '!=': 5, '<': 6, '<=': 6, '>': 6, '>=': 6,
   '<<': 7, '>>': 7, '+': 8, '-': 8, '*': 9, '/': 9, '%': 9,
 };

@@ -31,6 +31,9 @@ export interface LoopFrame {
   to: number;
   /** The loop's header line (`for v in A..B {`). */
   header: SourceRange;
+  /** The bounds as written (`0`, `CO`, `(N * 2)`), for fixes that guard on them. */
+  fromText?: string;
+  toText?: string;
 }
 
 export interface ProgramInsn {

@@ -34,14 +34,17 @@ export function knobChoices(op: SchedOperator, key: 'tile' | 'threads', sub: str
   const perGroupIn = l.inChannels / l.groups;
   const perGroupOut = l.outChannels / l.groups;
   let values: number[];
+  // A transposed convolution's tiles are multiples of the stride.
+  const onStride = (xs: number[], stride: number) => (l.op === 'conv2d_transpose' ? xs.filter((x) => x % stride === 0) : xs);
   if (key === 'tile') {
     values = sub === 'b' ? wholeBlockDivisors(l.batch, t.batch, 64)
-      : sub === 'h' ? divisors(l.outH, 64)
-        : sub === 'w' ? divisors(l.outW, 64)
+      : sub === 'h' ? onStride(divisors(l.outH, 64), l.strideH)
+        : sub === 'w' ? onStride(divisors(l.outW, 64), l.strideW)
           : sub === 'ci' ? wholeBlockDivisors(perGroupIn, t.blockIn, 64)
             : sub === 'co' ? wholeBlockDivisors(perGroupOut, t.blockOut, 64) : [];
   } else {
-    const tiles = sub === 'oc' ? perGroupOut / l.tile.co : sub === 'h' ? l.outH / l.tile.h : NaN;
+    // Output-channel threads split the whole axis, across groups (TVM's group_conv2d_packed).
+    const tiles = sub === 'oc' ? l.outChannels / l.tile.co : sub === 'h' ? l.outH / l.tile.h : NaN;
     values = Number.isInteger(tiles) ? divisors(tiles, 64) : [];
   }
   const depth = { INP: t.inp.depth, WGT: t.wgt.depth, ACC: t.acc.depth, UOP: t.uop.depth };

@@ -40,6 +40,13 @@ export interface LayerFigures {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** 2nd, 3rd, 4th, 11th, 21st… */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}
+
 /** `a` divided by `b` when it divides, else undefined. */
 const exactly = (a: number, b: number) => (a % b === 0 ? a / b : undefined);
 
@@ -87,6 +94,15 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   if (!ok) return undefined;
 
   const tileAt = (k: 'b' | 'h' | 'w' | 'ci' | 'co') => l.where[`tile.${k}`] ?? l.nameRange;
+  const transpose = l.op === 'conv2d_transpose';
+  // A tile must also leave a tile count that its threads divide (TVM splits the tile loop by
+  // them), and a transposed convolution's tiles start on the stride.
+  const threadKnob = { h: ['h', l.threads.h], co: ['oc', l.threads.oc] } as const;
+  const threadOk: Partial<Record<'h' | 'co', (size: number) => boolean>> = {
+    h: (h) => (l.outH / h) % l.threads.h === 0,
+    co: (co) => ((l.groups * perGroupOut) / co) % l.threads.oc === 0,
+  };
+  const strideOf: Partial<Record<'h' | 'w', number>> = transpose ? { h: l.strideH, w: l.strideW } : {};
   const tileOf = (k: 'b' | 'h' | 'w' | 'ci' | 'co', whole: number, what: string, block: number, blockName: string) => {
     const v = l.tile[k];
     if (block > 1 && v % block !== 0) {
@@ -96,8 +112,19 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
     }
     const n = exactly(whole, v);
     if (n === undefined) {
-      const fits = block > 1 ? wholeBlockDivisors(whole, block) : divisors(whole);
-      report(tileAt(k), 'vtasched.tile', `tile ${k}=${v} does not divide ${what} (${count(whole)})${fits.length ? `: tiles that do: ${fits.join(', ')}${fits.length === 8 ? ', …' : ''}` : ''}`);
+      const stride = strideOf[k as 'h' | 'w'];
+      const all = (block > 1 ? wholeBlockDivisors(whole, block, 64) : divisors(whole, 64)).filter((d) => !stride || d % stride === 0);
+      const list = (xs: number[]) => `${xs.slice(0, 8).join(', ')}${xs.length > 8 ? ', …' : ''}`;
+      const onStride = stride ? ' (multiples of the stride)' : '';
+      const keep = threadOk[k as 'h' | 'co'];
+      const fits = keep ? all.filter(keep) : all;
+      let hint = '';
+      if (fits.length) hint = `: tiles that do${onStride}: ${list(fits)}`;
+      else if (all.length) {
+        const [knob, threads] = threadKnob[k as 'h' | 'co'];
+        hint = `, and no tile that does leaves a multiple of ${threads} tiles for threads ${knob}=${threads}; with threads ${knob}=1, tiles that do${onStride}: ${list(all)}`;
+      }
+      report(tileAt(k), 'vtasched.tile', `tile ${k}=${v} does not divide ${what} (${count(whole)})${hint}`);
       ok = false;
     }
     return n;
@@ -108,14 +135,26 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   const nCi = tileOf('ci', perGroupIn, l.groups > 1 ? 'the input channels of a group' : 'the input channels', t.blockIn, 'BLOCK_IN');
   const nCo = tileOf('co', perGroupOut, l.groups > 1 ? 'the output channels of a group' : 'the output channels', t.blockOut, 'BLOCK_OUT');
   if (!ok || nB === undefined || nH === undefined || nW === undefined || nCi === undefined || nCo === undefined) return undefined;
+  if (transpose) {
+    // Each tile's rows then fall on the same phases of the stride, so one set of micro-kernels serves every tile.
+    for (const [k, v, st] of [['h', l.tile.h, l.strideH], ['w', l.tile.w, l.strideW]] as const) {
+      if (v % st === 0) continue;
+      const whole = k === 'h' ? l.outH : l.outW;
+      const fits = divisors(whole, 64).filter((d) => d % st === 0 && (k === 'w' || threadOk.h!(d))).slice(0, 8);
+      report(tileAt(k), 'vtasched.tile', `tile ${k}=${v} is not a multiple of the stride (${st}): a transposed convolution's tiles start on the stride${fits.length ? `; tiles that are: ${fits.join(', ')}` : ''}`);
+      ok = false;
+    }
+    if (!ok) return undefined;
+  }
 
+  // TVM splits the whole output-channel axis (across groups, for a group convolution) and the row tiles by the threads.
   const threadsOf = (k: 'oc' | 'h', tiles: number, what: string) => {
     const v = l.threads[k];
     if (tiles % v === 0) return;
-    report(l.where[`threads.${k}`] ?? l.nameRange, 'vtasched.threads', `threads ${k}=${v} does not divide the ${count(tiles)} ${what}: each virtual thread takes every ${v === 1 ? '' : `${v}th `}tile; counts that divide: ${divisors(tiles).join(', ')}`);
+    report(l.where[`threads.${k}`] ?? l.nameRange, 'vtasched.threads', `threads ${k}=${v} does not divide the ${count(tiles)} ${what}: each virtual thread takes ${v === 1 ? 'every tile' : `every ${ordinal(v)} tile`}; counts that divide: ${divisors(tiles).join(', ')}`);
     ok = false;
   };
-  threadsOf('oc', nCo, `output-channel tile${nCo === 1 ? '' : 's'}`);
+  threadsOf('oc', l.groups * nCo, `output-channel tile${l.groups * nCo === 1 ? '' : 's'}${l.groups > 1 ? ` (${nCo} per group x ${l.groups} groups)` : ''}`);
   threadsOf('h', nH, `row tile${nH === 1 ? '' : 's'}`);
   if (!ok) return undefined;
 
@@ -147,16 +186,38 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
     window,
     buffers,
     traffic: trafficOf(l, t, l.tile),
-    gemmIterations: l.groups * (l.batch / t.batch) * (perGroupOut / t.blockOut) * l.outH * l.outW * (perGroupIn / t.blockIn) * l.kh * l.kw,
+    // A transposed convolution's micro-ops skip the dilation's zeros: each output pixel meets 1/stride of the kernel rows and columns.
+    gemmIterations: l.groups * (l.batch / t.batch) * (perGroupOut / t.blockOut) * (l.outH / (transpose ? l.strideH : 1)) * (l.outW / (transpose ? l.strideW : 1)) * (perGroupIn / t.blockIn) * l.kh * l.kw,
   };
 }
 
 type Tile = Layer['tile'];
 type Rows = Record<'INP' | 'WGT' | 'ACC' | 'UOP', number>;
 
+/**
+ * The input rows (or columns) that `size` output rows from output row `start` read:
+ * the first (negative: padding) and how many, padding included. A transposed
+ * convolution reads only the input rows its dilated window covers (the zeros between
+ * them are skipped, not loaded); its tiles start on multiples of the stride, so every
+ * tile's window has the same size.
+ */
+export function inputSpan(l: Layer, axis: 'h' | 'w', start: number, size: number): { first: number; count: number } {
+  const [k, s, pad] = axis === 'h' ? [l.kh, l.strideH, l.padH] : [l.kw, l.strideW, l.padW];
+  if (l.op !== 'conv2d_transpose') return { first: start * s - pad, count: (size - 1) * s + k };
+  const b = k - 1 - pad; // the dilated input's padding
+  const first = Math.ceil((start - b) / s);
+  const last = Math.floor((start + size + k - 2 - b) / s);
+  return { first, count: last - first + 1 };
+}
+
 /** The input window of a tile, padding included. */
 export function windowOf(l: Layer, tile: Tile): { h: number; w: number } {
-  return { h: (tile.h - 1) * l.strideH + l.kh, w: (tile.w - 1) * l.strideW + l.kw };
+  return { h: inputSpan(l, 'h', 0, tile.h).count, w: inputSpan(l, 'w', 0, tile.w).count };
+}
+
+/** Micro-ops of one GEMM kernel (a batch block, input-channel block and kernel position): one per output column it feeds. */
+export function gemmUopsOf(l: Layer, tile: Tile): number {
+  return l.op === 'conv2d_transpose' ? tile.w / l.strideW : tile.w;
 }
 
 /** What one tile of one thread keeps in each buffer (rows; entries for UOP). */
@@ -169,7 +230,7 @@ export function tileRows(l: Layer, t: VtaTarget, tile: Tile): Rows {
     INP: bBlocks * ciBlocks * window.h * window.w,
     WGT: coBlocks * ciBlocks * l.kh * l.kw,
     ACC: bBlocks * coBlocks * tile.h * tile.w,
-    UOP: bBlocks * tile.w * (ciBlocks * l.kh * l.kw + 1),
+    UOP: bBlocks * (tile.w + ciBlocks * l.kh * l.kw * gemmUopsOf(l, tile)),
   };
 }
 
@@ -184,12 +245,11 @@ export function trafficOf(l: Layer, t: VtaTarget, tile: Tile): { input: number; 
   const nCi = l.inChannels / l.groups / tile.ci;
   const nH = l.outH / tile.h;
   const nW = l.outW / tile.w;
-  const window = windowOf(l, tile);
-  const inside = (start: number, size: number, limit: number) => Math.min(start + size, limit) - Math.max(start, 0);
+  const inside = (span: { first: number; count: number }, limit: number) => Math.max(0, Math.min(span.first + span.count, limit) - Math.max(span.first, 0));
   let rows = 0;
-  for (let yt = 0; yt < nH; yt++) rows += inside(yt * tile.h * l.strideH - l.padH, window.h, l.inH);
+  for (let yt = 0; yt < nH; yt++) rows += inside(inputSpan(l, 'h', yt * tile.h, tile.h), l.inH);
   let cols = 0;
-  for (let xt = 0; xt < nW; xt++) cols += inside(xt * tile.w * l.strideW - l.padW, window.w, l.inW);
+  for (let xt = 0; xt < nW; xt++) cols += inside(inputSpan(l, 'w', xt * tile.w, tile.w), l.inW);
   const r = tileRows(l, t, tile);
   const outputTiles = l.groups * nB * nCo * nH * nW;
   return {
@@ -212,10 +272,13 @@ export function fittingTile(l: Layer, t: VtaTarget): { tile: Tile; rows: Rows } 
   // Largest first, at most 16 of each: a long list of small divisors never wins.
   const sizes = (xs: number[]) => xs.reverse().slice(0, 16);
   // Thread counts must still divide the tile counts.
-  const hs = sizes(divisors(l.outH, 64)).filter((h) => (l.outH / h) % l.threads.h === 0);
-  const ws = sizes(divisors(l.outW, 64));
+  // A transposed convolution's tiles are multiples of the stride.
+  const [sh, sw] = l.op === 'conv2d_transpose' ? [l.strideH, l.strideW] : [1, 1];
+  const hs = sizes(divisors(l.outH, 64).filter((h) => (l.outH / h) % l.threads.h === 0 && h % sh === 0));
+  const ws = sizes(divisors(l.outW, 64).filter((w) => w % sw === 0));
   const cis = sizes(wholeBlockDivisors(perGroupIn, t.blockIn, 64));
-  const cos = sizes(wholeBlockDivisors(perGroupOut, t.blockOut, 64)).filter((co) => (perGroupOut / co) % l.threads.oc === 0);
+  // The output-channel threads split the whole axis, across groups.
+  const cos = sizes(wholeBlockDivisors(perGroupOut, t.blockOut, 64).filter((co) => ((l.groups * perGroupOut) / co) % l.threads.oc === 0));
   let best: { tile: Tile; rows: Rows; cost: number; tiles: number } | undefined;
   for (const h of hs) for (const w of ws) for (const ci of cis) for (const co of cos) {
     const tile = { b: l.tile.b, h, w, ci, co };
@@ -237,6 +300,12 @@ function tileText(tile: Tile): string {
 function tileFix(l: Layer, tile: Tile): SchedFix {
   const text = l.op === 'dense' ? `tile b=${tile.b} ci=${tile.ci} co=${tile.co}` : tileText(tile);
   const at = l.where.tile;
+  // Replacing only the values keeps the line's alignment (`tile   b=1 …` under `input  = …`).
+  const first = (['b', 'h', 'w', 'ci', 'co'] as const).map((k) => l.where[`tile.${k}`]).filter((r) => r !== undefined)
+    .sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character)[0];
+  if (at && first && first.start.line === at.start.line) {
+    return { title: `Use ${text}`, edits: [{ range: { start: first.start, end: at.end }, newText: text.slice('tile '.length) }] };
+  }
   if (at) return { title: `Use ${text}`, edits: [{ range: at, newText: text }] };
   const line = l.nameRange.start.line + 1;
   return { title: `Use ${text}`, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `  ${text}\n` }] };
@@ -249,10 +318,11 @@ function checkFields(
   report: LayerReport, warn: LayerReport,
 ): void {
   const layouts = layoutsFor(t);
-  const fits = (kind: InsnKind, field: FieldName, value: number, at: Range, why: string) => {
+  // `why` is a template only read on a finding: building numbers' text for every check would cost more than the checks.
+  const fits = (kind: InsnKind, field: FieldName, value: number, at: Range, why: string | (() => string)) => {
     const f = layouts[kind].byName[field]!;
     if (value >= f.min && value <= f.max) return true;
-    report(at, `vtasched.range.${field}`, `${why} needs ${field} = ${count(value)}, but the ${kind === 'mem' ? 'LOAD/STORE' : kind.toUpperCase()} field holds ${count(f.min)}..${count(f.max)} (${f.width} bits)`);
+    report(at, `vtasched.range.${field}`, `${typeof why === 'function' ? why() : why} needs ${field} = ${count(value)}, but the ${kind === 'mem' ? 'LOAD/STORE' : kind.toUpperCase()} field holds ${count(f.min)}..${count(f.max)} (${f.width} bits)`);
     return false;
   };
   const inAt = l.where.input!;
@@ -262,7 +332,7 @@ function checkFields(
   // Input tile: one 2-D load per batch block and input-channel block.
   fits('mem', 'y_size', g.window.h, tileAt('h'), `the input window of a tile (${g.window.h} rows)`);
   fits('mem', 'x_size', g.window.w, tileAt('w'), `the input window of a tile (${g.window.w} columns)`);
-  fits('mem', 'x_stride', l.inW, inAt, `an input row of ${count(l.inW)} columns`);
+  fits('mem', 'x_stride', l.inW, inAt, () => `an input row of ${count(l.inW)} columns`);
   fits('mem', 'y_pad_0', l.padH, padAt, `a padding of ${l.padH} rows`);
   fits('mem', 'x_pad_0', l.padW, padAt, `a padding of ${l.padW} columns`);
   // Weights: one load per tile, a row per output-channel block.
@@ -271,18 +341,19 @@ function checkFields(
   fits('mem', 'x_stride', (l.inChannels / l.groups / t.blockIn) * l.kh * l.kw, filterAt, 'the weight row pitch');
   // GEMM and ALU loops: output-channel blocks outside, output rows inside.
   fits('gemm', 'iter_out', g.coBlocks, tileAt('co'), `${g.coBlocks} output-channel blocks per tile`);
-  fits('gemm', 'iter_in', l.tile.h, tileAt('h'), `${l.tile.h} output rows per tile`);
+  const rowsPerGemm = l.op === 'conv2d_transpose' ? l.tile.h / l.strideH : l.tile.h; // a transposed tile's rows, one stride phase at a time
+  fits('gemm', 'iter_in', rowsPerGemm, tileAt('h'), `${rowsPerGemm} output rows per GEMM`);
   // Output: one 2-D store per batch block and output-channel block.
-  fits('mem', 'x_stride', l.outW, inAt, `an output row of ${count(l.outW)} columns`);
+  fits('mem', 'x_stride', l.outW, inAt, () => `an output row of ${count(l.outW)} columns`);
   // DRAM addresses, in elements of each memory type, must fit 32 bits.
   const elements = {
     input: (l.batch / t.batch) * (l.inChannels / t.blockIn) * l.inH * l.inW,
     weight: (l.outChannels / t.blockOut) * (l.inChannels / l.groups / t.blockIn) * l.kh * l.kw,
     output: (l.batch / t.batch) * (l.outChannels / t.blockOut) * l.outH * l.outW,
   };
-  fits('mem', 'dram_base', elements.input, inAt, `the input (${count(elements.input)} elements)`);
-  fits('mem', 'dram_base', elements.weight, filterAt, `the weights (${count(elements.weight)} elements)`);
-  fits('mem', 'dram_base', elements.output, inAt, `the output (${count(elements.output)} elements)`);
+  fits('mem', 'dram_base', elements.input, inAt, () => `the input (${count(elements.input)} elements)`);
+  fits('mem', 'dram_base', elements.weight, filterAt, () => `the weights (${count(elements.weight)} elements)`);
+  fits('mem', 'dram_base', elements.output, inAt, () => `the output (${count(elements.output)} elements)`);
   // The epilogue runs as ALU instructions with an immediate.
   const ops = aluOpsFor(t);
   for (const st of l.epilogue) {

@@ -3,6 +3,9 @@
  * sizes, virtual threads and epilogue, with defaults filled in, and reports values
  * that are malformed or inconsistent with each other. A `dense` layer is read as the
  * 1x1 convolution of a 1x1 image that it is, so that one footprint model serves both.
+ * A `conv2d_transpose` layer is TVM's: a convolution with stride 1 over the input
+ * dilated by the stride (stride - 1 zeros between elements) and padded by KH-1-pad
+ * (KW-1-pad) on each side, its output (H-1)*stride - 2*pad + KH rows.
  */
 import type { Range } from '../lang/ast';
 import type { SchedItem, SchedOperator, SchedValue } from './ast';
@@ -16,7 +19,7 @@ export interface EpilogueStep {
 }
 
 export interface Layer {
-  op: 'conv2d' | 'dense';
+  op: 'conv2d' | 'conv2d_transpose' | 'dense';
   name: string;
   batch: number;
   inChannels: number;
@@ -104,15 +107,16 @@ function pairOf(item: SchedItem, min: number, report: Report): [number, number] 
  * counts to 1.
  */
 export function readLayer(op: SchedOperator, report: Report): Layer | undefined {
-  if (op.op !== 'conv2d' && op.op !== 'dense') return undefined;
+  if (op.op !== 'conv2d' && op.op !== 'dense' && op.op !== 'conv2d_transpose') return undefined;
   const item = (key: string) => op.items.find((it) => it.key === key);
   const where: Layer['where'] = {};
-  const isConv = op.op === 'conv2d';
+  const transpose = op.op === 'conv2d_transpose';
+  const isConv = op.op !== 'dense';
   const inputItem = item('input');
   const shapeItem = item(isConv ? 'filter' : 'weight');
   if (!inputItem || !shapeItem) return undefined; // reported as missing keys by the syntax check
   const input = dimsOf(inputItem, isConv ? 4 : 2, isConv ? 'N x C x H x W' : 'N x I', report);
-  const shape = dimsOf(shapeItem, isConv ? 4 : 2, isConv ? 'O x I x KH x KW' : 'O x I', report);
+  const shape = dimsOf(shapeItem, isConv ? 4 : 2, transpose ? 'I x O x KH x KW' : isConv ? 'O x I x KH x KW' : 'O x I', report);
   where.input = inputItem.values[0]?.range;
   where[isConv ? 'filter' : 'weight'] = shapeItem.values[0]?.range;
   let pad: [number, number] = [0, 0];
@@ -169,18 +173,23 @@ export function readLayer(op: SchedOperator, report: Report): Layer | undefined 
   if (!ok || !input || !shape) return undefined;
 
   const [batch, inChannels, inH, inW] = isConv ? (input as [number, number, number, number]) : [input[0]!, input[1]!, 1, 1];
-  const [outChannels, filterIn, kh, kw] = isConv ? (shape as [number, number, number, number]) : [shape[0]!, shape[1]!, 1, 1];
+  // A transposed convolution's filter is written I x O (as Relay and PyTorch write it).
+  const [outChannels, filterIn, kh, kw] = transpose ? [shape[1]!, shape[0]!, shape[2]!, shape[3]!] : isConv ? (shape as [number, number, number, number]) : [shape[0]!, shape[1]!, 1, 1];
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
     report(where.groups!, 'vtasched.shape', `groups = ${groups} must divide the input channels (${inChannels}) and the output channels (${outChannels})`);
     return undefined;
   }
   if (filterIn !== inChannels / groups) {
     const what = isConv ? 'filter' : 'weight';
-    report(where[what]!, 'vtasched.shape', `${what} has ${filterIn} input channels; the input has ${inChannels}${groups > 1 ? ` in ${groups} groups, ${inChannels / groups} per group` : ''}`);
+    report(where[what]!, 'vtasched.shape', `${what} has ${filterIn} input channels${transpose ? ' (its first dimension)' : ''}; the input has ${inChannels}${groups > 1 ? ` in ${groups} groups, ${inChannels / groups} per group` : ''}`);
     return undefined;
   }
-  const outH = Math.floor((inH + 2 * pad[0] - kh) / stride[0]) + 1;
-  const outW = Math.floor((inW + 2 * pad[1] - kw) / stride[1]) + 1;
+  if (transpose && (pad[0] >= kh || pad[1] >= kw)) {
+    report(where.pad ?? op.nameRange, 'vtasched.shape', `pad = ${pad[0]},${pad[1]}: a transposed convolution's padding must be smaller than its ${kh}x${kw} kernel`);
+    return undefined;
+  }
+  const outH = transpose ? (inH - 1) * stride[0] - 2 * pad[0] + kh : Math.floor((inH + 2 * pad[0] - kh) / stride[0]) + 1;
+  const outW = transpose ? (inW - 1) * stride[1] - 2 * pad[1] + kw : Math.floor((inW + 2 * pad[1] - kw) / stride[1]) + 1;
   if (outH < 1 || outW < 1) {
     report(where.filter ?? where.input!, 'vtasched.shape', `the ${kh}x${kw} filter is larger than the padded input (${inH + 2 * pad[0]}x${inW + 2 * pad[1]}): there is no output`);
     return undefined;

@@ -62,10 +62,6 @@ export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): S
     const report = (range: SchedDiagnostic['range'], code: string, message: string, fixes?: SchedDiagnostic['fixes']) =>
       diagnostics.push({ range, severity: 'error', code, message: `${s.name}: ${message}`, ...(fixes ? { fixes } : {}) });
     const warn = (range: SchedDiagnostic['range'], code: string, message: string) => diagnostics.push({ range, severity: 'warning', code, message: `${s.name}: ${message}` });
-    if (s.op === 'conv2d_transpose') {
-      warn(s.opRange, 'vtasched.unsupported', 'conv2d_transpose is parsed and its keys checked, but its shapes, footprint and fields are not checked yet, and it is not lowered');
-      continue;
-    }
     const layer = readLayer(s, report);
     if (!layer || !target) continue;
     const figures = layerFigures(layer, target, report, warn);

@@ -19,7 +19,7 @@
  *   compute (`ex->st`). Every pop is matched by a push earlier in the text, so the
  *   text order cannot deadlock, and regions let the three modules overlap.
  */
-import type { LayerFigures } from './footprint';
+import { gemmUopsOf, inputSpan, type LayerFigures } from './footprint';
 import type { VtaTarget } from '../isa/config';
 import { ALU_OP_NAMES } from '../isa/fields';
 import { regionTokens } from './region-tokens';
@@ -60,10 +60,12 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
   const flat = l.inH === 1 && l.inW === 1 && l.outH === 1 && l.outW === 1 && l.padH === 0 && l.padW === 0;
 
   const init = (seed: number) => (opts.values === 'zeros' ? 'zeros' as const : { seed });
-  const filterDims = l.op === 'conv2d' ? `${l.outChannels}x${l.inChannels / l.groups}x${l.kh}x${l.kw}` : `${l.outChannels}x${l.inChannels}`;
+  const transpose = l.op === 'conv2d_transpose';
+  const filterDims = transpose ? `${l.inChannels}x${l.outChannels}x${l.kh}x${l.kw}`
+    : l.op === 'conv2d' ? `${l.outChannels}x${l.inChannels / l.groups}x${l.kh}x${l.kw}` : `${l.outChannels}x${l.inChannels}`;
   const decls = {
     comments: [
-      `---- ${id}: ${l.op} (${opts.origin}), input ${l.batch}x${l.inChannels}${l.op === 'conv2d' ? `x${l.inH}x${l.inW}` : ''}, ${l.op === 'conv2d' ? 'filter' : 'weight'} ${filterDims}`,
+      `---- ${id}: ${l.op} (${opts.origin}), input ${l.batch}x${l.inChannels}${l.op !== 'dense' ? `x${l.inH}x${l.inW}` : ''}, ${l.op !== 'dense' ? 'filter' : 'weight'} ${filterDims}${transpose ? ` (the weights below: TVM's packed O x I)` : ''}`,
       `     ${f.tiles.output} tiles of b=${l.tile.b} co=${l.tile.co} h=${l.tile.h} w=${l.tile.w}, ${f.tiles.ci} input-channel step(s) of ci=${l.tile.ci}, ${T} virtual thread(s)`,
     ],
     tensors: [] as number[],
@@ -74,13 +76,24 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
   const tWgt = w.tensor({ name: `${id}_wgt`, mem: 'wgt', count: outCb * inCbG * kk, init: init(opts.seed + 1) });
   const tOut = w.tensor({ name: `${id}_out`, mem: 'out', count: (l.batch / t.batch) * outCb * l.outH * l.outW, init: undefined });
   decls.tensors.push(tIn, tWgt, tOut);
-  // GEMM kernel of region r: one micro-op per output column x.
-  const kGemm = w.kernel({
-    name: `${id}_gemm`, params: ['r', 'bb', 'cib', 'ky', 'kx'], loops: [['x', l.tile.w]],
-    dst: linear(0, [accTile, 'r'], [rowsPerBatchBlock, 'bb'], [1, 'x']),
-    src: linear(0, [inpTile, 'r'], [ciN * winH * winW, 'bb'], [winH * winW, 'cib'], [winW, 'ky'], [1, 'kx'], [l.strideW, 'x']),
-    wgt: linear(0, [wgtTile, 'r'], [kk, 'cib'], [l.kw, 'ky'], [1, 'kx']),
-  });
+  // GEMM kernel of region r: one micro-op per output column x. A transposed convolution's
+  // kernel feeds only the columns x0, x0 + stride, … whose dilated input under kernel column
+  // kx is a real input column (TVM skips the micro-ops of the dilation's zeros); its
+  // arguments carry that first column and the window row and column it reads.
+  const sw = l.strideW;
+  const kGemm = transpose
+    ? w.kernel({
+      name: `${id}_gemm`, params: ['r', 'bb', 'cib', 'py', 'ky', 'kx', 'x0', 'iy', 'ix'], loops: [['j', l.tile.w / sw]],
+      dst: linear(0, [accTile, 'r'], [rowsPerBatchBlock, 'bb'], [l.tile.w, 'py'], [1, 'x0'], [sw, 'j']),
+      src: linear(0, [inpTile, 'r'], [ciN * winH * winW, 'bb'], [winH * winW, 'cib'], [winW, 'iy'], [1, 'ix'], [1, 'j']),
+      wgt: linear(0, [wgtTile, 'r'], [kk, 'cib'], [l.kw, 'ky'], [1, 'kx']),
+    })
+    : w.kernel({
+      name: `${id}_gemm`, params: ['r', 'bb', 'cib', 'ky', 'kx'], loops: [['x', l.tile.w]],
+      dst: linear(0, [accTile, 'r'], [rowsPerBatchBlock, 'bb'], [1, 'x']),
+      src: linear(0, [inpTile, 'r'], [ciN * winH * winW, 'bb'], [winH * winW, 'cib'], [winW, 'ky'], [1, 'kx'], [l.strideW, 'x']),
+      wgt: linear(0, [wgtTile, 'r'], [kk, 'cib'], [l.kw, 'ky'], [1, 'kx']),
+    });
   // Row kernel of region r: the reset GEMM reads only dst; the epilogue's ALU steps use an immediate.
   const rowOf = linear(0, [accTile, 'r'], [rowsPerBatchBlock, 'bb'], [1, 'x']);
   const kRow = w.kernel({ name: `${id}_row`, params: ['r'], loops: [['bb', bN], ['x', l.tile.w]], dst: rowOf, src: rowOf });
@@ -89,33 +102,63 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
   // Micro-ops of every region, loaded once (by the compute module, after the previous layer).
   if (opts.afterAnother) w.pop('st->ex', 'the previous layer has stored its last tile');
   // Placed from row 0 for each layer (not after the previous layer's kernels, which are done).
-  const gemmUops = l.tile.w;
+  const gemmUops = gemmUopsOf(l, l.tile);
   const rowUops = bN * l.tile.w;
   const regionUops = rowUops + bN * ciN * kk * gemmUops;
   const rowAt = (r: number) => r * regionUops;
-  const gemmAt = (r: number, bb: number, cib: number, ky: number, kx: number) => rowAt(r) + rowUops + (((bb * ciN + cib) * l.kh + ky) * l.kw + kx) * gemmUops;
-  // Instances by region, then by (bb, cib, ky, kx) in loop order.
+  // The GEMMs of one step, in order: per batch block and input-channel block, for a
+  // convolution each kernel position; for a transposed one each stride phase py of the
+  // output rows with the kernel rows that meet real input rows on it, then each kernel column.
+  const gemmArgs: number[][] = [];
+  for (let bb = 0; bb < bN; bb++) for (let cib = 0; cib < ciN; cib++) {
+    if (!transpose) {
+      for (let ky = 0; ky < l.kh; ky++) for (let kx = 0; kx < l.kw; kx++) gemmArgs.push([bb, cib, ky, kx]);
+      continue;
+    }
+    const [bt, bl] = [l.kh - 1 - l.padH, l.kw - 1 - l.padW];
+    const [iy0, ix0] = [inputSpan(l, 'h', 0, l.tile.h).first, inputSpan(l, 'w', 0, l.tile.w).first];
+    for (let py = 0; py < l.strideH; py++) for (let ky = 0; ky < l.kh; ky++) {
+      if ((py + ky - bt) % l.strideH !== 0) continue;
+      for (let kx = 0; kx < l.kw; kx++) {
+        const x0 = (((bl - kx) % sw) + sw) % sw; // the first output column whose input under kx is real
+        gemmArgs.push([bb, cib, py, ky, kx, x0, (py + ky - bt) / l.strideH - iy0, (x0 + kx - bl) / sw - ix0]);
+      }
+    }
+  }
+  const gemmAt = (r: number, j: number) => rowAt(r) + rowUops + j * gemmUops;
+  // Instances by region, then by GEMM in step order.
   const rowInst: number[] = [];
   const gemmInst: number[][] = [];
   for (let r = 0; r < Math.min(T, f.tiles.output); r++) {
     rowInst.push(w.instance(kRow, [r]));
     w.loadUop(rowInst[r]!, rowAt(r), rowUops);
-    const mine: number[] = [];
-    for (let bb = 0; bb < bN; bb++) for (let cib = 0; cib < ciN; cib++) for (let ky = 0; ky < l.kh; ky++) for (let kx = 0; kx < l.kw; kx++) {
-      const inst = w.instance(kGemm, [r, bb, cib, ky, kx]);
-      mine.push(inst);
-      w.loadUop(inst, gemmAt(r, bb, cib, ky, kx), gemmUops);
-    }
-    gemmInst.push(mine);
+    gemmInst.push(gemmArgs.map((args, j) => {
+      const inst = w.instance(kGemm, [r, ...args]);
+      w.loadUop(inst, gemmAt(r, j), gemmUops);
+      return inst;
+    }));
   }
   if (opts.afterAnother) w.push('ex->ld', 'its loads may now reuse the buffers');
 
-  const gemmLoops = { outer: coN, dstOut: l.tile.h * l.tile.w, srcOut: 0, wgtOut: ciN * kk, inner: l.tile.h, dstIn: l.tile.w, srcIn: l.strideH * winW };
+  // GEMM loops: output-channel blocks outside, output rows inside (a transposed convolution's rows of one stride phase).
+  const gemmLoops = transpose
+    ? { outer: coN, dstOut: l.tile.h * l.tile.w, srcOut: 0, wgtOut: ciN * kk, inner: l.tile.h / l.strideH, dstIn: l.strideH * l.tile.w, srcIn: winW }
+    : { outer: coN, dstOut: l.tile.h * l.tile.w, srcOut: 0, wgtOut: ciN * kk, inner: l.tile.h, dstIn: l.tile.w, srcIn: l.strideH * winW };
   const rowLoops = { outer: coN, dstOut: l.tile.h * l.tile.w, srcOut: l.tile.h * l.tile.w, inner: l.tile.h, dstIn: l.tile.w, srcIn: l.tile.w };
-  // Output tiles in loop order (group, batch, channels, rows, columns); tile k uses region k mod T.
+  // Output tiles as TVM's schedule runs them: batch, outer row tiles, outer channel tiles
+  // (over the whole output-channel axis: across groups for a group convolution), column
+  // tiles, then the virtual threads innermost, so that each T consecutive tiles are the
+  // threads' tiles that run together: thread (vo, vh) takes every oc-th channel tile and
+  // every h-th row tile. Tile k uses region k mod T, its thread's.
+  const ocT = l.threads.oc;
+  const hT = l.threads.h;
+  const coTiles = l.groups * f.tiles.co;
   const tiles: Array<{ k: number; g: number; bb0: number; ob0: number; oy0: number; ox0: number }> = [];
-  for (let g = 0; g < l.groups; g++) for (let bt = 0; bt < f.tiles.b; bt++) for (let ct = 0; ct < f.tiles.co; ct++) for (let yt = 0; yt < f.tiles.h; yt++) for (let xt = 0; xt < f.tiles.w; xt++) {
-    tiles.push({ k: tiles.length, g, bb0: bt * bN, ob0: g * outCbG + ct * coN, oy0: yt * l.tile.h, ox0: xt * l.tile.w });
+  for (let bt = 0; bt < f.tiles.b; bt++) for (let yo = 0; yo < f.tiles.h / hT; yo++) for (let co = 0; co < coTiles / ocT; co++) for (let xt = 0; xt < f.tiles.w; xt++) {
+    for (let vo = 0; vo < ocT; vo++) for (let vh = 0; vh < hT; vh++) {
+      const ob0 = (co * ocT + vo) * coN; // first output-channel block, over all groups
+      tiles.push({ k: tiles.length, g: Math.floor(ob0 / outCbG), bb0: bt * bN, ob0, oy0: (yo * hT + vh) * l.tile.h, ox0: xt * l.tile.w });
+    }
   }
   const K = tiles.length;
   // Emission order: T tiles at a time, one per region, their input-channel steps
@@ -140,8 +183,8 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
     if (flat) {
       w.load('inp', tIn, bb0 * inCb + g * inCbG + ib0, inpTile * r, bN, ciN, inCb);
     } else {
-      const y0 = oy0 * l.strideH - l.padH;
-      const x0 = ox0 * l.strideW - l.padW;
+      const y0 = inputSpan(l, 'h', oy0, l.tile.h).first;
+      const x0 = inputSpan(l, 'w', ox0, l.tile.w).first;
       const top = Math.max(0, -y0);
       const bottom = Math.max(0, y0 + winH - l.inH);
       const left = Math.max(0, -x0);
@@ -160,7 +203,7 @@ export function lowerLayer(f: LayerFigures, t: VtaTarget, opts: LowerLayerOption
     w.pop('ld->ex');
     if (first) w.gemm(rowInst[r]!, rowAt(r), rowUops, true, rowLoops);
     const mine = gemmInst[r]!;
-    for (let j = 0; j < mine.length; j++) w.gemm(mine[j]!, rowAt(r) + rowUops + j * gemmUops, gemmUops, false, gemmLoops);
+    for (let j = 0; j < mine.length; j++) w.gemm(mine[j]!, gemmAt(r, j), gemmUops, false, gemmLoops);
     if (tokens.push[step]) w.push('ex->ld');
     if (!last) return;
     for (const e of l.epilogue) w.alu(ALU_OP_NAMES.indexOf(e.op as (typeof ALU_OP_NAMES)[number]), rowInst[r]!, rowAt(r), rowUops, e.arg!, rowLoops);

@@ -129,7 +129,7 @@ export function lowerScheduleStream(file: SchedFile, lint: ScheduleLint, opts: L
 
 /** Why the lowering cannot lower a layer that lints clean, if it cannot. */
 export function notLowerable(l: Layer): string | undefined {
-  if (l.padH >= l.kh || l.padW >= l.kw) return `a padding of ${l.padH},${l.padW} is not smaller than the ${l.kh}x${l.kw} kernel, so some tiles would read only padding`;
+  if (l.op !== 'conv2d_transpose' && (l.padH >= l.kh || l.padW >= l.kw)) return `a padding of ${l.padH},${l.padW} is not smaller than the ${l.kh}x${l.kw} kernel, so some tiles would read only padding`;
   return undefined;
 }
 

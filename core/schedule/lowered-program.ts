@@ -20,7 +20,7 @@ import type { KernelPlacement, Program, ProgramInsn, SourceRange, TensorPlacemen
 import { programInsn } from '../program/program';
 import { memInfo, writeRandom } from '../asm/data-layout';
 import { TokenFolder } from '../asm/token-folding';
-import { expandLoweredKernel, type LoweredStream } from './lowered-stream';
+import { kernelExpander, type LoweredStream } from './lowered-stream';
 
 export interface LoweredProgramOptions {
   /** Write the tensors' initial values (random draws): needed to run functionally, not for timing or checks. */
@@ -109,11 +109,12 @@ export function loweredProgram(s: LoweredStream, t: VtaTarget, opts: LoweredProg
   // Kernel instances after the data, in order of first load.
   const uopLayout = uopLayoutFor(t);
   const fits = (v: number, width: number) => v >= 0 && v < 2 ** width;
-  const encoded: Array<[number, ReturnType<typeof expandLoweredKernel>]> = [];
+  const encoded: Array<[number, ReturnType<ReturnType<typeof kernelExpander>>]> = [];
   const kernels: KernelPlacement[] = [];
+  const expanders = s.kernels.map(kernelExpander);
   for (const i of order) {
     const inst = s.instances[i]!;
-    const uops = expandLoweredKernel(s.kernels[inst.kernel]!, inst.args);
+    const uops = expanders[inst.kernel]!(inst.args);
     const bad = uops.find((u) => !fits(u.dst, uopLayout.dst.width) || !fits(u.src, uopLayout.src.width) || !fits(u.wgt, uopLayout.wgt.width));
     if (bad) report(`kernel ${inst.key}: micro-op dst=${bad.dst} src=${bad.src} wgt=${bad.wgt} does not fit the micro-op fields (${uopLayout.dst.width}, ${uopLayout.src.width}, ${uopLayout.wgt.width} bits)`, 'vta.range.uop');
     placed[i] = Math.ceil(cursor / UOP_BYTES) * UOP_BYTES;

@@ -217,29 +217,35 @@ export class StreamWriter {
   }
 }
 
-/** The value of `f` with the variables of `env`. */
-export function evalLinear(f: Linear, env: Readonly<Record<string, number>>): number {
-  let v = f.c;
-  for (const [coef, name] of f.terms) v += coef * env[name]!;
-  return v;
-}
-
-/** The micro-ops of a kernel instance, in order. */
-export function expandLoweredKernel(k: LoweredKernel, args: readonly number[]): Array<{ dst: number; src: number; wgt: number }> {
-  const env: Record<string, number> = {};
-  k.params.forEach((p, i) => { env[p] = args[i]!; });
-  const out: Array<{ dst: number; src: number; wgt: number }> = [];
-  const walk = (depth: number) => {
-    if (depth === k.loops.length) {
-      out.push({ dst: evalLinear(k.dst, env), src: evalLinear(k.src, env), wgt: k.wgt ? evalLinear(k.wgt, env) : 0 });
-      return;
-    }
-    const [v, n] = k.loops[depth]!;
-    for (let i = 0; i < n; i++) {
-      env[v] = i;
-      walk(depth + 1);
+/**
+ * The micro-ops of a kernel's instances: the formulas read once into coefficients over
+ * the parameters and loop variables, so that each instance is plain arithmetic.
+ */
+export function kernelExpander(k: LoweredKernel): (args: readonly number[]) => Array<{ dst: number; src: number; wgt: number }> {
+  const vars = [...k.params, ...k.loops.map(([v]) => v)];
+  const coefs = (f: Linear | undefined) => {
+    const c = new Float64Array(vars.length);
+    for (const [coef, name] of f?.terms ?? []) c[vars.indexOf(name)] += coef;
+    return c;
+  };
+  const [cd, cs, cw] = [coefs(k.dst), coefs(k.src), coefs(k.wgt)];
+  const [d0, s0, w0] = [k.dst.c, k.src.c, k.wgt?.c ?? 0];
+  const np = k.params.length;
+  const counts = k.loops.map(([, n]) => n);
+  return (args) => {
+    const out: Array<{ dst: number; src: number; wgt: number }> = [];
+    // The parameters' part, then the loops odometer-style, innermost fastest.
+    let dst = d0, src = s0, wgt = w0;
+    for (let i = 0; i < np; i++) { dst += cd[i]! * args[i]!; src += cs[i]! * args[i]!; wgt += cw[i]! * args[i]!; }
+    const idx = new Array<number>(counts.length).fill(0);
+    if (counts.some((n) => n <= 0)) return out;
+    for (;;) {
+      let d = dst, s = src, w = wgt;
+      for (let j = 0; j < idx.length; j++) { d += cd[np + j]! * idx[j]!; s += cs[np + j]! * idx[j]!; w += cw[np + j]! * idx[j]!; }
+      out.push({ dst: d, src: s, wgt: w });
+      let j = idx.length - 1;
+      while (j >= 0 && ++idx[j]! === counts[j]!) idx[j--] = 0;
+      if (j < 0) return out;
     }
   };
-  walk(0);
-  return out;
 }

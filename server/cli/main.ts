@@ -7,19 +7,13 @@ import { UsageError } from './command';
 import { asmCommand } from './commands/asm';
 import { checkCommand } from './commands/check';
 import { disasmCommand } from './commands/disasm';
+import { versionCommand } from './commands/version';
 import { extraCommands } from './registry';
+import { topHelp } from './usage';
 
-const commands: CliCommand[] = [checkCommand, asmCommand, disasmCommand, ...extraCommands];
+const commands: CliCommand[] = [checkCommand, asmCommand, disasmCommand, ...extraCommands, versionCommand];
 
-function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return [
-    'usage: vta COMMAND [options]   (vta COMMAND --help for details)',
-    '',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-  ].join('\n');
-}
+const usage = () => topHelp(commands);
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -27,9 +21,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(usage());
     return name ? 0 : 2;
   }
-  const cmd = commands.find((c) => c.name === name);
+  const cmd = name === '--version' || name === '-V' ? versionCommand : commands.find((c) => c.name === name);
   if (!cmd) {
-    io.stderr(`vta: unknown command '${name}'\n${usage()}`);
+    io.stderr(`vta: unknown command '${name}' (vta --help lists the commands)\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -10,7 +10,7 @@ import type { BufferName as AccessBuffer, RowAccess } from '../../core/analysis/
 import type { ModuleId, QueueId } from '../../core/isa';
 import { MODULES, MODULE_NAMES, MemType, Opcode, QUEUES, decodeUop, tokenUse, uopLayoutFor } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import type { ModuleView, SimError, SimMode, StopReason } from '../../core/sim';
+import type { ModuleView, SimError, SimMode, SimSummary, StopReason } from '../../core/sim';
 import { Simulator } from '../../core/sim';
 import { EvalError, describe, evaluate, isTrue } from './expr';
 import type { EvalEnv, RowSource, Value } from './expr';
@@ -50,7 +50,12 @@ export interface Stop {
   hitBreakpointIds?: number[];
   /** The module the stop is about, if one. */
   module?: ModuleId;
+  /** When FINISH ran: the run's summary. */
+  summary?: SimSummary;
 }
+
+/** How long one step over may simulate before it stops and says why. */
+const STEP_OVER_MS = 2000;
 
 export type SramName = 'inp' | 'wgt' | 'acc' | 'uop';
 export const SRAMS: readonly SramName[] = ['inp', 'wgt', 'acc', 'uop'];
@@ -362,7 +367,10 @@ export class DebugEngine {
   }
 
   private endStop(r: StopReason): Stop | undefined {
-    if (r === 'finished') return this.recordStop({ reason: 'finished', description: 'FINISH ran: the program ended' });
+    if (r === 'finished') {
+      // FINISH runs on the compute module: focus it, and say how the run went.
+      return this.recordStop({ reason: 'finished', description: 'FINISH ran: the program ended', module: 'ex', summary: this.sim.result(r).summary });
+    }
     if (r === 'deadlock' || r === 'error') {
       const e = this.sim.error;
       const mod = e && e.insnIndex >= 0 ? this.program.insns[e.insnIndex]?.module : undefined;
@@ -376,10 +384,29 @@ export class DebugEngine {
     return this.sim.status !== 'running';
   }
 
-  /** `next`: the next instruction to start, in program order (any module). */
-  next(): Stop {
-    const r = this.sim.stepInsn();
-    return this.endStop(r) ?? this.recordStop({ reason: 'step' });
+  /**
+   * `next` (step over) on `module`'s thread: runs until that module leaves the
+   * instruction it is at (its next instruction is current, or it has none left), so the
+   * frame always moves. A module with nothing left: the next instruction of any module.
+   */
+  next(module?: ModuleId): Stop {
+    const from = module ? this.moduleView(module).insnIndex : -1;
+    if (!module || from < 0) {
+      const r = this.sim.stepInsn();
+      return this.endStop(r) ?? this.recordStop({ reason: 'step' });
+    }
+    // Bounded in time: a module waiting behind a long run says so instead of hanging the session.
+    const deadline = Date.now() + STEP_OVER_MS;
+    for (let n = 1; ; n++) {
+      const r = this.sim.stepEvent();
+      const end = this.endStop(r);
+      if (end) return end;
+      if (this.moduleView(module).insnIndex !== from) return this.recordStop({ reason: 'step', module });
+      if ((n & 1023) === 0 && Date.now() > deadline) break;
+    }
+    const v = this.moduleView(module);
+    const why = v.state === 'waiting-token' ? `it waits for a token on ${v.waitingOn}` : `instruction ${from} is still ${v.state}`;
+    return this.recordStop({ reason: 'step', module, description: `${MODULE_NAMES[module]} has not moved after ${STEP_OVER_MS / 1000} s of simulation: ${why}; step again or continue` });
   }
 
   /** `stepIn`: the next event that concerns `module` (start, end or wait). */

@@ -15,6 +15,9 @@ import type { ModuleId } from '../../core/isa';
 import { INSN_BYTES, MODULES, MODULE_NAMES } from '../../core/isa';
 import { DebugEngine, SRAMS, errorText } from './engine';
 import type { Stop } from './engine';
+import type { SimSummary } from '../../core/sim';
+import { shortSummary } from '../sim-summary';
+import { count } from '../../core/lang/count';
 import type { Value } from './expr';
 import { describe } from './expr';
 import { insnText, lanesText } from './format';
@@ -104,9 +107,14 @@ export class VtaDebugSession extends LoggingDebugSession {
     await this.configured;
     this.sendResponse(response);
     const e = this.engine;
-    this.out(`VTA ${this.loaded.program.target.name}: ${this.loaded.program.insns.length} instructions, ${e.simMode === 'functional' ? 'functional (time counts instructions)' : e.simMode === 'timing' ? 'timing estimate (cycles; no data moves)' : 'timing estimate (cycles) with data'}\n`);
+    this.out(`VTA ${this.loaded.program.target.name}: ${count(this.loaded.program.insns.length, 'instruction')}, ${e.simMode === 'functional' ? 'functional (time counts instructions)' : e.simMode === 'timing' ? 'timing estimate (cycles; no data moves)' : 'timing estimate (cycles) with data'}\n`);
     if (args.stopOnEntry) this.stopped({ reason: 'entry' });
     else this.startContinue();
+  }
+
+  private summaryText(summary: SimSummary, paused = true): string {
+    const text = shortSummary(basename(this.loaded?.file ?? 'program'), summary);
+    return paused ? `${text}Continue or step to end the session; the Variables view shows the final state.\n` : text;
   }
 
   private out(text: string): void {
@@ -119,7 +127,10 @@ export class VtaDebugSession extends LoggingDebugSession {
     this.running = false;
     this.lastStop = stop;
     this.handles.reset();
-    const tid = threadId ?? (stop.module ? THREAD_OF[stop.module] : this.busiestThread());
+    // The end of the run: its summary in the Debug Console, focus on FINISH's module (whose
+    // frame shows where the run ended); continuing or stepping on ends the session.
+    if (stop.summary) this.out(this.summaryText(stop.summary));
+    const tid = stop.summary ? THREAD_OF.ex : threadId ?? (stop.module ? THREAD_OF[stop.module] : this.busiestThread());
     const ev = new StoppedEvent(stop.reason, tid, stop.text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (stop.description) ev.body.description = stop.description;
@@ -156,7 +167,7 @@ export class VtaDebugSession extends LoggingDebugSession {
       if (stop && this.noDebug && (stop.reason === 'finished' || stop.reason === 'exception')) {
         // Run without debugging: report the end and terminate.
         this.running = false;
-        this.out(stop.reason === 'finished' ? `${stop.description}\n` : `${stop.text}\n`);
+        this.out(stop.summary ? this.summaryText(stop.summary, false) : `${stop.text}\n`);
         this.sendEvent(new TerminatedEvent());
       } else if (stop) this.stopped(stop);
       else setImmediate(tick);
@@ -199,7 +210,7 @@ export class VtaDebugSession extends LoggingDebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.forward(response, args.threadId, (e) => e.next());
+    this.forward(response, args.threadId, (e) => e.next(args.threadId === undefined ? undefined : MODULE_OF(args.threadId)));
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
@@ -310,7 +321,7 @@ export class VtaDebugSession extends LoggingDebugSession {
     const e = this.engine;
     if (!e) return this.sendErrorResponse(response, 1002, 'no program is running');
     const bps = e.setDataBreakpoints(args.breakpoints.map((b) => ({ dataId: b.dataId, accessType: b.accessType, condition: b.condition, hitCondition: b.hitCondition })));
-    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, message: b.message ?? `${b.label}: ${b.insns.size} instruction(s)` })) };
+    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, message: b.message ?? `${b.label}: ${count(b.insns.size, 'instruction')}` })) };
     this.sendResponse(response);
   }
 
@@ -345,8 +356,12 @@ export class VtaDebugSession extends LoggingDebugSession {
     const n = e.byModule[m].length;
     let frame: DebugProtocol.StackFrame;
     if (v.insnIndex < 0) {
-      frame = new StackFrame(args.threadId, `${MODULE_NAMES[m]}: done (${n} instructions)`);
-      frame.presentationHint = 'subtle';
+      // A module with nothing left: at its last instruction (or the program's first, if it had none).
+      const last = e.byModule[m][n - 1];
+      const src = e.program.insns[last ?? 0]?.source;
+      frame = new StackFrame(args.threadId, `${MODULE_NAMES[m]}: done, ${count(n, 'instruction')} ran${last === undefined ? ' (it had none)' : ''}`,
+        src ? this.sourceFor(src.file) : undefined, src ? src.start.line + 1 : 0, src ? src.start.character + 1 : 0);
+      if (last !== undefined) frame.instructionPointerReference = addr(last);
     } else {
       const pi = e.program.insns[v.insnIndex]!;
       const src = pi.source;
@@ -513,8 +528,8 @@ export class VtaDebugSession extends LoggingDebugSession {
     try {
       v = e.evaluate(args.expression);
     } catch (err) {
-      if (args.context === 'hover') return this.sendErrorResponse(response, 1006, (err as Error).message, undefined, undefined);
-      return this.sendErrorResponse(response, 1006, (err as Error).message);
+      // Shown where it was typed (Debug Console, watch, hover), never as a notification too.
+      return this.sendErrorResponse(response, { id: 1006, format: (err as Error).message, showUser: false });
     }
     const ref: Ref | undefined = typeof v === 'number' ? undefined
       : v.kind === 'rows' ? { k: 'rows', src: v.src.name, lo: v.lo, hi: v.hi }
@@ -545,7 +560,7 @@ export class VtaDebugSession extends LoggingDebugSession {
     try {
       const n = e.writeMemory(args.memoryReference, args.offset ?? 0, new Uint8Array(Buffer.from(args.data, 'base64')));
       response.body = { offset: args.offset ?? 0, bytesWritten: n };
-      this.out(`wrote ${n} byte(s) of ${args.memoryReference}; stepping back now stops here (the recorded history does not contain the write)\n`);
+      this.out(`wrote ${count(n, 'byte')} of ${args.memoryReference}; stepping back now stops here (the recorded history does not contain the write)\n`);
     } catch (err) {
       return this.sendErrorResponse(response, 1008, (err as Error).message);
     }

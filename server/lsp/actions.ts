@@ -20,6 +20,7 @@ export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeAction
       out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [ld], edit: { changes } });
     }
   }
+  dedupe(out);
   const missing = all.find((d) => d.code === 'vta.finish.missing');
   const hasFinish = /^\s*finish\b/m.test(a.text);
   if (missing || (!hasFinish && a.result.program?.insns.length)) {
@@ -51,6 +52,26 @@ export function codeActionsSched(a: SchedAnalysis, params: CodeActionParams, tun
     }
   }
   // Several findings of one layer share their fix: offer it once.
-  const key = (x: CodeAction) => `${x.title}@${JSON.stringify(x.edit?.changes?.[a.uri]?.[0]?.range)}`;
-  return out.filter((x, i) => out.findIndex((y) => key(y) === key(x)) === i);
+  return dedupe(out);
+}
+
+/**
+ * One action per title and edit (a pop that is both unbalanced and deadlocked offers
+ * "remove this pop" once), listing every finding it fixes. Changes `actions` in place.
+ */
+function dedupe(actions: CodeAction[]): CodeAction[] {
+  const seen = new Map<string, CodeAction>();
+  let n = 0;
+  for (const x of actions) {
+    const key = `${x.title}@${JSON.stringify(x.edit?.changes)}`;
+    const first = seen.get(key);
+    if (first) {
+      first.diagnostics = [...(first.diagnostics ?? []), ...(x.diagnostics ?? [])];
+      continue;
+    }
+    seen.set(key, x);
+    actions[n++] = x;
+  }
+  actions.length = n;
+  return actions;
 }

@@ -8,6 +8,7 @@ import { MNEMONIC_DOCS, OPERANDS, UOP_OPERANDS } from '../../core/asm/operands';
 import type { RowAccess } from '../../core/analysis/access';
 import { aluOpsFor, INSN_BYTES, encodeInsn, layoutOfInsn, MODULE_NAMES, OPCODE_NAMES, QUEUES, FIELD_TABLES, ALU_OP_NAMES } from '../../core/isa';
 import type { InsnStmt } from '../../core/lang/ast';
+import { count } from '../../core/lang/count';
 import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/locate';
 import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
 import { SCHED_OPERATORS } from '../../core/schedule';
@@ -58,16 +59,7 @@ export function instructionDetails(ws: Workspace, a: VtaAnalysis, s: InsnStmt): 
   const lines: string[] = [];
   const mod = pi.module;
   lines.push(`**${OPCODE_NAMES[pi.insn.opcode] ?? 'insn'}** #${i} on the ${MODULE_NAMES[mod]} module (\`${mod}\`)${idx.length > 1 ? ` — this line writes ${idx.length} instructions; the first is shown` : ''}`);
-  try {
-    const layout = layoutOfInsn(p.target, pi.insn);
-    lines.push('', '| field | value | bits |', '|---|---|---|');
-    for (const f of layout.fields) lines.push(`| \`${f.name}\` | ${pi.insn[f.name]} | ${f.offset}..${f.offset + f.width - 1} |`);
-    const bytes = new Uint8Array(INSN_BYTES);
-    encodeInsn(p.target, pi.insn, bytes);
-    lines.push('', `Encoding: \`${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')}\``);
-  } catch (e) {
-    lines.push('', `Not encodable: ${(e as Error).message}`);
-  }
+  // What the instruction does to the buffers and the queues first; its bits last.
   if (facts) {
     if (facts.accesses.length) {
       lines.push('', 'SRAM rows:');
@@ -76,7 +68,25 @@ export function instructionDetails(ws: Workspace, a: VtaAnalysis, s: InsnStmt): 
     const q = (r: Record<string, number>) => QUEUES.map((x) => `${x} ${r[x]}`).join(', ');
     lines.push('', `Tokens (in text order) before: ${q(facts.queuesBefore)}; after: ${q(facts.queuesAfter)}`);
   }
+  try {
+    const layout = layoutOfInsn(p.target, pi.insn);
+    const bytes = new Uint8Array(INSN_BYTES);
+    encodeInsn(p.target, pi.insn, bytes);
+    lines.push('', `Encoding: \`${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')}\``);
+    lines.push('', '| field | value | bits |', '|---|---|---|');
+    for (const f of layout.fields) lines.push(`| \`${f.name}\` | ${pi.insn[f.name]} | ${f.offset}..${f.offset + f.width - 1} |`);
+  } catch (e) {
+    lines.push('', `Not encodable: ${(e as Error).message}`);
+  }
   return lines.join('\n');
+}
+
+/** The source text of instruction i's line, without its comment (for naming it in a hover). */
+function insnLine(a: VtaAnalysis, i: number): string {
+  const src = a.result.program?.insns[i]?.source;
+  if (!src || src.file !== a.file) return '';
+  const line = a.text.split('\n', src.start.line + 1)[src.start.line] ?? '';
+  return line.slice(src.start.character).replace(/\s*;.*$/, '').trim();
 }
 
 export function hoverVta(ws: Workspace, a: VtaAnalysis, pos: Position): Hover | null {
@@ -123,7 +133,12 @@ export function hoverVta(ws: Workspace, a: VtaAnalysis, pos: Position): Hover | 
     let extra = '';
     a.facts ?? ws.facts(a);
     const t = a.tokenLines?.get(s.range.start.line);
-    if (t) extra = `\n\nAfter this line ${t.queue} holds ${t.count} token${t.count === 1 ? '' : 's'} (text order).`;
+    if (t) {
+      const pi = a.result.program!.insns[t.carrier]!;
+      const line = pi.origin !== 'token-nop' && pi.source?.file === a.file ? ` (line ${pi.source.start.line + 1})` : '';
+      const what = pi.origin === 'token-nop' ? `a \`nop ${pi.module}\` the assembler inserted` : `**${OPCODE_NAMES[pi.insn.opcode] ?? 'insn'}** #${t.carrier}${line}: \`${insnLine(a, t.carrier)}\``;
+      extra = `\n\nCarried by ${what}, which sets \`${t.flag}\`.\n\nAfter this line ${t.queue} holds ${count(t.count, 'token')} (text order).`;
+    }
     return { contents: { kind: 'markdown', value: `${MNEMONIC_DOCS[s.kind]}${extra}` }, range: s.range };
   }
   return null;

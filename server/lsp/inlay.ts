@@ -1,4 +1,7 @@
-/** Inlay hints: resolved SRAM rows after load/store/gemm/alu lines; queue contents after push/pop. */
+/**
+ * Inlay hints: resolved SRAM rows after load/store/gemm/alu lines; queue contents after push/pop.
+ * Each label starts with a space: editors render `paddingLeft` as a hairline at most.
+ */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver/node';
 import type { RowAccess } from '../../core/analysis/access';
 import { statementsInLines } from '../../core/lsp-support/locate';
@@ -21,11 +24,11 @@ export function inlayHintsVta(ws: Workspace, a: VtaAnalysis, range: Range): Inla
       const parts = merged.filter((x) => x.buf !== 'uop' && (x.write || s.mnemonic === 'store' || x.role.includes('reads'))).map((x) => `${x.write ? '→' : '←'}${x.buf.toUpperCase()}[${formatRows(x)}]`);
       if (!parts.length) continue;
       const label = parts.join(' ') + (idx.length > 1 ? ` (${idx.length} instructions)` : '');
-      out.push({ position: s.range.end, label, kind: InlayHintKind.Type, paddingLeft: true });
+      out.push({ position: s.range.end, label: ` ${label}`, kind: InlayHintKind.Type, paddingLeft: true });
     } else if (s.kind === 'push' || s.kind === 'pop') {
       const t = a.tokenLines?.get(line);
       if (!t) continue;
-      out.push({ position: s.range.end, label: `${t.queue}: ${t.count}`, kind: InlayHintKind.Parameter, paddingLeft: true, tooltip: 'Tokens in the queue after this line, counted in text order' });
+      out.push({ position: s.range.end, label: ` ${t.queue}: ${t.count}`, kind: InlayHintKind.Parameter, paddingLeft: true, tooltip: 'Tokens in the queue after this line, counted in text order' });
     }
   }
   return out;
@@ -62,7 +65,7 @@ export function inlayHintsSched(ws: Workspace, a: SchedAnalysis, range: Range): 
   for (const s of a.ast.statements) {
     if (s.kind !== 'operator' || s.nameRange.start.line < range.start.line || s.nameRange.start.line > range.end.line) continue;
     const e = ws.layerLowered(a, s, false)?.estimate;
-    if (e) out.push({ position: s.headerRange.end, label: estimateText(e), kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Timing-model estimate of the lowered layer; hover the name for its figures' });
+    if (e) out.push({ position: s.headerRange.end, label: ` ${estimateText(e)}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Timing-model estimate of the lowered layer; hover the name for its figures' });
   }
   return out;
 }

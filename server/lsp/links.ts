@@ -1,5 +1,6 @@
 /** Document links for include, image, target "x.json" and file("…") paths; code lenses to run a program. */
 import type { CodeLens, DocumentLink } from 'vscode-languageserver/node';
+import { count } from '../../core/lang/count';
 import type { KernelItem, Stmt } from '../../core/lang/ast';
 import { layerErrors } from '../../core/schedule';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
@@ -47,14 +48,28 @@ function findFirstInstruction(items: Stmt[]): Stmt | undefined {
   return undefined;
 }
 
-/** "Simulate" and "Lower to .vta" above each layer that lints clean (client commands, for that layer). */
+/** The longest reason a code lens shows; the whole message is in the Problems view. */
+const MAX_LENS_TEXT = 110;
+
+/**
+ * "Simulate" and "Lower to .vta" above each layer that lints clean (client commands, for
+ * that layer); above a layer with errors, why it cannot be simulated (opens Problems).
+ */
 export function codeLensesSched(a: SchedAnalysis): CodeLens[] {
   const out: CodeLens[] = [];
   for (const s of a.ast.statements) {
-    if (s.kind !== 'operator' || !a.lint.layers.some((f) => f.layer.nameRange === s.nameRange)) continue;
-    if (layerErrors(a.lint, s).length) continue;
+    if (s.kind !== 'operator') continue;
     const line = s.range.start.line;
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+    const errors = layerErrors(a.lint, s);
+    const linted = a.lint.layers.some((f) => f.layer.nameRange === s.nameRange);
+    if (errors.length || !linted) {
+      const first = errors[0]?.message.replace(new RegExp(`^${s.name}: `), '') ?? `${s.op} layers cannot be lowered yet`;
+      const why = first.length > MAX_LENS_TEXT ? `${first.slice(0, MAX_LENS_TEXT - 1)}…` : first;
+      const title = `⚠ Cannot simulate: ${errors.length > 1 ? `${count(errors.length, 'error')}, first: ` : ''}${why}`;
+      out.push({ range, command: { title, command: 'workbench.actions.view.problems', arguments: [] } });
+      continue;
+    }
     out.push(
       { range, command: { title: '▶ Simulate', command: 'vta.simulateScheduleLayer', arguments: [a.uri, s.name] } },
       { range, command: { title: '⤓ Lower to .vta', command: 'vta.lowerSchedule', arguments: [a.uri, s.name] } },

@@ -4,6 +4,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { Comment, KernelItem, Range, SourceFile, Stmt } from '../../core/lang/ast';
 import type { SymbolKind as VtaSymbolKind } from '../../core/lsp-support/symbols';
+import { MODULES, MODULE_NAMES } from '../../core/isa';
+import { count } from '../../core/lang/count';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis } from './workspace';
 
 const KIND: Record<VtaSymbolKind, SymbolKind> = {
@@ -37,7 +39,43 @@ export function documentSymbolsVta(a: VtaAnalysis): DocumentSymbol[] {
     }
     return out;
   };
-  return top(a.ast.statements);
+  return [...top(a.ast.statements), ...moduleSymbols(a)];
+}
+
+/** At most this many instruction lines under each module in the Outline. */
+const MAX_LINES_PER_MODULE = 500;
+
+/**
+ * The three modules, each with the instruction lines that run on it (a line in a loop
+ * once), so that the Outline shows the program's three streams, not only declarations.
+ */
+function moduleSymbols(a: VtaAnalysis): DocumentSymbol[] {
+  const p = a.result.program;
+  if (!p) return [];
+  const lines = a.text.split('\n');
+  const out: DocumentSymbol[] = [];
+  for (const m of MODULES) {
+    const seen = new Set<number>();
+    const children: DocumentSymbol[] = [];
+    let insns = 0;
+    for (const pi of p.insns) {
+      if (pi.module !== m || pi.origin !== 'written' || pi.source?.file !== a.file) continue;
+      insns++;
+      const src = pi.source;
+      if (seen.has(src.start.line) || children.length >= MAX_LINES_PER_MODULE) continue;
+      seen.add(src.start.line);
+      const text = (lines[src.start.line] ?? '').slice(src.start.character).replace(/\s*;.*$/, '').trim();
+      const [mnemonic, ...rest] = text.split(/\s+/);
+      const range = { start: { line: src.start.line, character: src.start.character }, end: { line: src.end.line, character: src.end.character } };
+      children.push(sym(`${mnemonic ?? ''}${rest[0] && /^[a-z]+$/.test(rest[0]) ? ` ${rest[0]}` : ''}`, pi.label ? `${pi.label}:` : `line ${src.start.line + 1}`, SymbolKind.Event, range, range));
+    }
+    if (!children.length) continue;
+    const first = children[0]!.range;
+    const last = children.reduce((r, c) => (c.range.end.line > r.end.line ? c.range : r), first);
+    out.push(sym(`${MODULE_NAMES[m]} module`, `${count(insns, 'instruction')}${seen.size < insns ? ` from ${count(seen.size, 'line')}` : ''}`, SymbolKind.Module,
+      { start: first.start, end: last.end }, first, children));
+  }
+  return out;
 }
 
 export function workspaceSymbolsVta(analyses: VtaAnalysis[], query: string, onDisk: Array<{ file: string; ast: SourceFile }> = []): SymbolInformation[] {

@@ -18,7 +18,7 @@ export function estimateText(e: LayerEstimate): string {
 
 function estimateMarkdown(e: LayerEstimate, f: LayerFigures): string {
   return [
-    `**Estimate** (timing model${e.timingRow ? `, row \`${e.timingRow}\`` : ''}, lowered to ${n(e.instructions)} instructions): ${estimateText(e)}; ` +
+    `**Estimate** (${e.timingRow ? `the \`${e.timingRow}\` timing model` : 'timing model'}, lowered to ${n(e.instructions)} instructions): ${estimateText(e)}; ` +
       `DRAM ${bytes(e.dramReadBytes)} read, ${bytes(e.dramWriteBytes)} written. ` +
       `GEMM alone needs ${n(f.gemmIterations)} cycles, so the layer runs at ${Math.round((f.gemmIterations / Math.max(1, e.cycles)) * 100)}% of that bound.`,
   ].join('\n');

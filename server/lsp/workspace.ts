@@ -13,7 +13,7 @@ import { UopShadow, insnAccesses, type RowAccess } from '../../core/analysis/acc
 import { checkProgram } from '../../core/analysis/check';
 import { firstTierChecks } from '../../core/analysis/first-tier';
 import { sortDiagnostics } from '../../core/lang/diagnostic';
-import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type QueueId, type VtaTarget } from '../../core/isa';
+import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type DepFlag, type QueueId, type VtaTarget } from '../../core/isa';
 import type { SourceFile } from '../../core/lang/ast';
 import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/schedule';
@@ -40,6 +40,16 @@ export function pathToUri(path: string): string {
 }
 
 /** Per-instruction facts for hovers and inlay hints. */
+/** A push/pop line as the program runs it. */
+export interface TokenLine {
+  queue: QueueId;
+  /** Tokens in the queue after this line, counted in text order. */
+  count: number;
+  /** The (first) instruction whose flag the line sets: a `nop` when the assembler inserted one. */
+  carrier: number;
+  flag: DepFlag;
+}
+
 export interface InsnFacts {
   index: number;
   accesses: RowAccess[];
@@ -63,7 +73,8 @@ export interface VtaAnalysis {
   symbols: SymbolIndex;
   facts?: InsnFacts[];
   /** Queue counts after each push/pop line (key `line`), for inlay hints. */
-  tokenLines?: Map<number, { queue: QueueId; count: number }>;
+  /** Per push/pop line: its queue, the tokens after it (text order), and the instruction that carries its flag. */
+  tokenLines?: Map<number, TokenLine>;
 }
 
 export interface SchedAnalysis {
@@ -176,7 +187,7 @@ export class Workspace {
   facts(a: VtaAnalysis): InsnFacts[] {
     if (a.facts) return a.facts;
     const facts: InsnFacts[] = [];
-    const tokenLines = new Map<number, { queue: QueueId; count: number }>();
+    const tokenLines = new Map<number, TokenLine>();
     const p = a.result.program;
     if (p) {
       const shadow = new UopShadow(p.target, p.dram);
@@ -194,12 +205,12 @@ export class Workspace {
         for (const q of use.pops) {
           counts[q]--;
           const src = pi.tokenSources?.[popFlagFor(q)];
-          if (src && src.file === a.file) tokenLines.set(src.start.line, { queue: q, count: counts[q] });
+          if (src && src.file === a.file) tokenLines.set(src.start.line, { queue: q, count: counts[q], carrier: tokenLines.get(src.start.line)?.carrier ?? index, flag: popFlagFor(q) });
         }
         for (const q of use.pushes) {
           counts[q]++;
           const src = pi.tokenSources?.[pushFlagFor(q)];
-          if (src && src.file === a.file) tokenLines.set(src.start.line, { queue: q, count: counts[q] });
+          if (src && src.file === a.file) tokenLines.set(src.start.line, { queue: q, count: counts[q], carrier: tokenLines.get(src.start.line)?.carrier ?? index, flag: pushFlagFor(q) });
         }
         facts.push({ index, accesses, queuesBefore: before, queuesAfter: { ...counts } });
       });

@@ -470,4 +470,96 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       timings.simulatorOverlap = (Date.now() - t0) / 1000;
     }
   });
+
+  // --- Issue 17, point 6: what a first-time user meets (client-only behaviour; the
+  // language server's and the debug adapter's parts are in test/protocol/*-ux.test.ts).
+
+  it('VTA: Check on a clean file says there are no problems', async () => {
+    const t0 = Date.now();
+    try {
+      await openFile('gemm-block.vta');
+      await runCommand('VTA: Check');
+      await page.locator('.notifications-toasts', { hasText: 'VTA: no problems in gemm-block.vta.' }).first().waitFor({ timeout: 30_000 });
+      await shot('check-clean');
+    } catch (e) {
+      await shot('check-clean-failed');
+      throw e;
+    } finally {
+      timings.checkClean = (Date.now() - t0) / 1000;
+    }
+  });
+
+  it('load, compute and store instructions have three colours in the default theme', async () => {
+    const t0 = Date.now();
+    try {
+      await openFile('gemm-block.vta');
+      const editor = page.locator('.editor-group-container.active .editor-instance');
+      const colourOf = (text: string, word: string) => editor.locator('.view-line', { hasText: text }).first()
+        .locator('span span', { hasText: new RegExp(`^${word}$`) }).first().evaluate((el) => getComputedStyle(el).color);
+      const goTo = async (line: number) => {
+        await page.keyboard.press('Control+G');
+        await page.keyboard.type(String(line));
+        await page.keyboard.press('Enter');
+      };
+      const lineOf = (re: RegExp) => readFileSync(join(work, 'examples', 'gemm-block.vta'), 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+      // Semantic tokens arrive after the TextMate colours: wait until load and gemm differ.
+      let colours: string[] = [];
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        colours = [await colourOf('load inp', 'load'), await colourOf('gemm blk reset', 'gemm')];
+        if (colours[0] !== colours[1]) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await goTo(lineOf(/^\s*store out/));
+      colours.push(await colourOf('store out', 'store'));
+      assert.equal(new Set(colours).size, 3, `load, gemm, store: ${colours.join(' | ')}`);
+      await shot('module-colours');
+    } catch (e) {
+      await shot('module-colours-failed');
+      throw e;
+    } finally {
+      timings.moduleColours = (Date.now() - t0) / 1000;
+    }
+  });
+
+  it('the debug picker offers the workspace programs without a launch.json', async () => {
+    const t0 = Date.now();
+    try {
+      await page.keyboard.press('Escape');
+      await runCommand('Debug: Select and Start Debugging');
+      const input = page.locator('.quick-input-widget input');
+      const vta = page.locator('.quick-input-list .monaco-list-row', { hasText: 'VTA Simulator' }).first();
+      await vta.waitFor({ state: 'visible', timeout: 15_000 });
+      await vta.click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Debug gemm-block.vta' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await shot('debug-picker');
+      await input.press('Escape');
+    } catch (e) {
+      await shot('debug-picker-failed');
+      await page.keyboard.press('Escape');
+      throw e;
+    } finally {
+      timings.debugPicker = (Date.now() - t0) / 1000;
+    }
+  });
+
+  it('the simulator view of a lowered layer is titled by the layer, not Untitled', async () => {
+    const t0 = Date.now();
+    try {
+      await openFile('resnet18.vtasched');
+      const editor = page.locator('.editor-group-container.active .editor-instance');
+      // Layers with errors say why they cannot be simulated.
+      await editor.locator('.codelens-decoration', { hasText: /Cannot simulate: INP needs/ }).first().waitFor({ timeout: 30_000 });
+      const simulateLens = editor.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
+      await simulateLens.waitFor({ timeout: 30_000 });
+      await simulateLens.click();
+      await page.locator('.tabs-container .tab', { hasText: 'Simulator: c2 of resnet18.vtasched' }).first().waitFor({ timeout: 30_000 });
+      await shot('simulator-title');
+    } catch (e) {
+      await shot('simulator-title-failed');
+      throw e;
+    } finally {
+      timings.simulatorTitle = (Date.now() - t0) / 1000;
+    }
+  });
 });

@@ -11,32 +11,19 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { motion, ROOT, THREAD, withClient } from './dap-harness';
 import { assembleText } from '../../core/asm';
 import { encodeProgram } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import { Simulator, simulate } from '../../core/sim';
 import { nodeHost } from '../../server/node-host';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const ex = (name: string) => resolve(ROOT, 'examples', name);
-const THREAD = { ld: 1, ex: 2, st: 3 } as const;
 
 function assemble(path: string): Program {
   const r = assembleText(readFileSync(path, 'utf8'), { file: path, host: nodeHost });
   assert.ok(r.program);
   return r.program;
-}
-
-async function withClient(f: (dc: DebugClient) => Promise<void>): Promise<void> {
-  const dc = new DebugClient('node', `"${resolve(ROOT, 'bin/vta.cjs')}" debug-adapter`, 'vta', { shell: true, cwd: ROOT }, false);
-  dc.defaultTimeout = 10_000;
-  await dc.start();
-  try {
-    await dc.initializeRequest({ adapterID: 'vta', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    await f(dc);
-  } finally {
-    await dc.stop();
-  }
 }
 
 async function launch(dc: DebugClient, args: Record<string, unknown>, bps?: { source: DebugProtocol.Source; lines: number[] }): Promise<DebugProtocol.StoppedEvent> {
@@ -48,12 +35,6 @@ async function launch(dc: DebugClient, args: Record<string, unknown>, bps?: { so
     }),
     dc.launch({ mode: 'functional', ...args } as DebugProtocol.LaunchRequestArguments),
   ]);
-  return stopped;
-}
-
-async function motion(dc: DebugClient, f: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
-  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-  await f();
   return stopped;
 }
 

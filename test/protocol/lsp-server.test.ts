@@ -419,7 +419,7 @@ describe('vta lsp --stdio', () => {
     assert.match(head.contents.value, /\| UOP \| 518 \| 1,036 \| 8,192 \| 13% \|/);
     assert.match(h.contents.value, /\| WGT \| 72 \| 144 \| 1,024 \| 14% \|/);
     // The timing model's estimate of the lowered layer: in the hover, and as an inlay hint on each layer that fits.
-    assert.match(head.contents.value, /\*\*Estimate\*\* \(timing model, row `sim`, lowered to 3,083 instructions\): ≈ [\d,]+ cycles/);
+    assert.match(head.contents.value, /\*\*Estimate\*\* \(the `sim` timing model, lowered to 3,083 instructions\): ≈ [\d,]+ cycles/);
     // Inlay hints show what the debounced tier has computed so far: ask until all three are there.
     let hints: Array<{ position: { line: number }; label: string }> = [];
     for (let i = 0; i < 100 && hints.length < 3; i++) {
@@ -427,9 +427,16 @@ describe('vta lsp --stdio', () => {
       hints = await client.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
     }
     assert.deepEqual(hints.map((x) => x.position.line), ['conv2d c2', 'conv2d c5', 'conv2d c11'].map((x) => posOf(text, x).line));
-    for (const x of hints) assert.match(x.label, /^≈ [\d,]+ cycles \(\d+ µs\), GEMM \d+%$/);
+    for (const x of hints) assert.match(x.label, /^ ≈ [\d,]+ cycles \(\d+ µs\), GEMM \d+%$/);
     // "Lower to .vta" above each layer that lints clean: the client's command, for that layer.
-    const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    const allLenses = await client.request<Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    // Layers with errors get one lens that says why they cannot be simulated (it opens Problems).
+    const why = allLenses.filter((x) => x.command.command === 'workbench.actions.view.problems');
+    assert.deepEqual(why.map((x) => x.range.start.line), ['conv2d c3', 'conv2d c4', 'conv2d c8', 'dense fc'].map((x) => posOf(text, x).line));
+    assert.match(why[0]!.command.title, /^⚠ Cannot simulate: INP needs 3,480 of 2,048 rows/);
+    assert.match(why[1]!.command.title, /^⚠ Cannot simulate: 2 errors, first: INP needs/);
+    for (const x of why) assert.ok(x.command.title.length <= 160, x.command.title);
+    const lenses = allLenses.filter((x) => !why.includes(x));
     assert.deepEqual(lenses.map((x) => [x.range.start.line, x.command.command, ...x.command.arguments]), ['c2', 'c5', 'c11'].flatMap((name) => [
       [posOf(text, `conv2d ${name}`).line, 'vta.simulateScheduleLayer', uri, name],
       [posOf(text, `conv2d ${name}`).line, 'vta.lowerSchedule', uri, name],
@@ -451,7 +458,8 @@ describe('vta lsp --stdio', () => {
     });
     assert.deepEqual(actions.map((x) => [x.title, x.kind]), [['Use tile b=1 h=14 w=14 ci=16 co=64', 'quickfix']]);
     const tileLine = lineAfter('conv2d c3', 'tile');
-    assert.deepEqual(actions[0]!.edit.changes[uri], [{ range: { start: { line: tileLine, character: 2 }, end: { line: tileLine, character: text.split('\n')[tileLine]!.trimEnd().length } }, newText: 'tile b=1 h=14 w=14 ci=16 co=64' }]);
+    // Only the values are replaced: `tile   b=…` keeps its alignment with the lines above.
+    assert.deepEqual(actions[0]!.edit.changes[uri], [{ range: { start: { line: tileLine, character: 9 }, end: { line: tileLine, character: text.split('\n')[tileLine]!.trimEnd().length } }, newText: 'b=1 h=14 w=14 ci=16 co=64' }]);
     const sem = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
     const legend = (capabilities.semanticTokensProvider as { legend: { tokenTypes: string[] } }).legend;
     const types = new Set<string>();

@@ -125,10 +125,12 @@ test('vta import-dump turns the §6.2 example into a program that assembles', ()
 });
 
 test('usage errors exit 2 with a message', () => {
-  const r = vta('asm', 'examples/gemm-block.vta');
+  const r = vta('asm', 'examples/gemm-block.vta', 'extra.vta');
   assert.equal(r.code, 2);
-  assert.match(r.err, /-o DIR/);
-  assert.equal(vta('frobnicate').code, 2);
+  assert.match(r.err, /give exactly one FILE\.vta/);
+  const unknown = vta('frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown command 'frobnicate' \(vta --help lists the commands\)/);
   const missing = vta('check', 'no-such-file.vta');
   assert.equal(missing.code, 2);
   assert.match(missing.err, /cannot read no-such-file\.vta/);
@@ -147,4 +149,75 @@ test('an imported dump with uop listings re-assembles to the instructions the du
   const got = again.program!.insns.map((p) => p.insn);
   assert.equal(got.length, want.length);
   got.forEach((g, i) => assert.deepEqual(g, want[i], `instruction ${i}`));
+});
+
+test('vta --version and vta version print the package version', () => {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+  for (const args of [['--version'], ['-V'], ['version']]) {
+    const r = vta(...args);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `vta ${version}\n`);
+  }
+  assert.equal(vta('version', 'x').code, 2);
+});
+
+test('vta --help lists every command with the options it takes', () => {
+  const r = vta('--help');
+  assert.equal(r.code, 0);
+  for (const name of ['check', 'asm', 'disasm', 'import-dump', 'lower', 'estimate', 'sim', 'lsp', 'debug-adapter', 'version']) {
+    assert.match(r.out, new RegExp(`^  ${name} +\\S`, 'm'), name);
+  }
+  assert.match(r.out, /^ +vta asm FILE\.vta \[-o DIR\] \[--target NAME\|FILE\]$/m);
+  assert.match(r.out, /^ +vta sim FILE\.vta \[--mode M\].*\n +\[--max-cycles N\].*\n +\[--trace OUT\.json\].*\[--stats \| --quiet\]$/m);
+  assert.match(r.out, /^ +vta check --insn X\.insn\.bin/m);
+  assert.match(r.out, /-h, --help/);
+  assert.doesNotMatch(r.out, /timing row/);
+});
+
+test('vta sim prints a short summary: status, cycles and time, instructions and utilisation; --quiet prints nothing', () => {
+  const r = vta('sim', 'examples/gemv-two-threads.vta');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trimEnd().split('\n');
+  assert.equal(lines.length, 3, r.out);
+  assert.match(lines[0]!, /^examples\/gemv-two-threads\.vta: finished in [\d,]+ cycles, [\d.]+ µs \(an estimate of the sim timing model\)$/);
+  const cycles = Number(/in ([\d,]+) cycles/.exec(lines[0]!)![1]!.replace(/,/g, ''));
+  const stats = vta('sim', 'examples/gemv-two-threads.vta', '--stats');
+  assert.match(stats.out, new RegExp(`^time +${cycles.toLocaleString('en-US')} cycles`, 'm'));
+  assert.match(lines[1]!, /^ {2}34 of 34 instructions ran \(load \d+, compute \d+, store \d+\)$/);
+  assert.match(lines[2]!, /^ {2}busy: load [\d.]+%, compute [\d.]+%, store [\d.]+%, GEMM core [\d.]+%, DRAM bus [\d.]+%$/);
+  assert.equal(r.err, '');
+  const q = vta('sim', 'examples/gemv-two-threads.vta', '--quiet');
+  assert.equal(q.code, 0);
+  assert.equal(q.out + q.err, '');
+  const f = vta('sim', 'examples/gemv-two-threads.vta', '--mode', 'functional');
+  assert.match(f.out, /^examples\/gemv-two-threads\.vta: finished after 34 steps \(functional mode: no cycle count\)$/m);
+  const d = vta('sim', 'examples/defects/deadlock.vta');
+  assert.equal(d.code, 1);
+  assert.match(d.out, /^examples\/defects\/deadlock\.vta: deadlocked in [\d,]+ cycles/);
+});
+
+test('vta asm without -o writes beside the source and says so; counts agree in number', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vta-asm-beside-'));
+  const src = join(dir, 'one.vta');
+  writeFileSync(src, 'finish\n');
+  const r = vta('asm', src);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, `vta asm: wrote one.insn.bin (1 instruction, 16 B), one.dram.bin (0 B) and one.layout.json to ${dir}\n`);
+  assert.equal(readFileSync(join(dir, 'one.insn.bin')).length, 16);
+  const two = vta('sim', src);
+  assert.match(two.out, /: finished in [\d,]+ cycles?, .*\n {2}1 of 1 instruction ran \(load 0, compute 1, store 0\)/);
+});
+
+test('vta lower -o says what it wrote and which layers it left out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vta-lower-says-'));
+  const out = join(dir, 'all.vta');
+  const r = vta('lower', 'examples/resnet18.vtasched', '-o', out);
+  assert.equal(r.code, 1);
+  assert.match(r.err, new RegExp(`^vta lower: wrote ${out.replace(/[/\\.]/g, '\\$&')} with layers c2, c5, c11; left out c3, c4, c8, fc \\(see the errors above\\)$`, 'm'));
+  const one = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c2', '-o', out);
+  assert.equal(one.code, 0, one.err);
+  assert.equal(one.err, `vta lower: wrote ${out} with layer c2\n`);
+  const none = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c3', '-o', join(dir, 'none.vta'));
+  assert.equal(none.code, 1);
+  assert.match(none.err, /none\.vta was not written: no layer could be lowered/);
 });

@@ -23,7 +23,7 @@ test('schedule lint: the shipped ResNet-18 schedule — three layers fit, four d
     `${line('c4', 'tile')} error vtasched.bounds.inp: c4: INP needs 11,880 of 2,048 rows (5,940 per tile x 2 virtual threads): a tile reads a 27x55 input window; tile b=1 h=28 w=7 ci=16 co=64 fits (INP 1,430 rows)`,
     `${line('c4', 'tile')} error vtasched.bounds.acc: c4: ACC needs 3,136 of 2,048 rows (1,568 per tile x 2 virtual threads); tile b=1 h=28 w=7 ci=16 co=64 fits (ACC 1,568 rows)`,
     `${line('c8', 'tile')} error vtasched.bounds.inp: c8: INP needs 2,304 of 2,048 rows (1,152 per tile x 2 virtual threads): a tile reads a 9x16 input window; tile b=1 h=14 w=14 ci=64 co=64 fits (INP 2,048 rows)`,
-    `${line('fc', 'tile')} error vtasched.tile: fc: tile co=64 does not divide the output channels (1,008): tiles that do: 16, 48, 112, 144, 336, 1008`,
+    `${line('fc', 'tile')} error vtasched.tile: fc: tile co=64 does not divide the output channels (1,008), and no tile that does leaves a multiple of 2 tiles for threads oc=2; with threads oc=1, tiles that do: 16, 48, 112, 144, 336, 1008`,
   ]);
   // c2 by hand: 56x56 out; tile 7x14 → 8x4 tiles, 2 co tiles; window (7-1)+3 x (14-1)+3 = 9x16.
   const c2 = r.layers.find((l) => l.layer.name === 'c2')!;
@@ -130,8 +130,8 @@ test('schedule lint: tile and thread knobs that do not divide, or are not whole 
     '6 error vtasched.tile: l: tile ci=48 does not divide the input channels (64): tiles that do: 16, 32, 64',
   ]);
   assert.deepEqual(found(conv(`${shape}\ntile h=7 w=28 ci=64 co=32\nthreads oc=3 h=3`)), [
-    '7 error vtasched.threads: l: threads oc=3 does not divide the 2 output-channel tiles: each virtual thread takes every 3th tile; counts that divide: 1, 2',
-    '7 error vtasched.threads: l: threads h=3 does not divide the 4 row tiles: each virtual thread takes every 3th tile; counts that divide: 1, 2, 4',
+    '7 error vtasched.threads: l: threads oc=3 does not divide the 2 output-channel tiles: each virtual thread takes every 3rd tile; counts that divide: 1, 2',
+    '7 error vtasched.threads: l: threads h=3 does not divide the 4 row tiles: each virtual thread takes every 3rd tile; counts that divide: 1, 2, 4',
   ]);
   // Dividing knobs give figures and no findings.
   const r = lint(conv(`${shape}\ntile h=7 w=28 ci=32 co=32\nthreads oc=2`));
@@ -247,10 +247,27 @@ test('schedule lint: huge shapes are checked without long searches', { timeout: 
   ]);
 });
 
-test('schedule lint: conv2d_transpose says what is not checked yet', () => {
-  assert.deepEqual(found('target default\nconv2d_transpose up {\n  input = 1x16x4x4\n  filter = 16x16x4x4\n  stride = 2\n}\n'), [
-    '2 warning vtasched.unsupported: up: conv2d_transpose is parsed and its keys checked, but its shapes, footprint and fields are not checked yet, and it is not lowered',
+test('schedule lint: conv2d_transpose has its shapes, tiles on the stride, threads and footprint checked', () => {
+  // 4x4 -> 8x8 (stride 2, pad 1, as DCGAN's layers); the filter is I x O x KH x KW.
+  const head = 'target default\nconv2d_transpose up {\n  input = 1x32x4x4\n  filter = 32x16x4x4\n  pad = 1\n  stride = 2\n';
+  assert.deepEqual(found(`${head}  tile h=8 w=8\n}\n`), []);
+  assert.deepEqual(found(`${head}  tile h=3 w=3\n}\n`), [
+    '7 error vtasched.tile: up: tile h=3 does not divide the output rows (8): tiles that do (multiples of the stride): 2, 4, 8',
+    '7 error vtasched.tile: up: tile w=3 does not divide the output columns (8): tiles that do (multiples of the stride): 2, 4, 8',
   ]);
+  assert.deepEqual(found(`${head}  tile h=1 w=8\n}\n`), [
+    '7 error vtasched.tile: up: tile h=1 is not a multiple of the stride (2): a transposed convolution\'s tiles start on the stride; tiles that are: 2, 4, 8',
+  ]);
+  assert.deepEqual(found('target default\nconv2d_transpose up {\n  input = 1x32x4x4\n  filter = 16x16x4x4\n  stride = 2\n}\n'), [
+    '4 error vtasched.shape: up: filter has 16 input channels (its first dimension); the input has 32',
+  ]);
+  assert.deepEqual(found('target default\nconv2d_transpose up {\n  input = 1x16x4x4\n  filter = 16x16x3x3\n  pad = 3\n  stride = 2\n}\n'), [
+    "5 error vtasched.shape: up: pad = 3,3: a transposed convolution's padding must be smaller than its 3x3 kernel",
+  ]);
+  // The window a tile reads is in input rows: 8 output rows of stride 2 read 6 input rows (two of them padding).
+  const lint = lintSchedule(parseSchedule(`${head}  tile h=8 w=8\n}\n`));
+  assert.deepEqual(lint.layers[0]!.window, { h: 6, w: 6 });
+  assert.equal(lint.layers[0]!.layer.outH, 8);
 });
 
 test('schedule lint: a file past the size limit gets one error, not a parse', () => {

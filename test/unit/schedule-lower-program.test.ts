@@ -43,14 +43,28 @@ function assertSamePrograms(direct: Program, asm: Program, what: string, data: b
 const layerArb = fc.record({
   nB: fc.integer({ min: 1, max: 2 }), cB: fc.integer({ min: 1, max: 4 }), oB: fc.integer({ min: 1, max: 4 }),
   h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
-  pad: fc.integer({ min: 0, max: 2 }), stride: fc.integer({ min: 1, max: 2 }), grouped: fc.boolean(), dense: fc.boolean(),
+  pad: fc.integer({ min: 0, max: 2 }), stride: fc.integer({ min: 1, max: 2 }), grouped: fc.boolean(), kind: fc.constantFrom('conv2d', 'dense', 'conv2d_transpose'),
   picks: fc.array(fc.nat(), { minLength: 7, maxLength: 7 }),
   epilogue: fc.subarray(['shr 3', 'max 0', 'min 100', 'add -5']),
 }).map((p) => {
   const divs = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
   const pick = (xs: number[], i: number) => xs[p.picks[i]! % xs.length]!;
   const epilogue = p.epilogue.length ? `  epilogue ${p.epilogue.join(', ')}\n` : '';
-  if (p.dense) {
+  if (p.kind === 'conv2d_transpose') {
+    const pad = Math.min(p.pad, p.kh - 1, p.kw - 1);
+    const s = p.stride;
+    // Inputs of an even size keep the output a multiple of the stride.
+    const [h, w] = [2 * Math.ceil(p.h / 2), 2 * Math.ceil(p.w / 2)];
+    const [oh, ow] = [(h - 1) * s - 2 * pad + p.kh, (w - 1) * s - 2 * pad + p.kw];
+    const hs = divs(oh).filter((d) => d % s === 0);
+    const ws = divs(ow).filter((d) => d % s === 0);
+    if (hs.length && ws.length) {
+      const tile = { h: pick(hs, 1), w: pick(ws, 2), ci: pick(divs(p.cB), 3), co: pick(divs(p.oB), 4) };
+      return `conv2d_transpose l {\n  input = ${p.nB}x${p.cB * 16}x${h}x${w}\n  filter = ${p.cB * 16}x${p.oB * 16}x${p.kh}x${p.kw}\n  pad = ${pad}\n  stride = ${s}\n` +
+        `  tile b=${pick(divs(p.nB), 0)} h=${tile.h} w=${tile.w} ci=${tile.ci * 16} co=${tile.co * 16}\n  threads oc=${pick(divs(p.oB / tile.co), 5)} h=${pick(divs(oh / tile.h), 6)}\n${epilogue}}\n`;
+    }
+  }
+  if (p.kind === 'dense') {
     const co = pick(divs(p.oB), 4);
     return `dense l {\n  input = ${p.nB}x${p.cB * 16}\n  weight = ${p.oB * 16}x${p.cB * 16}\n  tile b=${pick(divs(p.nB), 0)} ci=${16 * pick(divs(p.cB), 3)} co=${16 * co}\n  threads oc=${pick(divs(p.oB / co), 5)}\n${epilogue}}\n`;
   }
@@ -60,7 +74,7 @@ const layerArb = fc.record({
   const oh = Math.floor((h + 2 * pad - p.kh) / p.stride) + 1;
   const ow = Math.floor((w + 2 * pad - p.kw) / p.stride) + 1;
   const tile = { b: pick(divs(p.nB), 0), h: pick(divs(oh), 1), w: pick(divs(ow), 2), ci: pick(divs(p.cB / groups), 3), co: pick(divs(p.oB / groups), 4) };
-  const threads = { oc: pick(divs(p.oB / groups / tile.co), 5), h: pick(divs(oh / tile.h), 6) };
+  const threads = { oc: pick(divs(p.oB / tile.co), 5), h: pick(divs(oh / tile.h), 6) }; // across groups
   return `conv2d l {\n  input = ${p.nB}x${p.cB * 16}x${h}x${w}\n  filter = ${p.oB * 16}x${(p.cB * 16) / groups}x${p.kh}x${p.kw}\n  pad = ${pad}\n  stride = ${p.stride}\n  groups = ${groups}\n` +
     `  tile b=${tile.b} h=${tile.h} w=${tile.w} ci=${tile.ci * 16} co=${tile.co * 16}\n  threads oc=${threads.oc} h=${threads.h}\n${epilogue}}\n`;
 });

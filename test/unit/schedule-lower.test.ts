@@ -90,7 +90,8 @@ const layerArb = fc.record({
   const divs = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
   const pick = (xs: number[], i: number) => xs[p.picks[i]! % xs.length]!;
   const tile = { b: pick(divs(L.n), 0), h: pick(divs(oh), 1), w: pick(divs(ow), 2), ci: 16 * pick(divs(p.cB / groups), 3), co: 16 * pick(divs(p.oB / groups), 4) };
-  const threads = { oc: pick(divs(L.o / groups / tile.co), 5), h: pick(divs(oh / tile.h), 6) };
+  // Output-channel threads over the whole axis, across groups (as TVM's group_conv2d_packed splits it).
+  const threads = { oc: pick(divs(L.o / tile.co), 5), h: pick(divs(oh / tile.h), 6) };
   return { L, tile, threads };
 });
 
@@ -140,6 +141,107 @@ test('on a 1x32x32 target (LOG_BLOCK 5, the ISA doc\'s example) lowered layers c
   }), { numRuns: 20, seed: 0x32 });
 });
 
+/** A transposed convolution as TVM computes it: a stride-1 convolution over the input dilated by the stride and padded by K-1-pad. */
+function referenceTranspose(L: Conv, x: Int8Array, wt: Int8Array, batch: number, bi: number, bo: number): Int8Array {
+  const s = L.stride;
+  const oh = (L.h - 1) * s - 2 * L.pad + L.kh;
+  const ow = (L.w - 1) * s - 2 * L.pad + L.kw;
+  const [bt, bl] = [L.kh - 1 - L.pad, L.kw - 1 - L.pad];
+  const inAt = (n: number, c: number, y: number, xx: number) =>
+    x[((((Math.floor(n / batch) * (L.c / bi) + Math.floor(c / bi)) * L.h + y) * L.w + xx) * batch + (n % batch)) * bi + (c % bi)]!;
+  // The weights as TVM packs them: O x I blocks.
+  const wAt = (o: number, i: number, ky: number, kx: number) =>
+    wt[((((Math.floor(o / bo) * (L.c / bi) + Math.floor(i / bi)) * L.kh + ky) * L.kw + kx) * bo + (o % bo)) * bi + (i % bi)]!;
+  const out = new Int8Array(L.n * L.o * oh * ow);
+  for (let n = 0; n < L.n; n++) for (let o = 0; o < L.o; o++) for (let y = 0; y < oh; y++) for (let xx = 0; xx < ow; xx++) {
+    let acc = 0;
+    for (let ky = 0; ky < L.kh; ky++) for (let kx = 0; kx < L.kw; kx++) {
+      const [py, px] = [y + ky - bt, xx + kx - bl]; // in the dilated, padded input
+      if (py % s !== 0 || px % s !== 0) continue;
+      const [iy, ix] = [py / s, px / s];
+      if (iy < 0 || ix < 0 || iy >= L.h || ix >= L.w) continue;
+      for (let i = 0; i < L.c; i++) acc = (acc + inAt(n, i, iy, ix) * wAt(o, i, ky, kx)) | 0;
+    }
+    for (const [op, v] of L.epilogue) {
+      acc = op === 'min' ? Math.min(acc, v) : op === 'max' ? Math.max(acc, v) : op === 'add' ? (acc + v) | 0 : op === 'mul' ? Math.imul(acc, v) : acc >> v;
+    }
+    const e = ((Math.floor(n / batch) * (L.o / bo) + Math.floor(o / bo)) * oh + y) * ow + xx;
+    out[(e * batch + (n % batch)) * bo + (o % bo)] = acc;
+  }
+  return out;
+}
+
+test('lowered conv2d_transpose layers compute the transposed convolution: 50 random layers (strides 1-3, kernels 1-4)', () => {
+  const t = defaultTarget();
+  const arb = fc.record({
+    nB: fc.integer({ min: 1, max: 2 }), cB: fc.integer({ min: 1, max: 3 }), oB: fc.integer({ min: 1, max: 3 }),
+    h: fc.integer({ min: 1, max: 5 }), w: fc.integer({ min: 1, max: 5 }), kh: fc.integer({ min: 1, max: 4 }), kw: fc.integer({ min: 1, max: 4 }),
+    pad: fc.nat(3), stride: fc.integer({ min: 1, max: 3 }), picks: fc.array(fc.nat(), { minLength: 7, maxLength: 7 }),
+    epilogue: fc.subarray([['shr', 2], ['max', 0], ['min', 90], ['add', 3]] as Array<[string, number]>),
+  }).map((p) => {
+    const pad = Math.min(p.pad, p.kh - 1, p.kw - 1);
+    const L: Conv = { n: p.nB, c: p.cB * 16, h: p.h, w: p.w, o: p.oB * 16, kh: p.kh, kw: p.kw, pad, stride: p.stride, groups: 1, epilogue: p.epilogue };
+    const oh = (p.h - 1) * p.stride - 2 * pad + p.kh;
+    const ow = (p.w - 1) * p.stride - 2 * pad + p.kw;
+    const divs = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+    const pick = (xs: number[], i: number) => xs[p.picks[i]! % xs.length]!;
+    const hs = divs(oh).filter((d) => d % p.stride === 0);
+    const ws = divs(ow).filter((d) => d % p.stride === 0);
+    if (!hs.length || !ws.length) return undefined; // no tile starts on the stride
+    const tile = { b: pick(divs(L.n), 0), h: pick(hs, 1), w: pick(ws, 2), ci: 16 * pick(divs(p.cB), 3), co: 16 * pick(divs(p.oB), 4) };
+    const threads = { oc: pick(divs(L.o / tile.co), 5), h: pick(divs(oh / tile.h), 6) };
+    return { L, tile, threads };
+  }).filter((x): x is NonNullable<typeof x> => x !== undefined);
+  fc.assert(fc.property(arb, ({ L, tile, threads }) => {
+    const text = `target default\nconv2d_transpose l {\n  input = ${L.n}x${L.c}x${L.h}x${L.w}\n  filter = ${L.c}x${L.o}x${L.kh}x${L.kw}\n  pad = ${L.pad}\n  stride = ${L.stride}\n` +
+      `  tile b=${tile.b} h=${tile.h} w=${tile.w} ci=${tile.ci} co=${tile.co}\n  threads oc=${threads.oc} h=${threads.h}\n${epilogueText(L.epilogue)}}\n`;
+    const { program, lint } = lowerAndRun(text);
+    const f = lint.layers[0]!;
+    // The micro-ops loaded are the footprint the lint reports, and the GEMM iterations run its count.
+    const uopRows = program.insns.filter((i) => i.insn.opcode === 0 && i.insn.memory_type === 0).reduce((a, i) => a + i.insn.x_size, 0);
+    assert.equal(uopRows, f.buffers.find((b) => b.buffer === 'UOP')!.total, text);
+    assert.deepEqual(tensor(program, 'l_out'), referenceTranspose(L, tensor(program, 'l_in'), tensor(program, 'l_wgt'), t.batch, t.blockIn, t.blockOut), text);
+  }), { numRuns: 50, seed: 0x7a5 });
+});
+
+test('DCGAN\'s transposed layers as TVM tuned them (4x4, stride 2, pad 1) lint clean, lower, check and compute', () => {
+  const t = defaultTarget();
+  // Smaller channel counts than DCGAN's (1024 -> 512) so that the functional run stays short; the knobs are the tuned ones.
+  const text = 'target default\n' +
+    'conv2d_transpose g1 {\n  input = 1x64x4x4\n  filter = 64x32x4x4\n  pad = 1\n  stride = 2\n  tile h=8 w=8 ci=16 co=16\n  threads oc=2\n  epilogue shr 6\n}\n' +
+    'conv2d_transpose g3 {\n  input = 1x32x16x16\n  filter = 32x32x4x4\n  pad = 1\n  stride = 2\n  tile h=16 w=32 ci=16 co=32\n  threads h=2\n  epilogue shr 6, max 0\n}\n';
+  const { program, lowered } = lowerAndRun(text);
+  assert.deepEqual(lowered.layers, ['g1', 'g3']);
+  const g1: Conv = { n: 1, c: 64, h: 4, w: 4, o: 32, kh: 4, kw: 4, pad: 1, stride: 2, groups: 1, epilogue: [['shr', 6]] };
+  assert.deepEqual(tensor(program, 'g1_out'), referenceTranspose(g1, tensor(program, 'g1_in'), tensor(program, 'g1_wgt'), t.batch, t.blockIn, t.blockOut));
+  const g3: Conv = { n: 1, c: 32, h: 16, w: 16, o: 32, kh: 4, kw: 4, pad: 1, stride: 2, groups: 1, epilogue: [['shr', 6], ['max', 0]] };
+  assert.deepEqual(tensor(program, 'g3_out'), referenceTranspose(g3, tensor(program, 'g3_in'), tensor(program, 'g3_wgt'), t.batch, t.blockIn, t.blockOut));
+  // DCGAN's own shapes and tuned knobs lint clean and are estimated.
+  const full = parseSchedule('target default\nconv2d_transpose d1 {\n  input = 1x1024x4x4\n  filter = 1024x512x4x4\n  pad = 1\n  stride = 2\n  tile h=8 w=8 ci=16 co=256\n  threads oc=2\n}\n');
+  const lint = lintSchedule(full);
+  assert.deepEqual(lint.diagnostics, []);
+  assert.deepEqual(checkLoweredLayers(full, lint, { file: 'd.vtasched' }).diagnostics, []);
+});
+
+test('group convolution: virtual threads across groups, as TVM\'s group_conv2d_packed splits the whole output-channel axis', () => {
+  const t = defaultTarget();
+  // MobileNet-G's shapes in miniature: one block per group, so a thread per group.
+  const text = 'target default\nconv2d g {\n  input = 1x64x8x8\n  filter = 64x16x3x3\n  pad = 1\n  groups = 4\n  tile h=4 w=8 ci=16 co=16\n  threads oc=2 h=2\n  epilogue shr 4\n}\n';
+  const { program, lint } = lowerAndRun(text);
+  assert.equal(lint.layers[0]!.tiles.co, 1); // one channel tile per group: the threads span groups
+  const L: Conv = { n: 1, c: 64, h: 8, w: 8, o: 64, kh: 3, kw: 3, pad: 1, stride: 1, groups: 4, epilogue: [['shr', 4]] };
+  assert.deepEqual(tensor(program, 'g_out'), reference(L, tensor(program, 'g_in'), tensor(program, 'g_wgt'), t.batch, t.blockIn, t.blockOut));
+  // The tuned MobileNet-G layers (from TVM's pre-tuned log) lint clean, with the thread counts TVM ran.
+  for (const [shape, groups, stride, tile, threads] of [
+    ['1x32x112x112', 2, 1, 'h=14 w=56 ci=16 co=16', 'oc=2'], ['1x64x112x112', 4, 2, 'h=4 w=56 ci=16 co=16', 'h=2'],
+    ['1x1024x7x7', 64, 1, 'h=7 w=7 ci=16 co=16', 'oc=2'],
+  ] as const) {
+    const c = Number(shape.split('x')[1]);
+    const sched = parseSchedule(`target default\nconv2d m {\n  input = ${shape}\n  filter = ${c}x${c / groups}x3x3\n  pad = 1\n  stride = ${stride}\n  groups = ${groups}\n  tile b=1 ${tile}\n  threads ${threads}\n}\n`);
+    assert.deepEqual(lintSchedule(sched).diagnostics.map((d) => d.message), [], shape);
+  }
+});
+
 test('lowered dense layers and a two-layer file compute their layers', () => {
   const t = defaultTarget();
   const text = 'target default\n' +
@@ -151,6 +253,18 @@ test('lowered dense layers and a two-layer file compute their layers', () => {
   assert.deepEqual(tensor(program, 'fc_out'), reference(fcL, tensor(program, 'fc_in'), tensor(program, 'fc_wgt'), t.batch, t.blockIn, t.blockOut));
   const cL: Conv = { n: 1, c: 32, h: 6, w: 6, o: 32, kh: 3, kw: 3, pad: 1, stride: 1, groups: 1, epilogue: [['max', 0]] };
   assert.deepEqual(tensor(program, 'c_out'), reference(cL, tensor(program, 'c_in'), tensor(program, 'c_wgt'), t.batch, t.blockIn, t.blockOut));
+});
+
+test('dense with virtual threads, as TVM\'s dense_packed runs an LSTM cell: every 2nd output-channel tile per thread', () => {
+  const t = defaultTarget();
+  // The LSTM cell of TVM's pre-tuned log (256 -> 128) with the threads its schedule space offers.
+  for (const [tile, oc] of [['ci=256 co=16', 2], ['ci=128 co=32', 4], ['ci=256 co=64', 2]] as const) {
+    const text = `target default\ndense lstm {\n  input = 1x256\n  weight = 128x256\n  tile b=1 ${tile}\n  threads oc=${oc}\n  epilogue shr 5\n}\n`;
+    const { program, lint } = lowerAndRun(text);
+    assert.equal(lint.layers[0]!.buffers.find((b) => b.buffer === 'WGT')!.total % oc, 0);
+    const L: Conv = { n: 1, c: 256, h: 1, w: 1, o: 128, kh: 1, kw: 1, pad: 0, stride: 1, groups: 1, epilogue: [['shr', 5]] };
+    assert.deepEqual(tensor(program, 'lstm_out'), reference(L, tensor(program, 'lstm_in'), tensor(program, 'lstm_wgt'), t.batch, t.blockIn, t.blockOut), text);
+  }
 });
 
 test('the shipped schedule: the layers that fit lower to a clean program; the others are named with their first error', () => {

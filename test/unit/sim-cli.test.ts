@@ -42,7 +42,7 @@ describe('vta sim', () => {
     assert.equal(own.format, 'vta-sim-trace');
     assert.equal(own.insns.length, program.insns.length);
     assert.match(r.stdout, /^status +finished$/m);
-    assert.match(r.stdout, /cycles \(estimate, timing row sim/);
+    assert.match(r.stdout, /cycles \(estimate of the sim timing model/);
     assert.match(r.stdout, new RegExp(`gemm_counter +${ref.counters.gemm_counter}\\n`));
   });
 
@@ -73,7 +73,7 @@ describe('vta sim', () => {
   it('exits 1 when a limit stops the run, and warns about work cut off by FINISH', async () => {
     const l = await run([file, '--max-cycles', '20', '--quiet']);
     assert.equal(l.code, 1);
-    assert.match(l.stderr, /error vta\.sim\.cycle-limit: the run stopped \(cycle-limit\) at cycle \d+ before FINISH/);
+    assert.match(l.stderr, /error vta\.sim\.cycle-limit: the run reached the --max-cycles limit at cycle \d+, before FINISH/);
     const w = await run(['examples/defects/finish-too-early.vta', '--quiet']);
     assert.equal(w.code, 0);
     assert.match(w.stderr, /warning: instruction 5 \(st\) was still running when FINISH completed/);
@@ -82,7 +82,7 @@ describe('vta sim', () => {
   it('rejects bad usage', async () => {
     await assert.rejects(run([]), UsageError);
     await assert.rejects(run([file, '--mode', 'fast']), /--mode fast: expected functional, timing or both/);
-    await assert.rejects(run([file, '--timing', 'zz']), /--timing zz: expected one of/);
+    await assert.rejects(run([file, '--timing', 'zz']), /--timing zz: not a timing model; expected one of/);
     await assert.rejects(run([file, '--insn', 'x']), UsageError);
     await assert.rejects(run([file, '--max-cycles=-3']), /non-negative integer/);
     assert.match(simCommand.help, /--dump-dram OUT\.bin/);

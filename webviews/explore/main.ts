@@ -4,6 +4,7 @@
  * designs, infeasible designs greyed, the figures of a design on hover, and a click that
  * asks the extension to open the design's vta_config.json and tuned schedule.
  */
+import { el } from '../shared/dom';
 import type { DesignResult } from '../../core/schedule/explore';
 import { parseExploreHostMessage, type ExploreViewMessage } from './protocol';
 
@@ -21,12 +22,6 @@ type YAxis = 'latencyMs' | 'fps';
 const AXIS_TITLES: Record<XAxis | YAxis, string> = { bram: 'block RAMs', dsp: 'DSPs', latencyMs: 'latency (ms)', fps: 'frames per second' };
 
 const app = document.getElementById('app') ?? document.body;
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));

@@ -1,9 +1,10 @@
 /**
- * The simulator view's HTML, shared by the extension host (client/simulator-panel.ts)
- * and the browser tests, so both run the page under the same Content-Security-Policy:
- * nothing remote, scripts only with the nonce, the worker from a blob: URL made of the
- * bundle fetched from the extension's own resources.
+ * The simulator view's page (client/simulator-panel.ts and the browser tests): the
+ * worker runs from a blob: URL made of the bundle fetched from the extension's own
+ * resources, so the page may fetch from there and start blob: workers.
  */
+import { viewPage } from '../shared/html';
+
 export interface SimulatorHtmlOptions {
   /** The webview's resource origin (`webview.cspSource`). */
   cspSource: string;
@@ -13,32 +14,11 @@ export interface SimulatorHtmlOptions {
   styleUri: string;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 export function simulatorHtml(o: SimulatorHtmlOptions): string {
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('the nonce must be at least 16 base64 characters');
-  const csp = [
-    "default-src 'none'",
-    `img-src ${o.cspSource} data: blob:`,
-    `style-src ${o.cspSource} 'nonce-${o.nonce}'`,
-    `font-src ${o.cspSource}`,
-    `script-src 'nonce-${o.nonce}'`,
-    `connect-src ${o.cspSource}`,
-    'worker-src blob:',
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta property="csp-nonce" content="${esc(o.nonce)}">
-<link rel="stylesheet" href="${esc(o.styleUri)}" nonce="${esc(o.nonce)}">
-<title>VTA simulator</title>
-</head>
-<body>
-<main id="app" data-worker="${esc(o.workerUri)}" aria-label="VTA simulator view"></main>
-<script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
-</body>
-</html>`;
+  return viewPage({
+    cspSource: o.cspSource, nonce: o.nonce, scriptUri: o.scriptUri, styleUri: o.styleUri,
+    title: 'VTA simulator', label: 'VTA simulator view',
+    csp: [`connect-src ${o.cspSource}`, 'worker-src blob:'],
+    data: { worker: o.workerUri },
+  });
 }

@@ -3,6 +3,7 @@
  * it in the simulator worker, and shows the cycle timeline, token queue depths,
  * buffer occupancy with heatmaps, and the summary against the previous run.
  */
+import { el } from '../shared/dom';
 import { Heatmaps, StepChart } from './charts';
 import type { FrameStats } from './timeline';
 import { Timeline } from './timeline';
@@ -28,12 +29,6 @@ const send = (m: ViewMessage) => vscode.postMessage(m);
 
 const app = document.getElementById('app') ?? document.body;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function section(title: string, id: string): { box: HTMLElement; body: HTMLElement } {
   const box = el('section', 'panel');

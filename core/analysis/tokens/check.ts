@@ -142,25 +142,39 @@ class TokenChecker {
     return { file: p.source.file, first, last, firstPop };
   }
 
-  /** An edit inserting `text` on its own line after instruction i (and its push lines). */
-  private insertAfter(i: number, text: string): FixEdit | undefined {
+  /** The indentation of instruction i's line, so that inserted lines line up with it. */
+  private indent(i: number): string {
+    return ' '.repeat(this.insns[i]!.source?.start.character ?? 2);
+  }
+
+  /** An edit inserting `lines` on their own lines after instruction i (and its push lines). */
+  private insertAfter(i: number, ...lines: string[]): FixEdit | undefined {
     const s = this.span(i);
     if (!s) return undefined;
     const at = { line: s.last + 1, character: 0 };
-    return { file: s.file, range: { start: at, end: at }, newText: `  ${text}\n` };
+    return { file: s.file, range: { start: at, end: at }, newText: lines.map((l) => `${this.indent(i)}${l}\n`).join('') };
   }
 
-  /** An edit inserting `text` on its own line before instruction i (and its pop lines). */
-  private insertBefore(i: number, text: string): FixEdit | undefined {
+  /** An edit inserting `lines` on their own lines before instruction i (and its pop lines). */
+  private insertBefore(i: number, ...lines: string[]): FixEdit | undefined {
     const s = this.span(i);
     if (!s) return undefined;
     const at = { line: s.firstPop, character: 0 };
-    return { file: s.file, range: { start: at, end: at }, newText: `  ${text}\n` };
+    return { file: s.file, range: { start: at, end: at }, newText: lines.map((l) => `${this.indent(i)}${l}\n`).join('') };
+  }
+
+  /**
+   * The lines of a new `push q` on module m that folds onto instruction `prev` (m's
+   * instruction before it): with a `nop m` to carry it when there is none or `prev`
+   * already pushes q, as the assembler would otherwise insert (and report) itself.
+   */
+  private pushLines(m: ModuleId, q: QueueId, prev: number | undefined): string[] {
+    return prev === undefined || this.insns[prev]!.insn[pushFlagFor(q)] ? [`nop ${m}`, `push ${q}`] : [`push ${q}`];
   }
 
   /** Orders a before b with a new token on q: `push q` after a, `pop q` before b. */
   private tokenFix(a: number, b: number, q: QueueId, title: string): Fix | undefined {
-    const push = this.insertAfter(a, `push ${q}`);
+    const push = this.insertAfter(a, ...this.pushLines(queueProducer(q), q, a));
     const pop = this.insertBefore(b, `pop ${q}`);
     if (!push || !pop || push.file !== pop.file) return undefined;
     // Across iterations of a loop (a later iteration's b against an earlier one's a),
@@ -198,8 +212,11 @@ class TokenChecker {
     const ia = pa.start.character;
     const ib = pb.start.character;
     const v = loop.variable;
-    const pop = `${ind(ib)}if ${v} >= ${loop.from + d} {\n${ind(ib + 2)}pop ${q}\n${ind(ib)}}\n`;
-    const push = `${ind(ia)}if ${v} + ${d} < ${loop.to} {\n${ind(ia + 2)}push ${q}\n${ind(ia)}}\n`;
+    // The loop's bounds as written (`CO`, not its value), so the guard reads like the loop.
+    const from = loop.fromText === undefined || /^\d+$/.test(loop.fromText) ? String(loop.from + d) : `${loop.fromText} + ${d}`;
+    const to = loop.toText ?? String(loop.to);
+    const pop = `${ind(ib)}if ${v} >= ${from} {\n${ind(ib + 2)}pop ${q}\n${ind(ib)}}\n`;
+    const push = `${ind(ia)}if ${v} + ${d} < ${to} {\n${this.pushLines(queueProducer(q), q, a).map((l) => `${ind(ia + 2)}${l}\n`).join('')}${ind(ia)}}\n`;
     return {
       title: `${title} (guarded: the token crosses ${d} iteration${d === 1 ? '' : 's'} of the ${v} loop)`,
       edits: [
@@ -327,11 +344,11 @@ class TokenChecker {
           if (ps.kind === 'done') {
             const last = prodOrder[prodOrder.length - 1];
             if (last !== undefined) {
-              fix = this.insertAfter(last, `push ${q}`);
+              fix = this.insertAfter(last, ...this.pushLines(w, q, last));
               related.push(this.related(this.loc(last), `the ${MODULE_NAMES[w]} module's last instruction`));
             }
           } else {
-            fix = this.insertBefore(ps.insn, `push ${q}`);
+            fix = this.insertBefore(ps.insn, ...this.pushLines(w, q, prodOrder[this.r.posInModule[ps.insn]! - 1]));
             related.push(this.related(this.flagLoc(ps.insn, popFlagFor(ps.queue)), `the ${MODULE_NAMES[w]} module waits here on ${ps.queue}`));
           }
         }

@@ -1,17 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeProgram } from '../../../core/isa';
 import { checkProgram } from '../../../core/analysis/check';
 import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { layoutJson } from '../../../core/asm/layout-json';
+import { count, num } from '../../../core/lang/count';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { assembleFile, resolveTargetOption } from '../load';
 
-const HELP = `usage: vta asm FILE.vta -o DIR [--target NAME|FILE]
+const HELP = `usage: vta asm FILE.vta [-o DIR] [--target NAME|FILE]
 
-Assembles FILE.vta and writes, in DIR:
+Assembles FILE.vta and writes, in DIR (by default the folder of FILE.vta):
   NAME.insn.bin    the instruction stream, 16 bytes per instruction
   NAME.dram.bin    the initial DRAM image (data tensors and micro-op kernels);
                    every dram_base is relative to the image start, in elements
@@ -26,7 +27,6 @@ export const asmCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, target: { type: 'string' } } });
     if (positionals.length !== 1) throw new UsageError('give exactly one FILE.vta');
-    if (!values.out) throw new UsageError('give the output directory with -o DIR');
     const file = positionals[0]!;
     const l = assembleFile(file, io.cwd, resolveTargetOption(values.target, io.cwd));
     const diags = l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics;
@@ -39,12 +39,13 @@ export const asmCommand: CliCommand = {
     }
     const p = l.program!;
     const name = basename(file).replace(/\.vta$/, '');
-    const dir = resolve(io.cwd, values.out);
+    const dir = values.out ? resolve(io.cwd, values.out) : dirname(resolve(io.cwd, file));
+    const shown = values.out ?? (dirname(file) === '.' ? 'the current folder' : dirname(file));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${name}.insn.bin`), encodeProgram(p.target, p.insns.map((x) => x.insn)));
     writeFileSync(join(dir, `${name}.dram.bin`), p.dram);
     writeFileSync(join(dir, `${name}.layout.json`), JSON.stringify(layoutJson(p), null, 2) + '\n');
-    io.stderr(`vta asm: wrote ${p.insns.length} instructions (${p.insns.length * 16} B) and a ${p.dram.length} B DRAM image to ${values.out}\n`);
+    io.stderr(`vta asm: wrote ${name}.insn.bin (${count(p.insns.length, 'instruction')}, ${num(p.insns.length * 16)} B), ${name}.dram.bin (${num(p.dram.length)} B) and ${name}.layout.json to ${shown}\n`);
     return hasErrors(diags) ? 1 : 0;
   },
 };

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { decodeStream, disassemble } from '../../../core/asm';
 import { formatDiagnostic } from '../../../core/lang/diagnostic';
 import { defaultTarget } from '../../../core/isa';
+import { count } from '../../../core/lang/count';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { readInput, resolveTargetOption } from '../load';
@@ -35,8 +36,10 @@ export const disasmCommand: CliCommand = {
       dram: dram?.bytes, imagePath, title: `disassembled from ${positionals[0]}`,
     });
     for (const p of r.problems) io.stderr(`${positionals[0]}:${p.index + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}\n`);
-    if (outAbs) writeFileSync(outAbs, r.text);
-    else io.stdout(r.text);
+    if (outAbs) {
+      writeFileSync(outAbs, r.text);
+      io.stderr(`vta disasm: wrote ${values.out} (${count(s.insns.length, 'instruction')})\n`);
+    } else io.stdout(r.text);
     return r.problems.length || s.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
   },
 };

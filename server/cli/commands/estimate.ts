@@ -63,7 +63,7 @@ export const estimateCommand: CliCommand = {
       io.stdout(`${line(head)}\n`);
       for (const [i, row] of table.entries()) io.stdout(`${line(row)}${rows[i]!.error ? `\n  ${rows[i]!.error}` : ''}\n`);
       const timing = rows.find((r) => r.timingRow)?.timingRow;
-      if (timing) io.stdout(`(tiles: output tiles x input-channel steps; buffers: share of each depth, all threads; timing row ${timing})\n`);
+      if (timing) io.stdout(`(tiles: output tiles x input-channel steps; buffers: share of each depth, all threads; timing model ${timing})\n`);
     }
     return rows.every((r) => r.cycles !== undefined) ? 0 : 1;
   },

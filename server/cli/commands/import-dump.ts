@@ -28,8 +28,10 @@ export const importDumpCommand: CliCommand = {
     const r = importTvmDump(text, target, `imported from ${log}`);
     for (const d of r.diagnostics) io.stderr(`${log}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
     for (const p of r.problems) io.stderr(`${log}: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}\n`);
-    if (values.out) writeFileSync(resolve(io.cwd, values.out), r.text);
-    else io.stdout(r.text);
+    if (values.out) {
+      writeFileSync(resolve(io.cwd, values.out), r.text);
+      io.stderr(`vta import-dump: wrote ${values.out}\n`);
+    } else io.stdout(r.text);
     return r.problems.length || r.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
   },
 };

@@ -15,7 +15,8 @@ input and weights as random DRAM tensors, its output tensor (NAME_out), its
 micro-kernels, and its tiles as loads, GEMMs, epilogue ALU steps and stores ordered by
 dependency tokens, with labels (NAME_tileK) and comments pointing back at the schedule.
 Layers with lint errors are not lowered and are reported, and so are layers whose
-programs would exceed --max-instructions (default 2,000,000). The program can be checked,
+programs would exceed --max-instructions (default 2,000,000). With -o, a line on
+stderr says which layers the file holds and which were left out. The program can be checked,
 simulated (vta sim) and stepped like any other; docs/reference/schedules.md.
 Exit status: 0 when every asked-for layer was lowered, 1 otherwise, 2 on a usage error.`;
 
@@ -35,10 +36,14 @@ export const lowerCommand: CliCommand = {
       targetSpec: values.target === undefined ? undefined : target!.name === values.target ? values.target : JSON.stringify(values.target),
     });
     for (const d of r.diagnostics) io.stderr(formatDiagnostic(schedDiagnosticIn(path, d)) + '\n');
+    const asked = s.ast.statements.filter((x) => x.kind === 'operator' && (values.layer === undefined || x.name === values.layer)).map((x) => (x as { name: string }).name);
+    const leftOut = asked.filter((name) => !r.layers.includes(name));
     if (r.text !== undefined) {
-      if (values.out) writeFileSync(resolve(io.cwd, values.out), r.text);
-      else io.stdout(r.text);
-    }
+      if (values.out) {
+        writeFileSync(resolve(io.cwd, values.out), r.text);
+        io.stderr(`vta lower: wrote ${values.out} with ${r.layers.length === 1 ? 'layer' : 'layers'} ${r.layers.join(', ')}${leftOut.length ? `; left out ${leftOut.join(', ')} (see the errors above)` : ''}\n`);
+      } else io.stdout(r.text);
+    } else if (values.out) io.stderr(`vta lower: ${values.out} was not written: no layer could be lowered (see the errors above)\n`);
     return r.text !== undefined && !r.diagnostics.some((d) => d.severity === 'error') ? 0 : 1;
   },
 };

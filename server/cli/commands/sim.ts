@@ -9,21 +9,27 @@ import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { defaultTarget } from '../../../core/isa';
 import type { SimMode, SimOptions, SimSummary } from '../../../core/sim';
 import { Simulator, TIMING_ROWS, toChromeTrace } from '../../../core/sim';
+import { count, num } from '../../../core/lang/count';
 import type { CliCommand, CliIO } from '../command';
 import { UsageError } from '../command';
 import { assembleFile, loadBinaries, resolveTargetOption } from '../load';
+import { MODULE_WORDS, pct, shortSummary } from '../../sim-summary';
 
-const HELP = `usage: vta sim FILE.vta [options]
-       vta sim --insn X.insn.bin [--dram X.dram.bin] [options]
+const HELP = `usage: vta sim FILE.vta [--mode M] [--target NAME|FILE] [--timing MODEL] [--seed N]
+         [--max-cycles N] [--max-steps N] [--dump-dram OUT.bin] [--counters OUT.json]
+         [--trace OUT.json] [--sim-trace OUT.json] [--trace-limit N] [--stats | --quiet]
+       vta sim --insn X.insn.bin [--dram X.dram.bin] [the same options]
 
 Runs a program on the VTA simulator: fsim's functional semantics (what fsim computes,
 bit for bit, including where fsim aborts) and, in timing mode, an ESTIMATE of cycles.
+Prints a short summary: how the run ended, its cycles and time, the instructions that
+ran and how busy each module, the GEMM core and the DRAM bus were.
 
 Options:
   --mode M            functional (no cycles), timing (cycles only, no data), or both
                       (default: both)
   --target NAME|FILE  shipped target or vta_config.json (default: the program's target)
-  --timing ROW        timing-table row (default: the target's; one of
+  --timing MODEL      the timing model's latencies (default: the target's own; one of
                       ${TIMING_ROWS.join(', ')})
   --seed N            functional mode: choose among ready modules with a seeded PRNG
                       instead of program order (results of race-free programs do not change)
@@ -36,8 +42,9 @@ Options:
                       and live buffer rows
   --sim-trace OUT.json write the simulator's own trace format (JSON)
   --trace-limit N     keep at most N instruction records in traces (default 200000)
-  --stats             print a summary to stdout
-  --quiet             no progress lines on stderr
+  --stats             print every figure instead of the short summary: stalls per module
+                      and cause, token queues, fsim's counters
+  --quiet             print nothing but errors (no summary, no progress lines)
 
 Exit status: 0 when FINISH ran; 1 on an assembly error, a simulation error or a deadlock
 (printed as file:line:col: error CODE: message) or when a limit stopped the run;
@@ -81,7 +88,7 @@ export const simCommand: CliCommand = {
     const mode = (values.mode ?? 'both') as SimMode;
     if (!MODES.includes(mode)) throw new UsageError(`--mode ${values.mode}: expected functional, timing or both`);
     if (values.timing !== undefined && !TIMING_ROWS.includes(values.timing)) {
-      throw new UsageError(`--timing ${values.timing}: expected one of ${TIMING_ROWS.join(', ')}`);
+      throw new UsageError(`--timing ${values.timing}: not a timing model; expected one of ${TIMING_ROWS.join(', ')}`);
     }
     if ((positionals.length === 1) === (values.insn !== undefined)) {
       throw new UsageError('give either one FILE.vta or --insn X.insn.bin (with --dram X.dram.bin)');
@@ -111,7 +118,7 @@ export const simCommand: CliCommand = {
       progressEveryMs: 1000,
     };
     if (!values.quiet) {
-      opts.progress = (p) => io.stderr(`vta sim: ${p.executed}/${p.total} instructions started, ${mode === 'functional' ? 'step' : 'cycle'} ${p.time}\n`);
+      opts.progress = (p) => io.stderr(`vta sim: ${num(p.executed)} of ${count(p.total, 'instruction')} started, ${mode === 'functional' ? 'step' : 'cycle'} ${num(p.time)}\n`);
     }
     if (mode === 'functional' && opts.maxCycles !== undefined) {
       // Functional time counts executed instructions.
@@ -138,7 +145,8 @@ export const simCommand: CliCommand = {
       if (values.trace) writeFileSync(out(values.trace), JSON.stringify(toChromeTrace(trace, program)));
       if (values['sim-trace']) writeFileSync(out(values['sim-trace']), JSON.stringify(trace));
     }
-    if (values.stats) io.stdout(formatSummary(result.summary));
+    if (values.stats) io.stdout(formatStats(result.summary));
+    else if (!values.quiet) io.stdout(shortSummary(loaded.file, result.summary));
     for (const w of result.summary.warnings) io.stderr(`vta sim: warning: ${w}\n`);
     if (result.error) {
       io.stderr(result.error.format(loaded.file, 'vta.sim.') + '\n');
@@ -146,32 +154,35 @@ export const simCommand: CliCommand = {
     }
     if (result.status !== 'finished') {
       const unit = sim.timeUnit === 'cycle' ? 'cycle' : 'step';
-      io.stderr(`${loaded.file}: error vta.sim.${reason}: the run stopped (${reason}) at ${unit} ${result.time} before FINISH\n`);
+      io.stderr(`${loaded.file}: error vta.sim.${reason}: the run reached ${STOP_WORDS[reason] ?? reason} at ${unit} ${num(result.time)}, before FINISH\n`);
       return 1;
     }
     return 0;
   },
 };
 
-function formatSummary(s: SimSummary): string {
+const STOP_WORDS: Record<string, string> = { 'cycle-limit': 'the --max-cycles limit', 'step-limit': 'the --max-steps limit', cancelled: 'a cancellation' };
+const STALL_WORDS: Record<string, string> = { token: 'tokens', dram: 'DRAM', fetch: 'instruction fetch' };
+
+/** `--stats`: every figure of the summary. */
+function formatStats(s: SimSummary): string {
   const lines: string[] = [];
-  const unit = s.timeUnit === 'cycle' ? 'cycles' : 'steps';
+  const unit = s.timeUnit === 'cycle' ? 'cycle' : 'step';
   lines.push(`status        ${s.status}`);
-  lines.push(`time          ${s.time} ${unit}${s.estimate ? ` (estimate, timing row ${s.timingRow}${s.microseconds !== undefined ? `, ${s.microseconds} µs` : ''})` : ''}`);
-  lines.push(`instructions  ${s.instructions.executed} of ${s.instructions.total} ran`);
+  lines.push(`time          ${count(s.time, unit)}${s.estimate ? ` (estimate of the ${s.timingRow} timing model${s.microseconds !== undefined ? `, ${s.microseconds} µs` : ''})` : ''}`);
+  lines.push(`instructions  ${num(s.instructions.executed)} of ${num(s.instructions.total)} ran`);
   for (const [m, v] of Object.entries(s.modules)) {
-    const stalls = Object.entries(v.stalls).filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ');
-    lines.push(`  ${m.padEnd(3)} ${String(v.executed).padStart(7)} insns, busy ${v.busy} (${pct(v.utilisation)})${stalls ? `, stalled: ${stalls}` : ''}`);
+    const stalls = Object.entries(v.stalls).filter(([, n]) => n > 0).map(([c, n]) => `${STALL_WORDS[c] ?? c} ${num(n)}`).join(', ');
+    lines.push(`  ${(MODULE_WORDS[m] ?? m).padEnd(8)} ${count(v.executed, 'instruction').padStart(17)}, busy ${num(v.busy)} (${pct(v.utilisation)})${stalls ? `, waiting on ${stalls}` : ''}`);
   }
-  lines.push(`GEMM          ${s.gemm.uopIterations} uop iterations, ${s.gemm.macs} MACs${s.gemm.utilisation !== undefined ? `, utilisation ${pct(s.gemm.utilisation)}` : ''}`);
-  lines.push(`ALU           ${s.alu.uopIterations} uop iterations${s.alu.utilisation !== undefined ? `, utilisation ${pct(s.alu.utilisation)}` : ''}`);
-  lines.push(`DRAM          ${s.dram.readBytes} B read, ${s.dram.writeBytes} B written${s.dram.busUtilisation !== undefined ? `, bus busy ${pct(s.dram.busUtilisation)}` : ''}`);
+  lines.push(`GEMM          ${count(s.gemm.uopIterations, 'micro-op iteration')}, ${num(s.gemm.macs)} multiply-adds${s.gemm.utilisation !== undefined ? `, core busy ${pct(s.gemm.utilisation)}` : ''}`);
+  lines.push(`ALU           ${count(s.alu.uopIterations, 'micro-op iteration')}${s.alu.utilisation !== undefined ? `, busy ${pct(s.alu.utilisation)}` : ''}`);
+  lines.push(`DRAM          ${num(s.dram.readBytes)} B read, ${num(s.dram.writeBytes)} B written${s.dram.busUtilisation !== undefined ? `, bus busy ${pct(s.dram.busUtilisation)}` : ''}`);
+  lines.push('token queues');
   for (const [q, v] of Object.entries(s.queues)) {
-    lines.push(`  ${q.padEnd(6)} pushed ${v.pushed}, popped ${v.popped}, left ${v.left}, most held ${v.maxHeld}`);
+    lines.push(`  ${q.padEnd(6)} pushed ${num(v.pushed)}, popped ${num(v.popped)}, left ${num(v.left)}, most held at once ${num(v.maxHeld)}`);
   }
-  lines.push('counters');
+  lines.push('counters (fsim)');
   for (const [k, v] of Object.entries(s.counters)) lines.push(`  ${k.padEnd(17)} ${v}`);
   return lines.join('\n') + '\n';
 }
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

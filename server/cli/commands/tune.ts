@@ -5,6 +5,7 @@ import { applyEdits, knobEdits } from '../../../core/schedule/knob-edits';
 import { readLayers } from '../../../core/schedule/read-layers';
 import { schedDiagnosticIn } from '../../../core/schedule/lint';
 import { formatDiagnostic } from '../../../core/lang/diagnostic';
+import { count } from '../../../core/lang/count';
 import type { LayerTuning, TunedSchedule } from '../../../core/schedule/tune';
 import { cancelSweep, runTunings, type SweepSignal } from '../../explore-run';
 import { availableParallelism } from 'node:os';
@@ -88,7 +89,7 @@ export const tuneCommand: CliCommand = {
     } else {
       for (const r of results) {
         const speedup = r.baseline && r.best ? `, ${(r.baseline.cycles / r.best.cycles).toFixed(2)}x the layer's own (${n(r.baseline.cycles)} cycles)` : r.baseline ? '' : '; its own knobs do not lint clean here';
-        io.stdout(`${r.layer}: ${n(r.candidates)} schedules lint clean, ${n(r.estimated)} run on the timing model${speedup}\n`);
+        io.stdout(`${r.layer}: ${count(r.candidates, 'schedule')} lint clean, ${n(r.estimated)} run on the timing model${speedup}\n`);
         for (const [k, c] of r.top.entries()) {
           io.stdout(`  ${k + 1}. ${n(c.cycles).padStart(12)} cycles  ${c.microseconds.toFixed(1).padStart(10)} µs  GEMM ${String(Math.round(c.gemmUtilisation * 100)).padStart(3)}%  tile ${knobsText(c)}\n`);
         }
@@ -103,7 +104,7 @@ export const tuneCommand: CliCommand = {
       });
       const out = resolve(io.cwd, values.output);
       writeFileSync(out, applyEdits(source, edits));
-      io.stderr(`wrote ${values.output}: ${results.filter((r) => r.best).length} of ${results.length} layers with their fastest knobs\n`);
+      io.stderr(`vta tune: wrote ${values.output}: ${results.filter((r) => r.best).length} of ${count(results.length, 'layer')} with their fastest knobs\n`);
     }
     return results.every((r) => r.best) ? 0 : 1;
   },

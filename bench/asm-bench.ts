@@ -2,9 +2,14 @@
  * Front-end speed: parse + expand + first-tier checks of a generated 20,000-instruction
  * program, beside JSON.parse of the same program serialised as JSON, and encoding it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTvmDump } from '../core/asm/dump/parse-dump';
+import { dumpGrowthPatterns } from '../test/support/dump-growth';
 import { firstTierChecks } from '../core/analysis/first-tier';
 import { tokenChecks } from '../core/analysis/tokens';
-import { assembleAst, assembleText } from '../core/asm';
+import { assembleAst, assembleText, decodeStream, disassemble } from '../core/asm';
+import { readHexStream } from '../core/asm/hex';
 import { checkProgram } from '../core/analysis/check';
 import { encodeProgram } from '../core/isa';
 import { parseVta } from '../core/lang/parser';
@@ -63,6 +68,10 @@ export async function runAsmBench() {
   const json = JSON.stringify(program.insns.map((p) => ({ ...p.insn, module: p.module, source: p.source })));
   const jsonParse = time(() => JSON.parse(json), runs);
   const ast = parseVta(text);
+  // The way back: the stream and its image to .vta, and the stream read from hex text.
+  const bytes = encodeProgram(program.target, program.insns.map((p) => p.insn));
+  const decoded = decodeStream(program.target, bytes, 'b.insn.bin').insns;
+  const hexText = Array.from({ length: insns }, (_, i) => `instr No.${i} \t info: ${Buffer.from(bytes.subarray(i * 16, i * 16 + 16)).reverse().toString('hex')}`).join('\n');
   return {
     node: process.version,
     instructions: insns,
@@ -80,6 +89,15 @@ export async function runAsmBench() {
       tokenAnalysis: round(time(() => tokenChecks(program, file), runs)),
       encode: round(time(() => encodeProgram(program.target, program.insns.map((p) => p.insn)), runs)),
     },
+    disassembleWithImageMs: round(time(() => disassemble(decoded, { target: program.target, dram: program.dram, imagePath: 'b.dram.bin' }), runs)),
+    readHexMs: round(time(() => readHexStream(program.target, hexText, 'b.log'), runs)),
+    hexBytes: hexText.length,
+    // Each pattern at 8x the size: a linear reader takes about 8x the time.
+    dumpGrowth: dumpGrowthPatterns(readFileSync(join(process.cwd(), 'test/fixtures/dumps/runtime-spec-example.log'), 'utf8')).map((make) => {
+      const small = time(() => parseTvmDump(make(100)), 3).best;
+      const large = time(() => parseTvmDump(make(800)), 3).best;
+      return { ms100: Math.round(small * 10) / 10, ms800: Math.round(large * 10) / 10, ratio: Math.round((large / Math.max(small, 0.01)) * 10) / 10 };
+    }),
   };
 }
 

@@ -1,10 +1,14 @@
 /**
- * Simulator benchmarks: GEMM micro-op iterations per second (SIMD and JavaScript
- * kernels), bytes moved per second, timing-only instructions per second on a
+ * Simulator benchmarks, in-process: GEMM micro-op iterations per second on issue 18's
+ * program and on the GEMM shapes TVM emits for 1×1 and 3×3 convolutions (SIMD and
+ * JavaScript kernels; bench/gemm-programs.ts), ALU micro-op iterations per second,
+ * bytes moved per second, timing-only instructions per second on a
  * 100,000-instruction stream, memory for that stream's trace and snapshots, and the
- * time of a debugger step forward and back on it.
+ * time of a debugger step forward and back on it. Throughputs are CPU time of this
+ * process (other work on the machine inflates wall time far more than CPU time); the
+ * debugger steps, a millisecond or less each, are wall time.
  *
- *   node --import tsx bench/sim-bench.ts       (figures go into docs/SIMULATOR.md)
+ *   node --import tsx bench/sim-bench.ts       (figures go into docs/PERFORMANCE.md)
  */
 import { MemType } from '../core/isa';
 import type { Program } from '../core/program/program';
@@ -12,38 +16,16 @@ import { Simulator } from '../core/sim';
 import { Prng } from '../core/sim/prng';
 import { ProgramBuilder } from '../core/sim/testkit/builder';
 import { randomProgram } from '../core/sim/testkit/random-program';
+import { CONV_SHAPES, ISSUE_GEMM, convGemmProgram, issueGemmProgram, randomBytes } from './gemm-programs';
 
 export interface SimBenchFigures {
-  gemm: { kernel: string; uopIterationsPerSecond: number; macsPerSecond: number }[];
+  gemm: { program: string; kernel: string; uopIterationsPerSecond: number; macsPerSecond: number }[];
+  alu: { kernel: string; uopIterationsPerSecond: number }[];
   transfer: { bytesPerSecond: number };
   /** instructionsPerSecond times run() alone; withSetupInstructionsPerSecond also the Simulator's construction. */
   timingOnly: { instructions: number; instructionsPerSecond: number; stepsPerSecond: number; withSetupInstructionsPerSecond: number };
   trace: { instructions: number; columnBytes: number; jsonBytes: number; snapshotBytes: number; snapshots: number };
   stepping: { instructions: number; forwardMeanMs: number; forwardMaxMs: number; backMeanMs: number; backMaxMs: number; samples: number };
-}
-
-function randomBytes(n: number, seed: number): Uint8Array {
-  const r = new Prng(seed);
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) b[i] = r.int(256);
-  return b;
-}
-
-/** GEMMs over full INP/WGT buffers: `reps` instructions of 1000 × 10 × 64 micro-op iterations. */
-function gemmProgram(reps: number): Program {
-  const b = new ProgramBuilder(undefined, 'bench-gemm.vta');
-  const x = b.data('x', MemType.INP, 2048, randomBytes(2048 * 16, 1));
-  const w = b.data('w', MemType.WGT, 1024, randomBytes(1024 * 256, 2));
-  const uops = Array.from({ length: 64 }, (_, k) => ({ dst: k, src: k * 3, wgt: k * 5 }));
-  const u = b.uops('k', uops);
-  b.load(MemType.INP, { sram: 0, dram: x, x: 2048 });
-  b.load(MemType.WGT, { sram: 0, dram: w, x: 1024 });
-  b.push('ld->ex');
-  b.pop('ld->ex');
-  b.load(MemType.UOP, { sram: 0, dram: u, x: 64 });
-  for (let k = 0; k < reps; k++) b.gemm({ uop: [0, 64], outer: 1000, dstOut: 1, srcOut: 1, wgtOut: 0, inner: 10, dstIn: 64, srcIn: 1, wgtIn: 1 });
-  b.finish();
-  return b.build();
 }
 
 /** Large LOADs and STOREs: `reps` × (256 KiB WGT + 128 KiB ACC in, 32 KiB OUT out). */
@@ -67,10 +49,48 @@ function transferProgram(reps: number): { program: Program; bytes: number } {
   return { program: b.build(), bytes: reps * (1024 * 256 + 2048 * 64 + 2048 * 16) };
 }
 
-function time(fn: () => void): number {
+/** Wall seconds of `fn`: for single operations of a few milliseconds or less. */
+function wall(fn: () => void): number {
   const t = performance.now();
   fn();
   return (performance.now() - t) / 1000;
+}
+
+/** CPU seconds of `fn` (user + system). */
+function time(fn: () => void): number {
+  const t = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(t);
+  return (d.user + d.system) / 1e6;
+}
+
+/** Best CPU seconds of a functional run of `p` (the Simulator built outside the timing). */
+function runSecs(p: Program, kernel: 'auto' | 'js', runs: number): number {
+  return best(runs, () => {
+    const sim = new Simulator(p, { trace: false, snapshots: false, kernel });
+    return time(() => sim.run());
+  });
+}
+
+/** ALU instructions over the whole ACC buffer: every opcode, immediate and tensor, 64 micro-ops. */
+function aluProgram(reps: number): { program: Program; uopIterations: number } {
+  const b = new ProgramBuilder(undefined, 'bench-alu.vta');
+  const a = b.data('a', MemType.ACC, 2048, randomBytes(2048 * 64, 5));
+  const u = b.uops('k', Array.from({ length: 64 }, (_, k) => ({ dst: k, src: 64 + k, wgt: 0 })));
+  b.load(MemType.ACC, { sram: 0, dram: a, x: 2048 });
+  b.load(MemType.UOP, { sram: 0, dram: u, x: 64 });
+  const ops = ['MIN', 'MAX', 'ADD', 'SHR', 'MUL'] as const;
+  let iters = 0;
+  for (let k = 0; k < reps; k++) {
+    for (const op of ops) {
+      for (const imm of [undefined, 3]) {
+        b.alu(op, { uop: [0, 64], imm, outer: 15, dstOut: 128, srcOut: 128, inner: 1 });
+        iters += 15 * 64;
+      }
+    }
+  }
+  b.finish();
+  return { program: b.build(), uopIterations: iters };
 }
 
 function best(n: number, fn: () => number): number {
@@ -89,16 +109,24 @@ export function streamProgram(n: number): Program {
 export async function runSimBench(opts: { instructions?: number } = {}): Promise<SimBenchFigures> {
   const N = opts.instructions ?? 100_000;
   const gemm: SimBenchFigures['gemm'] = [];
+  const macs = 256; // a 16×16 block
+  const issue = issueGemmProgram();
+  const issueIters = ISSUE_GEMM.iterOut * ISSUE_GEMM.iterIn * ISSUE_GEMM.uops;
+  const issueSecs = runSecs(issue, 'auto', 3);
+  gemm.push({ program: 'issue 18: 2,000 × 1,024 × 16 micro-ops', kernel: 'simd', uopIterationsPerSecond: round(issueIters / issueSecs), macsPerSecond: round((issueIters * macs) / issueSecs) });
   for (const kernel of ['auto', 'js'] as const) {
-    const reps = kernel === 'auto' ? 10 : 2;
-    const p = gemmProgram(reps);
-    const secs = best(3, () => {
-      const sim = new Simulator(p, { trace: false, snapshots: false, kernel });
-      return time(() => sim.run());
-    });
-    const iters = reps * 1000 * 10 * 64;
-    const name = new Simulator(p, { snapshots: false, kernel }).kernel;
-    gemm.push({ kernel: name, uopIterationsPerSecond: round(iters / secs), macsPerSecond: round((iters * 256) / secs) });
+    for (const s of CONV_SHAPES) {
+      const { program, uopIterations } = convGemmProgram(s, kernel === 'auto' ? 4_000_000 : 200_000);
+      const secs = runSecs(program, kernel, 3);
+      const name = new Simulator(program, { snapshots: false, kernel }).kernel;
+      gemm.push({ program: `conv ${s.name}`, kernel: name, uopIterationsPerSecond: round(uopIterations / secs), macsPerSecond: round((uopIterations * macs) / secs) });
+    }
+  }
+  const alu: SimBenchFigures['alu'] = [];
+  for (const kernel of ['auto', 'js'] as const) {
+    const { program, uopIterations } = aluProgram(kernel === 'auto' ? 40 : 4);
+    const secs = runSecs(program, kernel, 3);
+    alu.push({ kernel: new Simulator(program, { snapshots: false, kernel }).kernel, uopIterationsPerSecond: round(uopIterations / secs) });
   }
 
   const dma = transferProgram(20);
@@ -131,14 +159,15 @@ export async function runSimBench(opts: { instructions?: number } = {}): Promise
   const total = dbg.steps;
   for (let k = 0; k < 20; k++) {
     dbg.seek(Math.floor(total * (0.05 + 0.9 * r.next())));
-    fwd.push(time(() => dbg.stepInsn()) * 1000);
-    back.push(time(() => dbg.stepBackInsn()) * 1000);
-    back.push(time(() => dbg.stepBackEvent()) * 1000);
+    fwd.push(wall(() => dbg.stepInsn()) * 1000);
+    back.push(wall(() => dbg.stepBackInsn()) * 1000);
+    back.push(wall(() => dbg.stepBackEvent()) * 1000);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
   return {
     gemm,
+    alu,
     transfer: { bytesPerSecond: round(dma.bytes / dmaSecs) },
     timingOnly: {
       instructions: stream.insns.length, instructionsPerSecond: round(stream.insns.length / timingSecs), stepsPerSecond: round(steps / timingSecs),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { checkCommand, registerCheckTask } from './check-task';
 import { debugCommand, registerDebugger } from './debug';
+import { registerHexHover } from './hex-hover';
 import { readSettings } from './settings';
 import { openSimulatorPanel } from './simulator-panel';
 import { assembleCommand, disassembleCommand, importDumpCommand } from './tools';
@@ -146,6 +147,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, new StatusBar());
   registerDebugger(context);
   registerCheckTask(context);
+  registerHexHover(context);
 
   const simulate = async (uri?: unknown) => {
     const doc = await documentFor(uri);

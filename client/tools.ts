@@ -11,7 +11,7 @@ import { assembleText, decodeStream, disassemble, importTvmDump, type AssembleRe
 import { layoutJson } from '../core/asm/layout-json';
 import { formatDiagnostic } from '../core/lang/diagnostic';
 import { checkProgram } from '../core/analysis/check';
-import { encodeProgram } from '../core/isa';
+import { encodeProgram, shippedTarget } from '../core/isa';
 import { nodeHost } from '../server/node-host';
 import { readSettings, settingTarget } from './settings';
 
@@ -104,7 +104,7 @@ export async function disassembleCommand(output: vscode.OutputChannel, uri?: vsc
     const s = decodeStream(target, bytes, insnPath);
     const name = readSettings(insnUri).target;
     const r = disassemble(s.insns, {
-      target, targetText: target.name === name && !name.endsWith('.json') ? name : JSON.stringify(name),
+      target, targetText: shippedTarget(name) ? name : JSON.stringify(name),
       dram, imagePath: dramPath, title: `disassembled from ${basename(insnPath)}`,
     });
     output.appendLine(`— disassemble ${insnPath}${dramPath ? ` with ${dramPath}` : ''}`);
@@ -152,7 +152,7 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
   }
   const name = readSettings().target;
   const r = importTvmDump(text, target, `imported from the TVM dump ${label}`,
-    target.name === name && !name.endsWith('.json') ? name : JSON.stringify(name));
+    shippedTarget(name) ? name : JSON.stringify(name));
   const dump = r.parsed;
   output.appendLine(`— import ${label}: ${count(dump.instructions.length, 'instruction')}, ${count(dump.uopKernels.length, 'micro-op kernel')} (${dump.variant} format)`);
   for (const d of dump.diagnostics) output.appendLine(`${label}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}`);

@@ -11,6 +11,8 @@ const want = (name) => only.length === 0 || only.includes(name);
 const benches = [
   { name: 'front-end', entry: 'bench/asm-bench.ts', bundle: true },
   { name: 'sim', entry: 'bench/sim-bench.ts', bundle: true },
+  // Whole `vta` processes (dist/, as built by `npm run build`): cold starts, issue 18's program.
+  { name: 'cold-start', entry: 'bench/cold-start.ts', bundle: false },
   { name: 'schedule', entry: 'bench/sched-bench.ts', bundle: true },
   { name: 'explore', entry: 'bench/explore-bench.ts', bundle: true },
   { name: 'debugger', entry: 'server/dap/bench.ts', bundle: false },

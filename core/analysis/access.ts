@@ -313,6 +313,13 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAcce
       } else {
         acc.push(readOf(dstRows, 'ALU reads its destination ACC rows'));
         if (!insn.use_imm) acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU reads source ACC rows'));
+        else {
+          // Immediate mode still computes the source index and the hardware and fsim read
+          // that row (the value is unused): its range is bounds-checked, but no row is
+          // read as data (no uninitialised-read or hazard findings).
+          const s = loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU (immediate mode) computes source ACC rows');
+          acc.push({ ...s, rows: [] });
+        }
       }
       return acc;
     }

@@ -7,10 +7,12 @@
 import type { Insn, Uop, VtaTarget } from '../isa';
 import {
   ALU_OP_NAMES, MemType, Opcode, QUEUES, UOP_BYTES, decodeUop, encodeUop, moduleOf, popFlagFor, pushFlagFor,
-  queueConsumer, queueProducer,
+  queueConsumer, queueProducer, shippedTarget,
 } from '../isa';
 import { ZERO_RANGE } from '../lang/diagnostic';
-import { UopResidency } from './kernels';
+import { MAX_IMAGE_BYTES } from './data-layout';
+import { DATA_MEM_WORD, DataRegions } from './disasm-data';
+import { UOP_RAW_DISTANCE, UopResidency } from './kernels';
 import { nopInsn } from './token-folding';
 
 export interface DisassembleOptions {
@@ -24,6 +26,11 @@ export interface DisassembleOptions {
   title?: string;
   /** Kernels known from elsewhere (e.g. a TVM uop dump), keyed by `dram_base,count`. */
   kernelUops?: Map<string, Uop[]>;
+  /**
+   * Without an image: declare the data the stream touches as zero-filled tensors at
+   * their addresses, under this comment (what a dump import does: a dump records no data).
+   */
+  zeroData?: string;
   /** Per-instruction comments to append (e.g. "imm not recorded in the dump"). */
   notes?: Map<number, string>;
 }
@@ -34,10 +41,39 @@ export interface DisassembleResult {
   problems: Array<{ index: number; message: string }>;
 }
 
+/**
+ * Whether a kernel of these micro-ops would draw a `vta.uop.distance` warning that no
+ * instruction deserves: the runtime checks the distance per kernel it records, but one
+ * LOAD UOP may bring in several of them (a test program loads all its micro-ops at
+ * once), and a GEMM/ALU only ever runs its own range. Such a load stays in raw form.
+ */
+function falseDistanceWarning(uops: readonly Uop[], load: Insn, insns: readonly Insn[], at: number): boolean {
+  for (let i = 1; i < uops.length; i++) {
+    for (let d = 1; d <= UOP_RAW_DISTANCE && i - d >= 0; d++) {
+      if (uops[i]!.dst !== uops[i - d]!.dst) continue;
+      if (!runsAcross(insns, at, load.sram_base + i - d, load.sram_base + i)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a GEMM/ALU after instruction `at` runs micro-op rows lo..hi in one range,
+ * before another LOAD UOP overwrites them.
+ */
+function runsAcross(insns: readonly Insn[], at: number, lo: number, hi: number): boolean {
+  for (let j = at + 1; j < insns.length; j++) {
+    const x = insns[j]!;
+    if ((x.opcode === Opcode.GEMM || x.opcode === Opcode.ALU) && x.uop_bgn <= lo && hi < x.uop_end) return true;
+    if (x.opcode === Opcode.LOAD && x.memory_type === MemType.UOP && x.x_size && x.sram_base <= hi && lo < x.sram_base + x.x_size * x.y_size) return false;
+  }
+  return false;
+}
+
 /** Largest byte offset at which a kernel without an image is placed explicitly. */
 const MAX_PLACED_KERNEL_OFFSET = 1 << 20;
 
-const MEM_WORD: Record<number, string> = { [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.UOP]: 'uop' };
+const MEM_WORD: Record<number, string> = { ...DATA_MEM_WORD, [MemType.UOP]: 'uop' };
 
 function sameExceptFlags(a: Insn, b: Insn): boolean {
   for (const k of Object.keys(a) as Array<keyof Insn>) {
@@ -45,14 +81,6 @@ function sameExceptFlags(a: Insn, b: Insn): boolean {
     if (a[k] !== b[k]) return false;
   }
   return true;
-}
-
-interface DataRegion {
-  name: string;
-  mem: string;
-  memType: number;
-  base: number;
-  count: number;
 }
 
 interface KernelDef {
@@ -67,34 +95,9 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   const problems: DisassembleResult['problems'] = [];
   const lines: string[] = [];
   lines.push(`; ${opts.title ?? 'disassembled VTA instruction stream'}: ${insns.length} instructions`);
-  lines.push(`target ${opts.targetText ?? t.name}`);
+  // A target read from a file is named by its path, which must be quoted to parse.
+  lines.push(`target ${opts.targetText ?? (shippedTarget(t.name) ? t.name : JSON.stringify(t.name))}`);
   if (dram && opts.imagePath !== undefined) lines.push(`image ${JSON.stringify(opts.imagePath)}`);
-
-  // Data regions: one per (memory type, dram_base), as large as the widest access.
-  const regions = new Map<string, DataRegion>();
-  const counters: Record<string, number> = {};
-  if (dram) {
-    for (const insn of insns) {
-      if ((insn.opcode !== Opcode.LOAD && insn.opcode !== Opcode.STORE) || insn.x_size === 0 || insn.memory_type === MemType.UOP) continue;
-      const mem = insn.opcode === Opcode.STORE ? 'out' : MEM_WORD[insn.memory_type];
-      if (!mem || (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT)) continue;
-      const elem = t.elemBytes[insn.opcode === Opcode.STORE ? MemType.OUT : insn.memory_type]!;
-      const count = (insn.y_size - 1) * insn.x_stride + insn.x_size;
-      if (insn.y_size === 0 || (insn.dram_base + count) * elem > dram.length) continue;
-      const key = `${mem}:${insn.dram_base}`;
-      const r = regions.get(key);
-      if (r) r.count = Math.max(r.count, count);
-      else {
-        const n = counters[mem] ?? 0;
-        counters[mem] = n + 1;
-        regions.set(key, { name: `${mem}${n}`, mem, memType: insn.memory_type, base: insn.dram_base, count });
-      }
-    }
-    for (const r of regions.values()) {
-      const elem = t.elemBytes[r.mem === 'out' ? MemType.OUT : r.memType]!;
-      lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.base * elem}`);
-    }
-  }
 
   // Kernels: the micro-ops that LOAD UOP instructions bring in, when they can be
   // written back byte for byte.
@@ -108,18 +111,37 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
     let k = kernels.get(key);
     if (!k) {
       const uops = kernelUopsFromImage(t, insn, dram) ?? (dram ? undefined : opts.kernelUops?.get(key));
-      if (!uops) return;
+      // Without an image a raw load would read nothing: dump kernels stay kernels.
+      if (!uops || (dram && falseDistanceWarning(uops, insn, insns, i))) return;
       k = { name: `k${kernels.size}`, base: insn.dram_base, uops };
       kernels.set(key, k);
     }
     kernelOfLoad.set(i, k);
   });
+  // Data: one tensor per run of overlapping accesses. With an image they name its
+  // bytes; without one (opts.zeroData) they are zero-filled tensors at the same addresses.
+  let regions: DataRegions | undefined;
+  if (dram || opts.zeroData) {
+    // Without an image, micro-ops nobody listed are zeros too: raw UOP loads get zero data.
+    const rawUops = dram ? [] : insns.flatMap((x, i) => (x.opcode === Opcode.LOAD && x.memory_type === MemType.UOP && x.x_size && !kernelOfLoad.has(i) ? [i] : []));
+    regions = new DataRegions(t, insns, dram ? dram.length : MAX_IMAGE_BYTES, rawUops);
+    if (!dram && regions.list.length) lines.push(`; ${opts.zeroData}`);
+    if (!dram && regions.beyond.length) {
+      lines.push(`; instruction${regions.beyond.length > 1 ? 's' : ''} ${regions.beyond.map((i) => `#${i}`).join(', ')} reach${regions.beyond.length > 1 ? '' : 'es'} past the ${MAX_IMAGE_BYTES} B a DRAM image can hold: no tensor is declared for ${regions.beyond.length > 1 ? 'them' : 'it'}`);
+    }
+    for (const r of regions.list) lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.byteStart}${dram ? '' : ' = zeros'}`);
+  }
+
   for (const k of kernels.values()) {
     const body = k.uops.map((u) => `uop dst=${u.dst} src=${u.src}${u.wgt ? ` wgt=${u.wgt}` : ''}`);
     // With an image the kernel sits where its bytes are. Kernels known from a dump are
     // placed at their address too when that keeps the image small, so that the LOAD UOP
     // re-assembles to the same dram_base.
-    const at = dram || k.base * UOP_BYTES <= MAX_PLACED_KERNEL_OFFSET ? ` @ ${k.base * UOP_BYTES}` : '';
+    // Over zero-filled data a placed kernel would be an overlap error: it goes after the data.
+    const start = k.base * UOP_BYTES, end = start + k.uops.length * UOP_BYTES;
+    const overData = !dram && regions?.list.some((r) => start < r.byteStart + r.count * r.elemBytes && r.byteStart < end);
+    const at = !overData && (dram || opts.zeroData || start <= MAX_PLACED_KERNEL_OFFSET) ? ` @ ${start}` : '';
+    if (overData) lines.push(`; ${k.name} is loaded from byte ${start}, inside the data above: it is placed after the data instead`);
     if (body.length === 1) lines.push(`kernel ${k.name}${at} { ${body[0]} }`);
     else lines.push(`kernel ${k.name}${at} {`, ...body.map((b) => `  ${b}`), '}');
   }
@@ -128,18 +150,9 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   const residency = new UopResidency(t.uop.depth);
   insns.forEach((insn, i) => {
     const m = moduleOf(insn);
-    const pre: string[] = [];
-    const post: string[] = [];
-    const illegal: string[] = [];
-    for (const q of QUEUES) {
-      if (queueConsumer(q) === m && insn[popFlagFor(q)]) pre.push(`  pop  ${q}`);
-      if (queueProducer(q) === m && insn[pushFlagFor(q)]) post.push(`  push ${q}`);
-    }
-    for (const f of ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'] as const) {
-      const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
-      if (insn[f] && !used) illegal.push(f);
-    }
-    const body = instructionText(t, insn, regions, kernelOfLoad.get(i), residency);
+    const { pre, post, illegal } = tokenLines(insn);
+    const dramText = regions ? regions.operand(insn, i) : String(insn.dram_base);
+    const body = instructionText(t, insn, dramText, kernelOfLoad.get(i), residency);
     if ('problem' in body) {
       problems.push({ index: i, message: body.problem });
       lines.push(`; error: instruction ${i} cannot be written in .vta: ${body.problem}`);
@@ -154,6 +167,35 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   });
   lines.push('');
   return { text: lines.join('\n'), problems };
+}
+
+/** The `pop`/`push` lines of an instruction's flags, and the flags no queue of its module uses. */
+function tokenLines(insn: Insn): { pre: string[]; post: string[]; illegal: string[] } {
+  const m = moduleOf(insn);
+  const pre: string[] = [];
+  const post: string[] = [];
+  const illegal: string[] = [];
+  for (const q of QUEUES) {
+    if (queueConsumer(q) === m && insn[popFlagFor(q)]) pre.push(`  pop  ${q}`);
+    if (queueProducer(q) === m && insn[pushFlagFor(q)]) post.push(`  push ${q}`);
+  }
+  for (const f of ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'] as const) {
+    const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
+    if (insn[f] && !used) illegal.push(f);
+  }
+  return { pre, post, illegal };
+}
+
+/**
+ * One instruction on its own as `.vta` lines (its pops, itself with raw operands, its
+ * pushes), or why it cannot be written: what `vta decode` and the hex hover show.
+ */
+export function disassembleOne(t: VtaTarget, insn: Insn): { lines: string[]; problem?: string } {
+  const body = instructionText(t, insn, String(insn.dram_base), undefined, new UopResidency(t.uop.depth));
+  if ('problem' in body) return { lines: [], problem: body.problem };
+  const { pre, post, illegal } = tokenLines(insn);
+  const lines = [...pre, `  ${body.text}`, ...post].map((l) => l.trim());
+  return illegal.length ? { lines, problem: `${illegal.join(', ')} set, which no queue of the ${moduleOf(insn)} module uses` } : { lines };
 }
 
 function kernelUopsFromImage(t: VtaTarget, insn: Insn, dram?: Uint8Array): Uop[] | undefined {
@@ -196,7 +238,7 @@ function memOperands(insn: Insn, dramText: string): string {
 }
 
 function instructionText(
-  t: VtaTarget, insn: Insn, regions: Map<string, DataRegion>, kernel: KernelDef | undefined, residency: UopResidency,
+  t: VtaTarget, insn: Insn, dramText: string, kernel: KernelDef | undefined, residency: UopResidency,
 ): { text: string } | { problem: string } {
   switch (insn.opcode) {
     case Opcode.FINISH:
@@ -207,8 +249,7 @@ function instructionText(
       if (insn.x_size === 0 && sameExceptFlags(insn, nopInsn(m))) return { text: `nop ${m}` };
       if (insn.opcode === Opcode.STORE) {
         if (insn.memory_type !== MemType.OUT) return { problem: `STORE with memory_type ${insn.memory_type} (only OUT = 4 can be written)` };
-        const r = regions.get(`out:${insn.dram_base}`);
-        return { text: `store out ${memOperands(insn, r ? r.name : String(insn.dram_base))}` };
+        return { text: `store out ${memOperands(insn, dramText)}` };
       }
       const word = MEM_WORD[insn.memory_type];
       if (!word) return { problem: `LOAD with memory_type ${insn.memory_type}` };
@@ -221,8 +262,7 @@ function instructionText(
         if (insn.x_size) residency.load(undefined, insn.sram_base, rows, '', ZERO_RANGE);
         return { text: `load uop ${memOperands(insn, String(insn.dram_base))}` };
       }
-      const r = regions.get(`${word}:${insn.dram_base}`);
-      return { text: `load ${word} ${memOperands(insn, r ? r.name : String(insn.dram_base))}` };
+      return { text: `load ${word} ${memOperands(insn, dramText)}` };
     }
     case Opcode.GEMM:
     case Opcode.ALU: {
@@ -239,12 +279,11 @@ function instructionText(
         head = `alu ${op}`;
       }
       let uops = ` uop=${insn.uop_bgn}..${insn.uop_end}`;
-      for (const [name, rec] of residency.allLatest()) {
-        if (rec.sram === insn.uop_bgn && rec.count === insn.uop_end - insn.uop_bgn && !residency.overwrittenBy(rec)) {
-          uops = ` ${name}`;
-          break;
-        }
-      }
+      // The kernel whose latest load filled exactly this range, still intact: the load
+      // that last wrote its first row (a lookup, not a scan of every kernel).
+      const rec = residency.ownerOf(insn.uop_bgn);
+      if (rec?.key !== undefined && residency.latest(rec.key) === rec && rec.sram === insn.uop_bgn
+        && rec.count === insn.uop_end - insn.uop_bgn && !residency.overwrittenBy(rec)) uops = ` ${rec.key}`;
       const imm = !gemm && insn.use_imm ? ` imm=${insn.imm}` : '';
       return { text: `${head}${uops}${insn.reset_reg ? ' reset' : ''}${loops(insn, gemm)}${imm}` };
     }

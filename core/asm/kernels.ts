@@ -154,8 +154,10 @@ export class UopResidency {
     return this.latestByKey.get(key);
   }
 
-  allLatest(): IterableIterator<[string, UopLoadRecord]> {
-    return this.latestByKey.entries();
+  /** The load that last wrote UOP row `row`, if any. */
+  ownerOf(row: number): UopLoadRecord | undefined {
+    const serial = row >= 0 && row < this.depth ? this.owner[row]! : -1;
+    return serial >= 0 ? this.loads[serial] : undefined;
   }
 
   /** The load that overwrote part of `rec`, if any. */

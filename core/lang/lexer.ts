@@ -3,6 +3,7 @@
  * per line); comments are kept in their own group for folding and formatting.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { skipGrammarValidations } from './grammar-checks';
 
 /**
  * Categories let the parser match a family of tokens with one CONSUME instead of an
@@ -100,4 +101,15 @@ export const ALL_TOKENS: TokenType[] = [
   LBrace, RBrace, LBracket, RBracket, LParen, RParen,
 ];
 
-export const vtaLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: true, positionTracking: 'full' });
+let plainLexer: Lexer | undefined;
+
+/**
+ * The plain tokens (formatting, semantic tokens). Built on first use: building a
+ * Chevrotain lexer analyses every pattern, and the parser and the CLI never need this one.
+ */
+export const vtaLexer = {
+  tokenize(text: string) {
+    plainLexer ??= new Lexer(ALL_TOKENS, { ensureOptimizations: true, positionTracking: 'full', skipValidations: skipGrammarValidations });
+    return plainLexer.tokenize(text);
+  },
+};

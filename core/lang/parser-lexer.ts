@@ -19,6 +19,7 @@ import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult
 import {
   BinaryOperand, Call, CompoundOperand, compoundEnd, compoundType, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, SimpleOperand,
 } from './compound-tokens';
+import { skipGrammarValidations } from './grammar-checks';
 import { ALL_TOKENS, Identifier, Kw, Newline, WhiteSpace } from './lexer';
 import { isBlank, isWordStart, keywordAt, match, matchOf, skipBlanks, wordEnd } from './scan';
 
@@ -109,7 +110,7 @@ PATTERNS.unshift(Blanks);
  * Chevrotain counts are replaced by positionTokens, which also counts the line breaks
  * that line tokens took.
  */
-const lexer = new Lexer(PATTERNS, { ensureOptimizations: true, positionTracking: 'onlyStart' });
+const lexer = new Lexer(PATTERNS, { ensureOptimizations: true, positionTracking: 'onlyStart', skipValidations: skipGrammarValidations });
 
 /** Whether a token of this type ends its line (a line break, or a line token that took one). */
 export function endsLine(type: TokenType): boolean {

@@ -13,6 +13,7 @@ import type {
   TargetStmt, TokenStmt, UopStmt, Word,
 } from './ast';
 import { TextRange } from './ast';
+import { skipGrammarValidations } from './grammar-checks';
 import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './chunks';
@@ -116,7 +117,7 @@ class VtaParser extends EmbeddedActionsParser {
   semanticErrors: SyntaxError[] = [];
 
   constructor() {
-    super(PARSER_VOCABULARY.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages });
+    super(PARSER_VOCABULARY.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages, skipValidations: skipGrammarValidations });
     this.performSelfAnalysis();
   }
 

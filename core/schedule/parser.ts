@@ -4,6 +4,7 @@
  */
 import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken } from 'chevrotain';
 import type { Range } from '../lang/ast';
+import { skipGrammarValidations } from '../lang/grammar-checks';
 import { MAX_SOURCE_CHARS } from '../lang/parser';
 import type { SchedFile, SchedItem, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
 
@@ -22,7 +23,8 @@ const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
 const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
 
 const TOKENS = [WhiteSpace, Newline, Comment, StringLit, Dims, NumberLit, Target, Identifier, Equals, Comma, LBrace, RBrace];
-const schedLexer = new Lexer(TOKENS, { ensureOptimizations: false, positionTracking: 'full' });
+// Built on first use, with the parser: a .vta command never needs them.
+let schedLexer: Lexer | undefined;
 
 function rangeOf(a: IToken, b: IToken = a): Range {
   if (Number.isNaN(b.startOffset)) b = a;
@@ -45,7 +47,7 @@ class SchedParser extends EmbeddedActionsParser {
   collected: SchedStmt[] = [];
 
   constructor() {
-    super(TOKENS, { recoveryEnabled: true, maxLookahead: 3 });
+    super(TOKENS, { recoveryEnabled: true, maxLookahead: 3, skipValidations: skipGrammarValidations });
     this.performSelfAnalysis();
   }
 
@@ -188,6 +190,7 @@ export function parseSchedule(text: string): SchedFile {
     const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     return { statements: [], comments: [], errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses`, range: at }] };
   }
+  schedLexer ??= new Lexer(TOKENS, { ensureOptimizations: false, positionTracking: 'full', skipValidations: skipGrammarValidations });
   const lexed = schedLexer.tokenize(text);
   const errors: SchedFile['errors'] = lexed.errors.map((e) => ({
     message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length))}`,

@@ -4,7 +4,7 @@
  * queue's producer is doing, following the chain until it ends at a module with
  * nothing left to run or loops back.
  */
-import { MODULES, MODULE_NAMES, QUEUES, queueProducer } from '../isa';
+import { MODULES, MODULE_NAMES, QUEUES, popFlagFor, queueProducer } from '../isa';
 import type { ModuleId } from '../isa';
 import type { WaitLink } from './errors';
 import { SimError } from './errors';
@@ -84,7 +84,13 @@ export function deadlockError(m: Machine, heads: Array<BlockedHead | undefined>,
   }
   const first = chain[0]!;
   const message = `deadlock before FINISH: ${parts.join('; ')}`;
-  return new SimError('deadlock', message, first.insnIndex, first.source, chain);
+  // Point at the `pop` line the flag came from, as `vta check` does, and relate the
+  // instruction that carries it.
+  const pop = m.program.insns[first.insnIndex]?.tokenSources?.[popFlagFor(first.queue)];
+  if (!pop) return new SimError('deadlock', message, first.insnIndex, first.source, chain);
+  const related = first.source && first.source.start.line !== pop.start.line
+    ? [{ source: first.source, message: `the blocked instruction ${first.insnIndex}, which carries this pop` }] : undefined;
+  return new SimError('deadlock', message, first.insnIndex, pop, chain, related);
 }
 
 export function missingFinishError(m: Machine): SimError {

@@ -63,6 +63,8 @@ export class SimError extends Error {
     readonly source?: SourceRange,
     /** For deadlocks: who waits on whom, starting from the blocked module that comes first in program order. */
     readonly chain?: WaitLink[],
+    /** Other places involved (a deadlock at a `pop` line: the instruction that carries it). */
+    readonly related?: Array<{ source: SourceRange; message: string }>,
   ) {
     super(message);
     this.name = 'SimError';
@@ -81,9 +83,10 @@ export class SimError extends Error {
   }
 
   /** Plain JSON form for traces and protocol messages. */
-  toJSON(): { code: SimErrorCode; message: string; insnIndex: number; source?: SourceRange; chain?: WaitLink[] } {
+  toJSON(): { code: SimErrorCode; message: string; insnIndex: number; source?: SourceRange; chain?: WaitLink[]; related?: SimError['related'] } {
     const out: ReturnType<SimError['toJSON']> = { code: this.code, message: this.message, insnIndex: this.insnIndex };
     if (this.source) out.source = this.source;
+    if (this.related) out.related = this.related;
     if (this.chain) out.chain = this.chain.map(({ source, ...rest }) => (source ? { ...rest, source } : rest));
     return out;
   }

@@ -8,7 +8,8 @@
  * exact, but no tensor data moves.
  */
 import type { Insn } from '../isa';
-import { AluOp, MEM_TYPE_NAMES, MemType as MemType_, Opcode as Opcode_, emptyInsn } from '../isa';
+import type { ModuleId } from '../isa';
+import { AluOp, MEM_TYPE_NAMES, MODULES, MemType as MemType_, Opcode as Opcode_, emptyInsn, moduleOf } from '../isa';
 import type { Program } from '../program/program';
 import { C_ACC as C_ACC_, C_ALU as C_ALU_, C_GEMM as C_GEMM_, C_INP as C_INP_, C_OUT as C_OUT_, C_UOP as C_UOP_, C_WGT as C_WGT_ } from './counters';
 import type { SimErrorCode } from './errors';
@@ -18,7 +19,7 @@ import { aluExecute } from './kernels/alu';
 import { gemmJs, gemmReset, gemmSimd } from './kernels/gemm';
 import { loadAcc8, loadRows, loadUops, storeRows } from './kernels/transfer';
 import type { SimMemory } from './memory';
-import type { SimdGemm } from './wasm/gemm-simd';
+import type { SimdKernels } from './wasm/kernels';
 
 // Imported constants are read in the hot loop; module-local copies avoid the per-access
 // getter that per-file transpilation (tsx, tests, benchmarks) puts on imported bindings.
@@ -51,6 +52,13 @@ const MEM_TYPE = 1, SRAM_BASE = 2, DRAM_BASE = 3, Y_SIZE = 4, X_SIZE = 5, X_STRI
 /* GEMM and ALU (RESET_REG for GEMM; USE_IMM and ALU_OPCODE for ALU) */
 const UOP_BGN = 1, UOP_END = 2, ITER_OUT = 3, ITER_IN = 4, DST_OUT = 5, DST_IN = 6,
   SRC_OUT = 7, SRC_IN = 8, WGT_OUT = 9, WGT_IN = 10, RESET_REG = 11, USE_IMM = 11, ALU_OPCODE = 12, IMM = 13;
+/*
+ * Every instruction: its module (MODULES order) and its dependency flags (bits 1, 2, 4, 8:
+ * pop_prev, pop_next, push_prev, push_next, program-info.ts's FLAGS order), for
+ * programInfo, so that the Program's instruction objects are read in one pass.
+ */
+const MODULE = 14, DEP_FLAGS = 15;
+const MODULE_INDEX = Object.fromEntries(MODULES.map((id, k) => [id, k])) as Record<ModuleId, number>;
 
 type InsnTable = Int32Array | Float64Array;
 
@@ -74,6 +82,8 @@ function fillInsns(program: Program, t: InsnTable): boolean {
   for (let i = 0, b = 0; i < insns.length; i++, b += STRIDE) {
     const x = insns[i]!.insn;
     put(b + OPCODE, x.opcode);
+    put(b + MODULE, MODULE_INDEX[moduleOf(x)]);
+    put(b + DEP_FLAGS, (x.pop_prev_dep ? 1 : 0) | (x.pop_next_dep ? 2 : 0) | (x.push_prev_dep ? 4 : 0) | (x.push_next_dep ? 8 : 0));
     if (x.opcode === Opcode.LOAD || x.opcode === Opcode.STORE) {
       put(b + MEM_TYPE, x.memory_type);
       put(b + SRAM_BASE, x.sram_base);
@@ -172,7 +182,7 @@ export class Executor {
     program: Program,
     private readonly mem: SimMemory,
     readonly counters: Float64Array,
-    private readonly simd: SimdGemm | undefined,
+    private readonly simd: SimdKernels | undefined,
     /** false: timing-only, no tensor data moves. */
     private readonly data: boolean,
   ) {
@@ -187,6 +197,16 @@ export class Executor {
 
   opcode(index: number): number {
     return this.t[index * STRIDE + OPCODE]!;
+  }
+
+  /** The instruction's module: 0 load, 1 compute, 2 store (MODULES order). */
+  module(index: number): number {
+    return this.t[index * STRIDE + MODULE]!;
+  }
+
+  /** The instruction's dependency flags (see DEP_FLAGS). */
+  depFlags(index: number): number {
+    return this.t[index * STRIDE + DEP_FLAGS]!;
   }
 
   /** An Insn with row `b`'s fields, for the kernels: one reused object, always hot in the cache. */
@@ -291,7 +311,10 @@ export class Executor {
     if (type === MemType.ACC_8BIT) loadAcc8(mem, this.view(b));
     else loadRows(mem, this.view(b));
     if (buf === Buf.INP) mem.touchInpRows(sram, sram + rows);
-    else if (buf === Buf.WGT) mem.touchWgtRows(sram, sram + rows);
+    else if (buf === Buf.WGT) {
+      mem.touchWgtRows(sram, sram + rows);
+      mem.wgtWritten(sram, sram + rows);
+    }
     else mem.touchAccRows(sram, sram + rows);
   }
 
@@ -404,7 +427,8 @@ export class Executor {
     if (reset) {
       out.add(Buf.ACC, Access.WRITE, aLo, aHi + 1);
       if (!this.data) return;
-      gemmReset(mem, this.view(b));
+      if (this.simd) gemmSimd(this.simd, this.view(b));
+      else gemmReset(mem, this.view(b));
       mem.touchAccRows(aLo, aHi + 1);
       return;
     }
@@ -419,7 +443,7 @@ export class Executor {
     out.add(Buf.ACC, Access.UPDATE, aLo, aHi + 1);
     if (!this.data) return;
     const insn = this.view(b);
-    if (this.simd) gemmSimd(this.simd, mem, insn);
+    if (this.simd) gemmSimd(this.simd, insn);
     else gemmJs(mem, insn);
     mem.touchAccRows(aLo, aHi + 1);
   }
@@ -442,14 +466,16 @@ export class Executor {
     this.hull(mem.uopDst, b, DST_OUT, DST_IN);
     this.checkHull(index, 'ALU', 'dst', g.accDepth, Buf.ACC, b, mem.uopDst);
     const dLo = this.hLo, dHi = this.hHi;
-    if (!out.aluImm) {
-      this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
-      this.checkHull(index, 'ALU', 'src', g.accDepth, Buf.ACC, b, mem.uopSrc);
-      out.add(Buf.ACC, Access.READ, this.hLo, this.hHi + 1);
-    }
+    // Immediate mode still computes the source index and fsim reads that row (its value unused).
+    this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
+    this.checkHull(index, 'ALU', 'src', g.accDepth, Buf.ACC, b, mem.uopSrc);
+    if (!out.aluImm) out.add(Buf.ACC, Access.READ, this.hLo, this.hHi + 1);
     out.add(Buf.ACC, Access.UPDATE, dLo, dHi + 1);
     if (!this.data) return;
-    aluExecute(mem, this.view(b));
+    if (this.simd) {
+      this.simd.alu(op, t[b + USE_IMM]!, t[b + IMM]!, bgn, end, t[b + ITER_OUT]!, t[b + ITER_IN]!,
+        t[b + DST_OUT]!, t[b + DST_IN]!, t[b + SRC_OUT]!, t[b + SRC_IN]!);
+    } else aluExecute(mem, this.view(b));
     mem.touchAccRows(dLo, dHi + 1);
   }
 }

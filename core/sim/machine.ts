@@ -10,14 +10,14 @@ import { Executor, Work as Work_ } from './exec';
 import type { ExecOut } from './exec';
 import { simGeometry } from './geometry';
 import type { SimGeometry } from './geometry';
-import { SimMemory, sramLayout } from './memory';
+import { SimMemory } from './memory';
 import type { ProgramInfo } from './program-info';
 import { programInfo } from './program-info';
 import { S as S_, stallSlot } from './stats';
 import { QUEUE_COUNT as QUEUE_COUNT_, TokenQueues } from './tokens';
 import type { TraceLimits } from './trace';
 import { TraceRecorder } from './trace';
-import { instantiateGemmSimd } from './wasm/gemm-simd';
+import { instantiateSimdKernels } from './wasm/kernels';
 
 // Imported constants are read in the hot loop; module-local copies avoid the per-access
 // getter that per-file transpilation (tsx, tests, benchmarks) puts on imported bindings.
@@ -52,11 +52,11 @@ export class Machine {
 
   constructor(readonly program: Program, opts: MachineOptions) {
     this.geometry = simGeometry(program.target);
-    this.info = programInfo(program);
-    const simd = opts.kernel === 'auto' ? instantiateGemmSimd(this.geometry, sramLayout(this.geometry)) : undefined;
-    // Timing only moves no data: the program's image is only read (bounds, micro-ops).
-    this.mem = new SimMemory(this.geometry, program.dram, simd?.memory.buffer, !opts.data);
+    // Timing-only moves no data: no kernels, and the DRAM image is only read.
+    const simd = opts.kernel === 'auto' && opts.data ? instantiateSimdKernels(this.geometry) : undefined;
+    this.mem = new SimMemory(this.geometry, program.dram, simd, opts.data);
     this.exec = new Executor(program, this.mem, this.counters, simd, opts.data);
+    this.info = programInfo(program.insns.length, this.exec);
     this.trace = new TraceRecorder(opts.trace, opts.traceLimits);
     const n = this.info.n;
     this.startStep = new Float64Array(n).fill(-1);

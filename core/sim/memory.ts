@@ -1,13 +1,20 @@
 /**
  * The machine's memories: the four SRAMs (micro-ops decoded into three index
  * arrays, INP and WGT as int8, ACC as int32) in one buffer — a WebAssembly memory
- * when the SIMD GEMM kernel is in use, so that the kernel and the JavaScript code
+ * when the SIMD kernels are in use, so that the kernels and the JavaScript code
  * share the same bytes — and the DRAM image.
  *
  * Both regions are split into pages with dirty flags, so that a snapshot copies
  * only the pages written since the previous one (see snapshots.ts).
  */
 import type { SimGeometry } from './geometry';
+
+/** What the memory needs of the WebAssembly kernels (wasm/kernels.ts). */
+export interface KernelMemory {
+  memory: WebAssembly.Memory;
+  /** Rebuilds the kernels' widened copy of WGT rows [lo, hi). */
+  widen(lo: number, hi: number): void;
+}
 
 export const PAGE_SHIFT = 12;
 export const PAGE_BYTES = 1 << PAGE_SHIFT;
@@ -61,14 +68,13 @@ export class SimMemory {
   readonly dramDirty: Uint8Array;
 
   /**
-   * @param buffer the SRAM backing store: a WebAssembly memory's buffer for the SIMD
-   *   kernel, or a plain ArrayBuffer; at least `layout.bytes` long.
-   * @param shareDram use `initialDram` itself as the live image, for a run that never
-   *   writes DRAM (timing only): no copy of a multi-megabyte image per run.
+   * @param kernels the WebAssembly kernels whose memory holds the SRAMs (at the
+   *   offsets of sramLayout); without them the SRAMs get a plain ArrayBuffer.
+   * @param writesDram false when nothing will write DRAM (timing only): no copy is made.
    */
-  constructor(readonly geometry: SimGeometry, initialDram: Uint8Array, buffer?: ArrayBuffer, shareDram = false) {
+  constructor(readonly geometry: SimGeometry, initialDram: Uint8Array, private readonly kernels?: KernelMemory, writesDram = true) {
     const l = (this.layout = sramLayout(geometry));
-    const buf = buffer ?? new ArrayBuffer(l.bytes);
+    const buf = kernels?.memory.buffer ?? new ArrayBuffer(l.bytes);
     const g = geometry;
     this.sram = new Uint8Array(buf, 0, l.bytes);
     this.uopDst = new Int32Array(buf, l.uopDst, g.uopDepth);
@@ -80,7 +86,8 @@ export class SimMemory {
     this.wgtBytes = new Uint8Array(buf, l.wgt, g.wgtDepth * g.wgtLanes);
     this.acc = new Int32Array(buf, l.acc, g.accDepth * g.accLanes);
     this.accBytes = new Uint8Array(buf, l.acc, g.accDepth * g.accLanes * 4);
-    this.dram = shareDram ? initialDram : initialDram.slice();
+    // Without data (timing only) nothing writes DRAM: the program's image serves as it is.
+    this.dram = writesDram ? initialDram.slice() : initialDram;
     this.sramDirty = new Uint8Array(l.bytes >> PAGE_SHIFT);
     this.dramDirty = new Uint8Array(Math.ceil(this.dram.length / PAGE_BYTES));
   }
@@ -112,6 +119,10 @@ export class SimMemory {
   touchWgtRows(lo: number, hi: number): void {
     const n = this.geometry.wgtLanes;
     this.touchSram(this.layout.wgt + lo * n, this.layout.wgt + hi * n);
+  }
+  /** WGT rows [lo, hi) were written (by a LOAD or a snapshot's restore): the kernels' copy follows. */
+  wgtWritten(lo: number, hi: number): void {
+    if (this.kernels && hi > lo) this.kernels.widen(lo, hi);
   }
   touchAccRows(lo: number, hi: number): void {
     const n = this.geometry.accLanes * 4;

@@ -3,9 +3,8 @@
  * module, the queues popped and pushed (bit masks in QUEUES order), illegal flags,
  * and each module's instructions in program order.
  */
-import { MemType as MemType_, MODULES, Opcode as Opcode_, queueOfFlag } from '../isa';
+import { MODULES, queueOfFlag } from '../isa';
 import type { DepFlag } from '../isa';
-import type { Program } from '../program/program';
 import { queueIndex } from './tokens';
 
 export interface ProgramInfo {
@@ -20,36 +19,42 @@ export interface ProgramInfo {
   modList: Int32Array[];
 }
 
-// Module-local copies of imported constants read in the loop (see timing.ts).
-const Opcode = Opcode_;
-const MemType = MemType_;
-
 const FLAGS: readonly DepFlag[] = ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'];
-/** For module m (MODULES order) and flag f (FLAGS order): the queue's index, or -1 for an illegal flag. */
-const FLAG_QUEUE = MODULES.map((id) => FLAGS.map((flag) => {
+/**
+ * For module m and flag f (FLAGS order), QUEUE_OF[m * 4 + f]: the queue index the flag
+ * names, or -1 where the module has no such queue.
+ */
+const QUEUE_OF = MODULES.flatMap((id) => FLAGS.map((flag) => {
   const q = queueOfFlag(id, flag);
   return q === undefined ? -1 : queueIndex(q);
 }));
 
-export function programInfo(p: Program): ProgramInfo {
-  const n = p.insns.length;
+/** An instruction's module (MODULES order) and dependency flags (bit f: FLAGS[f]), by index. */
+export interface InsnFacts {
+  module(index: number): number;
+  depFlags(index: number): number;
+}
+
+/**
+ * Built from the executor's packed instruction table (exec.ts) rather than the
+ * Program's instruction objects: reading those is cache misses, and the table has
+ * already read them once.
+ */
+export function programInfo(n: number, facts: InsnFacts): ProgramInfo {
   const module = new Uint8Array(n);
   const popMask = new Uint8Array(n);
   const pushMask = new Uint8Array(n);
   const illegal = new Map<number, string[]>();
   const counts = [0, 0, 0];
   for (let i = 0; i < n; i++) {
-    const insn = p.insns[i]!.insn;
-    // moduleOf, as an index: read on every instruction of every run.
-    const op = insn.opcode;
-    const m = op === Opcode.STORE ? 2 : op === Opcode.LOAD && (insn.memory_type === MemType.INP || insn.memory_type === MemType.WGT) ? 0 : 1;
+    const m = facts.module(i);
     module[i] = m;
     counts[m]!++;
-    if (!(insn.pop_prev_dep | insn.pop_next_dep | insn.push_prev_dep | insn.push_next_dep)) continue;
-    const flags = [insn.pop_prev_dep, insn.pop_next_dep, insn.push_prev_dep, insn.push_next_dep];
+    const flags = facts.depFlags(i);
+    if (flags === 0) continue;
     for (let f = 0; f < 4; f++) {
-      if (!flags[f]) continue;
-      const q = FLAG_QUEUE[m]![f]!;
+      if (!(flags & (1 << f))) continue;
+      const q = QUEUE_OF[m * 4 + f]!;
       if (q < 0) illegal.set(i, [...(illegal.get(i) ?? []), FLAGS[f]!]);
       else if (f < 2) popMask[i] |= 1 << q;
       else pushMask[i] |= 1 << q;

@@ -54,7 +54,7 @@ export interface SimOptions {
   /** Called about every `progressEveryMs` during long runs. */
   progress?: (p: SimProgress) => void;
   progressEveryMs?: number;
-  /** 'auto' uses the WebAssembly SIMD GEMM kernel where available. */
+  /** 'auto' uses the WebAssembly SIMD kernels (GEMM, ALU) where available. */
   kernel?: 'auto' | 'js';
   /** Automatic snapshots for reverse stepping (default on). */
   snapshots?: Partial<SnapshotPolicy> | false;
@@ -202,7 +202,7 @@ export class Simulator {
     return this.stepCount;
   }
 
-  /** Which GEMM kernel runs: the WebAssembly SIMD one or plain JavaScript. */
+  /** Which kernels move data: WebAssembly SIMD or plain JavaScript ('js' in timing-only runs, which move none). */
   get kernel(): 'simd' | 'js' {
     return this.m.exec.kernel;
   }

@@ -54,15 +54,28 @@ export class PageTracker {
   }
 
   restore(snap: PageSnapshot): void {
-    const put = (live: Uint8Array, dirty: Uint8Array, base: Uint8Array[], want: Uint8Array[]) => {
+    // Byte range of the SRAM pages put back, to tell the memory which WGT rows changed.
+    let lo = Infinity, hi = -Infinity;
+    const put = (live: Uint8Array, dirty: Uint8Array, base: Uint8Array[], want: Uint8Array[], sram: boolean) => {
       for (let p = 0; p < want.length; p++) {
-        if (dirty[p] || base[p] !== want[p]) live.set(want[p]!, p << PAGE_SHIFT);
+        if (dirty[p] || base[p] !== want[p]) {
+          live.set(want[p]!, p << PAGE_SHIFT);
+          if (sram) {
+            lo = Math.min(lo, p << PAGE_SHIFT);
+            hi = Math.max(hi, (p + 1) << PAGE_SHIFT);
+          }
+        }
         dirty[p] = 0;
       }
     };
-    put(this.mem.sram, this.mem.sramDirty, this.base.sram, snap.sram);
-    put(this.mem.dram, this.mem.dramDirty, this.base.dram, snap.dram);
+    const mem = this.mem;
+    put(mem.sram, mem.sramDirty, this.base.sram, snap.sram, true);
+    put(mem.dram, mem.dramDirty, this.base.dram, snap.dram, false);
     this.base = snap;
+    const row = mem.geometry.wgtLanes, wgtLo = mem.layout.wgt, wgtHi = wgtLo + mem.geometry.wgtDepth * row;
+    if (hi > wgtLo && lo < wgtHi) {
+      mem.wgtWritten(Math.floor((Math.max(lo, wgtLo) - wgtLo) / row), Math.ceil((Math.min(hi, wgtHi) - wgtLo) / row));
+    }
   }
 }
 

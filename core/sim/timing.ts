@@ -119,21 +119,57 @@ export class TimingScheduler implements Scheduler {
   runSteps(first: number, count: number, maxTime: number): number {
     const next = this.next;
     let done = 0;
+    if (this.status !== 'running') return 0;
     // One try around the loop rather than one per step: a SimError ends the run anyway.
+    // The steps are act()'s, inlined: the loop's own overhead is a good part of a step.
     try {
-      while (done < count && this.status === 'running') {
+      while (done < count) {
         // The earliest agent, ties to the lowest, as in step(); unrolled for the hot loop.
         let a = 0, t = next[0]!;
         if (next[1]! < t) { a = 1; t = next[1]!; }
         if (next[2]! < t) { a = 2; t = next[2]!; }
         if (next[3]! < t) { a = 3; t = next[3]!; }
         if (t > maxTime) break;
-        this.act(t === Infinity ? -1 : a, t, first + done++);
+        if (t === Infinity) {
+          this.act(-1, t, first + done++);
+          break;
+        }
+        this.time = t;
+        done++;
+        if (a === FETCH) {
+          this.fetchStep(t);
+          continue;
+        }
+        const ph = this.phase[a];
+        if (ph === DMA) {
+          this.dmaStep(a, t);
+          // Further bursts of the same transfer while this module stays the earliest agent
+          // (the search above would pick it again): the same steps, in the same order.
+          while (done < count && this.phase[a] === DMA) {
+            const u = next[a]!;
+            if (u > maxTime || !this.earliest(a, u)) break;
+            this.time = u;
+            done++;
+            this.dmaStep(a, u);
+          }
+        } else if (ph === BUSY) {
+          this.complete(a, t);
+          if (this.status !== 'running') break;
+        } else this.tryStart(a, t, first + done - 1);
       }
     } catch (e) {
       this.caught(e);
     }
     return done;
+  }
+
+  /** Whether agent `a`, acting at `t`, would be the one the search in runSteps picks (ties to the lowest). */
+  private earliest(a: number, t: number): boolean {
+    const next = this.next;
+    for (let k = 0; k < 4; k++) {
+      if (k !== a && (next[k]! < t || (next[k] === t && k < a))) return false;
+    }
+    return true;
   }
 
   /** One step of agent `a` (the earliest) at time `t`; a < 0 when no agent can act. */

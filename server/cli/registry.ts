@@ -1,6 +1,7 @@
 /** Subcommands beyond the core three (simulator, servers, importer), one file each. */
 import type { CliCommand } from './command';
 import { debugAdapterCommand } from './commands/debug-adapter';
+import { decodeCommand } from './commands/decode';
 import { estimateCommand } from './commands/estimate';
 import { exploreCommand } from './commands/explore';
 import { importDumpCommand } from './commands/import-dump';
@@ -9,4 +10,4 @@ import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 import { tuneCommand } from './commands/tune';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, lowerCommand, estimateCommand, tuneCommand, exploreCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [importDumpCommand, decodeCommand, lowerCommand, estimateCommand, tuneCommand, exploreCommand, simCommand, lspCommand, debugAdapterCommand];

@@ -12,6 +12,7 @@ import { formatVta } from '../../core/lsp-support/format';
 import { codeActionsSched, codeActionsVta } from './actions';
 import { completeSched, completeVta, signatureVta } from './completion';
 import { DiagnosticsScheduler } from './diagnostics';
+import { hexHover } from './hex-hover';
 import { hoverSched, hoverVta } from './hover';
 import { ScheduleTuner } from './schedule-tuner';
 import { inlayHintsSched, inlayHintsVta } from './inlay';
@@ -158,6 +159,8 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   });
 
   connection.onHover(safe(null, (p) => {
+    const hex = hexHover(documents.get(p.textDocument.uri), p.position, () => vtaOf(p.textDocument.uri)?.result.program?.target ?? ws.settingTarget);
+    if (hex) return hex;
     const s = schedOf(p.textDocument.uri);
     if (s) return hoverSched(ws, s, p.position, tuner);
     const a = vtaOf(p.textDocument.uri);

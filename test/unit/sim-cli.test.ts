@@ -59,7 +59,7 @@ describe('vta sim', () => {
   it('exits 1 with file:line:col: error CODE: message on a deadlock or a simulation error', async () => {
     const d = await run(['examples/defects/deadlock.vta', '--quiet']);
     assert.equal(d.code, 1);
-    assert.match(d.stderr, /^examples\/defects\/deadlock\.vta:20:3: error vta\.sim\.deadlock: deadlock before FINISH: compute waits/m);
+    assert.match(d.stderr, /^examples\/defects\/deadlock\.vta:19:3: error vta\.sim\.deadlock: deadlock before FINISH: compute waits/m);
     const o = await run(['examples/defects/out-of-bounds.vta', '--mode', 'functional']);
     assert.equal(o.code, 1);
     assert.match(o.stderr, /^examples\/defects\/out-of-bounds\.vta:12:3: error vta\.sim\.sram-out-of-range: /m);

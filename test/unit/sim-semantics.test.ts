@@ -331,7 +331,7 @@ describe('target geometries', () => {
   const geometries = [
     { name: '1x32', keys: { LOG_BLOCK: 5 } },
     { name: '2x16', keys: { LOG_BATCH: 1 } },
-    { name: '1x8 (no SIMD kernel)', keys: { LOG_BLOCK: 3, LOG_INP_BUFF_SIZE: 13, LOG_WGT_BUFF_SIZE: 14, LOG_ACC_BUFF_SIZE: 15 } },
+    { name: '1x8', keys: { LOG_BLOCK: 3, LOG_INP_BUFF_SIZE: 13, LOG_WGT_BUFF_SIZE: 14, LOG_ACC_BUFF_SIZE: 15 } },
     { name: '4x16 small buffers', keys: { LOG_BATCH: 2, LOG_INP_BUFF_SIZE: 13, LOG_ACC_BUFF_SIZE: 15 } },
   ];
   for (const g of geometries) {

@@ -1,11 +1,12 @@
 /**
  * GEMM execution (vta-isa.md §4.5, fsim RunGEMM): the loop nest over micro-ops,
- * either through the WebAssembly SIMD kernel or a JavaScript loop that produces the
- * same bits. The caller has already checked every row index against the depths.
+ * either through the WebAssembly SIMD kernels (wasm/gemm-simd.ts) or JavaScript
+ * loops that produce the same bits. The caller has already checked every row index
+ * against the depths.
  */
 import type { Insn } from '../../isa';
 import type { SimMemory } from '../memory';
-import type { SimdGemm } from '../wasm/gemm-simd';
+import type { SimdKernels } from '../wasm/kernels';
 
 export type GemmKernelName = 'simd' | 'js';
 
@@ -75,10 +76,12 @@ function dot16(acc: Int32Array, ab: number, inp: Int8Array, ib: number, wgt: Int
   }
 }
 
-export function gemmSimd(simd: SimdGemm, mem: SimMemory, insn: Insn): void {
-  const l = mem.layout;
-  simd.run(
-    l.acc, l.inp, l.wgt, l.uopDst, l.uopSrc, l.uopWgt,
+export function gemmSimd(simd: SimdKernels, insn: Insn): void {
+  if (insn.reset_reg) {
+    simd.gemmReset(insn.uop_bgn, insn.uop_end, insn.iter_out, insn.iter_in, insn.dst_factor_out, insn.dst_factor_in);
+    return;
+  }
+  simd.gemm(
     insn.uop_bgn, insn.uop_end, insn.iter_out, insn.iter_in,
     insn.dst_factor_out, insn.dst_factor_in, insn.src_factor_out, insn.src_factor_in,
     insn.wgt_factor_out, insn.wgt_factor_in,

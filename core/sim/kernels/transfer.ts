@@ -37,16 +37,27 @@ export function loadRows(mem: SimMemory, insn: Insn): void {
     (row, n) => sram.fill(0, row * rowBytes, (row + n) * rowBytes));
 }
 
+/**
+ * Runs of at least this many lanes are converted by the engine's typed-array copy
+ * (Int8Array → Int32Array sign-extends, Int32Array → Uint8Array keeps the low 8 bits:
+ * exactly fsim's conversions, at memory speed); shorter ones by a loop, which costs
+ * less than making the subarray views.
+ */
+const NATIVE_RUN = 64;
+
 /** A LOAD ACC_8BIT: each DRAM int8 sign-extended into one int32 ACC lane. */
 export function loadAcc8(mem: SimMemory, insn: Insn): void {
   const lanes = mem.geometry.accLanes;
   const elemBytes = mem.geometry.elemBytes[MemType.ACC_8BIT]!;
   const acc = mem.acc, dram = mem.dram;
+  const signed = new Int8Array(dram.buffer, dram.byteOffset, dram.length);
   walkPadded(insn,
     (row, elem, n) => {
       const src = elem * elemBytes;
       const dst = row * lanes;
-      for (let k = 0; k < n * lanes; k++) acc[dst + k] = (dram[src + k]! << 24) >> 24;
+      const count = n * lanes;
+      if (count >= NATIVE_RUN) acc.set(signed.subarray(src, src + count), dst);
+      else for (let k = 0; k < count; k++) acc[dst + k] = signed[src + k]!;
     },
     (row, n) => acc.fill(0, row * lanes, (row + n) * lanes));
 }
@@ -86,6 +97,7 @@ export function storeRows(mem: SimMemory, insn: Insn): void {
     const src = (insn.sram_base + y * insn.x_size) * lanes;
     const dst = (insn.dram_base + y * insn.x_stride) * outRow;
     const n = insn.x_size * lanes;
-    for (let k = 0; k < n; k++) dram[dst + k] = acc[src + k]!;
+    if (n >= NATIVE_RUN) dram.set(acc.subarray(src, src + n), dst);
+    else for (let k = 0; k < n; k++) dram[dst + k] = acc[src + k]!;
   }
 }

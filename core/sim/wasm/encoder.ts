@@ -1,8 +1,8 @@
 /**
  * A minimal WebAssembly binary writer: just enough (LEB128, sections, a code
- * buffer with the handful of opcodes the GEMM kernel uses) to build a module at
- * run time without a toolchain, so the kernel can be specialised to the target's
- * geometry and still run unchanged in Node and in a web worker.
+ * buffer with the handful of opcodes the kernels use) to build a module at run time
+ * without a toolchain, so the kernels can be specialised to the target's geometry
+ * and still run unchanged in Node and in a web worker.
  */
 
 export const I32 = 0x7f;
@@ -76,14 +76,32 @@ export class Code {
   block(): this { return this.op(0x02, 0x40); }
   loop(): this { return this.op(0x03, 0x40); }
   end(): this { return this.op(0x0b); }
+  ret(): this { return this.op(0x0f); }
   br(depth: number): this { return this.op(0x0c).idx(depth); }
   brIf(depth: number): this { return this.op(0x0d).idx(depth); }
   i32Load(offset = 0): this { this.op(0x28, 2); uleb(offset, this.bytes); return this; }
+  i32Store(offset = 0): this { this.op(0x36, 2); uleb(offset, this.bytes); return this; }
   /** A SIMD instruction: 0xfd prefix then the opcode as LEB128. */
   simd(opcode: number): this { this.bytes.push(0xfd); uleb(opcode, this.bytes); return this; }
   v128Load(offset = 0): this { this.simd(0x00); this.bytes.push(0); uleb(offset, this.bytes); return this; }
+  /** Eight int8 sign-extended into an i16x8. */
+  v128Load8x8S(offset = 0): this { this.simd(0x01); this.bytes.push(0); uleb(offset, this.bytes); return this; }
   v128Store(offset = 0): this { this.simd(0x0b); this.bytes.push(0); uleb(offset, this.bytes); return this; }
+  /** if (cond) { then } with no result; `then` emits the body. */
+  ifThen(then: () => void): this { this.op(0x04, 0x40); then(); return this.end(); }
   shuffle(lanes: number[]): this { this.simd(0x0d); this.bytes.push(...lanes); return this; }
+
+  /**
+   * `x = init(); do { body(); x += step } while (x < limit)` (unsigned compare; `limit`
+   * is a local). The body runs at least once: callers skip empty loop nests.
+   */
+  doLoop(x: number, init: () => void, step: number, limit: number, body: () => void): this {
+    init();
+    this.set(x).loop();
+    body();
+    this.get(x).i32(step).op(Op.i32Add).tee(x).get(limit).op(Op.i32LtU).brIf(0);
+    return this.end();
+  }
 
   encode(): number[] {
     const body: number[] = [];
@@ -100,46 +118,73 @@ export class Code {
   }
 }
 
-/** i32 arithmetic opcodes used by the kernel. */
+/** Scalar opcodes used by the kernels. */
 export const Op = {
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
+  select: 0x1b,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32LtS: 0x48,
+  i32LtU: 0x49,
+  i32GeS: 0x4e,
   i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Shl: 0x74,
+  i32ShrS: 0x75,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const Simd = {
+  v128Load8x8S: 0x01,
+  i32x4Splat: 0x11,
   i16x8ExtendLowI8x16S: 0x87,
   i16x8ExtendHighI8x16S: 0x88,
+  i32x4Shl: 0xab,
+  i32x4ShrS: 0xac,
   i32x4Add: 0xae,
+  i32x4Sub: 0xb1,
+  i32x4Mul: 0xb5,
+  i32x4MinS: 0xb6,
+  i32x4MaxS: 0xb8,
   i32x4DotI16x8S: 0xba,
 } as const;
 
+export interface ExportedFunction {
+  name: string;
+  code: Code;
+}
+
 /**
- * A module importing one memory as env.mem and exporting one function `name`.
- * Returns the module bytes.
+ * A module importing one memory as env.mem (at least `memMinPages` pages; the memory
+ * given at instantiation may be larger) and exporting each function by its name.
+ * Every function returns nothing. Returns the module bytes.
  */
-export function moduleWithOneFunction(fn: Code, exportName: string, memPages: number): Uint8Array<ArrayBuffer> {
+export function moduleWithFunctions(fns: ExportedFunction[], memMinPages: number): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const type = [0x60];
-  uleb(fn.params.length, type);
-  type.push(...fn.params, 0x00);
+  const types = fns.map((f) => {
+    const type = [0x60];
+    uleb(f.code.params.length, type);
+    type.push(...f.code.params, 0x00);
+    return type;
+  });
   const typeSec: number[] = [];
-  vec([type], typeSec);
+  vec(types, typeSec);
   section(1, typeSec, out);
   const imp = [...name('env'), ...name('mem'), 0x02, 0x00];
-  uleb(memPages, imp);
+  uleb(memMinPages, imp);
   const impSec: number[] = [];
   vec([imp], impSec);
   section(2, impSec, out);
   const funcSec: number[] = [];
-  vec([[0]], funcSec);
+  vec(fns.map((_, k) => { const t: number[] = []; uleb(k, t); return t; }), funcSec);
   section(3, funcSec, out);
   const expSec: number[] = [];
-  vec([[...name(exportName), 0x00, 0x00]], expSec);
+  vec(fns.map((f, k) => { const e = [...name(f.name), 0x00]; uleb(k, e); return e; }), expSec);
   section(7, expSec, out);
   const codeSec: number[] = [];
-  vec([fn.encode()], codeSec);
+  vec(fns.map((f) => f.code.encode()), codeSec);
   section(10, codeSec, out);
   return new Uint8Array(out);
 }

@@ -1,160 +1,158 @@
 /**
- * The GEMM inner loop as a WebAssembly SIMD function, generated for one geometry.
- *
- * Plain JavaScript manages about 4–5 million 16×16 GEMM micro-op iterations a second;
- * with i32x4.dot_i16x8_s the same loop runs several times faster. The generated
- * function walks the whole loop nest of one GEMM instruction (vta-isa.md §4.5):
+ * The GEMM kernels as WebAssembly SIMD functions, generated for one geometry
+ * (vta-isa.md §4.5):
  *
  *   for it_out, it_in, u in [uop_bgn, uop_end):
- *     acc[a][b][o] += Σk inp[i][b][k] · wgt[w][o][k]          (weights transposed)
+ *     acc[a][b][o] += Σk inp[i][b][k] · wgt[w][o][k]
  *
- * Each 16-lane chunk of an input row is sign-extended once into two i16x8 halves;
- * each output lane's weight slice is dotted with them, giving four partial sums that
- * a shuffle tree folds, four output lanes at a time. i32x4.add wraps modulo 2^32 like
- * fsim's int32 accumulator.
+ * The whole loop nest of one instruction runs in one call. The weights are read from a
+ * widened copy of the WGT buffer that lives in the module's memory beside the SRAMs
+ * (`widen` rebuilds rows of it whenever WGT rows are written): int16, arranged so that
+ * one i32x4.dot_i16x8_s multiplies an input pair (k, k+1), broadcast to all four
+ * lanes, with the weights of that pair for four consecutive outputs:
  *
- * Row indices are bounds-checked by the caller before the call.
+ *   wide[w][p][g] = i16x8 [W[4g][2p], W[4g][2p+1], W[4g+1][2p], …, W[4g+3][2p+1]]
+ *
+ * so output lanes 4g..4g+3 accumulate Σp dot(bcast(x_pair p), wide[w][p][g]) directly
+ * in one i32x4, with no horizontal sums: a 16×16 block is 32 dot products, 32 adds and
+ * 8 broadcasts. i32x4.add wraps modulo 2^32 like fsim's int32 accumulator, and a dot
+ * product of two int8 pairs cannot overflow int32, so the sums are bit-exact.
+ *
+ * Row indices are bounds-checked by the caller before the call (exec.ts).
  */
 import type { SimGeometry } from '../geometry';
-import type { SramLayout } from '../memory';
-import { Code, I32, Op, Simd, V128, moduleWithOneFunction } from './encoder';
+import type { KernelLayout } from './layout';
+import { Code, I32, Op, Simd, V128 } from './encoder';
 
-/** Unrolled 16-byte blocks per micro-op beyond which the JavaScript kernel is used instead. */
-const MAX_UNROLLED_BLOCKS = 256;
-
-export type GemmSimdFn = (
-  accBase: number, inpBase: number, wgtBase: number,
-  uopDstBase: number, uopSrcBase: number, uopWgtBase: number,
-  uopBgn: number, uopEnd: number, iterOut: number, iterIn: number,
-  dfo: number, dfi: number, sfo: number, sfi: number, wfo: number, wfi: number,
-) => void;
+/** Dot products unrolled per micro-op beyond which the JavaScript kernel is used instead. */
+const MAX_UNROLLED_DOTS = 1024;
 
 export function simdSupportsGeometry(g: SimGeometry): boolean {
-  return g.blockIn % 16 === 0 && g.blockOut % 4 === 0
-    && g.batch * (g.blockOut / 4) * (g.blockIn / 16) <= MAX_UNROLLED_BLOCKS;
+  return g.blockIn % 8 === 0 && g.blockOut % 4 === 0
+    && g.batch * (g.blockIn / 2) * (g.blockOut / 4) <= MAX_UNROLLED_DOTS;
 }
 
-// Byte shuffles used to fold four i32x4 partial-sum vectors into one vector of sums.
-const LANES_01_01 = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-const LANES_23_23 = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
-const LANES_EVEN = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
-const LANES_ODD = [4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31];
+/** Byte indices of an i8x16.shuffle that picks 32-bit lanes (0–3 from the first operand, 4–7 from the second). */
+export function lanes32(lanes: number[]): number[] {
+  return lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+}
 
-/** Builds the module bytes for a geometry. */
-export function buildGemmModule(g: SimGeometry, memPages: number): Uint8Array<ArrayBuffer> {
-  const P = Array.from({ length: 16 }, () => I32);
-  const c = new Code(P);
-  const [accBase, inpBase, wgtBase, uopDstBase, uopSrcBase, uopWgtBase, uopBgn, uopEnd,
-    iterOut, iterIn, dfo, dfi, sfo, sfi, wfo, wfi] = P.map((_, i) => i) as [
-    number, number, number, number, number, number, number, number,
-    number, number, number, number, number, number, number, number];
-  const io = c.local(I32), ii = c.local(I32), u = c.local(I32);
+const log2 = (n: number) => Math.log2(n);
+
+/**
+ * gemm(uopBgn, uopEnd, iterOut, iterIn, dfo, dfi, sfo, sfi, wfo, wfi): the loop nest of
+ * one non-reset GEMM.
+ */
+export function emitGemm(g: SimGeometry, L: KernelLayout): Code {
+  const c = new Code(Array.from({ length: 10 }, () => I32));
+  const [uopBgn, uopEnd, iterOut, iterIn, dfo, dfi, sfo, sfi, wfo, wfi] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+  const io = c.local(I32), ii = c.local(I32), up = c.local(I32), upBgn = c.local(I32), upEnd = c.local(I32);
   const offA = c.local(I32), offI = c.local(I32), offW = c.local(I32);
   const a = c.local(I32), i = c.local(I32), w = c.local(I32);
-  const chunks = g.blockIn / 16;
-  const xl: number[] = [], xh: number[] = [];
-  for (let k = 0; k < chunks; k++) {
-    xl.push(c.local(V128));
-    xh.push(c.local(V128));
-  }
-  const v = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
-  const wv = c.local(V128);
-  const accRow = g.accLanes * 4, inpRow = g.inpLanes, wgtRow = g.wgtLanes;
+  const x = c.local(V128), s = c.local(V128);
+  const groups = g.blockOut / 4;
+  const blockGroups = Math.min(groups, 4);
+  const accs = Array.from({ length: blockGroups }, () => c.local(V128));
+  const sA = log2(g.accLanes * 4), sI = log2(g.inpLanes), sW = log2(L.wideRowBytes);
 
-  // `while (x < limit) { body; x++ }` as block/loop.
-  const countedLoop = (x: number, init: () => void, limit: number, body: () => void) => {
-    init();
-    c.set(x);
-    c.block().loop();
-    c.get(x).get(limit).op(Op.i32GeU).brIf(1);
-    body();
-    c.get(x).i32(1).op(Op.i32Add).set(x);
-    c.br(0).end().end();
+  // Micro-op fields are read at byte offset 4u: the loop counts bytes.
+  c.get(uopBgn).i32(2).op(Op.i32Shl).set(upBgn);
+  c.get(uopEnd).i32(2).op(Op.i32Shl).set(upEnd);
+  // row offset << shift, from a micro-op field at byte `up` plus the loop offset
+  const row = (dst: number, field: number, off: number, shift: number) => {
+    c.get(up).i32Load(field).get(off).op(Op.i32Add).i32(shift).op(Op.i32Shl).set(dst);
   };
-  // row address = base + (uop field + offset) * rowBytes
-  const rowAddr = (dst: number, base: number, uopBase: number, off: number, rowBytes: number) => {
-    c.get(base);
-    c.get(uopBase).get(u).i32(4).op(Op.i32Mul).op(Op.i32Add).i32Load();
-    c.get(off).op(Op.i32Add).i32(rowBytes).op(Op.i32Mul).op(Op.i32Add).set(dst);
-  };
-
-  countedLoop(io, () => c.i32(0), iterOut, () => {
-    countedLoop(ii, () => c.i32(0), iterIn, () => {
-      // Loop-invariant parts of the three row indices.
+  c.doLoop(io, () => c.i32(0), 1, iterOut, () => {
+    c.doLoop(ii, () => c.i32(0), 1, iterIn, () => {
       c.get(io).get(dfo).op(Op.i32Mul).get(ii).get(dfi).op(Op.i32Mul).op(Op.i32Add).set(offA);
       c.get(io).get(sfo).op(Op.i32Mul).get(ii).get(sfi).op(Op.i32Mul).op(Op.i32Add).set(offI);
       c.get(io).get(wfo).op(Op.i32Mul).get(ii).get(wfi).op(Op.i32Mul).op(Op.i32Add).set(offW);
-      countedLoop(u, () => c.get(uopBgn), uopEnd, () => {
-        rowAddr(a, accBase, uopDstBase, offA, accRow);
-        rowAddr(i, inpBase, uopSrcBase, offI, inpRow);
-        rowAddr(w, wgtBase, uopWgtBase, offW, wgtRow);
+      c.doLoop(up, () => c.get(upBgn), 4, upEnd, () => {
+        row(a, L.uopDst, offA, sA);
+        row(i, L.uopSrc, offI, sI);
+        row(w, L.uopWgt, offW, sW);
         for (let b = 0; b < g.batch; b++) {
-          for (let k = 0; k < chunks; k++) {
-            c.get(i).v128Load(b * g.blockIn + k * 16).tee(xh[k]!);
-            c.simd(Simd.i16x8ExtendLowI8x16S).set(xl[k]!);
-            c.get(xh[k]!).simd(Simd.i16x8ExtendHighI8x16S).set(xh[k]!);
-          }
-          for (let o4 = 0; o4 < g.blockOut; o4 += 4) {
-            for (let j = 0; j < 4; j++) {
-              for (let k = 0; k < chunks; k++) {
-                c.get(w).v128Load((o4 + j) * g.blockIn + k * 16).set(wv);
-                c.get(xl[k]!).get(wv).simd(Simd.i16x8ExtendLowI8x16S).simd(Simd.i32x4DotI16x8S);
-                c.get(xh[k]!).get(wv).simd(Simd.i16x8ExtendHighI8x16S).simd(Simd.i32x4DotI16x8S);
-                c.simd(Simd.i32x4Add);
-                if (k > 0) c.get(v[j]!).simd(Simd.i32x4Add);
-                c.set(v[j]!);
+          for (let g0 = 0; g0 < groups; g0 += blockGroups) {
+            for (let ch = 0; ch < g.blockIn / 8; ch++) {
+              c.get(i).v128Load8x8S(L.inp + b * g.blockIn + ch * 8).set(x);
+              for (let q = 0; q < 4; q++) {
+                const pair = ch * 4 + q;
+                c.get(x).get(x).shuffle(lanes32([q, q, q, q])).set(s);
+                for (let k = 0; k < blockGroups; k++) {
+                  c.get(s).get(w).v128Load(L.wide + (pair * groups + g0 + k) * 16).simd(Simd.i32x4DotI16x8S);
+                  if (pair > 0) c.get(accs[k]!).simd(Simd.i32x4Add);
+                  c.set(accs[k]!);
+                }
               }
             }
-            // Fold: v0 ← [v0₀+v0₂, v0₁+v0₃, v1₀+v1₂, v1₁+v1₃], v2 likewise, then lane sums.
-            for (const [p, q] of [[0, 1], [2, 3]] as const) {
-              c.get(v[p]!).get(v[q]!).shuffle(LANES_01_01);
-              c.get(v[p]!).get(v[q]!).shuffle(LANES_23_23);
-              c.simd(Simd.i32x4Add).set(v[p]!);
+            for (let k = 0; k < blockGroups; k++) {
+              const at = L.acc + (b * g.blockOut + (g0 + k) * 4) * 4;
+              c.get(a);
+              c.get(a).v128Load(at).get(accs[k]!).simd(Simd.i32x4Add);
+              c.v128Store(at);
             }
-            const accOff = (b * g.blockOut + o4) * 4;
-            c.get(a);
-            c.get(v[0]!).get(v[2]!).shuffle(LANES_EVEN);
-            c.get(v[0]!).get(v[2]!).shuffle(LANES_ODD);
-            c.simd(Simd.i32x4Add);
-            c.get(a).v128Load(accOff).simd(Simd.i32x4Add);
-            c.v128Store(accOff);
           }
         }
       });
     });
   });
-  return moduleWithOneFunction(c, 'gemm', memPages);
+  return c;
 }
 
-const compiled = new Map<string, WebAssembly.Module | null>();
-
-export interface SimdGemm {
-  memory: WebAssembly.Memory;
-  run: GemmSimdFn;
+/** gemmReset(uopBgn, uopEnd, iterOut, iterIn, dfo, dfi): zeroes the dst ACC rows. */
+export function emitGemmReset(g: SimGeometry, L: KernelLayout): Code {
+  const c = new Code(Array.from({ length: 6 }, () => I32));
+  const [uopBgn, uopEnd, iterOut, iterIn, dfo, dfi] = [0, 1, 2, 3, 4, 5] as const;
+  const io = c.local(I32), ii = c.local(I32), up = c.local(I32), upBgn = c.local(I32), upEnd = c.local(I32);
+  const offA = c.local(I32), a = c.local(I32);
+  const zero = c.local(V128); // locals start at zero
+  const sA = log2(g.accLanes * 4);
+  c.get(uopBgn).i32(2).op(Op.i32Shl).set(upBgn);
+  c.get(uopEnd).i32(2).op(Op.i32Shl).set(upEnd);
+  c.doLoop(io, () => c.i32(0), 1, iterOut, () => {
+    c.doLoop(ii, () => c.i32(0), 1, iterIn, () => {
+      c.get(io).get(dfo).op(Op.i32Mul).get(ii).get(dfi).op(Op.i32Mul).op(Op.i32Add).set(offA);
+      c.doLoop(up, () => c.get(upBgn), 4, upEnd, () => {
+        c.get(up).i32Load(L.uopDst).get(offA).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(a);
+        for (let v = 0; v < g.accLanes / 4; v++) c.get(a).get(zero).v128Store(L.acc + v * 16);
+      });
+    });
+  });
+  return c;
 }
 
 /**
- * Compiles and instantiates the kernel over a fresh memory big enough for `layout`.
- * Returns undefined where WebAssembly or its SIMD proposal is unavailable, so the
- * caller falls back to JavaScript.
+ * widen(lo, hi): rebuilds rows [lo, hi) of the widened weights from the WGT buffer
+ * (hi > lo). Four output rows' 8-byte slices, sign-extended, are four i16x8 of pairs;
+ * a 4×4 transpose of their 32-bit lanes gives one vector per pair.
  */
-export function instantiateGemmSimd(g: SimGeometry, layout: SramLayout): SimdGemm | undefined {
-  if (typeof WebAssembly !== 'object' || !simdSupportsGeometry(g)) return undefined;
-  try {
-    const pages = Math.ceil(layout.bytes / 65536);
-    // Compiling is the expensive part; simulators of the same geometry share the module.
-    const key = `${g.batch}x${g.blockIn}x${g.blockOut}/${pages}`;
-    let mod = compiled.get(key);
-    if (mod === undefined) {
-      const bytes = buildGemmModule(g, pages);
-      mod = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-      compiled.set(key, mod);
+export function emitWiden(g: SimGeometry, L: KernelLayout): Code {
+  const c = new Code([I32, I32]);
+  const [lo, hi] = [0, 1] as const;
+  const r = c.local(I32), src = c.local(I32), dst = c.local(I32);
+  const R = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const T = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const groups = g.blockOut / 4;
+  c.doLoop(r, () => c.get(lo), 1, hi, () => {
+    c.get(r).i32(log2(g.wgtLanes)).op(Op.i32Shl).set(src);
+    c.get(r).i32(log2(L.wideRowBytes)).op(Op.i32Shl).set(dst);
+    for (let grp = 0; grp < groups; grp++) {
+      for (let ch = 0; ch < g.blockIn / 8; ch++) {
+        for (let j = 0; j < 4; j++) c.get(src).v128Load8x8S(L.wgt + (4 * grp + j) * g.blockIn + ch * 8).set(R[j]!);
+        c.get(R[0]!).get(R[1]!).shuffle(lanes32([0, 4, 1, 5])).set(T[0]!);
+        c.get(R[0]!).get(R[1]!).shuffle(lanes32([2, 6, 3, 7])).set(T[1]!);
+        c.get(R[2]!).get(R[3]!).shuffle(lanes32([0, 4, 1, 5])).set(T[2]!);
+        c.get(R[2]!).get(R[3]!).shuffle(lanes32([2, 6, 3, 7])).set(T[3]!);
+        // pair q of this chunk: [R0[q], R1[q], R2[q], R3[q]]
+        const outs: Array<[number, number, number[]]> = [
+          [0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]],
+        ];
+        outs.forEach(([p, q, lanes], k) => {
+          const pair = ch * 4 + k;
+          c.get(dst).get(T[p]!).get(T[q]!).shuffle(lanes32(lanes)).v128Store(L.wide + (pair * groups + grp) * 16);
+        });
+      }
     }
-    if (mod === null) return undefined;
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
-    return { memory, run: instance.exports.gemm as GemmSimdFn };
-  } catch {
-    return undefined;
-  }
+  });
+  return c;
 }

@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -567,14 +567,21 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
   it('the simulator view of a lowered layer is titled by the layer, not Untitled', async () => {
     const t0 = Date.now();
     try {
-      await openFile('resnet18.vtasched');
+      // A schedule with one layer that fits (c2) and one whose tile overflows INP (big).
+      writeFileSync(join(work, 'examples', 'two-layers.vtasched'), [
+        'target pynq_1x16_i8w8a32_15_15_18_17', '',
+        'conv2d c2 {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
+        '  tile   b=1 h=8 w=56 ci=16 co=32', '  threads oc=2 h=1', '  epilogue shr 8, max 0, min 127', '}', '',
+        'conv2d big {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
+        '  tile   b=1 h=56 w=56 ci=64 co=64', '  threads oc=1 h=1', '  epilogue shr 8, max 0, min 127', '}', ''].join('\n'));
+      await openFile('two-layers.vtasched');
       const editor = page.locator('.editor-group-container.active .editor-instance');
       // Layers with errors say why they cannot be simulated.
       await editor.locator('.codelens-decoration', { hasText: /Cannot simulate: INP needs/ }).first().waitFor({ timeout: 30_000 });
       const simulateLens = editor.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
       await simulateLens.waitFor({ timeout: 30_000 });
       await simulateLens.click();
-      await page.locator('.tabs-container .tab', { hasText: 'Simulator: c2 of resnet18.vtasched' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'Simulator: c2 of two-layers.vtasched' }).first().waitFor({ timeout: 30_000 });
       await shot('simulator-title');
     } catch (e) {
       await shot('simulator-title-failed');

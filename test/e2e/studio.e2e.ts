@@ -113,6 +113,13 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     // A copy of the examples, so that Assemble writes nowhere in the repository.
     work = mkdtempSync(join(tmpdir(), 'vta-e2e-'));
     cpSync(join(projectRoot, 'examples'), join(work, 'examples'), { recursive: true });
+    // A schedule with one layer that fits (c2) and one whose tile overflows INP (big).
+    writeFileSync(join(work, 'examples', 'two-layers.vtasched'), [
+      'target pynq_1x16_i8w8a32_15_15_18_17', '',
+      'conv2d c2 {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
+      '  tile   b=1 h=8 w=56 ci=16 co=32', '  threads oc=2 h=1', '  epilogue shr 8, max 0, min 127', '}', '',
+      'conv2d big {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
+      '  tile   b=1 h=56 w=56 ci=64 co=64', '  threads oc=1 h=1', '  epilogue shr 8, max 0, min 127', '}', ''].join('\n'));
     const p = prepareStudio({ stateDir: join(work, 'studio'), log });
     prepared = p;
     timings.setup = p.seconds.setup;
@@ -567,13 +574,6 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
   it('the simulator view of a lowered layer is titled by the layer, not Untitled', async () => {
     const t0 = Date.now();
     try {
-      // A schedule with one layer that fits (c2) and one whose tile overflows INP (big).
-      writeFileSync(join(work, 'examples', 'two-layers.vtasched'), [
-        'target pynq_1x16_i8w8a32_15_15_18_17', '',
-        'conv2d c2 {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
-        '  tile   b=1 h=8 w=56 ci=16 co=32', '  threads oc=2 h=1', '  epilogue shr 8, max 0, min 127', '}', '',
-        'conv2d big {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
-        '  tile   b=1 h=56 w=56 ci=64 co=64', '  threads oc=1 h=1', '  epilogue shr 8, max 0, min 127', '}', ''].join('\n'));
       await openFile('two-layers.vtasched');
       const editor = page.locator('.editor-group-container.active .editor-instance');
       // Layers with errors say why they cannot be simulated.

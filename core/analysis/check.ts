@@ -13,14 +13,26 @@ import type { Program } from '../program/program';
 type ProgramCheck = (program: Program, file: string) => Diagnostic[];
 const programChecks: ProgramCheck[] = [tokenChecks];
 
-export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = []): Diagnostic[] {
+/**
+ * The rule of the tiers, in one place: a program with syntax or name errors gets no
+ * further checks (they would only report follow-on findings); neither does a stream
+ * whose expansion stopped at the instruction limit (it lacks its end).
+ */
+export function blocksChecks(assemblyDiagnostics: readonly Diagnostic[]): boolean {
+  return assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name') || d.code === 'vta.bounds.stream'));
+}
+
+/**
+ * `tier: 'first'` stops after the first-tier checks (bounds, uninitialised reads,
+ * fidelity, FINISH): what an editor shows while the user types; `'all'` (the default)
+ * adds the whole-program analyses.
+ */
+export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = [], opts: { tier?: 'first' | 'all' } = {}): Diagnostic[] {
   let out = assemblyDiagnostics.slice();
-  // A program that did not assemble cleanly would only produce follow-on findings.
   // (concat, not push(...): a spread of a few hundred thousand findings overflows the stack.)
-  // So would a stream whose expansion stopped at the instruction limit (it lacks its end).
-  if (!assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name') || d.code === 'vta.bounds.stream'))) {
+  if (!blocksChecks(assemblyDiagnostics)) {
     out = out.concat(firstTierChecks(program, { file }));
-    for (const c of programChecks) out = out.concat(c(program, file));
+    if (opts.tier !== 'first') for (const c of programChecks) out = out.concat(c(program, file));
   }
   return sortDiagnostics(out);
 }

@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import {
-  Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, Event as DapEvent, TerminatedEvent,
+  Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Response, Scope, Source, StackFrame, StoppedEvent, Event as DapEvent, TerminatedEvent,
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -21,6 +21,7 @@ import { count } from '../../core/lang/count';
 import type { Value } from './expr';
 import { describe } from './expr';
 import { insnText, lanesText } from './format';
+import { ArgsError, MAX_READ_BYTES, checkDapArgs } from './args';
 import type { LoadedProgram, VtaLaunchArgs } from './loader';
 import { loadProgram } from './loader';
 
@@ -60,6 +61,19 @@ export class VtaDebugSession extends LoggingDebugSession {
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.configured = new Promise((r) => (this.configuredDone = r));
+  }
+
+  /** Every request's arguments are checked before its handler reads them (args.ts): a bad one gets error 1010. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    try {
+      checkDapArgs(request.command, request.arguments);
+    } catch (e) {
+      if (!(e instanceof ArgsError)) throw e;
+      this.sendErrorResponse(new Response(request), 1010, `${request.command}: ${e.message}`);
+      return;
+    }
+    // Handlers read their arguments' fields: absent arguments are an empty object.
+    super.dispatchRequest({ ...request, arguments: request.arguments ?? {} });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -419,7 +433,8 @@ export class VtaDebugSession extends LoggingDebugSession {
     } catch (err) {
       return this.sendErrorResponse(response, 1005, (err as Error).message);
     }
-    if (args.start !== undefined || args.count !== undefined) vars = vars.slice(args.start ?? 0, (args.start ?? 0) + (args.count ?? vars.length));
+    // (A count of 0 or none means all, as the protocol says.)
+    if (args.start || args.count) vars = vars.slice(args.start ?? 0, args.count ? (args.start ?? 0) + args.count : vars.length);
     response.body = { variables: vars };
     this.sendResponse(response);
   }
@@ -545,11 +560,13 @@ export class VtaDebugSession extends LoggingDebugSession {
     const mem = this.engine?.memoryBytes(args.memoryReference);
     if (!mem) return this.sendErrorResponse(response, 1007, `unknown memory ${args.memoryReference} (dram, ${SRAMS.join(', ')})`);
     const start = (args.offset ?? 0);
-    const bytes = start >= 0 ? mem.read(start, args.count) : new Uint8Array(0);
+    // At most MAX_READ_BYTES per answer: a client reads on from where it ends. Bytes past the memory are unreadable.
+    const count = Math.min(args.count, MAX_READ_BYTES);
+    const bytes = start >= 0 ? mem.read(start, count) : new Uint8Array(0);
     response.body = {
       address: `0x${Math.max(0, start).toString(16)}`,
       data: Buffer.from(bytes).toString('base64'),
-      unreadableBytes: args.count - bytes.length,
+      unreadableBytes: bytes.length < count ? args.count - bytes.length : 0,
     };
     this.sendResponse(response);
   }
@@ -574,10 +591,12 @@ export class VtaDebugSession extends LoggingDebugSession {
     const first = Math.floor(base / INSN_BYTES) + (args.instructionOffset ?? 0);
     const out: DebugProtocol.DisassembledInstruction[] = [];
     let lastFile: string | undefined;
-    for (let i = first; i < first + args.instructionCount; i++) {
-      const pi = e.program.insns[i];
-      if (!pi || i < 0) {
-        out.push({ address: addr(Math.max(i, 0)), instruction: '??', presentationHint: 'invalid' });
+    // Counted by k: past 2^53 `first + k` no longer changes, and the count is at most MAX_DISASSEMBLE (args.ts).
+    for (let k = 0; k < args.instructionCount; k++) {
+      const i = first + k;
+      const pi = Number.isSafeInteger(i) && i >= 0 ? e.program.insns[i] : undefined;
+      if (!pi) {
+        out.push({ address: Number.isSafeInteger(i) ? addr(Math.max(i, 0)) : '0x0', instruction: '??', presentationHint: 'invalid' });
         continue;
       }
       const d: DebugProtocol.DisassembledInstruction = { address: addr(i), instruction: insnText(pi.insn), symbol: pi.label };

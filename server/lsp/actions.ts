@@ -1,7 +1,6 @@
 /** Code actions: the core's Diagnostic.fixes as quick fixes, and inserting a missing `finish`. */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
-import type { Fix } from '../../core/lang/diagnostic';
-import type { SchedFix } from '../../core/schedule';
+import { fixesOf } from './params';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
 import { toLspDiagnostic } from './diagnostics';
 import type { ScheduleTuner } from './schedule-tuner';
@@ -9,9 +8,9 @@ import { fastestScheduleAction } from './schedule-tuning';
 
 export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeActionParams): CodeAction[] {
   const out: CodeAction[] = [];
-  const all = ws.full(a).filter((d) => d.file === a.file);
+  const all = ws.findings(a).filter((d) => d.file === a.file);
   for (const ld of params.context.diagnostics) {
-    const fixes = ((ld.data as { fixes?: Fix[] } | undefined)?.fixes)
+    const fixes = fixesOf(ld.data, true)
       ?? all.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes
       ?? [];
     for (const f of fixes) {
@@ -44,7 +43,7 @@ export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeAction
 export function codeActionsSched(a: SchedAnalysis, params: CodeActionParams, tuner?: ScheduleTuner): CodeAction[] {
   const out: CodeAction[] = tuner ? fastestScheduleAction(tuner, a, params.range) : [];
   for (const ld of params.context.diagnostics) {
-    const fixes = ((ld.data as { fixes?: SchedFix[] } | undefined)?.fixes)
+    const fixes = fixesOf(ld.data, false)
       ?? a.lint.diagnostics.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes
       ?? [];
     for (const f of fixes) {

@@ -1,18 +1,28 @@
 /**
- * The worker thread of the language server's expensive tier: assembles a document and
- * runs every program check on it, off the server's thread, so that the server can stop
- * it (by terminating the worker) when a newer version of the document arrives.
+ * The worker thread that runs every check of a `.vta` document, off the server's
+ * thread, so that the server keeps answering while a document is checked and can stop
+ * a check (by terminating the worker) when a newer version of the document arrives.
+ *
+ * Two kinds of job: `first` assembles the text and runs the first-tier checks (what
+ * is published right after an edit); `all` runs every check, reusing the program the
+ * `first` job of the same version assembled when it is still here.
  */
 import { parentPort } from 'node:worker_threads';
-import { assembleText } from '../../core/asm';
+import { assembleText, type AssembleResult } from '../../core/asm';
 import { checkProgram } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { Range } from '../../core/lang/ast';
+import { lintSchedule, parseSchedule } from '../../core/schedule';
+import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
 import { nodeHost } from '../node-host';
 
 export interface CheckJob {
   id: number;
+  tier: 'first' | 'all';
+  /** The document (the key of the assembled program kept between a version's two jobs). */
+  uri: string;
+  version: number;
   file: string;
   text: string;
   /** Open documents' texts by path; they win over the disk, as in the server. */
@@ -21,10 +31,37 @@ export interface CheckJob {
   settingTarget: VtaTarget | undefined;
 }
 
+/** One layer of a schedule lowered and checked (the expensive tier of a `.vtasched` document). */
+export interface LayerJob {
+  id: number;
+  layer: {
+    file: string;
+    text: string;
+    /** The operator's index among the file's statements. */
+    index: number;
+    settingTarget: VtaTarget | undefined;
+  };
+}
+
+/** Forget the program kept for a document (it was closed). */
+export interface ForgetJob {
+  forget: string;
+}
+
 export interface CheckDone {
   id: number;
   diagnostics?: Diagnostic[];
   error?: string;
+  /** Time spent assembling, in ms (0 when the program was kept from the first tier). */
+  assembleMs?: number;
+  /** The files the program read besides its own (includes, images), for the includers of an edited file. */
+  read?: string[];
+  /** Sent first, when the worker starts the job (its time budget runs from then: a fresh worker loads first). */
+  started?: boolean;
+  /** Set by the pool (not the worker) when the job ran past its time budget and was stopped. */
+  timedOut?: string;
+  /** The answer to a LayerJob. */
+  layer?: LayerLoweredChecks;
 }
 
 /**
@@ -42,21 +79,63 @@ function plain(d: Diagnostic): Diagnostic {
   };
 }
 
-function run(job: CheckJob): CheckDone {
-  const host = {
-    ...nodeHost,
-    readText: (p: string) => job.files[p] ?? nodeHost.readText(p),
-    readBinary: (p: string) => (p in job.files ? new TextEncoder().encode(job.files[p]) : nodeHost.readBinary(p)),
-  };
-  const r = assembleText(job.text, { file: job.file, host, fallbackTarget: job.settingTarget });
-  const found = r.program ? checkProgram(r.program, job.file, r.diagnostics) : r.diagnostics;
-  return { id: job.id, diagnostics: found.map(plain) };
+/**
+ * The last assembled program of each document, for the `all` job of the same version.
+ * One per document (memory stays bounded by the open documents); a job of any other
+ * version or input replaces it.
+ */
+const kept = new Map<string, { job: CheckJob; result: AssembleResult; read: string[] }>();
+
+const sameInput = (a: CheckJob, b: CheckJob): boolean =>
+  a.version === b.version && a.file === b.file && a.text === b.text && a.settingTarget === b.settingTarget
+  && JSON.stringify(a.files) === JSON.stringify(b.files);
+
+/** Runs one job (in the worker, or on the server's thread when there is no worker script). */
+export function runCheckJob(job: CheckJob): CheckDone {
+  const hit = kept.get(job.uri);
+  let result: AssembleResult;
+  let read: string[];
+  let assembleMs = 0;
+  if (hit && sameInput(hit.job, job)) ({ result, read } = hit);
+  else {
+    kept.delete(job.uri); // the old program goes before the new one is built
+    const seen = new Set<string>();
+    const host = {
+      ...nodeHost,
+      readText: (p: string) => (seen.add(p), job.files[p] ?? nodeHost.readText(p)),
+      readBinary: (p: string) => (seen.add(p), p in job.files ? new TextEncoder().encode(job.files[p]) : nodeHost.readBinary(p)),
+    };
+    const t0 = performance.now();
+    result = assembleText(job.text, { file: job.file, host, fallbackTarget: job.settingTarget });
+    assembleMs = performance.now() - t0;
+    read = [...seen];
+  }
+  // Kept for the whole-program tier of the same version, which follows when the user pauses.
+  if (job.tier === 'first') kept.set(job.uri, { job, result, read });
+  else kept.delete(job.uri);
+  const found = result.program ? checkProgram(result.program, job.file, result.diagnostics, { tier: job.tier }) : result.diagnostics;
+  return { id: job.id, diagnostics: found.map(plain), assembleMs, read };
 }
 
-parentPort?.on('message', (job: CheckJob) => {
+/** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap). */
+export function runLayerJob(job: LayerJob): CheckDone {
+  const { file, text, index, settingTarget } = job.layer;
+  const ast = parseSchedule(text);
+  const op = ast.statements[index];
+  if (op?.kind !== 'operator') return { id: job.id, layer: { diagnostics: [], estimate: undefined, skippedInstructions: undefined } };
+  const lint = lintSchedule(ast, { host: nodeHost, file, fallbackTarget: settingTarget });
+  return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file }) };
+}
+
+parentPort?.on('message', (job: CheckJob | LayerJob | ForgetJob) => {
+  if ('forget' in job) {
+    kept.delete(job.forget);
+    return;
+  }
+  parentPort!.postMessage({ id: job.id, started: true } satisfies CheckDone);
   let out: CheckDone;
   try {
-    out = run(job);
+    out = 'layer' in job ? runLayerJob(job) : runCheckJob(job);
   } catch (e) {
     out = { id: job.id, error: (e as Error).stack ?? String(e) };
   }

@@ -1,8 +1,10 @@
 /**
- * Publishing diagnostics in two tiers: the cheap one (parse + assembly) right after
- * each change, the expensive one (every program check: bounds, tokens, hazards…)
- * debounced and cancelled when a newer version arrives. With the `fast` tiers setting
- * only the cheap tier is published.
+ * Publishing diagnostics in two tiers. For a `.vta` document both run in the checks
+ * workers (check-pool.ts): the first tier (assembly + first-tier checks) right after
+ * each change, every check after a pause in typing; a newer version drops or stops
+ * the older one's job. For a `.vtasched` document the lint is published at once and
+ * each layer's lowered checks after the pause. With the `fast` tiers setting only the
+ * first tier is published.
  */
 import {
   DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
@@ -10,8 +12,9 @@ import {
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { SchedDiagnostic } from '../../core/schedule';
 import { DEFAULT_MAX_DIAGNOSTICS, outgoingDiagnostics } from '../../core/lang/findings';
-import { FullChecker } from './full-checker';
-import { isSchedule, pathToUri, type Workspace } from './workspace';
+import { CheckPool, type CheckResult } from './check-pool';
+import { runCheckJob, type CheckJob } from './check-worker';
+import { isSchedule, pathToUri, uriToPath, type Workspace } from './workspace';
 
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   const related: DiagnosticRelatedInformation[] | undefined = d.related?.map((r) => ({
@@ -36,8 +39,21 @@ function toLspSchedDiagnostic(d: SchedDiagnostic): LspDiagnostic {
   };
 }
 
+/** The checks without a worker (the server run from sources). */
+function onThisThread(job: Omit<CheckJob, 'id'>): CheckResult {
+  const r = runCheckJob({ ...job, id: 0 });
+  return r.diagnostics ? { diagnostics: r.diagnostics, assembleMs: 0, read: r.read ?? [] } : { error: `the checks stopped: ${r.error?.split('\n')[0]}` };
+}
+
 export class DiagnosticsScheduler {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * The last publication of each `.vta` document. A version superseded before its
+   * checks ran is answered with it (the findings of the last completed analysis), so
+   * that a client waiting for each version's diagnostics gets an answer.
+   */
+  private readonly lastPublished = new Map<string, LspDiagnostic[]>();
+  private readonly assessedWaiters = new Map<string, Array<() => void>>();
   /** 'fast' publishes only the cheap tier (parse, assembly, first-tier checks); 'all' adds the debounced one. */
   tiers: 'all' | 'fast' = 'all';
   /** At most this many diagnostics per document (the `diagnostics.max` setting). */
@@ -48,14 +64,14 @@ export class DiagnosticsScheduler {
     private readonly ws: Workspace,
     /** Delay before the expensive tier, in ms. */
     private readonly delay = 250,
-    /** Where the expensive tier of `.vta` documents runs. */
-    readonly checker = new FullChecker(undefined, (m) => connection.console.log(m)),
-  ) {}
+    /** Where the checks of `.vta` documents run. */
+    readonly pool = new CheckPool(undefined, (m) => connection.console.log(m)),
+  ) {
+    if (pool.available) ws.lowerOffThread = (job) => pool.layer(job);
+  }
 
-  /** Publishes the cheap tier now and schedules the expensive one. Never throws. */
+  /** Publishes the cheap tier (now, or when the worker has it) and schedules the expensive one. Never throws. */
   changed(uri: string): void {
-    // A running check of an older version is pointless now: stop it.
-    this.checker.supersede(uri);
     try {
       this.publish(uri);
     } catch (e) {
@@ -66,12 +82,12 @@ export class DiagnosticsScheduler {
   private publish(uri: string): void {
     const doc = this.ws.documents.get(uri);
     if (!doc) return;
+    this.cancel(uri);
     if (isSchedule(uri, doc.languageId)) {
       const a = this.ws.vtasched(uri);
       if (!a) return;
       void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: outgoingDiagnostics(a.lint.diagnostics, this.maxDiagnostics).map(toLspSchedDiagnostic) });
       // The expensive tier: each layer lowered, checked and estimated, debounced like a program's.
-      this.cancel(uri);
       if (this.tiers === 'fast') return;
       const version = a.version;
       this.timers.set(uri, setTimeout(() => {
@@ -93,40 +109,99 @@ export class DiagnosticsScheduler {
       }, this.delay));
       return;
     }
-    const a = this.ws.vta(uri);
-    if (!a) return;
-    void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: this.forFile(a.cheap, a.file, a.symbols.includes) });
-    this.cancel(uri);
-    if (this.tiers === 'fast') return;
-    const version = a.version;
-    this.timers.set(uri, setTimeout(() => {
-      this.timers.delete(uri);
-      if (this.tiers === 'fast') return; // the setting changed meanwhile
-      try {
-        const cur = this.ws.documents.get(uri);
-        if (!cur || cur.version !== version) return; // a newer change has its own run
-        const fresh = this.ws.vta(uri);
-        if (!fresh || fresh.version !== version) return;
-        if (!this.checker.available) {
-          const all = this.ws.full(fresh);
-          void this.connection.sendDiagnostics({ uri, version, diagnostics: this.forFile(all, fresh.file, fresh.symbols.includes) });
-          return;
-        }
-        // Off the thread, so that a newer version can stop it (changed() supersedes the job).
-        const files: Record<string, string> = {};
-        for (const p of fresh.symbols.files.slice(1)) {
-          const open = this.ws.openDocByPath(p);
-          if (open) files[p] = open.getText();
-        }
-        this.checker.check(uri, version, { file: fresh.file, text: fresh.text, files, settingTarget: this.ws.settingTarget }).then((all) => {
-          if (!all || this.ws.documents.get(uri)?.version !== version || this.tiers === 'fast') return;
-          fresh.full ??= all; // code actions read the same findings without checking again
-          void this.connection.sendDiagnostics({ uri, version, diagnostics: this.forFile(all, fresh.file, fresh.symbols.includes) });
-        }, (e: unknown) => this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`));
-      } catch (e) {
-        this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`);
+    const version = doc.version;
+    this.run(uri, version, 'first').then((done) => {
+      if (!done || this.tiers === 'fast' || this.ws.documents.get(uri)?.version !== version) return;
+      this.timers.set(uri, setTimeout(() => {
+        this.timers.delete(uri);
+        if (this.tiers === 'fast' || this.ws.documents.get(uri)?.version !== version) return;
+        void this.run(uri, version, 'all').then((ok) => {
+          // The user paused: a document too slow to assemble on every request gets its program now.
+          if (ok && this.ws.documents.get(uri)?.version === version && this.ws.buildDeferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) {
+            this.connection.languages.inlayHint.refresh().catch(() => undefined);
+          }
+        });
+      }, this.delay));
+    }, (e: unknown) => this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`));
+  }
+
+  /**
+   * One tier of one version of a `.vta` document, published when it is done. Resolves
+   * true when its findings were published; a superseded first tier publishes the last
+   * findings under its version instead.
+   */
+  private async run(uri: string, version: number, tier: CheckJob['tier']): Promise<boolean> {
+    const doc = this.ws.documents.get(uri);
+    if (!doc) return false;
+    const file = uriToPath(uri);
+    // Every other open document's text: an include or an image may be one of them.
+    const files: Record<string, string> = {};
+    for (const d of this.ws.documents.all()) if (d.uri !== uri) files[uriToPath(d.uri)] = d.getText();
+    const job = { tier, uri, version, file, text: doc.getText(), files, settingTarget: this.ws.settingTarget };
+    const r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
+    if (!this.ws.documents.get(uri)) return false; // closed meanwhile
+    if (!r) {
+      this.wakeAssessed(uri);
+      if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: this.lastPublished.get(uri) ?? [] });
+      return false;
+    }
+    let diagnostics: LspDiagnostic[];
+    if ('timedOut' in r) {
+      // The first tier's findings (if any) stay; the note says why nothing more came.
+      this.ws.assembled.set(uri, { version, ms: Number.POSITIVE_INFINITY });
+      this.wakeAssessed(uri);
+      const kept = tier === 'all' ? (this.lastPublished.get(uri) ?? []).filter((d) => d.code !== 'vta.limit') : [];
+      diagnostics = [...kept, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, code: 'vta.limit', source: 'vta', message: r.timedOut }];
+    } else if ('error' in r) {
+      this.wakeAssessed(uri);
+      diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'vta.limit', source: 'vta', message: r.error }];
+    } else {
+      if (tier === 'first') this.ws.assembled.set(uri, { version, ms: r.assembleMs });
+      this.wakeAssessed(uri);
+      if (!this.ws.deferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) this.connection.languages.inlayHint.refresh().catch(() => undefined);
+      if (r.read.length) this.ws.filesOf.set(uri, [file, ...r.read]);
+      this.ws.checked.set(uri, { version, diagnostics: r.diagnostics });
+      const includes = r.diagnostics.some((d) => d.file !== file) ? this.includesOf(uri) : [];
+      diagnostics = this.forFile(r.diagnostics, file, includes);
+    }
+    this.lastPublished.set(uri, diagnostics);
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+    return 'diagnostics' in r;
+  }
+
+  /**
+   * Resolves when the checks worker has assembled the current version of `uri` (its
+   * cost is then known: see Workspace.deferred), when that version is superseded, or
+   * after `ms`. Requests that read the program wait for this, never longer.
+   */
+  assessed(uri: string, ms = 1000): Promise<void> {
+    const doc = this.ws.documents.get(uri);
+    if (!doc || this.ws.assembled.get(uri)?.version === doc.version || isSchedule(uri, doc.languageId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const list = this.assessedWaiters.get(uri) ?? [];
+      list.push(done);
+      this.assessedWaiters.set(uri, list);
+      function done() {
+        clearTimeout(timer);
+        resolve();
       }
-    }, this.delay));
+    });
+  }
+
+  private wakeAssessed(uri: string): void {
+    const list = this.assessedWaiters.get(uri);
+    this.assessedWaiters.delete(uri);
+    for (const w of list ?? []) w();
+  }
+
+  /** The include lines of the current analysis, for the summaries of included files' errors. */
+  private includesOf(uri: string): Array<{ from: string; range: Diagnostic['range']; path: string }> {
+    try {
+      return this.ws.vta(uri)?.symbols.includes ?? [];
+    } catch {
+      return [];
+    }
   }
 
   cancel(uri: string): void {
@@ -137,10 +212,14 @@ export class DiagnosticsScheduler {
 
   closed(uri: string): void {
     this.cancel(uri);
-    this.checker.supersede(uri);
+    this.pool.forget(uri);
+    this.lastPublished.delete(uri);
+    this.ws.checked.delete(uri);
+    this.ws.assembled.delete(uri);
+    this.ws.hintsWithoutProgram.delete(uri);
+    this.wakeAssessed(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
-
   /**
    * This document's findings, plus one summary per included file that has errors,
    * placed on the `include` line that brings it in.

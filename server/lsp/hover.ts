@@ -149,9 +149,9 @@ export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position, tuner
   const figuresOf = (nameRange: SchedAnalysis['ast']['statements'][number]['range']) => {
     const f = a.lint.layers.find((x) => x.layer.nameRange === nameRange);
     if (!f) return undefined;
-    // One layer, computed now if the expensive tier has not reached it yet.
+    // One layer, as far as the expensive tier (or the hover request: server.ts) has computed it.
     const op = a.ast.statements.find((s) => s.kind === 'operator' && s.nameRange === nameRange);
-    const lowered = op?.kind === 'operator' ? ws.layerLowered(a, op, true) : undefined;
+    const lowered = op?.kind === 'operator' ? ws.layerLowered(a, op, false) : undefined;
     return layerFiguresMarkdown(f, lowered?.estimate, lowered?.skippedInstructions);
   };
   for (const s of a.ast.statements) {

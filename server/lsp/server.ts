@@ -5,7 +5,7 @@
  * with an empty result instead of taking the server down.
  */
 import {
-  MessageType, ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
+  MessageType, ResponseError, TextDocuments, type HoverParams, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatVta } from '../../core/lsp-support/format';
@@ -24,12 +24,16 @@ import { DEFAULT_SETTINGS, isTargetPath, readSettings, resolveSettingTarget, typ
 import { isSchedule, uriToPath, Workspace, type VtaAnalysis } from './workspace';
 import { WorkspaceFiles } from './workspace-files';
 import { includerIndexes } from './includers';
+import { checkParams, isPosition } from './params';
 import type { SymbolDef } from '../../core/lsp-support/symbols';
 
 export interface ServerOptions {
   /** Delay of the expensive diagnostics tier, in ms. */
   debounceMs?: number;
 }
+
+/** How long a hover on a schedule layer waits for the layer's lowered figures. */
+const HOVER_WAIT_MS = 4000;
 
 export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
@@ -38,14 +42,33 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   const tuner = new ScheduleTuner(() => undefined);
   const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
 
-  const safe = <P, R>(fallback: R, f: (p: P) => R) => (p: P): R => {
+  /**
+   * A handler that never takes the server down: params checked first (`required`:
+   * the fields it reads; a malformed one is an InvalidParams error), and any failure
+   * inside answered with `fallback` and logged.
+   */
+  const safe = <P, R>(fallback: R, f: (p: P) => R, required: readonly string[] = ['textDocument']) => (p: P): R => {
     try {
+      checkParams(p, required);
       return f(p);
     } catch (e) {
       if (e instanceof ResponseError) throw e;
       connection.console.error(`vta: ${(e as Error).stack ?? e}`);
       return fallback;
     }
+  };
+  /**
+   * A handler that reads the assembled program: it first waits (briefly) until the
+   * checks worker has assembled the current version, so that it knows whether the
+   * program is cheap enough to build here (Workspace.deferred).
+   */
+  const afterAssessed = <P, R>(fallback: R, f: (p: P) => R, required: readonly string[]) => {
+    const g = safe(fallback, f, required);
+    return async (p: P): Promise<R> => {
+      const uri = (p as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
+      if (typeof uri === 'string') await diags.assessed(uri);
+      return g(p);
+    };
   };
   const vtaOf = (uri: string): VtaAnalysis | undefined => {
     const d = documents.get(uri);
@@ -159,46 +182,59 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     recheckAll();
   });
 
-  connection.onHover(safe(null, (p) => {
+  // A schedule layer's hover shows its lowered figures: the layer under the cursor is lowered (off the thread) first.
+  const hoverReady = async (p: { textDocument?: { uri?: unknown }; position?: unknown }): Promise<void> => {
+    if (typeof p?.textDocument?.uri !== 'string' || !isPosition(p.position)) return;
+    const s = schedOf(p.textDocument.uri);
+    const pos = p.position;
+    const op = s?.ast.statements.find((x) => x.kind === 'operator' && x.range.start.line <= pos.line && pos.line <= x.range.end.line);
+    // At most a few seconds: past that the hover answers with what it has (the lint's figures).
+    if (s && op?.kind === 'operator') await Promise.race([ws.lowered(s, op), new Promise((r) => setTimeout(r, HOVER_WAIT_MS))]);
+  };
+  connection.onHover(async (p) => {
+    await hoverReady(p).catch(() => undefined);
+    return hover(p);
+  });
+  const hover = afterAssessed(null, (p: HoverParams) => {
     const hex = hexHover(documents.get(p.textDocument.uri), p.position, () => vtaOf(p.textDocument.uri)?.result.program?.target ?? ws.settingTarget);
     if (hex) return hex;
     const s = schedOf(p.textDocument.uri);
     if (s) return hoverSched(ws, s, p.position, tuner);
     const a = vtaOf(p.textDocument.uri);
     return a ? hoverVta(ws, a, p.position) : null;
-  }));
-  connection.onCompletion(safe([], (p) => {
+  }, ['textDocument', 'position']);
+  connection.onCompletion(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return completeSched(s, p.position);
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     return completeVta(vtaOf(p.textDocument.uri), doc.getText(), p.position);
-  }));
+  }, ['textDocument', 'position']));
   connection.onSignatureHelp(safe(null, (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc || isSchedule(doc.uri, doc.languageId)) return null;
     return signatureVta(doc.getText(), p.position);
-  }));
+  }, ['textDocument', 'position']));
   connection.onDefinition(safe(null, (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? definition(a, p.position) : null;
-  }));
+  }, ['textDocument', 'position']));
   connection.onReferences(safe([], (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? references(a, p.position, p.context.includeDeclaration, includers) : [];
-  }));
+  }, ['textDocument', 'position', 'context']));
   connection.onDocumentHighlight(safe([], (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? highlights(a, p.position) : [];
-  }));
+  }, ['textDocument', 'position']));
   connection.onPrepareRename(safe(null, (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? prepareRename(a, p.position) : null;
-  }));
+  }, ['textDocument', 'position']));
   connection.onRenameRequest(safe(null, (p) => {
     const a = vtaOf(p.textDocument.uri);
     return a ? rename(a, p.position, p.newName, includers) : null;
-  }));
+  }, ['textDocument', 'position', 'newName']));
   connection.onDocumentSymbol(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return documentSymbolsSched(s);
@@ -212,7 +248,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     const onDisk = diskFiles.list().filter((f) => !open.has(f)).map((file) => ({ file, ast: diskFiles.parse(file) }))
       .filter((x): x is { file: string; ast: NonNullable<typeof x.ast> } => !!x.ast);
     return workspaceSymbolsVta(analyses, p.query, onDisk);
-  }));
+  }, ['query']));
   connection.onFoldingRanges(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return foldingSched(s);
@@ -226,18 +262,21 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     if (!a) return { data: [] };
     return semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file });
   }));
-  connection.languages.inlayHint.on(safe([], (p) => {
+  connection.languages.inlayHint.on(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return inlayHintsSched(ws, s, p.range);
     const a = vtaOf(p.textDocument.uri);
-    return a ? inlayHintsVta(ws, a, p.range) : [];
-  }));
-  connection.onCodeAction(safe([], (p) => {
+    if (!a) return [];
+    // Without the program now: the editor is asked again once the checks have it.
+    if (ws.deferred(a.uri)) ws.hintsWithoutProgram.add(a.uri);
+    return inlayHintsVta(ws, a, p.range);
+  }, ['textDocument', 'range']));
+  connection.onCodeAction(afterAssessed([], (p) => {
     const s = schedOf(p.textDocument.uri);
     if (s) return codeActionsSched(s, p, tuner);
     const a = vtaOf(p.textDocument.uri);
     return a ? codeActionsVta(ws, a, p) : [];
-  }));
+  }, ['textDocument', 'range', 'context']));
   connection.onDocumentFormatting(safe([], (p): TextEdit[] => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc || isSchedule(doc.uri, doc.languageId)) return [];

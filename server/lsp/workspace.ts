@@ -10,9 +10,6 @@ import { assembleAst, type AssembleResult } from '../../core/asm';
 import type { AsmHost } from '../../core/asm/host';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import { ROW_WORK_BUDGET, UopShadow, insnAccesses, type RowAccess, type Work } from '../../core/analysis/access';
-import { checkProgram } from '../../core/analysis/check';
-import { firstTierChecks } from '../../core/analysis/first-tier';
-import { sortDiagnostics } from '../../core/lang/diagnostic';
 import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type DepFlag, type QueueId, type VtaTarget } from '../../core/isa';
 import type { SourceFile } from '../../core/lang/ast';
 import { parseVta } from '../../core/lang/parser';
@@ -58,6 +55,13 @@ export interface InsnFacts {
   queuesAfter: Record<QueueId, number>;
 }
 
+/**
+ * One version of a `.vta` document as the requests see it. The parse and the symbols
+ * are built when a request first needs them (time in proportion to the text); the
+ * assembled program when a request first reads `result`, except for a document whose
+ * assembly is slow (see Workspace.deferred): its requests answer without the program
+ * until the user pauses. The diagnostics come from the checks worker, not from here.
+ */
 export interface VtaAnalysis {
   kind: 'vta';
   uri: string;
@@ -65,11 +69,7 @@ export interface VtaAnalysis {
   version: number;
   text: string;
   ast: SourceFile;
-  result: AssembleResult;
-  /** Parse + assembly diagnostics (the cheap tier). */
-  cheap: Diagnostic[];
-  /** Every diagnostic (filled by the expensive tier). */
-  full?: Diagnostic[];
+  readonly result: AssembleResult;
   symbols: SymbolIndex;
   facts?: InsnFacts[];
   /** Queue counts after each push/pop line (key `line`), for inlay hints. */
@@ -88,8 +88,21 @@ export interface SchedAnalysis {
   lines?: string[];
 }
 
+/** A document whose last assembly in the checks worker took longer than this (ms) is assembled here only when the user pauses. */
+export const SLOW_ASSEMBLY_MS = 100;
+/** Past this (ms in the worker) a document is never assembled on the server's thread: its requests answer without the program. */
+export const MAX_PAUSE_ASSEMBLY_MS = 1000;
+
 export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
+  /** The newest findings of each `.vta` document from the checks worker (code actions read their fixes). */
+  readonly checked = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  /** How long the checks worker took to assemble each document, in ms, and for which version. */
+  readonly assembled = new Map<string, { version: number; ms: number }>();
+  /** Documents whose inlay hints were answered without the program (the editor is asked again when it is there). */
+  readonly hintsWithoutProgram = new Set<string>();
+  /** Set while the server builds a slow document's program on purpose (the user paused). */
+  private buildingSlow = false;
   private readonly schedCache = new Map<string, SchedAnalysis>();
   /**
    * Each layer's lowered checks by its text and target, so that an edit re-lowers only
@@ -144,13 +157,6 @@ export class Workspace {
     const text = doc.getText();
     const file = uriToPath(uri);
     const ast = parseVta(text);
-    let result: AssembleResult;
-    try {
-      // The setting applies only when neither the file nor its includes name a target.
-      result = assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
-    } catch (e) {
-      result = { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
-    }
     const symbols = buildSymbolIndex(file, ast, {
       resolve: (from, rel) => this.host.resolve(from, rel),
       parse: (p) => {
@@ -158,10 +164,53 @@ export class Workspace {
         return t === undefined ? undefined : parseVta(t);
       },
     });
-    const a: VtaAnalysis = { kind: 'vta', uri, file, version: doc.version, text, ast, result, cheap: cheapTier(result, file), symbols };
+    let result: AssembleResult | undefined;
+    const assemble = (): AssembleResult => {
+      try {
+        // The setting applies only when neither the file nor its includes name a target.
+        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
+      } catch (e) {
+        return { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
+      }
+    };
+    const deferred = () => this.deferred(uri);
+    const a: VtaAnalysis = {
+      kind: 'vta', uri, file, version: doc.version, text, ast, symbols,
+      get result(): AssembleResult {
+        if (result) return result;
+        if (deferred()) return { ast, kernels: [], diagnostics: [] };
+        return (result = assemble());
+      },
+    };
     this.cache.set(uri, a);
     this.filesOf.set(uri, symbols.files);
     return a;
+  }
+
+  /**
+   * True when requests should not assemble `uri` now: the checks worker has not yet
+   * assembled its current version (so nobody knows what it costs), or it found the
+   * assembly slow and the user has not paused since.
+   */
+  deferred(uri: string): boolean {
+    if (this.buildingSlow) return false;
+    const a = this.assembled.get(uri);
+    return !a || a.version !== this.documents.get(uri)?.version || a.ms > SLOW_ASSEMBLY_MS;
+  }
+
+  /** Assembles the current version of a slow document (called when the user paused); true when it did. */
+  buildDeferred(uri: string): boolean {
+    const ms = this.assembled.get(uri)?.ms ?? 0;
+    if (ms <= SLOW_ASSEMBLY_MS || ms > MAX_PAUSE_ASSEMBLY_MS) return false;
+    const a = this.vta(uri);
+    if (!a) return false;
+    this.buildingSlow = true;
+    try {
+      void a.result;
+    } finally {
+      this.buildingSlow = false;
+    }
+    return true;
   }
 
   /** Open `.vta` documents other than `uri` that include the file of `uri`. */
@@ -172,15 +221,10 @@ export class Workspace {
     return out;
   }
 
-  /** The expensive tier: every program check. */
-  full(a: VtaAnalysis): Diagnostic[] {
-    if (a.full) return a.full;
-    try {
-      a.full = a.result.program ? checkProgram(a.result.program, a.file, a.result.diagnostics) : a.result.diagnostics;
-    } catch (e) {
-      a.full = [...a.result.diagnostics, { file: a.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: `a check stopped: ${(e as Error).message}` }];
-    }
-    return a.full;
+  /** The newest findings of a version, when the checks worker has sent them. */
+  findings(a: VtaAnalysis): Diagnostic[] {
+    const c = this.checked.get(a.uri);
+    return c && c.version === a.version ? c.diagnostics : [];
   }
 
   /** SRAM accesses and token counts per instruction (computed on demand). */
@@ -247,16 +291,18 @@ export class Workspace {
   }
 
   /**
-   * One layer's lowered checks: from the cache, or computed now when `compute` (a layer
-   * is at most 200,000 instructions, about a second), else undefined.
+   * Lowers and checks one layer off the server's thread (set by the diagnostics
+   * scheduler when the checks workers run); without it layers are lowered here.
    */
+  lowerOffThread?: (job: { file: string; text: string; index: number; settingTarget: VtaTarget | undefined }) => Promise<LayerLoweredChecks | { error: string }>;
+
+  /** One layer's lowered checks from the cache, computed here when `compute` (without workers); else undefined. */
   layerLowered(a: SchedAnalysis, op: SchedOperator, compute: boolean): LayerLoweredChecks | undefined {
     const key = this.layerKey(a, op);
     let r = this.loweredCache.get(key);
     if (!r && compute) {
       r = checkLoweredLayer(a.ast, a.lint, op, { file: uriToPath(a.uri) });
-      this.loweredCache.set(key, r);
-      if (this.loweredCache.size > 256) this.loweredCache.delete(this.loweredCache.keys().next().value!);
+      this.keepLayer(key, r);
     }
     if (!r) return undefined;
     // Cached findings sit on the layer's name wherever the layer is now.
@@ -267,10 +313,30 @@ export class Workspace {
     };
   }
 
+  private keepLayer(key: string, r: LayerLoweredChecks): void {
+    this.loweredCache.set(key, r);
+    if (this.loweredCache.size > 256) this.loweredCache.delete(this.loweredCache.keys().next().value!);
+  }
+
   /**
-   * Every layer's lowered checks (the expensive tier), one layer per turn of the event
-   * loop so that requests are served in between; undefined when `stale()` turns true
-   * first (a newer edit has its own run).
+   * One layer's lowered checks: from the cache, or computed in a checks worker (a layer
+   * is at most 200,000 instructions, about a second), or here without workers.
+   * Undefined when the worker failed.
+   */
+  async lowered(a: SchedAnalysis, op: SchedOperator): Promise<LayerLoweredChecks | undefined> {
+    const hit = this.layerLowered(a, op, !this.lowerOffThread);
+    if (hit || !this.lowerOffThread) return hit;
+    const key = this.layerKey(a, op);
+    const r = await this.lowerOffThread({ file: uriToPath(a.uri), text: a.text, index: a.ast.statements.indexOf(op), settingTarget: this.settingTarget });
+    if ('error' in r) return undefined;
+    this.keepLayer(key, r);
+    return this.layerLowered(a, op, false);
+  }
+
+  /**
+   * Every layer's lowered checks (the expensive tier), layer by layer so that requests
+   * are served in between; undefined when `stale()` turns true first (a newer edit has
+   * its own run).
    */
   async schedLowered(a: SchedAnalysis, stale: () => boolean): Promise<LoweredChecks | undefined> {
     const out: LoweredChecks = { diagnostics: [], estimates: [], skipped: [] };
@@ -280,25 +346,14 @@ export class Workspace {
       if (!r) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (stale()) return undefined;
-        r = this.layerLowered(a, op, true)!;
+        r = await this.lowered(a, op);
+        if (!r) continue;
       }
       for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
       if (r.estimate) out.estimates.push(r.estimate);
       if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
     }
     return out;
-  }
-}
-
-/** Parse + assembly diagnostics plus the first-tier checks (bounds, uninitialised reads, fidelity, FINISH). */
-function cheapTier(result: AssembleResult, file: string): Diagnostic[] {
-  const base = result.diagnostics;
-  const blocked = base.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')));
-  if (!result.program || blocked) return base;
-  try {
-    return sortDiagnostics([...base, ...firstTierChecks(result.program, { file })]);
-  } catch {
-    return base;
   }
 }
 

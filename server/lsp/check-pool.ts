@@ -1,0 +1,221 @@
+/**
+ * Runs the checks of `.vta` documents in worker threads (check-worker.ts), so that the
+ * server's thread only receives edits, answers requests and publishes.
+ *
+ * - Two workers (the machine's cores are shared with the editor); one job per document
+ *   at a time, so that a document's results arrive in version order.
+ * - A newer version of a document drops its queued job at once, and stops its running
+ *   job unless that ends within `graceMs`: a worker is terminated only for a long
+ *   check, since a fresh one takes a while to load.
+ * - A document's `all` job goes to the worker that ran its `first` job, which keeps
+ *   the program it assembled.
+ *
+ * Where no worker script is found (the server run from sources) nothing runs here:
+ * `available` is false and the caller checks on its own thread.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../../core/lang/diagnostic';
+import type { LayerLoweredChecks } from '../../core/schedule/lowered-checks';
+import type { CheckDone, CheckJob, ForgetJob, LayerJob } from './check-worker';
+
+/** The bundled worker beside the server bundle (dist/server) or the CLI bundle (dist/cli). */
+function workerScript(): string | undefined {
+  if (typeof __dirname === 'undefined') return undefined;
+  return [join(__dirname, 'check-worker.js'), join(__dirname, '../server/check-worker.js')].find((p) => existsSync(p));
+}
+
+/** The findings of one job, or why there are none (the check threw, or the worker ran out of memory). */
+export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; read: string[] } | { error: string } | { timedOut: string };
+
+/**
+ * How long a job may run before it is stopped with a diagnostic saying so: the first
+ * tier must answer while the user types; every check and a schedule layer may take
+ * longer; and a long text gets 10 s more per MB (its checks legitimately take time in
+ * proportion to it). Work that grows with loop counts rather than with the text is
+ * the core's to bound; this is the server's guarantee that a version is answered.
+ */
+export const TIME_BUDGET_MS = { first: 4000, all: 30_000, layer: 30_000 } as const;
+const budgetOf = (job: CheckJob | LayerJob): number =>
+  ('tier' in job ? TIME_BUDGET_MS[job.tier] : TIME_BUDGET_MS.layer) + ('tier' in job ? job.text.length : job.layer.text.length) / 100;
+
+/** Each worker's heap limit: a document whose checks need more gets a diagnostic saying so, and the server lives on. */
+const WORKER_HEAP_MB = 256;
+
+interface Pending {
+  job: CheckJob | LayerJob;
+  /** The document a check job is for (a newer version supersedes it); a unique key for a layer job. */
+  uri: string;
+  /** Set when a newer version arrived: the result is still delivered if it comes within the grace. */
+  stale?: boolean;
+  resolve: (r: CheckDone | undefined) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  running?: Pending;
+  graceTimer?: ReturnType<typeof setTimeout>;
+  /** Stops a job that runs past its tier's time budget (TIME_BUDGET_MS). */
+  budgetTimer?: ReturnType<typeof setTimeout>;
+  /** Documents whose program this worker keeps. */
+  keeps: Set<string>;
+}
+
+/** A tiny program run once by each new worker, so that its first real job does not pay for loading the parser. */
+const WARM_UP: Omit<CheckJob, 'id'> = { tier: 'first', uri: 'vta-warm-up:', version: 0, file: '/vta-warm-up.vta', text: 'target default\n  nop ld\n  finish\n', files: {}, settingTarget: undefined };
+
+export class CheckPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly script = workerScript(),
+    private readonly onLog: (message: string) => void = () => {},
+    size = 2,
+    private readonly graceMs = 250,
+  ) {
+    // Started now, so that the first check does not wait for the workers to load their code.
+    if (this.script) {
+      for (let i = 0; i < size; i++) {
+        const slot = { keeps: new Set<string>() } as Slot;
+        this.startWorker(slot);
+        this.slots.push(slot);
+      }
+    }
+  }
+
+  get available(): boolean {
+    return this.script !== undefined;
+  }
+
+  /**
+   * The checks of one version of a document; undefined when a newer version (or a
+   * close) superseded it before it ran or within the grace.
+   */
+  async check(job: Omit<CheckJob, 'id'>): Promise<CheckResult | undefined> {
+    this.supersede(job.uri);
+    const m = await this.post({ ...job, id: this.nextId++ }, job.uri);
+    if (!m) return undefined;
+    if (m.timedOut) return { timedOut: m.timedOut };
+    return m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, read: m.read ?? [] } : { error: m.error ?? 'the checks stopped' };
+  }
+
+  /**
+   * One schedule layer lowered and checked. Never superseded: the result is kept by the
+   * layer's text, so an edit elsewhere in the schedule still wants it.
+   */
+  async layer(job: LayerJob['layer']): Promise<LayerLoweredChecks | { error: string }> {
+    const id = this.nextId++;
+    const m = await this.post({ id, layer: job }, `layer:${id}`);
+    return m?.layer ?? { error: m?.error ?? m?.timedOut ?? 'the layer checks stopped' };
+  }
+
+  private post(job: CheckJob | LayerJob, uri: string): Promise<CheckDone | undefined> {
+    return new Promise((resolve) => {
+      this.queue.push({ job, uri, resolve });
+      this.pump();
+    });
+  }
+
+  /** Drops the queued job of `uri` and stops its running one after the grace: the document changed or closed. */
+  supersede(uri: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.uri !== uri) continue;
+      this.queue[i]!.resolve(undefined);
+      this.queue.splice(i, 1);
+    }
+    for (const s of this.slots) {
+      const p = s.running;
+      if (!p || p.uri !== uri || p.stale) continue;
+      p.stale = true;
+      s.graceTimer = setTimeout(() => {
+        if (s.running !== p) return;
+        this.onLog(`vta: stopped the checks of ${uri} (version ${'version' in p.job ? p.job.version : '?'}): the document changed`);
+        this.replace(s);
+        p.resolve(undefined);
+        this.pump();
+      }, this.graceMs);
+    }
+  }
+
+  /** The document was closed: nothing of it is kept any more. */
+  forget(uri: string): void {
+    this.supersede(uri);
+    for (const s of this.slots) {
+      if (!s.keeps.delete(uri)) continue;
+      const m: ForgetJob = { forget: uri };
+      s.worker.postMessage(m);
+    }
+  }
+
+  private pump(): void {
+    for (;;) {
+      const busy = new Set(this.slots.map((s) => s.running?.uri));
+      const i = this.queue.findIndex((p) => !busy.has(p.uri));
+      if (i < 0) return;
+      const p = this.queue[i]!;
+      const free = this.slots.filter((s) => !s.running);
+      if (!free.length) return;
+      const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
+      this.queue.splice(i, 1);
+      slot.running = p;
+      if ('tier' in p.job) {
+        for (const s of this.slots) s.keeps.delete(p.uri);
+        if (p.job.tier === 'first') slot.keeps.add(p.uri);
+      }
+      slot.worker.postMessage(p.job);
+    }
+  }
+
+  /** Terminates a slot's worker and puts a fresh one in its place. */
+  private replace(s: Slot): void {
+    clearTimeout(s.graceTimer);
+    clearTimeout(s.budgetTimer);
+    void s.worker.terminate();
+    s.running = undefined;
+    s.keeps.clear();
+    this.startWorker(s);
+  }
+
+  /** Puts a new worker in `slot`; messages of the worker it replaces are ignored from now on. */
+  private startWorker(slot: Slot): void {
+    const w = new Worker(this.script!, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    w.unref(); // never keeps the server alive on its own
+    slot.worker = w;
+    // The warm-up runs before any job posted later; its answer is ignored (no job has id 0).
+    w.postMessage({ ...WARM_UP, id: 0 } satisfies CheckJob);
+    w.on('message', (m: CheckDone) => {
+      if (slot.worker !== w) return;
+      const p = slot.running;
+      if (!p || p.job.id !== m.id) return;
+      if (m.started) {
+        // The budget runs from the start of the job, not from a fresh worker's loading.
+        const budget = budgetOf(p.job);
+        slot.budgetTimer = setTimeout(() => {
+          if (slot.running !== p) return;
+          this.replace(slot);
+          p.resolve({ id: p.job.id, timedOut: `the checks of this version took more than ${(budget / 1000).toFixed(0)} s and were cut short (loops or transfers too large to check while typing?)` });
+          this.pump();
+        }, budget);
+        return;
+      }
+      clearTimeout(slot.graceTimer);
+      clearTimeout(slot.budgetTimer);
+      slot.running = undefined;
+      if (m.error) this.onLog(`vta: checks of ${p.uri} failed: ${m.error}`);
+      p.resolve(m.error ? { ...m, error: `the checks stopped: ${m.error.split('\n')[0]}` } : m);
+      this.pump();
+    });
+    w.on('error', (e) => {
+      if (slot.worker !== w) return;
+      const p = slot.running;
+      const oom = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      if (!oom) this.onLog(`vta: the checks worker stopped: ${e.stack ?? e}`);
+      this.replace(slot);
+      p?.resolve({ id: p.job.id, error: oom ? `the checks of this program need more than ${WORKER_HEAP_MB} MB of memory; they were stopped` : `the checks stopped: ${e.message}` });
+      this.pump();
+    });
+  }
+}

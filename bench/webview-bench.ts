@@ -1,5 +1,5 @@
 /**
- * Simulator-view benchmark in headless Chromium (Debian's /usr/bin/chromium): a
+ * Simulator-view benchmark in headless Chromium (the one scripts/system-deps.mjs finds): a
  * 100,000-instruction program is simulated in the view's worker, then the time to
  * render it (view model set-up and the first frame of every chart) is measured, and
  * the frame times of pan and zoom from the whole run down to single cycles.

@@ -1,12 +1,19 @@
 // Bundles every entry point with esbuild: Node bundles for the CLI, the language
 // server, the debug adapter and the extension; browser bundles for the webviews.
+//
+//   node scripts/build.mjs [--release] [--watch]
+//
+// --release (what `npm run package` ships): minified, no source maps, and dist/ emptied
+// first so that nothing of an earlier build goes into the .vsix.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cachedEntries, cliCommandEntries, cliDispatcherEntry } from './build-cli.mjs';
 
 const watch = process.argv.includes('--watch');
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' };
-const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: true, logLevel: 'warning' };
+const release = process.argv.includes('--release');
+const output = { sourcemap: !release, minify: release, logLevel: 'warning' };
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', ...output };
+const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', ...output };
 // The bundles skip Chevrotain's grammar validations, which the tests run from sources
 // (core/lang/grammar-checks.ts): building the lexers and parsers is most of a start-up.
 for (const o of [node, browser]) o.define = { VTA_GRAMMAR_CHECKED: 'true' };
@@ -30,6 +37,7 @@ const entries = [
   { ...browser, entryPoints: ['webviews/explore/main.ts'], outfile: 'dist/webviews/explore.js' },
 ];
 
+if (release) rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 // The package is ESM for development; the bundles are CommonJS, as VS Code loads them.
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');

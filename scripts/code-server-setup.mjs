@@ -1,16 +1,18 @@
 // Installs code-server 4.100.3 (VS Code 1.100, the last release that runs on Node 20)
 // into a cache folder this script owns, outside the project's dependency tree, from the
-// npm registry only (see docs in /README.md "VS Code in the browser"). Idempotent: a
-// finished install leaves a marker and later runs return at once.
+// npm registry only (README.md, "VS Code in the browser": what it downloads, and sizes).
+// Idempotent: a finished install leaves a marker and later runs return at once.
 //
-//   node scripts/code-server-setup.mjs          install (if needed) and print the folder
+//   node scripts/code-server-setup.mjs [--force]   install (if needed) and print the folder
 //
-// Needs Debian's ripgrep (/usr/bin/rg) and libkrb5-dev (for the kerberos module).
+// Needs ripgrep and the Kerberos headers (for the kerberos module): scripts/system-deps.mjs
+// finds or installs them. npm's output is kept out of sight: one progress line per step.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemDeps, onPath } from './system-deps.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 
@@ -37,8 +39,7 @@ export function isInstalled(dir = codeServerDir()) {
   return existsSync(m) && readFileSync(m, 'utf8').trim() === CODE_SERVER_VERSION && existsSync(codeServerEntry(dir));
 }
 
-function run(cmd, args, cwd, log, extraEnv = {}) {
-  log(`  $ (cd ${cwd} && ${cmd} ${args.join(' ')})`);
+function run(cmd, args, cwd, extraEnv = {}) {
   const r = spawnSync(cmd, args, {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +59,7 @@ function run(cmd, args, cwd, log, extraEnv = {}) {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) {
-    const tail = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').slice(-40).join('\n');
+    const tail = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} (status ${r.status}):\n${tail}`);
   }
 }
@@ -70,21 +71,34 @@ function link(target, path) {
 }
 
 /**
- * code-server needs Debian's ripgrep and the Kerberos headers. As root (the machines
- * here) they are installed with apt-get; otherwise we say what to install.
+ * Progress on one line: rewritten in place on a terminal, one short line per step in a log.
+ * @param {(s: string) => void} log
  */
-function ensureDebianPackages(log) {
-  const missing = [];
-  if (!existsSync('/usr/bin/rg')) missing.push('ripgrep');
-  if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
-  if (!missing.length) return;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!root) throw new Error(`code-server needs Debian packages: sudo apt-get install -y ${missing.join(' ')}`);
-  log(`vta-studio: apt-get install ${missing.join(' ')}`);
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
-    const r = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install ${missing.join(' ')} by hand`);
-  }
+function progress(log, total) {
+  const tty = process.stderr.isTTY && log === defaultLog;
+  let step = 0;
+  return {
+    next(what) {
+      step++;
+      const line = `vta-studio: code-server ${CODE_SERVER_VERSION} [${step}/${total}] ${what}`;
+      if (tty) process.stderr.write(`\r\x1b[K${line}`);
+      else log(line);
+    },
+    done(line) {
+      if (tty) process.stderr.write('\r\x1b[K');
+      log(line);
+    },
+  };
+}
+
+function defaultLog(s) {
+  process.stderr.write(s + '\n');
+}
+
+/** Megabytes under DIR (du), or undefined where du is missing. */
+function megabytes(dir) {
+  const r = spawnSync('du', ['-sm', dir], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout.split(/\s/)[0]) : undefined;
 }
 
 /**
@@ -92,12 +106,12 @@ function ensureDebianPackages(log) {
  * @param {{ log?: (s: string) => void, force?: boolean }} [opts]
  */
 export function setupCodeServer(opts = {}) {
-  const log = opts.log ?? ((s) => process.stderr.write(s + '\n'));
+  const log = opts.log ?? defaultLog;
   const dir = codeServerDir();
   const t0 = Date.now();
   if (!opts.force && isInstalled(dir)) return { dir, entry: codeServerEntry(dir), seconds: 0, fresh: false };
-  ensureDebianPackages(log);
-  log(`vta-studio: installing code-server ${CODE_SERVER_VERSION} into ${dir} (first run only, a few minutes)`);
+  ensureSystemDeps(['code-server'], { log });
+  log(`vta-studio: installing code-server ${CODE_SERVER_VERSION} from the npm registry into ${dir} (first run only: about 95 MB to download, 363 MB on disk, 3–4 minutes)`);
   rmSync(join(dir, MARKER), { force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({
@@ -106,30 +120,38 @@ export function setupCodeServer(opts = {}) {
     dependencies: { 'code-server': CODE_SERVER_VERSION },
     allowScripts: { 'code-server': true },
   }, null, 2) + '\n');
+  const rg = onPath('rg');
+  const p = progress(log, 5);
 
   // 1. code-server itself, without its install scripts (they would download things).
+  p.next('code-server package');
   if (!existsSync(join(dir, 'node_modules', 'code-server', 'package.json'))) {
-    run('npm', ['install', '--ignore-scripts', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`], dir, log);
+    run('npm', ['install', '--ignore-scripts', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`], dir);
   }
   const vscode = join(dir, 'node_modules', 'code-server', 'lib', 'vscode');
   // 2. VS Code's own server dependencies.
-  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-package-lock'], vscode, log);
-  // 3. ripgrep: Debian's binary instead of @vscode/ripgrep's download.
-  link('/usr/bin/rg', join(vscode, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'));
+  p.next("VS Code server's modules");
+  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-package-lock'], vscode);
+  // 3. ripgrep: the system's binary instead of @vscode/ripgrep's download.
+  link(rg, join(vscode, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'));
   // 4. Native modules, built against this Node.
-  run('npm', ['rebuild', '--omit=dev'], vscode, log);
+  p.next('native modules (node-gyp)');
+  run('npm', ['rebuild', '--omit=dev'], vscode);
   // The rebuild may have re-run ripgrep's postinstall; make sure the link is there.
-  link('/usr/bin/rg', join(vscode, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'));
+  link(rg, join(vscode, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'));
   // 5. VS Code looks for node_modules.asar.
   link('node_modules', join(vscode, 'node_modules.asar'));
   // 6. The built-in extensions' dependencies.
-  run('npm', ['install', '--omit=dev', '--no-package-lock'], join(vscode, 'extensions'), log);
+  p.next("built-in extensions' modules");
+  run('npm', ['install', '--omit=dev', '--no-package-lock'], join(vscode, 'extensions'));
   // 7. argon2 (password hashing; loaded at start-up even with --auth none).
-  run('npm', ['rebuild', 'argon2'], dir, log);
+  p.next('argon2');
+  run('npm', ['rebuild', 'argon2'], dir);
 
   writeFileSync(join(dir, MARKER), CODE_SERVER_VERSION + '\n');
   const seconds = (Date.now() - t0) / 1000;
-  log(`vta-studio: code-server ${CODE_SERVER_VERSION} installed in ${seconds.toFixed(1)} s`);
+  const mb = megabytes(dir);
+  p.done(`vta-studio: code-server ${CODE_SERVER_VERSION} installed in ${seconds.toFixed(0)} s${mb ? ` (${mb} MB in ${dir})` : ''}`);
   return { dir, entry: codeServerEntry(dir), seconds, fresh: true };
 }
 

@@ -2,8 +2,6 @@
 import type { ChildProcess } from 'node:child_process';
 
 export declare const projectRoot: string;
-export declare function buildProject(): void;
-export declare function packageExtension(outDir: string): string;
 export declare function prepareUserData(userDataDir: string): string;
 export declare function installExtension(entry: string, vsix: string, userDataDir: string, extensionsDir: string): void;
 export interface StudioServer {

@@ -1,43 +1,28 @@
 // `npm run studio`: VS Code (code-server 4.100.3, in the browser) with this extension
 // installed and examples/ open.
 //
-//   node scripts/studio.mjs [--port N] [--no-build] [--folder DIR]
+//   node scripts/studio.mjs [--port N] [--folder DIR] [--no-build]
 //
-// 1. installs code-server into ~/.cache/vta-studio (first run only; see
-//    scripts/code-server-setup.mjs), 2. builds the bundles and packages the extension
-//    with vsce (--no-dependencies: the bundles are self-contained), 3. installs the
-//    .vsix into an extensions folder of its own, 4. starts code-server on 127.0.0.1 and
-//    prints the URL. Ctrl+C stops it. The test/e2e tests use the same functions.
+// 1. finds or installs what code-server needs (scripts/system-deps.mjs) and code-server
+//    itself into ~/.cache/vta-studio (first run only; scripts/code-server-setup.mjs),
+// 2. packages the extension as `npm run package` does (scripts/package.mjs; --no-build
+//    takes the .vsix already there), 3. installs the .vsix into an extensions folder of
+//    its own, 4. starts code-server on 127.0.0.1 and prints the URL. Ctrl+C stops it.
+//    See README.md, "VS Code in the browser". The test/e2e tests use the same functions.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cacheRoot, setupCodeServer } from './code-server-setup.mjs';
+import { defaultVsixPath, packageExtension, projectRoot } from './package.mjs';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { projectRoot };
 
 function runOrThrow(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   return r;
-}
-
-/** Builds the bundles (npm run build). */
-export function buildProject() {
-  runOrThrow(process.execPath, [join(projectRoot, 'scripts', 'build.mjs')]);
-}
-
-/** Packages the extension with vsce into OUTDIR/vta-studio.vsix and returns its path. */
-export function packageExtension(outDir) {
-  mkdirSync(outDir, { recursive: true });
-  const vsix = join(outDir, 'vta-studio.vsix');
-  const require = createRequire(join(projectRoot, 'package.json'));
-  const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
-  runOrThrow(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license',
-    '--no-rewrite-relative-links', '--no-update-package-json', '-o', vsix]);
-  return vsix;
 }
 
 /** Writes code-server's config and the user settings a quiet workbench wants. */
@@ -104,8 +89,8 @@ export function startCodeServer({ entry, folder, userDataDir, extensionsDir, por
 }
 
 /**
- * Everything before the start: code-server, the build, the .vsix and its install.
- * Returns the paths and how long each step took (seconds).
+ * Everything before the start: code-server, the .vsix (packaged now unless build is
+ * false) and its install. Returns the paths and how long each step took (seconds).
  */
 export function prepareStudio({ build = true, stateDir = join(cacheRoot(), 'studio'), log = (s) => process.stderr.write(s + '\n') } = {}) {
   const t = {};
@@ -113,11 +98,16 @@ export function prepareStudio({ build = true, stateDir = join(cacheRoot(), 'stud
   const cs = setupCodeServer({ log });
   t.setup = (Date.now() - t0) / 1000;
   t0 = Date.now();
-  if (build) buildProject();
-  t.build = (Date.now() - t0) / 1000;
-  t0 = Date.now();
-  const vsix = packageExtension(join(stateDir, 'vsix'));
-  t.package = (Date.now() - t0) / 1000;
+  const vsix = defaultVsixPath();
+  if (build) {
+    const p = packageExtension({ out: vsix });
+    t.build = p.seconds.build;
+    t.package = p.seconds.package;
+  } else {
+    if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first, or leave out --no-build`);
+    t.build = 0;
+    t.package = 0;
+  }
   t0 = Date.now();
   const userDataDir = join(stateDir, 'user-data');
   const extensionsDir = join(stateDir, 'extensions');
@@ -128,13 +118,18 @@ export function prepareStudio({ build = true, stateDir = join(cacheRoot(), 'stud
 
 async function main() {
   const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, 'no-build': { type: 'boolean' }, folder: { type: 'string' } } });
-  const folder = resolve(projectRoot, values.folder ?? 'examples');
-  const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
+  // npm runs scripts in the project folder; a relative --folder means the caller's folder.
+  const folder = values.folder ? resolve(process.env.INIT_CWD ?? process.cwd(), values.folder) : join(projectRoot, 'examples');
+  if (!existsSync(folder)) throw new Error(`--folder ${folder} does not exist`);
   const p = prepareStudio({ build: !values['no-build'] });
   const s = p.seconds;
-  console.error(`vta-studio: code-server ${p.freshSetup ? `set up in ${s.setup.toFixed(1)} s` : "ready"}; build ${s.build.toFixed(1)} s, package ${s.package.toFixed(1)} s, install ${s.install.toFixed(1)} s (vta-studio ${version})`);
+  const vsix = basename(p.vsix);
+  const packaged = values['no-build'] ? `installed ${vsix} in ${s.install.toFixed(0)} s`
+    : `packaged ${vsix} in ${(s.build + s.package).toFixed(0)} s and installed it in ${s.install.toFixed(0)} s`;
+  console.error(`vta-studio: code-server ${p.freshSetup ? `set up in ${s.setup.toFixed(0)} s` : 'ready'}; ${packaged}`);
   const server = await startCodeServer({ entry: p.entry, folder, userDataDir: p.userDataDir, extensionsDir: p.extensionsDir, port: Number(values.port) });
   console.log(`VTA Studio: ${server.url}?folder=${encodeURIComponent(folder)}`);
+  console.error(`vta-studio: from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} THIS-HOST, then open that address there (README.md, "VS Code in the browser")`);
   server.child.stdout.pipe(process.stderr);
   server.child.stderr.pipe(process.stderr);
   const quit = () => { void server.stop().then(() => process.exit(0)); };

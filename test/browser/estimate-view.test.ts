@@ -13,7 +13,8 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { estimateNetworks, lintSchedule, networkJson, parseSchedule } from '../../core/schedule';
 import { estimateHtml } from '../../webviews/estimate/html';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT } from './harness';
+import { ROOT } from './harness';
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 
 const ast = parseSchedule(readFileSync(join(ROOT, 'examples/resnet18.vtasched'), 'utf8'));
 const net = estimateNetworks(ast, lintSchedule(ast))[0]!;
@@ -43,7 +44,7 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
 });
 after(async () => {
   await browser?.close();

@@ -1,7 +1,9 @@
 /**
  * Browser-test harness for the simulator view: serves the built webview bundles, the
  * CSS and the page (the same HTML and CSP the extension uses) from 127.0.0.1, starts
- * Debian's Chromium through playwright-core, and stands in for acquireVsCodeApi.
+ * Chromium through playwright-core, and stands in for acquireVsCodeApi. The browser is the
+ * one scripts/system-deps.mjs finds ($CHROMIUM_PATH, else chromium on PATH); `npm test`
+ * installs Debian's when it is missing.
  */
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,12 +12,10 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { simulatorHtml } from '../../webviews/simulator/html';
 import { exploreHtml } from '../../webviews/explore/html';
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html' };
 
@@ -42,6 +42,8 @@ const LIGHT = {
 
 export async function startHarness(): Promise<Harness> {
   if (!existsSync(join(ROOT, 'dist/webviews/simulator.js'))) throw new Error('run `npm run build` first: dist/webviews/simulator.js is missing');
+  // `npm test` installs Chromium first if it is missing; a single test file run alone does not.
+  const executablePath = chromiumPath();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const nonce = 'dGVzdG5vbmNlLTEyMzQ1Njc4OTA';
   let origin = '';
@@ -75,7 +77,7 @@ export async function startHarness(): Promise<Harness> {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // A browser that cannot start must fail the suite, not leave the server holding the
   // test process open until the runner is killed.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }).catch(async (e: unknown) => {
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true }).catch(async (e: unknown) => {
     await new Promise<void>((r) => server.close(() => r()));
     throw e;
   });

@@ -1,25 +1,28 @@
 /**
  * End to end in real VS Code: code-server 4.100.3 (installed by
- * scripts/code-server-setup.mjs into ~/.cache/vta-studio on first use), the packaged
- * .vsix installed into it, and Debian's Chromium driven by playwright-core.
+ * scripts/code-server-setup.mjs into ~/.cache/vta-studio on first use), the .vsix that
+ * `npm run package` writes installed into it with `--install-extension` (what a user
+ * installs is what runs here), and Chromium (scripts/system-deps.mjs: $CHROMIUM_PATH or
+ * Debian's) driven by playwright-core.
  *
  *   npm run test:e2e
  *
  * A few smoke scenarios only (10–20 s each); detail belongs to the protocol tests.
  */
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { prepareStudio, projectRoot, startCodeServer, type StudioServer } from '../../scripts/studio.mjs';
+import { prepareStudio, projectRoot, startCodeServer, type PreparedStudio, type StudioServer } from '../../scripts/studio.mjs';
+import { packageVersion, VSIX_BUDGET_BYTES } from '../../scripts/package.mjs';
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
 const SHOTS = join(projectRoot, 'test-output', 'e2e');
 
+let prepared: PreparedStudio;
 let server: StudioServer;
 let browser: Browser;
 let page: Page;
@@ -75,6 +78,26 @@ async function simulatorFrame(file: string, timeoutMs = 30_000): Promise<Frame> 
   throw new Error(`no simulator view showing a finished run of ${file}`);
 }
 
+/** How many instructions the lowered layer c2 of examples/resnet18.vtasched has (`vta lower`, then `vta asm`), as the view prints it. */
+let c2Count: string | undefined;
+function c2Instructions(): string {
+  if (c2Count) return c2Count;
+  const dir = mkdtempSync(join(tmpdir(), 'vta-e2e-c2-'));
+  try {
+    const vta = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [join(projectRoot, 'dist/cli/vta.js'), ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `vta ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    };
+    vta('lower', join(projectRoot, 'examples/resnet18.vtasched'), '--layer', 'c2', '-o', join(dir, 'c2.vta'));
+    vta('asm', join(dir, 'c2.vta'), '-o', dir);
+    const n = (JSON.parse(readFileSync(join(dir, 'c2.layout.json'), 'utf8')) as { instructions: number }).instructions;
+    c2Count = n.toLocaleString('en-US');
+    return c2Count;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** One bar of the cycle timeline, as the view announces it to screen readers. */
 interface Bar { module: string; index: number; label: string; unit: string; start: number; end: number }
 
@@ -90,7 +113,15 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     // A copy of the examples, so that Assemble writes nowhere in the repository.
     work = mkdtempSync(join(tmpdir(), 'vta-e2e-'));
     cpSync(join(projectRoot, 'examples'), join(work, 'examples'), { recursive: true });
+    // A schedule with one layer that fits (c2) and one whose tile overflows INP (big).
+    writeFileSync(join(work, 'examples', 'two-layers.vtasched'), [
+      'target pynq_1x16_i8w8a32_15_15_18_17', '',
+      'conv2d c2 {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
+      '  tile   b=1 h=8 w=56 ci=16 co=32', '  threads oc=2 h=1', '  epilogue shr 8, max 0, min 127', '}', '',
+      'conv2d big {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
+      '  tile   b=1 h=56 w=56 ci=64 co=64', '  threads oc=1 h=1', '  epilogue shr 8, max 0, min 127', '}', ''].join('\n'));
     const p = prepareStudio({ stateDir: join(work, 'studio'), log });
+    prepared = p;
     timings.setup = p.seconds.setup;
     timings.freshSetup = p.freshSetup ? 1 : 0;
     timings.buildPackageInstall = p.seconds.build + p.seconds.package + p.seconds.install;
@@ -98,7 +129,7 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     server = await startCodeServer({ entry: p.entry, folder: join(work, 'examples'), userDataDir: p.userDataDir, extensionsDir: p.extensionsDir });
     timings.codeServerStart = (Date.now() - t0) / 1000;
     t0 = Date.now();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}?folder=${encodeURIComponent(join(work, 'examples'))}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -112,6 +143,32 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('runs the packaged .vsix: installed by code-server, minified, without source maps, sources or tests', () => {
+    const bytes = statSync(prepared.vsix).size;
+    log(`${prepared.vsix}: ${bytes} bytes`);
+    assert.ok(prepared.vsix.endsWith(`vta-studio-${packageVersion()}.vsix`), prepared.vsix);
+    assert.ok(bytes < VSIX_BUDGET_BYTES, `${bytes} bytes`);
+    // code-server unpacked it into the extensions folder: this is the extension the scenarios below drive.
+    const installed = readdirSync(prepared.extensionsDir).filter((d) => d.startsWith('vta-studio.vta-studio-'));
+    assert.deepEqual(installed, [`vta-studio.vta-studio-${packageVersion()}`]);
+    const root = join(prepared.extensionsDir, installed[0]!);
+    const files: string[] = [];
+    const walk = (dir: string, rel: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`);
+        else files.push(`${rel}${e.name}`);
+      }
+    };
+    walk(root, '');
+    assert.ok(files.includes('LICENSE.txt') || files.includes('LICENSE'), files.join('\n'));
+    assert.ok(files.includes('dist/client/extension.js') && files.includes('dist/server/lsp.js'), files.join('\n'));
+    assert.deepEqual(files.filter((f) => /\.(map|ts|mts|mjs)$/.test(f) || /^(test|core|server|client|webviews|scripts|node_modules)\//.test(f)), []);
+    // Minified: the extension bundle's lines are long and few.
+    const ext = readFileSync(join(root, 'dist/client/extension.js'), 'utf8');
+    assert.ok(ext.split('\n').length < ext.length / 500, 'dist/client/extension.js is minified');
+    assert.ok(!/sourceMappingURL/.test(ext), 'no source map reference');
   });
 
   it('shows the two bound errors of defects/out-of-bounds.vta in the Problems view and the status bar', async () => {
@@ -366,12 +423,12 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       while (Date.now() < deadline && !/finished/.test(text)) {
         for (const f of page.frames()) {
           const t = await f.evaluate(() => document.querySelector('#app .status')?.textContent ?? '').catch(() => '');
-          if (/3,083 instructions/.test(t)) text = t; // not an earlier run's view
+          if (t.includes(`${c2Instructions()} instructions`)) text = t; // not an earlier run's view
         }
         await new Promise((r) => setTimeout(r, 500));
       }
-      // The lowered c2 is 3,083 instructions; the view ran all of them to FINISH.
-      assert.match(text, /3,083 instructions, [\d,]+ cycles[^]*finished/, text);
+      // The view ran every instruction of the lowered c2 (as `vta lower` + `vta asm` count them) to FINISH.
+      assert.match(text, new RegExp(`${c2Instructions()} instructions, [\\d,]+ cycles[^]*finished`), text);
       await shot('lowered-schedule');
     } catch (e) {
       await shot('lowered-schedule-failed');
@@ -517,14 +574,14 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
   it('the simulator view of a lowered layer is titled by the layer, not Untitled', async () => {
     const t0 = Date.now();
     try {
-      await openFile('resnet18.vtasched');
+      await openFile('two-layers.vtasched');
       const editor = page.locator('.editor-group-container.active .editor-instance');
       // Layers with errors say why they cannot be simulated.
       await editor.locator('.codelens-decoration', { hasText: /Cannot simulate: INP needs/ }).first().waitFor({ timeout: 30_000 });
       const simulateLens = editor.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
       await simulateLens.waitFor({ timeout: 30_000 });
       await simulateLens.click();
-      await page.locator('.tabs-container .tab', { hasText: 'Simulator: c2 of resnet18.vtasched' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'Simulator: c2 of two-layers.vtasched' }).first().waitFor({ timeout: 30_000 });
       await shot('simulator-title');
     } catch (e) {
       await shot('simulator-title-failed');

@@ -577,7 +577,7 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       await openFile('two-layers.vtasched');
       const editor = page.locator('.editor-group-container.active .editor-instance');
       // Layers with errors say why they cannot be simulated.
-      await editor.locator('.codelens-decoration', { hasText: /Cannot simulate: INP needs/ }).first().waitFor({ timeout: 30_000 });
+      await editor.locator('.codelens-decoration', { hasText: /Cannot simulate: (\d+ errors, first: )?INP needs/ }).first().waitFor({ timeout: 30_000 });
       const simulateLens = editor.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
       await simulateLens.waitFor({ timeout: 30_000 });
       await simulateLens.click();

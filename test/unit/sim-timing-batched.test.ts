@@ -66,6 +66,13 @@ describe('timing runs in batches give what stepping one step at a time gives', (
     }
   });
 
+  it('a long double-buffered stream, timing and both, with and without a trace', () => {
+    const p = randomProgram(2024, { blocks: 300, maxOpsPerBlock: 4 });
+    for (const mode of ['timing', 'both'] as const) {
+      for (const trace of [false, true]) assertSameRuns(p, { mode, trace }, `${mode}, trace ${trace}`);
+    }
+  });
+
   it('random programs stopped by step and cycle limits at random points', () => {
     const r = new Prng(18);
     for (let seed = 1; seed <= 60; seed++) {

@@ -2,6 +2,10 @@
  * Front-end speed: parse + expand + first-tier checks of a generated 20,000-instruction
  * program, beside JSON.parse of the same program serialised as JSON, and encoding it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTvmDump } from '../core/asm/dump/parse-dump';
+import { dumpGrowthPatterns } from '../test/support/dump-growth';
 import { firstTierChecks } from '../core/analysis/first-tier';
 import { tokenChecks } from '../core/analysis/tokens';
 import { assembleAst, assembleText, decodeStream, disassemble } from '../core/asm';
@@ -88,6 +92,12 @@ export async function runAsmBench() {
     disassembleWithImageMs: round(time(() => disassemble(decoded, { target: program.target, dram: program.dram, imagePath: 'b.dram.bin' }), runs)),
     readHexMs: round(time(() => readHexStream(program.target, hexText, 'b.log'), runs)),
     hexBytes: hexText.length,
+    // Each pattern at 8x the size: a linear reader takes about 8x the time.
+    dumpGrowth: dumpGrowthPatterns(readFileSync(join(process.cwd(), 'test/fixtures/dumps/runtime-spec-example.log'), 'utf8')).map((make) => {
+      const small = time(() => parseTvmDump(make(100)), 3).best;
+      const large = time(() => parseTvmDump(make(800)), 3).best;
+      return { ms100: Math.round(small * 10) / 10, ms800: Math.round(large * 10) / 10, ratio: Math.round((large / Math.max(small, 0.01)) * 10) / 10 };
+    }),
   };
 }
 

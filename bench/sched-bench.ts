@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleText } from '../core/asm';
 import { checkProgram } from '../core/analysis/check';
-import { estimateLayer, layerStream, lintSchedule, loweredProgram, lowerSchedule, parseSchedule, type SchedOperator } from '../core/schedule';
-import { checkLoweredLayer } from '../core/schedule/lowered-checks';
+import { estimateLayer, estimateNetworks, layerStream, lintSchedule, loweredProgram, lowerSchedule, parseSchedule, type SchedOperator } from '../core/schedule';
+import { checkLoweredLayer, checkLoweredLayers } from '../core/schedule/lowered-checks';
 import { simulate } from '../core/sim';
 import { round, time as timeRaw } from './timing';
 
@@ -26,7 +26,7 @@ function fullPath(text: string): number {
 
 export function runSchedBench() {
   // Run from the repository root (npm run bench), bundled or not.
-  const shipped = readFileSync(join(process.cwd(), 'examples/resnet18.vtasched'), 'utf8');
+  const shipped = readFileSync(join(process.cwd(), 'test/fixtures/schedules/resnet18-untuned.vtasched'), 'utf8');
   // Ten copies of the shipped network's layers, renamed.
   const body = shipped.slice(shipped.indexOf('conv2d'));
   const big = `target default\n${Array.from({ length: 10 }, (_, i) => body.replace(/^(conv2d|dense) (\w+)/gm, `$1 $2_${i}`)).join('\n')}`;
@@ -64,8 +64,16 @@ export function runSchedBench() {
   const texts = clean.map((f) => lowerSchedule(ast, lint, { file: 'r.vtasched', layer: f.layer.name, values: 'zeros' }).text!);
   const allFullMs = time(() => texts.forEach(fullPath), 3);
   const allFastMs = time(() => clean.forEach((f) => estimateLayer(f.layer, t)), runs);
+  // The whole shipped ResNet-18 network (10 layers, 19 convolutions): each layer estimated
+  // once on the fast path and summed, against every layer's lowered checks (vta check's work).
+  const net = parseSchedule(readFileSync(join(process.cwd(), 'examples/resnet18.vtasched'), 'utf8'));
+  const netLint = lintSchedule(net);
+  let fps = 0;
+  const networkMs = time(() => { fps = estimateNetworks(net, netLint)[0]!.framesPerSecond; }, runs);
+  const networkChecksMs = time(() => checkLoweredLayers(net, netLint, { file: 'resnet18.vtasched' }), 3);
   return {
     node: process.version,
+    network: { file: 'examples/resnet18.vtasched', layers: netLint.layers.length, framesPerSecond: Math.round(fps * 100) / 100, estimateNetworksMs: networkMs, everyLayerLoweredChecksMs: networkChecksMs },
     lint: { layers: parseSchedule(big).statements.filter((s) => s.kind === 'operator').length, lines: big.split('\n').length, parseAndLintMs: lintMs },
     oneLayer: {
       layer, instructions: program.insns.length, cycles,

@@ -3,6 +3,7 @@
  * (dist/server/lsp.js over IPC), the debug adapter (dist/server/dap.js), the core
  * assembler/disassembler, the `vta check` task and the simulator panel.
  */
+import { showNetworkEstimate } from './estimate-panel';
 import * as vscode from 'vscode';
 import { count } from '../core/lang/count';
 import { existsSync, readdirSync } from 'node:fs';
@@ -165,6 +166,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const doc = await lowerScheduleCommand(output, uri, layer);
       if (doc) openSimulatorPanel(context, doc);
     }),
+    // A network's code lens: its estimate as a sortable table.
+    vscode.commands.registerCommand('vta.showNetworkEstimate', (uri?: unknown, network?: unknown, estimate?: unknown) => showNetworkEstimate(context, uri, network, estimate)),
     vscode.commands.registerCommand('vta.exploreDesigns', () => exploreDesignsCommand(context)),
     vscode.commands.registerCommand('vta.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('vta.openSimulator', simulate),

@@ -26,6 +26,7 @@ const entries = [
   { ...node, entryPoints: ['client/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...browser, entryPoints: ['webviews/simulator/main.ts'], outfile: 'dist/webviews/simulator.js' },
   { ...browser, entryPoints: ['webviews/simulator/worker.ts'], outfile: 'dist/webviews/sim-worker.js' },
+  { ...browser, entryPoints: ['webviews/estimate/main.ts'], outfile: 'dist/webviews/estimate.js' },
   { ...browser, entryPoints: ['webviews/explore/main.ts'], outfile: 'dist/webviews/explore.js' },
 ];
 

@@ -4,6 +4,7 @@
  */
 import { ConfigError, SHIPPED_TARGET_NAMES, type VtaTarget } from '../isa/config';
 import { shippedTarget, targetFromJson } from '../isa/target';
+import { isModelString, targetOfModel } from '../isa/model-string';
 import type { AsmHost } from './host';
 
 export type TargetSpecResult =
@@ -14,9 +15,20 @@ export type TargetSpecResult =
 export function readTargetSpec(spec: { name: string } | { path: string }, host: AsmHost, fromFile: string): TargetSpecResult {
   if ('name' in spec) {
     const target = shippedTarget(spec.name);
-    return target ? { target } : {
+    if (target) return { target };
+    // TVM's model string (`pynq_1x16_i8w8a32_15_15_18_17`), as AutoTVM logs name their target.
+    if (isModelString(spec.name)) {
+      try {
+        const t = targetOfModel(spec.name);
+        return 'message' in t ? { problem: 'config', message: t.message } : { target: t };
+      } catch (e) {
+        if (e instanceof ConfigError) return { problem: 'config', message: e.message };
+        throw e;
+      }
+    }
+    return {
       problem: 'name',
-      message: `unknown target '${spec.name}': expected ${SHIPPED_TARGET_NAMES.join(', ')} or a "path/vta_config.json"`,
+      message: `unknown target '${spec.name}': expected ${SHIPPED_TARGET_NAMES.join(', ')}, a TVM model string (pynq_1x16_i8w8a32_15_15_18_17) or a "path/vta_config.json"`,
     };
   }
   const path = host.resolve(fromFile, spec.path);

@@ -1,4 +1,5 @@
 export * from './config';
 export * from './fields';
 export * from './insn';
+export * from './model-string';
 export * from './target';

@@ -53,7 +53,30 @@ export interface SchedTarget {
   range: Range;
 }
 
-export type SchedStmt = SchedOperator | SchedTarget;
+/**
+ * One line of a network: a layer of the file (`c2 repeat=4`), or an operator that
+ * stays on the CPU (`cpu maxpool us=1200`), with `key=value` parameters.
+ */
+export interface SchedNetworkEntry {
+  /** The word before the name (`cpu` in `cpu maxpool`; anything else is reported), if any. */
+  prefix: { text: string; range: Range } | undefined;
+  name: string;
+  nameRange: Range;
+  params: SchedParam[];
+  range: Range;
+}
+
+/** `network NAME { entries }`: the layers of a network in order, with repeat counts and CPU operators. */
+export interface SchedNetwork {
+  kind: 'network';
+  name: string;
+  nameRange: Range;
+  entries: SchedNetworkEntry[];
+  range: Range;
+  headerRange: Range;
+}
+
+export type SchedStmt = SchedOperator | SchedTarget | SchedNetwork;
 
 export interface SchedFile {
   statements: SchedStmt[];

@@ -13,6 +13,7 @@ import type { SchedFile, SchedOperator } from './ast';
 import { checkScheduleSyntax, type SchedDiagnostic } from './keys';
 import { layerFigures, type LayerFigures } from './footprint';
 import { readLayer } from './layer';
+import { readNetworks } from './network-read';
 
 export interface ScheduleLintOptions {
   /** Overrides the file's `target` line (the CLI's `--target`). */
@@ -67,6 +68,7 @@ export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): S
     const figures = layerFigures(layer, target, report, warn);
     if (figures) layers.push(figures);
   }
+  diagnostics.push(...readNetworks(file).diagnostics);
   // In file order, as an editor's problem list and the CLI show them (the sort is stable).
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { diagnostics, target, layers };

@@ -6,10 +6,11 @@ import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken } from 'che
 import type { Range } from '../lang/ast';
 import { skipGrammarValidations } from '../lang/grammar-checks';
 import { MAX_SOURCE_CHARS } from '../lang/parser';
-import type { SchedFile, SchedItem, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
+import type { SchedFile, SchedItem, SchedNetwork, SchedNetworkEntry, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
 
 const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 const Target = createToken({ name: 'Target', pattern: /target/, longer_alt: Identifier });
+const Network = createToken({ name: 'Network', pattern: /network/, longer_alt: Identifier });
 // Lines end as in `.vta` (core/lang/lexer.ts): only Newline holds a line terminator.
 const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
 const Newline = createToken({ name: 'Newline', pattern: /\r\n?|\n/, line_breaks: true });
@@ -22,7 +23,7 @@ const Comma = createToken({ name: 'Comma', pattern: /,/ });
 const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
 const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
 
-const TOKENS = [WhiteSpace, Newline, Comment, StringLit, Dims, NumberLit, Target, Identifier, Equals, Comma, LBrace, RBrace];
+const TOKENS = [WhiteSpace, Newline, Comment, StringLit, Dims, NumberLit, Target, Network, Identifier, Equals, Comma, LBrace, RBrace];
 // Built on first use, with the parser: a .vta command never needs them.
 let schedLexer: Lexer | undefined;
 
@@ -58,9 +59,55 @@ class SchedParser extends EmbeddedActionsParser {
         { ALT: () => { this.CONSUME(Newline); } },
         { ALT: () => { const t = this.SUBRULE(this.target); if (t) { out.push(t); this.ACTION(() => this.collected.push(t)); } } },
         { ALT: () => { const o = this.SUBRULE(this.operator); if (o) { out.push(o); this.ACTION(() => this.collected.push(o)); } } },
+        { ALT: () => { const n = this.SUBRULE(this.network); if (n) { out.push(n); this.ACTION(() => this.collected.push(n)); } } },
       ]);
     });
     return out;
+  });
+
+  network = this.RULE('network', (): SchedNetwork => {
+    const kw = this.CONSUME(Network);
+    const name = this.CONSUME(Identifier);
+    const open = this.CONSUME(LBrace);
+    const entries: SchedNetworkEntry[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(Newline); } },
+        { ALT: () => { const e = this.SUBRULE(this.entry); if (e) entries.push(e); } },
+      ]);
+    });
+    const close = this.CONSUME(RBrace);
+    return this.ACTION(() => ({
+      kind: 'network' as const, name: name.image, nameRange: rangeOf(name),
+      entries: entries.filter((e) => e && typeof e.name === 'string'),
+      range: rangeOf(kw, close), headerRange: rangeOf(kw, open),
+    }));
+  });
+
+  /** `NAME k=v …` or `cpu NAME k=v …`, one per line. */
+  entry = this.RULE('entry', (): SchedNetworkEntry => {
+    const first = this.CONSUME(Identifier);
+    let second: IToken | undefined;
+    this.OPTION({ GATE: () => this.LA(1).tokenType === Identifier && this.LA(2).tokenType !== Equals, DEF: () => { second = this.CONSUME2(Identifier); } });
+    const params: SchedParam[] = [];
+    this.MANY(() => {
+      const n = this.CONSUME3(Identifier);
+      this.CONSUME(Equals);
+      const v = this.SUBRULE(this.value);
+      this.ACTION(() => params.push({ name: n.image, nameRange: rangeOf(n), value: v, range: v ? span(rangeOf(n), v.range) : rangeOf(n) }));
+    });
+    this.OR([
+      { ALT: () => { this.CONSUME(Newline); } },
+      { GATE: () => this.LA(1).tokenType === RBrace || this.LA(1).tokenType === EOF, ALT: () => {} },
+    ]);
+    return this.ACTION(() => {
+      const nameTok = second ?? first;
+      const last = params.length ? params[params.length - 1]!.range : rangeOf(nameTok);
+      return {
+        prefix: second ? { text: first.image, range: rangeOf(first) } : undefined,
+        name: nameTok.image, nameRange: rangeOf(nameTok), params, range: span(rangeOf(first), last),
+      };
+    });
   });
 
   target = this.RULE('target', (): SchedTarget => {
@@ -205,7 +252,7 @@ export function parseSchedule(text: string): SchedFile {
   let statements: SchedStmt[] = [];
   try {
     parser.file();
-    statements = parser.collected.filter((s) => s && (s.kind === 'target' ? typeof s.value === 'string' : typeof s.op === 'string' && typeof s.name === 'string' && s.name.length > 0 && s.op.length > 0));
+    statements = parser.collected.filter((s) => s && (s.kind === 'target' ? typeof s.value === 'string' : s.kind === 'network' ? typeof s.name === 'string' && s.name.length > 0 : typeof s.op === 'string' && typeof s.name === 'string' && s.name.length > 0 && s.op.length > 0));
   } catch (e) {
     errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
   }

@@ -8,7 +8,7 @@ import {
 import { DATA_MEMS, LOAD_TARGETS, MNEMONIC_DOCS, OPERANDS, UOP_OPERANDS, type InsnForm, type OperandSpec } from '../../core/asm/operands';
 import { aluOpsFor, defaultTarget, QUEUES, SHIPPED_TARGET_NAMES } from '../../core/isa';
 import { namesInScope } from '../../core/lsp-support/symbols';
-import { SCHED_EPILOGUE_OPS, SCHED_OPERATORS } from '../../core/schedule';
+import { NETWORK_ENTRY_KEYS, SCHED_EPILOGUE_OPS, SCHED_OPERATORS } from '../../core/schedule';
 import { knobChoices } from '../../core/schedule';
 import type { SchedAnalysis, VtaAnalysis } from './workspace';
 
@@ -175,10 +175,25 @@ export function completeSched(a: SchedAnalysis, pos: Position): CompletionItem[]
     if (k?.key === 'epilogue') return SCHED_EPILOGUE_OPS.map((o) => ({ label: o, kind: CompletionItemKind.EnumMember }));
     return [];
   }
+  // Inside a network: a layer of the file or `cpu` first, then the line's keys.
+  const net = a.ast.statements.find((s) => s.kind === 'network' && s.range.start.line < pos.line && s.range.end.line >= pos.line);
+  if (net) {
+    if (ctx.length === 0) {
+      return [
+        ...a.ast.statements.flatMap((s) => (s.kind === 'operator' ? [{ label: s.name, kind: CompletionItemKind.Function, detail: s.op }] : [])),
+        { label: 'cpu', kind: CompletionItemKind.Keyword, documentation: 'An operator that runs on the CPU: `cpu NAME us=…` (its time is your assumption).' },
+      ];
+    }
+    const keys = NETWORK_ENTRY_KEYS[ctx[0] === 'cpu' ? 'cpu' : 'layer'];
+    if (ctx[0] === 'cpu' && ctx.length === 1) return [];
+    const used = new Set(ctx.map((w) => w.split('=')[0]!));
+    return Object.entries(keys).filter(([n]) => !used.has(n)).map(([n, doc]) => ({ label: `${n}=`, kind: CompletionItemKind.Field, documentation: doc }));
+  }
   if (ctx.length === 0) {
     return [
       ...Object.entries(SCHED_OPERATORS).map(([n, s]) => ({ label: n, kind: CompletionItemKind.Class, documentation: s.doc })),
       { label: 'target', kind: CompletionItemKind.Keyword, documentation: 'The hardware configuration.' },
+      { label: 'network', kind: CompletionItemKind.Keyword, documentation: 'A network: its layers in order (`c2 repeat=4`) and the operators that stay on the CPU (`cpu pool us=500`).' },
     ];
   }
   if (ctx[0] === 'target') return SHIPPED_TARGET_NAMES.map((n) => ({ label: n, kind: CompletionItemKind.EnumMember }));

@@ -82,6 +82,8 @@ export class DiagnosticsScheduler {
           void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
           // The estimates are inlay hints: ask the editor to fetch them again (if it can).
           this.connection.languages.inlayHint.refresh().catch(() => undefined);
+          // A network's lens shows its total: fetch the lenses again too.
+          if (fresh.ast.statements.some((s) => s.kind === 'network')) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
         }).catch((e: unknown) => {
           this.connection.console.error(`vta: lowering checks of ${uri} failed: ${(e as Error).stack ?? e}`);
         });

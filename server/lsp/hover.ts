@@ -13,6 +13,7 @@ import { formOf, operandAt, statementAt, wordAt } from '../../core/lsp-support/l
 import { rangeContains, symbolAt } from '../../core/lsp-support/symbols';
 import { SCHED_OPERATORS } from '../../core/schedule';
 import { layerFiguresMarkdown } from './schedule-figures';
+import { layerShareText, networkHover } from './schedule-networks';
 import type { ScheduleTuner } from './schedule-tuner';
 import { tuningMarkdown } from './schedule-tuning';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
@@ -159,12 +160,14 @@ export function hoverSched(ws: Workspace, a: SchedAnalysis, pos: Position, tuner
       continue;
     }
     if (!rangeContains(s.range, pos)) continue;
+    if (s.kind === 'network') return networkHover(ws, a, s, pos);
     const spec = SCHED_OPERATORS[s.op];
     if (rangeContains(s.opRange, pos) || rangeContains(s.nameRange, pos)) {
       const figures = figuresOf(s.nameRange);
       const doc = spec ? `**${s.op}** \`${s.name}\` — ${spec.doc}` : `unknown operator \`${s.op}\``;
+      const share = layerShareText(ws, a, s.name);
       const tuned = tuner && tuningMarkdown(tuner, a, s);
-      return { contents: { kind: 'markdown', value: [doc, figures, tuned].filter(Boolean).join('\n\n') }, range: s.headerRange };
+      return { contents: { kind: 'markdown', value: [doc, share, figures, tuned].filter(Boolean).join('\n\n') }, range: s.headerRange };
     }
     for (const it of s.items) {
       if (!rangeContains(it.range, pos)) continue;

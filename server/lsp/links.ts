@@ -4,6 +4,7 @@ import { count } from '../../core/lang/count';
 import type { KernelItem, Stmt } from '../../core/lang/ast';
 import { layerErrors } from '../../core/schedule';
 import { pathToUri, type SchedAnalysis, type VtaAnalysis, type Workspace } from './workspace';
+import { networkLenses } from './schedule-networks';
 
 export function documentLinksVta(ws: Workspace, a: VtaAnalysis): DocumentLink[] {
   const out: DocumentLink[] = [];
@@ -53,10 +54,11 @@ const MAX_LENS_TEXT = 110;
 
 /**
  * "Simulate" and "Lower to .vta" above each layer that lints clean (client commands, for
- * that layer); above a layer with errors, why it cannot be simulated (opens Problems).
+ * that layer); above a layer with errors, why it cannot be simulated (opens Problems);
+ * above each network, its total from the estimates at hand.
  */
-export function codeLensesSched(a: SchedAnalysis): CodeLens[] {
-  const out: CodeLens[] = [];
+export function codeLensesSched(a: SchedAnalysis, ws?: Workspace): CodeLens[] {
+  const out: CodeLens[] = ws ? networkLenses(ws, a) : [];
   for (const s of a.ast.statements) {
     if (s.kind !== 'operator') continue;
     const line = s.range.start.line;

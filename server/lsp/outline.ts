@@ -148,13 +148,15 @@ export function foldingVta(a: VtaAnalysis): FoldingRange[] {
 export function documentSymbolsSched(a: SchedAnalysis): DocumentSymbol[] {
   return a.ast.statements.map((s) => s.kind === 'target'
     ? sym(`target ${s.value}`, '', SymbolKind.Module, s.range, s.valueRange)
+    : s.kind === 'network'
+    ? sym(s.name || '?', 'network', SymbolKind.Namespace, s.range, s.nameRange, s.entries.map((e) => sym(e.name || '?', e.prefix?.text ?? '', SymbolKind.Field, e.range, e.nameRange)))
     : sym(s.name || '?', s.op, SymbolKind.Function, s.range, s.nameRange, s.items.map((it) => sym(it.key || '?', '', SymbolKind.Property, it.range, it.keyRange))));
 }
 
 export function foldingSched(a: SchedAnalysis): FoldingRange[] {
   const out: FoldingRange[] = [];
   for (const s of a.ast.statements) {
-    if (s.kind === 'operator' && s.range.end.line > s.range.start.line) out.push({ startLine: s.range.start.line, endLine: s.range.end.line - 1, kind: FoldingRangeKind.Region });
+    if (s.kind !== 'target' && s.range.end.line > s.range.start.line) out.push({ startLine: s.range.start.line, endLine: s.range.end.line - 1, kind: FoldingRangeKind.Region });
   }
   const lines = a.text.split('\n');
   out.push(...commentRuns(a.ast.comments.filter((c) => (lines[c.range.start.line] ?? '').trimStart().startsWith(c.text.slice(0, 1))) as Comment[]));

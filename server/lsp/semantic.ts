@@ -121,6 +121,19 @@ export function semanticTokensSched(file: import('../../core/schedule').SchedFil
       add(s.valueRange, s.valueRange.start.character === s.range.start.character ? 'keyword' : 'enumMember');
       continue;
     }
+    if (s.kind === 'network') {
+      add({ start: s.range.start, end: { line: s.range.start.line, character: s.range.start.character + 7 } }, 'keyword');
+      add(s.nameRange, 'type', ['declaration']);
+      for (const e of s.entries) {
+        if (e.prefix) add(e.prefix.range, 'keyword');
+        add(e.nameRange, 'function');
+        for (const p of e.params) {
+          add(p.nameRange, 'parameter');
+          value(p.value);
+        }
+      }
+      continue;
+    }
     add(s.opRange, 'keyword');
     add(s.nameRange, 'function', ['declaration']);
     for (const it of s.items) {

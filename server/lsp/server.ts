@@ -251,7 +251,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   }));
   connection.onCodeLens(safe([], (p) => {
     const s = schedOf(p.textDocument.uri);
-    if (s) return codeLensesSched(s);
+    if (s) return codeLensesSched(s, ws);
     const a = vtaOf(p.textDocument.uri);
     return a ? codeLensesVta(a) : [];
   }));

@@ -403,7 +403,7 @@ describe('vta lsp --stdio', () => {
   });
 
   test('.vtasched: outline, folding, key completion, hover with layer figures, syntax and lint diagnostics', async () => {
-    const { uri, text } = client.openFile('examples/resnet18.vtasched');
+    const { uri, text } = client.openFile('test/fixtures/schedules/resnet18-untuned.vtasched');
     const syms = await client.request<Array<{ name: string; detail: string; children: Array<{ name: string }> }>>('textDocument/documentSymbol', { textDocument: { uri } });
     const c2 = syms.find((s) => s.name === 'c2')!;
     assert.equal(c2.detail, 'conv2d');
@@ -489,6 +489,45 @@ describe('vta lsp --stdio', () => {
     assert.ok(ordered.includes('8 fits: INP 63%, WGT 14%, ACC 22%, UOP 13%'), ordered.join('\n'));
     assert.ok(ordered.includes('14 fits: INP 100%, WGT 14%, ACC 38%, UOP 13%'), ordered.join('\n'));
     assert.ok(ordered.at(-1)!.startsWith('56 over: INP 363%'), ordered.join('\n'));
+  });
+
+  test('.vtasched networks: a code lens with the total that opens the estimate view, hovers with a line\'s share', async () => {
+    const { uri, text } = client.openFile('examples/resnet18.vtasched');
+    const netLine = posOf(text, 'network resnet18 {').line;
+    // The lens shows the total once the expensive tier has estimated the layers.
+    let lens: { command: { title: string; command: string; arguments: unknown[] } } | undefined;
+    for (let i = 0; i < 200; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+      lens = lenses.find((x) => x.range.start.line === netLine);
+      if (lens && /frames\/s/.test(lens.command.title)) break;
+    }
+    assert.ok(lens, 'no lens above the network');
+    assert.match(lens.command.title, /^Σ resnet18: \d+\.\d\d ms on VTA \+ 109\.01 ms CPU \(assumed\) → \d+\.\d\d frames\/s$/);
+    assert.equal(lens.command.command, 'vta.showNetworkEstimate');
+    const [lensUri, name, estimate] = lens.command.arguments as [string, string, { rows: Array<{ name: string; share?: number }>; vtaCycles: number }];
+    assert.deepEqual([lensUri, name], [uri, 'resnet18']);
+    assert.equal(estimate.rows.length, 18);
+    const c2 = estimate.rows.find((r) => r.name === 'c2')!;
+    // A line's hover: its share of the network.
+    const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'c2 repeat=4', 0, 1) });
+    assert.match(h.contents.value, new RegExp(`^\`c2\` x 4: ${(c2.share! * 100).toFixed(1)}% of resnet18's VTA time — [\\d,]+ cycles`));
+    // The layer's own hover: its share of the network, over all its lines.
+    const c5rows = estimate.rows.filter((r) => r.name === 'c5');
+    const layerHover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'conv2d c5', 0, 8) });
+    assert.match(layerHover.contents.value, new RegExp(`\\*\\*${(c5rows.reduce((x, r) => x + r.share!, 0) * 100).toFixed(1)}%\\*\\* of network \`resnet18\`'s VTA time \\(3 runs, `));
+    const cpu = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'cpu fc', 0, 5) });
+    assert.match(cpu.contents.value, /^\*\*cpu\*\* `fc` runs on the CPU: 2\.05 ms, as the schedule assumes/);
+    const head = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'network resnet18 {', 0, 9) });
+    assert.match(head.contents.value, /^\*\*network\*\* `resnet18`: 18 lines\.\n\nΣ resnet18: /);
+    const syms = await client.request<Array<{ name: string; detail: string; children: Array<{ name: string }> }>>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(syms.find((x) => x.detail === 'network')!.children.slice(0, 3).map((c) => c.name), ['conv1', 'maxpool', 'c2']);
+    // Completion in a network: the file's layers and cpu at a line's start, then the line's keys.
+    const lineStart = { line: posOf(text, 'c2 repeat=4').line, character: 2 };
+    const first = await client.request<Array<{ label: string }>>('textDocument/completion', { textDocument: { uri }, position: lineStart });
+    assert.deepEqual(first.map((i) => i.label), ['c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10', 'c11', 'cpu']);
+    const after = await client.request<Array<{ label: string }>>('textDocument/completion', { textDocument: { uri }, position: { line: posOf(text, 'cpu maxpool').line, character: 14 } });
+    assert.deepEqual(after.map((i) => i.label), ['us=', 'repeat=']);
   });
 
   test('the bundled server also speaks node-ipc (VS Code\'s transport)', async () => {

@@ -31,11 +31,11 @@ test('vta check: errors as file:line:col lines and exit 1; JSON carries ranges a
 });
 
 test('vta check lints a .vtasched schedule; a target file is read relative to the schedule', () => {
-  const r = vta('check', 'examples/resnet18.vtasched');
+  const r = vta('check', 'test/fixtures/schedules/resnet18-untuned.vtasched');
   assert.equal(r.code, 1, r.err);
   const lines = r.out.trim().split('\n');
   assert.equal(lines.length, 5, r.out);
-  assert.match(lines[0]!, /^examples\/resnet18\.vtasched:\d+:3: error vtasched\.bounds\.inp: c3: INP needs 3,480 of 2,048 rows/);
+  assert.match(lines[0]!, /^test\/fixtures\/schedules\/resnet18-untuned\.vtasched:\d+:3: error vtasched\.bounds\.inp: c3: INP needs 3,480 of 2,048 rows/);
   const dir = mkdtempSync(join(tmpdir(), 'vta-sched-'));
   writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ TARGET: 'sim', HW_VER: '0.0.1', LOG_INP_WIDTH: 3, LOG_WGT_WIDTH: 3, LOG_ACC_WIDTH: 5, LOG_BATCH: 0, LOG_BLOCK: 4, LOG_UOP_BUFF_SIZE: 15, LOG_INP_BUFF_SIZE: 15, LOG_WGT_BUFF_SIZE: 18, LOG_ACC_BUFF_SIZE: 17 }));
   writeFileSync(join(dir, 'l.vtasched'), 'target "cfg.json"\ndense fc {\n  input = 1x16\n  weight = 16x16\n  epilogue mul 2\n}\n');
@@ -51,38 +51,38 @@ test('vta check lints a .vtasched schedule; a target file is read relative to th
 test('vta lower writes a program that checks clean and simulates; layers with errors are named', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vta-lower-'));
   const out = join(dir, 'c11.vta');
-  const r = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c11', '-o', out);
+  const r = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--layer', 'c11', '-o', out);
   assert.equal(r.code, 0, r.err);
   assert.match(readFileSync(out, 'utf8'), /^c11_tile0:/m);
   assert.equal(vta('check', out).code, 0);
   const sim = vta('sim', out, '--stats');
   assert.equal(sim.code, 0, sim.err);
   assert.match(sim.out, /status\s+finished/);
-  const all = vta('lower', 'examples/resnet18.vtasched');
+  const all = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched');
   assert.equal(all.code, 1);
   assert.match(all.out, /^c2_tile0:/m);
-  assert.match(all.err, /^examples\/resnet18\.vtasched:\d+:\d+: error vtasched\.lower: c3: not lowered/m);
+  assert.match(all.err, /^test\/fixtures\/schedules\/resnet18-untuned\.vtasched:\d+:\d+: error vtasched\.lower: c3: not lowered/m);
   assert.equal(vta('lower', 'examples/conv3x3.vta').code, 2);
   // A layer too long to write out is refused with its size, not written.
-  const big = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c11', '--max-instructions', '1000');
+  const big = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--layer', 'c11', '--max-instructions', '1000');
   assert.equal(big.code, 1);
   assert.equal(big.out, '');
   assert.match(big.err, /c11: not lowered: its program would have about 5,427 instructions, more than the limit of 1,000/);
 });
 
 test('vta estimate: a row per layer with the lowered program\'s timing estimate; layers with errors show it', () => {
-  const r = vta('estimate', 'examples/resnet18.vtasched');
+  const r = vta('estimate', 'test/fixtures/schedules/resnet18-untuned.vtasched');
   assert.equal(r.code, 1, r.err);
   assert.match(r.out, /^layer +tiles +INP +WGT +ACC +UOP +instructions +cycles +µs +GEMM +DRAM read$/m);
   assert.match(r.out, /^c2 +64x1 +56% +14% +19% +13% +3,083 +[\d,]+ +\d+ +\d+% +1,739,312$/m);
-  assert.match(r.out, /^c3 +32x1\n {2}examples\/resnet18\.vtasched:\d+:3: error vtasched\.bounds\.inp: /m);
-  const j = JSON.parse(vta('estimate', '--format', 'json', '--max-instructions', '3000', 'examples/resnet18.vtasched').out) as Array<{ layer: string; cycles?: number; gemmBound?: number; error?: string }>;
+  assert.match(r.out, /^c3 +32x1\n {2}test\/fixtures\/schedules\/resnet18-untuned\.vtasched:\d+:3: error vtasched\.bounds\.inp: /m);
+  const j = JSON.parse(vta('estimate', '--format', 'json', '--max-instructions', '3000', 'test/fixtures/schedules/resnet18-untuned.vtasched').out) as Array<{ layer: string; cycles?: number; gemmBound?: number; error?: string }>;
   assert.deepEqual(j.map((x) => x.layer), ['c2', 'c3', 'c4', 'c5', 'c8', 'c11', 'fc']);
   const c5 = j.find((x) => x.layer === 'c5')!;
   assert.ok(c5.cycles! >= c5.gemmBound!, JSON.stringify(c5));
   assert.match(j.find((x) => x.layer === 'c11')!.error!, /not run: about 5,427 instructions/);
-  assert.equal(vta('estimate', 'examples/resnet18.vtasched', '--max-instructions', 'x').code, 2);
-  const badFormat = vta('estimate', 'examples/resnet18.vtasched', '--format', 'xml');
+  assert.equal(vta('estimate', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--max-instructions', 'x').code, 2);
+  const badFormat = vta('estimate', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--format', 'xml');
   assert.equal(badFormat.code, 2);
   assert.match(badFormat.err, /--format must be text or json, not xml/);
 });
@@ -211,13 +211,13 @@ test('vta asm without -o writes beside the source and says so; counts agree in n
 test('vta lower -o says what it wrote and which layers it left out', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vta-lower-says-'));
   const out = join(dir, 'all.vta');
-  const r = vta('lower', 'examples/resnet18.vtasched', '-o', out);
+  const r = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '-o', out);
   assert.equal(r.code, 1);
   assert.match(r.err, new RegExp(`^vta lower: wrote ${out.replace(/[/\\.]/g, '\\$&')} with layers c2, c5, c11; left out c3, c4, c8, fc \\(see the errors above\\)$`, 'm'));
-  const one = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c2', '-o', out);
+  const one = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--layer', 'c2', '-o', out);
   assert.equal(one.code, 0, one.err);
   assert.equal(one.err, `vta lower: wrote ${out} with layer c2\n`);
-  const none = vta('lower', 'examples/resnet18.vtasched', '--layer', 'c3', '-o', join(dir, 'none.vta'));
+  const none = vta('lower', 'test/fixtures/schedules/resnet18-untuned.vtasched', '--layer', 'c3', '-o', join(dir, 'none.vta'));
   assert.equal(none.code, 1);
   assert.match(none.err, /none\.vta was not written: no layer could be lowered/);
 });

@@ -66,9 +66,9 @@ test('a push the deadlock fix adds where the instruction before it already pushe
 });
 
 test('the tile fix replaces the tile\'s values and keeps the line\'s alignment', () => {
-  const text = readFileSync('examples/resnet18.vtasched', 'utf8');
+  const text = readFileSync('test/fixtures/schedules/resnet18-untuned.vtasched', 'utf8');
   const ast = parseSchedule(text);
-  const lint = lintSchedule(ast, { file: 'examples/resnet18.vtasched' });
+  const lint = lintSchedule(ast, { file: 'test/fixtures/schedules/resnet18-untuned.vtasched' });
   const d = lint.diagnostics.find((x) => x.code === 'vtasched.bounds.inp' && x.message.startsWith('c3:'))!;
   const fix = d.fixes![0]!;
   const line = d.fixes![0]!.edits[0]!.range.start.line;
@@ -76,5 +76,5 @@ test('the tile fix replaces the tile\'s values and keeps the line\'s alignment',
   assert.match(before, /^ {2}tile {3}b=1 h=7 w=14 ci=64 co=32$/);
   const after = applyEdits(text, fix.edits).split('\n')[line]!;
   assert.equal(after, `  tile   ${fix.title.slice('Use tile '.length)}`);
-  assert.equal(lintSchedule(parseSchedule(applyEdits(text, fix.edits)), { file: 'examples/resnet18.vtasched' }).diagnostics.filter((x) => x.message.startsWith('c3:')).length, 0);
+  assert.equal(lintSchedule(parseSchedule(applyEdits(text, fix.edits)), { file: 'test/fixtures/schedules/resnet18-untuned.vtasched' }).diagnostics.filter((x) => x.message.startsWith('c3:')).length, 0);
 });

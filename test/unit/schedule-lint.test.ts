@@ -15,7 +15,7 @@ const found = (text: string, opts?: Parameters<typeof lintSchedule>[1]) =>
 const conv = (body: string, name = 'l') => `target default\nconv2d ${name} {\n${body}\n}\n`;
 
 test('schedule lint: the shipped ResNet-18 schedule — three layers fit, four do not, each with its numbers', () => {
-  const text = readFileSync(join(import.meta.dirname, '../../examples/resnet18.vtasched'), 'utf8');
+  const text = readFileSync(join(import.meta.dirname, '../fixtures/schedules/resnet18-untuned.vtasched'), 'utf8');
   const r = lint(text);
   const line = (name: string, key: string) => text.split('\n').findIndex((l, i) => l.trim().startsWith(key) && text.split('\n').slice(0, i).reverse().find((x) => /^(conv2d|dense) /.test(x))?.includes(` ${name} `)) + 1;
   assert.deepEqual(found(text), [
@@ -221,7 +221,7 @@ test('schedule lint: malformed values, inconsistent shapes and targets are repor
     '6 error vtasched.value: l: tile h=0: it must be at least 1',
   ]);
   assert.deepEqual(found('target nosuch\ndense d {\n input = 1x16\n weight = 16x16\n}\n'), [
-    "1 error vtasched.target: unknown target 'nosuch': expected default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl or a \"path/vta_config.json\"",
+    "1 error vtasched.target: unknown target 'nosuch': expected default, sim, tsim, pynq, ultra96, zcu104, de10nano, intelfocl, a TVM model string (pynq_1x16_i8w8a32_15_15_18_17) or a \"path/vta_config.json\"",
   ]);
   assert.deepEqual(found('target "missing.json"\n', { host: memoryHost({}), file: '/w/s.vtasched' }), [
     "1 error vtasched.target: cannot read 'missing.json' (resolved to /w/missing.json)",

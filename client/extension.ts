@@ -24,7 +24,7 @@ let output: vscode.OutputChannel;
 
 function initializationOptions() {
   const s = readSettings();
-  return { target: s.target, diagnostics: { tiers: s.tiers } };
+  return { target: s.target, diagnostics: { tiers: s.tiers, max: s.maxDiagnostics } };
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
@@ -176,7 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vta.openExample', () => openExample(context)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The target and tiers reach the server at start-up; a restart applies a change.
-      if (e.affectsConfiguration('vta.target') || e.affectsConfiguration('vta.diagnostics.tiers')) void restartClient(context);
+      if (e.affectsConfiguration('vta.target') || e.affectsConfiguration('vta.diagnostics.tiers') || e.affectsConfiguration('vta.diagnostics.max')) void restartClient(context);
     }),
   );
   await startClient(context);

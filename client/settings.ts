@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { SHIPPED_TARGET_NAMES, type VtaTarget } from '../core/isa';
 import { readTargetSetting } from '../core/asm/target-spec';
 import { nodeHost } from '../server/node-host';
+import { DEFAULT_MAX_DIAGNOSTICS } from '../core/lang/findings';
 
 export type DiagnosticTiers = 'all' | 'fast';
 
@@ -10,6 +11,8 @@ export interface VtaSettings {
   /** A shipped target name or a path to a vta_config.json. */
   target: string;
   tiers: DiagnosticTiers;
+  /** At most this many diagnostics per document (vta.diagnostics.max). */
+  maxDiagnostics: number;
   rerunOnSave: boolean;
 }
 
@@ -19,6 +22,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): VtaSettings {
   return {
     target: (c.get<string>('target', 'default') || 'default').trim(),
     tiers: tiers === 'fast' ? 'fast' : 'all',
+    maxDiagnostics: c.get<number>('diagnostics.max', DEFAULT_MAX_DIAGNOSTICS),
     rerunOnSave: c.get<boolean>('simulator.rerunOnSave', true),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Insn, VtaTarget } from '../isa';
 import { MemType, Opcode, isNop, uopLayoutFor } from '../isa';
+import { RowBits } from './row-bits';
 
 export type BufferName = 'inp' | 'wgt' | 'acc' | 'uop';
 
@@ -18,6 +19,11 @@ export interface RowAccess {
   max: number;
   /** What the access is, for messages: `writes INP rows`, `reads WGT rows`. */
   role: string;
+  /**
+   * `rows` is only the interval from the first row to the last (listing them exactly
+   * would cost too much): right for bounds, too wide for reads and hazards.
+   */
+  approx?: boolean;
 }
 
 export function depthOf(t: VtaTarget, buf: BufferName): number {
@@ -45,34 +51,40 @@ export class UopShadow {
     this.fields = { dstShift: l.dst.offset, dstMask: mask(l.dst), srcShift: l.src.offset, srcMask: mask(l.src), wgtShift: l.wgt.offset, wgtMask: mask(l.wgt) };
   }
 
-  /** Applies a LOAD UOP (padding loads zero micro-ops, as fsim does). */
-  load(insn: Insn): void {
+  /**
+   * Applies a LOAD UOP (padding loads zero micro-ops, as fsim does). Only rows inside
+   * the buffer are visited: a load that runs past its end costs no more than the depth
+   * (and its rows, at most y_size loop turns), which is what it adds to `work`.
+   */
+  load(insn: Insn, work?: Work): void {
+    const depth = this.t.uop.depth;
+    if (work) work.units += Math.min(depth, (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1)) + insn.y_size;
     const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
-    let row = insn.sram_base;
-    row = this.zeros(row, insn.y_pad_0 * X);
-    for (let y = 0; y < insn.y_size; y++) {
+    let row = this.zeros(insn.sram_base, insn.y_pad_0 * X);
+    for (let y = 0; y < insn.y_size && row < depth; y++) {
       row = this.zeros(row, insn.x_pad_0);
-      for (let x = 0; x < insn.x_size; x++) {
+      const n = Math.min(insn.x_size, Math.max(0, depth - row));
+      for (let x = 0; x < n; x++) {
         const byte = (insn.dram_base + y * insn.x_stride + x) * 4;
-        if (byte + 4 <= this.dram.length) this.put(row, byte);
-        else this.zeros(row, 1);
-        row++;
+        if (byte + 4 <= this.dram.length) this.put(row + x, byte);
+        else this.zeros(row + x, 1);
       }
+      row += insn.x_size;
       row = this.zeros(row, insn.x_pad_1);
     }
     this.zeros(row, insn.y_pad_1 * X);
   }
 
-  /** Writes `n` zero micro-ops from `row` on; returns the row after them. */
+  /** Writes `n` zero micro-ops from `row` on (those inside the buffer); returns the row after them. */
   private zeros(row: number, n: number): number {
-    for (let k = 0; k < n; k++, row++) {
-      if (row >= this.t.uop.depth) continue;
-      this.dst[row] = 0;
-      this.src[row] = 0;
-      this.wgt[row] = 0;
-      this.loaded[row] = 1;
+    const end = Math.min(row + n, this.t.uop.depth);
+    if (end > row) {
+      this.dst.fill(0, row, end);
+      this.src.fill(0, row, end);
+      this.wgt.fill(0, row, end);
+      this.loaded.fill(1, row, end);
     }
-    return row;
+    return row + n;
   }
 
   /** Writes the micro-op at DRAM byte `byte` to `row` (what decodeUop reads, without an object). */
@@ -92,13 +104,32 @@ function interval(lo: number, hi: number, buf: BufferName, write: boolean, role:
   return { buf, write, rows: hi > lo ? [lo, hi] : [], min: lo, max: hi - 1, role };
 }
 
-/** Below this many candidate rows, sorting a list beats marking a whole buffer. */
+/** Below this many candidate rows, listing and sorting beats a bitset. */
 const SMALL = 4096;
-let scratch = new Uint8Array(0);
+/**
+ * Past this many bitset word operations for one access, its rows are summarised as the
+ * interval from its first to its last row (`approx`). Only buffers far deeper than VTA's
+ * (2^16 rows and more) get there: a default-target access costs at most 2^17.
+ */
+const EXACT_WORK = 1 << 22;
 
-function scratchOf(size: number): Uint8Array {
-  if (scratch.length < size) scratch = new Uint8Array(size);
-  return scratch;
+/** Work spent computing row sets, in row or word operations, for a caller's budget. */
+export interface Work {
+  units: number;
+}
+
+/**
+ * The row and word operations one analysis may spend on one program (well under a
+ * second) before it stops and says what it did not analyse: the work grows with the
+ * instructions and the rows they move, and a program can have two million of each.
+ */
+export const ROW_WORK_BUDGET = 60_000_000;
+
+/** How many of the access's rows lie inside the buffer. */
+export function rowsInside(a: RowAccess, depth: number): number {
+  let n = 0;
+  for (let k = 0; k < a.rows.length; k += 2) n += Math.max(0, Math.min(a.rows[k + 1]!, depth) - Math.max(0, a.rows[k]!));
+  return n;
 }
 
 /** Sorted distinct values of `vals` as half-open intervals [lo, hi). */
@@ -146,16 +177,20 @@ function progression(n: number, step: number, limit: number): number[] {
   return out;
 }
 
-/** Offsets {i·fo + j·fi} below `limit`, deduplicated and sorted. */
-function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, limit: number): number[] {
+/**
+ * Offsets {i·fo + j·fi} below `limit`, deduplicated and sorted; undefined when listing
+ * them exactly would cost more than EXACT_WORK.
+ */
+function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, limit: number, work: Work): number[] | undefined {
   const iMax = fo === 0 ? Math.min(iterOut, 1) : Math.min(iterOut, Math.ceil(limit / fo));
   const jMax = fi === 0 ? Math.min(iterIn, 1) : Math.min(iterIn, Math.ceil(limit / fi));
   // The common case: at most one of the loops moves, so nothing needs sorting.
   if (iMax <= 0 || jMax <= 0) return [];
   if (jMax === 1 && (fo > 0 || iMax === 1)) return progression(iMax, fo, limit);
   if (iMax === 1 && fi > 0) return progression(jMax, fi, limit);
-  const out: number[] = [];
   if (iMax * jMax <= SMALL) {
+    work.units += iMax * jMax;
+    const out: number[] = [];
     for (let i = 0; i < iMax; i++) {
       const base = i * fo;
       for (let j = 0; j < jMax; j++) {
@@ -169,21 +204,15 @@ function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, li
     out.length = w;
     return out;
   }
-  const seen = scratchOf(limit);
-  seen.fill(0, 0, limit);
-  for (let i = 0; i < iMax; i++) {
-    const base = i * fo;
-    if (base >= limit) break;
-    for (let j = 0; j < jMax; j++) {
-      const v = base + j * fi;
-      if (v >= limit) break;
-      if (!seen[v]) {
-        seen[v] = 1;
-        out.push(v);
-      }
-    }
-  }
-  return out.sort(ascending);
+  // Both loops move (fo, fi > 0, so iMax, jMax ≤ limit): the inner progression's
+  // bitset, OR-ed once per outer step.
+  const inner = new RowBits(limit);
+  if (iMax * inner.cost > EXACT_WORK) return undefined;
+  for (let j = 0; j < jMax; j++) inner.add(j * fi);
+  const all = new RowBits(limit);
+  for (let i = 0; i < iMax; i++) all.orShifted(inner, i * fo);
+  work.units += jMax + iMax * inner.cost + limit;
+  return all.list();
 }
 
 /**
@@ -200,11 +229,20 @@ function consecutiveOffsets(iterOut: number, fo: number, iterIn: number, fi: num
   return -1;
 }
 
+/** Distinct values of `idx` below `depth`, sorted. */
+function distinctBelow(idx: number[], depth: number): number[] {
+  const bits = new RowBits(depth);
+  for (const b of idx) bits.add(b);
+  return bits.list();
+}
+
 /**
- * Rows {idx[u] + i·fo + j·fi}: exact within the buffer; rows past the end only
- * matter through `max`, which bounds checks report.
+ * Rows {idx[u] + i·fo + j·fi}: exact within the buffer (summarised as one interval,
+ * `approx`, past EXACT_WORK); rows past the end only matter through `max`, which
+ * bounds checks report. The work is bounded by the buffer's depth and the number of
+ * micro-ops, never by the loop counts.
  */
-export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi: number, depth: number, buf: BufferName, write: boolean, role: string): RowAccess {
+export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi: number, depth: number, buf: BufferName, write: boolean, role: string, work: Work = { units: 0 }): RowAccess {
   if (idx.length === 0 || iterOut === 0 || iterIn === 0) return { buf, write, rows: [], min: 0, max: -1, role };
   let lo = Infinity;
   let hi = -Infinity;
@@ -212,15 +250,22 @@ export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: num
     if (b < lo) lo = b;
     if (b > hi) hi = b;
   }
+  work.units += idx.length;
   const max = hi + (iterOut - 1) * fo + (iterIn - 1) * fi;
   if (idx.length === 1) {
     // One micro-op over consecutive offsets: one interval, without listing the offsets.
     const n = consecutiveOffsets(iterOut, fo, iterIn, fi);
     if (n > 0) return { buf, write, rows: lo < depth ? [lo, Math.min(lo + n, depth)] : [], min: lo, max, role };
   }
-  const offsets = loopOffsets(iterOut, fo, iterIn, fi, depth);
+  if (lo >= depth) return { buf, write, rows: [], min: lo, max, role };
+  // Offsets that put the lowest micro-op's row past the end put every row there.
+  const offsets = loopOffsets(iterOut, fo, iterIn, fi, depth - lo, work);
+  const hull = (): RowAccess => ({ buf, write, rows: [lo, Math.min(max + 1, depth)], min: lo, max, role, approx: true });
+  if (!offsets) return hull();
+  work.units += offsets.length;
   if (idx.length === 1) return { buf, write, rows: shiftedIntervals(idx[0]!, offsets, depth), min: lo, max, role };
   if (idx.length * offsets.length <= SMALL) {
+    work.units += idx.length * offsets.length;
     const vals: number[] = [];
     for (const b of idx) {
       for (const s of offsets) {
@@ -231,23 +276,16 @@ export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: num
     }
     return { buf, write, rows: toIntervals(vals), min: lo, max, role };
   }
-  const mark = scratchOf(depth);
-  mark.fill(0, 0, depth);
-  for (const b of idx) {
-    for (const s of offsets) {
-      const r = b + s;
-      if (r >= depth) break;
-      mark[r] = 1;
-    }
-  }
-  const rows: number[] = [];
-  for (let r = 0; r < depth; r++) {
-    if (!mark[r]) continue;
-    const start = r;
-    while (r < depth && mark[r]) r++;
-    rows.push(start, r);
-  }
-  return { buf, write, rows, min: lo, max, role };
+  // The sum set as a bitset, shifting the larger set once per member of the smaller.
+  const bases = distinctBelow(idx, depth);
+  const out = new RowBits(depth);
+  const [few, many] = bases.length <= offsets.length ? [bases, offsets] : [offsets, bases];
+  if (few.length * out.cost > EXACT_WORK) return hull();
+  const manyBits = new RowBits(depth);
+  for (const v of many) manyBits.add(v);
+  for (const s of few) out.orShifted(manyBits, s);
+  work.units += depth + few.length * out.cost;
+  return { buf, write, rows: out.intervals(), min: lo, max, role };
 }
 
 /** The `role` of each access: built once, not per instruction. */
@@ -259,15 +297,20 @@ const ROLE = {
 
 /** The same rows as `a`, read instead of written. */
 function readOf(a: RowAccess, role: string): RowAccess {
-  return { buf: a.buf, write: false, rows: a.rows, min: a.min, max: a.max, role };
+  const r: RowAccess = { buf: a.buf, write: false, rows: a.rows, min: a.min, max: a.max, role };
+  if (a.approx) r.approx = true;
+  return r;
 }
 
 const dstScratch: number[] = [];
 const srcScratch: number[] = [];
 const wgtScratch: number[] = [];
 
-/** Every SRAM access of one instruction. `uops` must reflect the loads before it. */
-export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAccess[] {
+/**
+ * Every SRAM access of one instruction. `uops` must reflect the loads before it; the
+ * work it took is added to `work`.
+ */
+export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow, work: Work = { units: 0 }): RowAccess[] {
   switch (insn.opcode) {
     case Opcode.LOAD: {
       if (isNop(insn)) return [];
@@ -299,26 +342,27 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow): RowAcce
         wgt[n] = uops.wgt[u]!;
       }
       dst.length = src.length = wgt.length = n;
+      work.units += n;
       const io = insn.iter_out;
       const ii = insn.iter_in;
       const accDepth = t.acc.depth;
-      const dstRows = loopRows(dst, io, insn.dst_factor_out, ii, insn.dst_factor_in, accDepth, 'acc', true, role.dst);
+      const dstRows = loopRows(dst, io, insn.dst_factor_out, ii, insn.dst_factor_in, accDepth, 'acc', true, role.dst, work);
       acc.push(dstRows);
       if (gemm) {
         if (!insn.reset_reg) {
           acc.push(readOf(dstRows, 'GEMM accumulates into ACC rows'));
-          acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, t.inp.depth, 'inp', false, 'GEMM reads INP rows'));
-          acc.push(loopRows(wgt, io, insn.wgt_factor_out, ii, insn.wgt_factor_in, t.wgt.depth, 'wgt', false, 'GEMM reads WGT rows'));
+          acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, t.inp.depth, 'inp', false, 'GEMM reads INP rows', work));
+          acc.push(loopRows(wgt, io, insn.wgt_factor_out, ii, insn.wgt_factor_in, t.wgt.depth, 'wgt', false, 'GEMM reads WGT rows', work));
         }
       } else {
         acc.push(readOf(dstRows, 'ALU reads its destination ACC rows'));
-        if (!insn.use_imm) acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU reads source ACC rows'));
+        if (!insn.use_imm) acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU reads source ACC rows', work));
         else {
           // Immediate mode still computes the source index and the hardware and fsim read
           // that row (the value is unused): its range is bounds-checked, but no row is
           // read as data (no uninitialised-read or hazard findings).
-          const s = loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU (immediate mode) computes source ACC rows');
-          acc.push({ ...s, rows: [] });
+          const s = loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU (immediate mode) computes source ACC rows', work);
+          acc.push({ ...s, rows: [], approx: undefined });
         }
       }
       return acc;

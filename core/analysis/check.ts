@@ -14,11 +14,13 @@ type ProgramCheck = (program: Program, file: string) => Diagnostic[];
 const programChecks: ProgramCheck[] = [tokenChecks];
 
 export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = []): Diagnostic[] {
-  const out = [...assemblyDiagnostics];
+  let out = assemblyDiagnostics.slice();
   // A program that did not assemble cleanly would only produce follow-on findings.
-  if (!assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name')))) {
-    out.push(...firstTierChecks(program, { file }));
-    for (const c of programChecks) out.push(...c(program, file));
+  // (concat, not push(...): a spread of a few hundred thousand findings overflows the stack.)
+  // So would a stream whose expansion stopped at the instruction limit (it lacks its end).
+  if (!assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name') || d.code === 'vta.bounds.stream'))) {
+    out = out.concat(firstTierChecks(program, { file }));
+    for (const c of programChecks) out = out.concat(c(program, file));
   }
   return sortDiagnostics(out);
 }

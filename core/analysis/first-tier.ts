@@ -7,18 +7,22 @@ import type { Insn, VtaTarget } from '../isa';
 import { MemType, MEM_TYPE_NAMES, Opcode, isNop, moduleOf, tokenUse } from '../isa';
 import type { Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
-import type { BufferName, RowAccess } from './access';
-import { UopShadow, depthOf, insnAccesses } from './access';
+import type { BufferName, RowAccess, Work } from './access';
+import { Findings } from '../lang/findings';
+import { ROW_WORK_BUDGET, UopShadow, depthOf, insnAccesses, rowsInside } from './access';
 
 const BUF_LABEL: Record<BufferName, string> = { inp: 'INP', wgt: 'WGT', acc: 'ACC', uop: 'UOP' };
 
 export interface CheckOptions {
   /** File name for diagnostics of instructions without a source (binary streams). */
   file: string;
+  /** Row operations the SRAM checks may spend (ROW_WORK_BUDGET unless given). */
+  budget?: number;
 }
 
+/** Collects the findings; repeats from other iterations of a loop are merged (Findings). */
 class Reporter {
-  readonly out: Diagnostic[] = [];
+  private readonly findings = new Findings();
   constructor(private readonly file: string) {}
   at(p: ProgramInsn, index: number, severity: Severity, code: string, message: string, related?: RelatedInfo[]): void {
     const src: SourceRange | undefined = p.source;
@@ -28,7 +32,11 @@ class Reporter {
       severity, code, message, instruction: index,
     };
     if (related?.length) d.related = related;
-    this.out.push(d);
+    this.findings.add(d, p.loops);
+  }
+
+  get out(): Diagnostic[] {
+    return this.findings.result();
   }
 }
 
@@ -49,6 +57,9 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
   const checkDram = program.layout.tensors.length > 0 || program.dram.length > 0;
 
   const insns = program.insns;
+  const budget = opts.budget ?? ROW_WORK_BUDGET;
+  const work: Work = { units: 0 };
+  let sramChecked = true;
   let firstFinish = -1;
   for (let index = 0; index < insns.length; index++) {
     const p = insns[index]!;
@@ -56,28 +67,15 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
     if (insn.opcode === Opcode.FINISH && firstFinish < 0) firstFinish = index;
     illegalFlags(rep, p, index);
     if ((insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE) && !isNop(insn) && checkDram) dramBounds(rep, program, p, index);
-    const accesses = insnAccesses(t, insn, uops);
-    for (const a of accesses) sramBounds(rep, t, a, p, index);
-    // Reads first (an instruction reads its inputs before writing its outputs).
-    for (const a of accesses) {
-      if (a.write) continue;
-      const unwritten = firstUnwritten(a, written[a.buf], depthOf(t, a.buf));
-      if (unwritten) {
-        const key = `${p.source?.file}:${p.source?.start.line}:${a.buf}`;
-        if (!uninitReported.has(key)) {
-          uninitReported.add(key);
-          rep.at(p, index, 'warning', 'vta.uninit',
-            `${a.role} ${rangeText(unwritten.lo, unwritten.hi)} that nothing wrote before (${unwritten.count} row${unwritten.count === 1 ? '' : 's'} uninitialised)`);
-        }
-      }
-      if (a.buf === 'acc' && insn.opcode === Opcode.STORE) storeFidelity(rep, a, accWriter, p, index);
+    if (sramChecked && work.units > budget) {
+      sramChecked = false;
+      rep.at(p, index, 'warning', 'vta.budget',
+        `SRAM bounds, uninitialised reads and store fidelity were not checked from here on (instructions ${index}..${insns.length - 1}): the rows the program moves exceed the analysis budget`);
     }
-    for (const a of accesses) {
-      if (!a.write) continue;
-      markRows(a, written[a.buf], depthOf(t, a.buf));
-      if (a.buf === 'acc') markRows(a, accWriter, t.acc.depth, insn.opcode === Opcode.LOAD ? 1 : 2);
+    if (sramChecked) {
+      sramChecks(rep, t, p, index, { uops, written, accWriter, uninitReported, work });
+      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
     }
-    if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn);
     if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT && !isNop(insn)) {
       rep.at(p, index, 'error', 'vta.range.store-mem', `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`);
     }
@@ -87,6 +85,46 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
   }
   finishPlacement(rep, program, firstFinish);
   return rep.out;
+}
+
+/** What the SRAM checks remember from one instruction to the next. */
+interface SramState {
+  uops: UopShadow;
+  written: Record<BufferName, Uint8Array>;
+  /** For each ACC row: 1 when a LOAD ACC wrote it last, 2 when GEMM/ALU did. */
+  accWriter: Uint8Array;
+  uninitReported: Set<string>;
+  work: Work;
+}
+
+/** SRAM bounds, reads of rows nothing wrote and store fidelity of one instruction. */
+function sramChecks(rep: Reporter, t: VtaTarget, p: ProgramInsn, index: number, s: SramState): void {
+  const { written, accWriter, uninitReported, work } = s;
+  const insn = p.insn;
+  const accesses = insnAccesses(t, insn, s.uops, work);
+  for (const a of accesses) sramBounds(rep, t, a, p, index);
+  // Reads first (an instruction reads its inputs before writing its outputs).
+  for (const a of accesses) {
+    work.units += rowsInside(a, depthOf(t, a.buf));
+    if (a.write) continue;
+    // A summarised row set is too wide to say which rows were read.
+    if (a.approx) continue;
+    const unwritten = firstUnwritten(a, written[a.buf], depthOf(t, a.buf));
+    if (unwritten) {
+      const key = `${p.source?.file}:${p.source?.start.line}:${a.buf}`;
+      if (!uninitReported.has(key)) {
+        uninitReported.add(key);
+        rep.at(p, index, 'warning', 'vta.uninit',
+          `${a.role} ${rangeText(unwritten.lo, unwritten.hi)} that nothing wrote before (${unwritten.count} row${unwritten.count === 1 ? '' : 's'} uninitialised)`);
+      }
+    }
+    if (a.buf === 'acc' && insn.opcode === Opcode.STORE) storeFidelity(rep, a, accWriter, p, index);
+  }
+  for (const a of accesses) {
+    if (!a.write) continue;
+    markRows(a, written[a.buf], depthOf(t, a.buf));
+    if (a.buf === 'acc') markRows(a, accWriter, t.acc.depth, insn.opcode === Opcode.LOAD ? 1 : 2);
+  }
 }
 
 function illegalFlags(rep: Reporter, p: ProgramInsn, index: number): void {

@@ -39,6 +39,11 @@ export interface AssembleOptions {
   target?: VtaTarget;
   /** The target when neither the file nor its includes name one (an editor's setting); default `default`. */
   fallbackTarget?: VtaTarget;
+  /**
+   * How many instructions loops may expand to before expansion stops with an error
+   * (MAX_EXPANDED_INSTRUCTIONS unless given; never more than MAX_INSTRUCTIONS).
+   */
+  maxInstructions?: number;
 }
 
 export interface AssembleResult {
@@ -52,6 +57,11 @@ export interface AssembleResult {
 
 /** A stream longer than the runtime can send in one run (VTA_MAX_XFER / 16). */
 export const MAX_INSTRUCTIONS = 1 << 21;
+/**
+ * The instructions a program may expand to unless the caller allows more (`--max-instructions`):
+ * every check's work grows with them, and an editor checks on every keystroke.
+ */
+export const MAX_EXPANDED_INSTRUCTIONS = 1 << 19;
 /** Bounds loop work so that `for i in 0..10^15 {}` is an error, not a hang. */
 const MAX_LOOP_ITERATIONS = 1 << 24;
 /** A loop's bounds go in guards (`v >= FROM + d`, `v + d < TO`): operators looser than these get parentheses. */
@@ -200,6 +210,7 @@ class Assembler {
     for (const [name, g] of ctx.globals) if (g.kind === 'const') ctx.globalValue(name);
 
     this.walk(ast.statements, ctx.globalScope);
+    this.loops = ctx.loops = undefined;
     this.folder.finish();
     for (const n of this.folder.notices) ctx.report(n.source.file, n.source, 'info', 'vta.tokens.nop', n.message);
 
@@ -262,6 +273,18 @@ class Assembler {
           if (scope.isDefined(s.variable.name)) {
             ctx.report(ctx.mainFile, s.variable.range, 'error', 'vta.name.duplicate', `loop variable '${s.variable.name}' hides a name already defined`);
           }
+          // A loop that must go past a limit is reported at once, not walked up to it:
+          // its iterations, and the instructions written directly in its body, are known.
+          const direct = s.body.reduce((n, b) => n + (b.kind === 'insn' ? 1 : 0), 0);
+          if (to - from > MAX_LOOP_ITERATIONS - this.loopIterations) {
+            ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
+            this.tooLong = true;
+            return;
+          }
+          if (direct > 0 && (to - from) * direct > this.maxInstructions - this.out.length) {
+            this.tooManyInstructions(this.src(s.headerRange));
+            return;
+          }
           const inner = new LocalScope(scope);
           const outerLoops = this.loops;
           const header = this.src(s.headerRange);
@@ -269,7 +292,7 @@ class Assembler {
           const fromText = exprText(s.from, SUM_OPERAND);
           const toText = exprText(s.to, COMPARISON_OPERAND);
           for (let i = from; i < to; i++) {
-            this.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header, fromText, toText }];
+            this.loops = ctx.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header, fromText, toText }];
             if (++this.loopIterations > MAX_LOOP_ITERATIONS) {
               ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
               this.tooLong = true;
@@ -279,7 +302,7 @@ class Assembler {
             this.walk(s.body, inner);
             if (this.tooLong) return;
           }
-          this.loops = outerLoops;
+          this.loops = ctx.loops = outerLoops;
           break;
         }
         case 'if': {
@@ -295,6 +318,20 @@ class Assembler {
     }
   }
 
+  /** How many instructions the program may expand to. */
+  private get maxInstructions(): number {
+    return Math.min(this.opts.maxInstructions ?? MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS);
+  }
+
+  /** Stops the expansion, reporting the limit at `at` (the outermost loop that went past it). */
+  private tooManyInstructions(at: SourceRange): void {
+    const max = this.maxInstructions;
+    this.ctx.report(this.ctx.mainFile, at, 'error', 'vta.bounds.stream', max === MAX_INSTRUCTIONS
+      ? `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`
+      : `the program expands to more than ${max} instructions; expansion stopped (vta asm and vta check take --max-instructions, up to ${MAX_INSTRUCTIONS})`);
+    this.tooLong = true;
+  }
+
   private emit(p: ProgramInsn): number {
     if (this.loops) p.loops = this.loops;
     if (this.pendingLabel) {
@@ -302,10 +339,7 @@ class Assembler {
       this.pendingLabel = undefined;
     }
     const index = this.folder.add(p);
-    if (this.out.length > MAX_INSTRUCTIONS) {
-      this.ctx.report(this.ctx.mainFile, p.source!, 'error', 'vta.bounds.stream', `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`);
-      this.tooLong = true;
-    }
+    if (this.out.length > this.maxInstructions) this.tooManyInstructions(p.loops?.[0]?.header ?? p.source!);
     return index;
   }
 

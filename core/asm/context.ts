@@ -1,5 +1,7 @@
 /** State shared by the assembler's passes: where diagnostics go and how names resolve. */
 import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
+import { Findings } from '../lang/findings';
+import type { LoopFrame } from '../program/program';
 import type { VtaTarget } from '../isa';
 import type { DataStmt, KernelStmt, Range } from '../lang/ast';
 import type { AsmHost } from './host';
@@ -39,7 +41,10 @@ export interface GlobalLabel {
 export type GlobalSymbol = GlobalConst | GlobalData | GlobalKernel | GlobalLabel;
 
 export class AsmContext {
-  readonly diagnostics: Diagnostic[] = [];
+  /** The findings so far; repeats from other iterations of a loop are merged. */
+  private readonly findings = new Findings();
+  /** The `for` iterations the assembler is expanding now (set by its walk), for merging repeats. */
+  loops?: readonly LoopFrame[];
   readonly globals = new Map<string, GlobalSymbol>();
   /** DRAM base (in elements of its type) of each data name, once the layout is known. */
   dataBase?: Map<string, number>;
@@ -56,7 +61,11 @@ export class AsmContext {
     const d: Diagnostic = { file, range, severity, code, message };
     if (related?.length) d.related = related;
     if (instruction !== undefined) d.instruction = instruction;
-    this.diagnostics.push(d);
+    this.findings.add(d, this.loops);
+  }
+
+  get diagnostics(): Diagnostic[] {
+    return this.findings.result();
   }
 
   /** A report function bound to one file, for the evaluator. */

@@ -28,8 +28,31 @@ function bitwise(a: number, b: number, op: '&' | '|'): number {
   return Number(r);
 }
 
-/** Evaluates `e`; returns undefined after reporting when it has no value. */
+/**
+ * Evaluates `e`; returns undefined after reporting when it has no value. A chain of
+ * operators (`1+1+…+1`, tens of thousands long) is a tree as deep as it is long, down
+ * its left side: that side is walked in a loop, so only the parser's nesting limit
+ * (MAX_NESTING) bounds the recursion.
+ */
 export function evaluate(e: Expr, scope: Scope, report: ReportFn): number | undefined {
+  if (e.kind !== 'binary') return leaf(e, scope, report);
+  // The left spine, innermost last.
+  const spine: Array<Extract<Expr, { kind: 'binary' }>> = [];
+  let cur: Expr = e;
+  while (cur.kind === 'binary') {
+    spine.push(cur);
+    cur = cur.left;
+  }
+  let a = leaf(cur, scope, report);
+  for (let k = spine.length - 1; k >= 0; k--) {
+    if (a === undefined) return undefined;
+    a = binary(spine[k]!, a, scope, report);
+  }
+  return a;
+}
+
+/** A number, a name or a prefix operator (whose argument may be anything). */
+function leaf(e: Expr, scope: Scope, report: ReportFn): number | undefined {
   switch (e.kind) {
     case 'num':
       if (e.tooLarge) {
@@ -47,48 +70,50 @@ export function evaluate(e: Expr, scope: Scope, report: ReportFn): number | unde
       if (a === undefined) return undefined;
       return e.op === '-' ? (a === 0 ? 0 : -a) : a === 0 ? 1 : 0;
     }
-    case 'binary': {
-      const a = evaluate(e.left, scope, report);
-      if (a === undefined) return undefined;
-      // Short-circuit like C, so `j >= 2 && (x / (j - 2))` is safe.
-      if (e.op === '&&' && a === 0) return 0;
-      if (e.op === '||' && a !== 0) return 1;
-      const b = evaluate(e.right, scope, report);
-      if (b === undefined) return undefined;
-      switch (e.op) {
-        case '+': return checked(a + b, e.range, report);
-        case '-': return checked(a - b, e.range, report);
-        case '*': return checked(a * b, e.range, report);
-        case '/':
-        case '%':
-          if (b === 0) {
-            report(e.right.range, 'vta.expr.divide-by-zero', `division by zero in '${e.op}'`);
-            return undefined;
-          }
-          return e.op === '/' ? Math.trunc(a / b) || 0 : a % b || 0;
-        case '<<':
-        case '>>': {
-          if (b < 0 || b > 63) {
-            report(e.right.range, 'vta.expr.overflow', `shift amount ${b} is outside 0..63`);
-            return undefined;
-          }
-          return e.op === '<<' ? checked(a * 2 ** b, e.range, report) : Math.floor(a / 2 ** b);
-        }
-        case '&':
-        case '|':
-          return bitwise(a, b, e.op);
-        case '==': return a === b ? 1 : 0;
-        case '!=': return a !== b ? 1 : 0;
-        case '<': return a < b ? 1 : 0;
-        case '<=': return a <= b ? 1 : 0;
-        case '>': return a > b ? 1 : 0;
-        case '>=': return a >= b ? 1 : 0;
-        case '&&':
-        case '||':
-          return b !== 0 ? 1 : 0;
-      }
-    }
+    case 'binary':
+      return evaluate(e, scope, report);
   }
   return undefined;
 }
 
+/** `a op right` for the binary node `e` whose left operand has the value `a`. */
+function binary(e: Extract<Expr, { kind: 'binary' }>, a: number, scope: Scope, report: ReportFn): number | undefined {
+  // Short-circuit like C, so `j >= 2 && (x / (j - 2))` is safe.
+  if (e.op === '&&' && a === 0) return 0;
+  if (e.op === '||' && a !== 0) return 1;
+  const b = evaluate(e.right, scope, report);
+  if (b === undefined) return undefined;
+  switch (e.op) {
+    case '+': return checked(a + b, e.range, report);
+    case '-': return checked(a - b, e.range, report);
+    case '*': return checked(a * b, e.range, report);
+    case '/':
+    case '%':
+      if (b === 0) {
+        report(e.right.range, 'vta.expr.divide-by-zero', `division by zero in '${e.op}'`);
+        return undefined;
+      }
+      return e.op === '/' ? Math.trunc(a / b) || 0 : a % b || 0;
+    case '<<':
+    case '>>': {
+      if (b < 0 || b > 63) {
+        report(e.right.range, 'vta.expr.overflow', `shift amount ${b} is outside 0..63`);
+        return undefined;
+      }
+      return e.op === '<<' ? checked(a * 2 ** b, e.range, report) : Math.floor(a / 2 ** b);
+    }
+    case '&':
+    case '|':
+      return bitwise(a, b, e.op);
+    case '==': return a === b ? 1 : 0;
+    case '!=': return a !== b ? 1 : 0;
+    case '<': return a < b ? 1 : 0;
+    case '<=': return a <= b ? 1 : 0;
+    case '>': return a > b ? 1 : 0;
+    case '>=': return a >= b ? 1 : 0;
+    case '&&':
+    case '||':
+      return b !== 0 ? 1 : 0;
+  }
+  return undefined;
+}

@@ -28,8 +28,6 @@ export interface KernelInstance {
 /** The distance (in micro-ops) within which a destination may not repeat (runtime VerifyDep). */
 export const UOP_RAW_DISTANCE = 2;
 
-/** Loops and branches inside kernels are bounded so a typo cannot hang the assembler. */
-const MAX_KERNEL_UOPS = 1 << 20;
 
 export function instanceKey(name: string, args: number[]): string {
   return args.length ? `${name}(${args.join(', ')})` : name;
@@ -42,6 +40,10 @@ export function expandKernel(ctx: AsmContext, kernel: GlobalKernel, args: number
   const uops: KernelUop[] = [];
   const report = ctx.reporter(kernel.file);
   const layout = uopLayoutFor(ctx.target);
+  // A kernel larger than the UOP buffer can never be loaded: expansion stops there, so
+  // that its work is bounded by the buffer, not by the loop counts a typo can write.
+  const max = ctx.target.uop.depth;
+  const tooLarge = `more than the ${max} micro-ops the UOP buffer holds`;
   let failed = false;
   const walk = (items: KernelItem[], sc: Scope): void => {
     for (const item of items) {
@@ -70,21 +72,21 @@ export function expandKernel(ctx: AsmContext, kernel: GlobalKernel, args: number
           if (!seen.has(need)) ctx.report(kernel.file, item.range, 'error', 'vta.name.missing', `micro-op needs '${need}='`);
         }
         uops.push({ dst: vals.dst ?? 0, src: vals.src ?? 0, wgt: vals.wgt ?? 0, range: item.range });
-        if (uops.length > MAX_KERNEL_UOPS) {
-          ctx.report(kernel.file, stmt.name.range, 'error', 'vta.kernel.size', `kernel '${stmt.name.name}' expands to more than ${MAX_KERNEL_UOPS} micro-ops`);
+        if (uops.length > max) {
+          ctx.report(kernel.file, stmt.name.range, 'error', 'vta.kernel.size', `kernel '${stmt.name.name}' expands to ${tooLarge}`);
           failed = true;
         }
       } else if (item.kind === 'for') {
         const from = evaluate(item.from, sc, report);
         const to = evaluate(item.to, sc, report);
         if (from === undefined || to === undefined) continue;
-        if (to - from > MAX_KERNEL_UOPS) {
-          ctx.report(kernel.file, item.headerRange, 'error', 'vta.kernel.size', `loop runs ${to - from} times, more than a kernel can hold`);
+        if (to - from > max) {
+          ctx.report(kernel.file, item.headerRange, 'error', 'vta.kernel.size', `loop runs ${to - from} times: its kernel would have ${tooLarge}`);
           failed = true;
           return;
         }
         const inner = new LocalScope(sc);
-        for (let i = from; i < to; i++) {
+        for (let i = from; i < to && !failed; i++) {
           inner.set(item.variable.name, i);
           walk(item.body, inner);
         }

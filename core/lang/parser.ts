@@ -21,6 +21,7 @@ import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine,
 import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './item-nodes';
 import { skipBlanks, wordEnd } from './scan';
 import { endsLine, lexForParser, PARSER_VOCABULARY } from './parser-lexer';
+import { MAX_NESTING, NESTING_MESSAGE } from './nesting';
 
 const FRIENDLY: Record<string, string> = {
   Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',
@@ -99,6 +100,8 @@ let runLine = 0;
 
 /** From the start of `a` to the end of `b`. */
 function spanRange(a: Range, b: Range): TextRange {
+  // A token recovery inserted has no place (EMPTY_RANGE): the span then ends where `a` does.
+  if (b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character)) b = a;
   if (a instanceof TextRange && b instanceof TextRange) return new TextRange(a.startLine, a.startCharacter, b.endLine, b.endCharacter);
   return new TextRange(a.start.line, a.start.character, b.end.line, b.end.character);
 }
@@ -232,7 +235,8 @@ class VtaParser extends EmbeddedActionsParser {
       init = this.SUBRULE(this.dataInit);
     });
     return this.ACTION(() => {
-      const last = init?.range ?? at?.range ?? tokenRange(close);
+      // Without its `]` (inserted by recovery), the statement ends with its count.
+      const last = init?.range ?? at?.range ?? (Number.isNaN(close.startOffset) ? count?.range ?? tokenRange(mem) : tokenRange(close));
       return { kind: 'data' as const, name: nameToken(name), mem: nameToken(mem), count, at, init, range: spanRange(tokenRange(kw), last) };
     });
   });
@@ -679,7 +683,7 @@ export function parseVta(text: string, runChars = RUN_CHARS, lex: (text: string)
   }
   runLine = 0;
   words = new Map();
-  out.errors.push(...parser.semanticErrors);
+  for (const e of parser.semanticErrors) out.errors.push(e); // no spread: there may be 100,000s
   if (out.errors.length) out.statements = dropBroken(out.statements, out.errors) as Stmt[];
   return out;
 }
@@ -695,7 +699,7 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
     const l = (e.line ?? 1) - 1 + line, c = (e.column ?? 1) - 1;
     out.errors.push({ message: `unexpected character ${JSON.stringify(text.substr(start + e.offset, e.length))}`, range: new TextRange(l, c, l, c + e.length) });
   }
-  let tokens = withoutStrayLines(lexed.tokens, out);
+  let tokens = withoutDeepNesting(withoutStrayLines(lexed.tokens, out), out);
   for (;;) {
     parser.input = tokens;
     try {
@@ -772,6 +776,71 @@ function withoutStrayLines(tokens: IToken[], out: SourceFile): IToken[] {
   return kept ?? tokens;
 }
 
+/**
+ * Drops each top-level statement whose nesting (blocks, parentheses and prefix operators
+ * together) goes deeper than MAX_NESTING, with one error at the token that went too
+ * deep: the parser's rules recurse on nesting, and so does everything that reads the tree.
+ */
+function withoutDeepNesting(tokens: IToken[], out: SourceFile): IToken[] {
+  let kept: IToken[] | undefined;
+  let stmtStart = 0;
+  let braces = 0, parens = 0;
+  // Prefix operators still open: those of enclosing parentheses (base) and this level's.
+  let prefix = 0, base = 0;
+  const bases: number[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const type = tokens[k]!.tokenType;
+    if (endsLine(type)) {
+      // Expressions end with their line; statements at the top level too.
+      parens = prefix = base = 0;
+      bases.length = 0;
+      if (braces === 0) {
+        if (kept) for (let j = stmtStart; j <= k; j++) kept.push(tokens[j]!);
+        stmtStart = k + 1;
+      }
+      continue;
+    }
+    if (type === T.LBrace) braces++;
+    else if (type === T.RBrace) braces = Math.max(0, braces - 1);
+    else if (type === T.LParen) {
+      parens++;
+      bases.push(base);
+      base = prefix;
+    } else if (type === T.RParen) {
+      if (parens > 0) {
+        parens--;
+        base = bases.pop() ?? 0;
+      }
+      prefix = base;
+    } else if (afterOperand(tokens[k])) prefix = base;
+    else if ((type === T.Minus || type === T.Bang) && !afterOperand(tokens[k - 1])) prefix++;
+    if (braces + parens + prefix <= MAX_NESTING) continue;
+    out.errors.push({ message: NESTING_MESSAGE, range: tokenRange(tokens[k]!) });
+    kept ??= tokens.slice(0, stmtStart);
+    // Skip to the end of the top-level statement: its blocks closed and its line ended.
+    let end = k;
+    for (; end < tokens.length; end++) {
+      const t = tokens[end]!.tokenType;
+      if (t === T.LBrace) braces++;
+      else if (t === T.RBrace) braces = Math.max(0, braces - 1);
+      else if (endsLine(t) && braces === 0) break;
+    }
+    parens = prefix = base = braces = 0;
+    bases.length = 0;
+    stmtStart = end + 1;
+    k = end;
+  }
+  if (kept) for (let j = stmtStart; j < tokens.length; j++) kept.push(tokens[j]!);
+  return kept ?? tokens;
+}
+
+/** Whether a token ends an operand, so that a `-` after it is binary. */
+function afterOperand(t: IToken | undefined): boolean {
+  const type = t?.tokenType;
+  return type === T.NumberLit || type === T.Identifier || type === T.StringLit || type === T.RParen || type === T.RBracket
+    || type === SimpleOperand || type === CompoundOperand || type === BinaryOperand || type === Call;
+}
+
 /** The index of the first token after the line of tokens[from], or -1 at the end. */
 function nextLine(tokens: IToken[], from: number): number {
   if (from < 0) return -1;
@@ -812,6 +881,11 @@ function dropBroken(items: Array<Stmt | KernelItem> | undefined, errors: SyntaxE
 }
 
 function exprOk(e: Expr | undefined): boolean {
+  // Down the left side of an operator chain in a loop: a chain is as deep as it is long.
+  while (e && e.kind === 'binary' && e.range) {
+    if (!exprOk(e.right)) return false;
+    e = e.left;
+  }
   if (!e || !e.range) return false;
   switch (e.kind) {
     case 'num':
@@ -820,8 +894,6 @@ function exprOk(e: Expr | undefined): boolean {
       return typeof e.name === 'string' && e.name.length > 0;
     case 'unary':
       return exprOk(e.arg);
-    case 'binary':
-      return exprOk(e.left) && exprOk(e.right);
     default:
       return false;
   }

@@ -36,8 +36,14 @@ export function formatVta(text: string): string | undefined {
   const lexed = vtaLexer.tokenize(text);
   if (lexed.errors.length) return undefined;
   if (parseVta(text).errors.length) return undefined;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const srcLines = text.split('\n');
+  // Lines end as the lexer counts them (`\n`, `\r\n` or a lone `\r`); each keeps its own end.
+  const parts = text.split(/(\r\n|\r|\n)/);
+  const srcLines: string[] = [];
+  const ends: string[] = [];
+  for (let k = 0; k < parts.length; k += 2) {
+    srcLines.push(parts[k]!);
+    ends.push(parts[k + 1] ?? '');
+  }
   const tokens = [...lexed.tokens, ...(lexed.groups.comments ?? [])]
     .filter((t) => t.tokenType.name !== 'Newline')
     .sort((a, b) => a.startOffset - b.startOffset);
@@ -52,7 +58,7 @@ export function formatVta(text: string): string | undefined {
   let depth = 0;
   for (let i = 0; i < srcLines.length; i++) {
     const toks = byLine.get(i) ?? [];
-    const raw = srcLines[i]!.replace(/\r$/, '');
+    const raw = srcLines[i]!;
     if (!toks.length) {
       lines.push({ code: '', commentCol: 0, indent: 0, blank: true });
       continue;
@@ -197,5 +203,11 @@ export function formatVta(text: string): string | undefined {
     return ' '.repeat(l.indent) + l.code + (l.comment ? l.comment : '');
   });
   // A trailing comment is glued right after the padding; without one, no trailing spaces.
-  return rendered.map((s) => s.replace(/[ \t]+$/, '')).join(eol);
+  return rendered.map((s, k) => {
+    const line = s.replace(/[ \t]+$/, '');
+    // A blank line between a lone `\r` and a `\n` keeps its blanks: emptied, the two
+    // ends would read as one `\r\n` and the line would be gone.
+    if (!line && ends[k - 1] === '\r' && ends[k]!.startsWith('\n')) return srcLines[k]! + ends[k];
+    return line + ends[k];
+  }).join('');
 }

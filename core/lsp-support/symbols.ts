@@ -56,6 +56,18 @@ export function rangeContains(r: Range, p: Position): boolean {
 }
 
 function exprNames(e: Expr | undefined, out: Array<{ name: string; range: Range }>): void {
+  // Right operands first along the left side of an operator chain, in a loop (a chain
+  // is as deep as it is long), then the names in source order.
+  const rights: Expr[] = [];
+  while (e && e.kind === 'binary') {
+    rights.push(e.right);
+    e = e.left;
+  }
+  exprLeaf(e, out);
+  for (let k = rights.length - 1; k >= 0; k--) exprNames(rights[k], out);
+}
+
+function exprLeaf(e: Expr | undefined, out: Array<{ name: string; range: Range }>): void {
   if (!e) return;
   switch (e.kind) {
     case 'name':
@@ -63,10 +75,6 @@ function exprNames(e: Expr | undefined, out: Array<{ name: string; range: Range 
       break;
     case 'unary':
       exprNames(e.arg, out);
-      break;
-    case 'binary':
-      exprNames(e.left, out);
-      exprNames(e.right, out);
       break;
     default:
       break;

@@ -15,6 +15,8 @@ import type { SchedFile } from './ast';
 import { applyEdits, knobEdits, type TextEdit } from './knob-edits';
 import type { Layer } from './layer';
 import { readLayers } from './read-layers';
+import { readNetworks } from './network-read';
+import type { SchedDiagnostic } from './keys';
 import type { LayerTuning } from './tune';
 
 /** Keys a space may sweep, besides the clock. */
@@ -139,6 +141,35 @@ export interface NetworkLayer {
   repeat: number;
 }
 
+/** What a sweep runs: the layers of the file's first network (with their repeats), or every layer once. */
+export interface SweptNetwork {
+  name: string;
+  layers: NetworkLayer[];
+  /** The CPU operators' assumed time per run, summed (the same on every design). */
+  cpuMs: number;
+  /** Shape problems of the layers (a layer with any is left out) and of the network. */
+  problems: SchedDiagnostic[];
+}
+
+export function sweptNetwork(file: SchedFile, fallbackName: string): SweptNetwork {
+  const read = readLayers(file);
+  const nets = readNetworks(file);
+  const problems = [...read.problems, ...nets.diagnostics];
+  const net = nets.networks[0];
+  if (!net) return { name: fallbackName, layers: read.layers.map(({ layer }) => ({ layer, repeat: 1 })), cpuMs: 0, problems };
+  const layers: NetworkLayer[] = [];
+  let cpuUs = 0;
+  for (const e of net.entries) {
+    if (e.kind === 'cpu') { cpuUs += (e.cpuMicroseconds ?? 0) * e.repeat; continue; }
+    const layer = read.layers.find((x) => x.op === e.op)?.layer;
+    if (!layer) continue; // its problems are listed
+    const same = layers.find((x) => x.layer === layer);
+    if (same) same.repeat += e.repeat;
+    else layers.push({ layer, repeat: e.repeat });
+  }
+  return { name: net.name, layers, cpuMs: cpuUs / 1000, problems };
+}
+
 export interface DesignLayerResult {
   layer: string;
   repeat: number;
@@ -219,6 +250,8 @@ export function markPareto(results: DesignResult[]): DesignResult[] {
 
 export interface ExploreOutput {
   space: { fpga: string; designs: number };
+  /** The network swept: its name, and the CPU part (the file's assumption, apart from every design's latency). */
+  network?: { name: string; cpuMs: number };
   /** Present on one shard's output: which one. */
   shard?: { index: number; count: number };
   designs: DesignResult[];
@@ -234,7 +267,7 @@ export function mergeShards(parts: readonly ExploreOutput[]): ExploreOutput {
   const missing = [...Array(total).keys()].filter((i) => !byIndex.has(i));
   if (missing.length) throw new SpaceError(`${missing.length} of ${total} designs are missing (first: design ${missing[0]}): merge every shard`);
   const designs = [...byIndex.values()].sort((a, b) => a.index - b.index).map((d) => ({ ...d, pareto: false }));
-  return { space: parts[0]!.space, designs: markPareto(designs) };
+  return { space: parts[0]!.space, ...(parts[0]!.network ? { network: parts[0]!.network } : {}), designs: markPareto(designs) };
 }
 
 /** The design as a `vta_config.json` (its clock and bus width are the board's, outside the file). */

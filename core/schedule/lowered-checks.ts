@@ -102,7 +102,7 @@ export function checkLoweredLayers(ast: SchedFile, lint: ScheduleLint, opts: Low
     if (op.kind !== 'operator') continue;
     if (opts.isCancelled?.()) break;
     const r = checkLoweredLayer(ast, lint, op, opts);
-    out.diagnostics.push(...r.diagnostics);
+    for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
     if (r.estimate) out.estimates.push(r.estimate);
     if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
   }

@@ -35,6 +35,11 @@ function rangeOf(a: IToken, b: IToken = a): Range {
   };
 }
 
+/** A token recovery made up (`epilogue shr 8,` gets an op after its comma): it has no place. */
+function inserted(t: IToken): boolean {
+  return Number.isNaN(t.startOffset) || t.isInsertedInRecovery === true;
+}
+
 function span(a: Range, b: Range): Range {
   return { start: a.start, end: b.end };
 }
@@ -170,7 +175,7 @@ class SchedParser extends EmbeddedActionsParser {
             const n = this.CONSUME2(Identifier);
             this.CONSUME2(Equals);
             const v = this.SUBRULE3(this.value);
-            this.ACTION(() => params.push({ name: n.image, nameRange: rangeOf(n), value: v, range: v ? span(rangeOf(n), v.range) : rangeOf(n) }));
+            this.ACTION(() => !inserted(n) && params.push({ name: n.image, nameRange: rangeOf(n), value: v, range: v ? span(rangeOf(n), v.range) : rangeOf(n) }));
           });
         },
       },
@@ -182,7 +187,7 @@ class SchedParser extends EmbeddedActionsParser {
               const op = this.CONSUME3(Identifier);
               let arg: SchedValue | undefined;
               this.OPTION(() => { arg = this.SUBRULE4(this.value); });
-              this.ACTION(() => steps.push({ op: op.image, opRange: rangeOf(op), arg, range: arg ? span(rangeOf(op), arg.range) : rangeOf(op) }));
+              this.ACTION(() => !inserted(op) && steps.push({ op: op.image, opRange: rangeOf(op), arg, range: arg ? span(rangeOf(op), arg.range) : rangeOf(op) }));
             },
           });
         },
@@ -266,7 +271,8 @@ export function parseSchedule(text: string): SchedFile {
     } else {
       range = rangeOf(tok);
     }
-    errors.push({ message: e.message, range });
+    // A line break as the token found would break the message's line in a terminal.
+    errors.push({ message: e.message.replace(/'(\r\n|\r|\n)'/g, 'the end of the line'), range });
   }
   const comments = (lexed.groups.comments ?? []).map((c) => ({ text: c.image, range: rangeOf(c) }));
   return { statements, comments, errors };

@@ -38,10 +38,11 @@ export interface LoadedInput {
   assembled?: AssembleResult;
 }
 
-export function assembleFile(path: string, cwd: string, target?: VtaTarget): LoadedInput {
+/** `maxInstructions`: how far loops may expand (the assembler's MAX_EXPANDED_INSTRUCTIONS unless given). */
+export function assembleFile(path: string, cwd: string, target?: VtaTarget, maxInstructions?: number): LoadedInput {
   const { abs, bytes } = readInput(path, cwd);
   const text = new TextDecoder().decode(bytes);
-  const r = assembleText(text, { file: path, host: { ...nodeHost, resolve: (from, rel) => nodeHost.resolve(from === path ? abs : from, rel) }, target });
+  const r = assembleText(text, { file: path, host: { ...nodeHost, resolve: (from, rel) => nodeHost.resolve(from === path ? abs : from, rel) }, target, maxInstructions });
   return { program: r.program, diagnostics: r.diagnostics, file: path, assembled: r };
 }
 

@@ -9,6 +9,7 @@
  *   act, act[1], act[1][0]              DRAM tensors by their data names
  * Ranges are half-open, `[lo:hi]`.
  */
+import { MAX_NESTING } from '../../core/lang/nesting';
 
 /** Rows of a buffer (an SRAM, DRAM bytes, or a DRAM tensor). */
 export interface RowSource {
@@ -39,15 +40,21 @@ type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'str'; v: str
 
 const OPS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', '[', ']', ':', ','];
 
+/** Sticky patterns: each matches at lastIndex without copying the rest of the text. */
+const NUM = /0x[0-9a-fA-F]+|0b[01]+|\d+/y;
+const ID = /[A-Za-z_][A-Za-z0-9_.]*/y;
+
 function lex(text: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
     if (/\s/.test(c)) { i++; continue; }
-    const num = /^(0x[0-9a-fA-F]+|0b[01]+|\d+)/.exec(text.slice(i));
-    if (num) { out.push({ t: 'num', v: Number(num[1]) }); i += num[1]!.length; continue; }
-    const id = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i));
+    NUM.lastIndex = i;
+    const num = NUM.exec(text);
+    if (num) { out.push({ t: 'num', v: Number(num[0]) }); i += num[0].length; continue; }
+    ID.lastIndex = i;
+    const id = ID.exec(text);
     if (id) { out.push({ t: 'id', v: id[0] }); i += id[0].length; continue; }
     if (c === '"' || c === "'") {
       const end = text.indexOf(c, i + 1);
@@ -71,6 +78,16 @@ export function isTrue(v: Value): boolean {
 export function evaluate(text: string, env: EvalEnv): Value {
   const toks = lex(text);
   let p = 0;
+  // Parentheses, brackets and prefix operators recurse: at most MAX_NESTING deep, as in programs.
+  let depth = 0;
+  const nested = <T>(f: () => T): T => {
+    if (++depth > MAX_NESTING) throw new EvalError(`nesting deeper than ${MAX_NESTING} levels (parentheses, brackets and prefix operators together)`);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = (v: string) => toks[p]?.t === 'op' && toks[p]!.v === v;
   const expect = (v: string) => {
     if (!peek(v)) throw new EvalError(`expected '${v}'${toks[p] ? ` before '${String(toks[p]!.v)}'` : ' at the end'}`);
@@ -91,9 +108,9 @@ export function evaluate(text: string, env: EvalEnv): Value {
   };
   const index = (base: Value): Value => {
     p++; // [
-    const lo = num(expr(), 'an index');
+    const lo = num(nested(expr), 'an index');
     let hi: number | undefined;
-    if (peek(':')) { p++; hi = num(expr(), 'an index'); }
+    if (peek(':')) { p++; hi = num(nested(expr), 'an index'); }
     expect(']');
     if (typeof base === 'number') throw new EvalError('a number cannot be indexed');
     if (base.kind === 'rows') {
@@ -125,7 +142,7 @@ export function evaluate(text: string, env: EvalEnv): Value {
     if (!tok) throw new EvalError('unexpected end of expression');
     if (tok.t === 'num') { p++; return tok.v; }
     if (tok.t === 'str') throw new EvalError(`a string ("${tok.v}") is only an argument of queue(…)`);
-    if (tok.t === 'op' && tok.v === '(') { p++; const v = expr(); expect(')'); return v; }
+    if (tok.t === 'op' && tok.v === '(') { p++; const v = nested(expr); expect(')'); return v; }
     if (tok.t === 'id') {
       p++;
       const name = tok.v;
@@ -154,8 +171,8 @@ export function evaluate(text: string, env: EvalEnv): Value {
     return v;
   };
   const unary = (): Value => {
-    if (peek('-')) { p++; return -num(unary(), "'-'"); }
-    if (peek('!')) { p++; return isTrue(unary()) ? 0 : 1; }
+    if (peek('-')) { p++; return -num(nested(unary), "'-'"); }
+    if (peek('!')) { p++; return isTrue(nested(unary)) ? 0 : 1; }
     return postfix();
   };
   const mul = binary(unary, ['*', '/', '%'], (op, a, b) => {

@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { SchedDiagnostic } from '../../core/schedule';
+import { DEFAULT_MAX_DIAGNOSTICS, outgoingDiagnostics } from '../../core/lang/findings';
 import { FullChecker } from './full-checker';
 import { isSchedule, pathToUri, type Workspace } from './workspace';
 
@@ -39,6 +40,8 @@ export class DiagnosticsScheduler {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** 'fast' publishes only the cheap tier (parse, assembly, first-tier checks); 'all' adds the debounced one. */
   tiers: 'all' | 'fast' = 'all';
+  /** At most this many diagnostics per document (the `diagnostics.max` setting). */
+  maxDiagnostics = DEFAULT_MAX_DIAGNOSTICS;
 
   constructor(
     private readonly connection: Connection,
@@ -66,7 +69,7 @@ export class DiagnosticsScheduler {
     if (isSchedule(uri, doc.languageId)) {
       const a = this.ws.vtasched(uri);
       if (!a) return;
-      void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: a.lint.diagnostics.map(toLspSchedDiagnostic) });
+      void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: outgoingDiagnostics(a.lint.diagnostics, this.maxDiagnostics).map(toLspSchedDiagnostic) });
       // The expensive tier: each layer lowered, checked and estimated, debounced like a program's.
       this.cancel(uri);
       if (this.tiers === 'fast') return;
@@ -78,7 +81,7 @@ export class DiagnosticsScheduler {
         const stale = () => this.ws.documents.get(uri)?.version !== version || this.tiers === 'fast';
         this.ws.schedLowered(fresh, stale).then((lowered) => {
           if (!lowered || stale()) return;
-          const all = [...fresh.lint.diagnostics, ...lowered.diagnostics].map(toLspSchedDiagnostic);
+          const all = outgoingDiagnostics(fresh.lint.diagnostics.concat(lowered.diagnostics), this.maxDiagnostics).map(toLspSchedDiagnostic);
           void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
           // The estimates are inlay hints: ask the editor to fetch them again (if it can).
           this.connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -143,7 +146,8 @@ export class DiagnosticsScheduler {
    * placed on the `include` line that brings it in.
    */
   private forFile(diags: Diagnostic[], file: string, includes: Array<{ from: string; range: Diagnostic['range']; path: string }> = []): LspDiagnostic[] {
-    const own = diags.filter((d) => d.file === file).map(toLspDiagnostic);
+    // Well-formed ranges and at most maxDiagnostics (core/lang/findings.ts), then the include summaries.
+    const own = outgoingDiagnostics(diags.filter((d) => d.file === file), this.maxDiagnostics).map(toLspDiagnostic);
     const direct = includes.filter((i) => i.from === file);
     const counted = new Map<string, { n: number; first: Diagnostic }>();
     for (const d of diags) {

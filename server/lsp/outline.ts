@@ -3,6 +3,7 @@ import {
   FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type SymbolInformation,
 } from 'vscode-languageserver/node';
 import type { Comment, KernelItem, Range, SourceFile, Stmt } from '../../core/lang/ast';
+import { symbolRanges } from '../../core/lang/findings';
 import type { SymbolKind as VtaSymbolKind } from '../../core/lsp-support/symbols';
 import { MODULES, MODULE_NAMES } from '../../core/isa';
 import { count } from '../../core/lang/count';
@@ -14,7 +15,7 @@ const KIND: Record<VtaSymbolKind, SymbolKind> = {
 };
 
 function sym(name: string, detail: string, kind: SymbolKind, range: Range, selectionRange: Range, children?: DocumentSymbol[]): DocumentSymbol {
-  return { name, detail, kind, range, selectionRange, children };
+  return { name, detail, kind, ...symbolRanges(range, selectionRange), children };
 }
 
 export function documentSymbolsVta(a: VtaAnalysis): DocumentSymbol[] {
@@ -141,7 +142,7 @@ export function foldingVta(a: VtaAnalysis): FoldingRange[] {
   // Only comments that sit on their own lines form foldable runs.
   const lines = a.text.split('\n');
   const own = a.ast.comments.filter((c) => (lines[c.range.start.line] ?? '').trimStart().startsWith(c.text.slice(0, 1)));
-  out.push(...commentRuns(own));
+  for (const r of commentRuns(own)) out.push(r); // no spread: a file may have 100,000s
   return out;
 }
 
@@ -159,6 +160,6 @@ export function foldingSched(a: SchedAnalysis): FoldingRange[] {
     if (s.kind !== 'target' && s.range.end.line > s.range.start.line) out.push({ startLine: s.range.start.line, endLine: s.range.end.line - 1, kind: FoldingRangeKind.Region });
   }
   const lines = a.text.split('\n');
-  out.push(...commentRuns(a.ast.comments.filter((c) => (lines[c.range.start.line] ?? '').trimStart().startsWith(c.text.slice(0, 1))) as Comment[]));
+  for (const r of commentRuns(a.ast.comments.filter((c) => (lines[c.range.start.line] ?? '').trimStart().startsWith(c.text.slice(0, 1))) as Comment[])) out.push(r);
   return out;
 }

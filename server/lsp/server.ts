@@ -79,6 +79,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     const targetChanged = next.target !== settings.target || isTargetPath(next.target);
     settings = next;
     diags.tiers = next.tiers;
+    diags.maxDiagnostics = next.maxDiagnostics;
     if (targetChanged) {
       const r = resolveSettingTarget(next.target, diskFiles.roots);
       if (r.warning) warn(r.warning);

@@ -1,12 +1,13 @@
 /**
  * The client's settings as the server sees them: `initializationOptions`
- * (`{ target, diagnostics: { tiers } }`) at start-up, then whatever
+ * (`{ target, diagnostics: { tiers, max } }`) at start-up, then whatever
  * `workspace/didChangeConfiguration` carries (VS Code's `synchronize.configurationSection:
  * 'vta'` sends `{ settings: { vta: { target, diagnostics: { tiers }, … } } }`).
  */
 import { SHIPPED_TARGET_NAMES, type VtaTarget } from '../../core/isa';
 import { readTargetSetting } from '../../core/asm/target-spec';
 import { nodeHost } from '../node-host';
+import { DEFAULT_MAX_DIAGNOSTICS } from '../../core/lang/findings';
 
 export type DiagnosticTiers = 'all' | 'fast';
 
@@ -14,9 +15,11 @@ export interface ServerSettings {
   /** A shipped target name or a path to a vta_config.json, for files without a `target` line. */
   target: string;
   tiers: DiagnosticTiers;
+  /** At most this many diagnostics per document (`diagnostics.max`). */
+  maxDiagnostics: number;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { target: 'default', tiers: 'all' };
+export const DEFAULT_SETTINGS: ServerSettings = { target: 'default', tiers: 'all', maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -42,6 +45,14 @@ export function readSettings(raw: unknown, prev: ServerSettings): { settings: Se
     else {
       warnings.push(`VTA: unknown diagnostics tiers ${JSON.stringify(tiers)} (expected 'all' or 'fast'); using 'all'.`);
       settings.tiers = 'all';
+    }
+  }
+  const max = isObject(raw.diagnostics) && 'max' in raw.diagnostics ? raw.diagnostics.max : raw['diagnostics.max'];
+  if (max !== undefined && max !== null) {
+    if (typeof max === 'number' && Number.isSafeInteger(max) && max >= 1) settings.maxDiagnostics = max;
+    else {
+      warnings.push(`VTA: diagnostics.max must be a positive integer, not ${JSON.stringify(max)}; using ${DEFAULT_MAX_DIAGNOSTICS}.`);
+      settings.maxDiagnostics = DEFAULT_MAX_DIAGNOSTICS;
     }
   }
   return { settings, warnings };

@@ -9,7 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { assembleAst, type AssembleResult } from '../../core/asm';
 import type { AsmHost } from '../../core/asm/host';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import { UopShadow, insnAccesses, type RowAccess } from '../../core/analysis/access';
+import { ROW_WORK_BUDGET, UopShadow, insnAccesses, type RowAccess, type Work } from '../../core/analysis/access';
 import { checkProgram } from '../../core/analysis/check';
 import { firstTierChecks } from '../../core/analysis/first-tier';
 import { sortDiagnostics } from '../../core/lang/diagnostic';
@@ -192,11 +192,15 @@ export class Workspace {
     if (p) {
       const shadow = new UopShadow(p.target, p.dram);
       const counts = Object.fromEntries(QUEUES.map((q) => [q, 0])) as Record<QueueId, number>;
+      // Past the analyses' work budget, hovers and hints show no rows (the checks say where they stopped).
+      const work: Work = { units: 0 };
       p.insns.forEach((pi, index) => {
         let accesses: RowAccess[] = [];
         try {
-          accesses = insnAccesses(p.target, pi.insn, shadow);
-          if (pi.insn.opcode === Opcode.LOAD && pi.insn.memory_type === MemType.UOP) shadow.load(pi.insn);
+          if (work.units <= ROW_WORK_BUDGET) {
+            accesses = insnAccesses(p.target, pi.insn, shadow, work);
+            if (pi.insn.opcode === Opcode.LOAD && pi.insn.memory_type === MemType.UOP) shadow.load(pi.insn, work);
+          }
         } catch {
           accesses = [];
         }
@@ -278,7 +282,7 @@ export class Workspace {
         if (stale()) return undefined;
         r = this.layerLowered(a, op, true)!;
       }
-      out.diagnostics.push(...r.diagnostics);
+      for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
       if (r.estimate) out.estimates.push(r.estimate);
       if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
     }

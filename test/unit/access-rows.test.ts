@@ -30,3 +30,27 @@ test('GEMM/ALU rows are exact for every loop shape, the consecutive shortcuts in
     if (io > 0 && ii > 0) assert.equal(got.max, Math.max(...idx) + (io - 1) * fo + (ii - 1) * fi, what);
   }
 });
+
+test('GEMM/ALU rows stay exact on the bitset path (many micro-ops, both loops moving)', () => {
+  const r = new Rng(7);
+  for (let k = 0; k < 300; k++) {
+    const idx = Array.from({ length: r.int(1, 90) }, () => r.int(0, 700));
+    const io = r.int(1, 80), ii = r.int(1, 80);
+    const fo = r.int(1, 40), fi = r.int(1, 9);
+    const depth = r.pick([64, 100, 1000, 2048]);
+    const got = loopRows(idx, io, fo, ii, fi, depth, 'acc', true, 'test');
+    const what = JSON.stringify({ idx, io, fo, ii, fi, depth });
+    assert.equal(got.approx, undefined, what);
+    assert.deepEqual(got.rows, bruteRows(idx, io, fo, ii, fi, depth), what);
+  }
+});
+
+test('GEMM/ALU row work depends on the buffer, not on the loop counts', () => {
+  // 8,192 micro-ops over 16,383 × 16,383 iterations: listing the rows would take 2^41 steps.
+  const idx = Array.from({ length: 8192 }, (_, u) => (u * 7) % 2048);
+  const work = { units: 0 };
+  const got = loopRows(idx, 16383, 3, 16383, 5, 2048, 'acc', true, 'test', work);
+  assert.deepEqual(got.rows, [0, 2048]);
+  assert.equal(got.max, 2047 + 16382 * 3 + 16382 * 5);
+  assert.ok(work.units < 1 << 20, `work ${work.units}`);
+});

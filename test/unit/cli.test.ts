@@ -167,7 +167,7 @@ test('vta --help lists every command with the options it takes', () => {
   for (const name of ['check', 'asm', 'disasm', 'import-dump', 'lower', 'estimate', 'sim', 'lsp', 'debug-adapter', 'version']) {
     assert.match(r.out, new RegExp(`^  ${name} +\\S`, 'm'), name);
   }
-  assert.match(r.out, /^ +vta asm FILE\.vta \[-o DIR\] \[--target NAME\|FILE\]$/m);
+  assert.match(r.out, /^ +vta asm FILE\.vta \[-o DIR\] \[--target NAME\|FILE\] \[--max-instructions N\]$/m);
   assert.match(r.out, /^ +vta sim FILE\.vta \[--mode M\].*\n +\[--max-cycles N\].*\n +\[--trace OUT\.json\].*\[--stats \| --quiet\]$/m);
   assert.match(r.out, /^ +vta check --insn X\.insn\.bin/m);
   assert.match(r.out, /-h, --help/);

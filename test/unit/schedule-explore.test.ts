@@ -29,6 +29,13 @@ dense fc {
   input  = 1x64
   weight = 32x64
 }
+
+network net {
+  cpu stem us=1500
+  a repeat=3
+  fc
+  cpu softmax
+}
 `;
 
 const SPACE = { fpga: 'pynq-z1', clockMHz: [100, 150], LOG_BLOCK: [4, 5], splits: [{ LOG_WGT_BUFF_SIZE: 18 }, { LOG_WGT_BUFF_SIZE: 16 }] };
@@ -93,6 +100,13 @@ test('vta explore: four shards merged give the output of one run, and the best d
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /6 of 8 designs are missing/);
 
+  // The network's repeats count in the latency; its CPU part is listed apart.
+  assert.deepEqual(whole.network, { name: 'net', cpuMs: 1.5 });
+  for (const d of whole.designs.filter((x) => x.latencyMs !== null)) {
+    assert.deepEqual(d.layers.map((l) => [l.layer, l.repeat]), [['a', 3], ['fc', 1]]);
+    const cycles = d.layers.reduce((sum, l) => sum + l.cycles! * l.repeat, 0);
+    assert.ok(Math.abs(d.latencyMs! - cycles / d.clockMHz / 1000) < 1e-3, `${d.latencyMs} vs ${cycles}`);
+  }
   const best = whole.designs.filter((x) => x.pareto).sort((a, b) => a.latencyMs! - b.latencyMs!)[0]!;
   const t = designTarget(best);
   assert.ok(!('problem' in t));

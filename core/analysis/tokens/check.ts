@@ -10,8 +10,8 @@ import { MEM_TYPE_NAMES, MODULE_NAMES, MemType, Opcode, QUEUES, isNop, popFlagFo
 import type { Program, ProgramInsn, SourceRange } from '../../program/program';
 import type { Range } from '../../lang/ast';
 import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../../lang/diagnostic';
-import type { BufferName } from '../access';
-import { UopShadow, depthOf, insnAccesses } from '../access';
+import type { BufferName, Work } from '../access';
+import { ROW_WORK_BUDGET, UopShadow, depthOf, insnAccesses, rowsInside } from '../access';
 import type { TokenRun } from './execute';
 import { MOD_INDEX, happensBefore, runTokens } from './execute';
 
@@ -25,11 +25,13 @@ const MAX_RELATED = 20;
 export interface TokenCheckOptions {
   /** File for instructions without a source (binary streams). */
   file: string;
+  /** Row operations the hazard analysis may spend (ROW_WORK_BUDGET unless given). */
+  budget?: number;
 }
 
 /** Everything the token analysis reports about a program. */
-export function tokenChecks(program: Program, file: string): Diagnostic[] {
-  return new TokenChecker(program, { file }).run();
+export function tokenChecks(program: Program, file: string, budget?: number): Diagnostic[] {
+  return new TokenChecker(program, { file, budget }).run();
 }
 
 interface Loc {
@@ -447,7 +449,11 @@ class TokenChecker {
       const s = this.insns[i]!.source;
       return s ? `${s.file}:${s.start.line}` : `#${i}`;
     };
+    const work: Work = { units: 0 };
+    const budget = this.opts.budget ?? ROW_WORK_BUDGET;
     const race = (a: number, aWrite: boolean, b: number, bWrite: boolean, buf: BufferName, row: number): void => {
+      // A race builds keys and fills sets: worth many row operations.
+      work.units += 32;
       const [early, eW, late, lW] = a < b ? [a, aWrite, b, bWrite] : [b, bWrite, a, aWrite];
       const kind = eW && lW ? 'waw' : eW ? 'raw' : 'war';
       const key = `${keyOf(early)}|${keyOf(late)}|${buf}|${kind}`;
@@ -465,17 +471,25 @@ class TokenChecker {
     };
 
     // Only buffers that two modules touch can race; the UOP buffer is compute-only.
-    for (const i of r.execOrder) {
+    for (let n = 0; n < r.execOrder.length; n++) {
+      const i = r.execOrder[n]!;
+      if (work.units > budget) {
+        this.report(this.loc(i), 'warning', 'vta.budget',
+          `hazards between modules were not checked from here on (${r.execOrder.length - n} of ${r.execOrder.length} instructions in the order they run): the rows the program moves exceed the analysis budget`);
+        break;
+      }
       const p = this.insns[i]!;
       const insn = p.insn;
       const m = r.moduleIndex[i]!;
-      const accesses = insnAccesses(t, insn, uops);
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn);
+      const accesses = insnAccesses(t, insn, uops, work);
+      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
       // Reads before writes: an instruction reads its inputs, then writes its outputs.
       accesses.sort((a, b) => Number(a.write) - Number(b.write));
       for (const a of accesses) {
-        if (a.buf === 'uop') continue;
+        // A summarised row set (approx) is too wide to name rows two modules share.
+        if (a.buf === 'uop' || a.approx) continue;
         const depth = depthOf(t, a.buf);
+        work.units += 3 * rowsInside(a, depth);
         const W = lastW[a.buf];
         const R = lastR[a.buf];
         for (let k = 0; k < a.rows.length; k += 2) {

@@ -7,10 +7,12 @@ import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { layoutJson } from '../../../core/asm/layout-json';
 import { count, num } from '../../../core/lang/count';
 import type { CliCommand } from '../command';
-import { UsageError } from '../command';
+import { positiveIntOption, UsageError } from '../command';
+import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../../core/asm/assemble';
+import { outgoingDiagnostics } from '../../../core/lang/findings';
 import { assembleFile, resolveTargetOption } from '../load';
 
-const HELP = `usage: vta asm FILE.vta [-o DIR] [--target NAME|FILE]
+const HELP = `usage: vta asm FILE.vta [-o DIR] [--target NAME|FILE] [--max-instructions N]
 
 Assembles FILE.vta and writes, in DIR (by default the folder of FILE.vta):
   NAME.insn.bin    the instruction stream, 16 bytes per instruction
@@ -18,19 +20,22 @@ Assembles FILE.vta and writes, in DIR (by default the folder of FILE.vta):
                    every dram_base is relative to the image start, in elements
   NAME.layout.json where each tensor and kernel lives in the image
 NAME is the file's base name. Diagnostics are printed as by 'vta check'; nothing is
-written when the program cannot be encoded. Exit status 1 when any error was found.`;
+written when the program cannot be encoded. Exit status 1 when any error was found.
+Loops may expand to at most --max-instructions instructions (default ${MAX_EXPANDED_INSTRUCTIONS},
+at most ${MAX_INSTRUCTIONS}, the runtime's limit).`;
 
 export const asmCommand: CliCommand = {
   name: 'asm',
   summary: 'assemble a .vta program into an instruction stream and DRAM image',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, target: { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, target: { type: 'string' }, 'max-instructions': { type: 'string', default: String(MAX_EXPANDED_INSTRUCTIONS) } } });
+    const maxInstructions = positiveIntOption('max-instructions', values['max-instructions']!);
     if (positionals.length !== 1) throw new UsageError('give exactly one FILE.vta');
     const file = positionals[0]!;
-    const l = assembleFile(file, io.cwd, resolveTargetOption(values.target, io.cwd));
+    const l = assembleFile(file, io.cwd, resolveTargetOption(values.target, io.cwd), maxInstructions);
     const diags = l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics;
-    for (const d of diags) io.stderr(formatDiagnostic(d) + '\n');
+    io.stderr(outgoingDiagnostics(diags).map((d) => formatDiagnostic(d) + '\n').join(''));
     // Errors that left an instruction out (or the whole program) block output; STORE padding is encodable.
     const encodingFailed = !l.program || l.diagnostics.some((d) => d.severity === 'error' && d.code !== 'vta.range.store-pad');
     if (encodingFailed) {

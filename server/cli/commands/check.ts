@@ -4,13 +4,15 @@ import { schedDiagnosticIn } from '../../../core/schedule';
 import { checkLoweredLayers } from '../../../core/schedule/lowered-checks';
 import type { Diagnostic } from '../../../core/lang/diagnostic';
 import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
+import { DEFAULT_MAX_DIAGNOSTICS, outgoingDiagnostics } from '../../../core/lang/findings';
 import { defaultTarget } from '../../../core/isa';
+import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../../core/asm/assemble';
 import type { CliCommand } from '../command';
-import { formatOption, UsageError } from '../command';
+import { formatOption, positiveIntOption, UsageError } from '../command';
 import { assembleFile, loadBinaries, loadSchedule, resolveTargetOption } from '../load';
 
-const HELP = `usage: vta check FILE.vta|FILE.vtasched... [--target NAME|FILE] [--format text|json]
-       vta check --insn X.insn.bin [--dram X.dram.bin] [--target NAME|FILE] [--format text|json]
+const HELP = `usage: vta check FILE.vta|FILE.vtasched... [--target NAME|FILE] [--format text|json] [--max-diagnostics N] [--max-instructions N]
+       vta check --insn X.insn.bin [--dram X.dram.bin] [--target NAME|FILE] [--format text|json] [--max-diagnostics N]
 
 Runs every static check (syntax, names, field ranges, SRAM/UOP/DRAM bounds, kernels,
 micro-op distance, uninitialised reads, hardware fidelity, FINISH placement, and the
@@ -21,6 +23,10 @@ instruction field widths and the epilogue; then each layer without errors is low
 (docs/reference/schedules.md).
 Each finding is printed as
   file:line:col: severity code: message
+The same finding from many iterations of a loop is printed once, with the iteration
+range; at most --max-diagnostics findings are printed per file (default ${DEFAULT_MAX_DIAGNOSTICS}),
+the rest summarised in one line (vta.limit). Loops may expand to at most --max-instructions
+instructions (default ${MAX_EXPANDED_INSTRUCTIONS}, at most ${MAX_INSTRUCTIONS}, the runtime's limit).
 --format json prints an array of {file, range, severity, code, message, instruction?, related}
 (0-based positions). For a binary stream the line is the instruction index.
 Exit status: 0 clean or warnings only, 1 when any error was found, 2 on a usage error.`;
@@ -32,32 +38,41 @@ export const checkCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { target: { type: 'string' }, format: { type: 'string', default: 'text' }, insn: { type: 'string' }, dram: { type: 'string' } },
+      options: {
+        target: { type: 'string' }, format: { type: 'string', default: 'text' }, insn: { type: 'string' }, dram: { type: 'string' },
+        'max-diagnostics': { type: 'string', default: String(DEFAULT_MAX_DIAGNOSTICS) },
+        'max-instructions': { type: 'string', default: String(MAX_EXPANDED_INSTRUCTIONS) },
+      },
     });
     const format = formatOption(values.format);
+    const max = positiveIntOption('max-diagnostics', values['max-diagnostics']!);
+    const maxInstructions = positiveIntOption('max-instructions', values['max-instructions']!);
     const target = resolveTargetOption(values.target, io.cwd);
-    const all: Diagnostic[] = [];
+    let all: Diagnostic[] = [];
+    // concat, not push(...): a spread of a few hundred thousand findings overflows the stack.
+    const add = (ds: Diagnostic[]) => { all = all.concat(ds); };
     if (values.insn) {
       if (positionals.length) throw new UsageError('give either .vta files or --insn, not both');
       const l = loadBinaries(values.insn, values.dram, io.cwd, target ?? defaultTarget());
-      all.push(...checkProgram(l.program!, l.file, l.diagnostics));
+      add(checkProgram(l.program!, l.file, l.diagnostics));
     } else {
       if (!positionals.length) throw new UsageError('no input: give FILE.vta or --insn X.insn.bin');
       for (const f of positionals) {
         if (f.endsWith('.vtasched')) {
           const sched = loadSchedule(f, io.cwd, target);
-          all.push(...sched.diagnostics);
+          add(sched.diagnostics);
           // Then each clean layer's lowered program gets every program check, reported on the layer.
           const lowered = checkLoweredLayers(sched.ast, sched.lint, { file: f });
-          all.push(...lowered.diagnostics.map((d) => schedDiagnosticIn(f, d)));
+          add(lowered.diagnostics.map((d) => schedDiagnosticIn(f, d)));
           continue;
         }
-        const l = assembleFile(f, io.cwd, target);
-        all.push(...(l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics));
+        const l = assembleFile(f, io.cwd, target, maxInstructions);
+        add(l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics);
       }
     }
-    if (format === 'json') io.stdout(JSON.stringify(all, null, 2) + '\n');
-    else for (const d of all) io.stdout(formatDiagnostic(d) + '\n');
+    const shown = outgoingDiagnostics(all, max);
+    if (format === 'json') io.stdout(JSON.stringify(shown, null, 2) + '\n');
+    else io.stdout(shown.map((d) => formatDiagnostic(d) + '\n').join(''));
     return hasErrors(all) ? 1 : 0;
   },
 };

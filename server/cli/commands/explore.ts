@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import {
-  designsOf, markPareto, mergeShards, readSpace, shardOf, SpaceError,
+  designsOf, markPareto, sweptNetwork, mergeShards, readSpace, shardOf, SpaceError,
   type DesignResult, type ExploreOutput, type NetworkLayer,
 } from '../../../core/schedule/explore';
-import { readLayers } from '../../../core/schedule/read-layers';
 import { schedDiagnosticIn } from '../../../core/schedule/lint';
 import { formatDiagnostic } from '../../../core/lang/diagnostic';
 import type { CliCommand, CliIO } from '../command';
@@ -68,7 +67,8 @@ function render(out: ExploreOutput, format: Format): string {
   const best = rows.filter((d) => d.pareto).sort((a, b) => a.latencyMs! - b.latencyMs!)[0];
   return [line(head), ...table.map(line), '',
     `${rows.length} design${rows.length === 1 ? '' : 's'} on ${out.space.fpga}${out.shard ? ` (shard ${out.shard.index}/${out.shard.count} of ${out.space.designs})` : ''}, ${rows.filter((d) => d.feasible).length} feasible, ${rows.filter((d) => d.pareto).length} on the front of latency against block RAM`
-    + (best ? `; fastest: #${best.index} (${shapeOf(best)}, ${best.clockMHz} MHz) ${best.latencyMs!.toFixed(2)} ms` : ''), ''].join('\n');
+    + (best ? `; fastest: #${best.index} (${shapeOf(best)}, ${best.clockMHz} MHz) ${best.latencyMs!.toFixed(2)} ms on VTA` : ''),
+    ...(out.network ? [`network ${out.network.name}: latency and FPS are VTA's part; the CPU part (the file's assumption) adds ${out.network.cpuMs.toFixed(2)} ms to every design`] : []), ''].join('\n');
 }
 
 function progressLine(io: CliIO, tty: boolean) {
@@ -141,12 +141,12 @@ export const exploreCommand: CliCommand = {
     }
     const path = positionals[0]!;
     const s = loadSchedule(path, io.cwd);
-    const read = readLayers(s.ast);
-    if (read.problems.length) {
-      for (const d of read.problems.map((x) => schedDiagnosticIn(path, x))) io.stderr(`${formatDiagnostic(d)}\n`);
-      throw new UsageError(`${path}: fix the layers' shapes first (their knobs do not matter here: every design is tuned anew)`);
+    const swept = sweptNetwork(s.ast, basename(path));
+    if (swept.problems.length) {
+      for (const d of swept.problems.map((x) => schedDiagnosticIn(path, x))) io.stderr(`${formatDiagnostic(d)}\n`);
+      throw new UsageError(`${path}: fix the layers' shapes and the network first (the knobs do not matter here: every design is tuned anew)`);
     }
-    const network: NetworkLayer[] = read.layers.map(({ layer }) => ({ layer, repeat: 1 }));
+    const network: NetworkLayer[] = swept.layers;
     if (!network.length) throw new UsageError(`${path} has no layer the explorer can read`);
     const all = designsOf(space);
     const designs = shard ? shardOf(all, shard.index, shard.count) : all;
@@ -170,7 +170,7 @@ export const exploreCommand: CliCommand = {
       return 130;
     }
     results.sort((a, b) => a.index - b.index);
-    const out: ExploreOutput = { space: { fpga: space.fpga.id, designs: all.length }, ...(shard ? { shard } : {}), designs: markPareto(results) };
+    const out: ExploreOutput = { space: { fpga: space.fpga.id, designs: all.length }, network: { name: swept.name, cpuMs: swept.cpuMs }, ...(shard ? { shard } : {}), designs: markPareto(results) };
     const text = render(out, format);
     if (values.output) {
       writeFileSync(resolve(io.cwd, values.output), text);

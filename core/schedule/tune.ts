@@ -100,11 +100,28 @@ export function cleanSchedules(l: Layer, t: VtaTarget, maxThreads = 2): LayerFig
   return out;
 }
 
-/** Cycles no schedule with these figures can beat in the timing model (see the file's comment). */
+/**
+ * Cycles no schedule with these figures can beat in the timing model (see the file's
+ * comment). The compute module runs its instructions one after another, each for its
+ * setup, its micro-op iterations and its pipeline latency, then a gap: so its time is at
+ * least the GEMM iterations plus, per GEMM and epilogue instruction, those overheads.
+ * The counts are the lowering's (lower-layer.ts): per output tile a reset GEMM and one
+ * ALU instruction per epilogue step, per input-channel step one GEMM per batch block,
+ * input-channel block and kernel position (a transposed convolution skips some of those,
+ * so only its iterations count).
+ */
 export function cyclesLowerBound(f: LayerFigures, t: VtaTarget): number {
   const p = timingParamsFor(t);
+  const l = f.layer;
   const tr = f.traffic;
-  return Math.max(f.gemmIterations * p.gemmInterval, Math.ceil((tr.input + tr.weight) / p.busBytes), Math.ceil(tr.output / p.busBytes));
+  let compute = f.gemmIterations * p.gemmInterval;
+  if (l.op !== 'conv2d_transpose') {
+    const perGemm = p.gemmSetup + p.gemmLatency + p.insnGap;
+    const perAlu = p.aluSetup + p.aluLatency + p.insnGap;
+    const gemms = f.tiles.output * f.tiles.ci * (l.tile.b / t.batch) * (l.tile.ci / t.blockIn) * l.kh * l.kw;
+    compute += gemms * perGemm + f.tiles.output * (perGemm + l.epilogue.length * perAlu);
+  }
+  return Math.max(compute, Math.ceil((tr.input + tr.weight) / p.busBytes), Math.ceil(tr.output / p.busBytes));
 }
 
 function knobsOf(f: LayerFigures): Knobs {

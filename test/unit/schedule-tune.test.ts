@@ -56,10 +56,32 @@ test('tune: the pruned search finds the same five fastest schedules as the model
   }
 });
 
-test('tune: the GEMM and DRAM lower bound never exceeds the timing model', () => {
-  const { lint, target } = linted();
+const MORE = `target default
+
+conv2d grouped {
+  input  = 1x64x8x8
+  filter = 64x16x3x3
+  groups = 4
+  pad    = 1
+  stride = 2
+  epilogue shr 4
+}
+
+conv2d_transpose up {
+  input  = 1x32x4x4
+  filter = 32x16x4x4
+  pad    = 1
+  stride = 2
+}
+`;
+
+test('tune: the lower bound never exceeds the timing model (convolutions, dense, groups, transposed)', () => {
+  const { lint, target } = linted(SOURCE + MORE.replace('target default', ''));
+  assert.deepEqual(lint.layers.map((f) => f.layer.name), ['small', 'fc', 'grouped', 'up']);
   for (const f of lint.layers) {
-    for (const c of cleanSchedules(f.layer, target)) {
+    const all = cleanSchedules(f.layer, target);
+    assert.ok(all.length > 0, f.layer.name);
+    for (const c of all) {
       const e = timingModelEstimate(c, target);
       assert.ok(e, `${f.layer.name} ${JSON.stringify(c.layer.tile)} estimates`);
       assert.ok(cyclesLowerBound(c, target) <= e.cycles, `${JSON.stringify(c.layer.tile)} ${JSON.stringify(c.layer.threads)}: bound ${cyclesLowerBound(c, target)} > ${e.cycles}`);

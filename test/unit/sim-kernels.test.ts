@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_CONFIG_KEYS, MemType, deriveTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import type { SimMode } from '../../core/sim';
 import { Simulator, simulate } from '../../core/sim';
 import { Prng } from '../../core/sim/prng';
 import { ProgramBuilder, int32Bytes, int8Bytes } from '../../core/sim/testkit/builder';
@@ -172,25 +171,4 @@ describe('widened weights', () => {
     assert.equal(new Simulator(p, { mode: 'functional' }).writeMemory('acc', 1 << 30, new Uint8Array(4)), 0, 'nothing past the end');
     assert.throws(() => new Simulator(p, { mode: 'timing' }).writeMemory('dram', 0, new Uint8Array(1)), /timing-only/);
   });
-});
-
-describe('timing runs in batches', () => {
-  const programs: Array<[string, () => Program]> = [
-    ...[21, 22, 23].map((seed): [string, () => Program] => [`random program ${seed}`, () => randomProgram(seed, { maxBlocks: 12, maxOpsPerBlock: 5 })]),
-    ['a long double-buffered stream', () => randomProgram(2024, { blocks: 300, maxOpsPerBlock: 4 })],
-  ];
-  for (const [name, make] of programs) {
-    for (const mode of ['timing', 'both'] as SimMode[]) {
-      it(`${name}, ${mode}: the same cycles, steps and statistics as one step at a time`, () => {
-        const p = make();
-        const batched = new Simulator(p, { mode, trace: false, snapshots: false });
-        const stepped = new Simulator(p, { mode, trace: false, snapshots: { intervalMicros: 50 } });
-        assert.equal(batched.run(), stepped.run());
-        assert.equal(batched.time, stepped.time);
-        assert.equal(batched.steps, stepped.steps);
-        assert.deepEqual(batched.summary(), stepped.summary());
-        assert.deepEqual(batched.counters(), stepped.counters());
-      });
-    }
-  }
 });

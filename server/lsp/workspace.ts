@@ -92,6 +92,12 @@ export interface SchedAnalysis {
 export const SLOW_ASSEMBLY_MS = 100;
 /** Past this (ms in the worker) a document is never assembled on the server's thread: its requests answer without the program. */
 export const MAX_PAUSE_ASSEMBLY_MS = 1000;
+/**
+ * Documents up to this many characters are assembled for requests whatever the worker
+ * measured: they take milliseconds, and a busy machine (the worker's time includes its
+ * wait for a core) must not leave a small program's hovers without their facts.
+ */
+export const SMALL_DOCUMENT_CHARS = 32_000;
 
 export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
@@ -194,6 +200,7 @@ export class Workspace {
    */
   deferred(uri: string): boolean {
     if (this.buildingSlow) return false;
+    if ((this.documents.get(uri)?.getText().length ?? 0) <= SMALL_DOCUMENT_CHARS) return false;
     const a = this.assembled.get(uri);
     return !a || a.version !== this.documents.get(uri)?.version || a.ms > SLOW_ASSEMBLY_MS;
   }

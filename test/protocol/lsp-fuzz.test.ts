@@ -12,26 +12,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ensureBuilt, LspClient, ROOT, uriOf, type LspDiagnostic } from './lsp-harness';
+import { serverForFile, ROOT, uriOf, type LspDiagnostic } from './lsp-harness';
 import { FUZZ_SEED, NASTY_INTS, Rng, fuzzFailure, within } from './fuzz-rng';
 import { generateProgram } from '../../bench/asm-bench';
 
 const EDITS = 900;
 const INVALID_PARAMS = -32602;
 
-let client: LspClient;
-
-before(async () => {
-  ensureBuilt();
-  client = new LspClient();
-  await client.initialize();
-});
-
-after(async () => {
-  await client?.shutdown();
-});
+const lsp = serverForFile();
 
 type Pos = { line: number; character: number };
 type Range = LspDiagnostic['range'];
@@ -76,7 +66,7 @@ interface Doc {
 }
 
 /** Publications of one version of a document so far. */
-const publications = (uri: string, version: number) => (client.published.get(uri) ?? []).filter((p) => p.version === version).length;
+const publications = (uri: string, version: number) => (lsp().published.get(uri) ?? []).filter((p) => p.version === version).length;
 
 /** Waits until a version has `n` publications (the first tier, then every check), or fails naming it. */
 function published(uri: string, version: number, n: number, ms: number): Promise<void> {
@@ -99,7 +89,7 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
     });
     docs.push({ uri: 'untitled:Untitled-fuzz', sched: false, mirror: TextDocument.create('untitled:Untitled-fuzz', 'vta', 1, '') });
     const corpusLines = docs.flatMap((d) => d.mirror.getText().split('\n'));
-    for (const d of docs) await client.open(d.uri, d.mirror.getText(), d.sched ? 'vtasched' : 'vta');
+    for (const d of docs) await lsp().open(d.uri, d.mirror.getText(), d.sched ? 'vtasched' : 'vta');
     const problems: string[] = [];
 
     const randomPos = (d: Doc): Pos => {
@@ -131,7 +121,7 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
       else change = { range: { start: { line: 0, character: 0 }, end: d.mirror.positionAt(text.length) }, text: rng.chance(0.5) ? readFileSync(resolve(ROOT, sources[0]!), 'utf8') : '' };
       const version = d.mirror.version + 1;
       TextDocument.update(d.mirror, [change], version);
-      await client.change(d.uri, [change]);
+      await lsp().change(d.uri, [change]);
     };
 
     const METHODS = [
@@ -171,7 +161,7 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
       const params = paramsOf(m, d, malformed);
       const what = `${m} ${JSON.stringify(params)?.slice(0, 300)} on ${d.uri} v${d.mirror.version}`;
       try {
-        const res = await within(client.request(m, params), 5000, what);
+        const res = await within(lsp().request(m, params), 5000, what);
         count.answered++;
         const bad = badRange(res);
         if (bad) problems.push(`${what}: answered with a bad ${bad}`);
@@ -194,13 +184,13 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
     // Every version of every document gets its diagnostics, each with well-formed ranges.
     for (const d of docs) {
       for (let v = 1; v <= d.mirror.version; v++) await published(d.uri, v, 1, 10_000);
-      for (const p of client.published.get(d.uri) ?? []) {
+      for (const p of lsp().published.get(d.uri) ?? []) {
         for (const g of p.diagnostics) if (!goodRange(g.range)) problems.push(`diagnostic with a bad range for ${d.uri} v${p.version}: ${JSON.stringify(g)}`);
       }
     }
-    assert.equal(client.exited, false, fuzzFailure(`the server exited: ${client.stderr.slice(-2000)}`).message);
+    assert.equal(lsp().exited, false, fuzzFailure(`the server exited: ${lsp().stderr.slice(-2000)}`).message);
     assert.deepEqual(problems.slice(0, 10), [], fuzzFailure(problems.slice(0, 10).join('\n')).message);
-    const errors = client.logs.filter((l) => /Error|failed|\n\s+at /.test(l) && !/stopped the checks/.test(l));
+    const errors = lsp().logs.filter((l) => /Error|failed|\n\s+at /.test(l) && !/stopped the checks/.test(l));
     assert.deepEqual(errors.slice(0, 5), [], fuzzFailure(`the server logged errors:\n${errors.slice(0, 5).join('\n')}`).message);
 
     // (The run did what it says: requests answered, malformed ones refused.)
@@ -208,13 +198,13 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
 
     // The server's text is ours: reopening gives the diagnostics of the incremental edits.
     const norm = (ds: LspDiagnostic[]) => JSON.stringify(ds.map((g) => [g.range, g.code, g.message]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)));
-    const last = (uri: string, version: number) => client.published.get(uri)!.filter((p) => p.version === version).at(-1)!.diagnostics;
+    const last = (uri: string, version: number) => lsp().published.get(uri)!.filter((p) => p.version === version).at(-1)!.diagnostics;
     for (const d of docs.filter((x) => !x.sched)) {
       await published(d.uri, d.mirror.version, 2, 20_000);
       const before = last(d.uri, d.mirror.version);
-      await client.close(d.uri);
+      await lsp().close(d.uri);
       const version = d.mirror.version + 100;
-      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: d.uri, languageId: 'vta', version, text: d.mirror.getText() } });
+      await lsp().conn.sendNotification('textDocument/didOpen', { textDocument: { uri: d.uri, languageId: 'vta', version, text: d.mirror.getText() } });
       await published(d.uri, version, 2, 20_000);
       assert.equal(norm(last(d.uri, version)), norm(before), fuzzFailure(`${d.uri}: reopened text gives other diagnostics`).message);
     }
@@ -225,24 +215,24 @@ describe('language server: the inputs issue 20 found', () => {
   test('a code action whose diagnostic data the server did not write gets the fixes it can find, no error', async () => {
     const uri = 'file:///tmp/vta-lsp-foreign-data.vta';
     const text = 'target default\n  nop ld\n';
-    await client.open(uri, text);
-    const logged = client.logs.length;
+    await lsp().open(uri, text);
+    const logged = lsp().logs.length;
     const range = { start: { line: 1, character: 2 }, end: { line: 1, character: 8 } };
     for (const data of [{ fixes: 5 }, { fixes: [{ title: 'x', edits: 'no' }] }, { fixes: [null] }, 'text', { fixes: [{ title: 't', edits: [{ file: 1, range: null, newText: 2 }] }] }]) {
-      const actions = await client.request<Array<{ title: string }>>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [{ range, message: 'm', code: 'vta.x', data }] } });
+      const actions = await lsp().request<Array<{ title: string }>>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [{ range, message: 'm', code: 'vta.x', data }] } });
       // Only the server's own fix (no `finish`) is offered.
       assert.deepEqual(actions.map((a) => a.title), ['Insert `finish` at the end of the program'], JSON.stringify(data));
     }
-    assert.deepEqual(client.logs.slice(logged).filter((l) => /Error|failed/.test(l)), []);
-    await client.close(uri);
+    assert.deepEqual(lsp().logs.slice(logged).filter((l) => /Error|failed/.test(l)), []);
+    await lsp().close(uri);
   });
 
   test('malformed params get InvalidParams; positions past the end get an empty answer', async () => {
     const uri = 'file:///tmp/vta-lsp-params.vta';
-    await client.open(uri, 'target default\n  nop ld\n  finish\n');
+    await lsp().open(uri, 'target default\n  nop ld\n  finish\n');
     const code = async (method: string, params: unknown) => {
       try {
-        await client.request(method, params);
+        await lsp().request(method, params);
         return 0;
       } catch (e) {
         return (e as { code: number }).code;
@@ -256,9 +246,9 @@ describe('language server: the inputs issue 20 found', () => {
     assert.equal(await code('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: 'x' } }), INVALID_PARAMS);
     assert.equal(await code('textDocument/documentSymbol', null), INVALID_PARAMS);
     assert.equal(await code('textDocument/documentSymbol', { textDocument: { uri: 5 } }), INVALID_PARAMS);
-    assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2 ** 31 - 1, character: 2 ** 31 - 1 } }), null);
-    assert.deepEqual(await client.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2 ** 31 - 1, character: 0 } } }), []);
-    await client.close(uri);
+    assert.equal(await lsp().request('textDocument/hover', { textDocument: { uri }, position: { line: 2 ** 31 - 1, character: 2 ** 31 - 1 } }), null);
+    assert.deepEqual(await lsp().request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2 ** 31 - 1, character: 0 } } }), []);
+    await lsp().close(uri);
   });
 
   test('checks run off the server thread: a document being checked does not hold up requests on another', async () => {
@@ -266,39 +256,39 @@ describe('language server: the inputs issue 20 found', () => {
     const big = generateProgram(150_000);
     const uri = 'file:///tmp/vta-lsp-busy.vta';
     const small = 'file:///tmp/vta-lsp-small.vta';
-    await client.open(small, 'target default\n  nop ld\n  finish\n');
-    await client.diagnostics(small, (p) => p.version === 1);
-    await client.open(uri, big);
-    const symbols = await client.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: small } });
+    await lsp().open(small, 'target default\n  nop ld\n  finish\n');
+    await lsp().diagnostics(small, (p) => p.version === 1);
+    await lsp().open(uri, big);
+    const symbols = await lsp().request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: small } });
     assert.ok(Array.isArray(symbols));
     // The answer came before the big document's first diagnostics, which the checks worker publishes.
-    assert.equal(client.published.get(uri), undefined, 'the request waited for the checks of another document');
-    await client.diagnostics(uri, (p) => p.version === 1, 60_000);
-    await client.close(uri);
-    await client.close(small);
+    assert.equal(lsp().published.get(uri), undefined, 'the request waited for the checks of another document');
+    await lsp().diagnostics(uri, (p) => p.version === 1, 60_000);
+    await lsp().close(uri);
+    await lsp().close(small);
   });
 
   test('a one-line load whose checks walk 4 billion micro-ops: requests answer meanwhile, the version gets diagnostics', async () => {
     const uri = 'file:///tmp/vta-lsp-huge-load.vta';
-    await client.open(uri, 'target default\n  load uop sram=0 dram=0 x=65535 y=65535\n  finish\n');
-    const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    await lsp().open(uri, 'target default\n  load uop sram=0 dram=0 x=65535 y=65535\n  finish\n');
+    const symbols = await lsp().request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.ok(Array.isArray(symbols));
-    const hints = await client.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } } });
+    const hints = await lsp().request<unknown[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } } });
     assert.ok(Array.isArray(hints));
     // Its findings, or (while the checks' work grows with the sizes) a note that they were cut short.
-    const p = await client.diagnostics(uri, (x) => x.version === 1, 20_000);
+    const p = await lsp().diagnostics(uri, (x) => x.version === 1, 20_000);
     assert.ok(p.diagnostics.length > 0);
-    await client.close(uri);
+    await lsp().close(uri);
   });
 
   test('every version gets diagnostics, also those a newer version superseded before they were checked', async () => {
     const uri = 'file:///tmp/vta-lsp-versions.vta';
-    await client.open(uri, 'target default\n  nop ld\n  finish\n');
-    for (let i = 0; i < 8; i++) await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '  nop ex\n' }]);
+    await lsp().open(uri, 'target default\n  nop ld\n  finish\n');
+    for (let i = 0; i < 8; i++) await lsp().change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '  nop ex\n' }]);
     for (let v = 1; v <= 9; v++) await published(uri, v, 1, 20_000);
     // The newest version is checked for real: 9 `nop` lines, no finding.
     await published(uri, 9, 2, 20_000);
-    assert.deepEqual((client.published.get(uri) ?? []).filter((p) => p.version === 9).at(-1)!.diagnostics, []);
-    await client.close(uri);
+    assert.deepEqual((lsp().published.get(uri) ?? []).filter((p) => p.version === 9).at(-1)!.diagnostics, []);
+    await lsp().close(uri);
   });
 });

@@ -2,6 +2,7 @@
  * Drives the bundled language server (`node bin/vta.cjs lsp --stdio`) over JSON-RPC,
  * as an editor would. Collects published diagnostics per URI.
  */
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -177,4 +178,21 @@ export function ensureBuilt(): void {
   const oldest = Math.min(...bundles.map((b) => (existsSync(b) ? statSync(b).mtimeMs : 0)));
   const newest = Math.max(newestSource(resolve(ROOT, 'core')), newestSource(resolve(ROOT, 'server')));
   if (oldest < newest) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
+}
+
+/**
+ * The language server of one test file: started (built first if needed) and initialized
+ * before its tests, shut down after them. Call at the top level; the tests read it with `lsp()`.
+ */
+export function serverForFile(): () => LspClient {
+  let client: LspClient | undefined;
+  before(async () => {
+    ensureBuilt();
+    client = new LspClient();
+    await client.initialize();
+  });
+  after(async () => {
+    await client?.shutdown();
+  });
+  return () => client!;
 }

@@ -4,28 +4,18 @@
  * inlay hints, an Outline with the three modules, quick fixes offered once.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { ensureBuilt, LspClient, posOf, type LspDiagnostic } from './lsp-harness';
+import { describe, test } from 'node:test';
+import { serverForFile, posOf, type LspDiagnostic } from './lsp-harness';
 
-let client: LspClient;
-
-before(async () => {
-  ensureBuilt();
-  client = new LspClient();
-  await client.initialize();
-});
-
-after(async () => {
-  await client?.shutdown();
-});
+const lsp = serverForFile();
 
 type Hover = { contents: { value: string } };
 type Symbol = { name: string; detail: string; range: LspDiagnostic['range']; children?: Symbol[] };
 
 describe('vta lsp --stdio: what a user sees', () => {
   test('a GEMM hover shows the SRAM rows and the tokens before the bit table', async () => {
-    const { uri, text } = client.openFile('examples/gemm-block.vta');
-    const v = (await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'gemm blk outer=4', 0, 1) })).contents.value;
+    const { uri, text } = lsp().openFile('examples/gemm-block.vta');
+    const v = (await lsp().request<Hover>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'gemm blk outer=4', 0, 1) })).contents.value;
     const rows = v.indexOf('SRAM rows:');
     const tokens = v.indexOf('Tokens (in text order)');
     const table = v.indexOf('| field | value | bits |');
@@ -34,24 +24,24 @@ describe('vta lsp --stdio: what a user sees', () => {
   });
 
   test('push and pop hovers name the instruction that carries the flag', async () => {
-    const { uri, text } = client.openFile('examples/gemm-block.vta');
-    const push = (await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'push ld->ex', 0, 1) })).contents.value;
+    const { uri, text } = lsp().openFile('examples/gemm-block.vta');
+    const push = (await lsp().request<Hover>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'push ld->ex', 0, 1) })).contents.value;
     const loadLine = text.split('\n').findIndex((l) => /^\s*load wgt/.test(l)) + 1;
     assert.match(push, new RegExp(`Carried by \\*\\*LOAD\\*\\* #1 \\(line ${loadLine}\\): \`load wgt [^\`]*\`, which sets \`push_next_dep\``));
-    const pop = (await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'pop  ld->ex', 0, 1) })).contents.value;
+    const pop = (await lsp().request<Hover>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'pop  ld->ex', 0, 1) })).contents.value;
     assert.match(pop, /Carried by \*\*GEMM\*\* #\d+ \(line \d+\): `gemm blk reset`, which sets `pop_prev_dep`/);
     // A push that no instruction can carry is carried by the nop the assembler inserts.
     const nopUri = 'file:///tmp/vta-lsp-ux-nop.vta';
     const nopText = 'target default\npush ld->ex\npop ld->ex\nfinish\n';
-    await client.open(nopUri, nopText);
-    await client.diagnostics(nopUri, () => true);
-    const nop = (await client.request<Hover>('textDocument/hover', { textDocument: { uri: nopUri }, position: { line: 1, character: 1 } })).contents.value;
+    await lsp().open(nopUri, nopText);
+    await lsp().diagnostics(nopUri, () => true);
+    const nop = (await lsp().request<Hover>('textDocument/hover', { textDocument: { uri: nopUri }, position: { line: 1, character: 1 } })).contents.value;
     assert.match(nop, /Carried by a `nop ld` the assembler inserted, which sets `push_next_dep`/);
   });
 
   test('inlay hints start with a space', async () => {
-    const { uri, text } = client.openFile('examples/gemv-two-threads.vta');
-    const hints = await client.request<Array<{ position: { line: number; character: number }; label: string }>>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 80, character: 0 } } });
+    const { uri, text } = lsp().openFile('examples/gemv-two-threads.vta');
+    const hints = await lsp().request<Array<{ position: { line: number; character: number }; label: string }>>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 80, character: 0 } } });
     assert.ok(hints.length >= 8, JSON.stringify(hints));
     const lines = text.split('\n');
     for (const h of hints) {
@@ -70,9 +60,9 @@ describe('vta lsp --stdio: what a user sees', () => {
       'for i in 0..2 {', '  alu max k imm=0', '}',
       '  pop ex->st', '  store out sram=0 dram=y y=1 x=1', '  finish', '',
     ].join('\n');
-    await client.open(uri, text);
-    await client.diagnostics(uri, () => true);
-    const syms = await client.request<Symbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    await lsp().open(uri, text);
+    await lsp().diagnostics(uri, () => true);
+    const syms = await lsp().request<Symbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
     const names = syms.map((s) => s.name);
     assert.ok(names.includes('start') && names.includes('compute'), names.join());
     const mod = (n: string) => syms.find((s) => s.name === n)!;
@@ -85,11 +75,11 @@ describe('vta lsp --stdio: what a user sees', () => {
   test('a pop both unbalanced and deadlocked offers "remove this pop" once, for both findings', async () => {
     const uri = 'file:///tmp/vta-lsp-ux-dedupe.vta';
     const text = ['target default', 'data x : inp[16]', '', '    load inp sram=0 dram=x y=1 x=1', '    push ld->ex', '    pop ld->ex', '    nop ex', '    pop ld->ex', '    finish', ''].join('\n');
-    await client.open(uri, text);
-    const p = await client.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'vta.tokens.deadlock'), 30_000);
+    await lsp().open(uri, text);
+    const p = await lsp().diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'vta.tokens.deadlock'), 30_000);
     const here = p.diagnostics.filter((d) => d.range.start.line === 7);
     assert.deepEqual(here.map((d) => d.code).sort(), ['vta.tokens.balance', 'vta.tokens.deadlock']);
-    const actions = await client.request<Array<{ title: string; diagnostics: LspDiagnostic[]; edit: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
+    const actions = await lsp().request<Array<{ title: string; diagnostics: LspDiagnostic[]; edit: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
       textDocument: { uri }, range: here[0]!.range, context: { diagnostics: here },
     });
     const removes = actions.filter((a) => a.title === 'remove this pop ld->ex');

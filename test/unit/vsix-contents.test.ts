@@ -81,7 +81,7 @@ test('the package holds the license, the changelog, a PNG icon and a repository,
 });
 
 test('no source, test, build script, source map or developer file is packaged', () => {
-  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|json)|syntaxes\/[^/]+\.json|snippets\/[^/]+\.json|language-configuration\/[^/]+\.json|media\/([^/]+\.css|icon\.png|walkthrough\/[^/]+\.md)|examples\/.+\.(vta|vtasched|json)|docs\/(reference|how-to)\/[^/]+\.md|docs\/(SIMULATOR|timing-vs-boards|resnet18)\.md)$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|json)|syntaxes\/[^/]+\.json|snippets\/[^/]+\.json|language-configuration\/[^/]+\.json|media\/([^/]+\.css|icon\.png|walkthrough\/[^/]+\.md)|examples\/.+\.(vta|vtasched|json)|docs\/(reference|how-to)\/[^/]+\.md|docs\/media\/[^/]+\.png|docs\/(SIMULATOR|timing-vs-boards|resnet18)\.md)$/;
   const unexpected = files.filter((f) => !allowed.test(f));
   assert.deepEqual(unexpected, [], `files outside what the extension loads or documents:\n${unexpected.join('\n')}`);
   assert.deepEqual(files.filter((f) => /\.(ts|mts|mjs|map)$/.test(f) || /^(test|core|server|client|webviews|scripts|bench)\//.test(f)), []);

@@ -11,6 +11,9 @@
  */
 import { MAX_NESTING } from '../../core/lang/nesting';
 
+/** The most values a slice of a scalar memory (`dram[a:b]`) may read. */
+export const MAX_SLICE_VALUES = 65_536;
+
 /** Rows of a buffer (an SRAM, DRAM bytes, or a DRAM tensor). */
 export interface RowSource {
   /** How the value is written back: `acc`, `act`, `dram`. */
@@ -123,6 +126,8 @@ export function evaluate(text: string, env: EvalEnv): Value {
       }
       if (lo < 0 || hi > n || hi < lo) throw new EvalError(`${base.src.name}: rows ${a}:${base.lo + hi} are outside 0:${base.src.rows}`);
       if (base.src.scalarRows) {
+        // A slice of single values is read into a list: bounded, as a condition may run at every step.
+        if (base.lo + hi - a > MAX_SLICE_VALUES) throw new EvalError(`${base.src.name}[${a}:${base.lo + hi}]: a slice holds at most ${MAX_SLICE_VALUES.toLocaleString('en-US')} values`);
         const values: number[] = [];
         for (let r = a; r < base.lo + hi; r++) values.push(base.src.read(r)[0]!);
         return { kind: 'lanes', label: `${base.src.name}[${a}:${base.lo + hi}]`, values };

@@ -16,7 +16,7 @@ import { MAX_NESTING, NESTING_MESSAGE } from '../../core/lang/nesting';
 import { parseVta } from '../../core/lang/parser';
 import type { Stmt } from '../../core/lang/ast';
 import { parseSchedule } from '../../core/schedule/parser';
-import { EvalError, evaluate as evaluateDebugExpression } from '../../server/dap/expr';
+import { describe as describeDebugValue, EvalError, evaluate as evaluateDebugExpression, type RowSource } from '../../server/dap/expr';
 
 function check(text: string): Diagnostic[] {
   const r = assembleText(text, { file: 't.vta' });
@@ -193,4 +193,13 @@ test('a trailing comma in a schedule step list is a syntax error with a place, n
   assert.doesNotMatch(f.errors[0]!.message, /[\r\n]/);
   const op = f.statements.find((s) => s.kind === 'operator');
   for (const it of op && op.kind === 'operator' ? op.items : []) for (const st of it.steps) assert.ok(isWellFormedRange(st.range), JSON.stringify(st));
+});
+
+test('the debugger evaluator refuses a DRAM slice larger than it reads at a step (a condition runs at every step)', () => {
+  let reads = 0;
+  const dram: RowSource = { name: 'dram', rows: 1 << 30, scalarRows: true, read: () => { reads++; return [1]; } };
+  const env = { time: () => 0, steps: () => 0, queue: () => 0, source: (n: string) => (n === 'dram' ? dram : undefined) };
+  assert.throws(() => evaluateDebugExpression('!!dram[0:100000000]', env), (e) => e instanceof EvalError && /a slice holds at most 65,536 values/.test(e.message));
+  assert.equal(reads, 0);
+  assert.equal(describeDebugValue(evaluateDebugExpression('dram[0:4]', env)).includes('1'), true);
 });

@@ -32,30 +32,30 @@ const EPILOGUE: SchedKeySpec = {
   doc: 'ALU operations fused after the GEMM, in order (`shr 8, max 0, min 127`); the result is then stored as int8.',
 };
 
+/** Keys that the convolutions share. */
+const IMAGE_INPUT: SchedKeySpec = { key: 'input', required: true, doc: 'Input shape N x C x H x W.' };
+const PAD: SchedKeySpec = { key: 'pad', doc: 'Zero padding: `pad = P` or `pad = PH,PW` (default 0).' };
+const STRIDE: SchedKeySpec = { key: 'stride', doc: 'Stride: `stride = S` or `stride = SH,SW` (default 1).' };
+const CONV_TILE: SchedKeySpec = { key: 'tile', doc: 'Tile sizes in elements / channels.', params: TILE_PARAMS };
+const CONV_THREADS: SchedKeySpec = { key: 'threads', doc: 'Virtual threads (latency hiding).', params: THREAD_PARAMS };
+
 export const SCHED_OPERATORS: Record<string, { doc: string; keys: SchedKeySpec[] }> = {
   conv2d: {
     doc: 'A 2-D convolution (NCHW): `conv2d NAME { input, filter, pad, stride, tile, threads, epilogue }`.',
     keys: [
-      { key: 'input', required: true, doc: 'Input shape N x C x H x W.' },
+      IMAGE_INPUT,
       { key: 'filter', required: true, doc: 'Filter shape O x I x KH x KW.' },
-      { key: 'pad', doc: 'Zero padding: `pad = P` or `pad = PH,PW` (default 0).' },
-      { key: 'stride', doc: 'Stride: `stride = S` or `stride = SH,SW` (default 1).' },
+      PAD, STRIDE,
       { key: 'groups', doc: 'Group count for a group convolution (default 1).' },
-      { key: 'tile', doc: 'Tile sizes in elements / channels.', params: TILE_PARAMS },
-      { key: 'threads', doc: 'Virtual threads (latency hiding).', params: THREAD_PARAMS },
-      EPILOGUE,
+      CONV_TILE, CONV_THREADS, EPILOGUE,
     ],
   },
   conv2d_transpose: {
     doc: 'A transposed 2-D convolution (NCHW).',
     keys: [
-      { key: 'input', required: true, doc: 'Input shape N x C x H x W.' },
+      IMAGE_INPUT,
       { key: 'filter', required: true, doc: 'Filter shape I x O x KH x KW.' },
-      { key: 'pad', doc: 'Zero padding: `pad = P` or `pad = PH,PW` (default 0).' },
-      { key: 'stride', doc: 'Stride: `stride = S` or `stride = SH,SW` (default 1).' },
-      { key: 'tile', doc: 'Tile sizes in elements / channels.', params: TILE_PARAMS },
-      { key: 'threads', doc: 'Virtual threads (latency hiding).', params: THREAD_PARAMS },
-      EPILOGUE,
+      PAD, STRIDE, CONV_TILE, CONV_THREADS, EPILOGUE,
     ],
   },
   dense: {

@@ -71,6 +71,16 @@ const COMPARISON_OPERAND = 7;
 // A Map, not an object: `load constructor` must be an unknown memory, not a match on Object.prototype.
 const LOAD_MEMS = new Map<string, number>([['inp', MemType.INP], ['wgt', MemType.WGT], ['acc', MemType.ACC], ['acc8', MemType.ACC_8BIT], ['uop', MemType.UOP]]);
 
+/** Statement lists that hold no instruction, push, pop or label at any depth (cached: a list is asked once per walk of its loop). */
+const silentBodies = new WeakMap<Stmt[], boolean>();
+function emitsNothing(stmts: Stmt[]): boolean {
+  let r = silentBodies.get(stmts);
+  if (r !== undefined) return r;
+  r = stmts.every((s) => (s.kind === 'for' ? emitsNothing(s.body) : s.kind === 'if' ? emitsNothing(s.then) && (!s.else || emitsNothing(s.else)) : s.kind !== 'insn' && s.kind !== 'push' && s.kind !== 'pop' && s.kind !== 'label'));
+  silentBodies.set(stmts, r);
+  return r;
+}
+
 /** A one-token value of an instruction line: a number, or a name's value in `scope`; undefined when it has none (or is past 2^53). */
 function lineValue(raw: number | string, scope: Scope): number | undefined {
   if (typeof raw === 'number') return raw === TOO_LARGE ? undefined : raw;
@@ -286,12 +296,15 @@ class Assembler {
             return;
           }
           const inner = new LocalScope(scope);
+          // A body that can emit nothing is walked once, for its diagnostics: its other
+          // iterations would only repeat them (nested empty loops multiply to 2^24 walks).
+          const last = emitsNothing(s.body) ? Math.min(to, from + 1) : to;
           const outerLoops = this.loops;
           const header = this.src(s.headerRange);
           // The bounds as written (`CO`, `N * 2`), for fixes that guard on them.
           const fromText = exprText(s.from, SUM_OPERAND);
           const toText = exprText(s.to, COMPARISON_OPERAND);
-          for (let i = from; i < to; i++) {
+          for (let i = from; i < last; i++) {
             this.loops = ctx.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header, fromText, toText }];
             if (++this.loopIterations > MAX_LOOP_ITERATIONS) {
               ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);

@@ -34,6 +34,7 @@ import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from
 import { skipBlanks, wordEnd } from './fast/scan';
 import { endsLine, lexForParser, PARSER_VOCABULARY } from './fast/parser-lexer';
 import { MAX_NESTING, NESTING_MESSAGE } from './nesting';
+import { withoutStackTraces } from './no-stack-traces';
 
 const FRIENDLY: Record<string, string> = {
   Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',
@@ -691,6 +692,10 @@ export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
  * plain tokens of lexer.ts): the tree must not depend on either.
  */
 export function parseVta(text: string, runChars = RUN_CHARS, lex: (text: string) => ILexingResult = lexForParser): SourceFile {
+  return withoutStackTraces(() => parseText(text, runChars, lex));
+}
+
+function parseText(text: string, runChars: number, lex: (text: string) => ILexingResult): SourceFile {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
       statements: [], comments: [],

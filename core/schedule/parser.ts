@@ -6,6 +6,7 @@ import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken } from 'che
 import type { Range } from '../lang/ast';
 import { skipGrammarValidations } from '../lang/grammar-checks';
 import { MAX_SOURCE_CHARS } from '../lang/parser';
+import { withoutStackTraces } from '../lang/no-stack-traces';
 import type { SchedFile, SchedItem, SchedNetwork, SchedNetworkEntry, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
 
 const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -237,6 +238,10 @@ let shared: SchedParser | undefined;
 
 /** Parses one `.vtasched` text into statements, comments and syntax errors. */
 export function parseSchedule(text: string): SchedFile {
+  return withoutStackTraces(() => parseText(text));
+}
+
+function parseText(text: string): SchedFile {
   // As for `.vta` (a network's schedule is a few hundred lines): no 50 MB token arrays.
   if (text.length > MAX_SOURCE_CHARS) {
     const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -4,9 +4,12 @@
  *
  * - Two workers (the machine's cores are shared with the editor); one job per document
  *   at a time, so that a document's results arrive in version order.
+ * - The newest job runs first: the document the user edits last is the one whose
+ *   diagnostics they wait for, and a queued older job is usually superseded anyway.
  * - A newer version of a document drops its queued job at once, and stops its running
- *   job unless that ends within `graceMs`: a worker is terminated only for a long
- *   check, since a fresh one takes a while to load.
+ *   job once that has run `graceMs` in all: a worker is terminated only for a long
+ *   check, since a fresh one takes a while to load (on a busy machine an ordinary
+ *   check can take a few hundred ms, and terminating it would cost more).
  * - A document's `all` job goes to the worker that ran its `first` job, which keeps
  *   the program it assembled.
  *
@@ -49,6 +52,8 @@ interface Pending {
   uri: string;
   /** Set when a newer version arrived: the result is still delivered if it comes within the grace. */
   stale?: boolean;
+  /** When the job was posted to its worker (performance.now()). */
+  postedAt?: number;
   resolve: (r: CheckDone | undefined) => void;
 }
 
@@ -74,7 +79,7 @@ export class CheckPool {
     private readonly script = workerScript(),
     private readonly onLog: (message: string) => void = () => {},
     size = 2,
-    private readonly graceMs = 250,
+    private readonly graceMs = 1000,
   ) {
     // Started now, so that the first check does not wait for the workers to load their code.
     if (this.script) {
@@ -130,13 +135,14 @@ export class CheckPool {
       const p = s.running;
       if (!p || p.uri !== uri || p.stale) continue;
       p.stale = true;
+      const ran = performance.now() - (p.postedAt ?? performance.now());
       s.graceTimer = setTimeout(() => {
         if (s.running !== p) return;
         this.onLog(`vta: stopped the checks of ${uri} (version ${'version' in p.job ? p.job.version : '?'}): the document changed`);
         this.replace(s);
         p.resolve(undefined);
         this.pump();
-      }, this.graceMs);
+      }, Math.max(0, this.graceMs - ran));
     }
   }
 
@@ -153,7 +159,9 @@ export class CheckPool {
   private pump(): void {
     for (;;) {
       const busy = new Set(this.slots.map((s) => s.running?.uri));
-      const i = this.queue.findIndex((p) => !busy.has(p.uri));
+      // Newest first (see the top of this file).
+      let i = this.queue.length - 1;
+      while (i >= 0 && busy.has(this.queue[i]!.uri)) i--;
       if (i < 0) return;
       const p = this.queue[i]!;
       const free = this.slots.filter((s) => !s.running);
@@ -161,6 +169,7 @@ export class CheckPool {
       const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
       this.queue.splice(i, 1);
       slot.running = p;
+      p.postedAt = performance.now();
       if ('tier' in p.job) {
         for (const s of this.slots) s.keeps.delete(p.uri);
         if (p.job.tier === 'first') slot.keeps.add(p.uri);

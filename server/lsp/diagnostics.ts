@@ -139,7 +139,11 @@ export class DiagnosticsScheduler {
     for (const d of this.ws.documents.all()) if (d.uri !== uri) files[uriToPath(d.uri)] = d.getText();
     const job = { tier, uri, version, file, text: doc.getText(), files, settingTarget: this.ws.settingTarget };
     const r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
-    if (!this.ws.documents.get(uri)) return false; // closed meanwhile
+    if (!this.ws.documents.get(uri)) {
+      // Closed meanwhile: the version is still answered (cleared), as a client waiting for each version's diagnostics expects.
+      if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: [] });
+      return false;
+    }
     if (!r) {
       this.wakeAssessed(uri);
       if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: this.lastPublished.get(uri) ?? [] });

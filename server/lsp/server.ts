@@ -164,10 +164,11 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   });
 
   documents.onDidChangeContent((e) => {
-    ws.invalidate();
+    // Programs that include the changed file see new content too; the other documents' analyses stay.
+    const includers = ws.includers(e.document.uri);
+    ws.invalidate([e.document.uri, ...includers]);
     diags.changed(e.document.uri);
-    // Programs that include the changed file see new content too.
-    for (const other of ws.includers(e.document.uri)) diags.changed(other);
+    for (const other of includers) diags.changed(other);
   });
   documents.onDidClose((e) => {
     ws.invalidate();

@@ -1,7 +1,7 @@
 /**
  * The server's view of the files: open documents first, then the disk. Analyses are
- * cached per document and invalidated whenever any open document changes (an
- * included file's edit changes the includer's results).
+ * cached per document version; an edit also invalidates the documents that include the
+ * edited file, and a settings change or a file changed on disk invalidates them all.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver/node';
@@ -99,6 +99,13 @@ export const MAX_PAUSE_ASSEMBLY_MS = 1000;
  */
 export const SMALL_DOCUMENT_CHARS = 32_000;
 
+/**
+ * Requests assemble a program on the server's thread with at most this many instructions
+ * (the checks worker takes the full limit): past it hovers and hints lack the rest's facts,
+ * but no edit can make a request assemble half a million instructions while the user types.
+ */
+export const REQUEST_MAX_INSTRUCTIONS = 1 << 16;
+
 export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
   /** The newest findings of each `.vta` document from the checks worker (code actions read their fixes). */
@@ -127,9 +134,19 @@ export class Workspace {
 
   constructor(readonly documents: TextDocuments<TextDocument>) {}
 
-  /** Forget every analysis (any open document changed). */
-  invalidate(): void {
-    this.generation++;
+  /**
+   * Forget analyses: those of `uris` (a document changed: itself and its includers), or
+   * every one (a setting, a file on disk or the set of open documents changed).
+   */
+  invalidate(uris?: readonly string[]): void {
+    if (!uris) {
+      this.generation++;
+      return;
+    }
+    for (const u of uris) {
+      this.cache.delete(u);
+      this.schedCache.delete(u);
+    }
   }
 
   openDocByPath(path: string): TextDocument | undefined {
@@ -174,7 +191,7 @@ export class Workspace {
     const assemble = (): AssembleResult => {
       try {
         // The setting applies only when neither the file nor its includes name a target.
-        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
+        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget, maxInstructions: REQUEST_MAX_INSTRUCTIONS });
       } catch (e) {
         return { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
       }

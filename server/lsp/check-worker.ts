@@ -15,6 +15,7 @@ import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { Range } from '../../core/lang/ast';
 import { lintSchedule, parseSchedule } from '../../core/schedule';
 import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
+import type { AsmHost } from '../../core/asm/host';
 import { nodeHost } from '../node-host';
 
 export interface CheckJob {
@@ -40,6 +41,8 @@ export interface LayerJob {
     /** The operator's index among the file's statements. */
     index: number;
     settingTarget: VtaTarget | undefined;
+    /** Open documents' texts by path (a target's vta_config.json may be one, unsaved); they win over the disk. */
+    files: Record<string, string>;
   };
 }
 
@@ -90,6 +93,15 @@ const sameInput = (a: CheckJob, b: CheckJob): boolean =>
   a.version === b.version && a.file === b.file && a.text === b.text && a.settingTarget === b.settingTarget
   && JSON.stringify(a.files) === JSON.stringify(b.files);
 
+/** The disk as the server sees it: open documents' texts first; every path read is added to `seen`. */
+function openFilesHost(files: Record<string, string>, seen = new Set<string>()): AsmHost {
+  return {
+    ...nodeHost,
+    readText: (p: string) => (seen.add(p), files[p] ?? nodeHost.readText(p)),
+    readBinary: (p: string) => (seen.add(p), p in files ? new TextEncoder().encode(files[p]) : nodeHost.readBinary(p)),
+  };
+}
+
 /** Runs one job (in the worker, or on the server's thread when there is no worker script). */
 export function runCheckJob(job: CheckJob): CheckDone {
   const hit = kept.get(job.uri);
@@ -100,11 +112,7 @@ export function runCheckJob(job: CheckJob): CheckDone {
   else {
     kept.delete(job.uri); // the old program goes before the new one is built
     const seen = new Set<string>();
-    const host = {
-      ...nodeHost,
-      readText: (p: string) => (seen.add(p), job.files[p] ?? nodeHost.readText(p)),
-      readBinary: (p: string) => (seen.add(p), p in job.files ? new TextEncoder().encode(job.files[p]) : nodeHost.readBinary(p)),
-    };
+    const host = openFilesHost(job.files, seen);
     const t0 = performance.now();
     result = assembleText(job.text, { file: job.file, host, fallbackTarget: job.settingTarget });
     assembleMs = performance.now() - t0;
@@ -117,13 +125,13 @@ export function runCheckJob(job: CheckJob): CheckDone {
   return { id: job.id, diagnostics: found.map(plain), assembleMs, read };
 }
 
-/** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap). */
+/** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap), reading the open documents as the server's lint does. */
 export function runLayerJob(job: LayerJob): CheckDone {
-  const { file, text, index, settingTarget } = job.layer;
+  const { file, text, index, settingTarget, files } = job.layer;
   const ast = parseSchedule(text);
   const op = ast.statements[index];
   if (op?.kind !== 'operator') return { id: job.id, layer: { diagnostics: [], estimate: undefined, skippedInstructions: undefined } };
-  const lint = lintSchedule(ast, { host: nodeHost, file, fallbackTarget: settingTarget });
+  const lint = lintSchedule(ast, { host: openFilesHost(files), file, fallbackTarget: settingTarget });
   return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file }) };
 }
 

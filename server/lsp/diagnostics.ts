@@ -135,8 +135,7 @@ export class DiagnosticsScheduler {
     if (!doc) return false;
     const file = uriToPath(uri);
     // Every other open document's text: an include or an image may be one of them.
-    const files: Record<string, string> = {};
-    for (const d of this.ws.documents.all()) if (d.uri !== uri) files[uriToPath(d.uri)] = d.getText();
+    const files = this.ws.openTexts(uri);
     const job = { tier, uri, version, file, text: doc.getText(), files, settingTarget: this.ws.settingTarget };
     const r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
     if (!this.ws.documents.get(uri)) {

@@ -164,11 +164,14 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   });
 
   documents.onDidChangeContent((e) => {
+    const { uri, languageId } = e.document;
+    const ours = languageId === 'vta' || isSchedule(uri, languageId);
     // Programs that include the changed file see new content too; the other documents' analyses stay.
-    const includers = ws.includers(e.document.uri);
-    ws.invalidate([e.document.uri, ...includers]);
-    diags.changed(e.document.uri);
-    for (const other of includers) diags.changed(other);
+    // Any other file (a schedule's vta_config.json, open and unsaved) may be read by every document.
+    const readers = ours ? ws.includers(uri) : documents.all().filter((d) => d.languageId === 'vta' || isSchedule(d.uri, d.languageId)).map((d) => d.uri);
+    ws.invalidate([uri, ...readers]);
+    if (ours) diags.changed(uri);
+    for (const other of readers) diags.changed(other);
   });
   documents.onDidClose((e) => {
     ws.invalidate();

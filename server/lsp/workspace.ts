@@ -318,7 +318,14 @@ export class Workspace {
    * Lowers and checks one layer off the server's thread (set by the diagnostics
    * scheduler when the checks workers run); without it layers are lowered here.
    */
-  lowerOffThread?: (job: { file: string; text: string; index: number; settingTarget: VtaTarget | undefined }) => Promise<LayerLoweredChecks | { error: string }>;
+  lowerOffThread?: (job: { file: string; text: string; index: number; settingTarget: VtaTarget | undefined; files: Record<string, string> }) => Promise<LayerLoweredChecks | { error: string }>;
+
+  /** Every open document's text by path but `uri`'s: what the checks workers read instead of the disk. */
+  openTexts(uri: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const d of this.documents.all()) if (d.uri !== uri) files[uriToPath(d.uri)] = d.getText();
+    return files;
+  }
 
   /** One layer's lowered checks from the cache, computed here when `compute` (without workers); else undefined. */
   layerLowered(a: SchedAnalysis, op: SchedOperator, compute: boolean): LayerLoweredChecks | undefined {
@@ -351,7 +358,7 @@ export class Workspace {
     const hit = this.layerLowered(a, op, !this.lowerOffThread);
     if (hit || !this.lowerOffThread) return hit;
     const key = this.layerKey(a, op);
-    const r = await this.lowerOffThread({ file: uriToPath(a.uri), text: a.text, index: a.ast.statements.indexOf(op), settingTarget: this.settingTarget });
+    const r = await this.lowerOffThread({ file: uriToPath(a.uri), text: a.text, index: a.ast.statements.indexOf(op), settingTarget: this.settingTarget, files: this.openTexts(a.uri) });
     if ('error' in r) return undefined;
     this.keepLayer(key, r);
     return this.layerLowered(a, op, false);

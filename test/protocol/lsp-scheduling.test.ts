@@ -1,0 +1,58 @@
+/**
+ * What the checks workers see and when they answer (issue 20): a schedule's layers are
+ * lowered and checked in a worker that reads the open documents (an unsaved
+ * vta_config.json), not the disk; a version closed while its checks run is still
+ * answered; semantic tokens stay inside their lines whatever the line ends.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, test } from 'node:test';
+import { serverForFile } from './lsp-harness';
+
+const lsp = serverForFile();
+
+/** A vta_config.json for a board (the default sizes; the board sets the clock and the bus). */
+const config = (target: string) => JSON.stringify({
+  TARGET: target, HW_VER: '0.0.2', LOG_INP_WIDTH: 3, LOG_WGT_WIDTH: 3, LOG_ACC_WIDTH: 5, LOG_BATCH: 0, LOG_BLOCK: 4,
+  LOG_UOP_BUFF_SIZE: 15, LOG_INP_BUFF_SIZE: 15, LOG_WGT_BUFF_SIZE: 18, LOG_ACC_BUFF_SIZE: 17,
+}, null, 2);
+
+type Hint = { label: string };
+
+/** The schedule's inlay hints (the layers' estimates) once `ok` holds, polled while the worker lowers. */
+async function hintsWhen(uri: string, ok: (h: Hint[]) => boolean, what: string): Promise<Hint[]> {
+  const deadline = Date.now() + 20_000;
+  let hints: Hint[] = [];
+  while (Date.now() < deadline) {
+    hints = await lsp().request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
+    if (ok(hints)) return hints;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what}: hints ${JSON.stringify(hints)}; server log: ${lsp().logs.join('\n')}`);
+}
+
+describe('checks workers', () => {
+  test('a layer is lowered with the target of an open, unsaved vta_config.json, and again when it is edited', async () => {
+    // Nothing is written: the config exists only in the editor.
+    const dir = mkdtempSync(join(tmpdir(), 'vta-unsaved-'));
+    const cfg = pathToFileURL(join(dir, 'cfg.json')).href;
+    const sched = pathToFileURL(join(dir, 'net.vtasched')).href;
+    await lsp().open(cfg, config('pynq'), 'json');
+    await lsp().open(sched, 'target "cfg.json"\ndense fc {\n  input  = 1x64\n  weight = 32x64\n  epilogue shr 8, min 127\n}\n');
+    const first = await hintsWhen(sched, (h) => h.length === 1, 'the layer lowered with the unsaved config');
+    assert.match(first[0]!.label, /cycles \(\d+ µs\)/);
+    // The lint (the server's thread) reads the same config: no finding about the target.
+    const lint = await lsp().diagnostics(sched, (p) => p.version === 1);
+    assert.deepEqual(lint.diagnostics.map((d) => d.code), []);
+
+    // An edit of the config, still unsaved (ultra96: a faster clock and a wider bus) lowers the layer again.
+    await lsp().change(cfg, [{ text: config('ultra96') }]);
+    const second = await hintsWhen(sched, (h) => h.length === 1 && h[0]!.label !== first[0]!.label, 'the layer lowered again after the config edit');
+    assert.match(second[0]!.label, /cycles \(\d+ µs\)/);
+    await lsp().close(sched);
+    await lsp().close(cfg);
+  });
+});

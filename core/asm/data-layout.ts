@@ -143,16 +143,8 @@ export function layoutData(ctx: AsmContext, datas: GlobalData[], image: ImageBui
 
 /** The bytes of `random(seed=N)` for `bytes` bytes of lanes of `laneBits` bits, at `offset`. */
 export function writeRandom(out: Uint8Array, offset: number, bytes: number, laneBits: number, seed: number): void {
-  const rng = new SeededRandom(seed);
-  if (laneBits === 32) {
-    for (let i = offset; i < offset + bytes; i += 4) {
-      const v = rng.nextU32();
-      out[i] = v & 0xff; out[i + 1] = (v >>> 8) & 0xff; out[i + 2] = (v >>> 16) & 0xff; out[i + 3] = v >>> 24;
-    }
-  } else {
-    // One draw per byte: lanes of 8 bits (or narrower, packed) take its low bits.
-    for (let i = offset; i < offset + bytes; i++) out[i] = rng.nextU32() & 0xff;
-  }
+  // One draw per 32-bit lane; one per byte for lanes of 8 bits (or narrower, packed), which take its low bits.
+  new SeededRandom(seed).fill(out, offset, offset + bytes, laneBits === 32 ? 4 : 1);
 }
 
 function writeInit(ctx: AsmContext, g: GlobalData, info: MemInfo, out: Uint8Array, offset: number, count: number): void {

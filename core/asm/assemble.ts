@@ -44,6 +44,12 @@ export interface AssembleOptions {
    * (MAX_EXPANDED_INSTRUCTIONS unless given; never more than MAX_INSTRUCTIONS).
    */
   maxInstructions?: number;
+  /**
+   * How many loop iterations may be walked in all (MAX_LOOP_ITERATIONS unless given, never
+   * more): an editor's request assembles with a small one, since iterations that emit
+   * only errors are not bounded by maxInstructions.
+   */
+  maxLoopIterations?: number;
 }
 
 export interface AssembleResult {
@@ -286,8 +292,8 @@ class Assembler {
           // A loop that must go past a limit is reported at once, not walked up to it:
           // its iterations, and the instructions written directly in its body, are known.
           const direct = s.body.reduce((n, b) => n + (b.kind === 'insn' ? 1 : 0), 0);
-          if (to - from > MAX_LOOP_ITERATIONS - this.loopIterations) {
-            ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
+          if (to - from > this.maxLoopIterations - this.loopIterations) {
+            ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${this.maxLoopIterations} iterations in all; expansion stopped`);
             this.tooLong = true;
             return;
           }
@@ -306,8 +312,8 @@ class Assembler {
           const toText = exprText(s.to, COMPARISON_OPERAND);
           for (let i = from; i < last; i++) {
             this.loops = ctx.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header, fromText, toText }];
-            if (++this.loopIterations > MAX_LOOP_ITERATIONS) {
-              ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${MAX_LOOP_ITERATIONS} iterations in all; expansion stopped`);
+            if (++this.loopIterations > this.maxLoopIterations) {
+              ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${this.maxLoopIterations} iterations in all; expansion stopped`);
               this.tooLong = true;
               return;
             }
@@ -329,6 +335,10 @@ class Assembler {
           break; // declarations were handled by collectDeclarations
       }
     }
+  }
+
+  private get maxLoopIterations(): number {
+    return Math.min(this.opts.maxLoopIterations ?? MAX_LOOP_ITERATIONS, MAX_LOOP_ITERATIONS);
   }
 
   /** How many instructions the program may expand to. */

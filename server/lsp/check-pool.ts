@@ -30,7 +30,7 @@ function workerScript(): string | undefined {
 }
 
 /** The findings of one job, or why there are none (the check threw, or the worker ran out of memory). */
-export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; read: string[] } | { error: string } | { timedOut: string };
+export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; instructions: number; read: string[] } | { error: string } | { timedOut: string };
 
 /**
  * How long a job may run before it is stopped with a diagnostic saying so: the first
@@ -104,7 +104,7 @@ export class CheckPool {
     const m = await this.post({ ...job, id: this.nextId++ }, job.uri);
     if (!m) return undefined;
     if (m.timedOut) return { timedOut: m.timedOut };
-    return m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, read: m.read ?? [] } : { error: m.error ?? 'the checks stopped' };
+    return m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, instructions: m.instructions ?? 0, read: m.read ?? [] } : { error: m.error ?? 'the checks stopped' };
   }
 
   /**

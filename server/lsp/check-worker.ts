@@ -57,6 +57,8 @@ export interface CheckDone {
   error?: string;
   /** Time spent assembling, in ms (0 when the program was kept from the first tier). */
   assembleMs?: number;
+  /** The program's instructions (a measure of its cost that a busy machine does not change). */
+  instructions?: number;
   /** The files the program read besides its own (includes, images), for the includers of an edited file. */
   read?: string[];
   /** Sent first, when the worker starts the job (its time budget runs from then: a fresh worker loads first). */
@@ -122,7 +124,7 @@ export function runCheckJob(job: CheckJob): CheckDone {
   if (job.tier === 'first') kept.set(job.uri, { job, result, read });
   else kept.delete(job.uri);
   const found = result.program ? checkProgram(result.program, job.file, result.diagnostics, { tier: job.tier }) : result.diagnostics;
-  return { id: job.id, diagnostics: found.map(plain), assembleMs, read };
+  return { id: job.id, diagnostics: found.map(plain), assembleMs, instructions: result.program?.insns.length ?? 0, read };
 }
 
 /** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap), reading the open documents as the server's lint does. */

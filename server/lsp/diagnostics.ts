@@ -42,7 +42,7 @@ function toLspSchedDiagnostic(d: SchedDiagnostic): LspDiagnostic {
 /** The checks without a worker (the server run from sources). */
 function onThisThread(job: Omit<CheckJob, 'id'>): CheckResult {
   const r = runCheckJob({ ...job, id: 0 });
-  return r.diagnostics ? { diagnostics: r.diagnostics, assembleMs: 0, read: r.read ?? [] } : { error: `the checks stopped: ${r.error?.split('\n')[0]}` };
+  return r.diagnostics ? { diagnostics: r.diagnostics, assembleMs: 0, instructions: r.instructions ?? 0, read: r.read ?? [] } : { error: `the checks stopped: ${r.error?.split('\n')[0]}` };
 }
 
 export class DiagnosticsScheduler {
@@ -151,7 +151,7 @@ export class DiagnosticsScheduler {
     let diagnostics: LspDiagnostic[];
     if ('timedOut' in r) {
       // The first tier's findings (if any) stay; the note says why nothing more came.
-      this.ws.assembled.set(uri, { version, ms: Number.POSITIVE_INFINITY });
+      this.ws.assembled.set(uri, { version, ms: Number.POSITIVE_INFINITY, instructions: Number.POSITIVE_INFINITY });
       this.wakeAssessed(uri);
       const kept = tier === 'all' ? (this.lastPublished.get(uri) ?? []).filter((d) => d.code !== 'vta.limit') : [];
       diagnostics = [...kept, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, code: 'vta.limit', source: 'vta', message: r.timedOut }];
@@ -159,7 +159,7 @@ export class DiagnosticsScheduler {
       this.wakeAssessed(uri);
       diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'vta.limit', source: 'vta', message: r.error }];
     } else {
-      if (tier === 'first') this.ws.assembled.set(uri, { version, ms: r.assembleMs });
+      if (tier === 'first') this.ws.assembled.set(uri, { version, ms: r.assembleMs, instructions: r.instructions });
       this.wakeAssessed(uri);
       if (!this.ws.deferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) this.connection.languages.inlayHint.refresh().catch(() => undefined);
       if (r.read.length) this.ws.filesOf.set(uri, [file, ...r.read]);

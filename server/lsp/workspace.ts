@@ -95,9 +95,16 @@ export const MAX_PAUSE_ASSEMBLY_MS = 1000;
 /**
  * Documents up to this many characters are assembled for requests whatever the worker
  * measured: they take milliseconds, and a busy machine (the worker's time includes its
- * wait for a core) must not leave a small program's hovers without their facts.
+ * wait for a core) must not leave a small program's hovers without their facts...
  */
 export const SMALL_DOCUMENT_CHARS = 32_000;
+/**
+ * ...unless the worker found that the document expands to more instructions than this
+ * (a count, not a time: a busy machine does not change it), or took longer than
+ * MAX_PAUSE_ASSEMBLY_MS: a few characters of loops can ask for seconds of assembly.
+ * Its last assessment counts, of whatever version: the current one may not be assessed yet.
+ */
+export const SMALL_PROGRAM_INSTRUCTIONS = 16_384;
 
 /**
  * Requests assemble a program on the server's thread with at most this many instructions
@@ -105,13 +112,15 @@ export const SMALL_DOCUMENT_CHARS = 32_000;
  * but no edit can make a request assemble half a million instructions while the user types.
  */
 export const REQUEST_MAX_INSTRUCTIONS = 1 << 16;
+/** And walk at most this many loop iterations (ones that only report errors cost as much as ones that emit). */
+export const REQUEST_MAX_LOOP_ITERATIONS = 1 << 18;
 
 export class Workspace {
   private readonly cache = new Map<string, VtaAnalysis>();
   /** The newest findings of each `.vta` document from the checks worker (code actions read their fixes). */
   readonly checked = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   /** How long the checks worker took to assemble each document, in ms, and for which version. */
-  readonly assembled = new Map<string, { version: number; ms: number }>();
+  readonly assembled = new Map<string, { version: number; ms: number; instructions: number }>();
   /** Documents whose inlay hints were answered without the program (the editor is asked again when it is there). */
   readonly hintsWithoutProgram = new Set<string>();
   /** Set while the server builds a slow document's program on purpose (the user paused). */
@@ -191,7 +200,7 @@ export class Workspace {
     const assemble = (): AssembleResult => {
       try {
         // The setting applies only when neither the file nor its includes name a target.
-        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget, maxInstructions: REQUEST_MAX_INSTRUCTIONS });
+        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget, maxInstructions: REQUEST_MAX_INSTRUCTIONS, maxLoopIterations: REQUEST_MAX_LOOP_ITERATIONS });
       } catch (e) {
         return { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
       }
@@ -213,19 +222,22 @@ export class Workspace {
   /**
    * True when requests should not assemble `uri` now: the checks worker has not yet
    * assembled its current version (so nobody knows what it costs), or it found the
-   * assembly slow and the user has not paused since.
+   * assembly slow and the user has not paused since; a small document unless its last
+   * assessment found it large (SMALL_PROGRAM_INSTRUCTIONS).
    */
   deferred(uri: string): boolean {
     if (this.buildingSlow) return false;
-    if ((this.documents.get(uri)?.getText().length ?? 0) <= SMALL_DOCUMENT_CHARS) return false;
     const a = this.assembled.get(uri);
+    if ((this.documents.get(uri)?.getText().length ?? 0) <= SMALL_DOCUMENT_CHARS) {
+      return !!a && (a.instructions > SMALL_PROGRAM_INSTRUCTIONS || a.ms > MAX_PAUSE_ASSEMBLY_MS);
+    }
     return !a || a.version !== this.documents.get(uri)?.version || a.ms > SLOW_ASSEMBLY_MS;
   }
 
   /** Assembles the current version of a slow document (called when the user paused); true when it did. */
   buildDeferred(uri: string): boolean {
     const ms = this.assembled.get(uri)?.ms ?? 0;
-    if (ms <= SLOW_ASSEMBLY_MS || ms > MAX_PAUSE_ASSEMBLY_MS) return false;
+    if (!this.deferred(uri) || ms > MAX_PAUSE_ASSEMBLY_MS) return false;
     const a = this.vta(uri);
     if (!a) return false;
     this.buildingSlow = true;

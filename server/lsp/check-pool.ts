@@ -45,6 +45,12 @@ const budgetOf = (job: CheckJob | LayerJob): number =>
 
 /** Each worker's heap limit: a document whose checks need more gets a diagnostic saying so, and the server lives on. */
 const WORKER_HEAP_MB = 256;
+/**
+ * A worker whose heap has grown past this after a job is replaced by a fresh one: V8
+ * keeps a grown heap, and two workers that once checked a large program would hold
+ * the server's memory near 2 × WORKER_HEAP_MB for the rest of the session.
+ */
+const RECYCLE_HEAP_MB = 96;
 
 interface Pending {
   job: CheckJob | LayerJob;
@@ -213,6 +219,7 @@ export class CheckPool {
       clearTimeout(slot.graceTimer);
       clearTimeout(slot.budgetTimer);
       slot.running = undefined;
+      if ((m.heapMb ?? 0) > RECYCLE_HEAP_MB) this.replace(slot);
       if (m.error) this.onLog(`vta: checks of ${p.uri} failed: ${m.error}`);
       p.resolve(m.error ? { ...m, error: `the checks stopped: ${m.error.split('\n')[0]}` } : m);
       this.pump();

@@ -7,6 +7,7 @@
  * is published right after an edit); `all` runs every check, reusing the program the
  * `first` job of the same version assembled when it is still here.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { assembleText, type AssembleResult } from '../../core/asm';
 import { checkProgram } from '../../core/analysis/check';
@@ -67,6 +68,8 @@ export interface CheckDone {
   timedOut?: string;
   /** The answer to a LayerJob. */
   layer?: LayerLoweredChecks;
+  /** The worker's heap after the job, in MB (the pool replaces a worker that grew large). */
+  heapMb?: number;
 }
 
 /**
@@ -149,5 +152,6 @@ parentPort?.on('message', (job: CheckJob | LayerJob | ForgetJob) => {
   } catch (e) {
     out = { id: job.id, error: (e as Error).stack ?? String(e) };
   }
+  out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
   parentPort!.postMessage(out);
 });

@@ -9,7 +9,8 @@ import type { Program, ProgramInsn, SourceRange, TensorPlacement } from '../prog
 import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { BufferName, RowAccess, Work } from './access';
 import { Findings } from '../lang/findings';
-import { ROW_WORK_BUDGET, UopShadow, depthOf, insnAccesses, rowsInside } from './access';
+import { ROW_WORK_BUDGET, depthOf, rowsInside } from './access';
+import { programIndex } from './program-index';
 
 const BUF_LABEL: Record<BufferName, string> = { inp: 'INP', wgt: 'WGT', acc: 'ACC', uop: 'UOP' };
 
@@ -47,7 +48,7 @@ function rangeText(lo: number, hi: number): string {
 export function firstTierChecks(program: Program, opts: CheckOptions): Diagnostic[] {
   const t = program.target;
   const rep = new Reporter(opts.file);
-  const uops = new UopShadow(t, program.dram);
+  const rows = programIndex(program);
   const written: Record<BufferName, Uint8Array> = {
     inp: new Uint8Array(t.inp.depth), wgt: new Uint8Array(t.wgt.depth), acc: new Uint8Array(t.acc.depth), uop: new Uint8Array(t.uop.depth),
   };
@@ -67,14 +68,16 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
     if (insn.opcode === Opcode.FINISH && firstFinish < 0) firstFinish = index;
     illegalFlags(rep, p, index);
     if ((insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE) && !isNop(insn) && checkDram) dramBounds(rep, program, p, index);
-    if (sramChecked && work.units > budget) {
+    const accesses = sramChecked && work.units <= budget ? rows.accesses(index) : undefined;
+    if (sramChecked && !accesses) {
       sramChecked = false;
       rep.at(p, index, 'warning', 'vta.budget',
         `SRAM bounds, uninitialised reads and store fidelity were not checked from here on (instructions ${index}..${insns.length - 1}): the rows the program moves exceed the analysis budget`);
     }
-    if (sramChecked) {
-      sramChecks(rep, t, p, index, { uops, written, accWriter, uninitReported, work });
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
+    if (accesses) {
+      // The rows' own cost (the index computed them once for every reader) counts as if computed here.
+      work.units += rows.rowWork(index);
+      sramChecks(rep, t, p, index, accesses, { written, accWriter, uninitReported, work });
     }
     if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT && !isNop(insn)) {
       rep.at(p, index, 'error', 'vta.range.store-mem', `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`);
@@ -89,7 +92,6 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
 
 /** What the SRAM checks remember from one instruction to the next. */
 interface SramState {
-  uops: UopShadow;
   written: Record<BufferName, Uint8Array>;
   /** For each ACC row: 1 when a LOAD ACC wrote it last, 2 when GEMM/ALU did. */
   accWriter: Uint8Array;
@@ -98,10 +100,9 @@ interface SramState {
 }
 
 /** SRAM bounds, reads of rows nothing wrote and store fidelity of one instruction. */
-function sramChecks(rep: Reporter, t: VtaTarget, p: ProgramInsn, index: number, s: SramState): void {
+function sramChecks(rep: Reporter, t: VtaTarget, p: ProgramInsn, index: number, accesses: RowAccess[], s: SramState): void {
   const { written, accWriter, uninitReported, work } = s;
   const insn = p.insn;
-  const accesses = insnAccesses(t, insn, s.uops, work);
   for (const a of accesses) sramBounds(rep, t, a, p, index);
   // Reads first (an instruction reads its inputs before writing its outputs).
   for (const a of accesses) {

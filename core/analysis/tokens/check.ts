@@ -6,12 +6,13 @@
  * (execute.ts) and its happens-before clocks.
  */
 import type { DepFlag, ModuleId, QueueId } from '../../isa';
-import { MEM_TYPE_NAMES, MODULE_NAMES, MemType, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../isa';
+import { MEM_TYPE_NAMES, MODULE_NAMES, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../isa';
 import type { Program, ProgramInsn, SourceRange } from '../../program/program';
 import type { Range } from '../../lang/ast';
 import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../../lang/diagnostic';
 import type { BufferName, Work } from '../access';
-import { ROW_WORK_BUDGET, UopShadow, depthOf, insnAccesses, rowsInside } from '../access';
+import { ROW_WORK_BUDGET, depthOf, rowsInside } from '../access';
+import { programIndex } from '../program-index';
 import type { TokenRun } from './execute';
 import { MOD_INDEX, happensBefore, runTokens } from './execute';
 
@@ -433,7 +434,7 @@ class TokenChecker {
   private hazards(): void {
     const t = this.program.target;
     const r = this.r;
-    const uops = new UopShadow(t, this.program.dram);
+    const index = programIndex(this.program);
     const bufs: BufferName[] = ['inp', 'wgt', 'acc', 'uop'];
     // Per buffer, per module: the last write and the last read of each row (-1: none).
     const lastW = {} as Record<BufferName, Int32Array[]>;
@@ -473,16 +474,15 @@ class TokenChecker {
     // Only buffers that two modules touch can race; the UOP buffer is compute-only.
     for (let n = 0; n < r.execOrder.length; n++) {
       const i = r.execOrder[n]!;
-      if (work.units > budget) {
+      // The index walks the rows in program order, once for every reader; its cost per instruction counts here.
+      const accesses = work.units <= budget ? index.accesses(i) : undefined;
+      if (!accesses) {
         this.report(this.loc(i), 'warning', 'vta.budget',
           `hazards between modules were not checked from here on (${r.execOrder.length - n} of ${r.execOrder.length} instructions in the order they run): the rows the program moves exceed the analysis budget`);
         break;
       }
-      const p = this.insns[i]!;
-      const insn = p.insn;
       const m = r.moduleIndex[i]!;
-      const accesses = insnAccesses(t, insn, uops, work);
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
+      work.units += index.rowWork(i);
       // Reads before writes: an instruction reads its inputs, then writes its outputs.
       accesses.sort((a, b) => Number(a.write) - Number(b.write));
       for (const a of accesses) {

@@ -1,0 +1,283 @@
+/**
+ * One index of an assembled Program that every reader shares: the checks, the
+ * language server's hovers and inlay hints, and the debugger. Source lines ↔
+ * instructions, the SRAM rows each instruction reads and writes, and the tokens in
+ * each queue around each instruction. Built once per Program (memoized in a WeakMap),
+ * each part when first asked, so a UOP-shadow or budget rule lives in one place and
+ * a hover, a data breakpoint and a hazard finding see the same rows.
+ *
+ * Work follows the text, not the loop counts: row sets come from `insnAccesses`
+ * (intervals and bitsets bounded by the buffers' depths), and the walk stops past
+ * ROW_WORK_BUDGET (`accesses` then answers undefined; the checks say where they
+ * stopped). Row sets are kept packed in typed arrays, not as objects per access: a
+ * stream of half a million instructions must fit in a checks worker's heap.
+ */
+import type { DepFlag, QueueId } from '../isa';
+import { MemType, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, tokenUse } from '../isa';
+import type { Position, Program } from '../program/program';
+import type { BufferName, RowAccess, Work } from './access';
+import { ROW_WORK_BUDGET, UopShadow, insnAccesses } from './access';
+
+/** A push/pop line as the program runs it. */
+export interface TokenLine {
+  queue: QueueId;
+  /** Tokens in the queue after this line (after its last instruction), counted in text order. */
+  count: number;
+  /** The (first) instruction whose flag the line sets: a `nop` when the assembler inserted one. */
+  carrier: number;
+  flag: DepFlag;
+}
+
+const BUFS: readonly BufferName[] = ['inp', 'wgt', 'acc', 'uop'];
+const BUF_ID: Record<BufferName, number> = { inp: 0, wgt: 1, acc: 2, uop: 3 };
+/** Roles of accesses by number (insnAccesses uses a handful of fixed strings). */
+const roles: string[] = [];
+const roleIds = new Map<string, number>();
+function roleId(role: string): number {
+  let id = roleIds.get(role);
+  if (id === undefined) {
+    id = roles.length;
+    roles.push(role);
+    roleIds.set(role, id);
+  }
+  return id;
+}
+
+/** Numbers per packed access: meta (buffer, write, approx, role), min, max, first row number, row numbers. */
+const REC = 5;
+
+/** A growable Float64Array. */
+class Numbers {
+  data = new Float64Array(64);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+const NO_INSNS: readonly number[] = [];
+
+export class ProgramIndex {
+  // --- rows: packed, computed in program order up to `analysed` ---
+  private readonly recs = new Numbers();
+  private readonly rows = new Numbers();
+  /** recStart[i]..recStart[i+1]: instruction i's records (valid for i < analysed). */
+  private readonly recStart: Uint32Array;
+  private readonly cost: Float64Array;
+  private analysed = 0;
+  private stopped = false;
+  private readonly work: Work = { units: 0 };
+  private shadow?: UopShadow;
+
+  // --- parts built when first asked ---
+  private queueCounts?: Int32Array;
+  private tokenLinesByFile?: Map<string, Map<number, TokenLine>>;
+  private writtenByFile?: Map<string, Map<string, number[]>>;
+  private onLineByFile?: Map<string, Map<number, number[]>>;
+
+  constructor(readonly program: Program) {
+    const n = program.insns.length;
+    this.recStart = new Uint32Array(n + 1);
+    this.cost = new Float64Array(n);
+  }
+
+  // --- SRAM rows ---------------------------------------------------------------
+
+  /**
+   * Every SRAM access of instruction i (the UOP buffer as the loads before it left
+   * it), or undefined when the rows before it already cost more than ROW_WORK_BUDGET.
+   * Fresh objects each call: callers may sort or keep them.
+   */
+  accesses(i: number): RowAccess[] | undefined {
+    if (i < 0 || i >= this.program.insns.length) return undefined;
+    if (i >= this.analysed) this.analyse(i);
+    if (i >= this.analysed) return undefined;
+    const out: RowAccess[] = [];
+    const recs = this.recs.data;
+    const rows = this.rows.data;
+    for (let r = this.recStart[i]!; r < this.recStart[i + 1]!; r++) {
+      const o = r * REC;
+      const meta = recs[o]!;
+      const start = recs[o + 3]!;
+      const len = recs[o + 4]!;
+      const list: number[] = new Array(len);
+      for (let k = 0; k < len; k++) list[k] = rows[start + k]!;
+      const a: RowAccess = { buf: BUFS[meta & 3]!, write: (meta & 4) !== 0, rows: list, min: recs[o + 1]!, max: recs[o + 2]!, role: roles[meta >>> 4]! };
+      if (meta & 8) a.approx = true;
+      out.push(a);
+    }
+    return out;
+  }
+
+  /**
+   * The row and word operations instruction i's rows took (its accesses and, for a
+   * LOAD UOP, the micro-ops it loads): a check adds it to its own work, so its budget
+   * counts the same as if it had computed the rows itself. 0 for one not analysed.
+   */
+  rowWork(i: number): number {
+    return i < this.analysed ? this.cost[i]! : 0;
+  }
+
+  private analyse(upTo: number): void {
+    if (this.stopped) return;
+    const p = this.program;
+    const t = p.target;
+    const shadow = (this.shadow ??= new UopShadow(t, p.dram));
+    const work = this.work;
+    for (let i = this.analysed; i <= upTo; i++) {
+      if (work.units > ROW_WORK_BUDGET) {
+        this.stopped = true;
+        return;
+      }
+      const insn = p.insns[i]!.insn;
+      const before = work.units;
+      const list = insnAccesses(t, insn, shadow, work);
+      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) shadow.load(insn, work);
+      this.cost[i] = work.units - before;
+      let shared: { rows: number[]; start: number } | undefined;
+      for (const a of list) {
+        // A GEMM/ALU reads the rows it writes: the same list, stored once.
+        let start: number;
+        if (shared && shared.rows === a.rows) start = shared.start;
+        else {
+          start = this.rows.length;
+          for (const v of a.rows) this.rows.push(v);
+          shared = { rows: a.rows, start };
+        }
+        this.recs.push(BUF_ID[a.buf] | (a.write ? 4 : 0) | (a.approx ? 8 : 0) | (roleId(a.role) << 4));
+        this.recs.push(a.min);
+        this.recs.push(a.max);
+        this.recs.push(start);
+        this.recs.push(a.rows.length);
+      }
+      this.recStart[i + 1] = this.recs.length / REC;
+      this.analysed = i + 1;
+    }
+  }
+
+  // --- tokens ------------------------------------------------------------------
+
+  /** Tokens in each queue before instruction i's pops, counted in program (text) order. */
+  queuesBefore(i: number): Record<QueueId, number> {
+    return this.queuesAt(i);
+  }
+
+  /** Tokens in each queue after instruction i's pushes. */
+  queuesAfter(i: number): Record<QueueId, number> {
+    return this.queuesAt(i + 1);
+  }
+
+  private queuesAt(row: number): Record<QueueId, number> {
+    const c = this.counts();
+    const out = {} as Record<QueueId, number>;
+    QUEUES.forEach((q, k) => (out[q] = c[row * QUEUES.length + k]!));
+    return out;
+  }
+
+  /** The push/pop line `line` of `file` as the program runs it (undefined when no instruction carries it). */
+  tokenLine(file: string, line: number): TokenLine | undefined {
+    this.counts();
+    return this.tokenLinesByFile!.get(file)?.get(line);
+  }
+
+  /** Queue counts in rows of QUEUES.length: row i before instruction i, row i+1 after it; and the push/pop lines. */
+  private counts(): Int32Array {
+    if (this.queueCounts) return this.queueCounts;
+    const insns = this.program.insns;
+    const nq = QUEUES.length;
+    const c = new Int32Array((insns.length + 1) * nq);
+    const now = QUEUES.map(() => 0);
+    const slot = new Map(QUEUES.map((q, k) => [q, k]));
+    const byFile = new Map<string, Map<number, TokenLine>>();
+    const note = (src: { file: string; start: Position } | undefined, q: QueueId, flag: DepFlag, index: number) => {
+      if (!src) return;
+      let lines = byFile.get(src.file);
+      if (!lines) byFile.set(src.file, (lines = new Map()));
+      const prev = lines.get(src.start.line);
+      lines.set(src.start.line, { queue: q, count: now[slot.get(q)!]!, carrier: prev?.carrier ?? index, flag });
+    };
+    for (let i = 0; i < insns.length; i++) {
+      const pi = insns[i]!;
+      for (let k = 0; k < nq; k++) c[i * nq + k] = now[k]!;
+      const use = tokenUse(pi.insn);
+      for (const q of use.pops) {
+        now[slot.get(q)!]!--;
+        note(pi.tokenSources?.[popFlagFor(q)], q, popFlagFor(q), i);
+      }
+      for (const q of use.pushes) {
+        now[slot.get(q)!]!++;
+        note(pi.tokenSources?.[pushFlagFor(q)], q, pushFlagFor(q), i);
+      }
+    }
+    for (let k = 0; k < nq; k++) c[insns.length * nq + k] = now[k]!;
+    this.tokenLinesByFile = byFile;
+    return (this.queueCounts = c);
+  }
+
+  // --- source lines ↔ instructions ----------------------------------------------
+
+  /** The instructions written by the statement that starts at `start` of `file` (through loops: several), in program order. */
+  writtenAt(file: string, start: Position): readonly number[] {
+    if (!this.writtenByFile) {
+      const byFile = new Map<string, Map<string, number[]>>();
+      this.program.insns.forEach((pi, i) => {
+        if (pi.origin !== 'written' || !pi.source) return;
+        let m = byFile.get(pi.source.file);
+        if (!m) byFile.set(pi.source.file, (m = new Map()));
+        const key = `${pi.source.start.line}:${pi.source.start.character}`;
+        const list = m.get(key);
+        if (list) list.push(i);
+        else m.set(key, [i]);
+      });
+      this.writtenByFile = byFile;
+    }
+    return this.writtenByFile.get(file)?.get(`${start.line}:${start.character}`) ?? NO_INSNS;
+  }
+
+  /** The instructions written on 0-based line `line` of `file` or carrying a flag of a push/pop written there, in program order. */
+  onLine(file: string, line: number): readonly number[] {
+    return this.lineMap().get(file)?.get(line) ?? NO_INSNS;
+  }
+
+  /** The lines of `file` that hold instructions (0-based), sorted. */
+  lines(file: string): number[] {
+    return [...(this.lineMap().get(file)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  /** The files the instructions were written in, as their sources name them. */
+  files(): string[] {
+    return [...this.lineMap().keys()];
+  }
+
+  private lineMap(): Map<string, Map<number, number[]>> {
+    if (this.onLineByFile) return this.onLineByFile;
+    const byFile = new Map<string, Map<number, number[]>>();
+    const add = (file: string, line: number, i: number) => {
+      let m = byFile.get(file);
+      if (!m) byFile.set(file, (m = new Map()));
+      const l = m.get(line);
+      if (!l) m.set(line, [i]);
+      else if (l[l.length - 1] !== i) l.push(i);
+    };
+    this.program.insns.forEach((pi, i) => {
+      if (pi.source) add(pi.source.file, pi.source.start.line, i);
+      const ts = pi.tokenSources;
+      if (ts) for (const r of Object.values(ts)) if (r) add(r.file, r.start.line, i);
+    });
+    return (this.onLineByFile = byFile);
+  }
+}
+
+const indexes = new WeakMap<Program, ProgramIndex>();
+
+/** The index of a Program, built once and shared by every reader of that Program. */
+export function programIndex(program: Program): ProgramIndex {
+  let x = indexes.get(program);
+  if (!x) indexes.set(program, (x = new ProgramIndex(program)));
+  return x;
+}

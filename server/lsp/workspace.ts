@@ -8,6 +8,7 @@ import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { assembleAst, type AssembleResult } from '../../core/asm';
 import type { AsmHost } from '../../core/asm/host';
+import { includedTree } from '../../core/asm/declarations';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { VtaTarget } from '../../core/isa';
 import type { SourceFile } from '../../core/lang/ast';
@@ -139,18 +140,14 @@ export class Workspace {
     const text = doc.getText();
     const file = uriToPath(uri);
     const ast = parseVta(text);
-    const symbols = buildSymbolIndex(file, ast, {
-      resolve: (from, rel) => this.host.resolve(from, rel),
-      parse: (p) => {
-        const t = this.host.readText(p);
-        return t === undefined ? undefined : parseVta(t);
-      },
-    });
+    // The symbol index and the assembler of this version share the included files' trees: each is parsed once.
+    const includedAsts = new Map<string, SourceFile>();
+    const symbols = buildSymbolIndex(file, ast, { resolve: (from, rel) => this.host.resolve(from, rel), parse: (p) => includedTree(this.host, includedAsts, p) });
     let result: AssembleResult | undefined;
     const assemble = (): AssembleResult => {
       try {
         // The setting applies only when neither the file nor its includes name a target.
-        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
+        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget, includedAsts });
       } catch (e) {
         return { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
       }

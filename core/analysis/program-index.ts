@@ -9,8 +9,10 @@
  * Work follows the text, not the loop counts: row sets come from `insnAccesses`
  * (intervals and bitsets bounded by the buffers' depths), and the walk stops past
  * ROW_WORK_BUDGET (`accesses` then answers undefined; the checks say where they
- * stopped). Row sets are kept packed in typed arrays, not as objects per access: a
- * stream of half a million instructions must fit in a checks worker's heap.
+ * stopped). Row sets are kept packed in arrays of numbers, five per access plus its
+ * rows unless they are one interval, not as objects (about 13 MB per 100,000
+ * instructions instead of 50): a stream of half a million instructions must fit in a
+ * checks worker's heap.
  */
 import type { DepFlag, QueueId } from '../isa';
 import { MemType, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, tokenUse } from '../isa';
@@ -30,42 +32,35 @@ export interface TokenLine {
 
 const BUFS: readonly BufferName[] = ['inp', 'wgt', 'acc', 'uop'];
 const BUF_ID: Record<BufferName, number> = { inp: 0, wgt: 1, acc: 2, uop: 3 };
-/** Roles of accesses by number (insnAccesses uses a handful of fixed strings). */
+/**
+ * The packed form of an access's role: its number (bits 4 and up), buffer (bits 0–1)
+ * and direction (bit 2). insnAccesses uses a handful of fixed role strings, each always
+ * with the same buffer and direction, so one lookup per access packs all three.
+ */
 const roles: string[] = [];
-const roleIds = new Map<string, number>();
-function roleId(role: string): number {
-  let id = roleIds.get(role);
-  if (id === undefined) {
-    id = roles.length;
+const roleMetas: number[] = [];
+function metaOf(a: RowAccess): number {
+  // A scan, not a Map: about fifteen constant strings, compared by identity first.
+  const role = a.role;
+  let k = 0;
+  while (k < roles.length && roles[k] !== role) k++;
+  if (k === roles.length) {
     roles.push(role);
-    roleIds.set(role, id);
+    roleMetas.push((k << 4) | BUF_ID[a.buf] | (a.write ? 4 : 0));
   }
-  return id;
+  return a.approx ? roleMetas[k]! | 8 : roleMetas[k]!;
 }
 
-/** Numbers per packed access: meta (buffer, write, approx, role), min, max, first row number, row numbers. */
+/** Numbers per packed access: meta (buffer, write, approx, role), min, max, first row number (-1: the rows are [min, max]), row numbers. */
 const REC = 5;
-
-/** A growable Float64Array. */
-class Numbers {
-  data = new Float64Array(64);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
 
 const NO_INSNS: readonly number[] = [];
 
 export class ProgramIndex {
   // --- rows: packed, computed in program order up to `analysed` ---
-  private readonly recs = new Numbers();
-  private readonly rows = new Numbers();
+  // Plain arrays of numbers: mostly small integers, 4 bytes each in V8's heap.
+  private readonly recs: number[] = [];
+  private readonly rows: number[] = [];
   /** recStart[i]..recStart[i+1]: instruction i's records (valid for i < analysed). */
   private readonly recStart: Uint32Array;
   private readonly cost: Float64Array;
@@ -91,22 +86,26 @@ export class ProgramIndex {
   /**
    * Every SRAM access of instruction i (the UOP buffer as the loads before it left
    * it), or undefined when the rows before it already cost more than ROW_WORK_BUDGET.
-   * Fresh objects each call: callers may sort or keep them.
+   * Fresh objects each call: callers may sort, change or keep them.
    */
   accesses(i: number): RowAccess[] | undefined {
     if (i < 0 || i >= this.program.insns.length) return undefined;
-    if (i >= this.analysed) this.analyse(i);
-    if (i >= this.analysed) return undefined;
+    // The reader that reaches an instruction first gets the rows as computed (no unpacking).
+    if (i >= this.analysed) return this.analyse(i);
     const out: RowAccess[] = [];
-    const recs = this.recs.data;
-    const rows = this.rows.data;
+    const recs = this.recs;
+    const rows = this.rows;
     for (let r = this.recStart[i]!; r < this.recStart[i + 1]!; r++) {
       const o = r * REC;
       const meta = recs[o]!;
       const start = recs[o + 3]!;
       const len = recs[o + 4]!;
-      const list: number[] = new Array(len);
-      for (let k = 0; k < len; k++) list[k] = rows[start + k]!;
+      let list: number[];
+      if (start < 0) list = [recs[o + 1]!, recs[o + 2]! + 1];
+      else {
+        list = new Array(len);
+        for (let k = 0; k < len; k++) list[k] = rows[start + k]!;
+      }
       const a: RowAccess = { buf: BUFS[meta & 3]!, write: (meta & 4) !== 0, rows: list, min: recs[o + 1]!, max: recs[o + 2]!, role: roles[meta >>> 4]! };
       if (meta & 8) a.approx = true;
       out.push(a);
@@ -123,40 +122,52 @@ export class ProgramIndex {
     return i < this.analysed ? this.cost[i]! : 0;
   }
 
-  private analyse(upTo: number): void {
-    if (this.stopped) return;
+  /** Computes and packs the rows of the instructions up to `upTo`; returns those of `upTo` (undefined past the budget). */
+  private analyse(upTo: number): RowAccess[] | undefined {
+    if (this.stopped) return undefined;
     const p = this.program;
     const t = p.target;
     const shadow = (this.shadow ??= new UopShadow(t, p.dram));
     const work = this.work;
+    let list: RowAccess[] | undefined;
     for (let i = this.analysed; i <= upTo; i++) {
       if (work.units > ROW_WORK_BUDGET) {
         this.stopped = true;
-        return;
+        return undefined;
       }
       const insn = p.insns[i]!.insn;
       const before = work.units;
-      const list = insnAccesses(t, insn, shadow, work);
+      list = insnAccesses(t, insn, shadow, work);
       if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) shadow.load(insn, work);
       this.cost[i] = work.units - before;
-      let shared: { rows: number[]; start: number } | undefined;
-      for (const a of list) {
-        // A GEMM/ALU reads the rows it writes: the same list, stored once.
-        let start: number;
-        if (shared && shared.rows === a.rows) start = shared.start;
-        else {
-          start = this.rows.length;
-          for (const v of a.rows) this.rows.push(v);
-          shared = { rows: a.rows, start };
-        }
-        this.recs.push(BUF_ID[a.buf] | (a.write ? 4 : 0) | (a.approx ? 8 : 0) | (roleId(a.role) << 4));
-        this.recs.push(a.min);
-        this.recs.push(a.max);
-        this.recs.push(start);
-        this.recs.push(a.rows.length);
-      }
+      this.pack(list);
       this.recStart[i + 1] = this.recs.length / REC;
       this.analysed = i + 1;
+    }
+    return list;
+  }
+
+  private pack(list: RowAccess[]): void {
+    const recs = this.recs;
+    const rows = this.rows;
+    let sharedRows: number[] | undefined;
+    let sharedStart = 0;
+    for (let k = 0; k < list.length; k++) {
+      const a = list[k]!;
+      const r = a.rows;
+      // Most row sets are the one interval [min, max]: its rows are not stored (start -1).
+      let start = -1;
+      if (r.length !== 2 || r[0] !== a.min || r[1] !== a.max + 1) {
+        // A GEMM/ALU reads the rows it writes: the same list, stored once.
+        if (sharedRows === r) start = sharedStart;
+        else {
+          start = rows.length;
+          for (let j = 0; j < r.length; j++) rows.push(r[j]!);
+          sharedRows = r;
+          sharedStart = start;
+        }
+      }
+      recs.push(metaOf(a), a.min, a.max, start, r.length);
     }
   }
 

@@ -10,7 +10,7 @@ import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { BufferName, RowAccess, Work } from './access';
 import { Findings } from '../lang/findings';
 import { ROW_WORK_BUDGET, depthOf, rowsInside } from './access';
-import { programIndex } from './program-index';
+import { RowWalk } from './program-index';
 
 const BUF_LABEL: Record<BufferName, string> = { inp: 'INP', wgt: 'WGT', acc: 'ACC', uop: 'UOP' };
 
@@ -48,7 +48,6 @@ function rangeText(lo: number, hi: number): string {
 export function firstTierChecks(program: Program, opts: CheckOptions): Diagnostic[] {
   const t = program.target;
   const rep = new Reporter(opts.file);
-  const rows = programIndex(program);
   const written: Record<BufferName, Uint8Array> = {
     inp: new Uint8Array(t.inp.depth), wgt: new Uint8Array(t.wgt.depth), acc: new Uint8Array(t.acc.depth), uop: new Uint8Array(t.uop.depth),
   };
@@ -60,6 +59,8 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
   const insns = program.insns;
   const budget = opts.budget ?? ROW_WORK_BUDGET;
   const work: Work = { units: 0 };
+  // One pass in program order: the rows are walked here, not kept (programIndex keeps them for readers that come back).
+  const walk = new RowWalk(program, work);
   let sramChecked = true;
   let firstFinish = -1;
   for (let index = 0; index < insns.length; index++) {
@@ -68,17 +69,12 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
     if (insn.opcode === Opcode.FINISH && firstFinish < 0) firstFinish = index;
     illegalFlags(rep, p, index);
     if ((insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE) && !isNop(insn) && checkDram) dramBounds(rep, program, p, index);
-    const accesses = sramChecked && work.units <= budget ? rows.accesses(index) : undefined;
-    if (sramChecked && !accesses) {
+    if (sramChecked && work.units > budget) {
       sramChecked = false;
       rep.at(p, index, 'warning', 'vta.budget',
         `SRAM bounds, uninitialised reads and store fidelity were not checked from here on (instructions ${index}..${insns.length - 1}): the rows the program moves exceed the analysis budget`);
     }
-    if (accesses) {
-      // The rows' own cost (the index computed them once for every reader) counts as if computed here.
-      work.units += rows.rowWork(index);
-      sramChecks(rep, t, p, index, accesses, { written, accWriter, uninitReported, work });
-    }
+    if (sramChecked) sramChecks(rep, t, p, index, walk.rows(index), { written, accWriter, uninitReported, work });
     if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT && !isNop(insn)) {
       rep.at(p, index, 'error', 'vta.range.store-mem', `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`);
     }

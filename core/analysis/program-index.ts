@@ -1,10 +1,11 @@
 /**
- * One index of an assembled Program that every reader shares: the checks, the
- * language server's hovers and inlay hints, and the debugger. Source lines ↔
- * instructions, the SRAM rows each instruction reads and writes, and the tokens in
- * each queue around each instruction. Built once per Program (memoized in a WeakMap),
- * each part when first asked, so a UOP-shadow or budget rule lives in one place and
- * a hover, a data breakpoint and a hazard finding see the same rows.
+ * One index of an assembled Program that the language server's hovers and inlay
+ * hints and the debugger's breakpoints share: source lines ↔ instructions, the SRAM
+ * rows each instruction reads and writes, and the tokens in each queue around each
+ * instruction. Built once per Program (memoized in a WeakMap), each part when first
+ * asked. Its rows come from `RowWalk`, the one walk over a program's rows, which the
+ * checks (one pass each) take directly: so a UOP-shadow or budget rule lives in one
+ * place, and a hover, a data breakpoint and a hazard finding see the same rows.
  *
  * Work follows the text, not the loop counts: row sets come from `insnAccesses`
  * (intervals and bitsets bounded by the buffers' depths), and the walk stops past
@@ -12,7 +13,7 @@
  * stopped). Row sets are kept packed in arrays of numbers, five per access plus its
  * rows unless they are one interval, not as objects (about 13 MB per 100,000
  * instructions instead of 50): a stream of half a million instructions must fit in a
- * checks worker's heap.
+ * server's heap.
  */
 import type { DepFlag, QueueId } from '../isa';
 import { MemType, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, tokenUse } from '../isa';
@@ -56,6 +57,32 @@ const REC = 5;
 
 const NO_INSNS: readonly number[] = [];
 
+/**
+ * The one walk over a program's SRAM rows: each instruction's accesses with the UOP
+ * buffer as the loads before it left it. A check that reads every instruction once
+ * walks with its own (nothing kept: the rows of a keystroke's first tier die young);
+ * the index keeps what its walk found for the readers that come back (hovers, data
+ * breakpoints). The compute module's instructions (the UOP loads and the GEMM/ALU that
+ * read them) must come in program order: program order itself, or the order the
+ * modules run.
+ */
+export class RowWalk {
+  private readonly shadow: UopShadow;
+
+  /** `work`: where the rows' cost is added, a check's own tally for its budget. */
+  constructor(private readonly program: Program, readonly work: Work = { units: 0 }) {
+    this.shadow = new UopShadow(program.target, program.dram);
+  }
+
+  /** Every SRAM access of instruction i; a LOAD UOP then loads its micro-ops into the shadow. */
+  rows(i: number): RowAccess[] {
+    const insn = this.program.insns[i]!.insn;
+    const list = insnAccesses(this.program.target, insn, this.shadow, this.work);
+    if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) this.shadow.load(insn, this.work);
+    return list;
+  }
+}
+
 export class ProgramIndex {
   // --- rows: packed, computed in program order up to `analysed` ---
   // Plain arrays of numbers: mostly small integers, 4 bytes each in V8's heap.
@@ -63,11 +90,9 @@ export class ProgramIndex {
   private readonly rows: number[] = [];
   /** recStart[i]..recStart[i+1]: instruction i's records (valid for i < analysed). */
   private readonly recStart: Uint32Array;
-  private readonly cost: Float64Array;
   private analysed = 0;
   private stopped = false;
-  private readonly work: Work = { units: 0 };
-  private shadow?: UopShadow;
+  private walk?: RowWalk;
 
   // --- parts built when first asked ---
   private queueCounts?: Int32Array;
@@ -78,7 +103,6 @@ export class ProgramIndex {
   constructor(readonly program: Program) {
     const n = program.insns.length;
     this.recStart = new Uint32Array(n + 1);
-    this.cost = new Float64Array(n);
   }
 
   // --- SRAM rows ---------------------------------------------------------------
@@ -113,33 +137,17 @@ export class ProgramIndex {
     return out;
   }
 
-  /**
-   * The row and word operations instruction i's rows took (its accesses and, for a
-   * LOAD UOP, the micro-ops it loads): a check adds it to its own work, so its budget
-   * counts the same as if it had computed the rows itself. 0 for one not analysed.
-   */
-  rowWork(i: number): number {
-    return i < this.analysed ? this.cost[i]! : 0;
-  }
-
-  /** Computes and packs the rows of the instructions up to `upTo`; returns those of `upTo` (undefined past the budget). */
+  /** Walks and packs the rows of the instructions up to `upTo`; returns those of `upTo` (undefined past the budget). */
   private analyse(upTo: number): RowAccess[] | undefined {
     if (this.stopped) return undefined;
-    const p = this.program;
-    const t = p.target;
-    const shadow = (this.shadow ??= new UopShadow(t, p.dram));
-    const work = this.work;
+    const walk = (this.walk ??= new RowWalk(this.program));
     let list: RowAccess[] | undefined;
     for (let i = this.analysed; i <= upTo; i++) {
-      if (work.units > ROW_WORK_BUDGET) {
+      if (walk.work.units > ROW_WORK_BUDGET) {
         this.stopped = true;
         return undefined;
       }
-      const insn = p.insns[i]!.insn;
-      const before = work.units;
-      list = insnAccesses(t, insn, shadow, work);
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) shadow.load(insn, work);
-      this.cost[i] = work.units - before;
+      list = walk.rows(i);
       this.pack(list);
       this.recStart[i + 1] = this.recs.length / REC;
       this.analysed = i + 1;

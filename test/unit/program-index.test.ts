@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { sep } from 'node:path';
 import { test } from 'node:test';
 import { UopShadow, insnAccesses, type RowAccess } from '../../core/analysis/access';
 import { programIndex } from '../../core/analysis/program-index';
@@ -128,7 +129,6 @@ test('SRAM rows per instruction: those of one UOP shadow walked in program order
   x.onLine('/w/main.vta', 8).forEach((g, i) => {
     const dst = x.accesses(g)!.find((a) => a.buf === 'acc' && a.write)!;
     assert.deepEqual(dst.rows, [i, i + 1]);
-    assert.ok(x.rowWork(g) > 0);
   });
   // Each call gives fresh objects: a reader may sort or change them.
   const a = x.accesses(load)!;
@@ -172,4 +172,12 @@ test('the symbol index and the assembler of one version share the included trees
   const alone = assembleAst(ast, { file: '/w/main.vta', host });
   assert.deepEqual(reads, ['/w/defs.vta', '/w/defs.vta']);
   assert.deepEqual([...alone.declarations!.includedAsts.keys()], ['/w/defs.vta']);
+});
+
+test('only RowWalk walks a program\'s rows: no other shipped file keeps a UOP shadow', async () => {
+  const { sources } = await import('../../scripts/import-graph.mjs');
+  const walkers = ['core', 'server', 'client', 'webviews'].flatMap((d) => sources(d) as string[])
+    .filter((f) => /new UopShadow\(|insnAccesses\(/.test(readFileSync(f, 'utf8')))
+    .map((f) => f.split(sep).join('/'));
+  assert.deepEqual(walkers.sort(), ['core/analysis/access.ts', 'core/analysis/program-index.ts']);
 });

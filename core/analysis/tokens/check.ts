@@ -12,7 +12,7 @@ import type { Range } from '../../lang/ast';
 import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../../lang/diagnostic';
 import type { BufferName, Work } from '../access';
 import { ROW_WORK_BUDGET, depthOf, rowsInside } from '../access';
-import { programIndex } from '../program-index';
+import { RowWalk } from '../program-index';
 import type { TokenRun } from './execute';
 import { MOD_INDEX, happensBefore, runTokens } from './execute';
 
@@ -434,7 +434,6 @@ class TokenChecker {
   private hazards(): void {
     const t = this.program.target;
     const r = this.r;
-    const index = programIndex(this.program);
     const bufs: BufferName[] = ['inp', 'wgt', 'acc', 'uop'];
     // Per buffer, per module: the last write and the last read of each row (-1: none).
     const lastW = {} as Record<BufferName, Int32Array[]>;
@@ -451,6 +450,7 @@ class TokenChecker {
       return s ? `${s.file}:${s.start.line}` : `#${i}`;
     };
     const work: Work = { units: 0 };
+    const walk = new RowWalk(this.program, work);
     const budget = this.opts.budget ?? ROW_WORK_BUDGET;
     const race = (a: number, aWrite: boolean, b: number, bWrite: boolean, buf: BufferName, row: number): void => {
       // A race builds keys and fills sets: worth many row operations.
@@ -474,15 +474,14 @@ class TokenChecker {
     // Only buffers that two modules touch can race; the UOP buffer is compute-only.
     for (let n = 0; n < r.execOrder.length; n++) {
       const i = r.execOrder[n]!;
-      // The index walks the rows in program order, once for every reader; its cost per instruction counts here.
-      const accesses = work.units <= budget ? index.accesses(i) : undefined;
-      if (!accesses) {
+      if (work.units > budget) {
         this.report(this.loc(i), 'warning', 'vta.budget',
           `hazards between modules were not checked from here on (${r.execOrder.length - n} of ${r.execOrder.length} instructions in the order they run): the rows the program moves exceed the analysis budget`);
         break;
       }
       const m = r.moduleIndex[i]!;
-      work.units += index.rowWork(i);
+      // In the order the modules run: the compute module's UOP loads and GEMM/ALU stay in program order.
+      const accesses = walk.rows(i);
       // Reads before writes: an instruction reads its inputs, then writes its outputs.
       accesses.sort((a, b) => Number(a.write) - Number(b.write));
       for (const a of accesses) {

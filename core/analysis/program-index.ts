@@ -56,6 +56,7 @@ function metaOf(a: RowAccess): number {
 const REC = 5;
 
 const NO_INSNS: readonly number[] = [];
+const QUEUE_SLOT = Object.fromEntries(QUEUES.map((q, k) => [q, k])) as Record<QueueId, number>;
 
 /**
  * The one walk over a program's SRAM rows: each instruction's accesses with the UOP
@@ -211,25 +212,25 @@ export class ProgramIndex {
     const nq = QUEUES.length;
     const c = new Int32Array((insns.length + 1) * nq);
     const now = QUEUES.map(() => 0);
-    const slot = new Map(QUEUES.map((q, k) => [q, k]));
+    const slot = QUEUE_SLOT;
     const byFile = new Map<string, Map<number, TokenLine>>();
     const note = (src: { file: string; start: Position } | undefined, q: QueueId, flag: DepFlag, index: number) => {
       if (!src) return;
       let lines = byFile.get(src.file);
       if (!lines) byFile.set(src.file, (lines = new Map()));
       const prev = lines.get(src.start.line);
-      lines.set(src.start.line, { queue: q, count: now[slot.get(q)!]!, carrier: prev?.carrier ?? index, flag });
+      lines.set(src.start.line, { queue: q, count: now[slot[q]]!, carrier: prev?.carrier ?? index, flag });
     };
     for (let i = 0; i < insns.length; i++) {
       const pi = insns[i]!;
       for (let k = 0; k < nq; k++) c[i * nq + k] = now[k]!;
       const use = tokenUse(pi.insn);
       for (const q of use.pops) {
-        now[slot.get(q)!]!--;
+        now[slot[q]]!--;
         note(pi.tokenSources?.[popFlagFor(q)], q, popFlagFor(q), i);
       }
       for (const q of use.pushes) {
-        now[slot.get(q)!]!++;
+        now[slot[q]]!++;
         note(pi.tokenSources?.[pushFlagFor(q)], q, pushFlagFor(q), i);
       }
     }

@@ -214,17 +214,30 @@ export class ProgramIndex {
     const now = QUEUES.map(() => 0);
     const slot = QUEUE_SLOT;
     const byFile = new Map<string, Map<number, TokenLine>>();
+    let lastFile: string | undefined;
+    let lastLines: Map<number, TokenLine> | undefined;
     const note = (src: { file: string; start: Position } | undefined, q: QueueId, flag: DepFlag, index: number) => {
       if (!src) return;
-      let lines = byFile.get(src.file);
-      if (!lines) byFile.set(src.file, (lines = new Map()));
-      const prev = lines.get(src.start.line);
-      lines.set(src.start.line, { queue: q, count: now[slot[q]]!, carrier: prev?.carrier ?? index, flag });
+      if (src.file !== lastFile) {
+        lastFile = src.file;
+        lastLines = byFile.get(lastFile);
+        if (!lastLines) byFile.set(lastFile, (lastLines = new Map()));
+      }
+      // A line in a loop is carried by one instruction per iteration: the first carries it, the last counts.
+      const prev = lastLines!.get(src.start.line);
+      if (!prev) lastLines!.set(src.start.line, { queue: q, count: now[slot[q]]!, carrier: index, flag });
+      else {
+        prev.queue = q;
+        prev.count = now[slot[q]]!;
+        prev.flag = flag;
+      }
     };
     for (let i = 0; i < insns.length; i++) {
       const pi = insns[i]!;
       for (let k = 0; k < nq; k++) c[i * nq + k] = now[k]!;
-      const use = tokenUse(pi.insn);
+      const insn = pi.insn;
+      if (!insn.pop_prev_dep && !insn.pop_next_dep && !insn.push_prev_dep && !insn.push_next_dep) continue;
+      const use = tokenUse(insn);
       for (const q of use.pops) {
         now[slot[q]]!--;
         note(pi.tokenSources?.[popFlagFor(q)], q, popFlagFor(q), i);

@@ -113,6 +113,12 @@ export class Workspace {
     this.generation++;
   }
 
+  /** The language of an open document (undefined when it is not open). */
+  language(uri: string): Language | undefined {
+    const d = this.documents.get(uri);
+    return d && languageOf(uri, d.languageId);
+  }
+
   openDocByPath(path: string): TextDocument | undefined {
     for (const d of this.documents.all()) if (uriToPath(d.uri) === path) return d;
     return undefined;
@@ -312,6 +318,10 @@ export class Workspace {
   }
 }
 
-export function isSchedule(uri: string, languageId?: string): boolean {
-  return languageId === 'vtasched' || uri.endsWith('.vtasched');
+/** The languages the server knows. */
+export type Language = 'vta' | 'vtasched';
+
+/** A document's language: by its language id, else by its extension. */
+export function languageOf(uri: string, languageId?: string): Language {
+  return languageId === 'vtasched' || uri.endsWith('.vtasched') ? 'vtasched' : 'vta';
 }

@@ -1,5 +1,6 @@
 /**
- * Publishing diagnostics in two tiers. For a `.vta` document both run in the checks
+ * Publishing diagnostics in two tiers, by one path for every language (`publish`
+ * over each language's `fast` and `slow` tier). For a `.vta` document both run in the checks
  * workers (check-pool.ts): the first tier (assembly + first-tier checks) right after
  * each change, every check after a pause in typing; a newer version drops or stops
  * the older one's job. For a `.vtasched` document the lint is published at once and

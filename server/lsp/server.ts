@@ -32,6 +32,9 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   // Layers' fastest schedules, ranked in a worker; the hover and the code action ask again when ready.
   const tuner = new ScheduleTuner(() => undefined);
   const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
+  const diskFiles = new WorkspaceFiles();
+  const includers = (def: SymbolDef, covered: ReadonlySet<string>) => includerIndexes(ws, diskFiles, def.file, covered);
+  const table = languageFeatures({ ws, documents, tuner, includers });
 
   /** A failure inside a handler: logged, and answered with `fallback` (a malformed request stays an error). */
   const failed = <R>(fallback: R, e: unknown): R => {
@@ -77,10 +80,6 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
       }
     };
   };
-
-  const diskFiles = new WorkspaceFiles();
-  const includers = (def: SymbolDef, covered: ReadonlySet<string>) => includerIndexes(ws, diskFiles, def.file, covered);
-  const table = languageFeatures({ ws, documents, tuner, includers });
 
   // The client's settings: initializationOptions first, then workspace/didChangeConfiguration.
   let settings: ServerSettings = { ...DEFAULT_SETTINGS };

@@ -13,7 +13,7 @@ import { blocksChecks, CHECK_TIERS, checkProgram } from '../../core/analysis/che
 import { instructionFacts } from '../../core/analysis/insn-facts';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import { nodeHost } from '../../server/node-host';
-import { runCheckJob } from '../../server/lsp/check-worker';
+import { runCheckJob, runLayerJob } from '../../server/lsp/check-worker';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DEFECTS = resolve(ROOT, 'examples/defects');
@@ -68,6 +68,11 @@ test('findings are plain data: the checks worker sends them as they are and they
     withRelated += done.diagnostics.filter((d) => d.related?.length).length;
   }
   assert.ok(withFixes > 0 && withRelated > 0, `fixes ${withFixes}, related ${withRelated}: both kinds crossed`);
+  // A schedule layer's lowered checks and estimate cross the same way.
+  const text = 'target default\nconv2d small {\n  input  = 1x16x8x8\n  filter = 16x16x3x3\n  pad    = 1\n  tile   b=1 h=8 w=8 ci=16 co=16\n}\n';
+  const layer = runLayerJob({ id: 2, layer: { file: 'p.vtasched', text, index: 1, settingTarget: undefined } });
+  assert.ok(layer.layer?.estimate, JSON.stringify(layer));
+  assert.deepStrictEqual(structuredClone(layer), layer);
 });
 
 test('instruction facts: rows per instruction and the queue count after each push/pop line of the file', () => {

@@ -23,7 +23,7 @@ import { definition, highlights, prepareRename, references, rename, type Include
 import { documentSymbolsSched, documentSymbolsVta, foldingSched, foldingVta } from './outline';
 import type { ScheduleTuner } from './schedule-tuner';
 import { semanticTokensSched, semanticTokensVta } from './semantic';
-import type { Language, SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
+import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 /** Each feature's params and answer. */
 export interface FeatureTypes {
@@ -71,12 +71,15 @@ export const FEATURES: { [F in Feature]: { method: string; empty: FeatureTypes[F
   codeLens: { method: 'textDocument/codeLens', empty: [], required: ['textDocument'] },
 };
 
-/** A feature of one language: its document's analysis and the params to the answer (or a promise of it). */
-type FeatureOf<A, F extends Feature> = (a: A, p: FeatureTypes[F][0]) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>;
+/**
+ * A feature of one language: its document's analysis, the params and what the server
+ * holds, to the answer (or a promise of it).
+ */
+type FeatureOf<A, F extends Feature> = (a: A, p: FeatureTypes[F][0], ctx: FeatureContext) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>;
 
 /** One language's entry: how to analyse its document, and every feature. */
 export interface LanguageFeatures<A> {
-  analysis(uri: string): A | undefined;
+  analysis(ws: Workspace, uri: string): A | undefined;
   features: { [F in Feature]: FeatureOf<A, F> | typeof none };
 }
 
@@ -95,71 +98,72 @@ export interface FeatureContext {
 /** How long a hover on a schedule layer waits for the layer's lowered figures. */
 const HOVER_WAIT_MS = 4000;
 
-export function languageFeatures(ctx: FeatureContext): { [L in Language]: LanguageFeatures<L extends 'vta' ? VtaAnalysis : SchedAnalysis> } {
-  const { ws, documents, tuner, includers } = ctx;
-  // A hex word (an instruction or micro-op) explained, in any document.
-  const hex = (p: HoverParams): Hover | null =>
-    hexHover(documents.get(p.textDocument.uri), p.position, () => (ws.language(p.textDocument.uri) === 'vta' ? ws.vta(p.textDocument.uri)?.result.program?.target : undefined) ?? ws.settingTarget);
-  return {
-    vta: {
-      analysis: (uri) => ws.vta(uri),
-      features: {
-        hover: (a, p) => hex(p) ?? hoverVta(ws, a, p.position),
-        completion: (a, p) => completeVta(a, a.text, p.position),
-        signatureHelp: (a, p) => signatureVta(a.text, p.position),
-        definition: (a, p) => definition(a, p.position),
-        references: (a, p) => references(a, p.position, p.context.includeDeclaration, includers),
-        documentHighlight: (a, p) => highlights(a, p.position),
-        prepareRename: (a, p) => prepareRename(a, p.position),
-        rename: (a, p) => rename(a, p.position, p.newName, includers),
-        documentSymbol: (a) => documentSymbolsVta(a),
-        foldingRange: (a) => foldingVta(a),
-        semanticTokens: (a) => semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file }),
-        inlayHint: (a, p) => {
-          // Without the program now: the editor is asked again once the checks have it.
-          if (ws.deferred(a.uri)) ws.hintsWithoutProgram.add(a.uri);
-          return inlayHintsVta(ws, a, p.range);
-        },
-        codeAction: (a, p) => codeActionsVta(ws, a, p),
-        formatting: (a) => {
-          const out = formatVta(a.text);
-          const doc = documents.get(a.uri);
-          if (out === undefined || out === a.text || !doc) return [];
-          return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(a.text.length) }, newText: out }];
-        },
-        documentLink: (a) => documentLinksVta(ws, a),
-        codeLens: (a) => codeLensesVta(a),
-      },
-    },
-    vtasched: {
-      analysis: (uri) => ws.vtasched(uri),
-      features: {
-        hover: async (a, p) => {
-          const h = hex(p);
-          if (h) return h;
-          // A layer's hover shows its lowered figures: the layer under the cursor is lowered (off the thread) first,
-          // for at most a few seconds; past that the hover answers with what it has (the lint's figures).
-          const op = a.ast.statements.find((x) => x.kind === 'operator' && x.range.start.line <= p.position.line && p.position.line <= x.range.end.line);
-          if (op?.kind === 'operator') await Promise.race([ws.lowered(a, op).catch(() => undefined), new Promise((r) => setTimeout(r, HOVER_WAIT_MS))]);
-          const now = ws.vtasched(a.uri);
-          return now ? hoverSched(ws, now, p.position, tuner) : null;
-        },
-        completion: (a, p) => completeSched(a, p.position),
-        signatureHelp: none,
-        definition: none,
-        references: none,
-        documentHighlight: none,
-        prepareRename: none,
-        rename: none,
-        documentSymbol: (a) => documentSymbolsSched(a),
-        foldingRange: (a) => foldingSched(a),
-        semanticTokens: (a) => semanticTokensSched(a.ast),
-        inlayHint: (a, p) => inlayHintsSched(ws, a, p.range),
-        codeAction: (a, p) => codeActionsSched(a, p, tuner),
-        formatting: none,
-        documentLink: none,
-        codeLens: (a) => codeLensesSched(a, ws),
-      },
-    },
-  };
+/** A hex word (an instruction or micro-op) explained, in any document. */
+function hex({ ws, documents }: FeatureContext, p: HoverParams): Hover | null {
+  const uri = p.textDocument.uri;
+  return hexHover(documents.get(uri), p.position, () => (ws.language(uri) === 'vta' ? ws.vta(uri)?.result.program?.target : undefined) ?? ws.settingTarget);
 }
+
+/** The table: every feature of every language. */
+export const LANGUAGES: { vta: LanguageFeatures<VtaAnalysis>; vtasched: LanguageFeatures<SchedAnalysis> } = {
+  vta: {
+    analysis: (ws, uri) => ws.vta(uri),
+    features: {
+      hover: (a, p, ctx) => hex(ctx, p) ?? hoverVta(ctx.ws, a, p.position),
+      completion: (a, p) => completeVta(a, a.text, p.position),
+      signatureHelp: (a, p) => signatureVta(a.text, p.position),
+      definition: (a, p) => definition(a, p.position),
+      references: (a, p, ctx) => references(a, p.position, p.context.includeDeclaration, ctx.includers),
+      documentHighlight: (a, p) => highlights(a, p.position),
+      prepareRename: (a, p) => prepareRename(a, p.position),
+      rename: (a, p, ctx) => rename(a, p.position, p.newName, ctx.includers),
+      documentSymbol: (a) => documentSymbolsVta(a),
+      foldingRange: (a) => foldingVta(a),
+      semanticTokens: (a) => semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file }),
+      inlayHint: (a, p, { ws }) => {
+        // Without the program now: the editor is asked again once the checks have it.
+        if (ws.deferred(a.uri)) ws.hintsWithoutProgram.add(a.uri);
+        return inlayHintsVta(ws, a, p.range);
+      },
+      codeAction: (a, p, { ws }) => codeActionsVta(ws, a, p),
+      formatting: (a, _p, { documents }) => {
+        const out = formatVta(a.text);
+        const doc = documents.get(a.uri);
+        if (out === undefined || out === a.text || !doc) return [];
+        return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(a.text.length) }, newText: out }];
+      },
+      documentLink: (a, _p, { ws }) => documentLinksVta(ws, a),
+      codeLens: (a) => codeLensesVta(a),
+    },
+  },
+  vtasched: {
+    analysis: (ws, uri) => ws.vtasched(uri),
+    features: {
+      hover: async (a, p, ctx) => {
+        const h = hex(ctx, p);
+        if (h) return h;
+        // A layer's hover shows its lowered figures: the layer under the cursor is lowered (off the thread) first,
+        // for at most a few seconds; past that the hover answers with what it has (the lint's figures).
+        const op = a.ast.statements.find((x) => x.kind === 'operator' && x.range.start.line <= p.position.line && p.position.line <= x.range.end.line);
+        if (op?.kind === 'operator') await Promise.race([ctx.ws.lowered(a, op).catch(() => undefined), new Promise((r) => setTimeout(r, HOVER_WAIT_MS))]);
+        const now = ctx.ws.vtasched(a.uri);
+        return now ? hoverSched(ctx.ws, now, p.position, ctx.tuner) : null;
+      },
+      completion: (a, p) => completeSched(a, p.position),
+      signatureHelp: none,
+      definition: none,
+      references: none,
+      documentHighlight: none,
+      prepareRename: none,
+      rename: none,
+      documentSymbol: (a) => documentSymbolsSched(a),
+      foldingRange: (a) => foldingSched(a),
+      semanticTokens: (a) => semanticTokensSched(a.ast),
+      inlayHint: (a, p, { ws }) => inlayHintsSched(ws, a, p.range),
+      codeAction: (a, p, { tuner }) => codeActionsSched(a, p, tuner),
+      formatting: none,
+      documentLink: none,
+      codeLens: (a, _p, { ws }) => codeLensesSched(a, ws),
+    },
+  },
+};

@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticsScheduler } from './diagnostics';
-import { FEATURES, languageFeatures, none, type Feature, type FeatureTypes, type LanguageFeatures } from './features';
+import { FEATURES, LANGUAGES, none, type Feature, type FeatureContext, type FeatureTypes, type LanguageFeatures } from './features';
 import { ScheduleTuner } from './schedule-tuner';
 import { workspaceSymbolsVta } from './outline';
 import { SEMANTIC_LEGEND } from './semantic';
@@ -34,7 +34,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
   const diskFiles = new WorkspaceFiles();
   const includers = (def: SymbolDef, covered: ReadonlySet<string>) => includerIndexes(ws, diskFiles, def.file, covered);
-  const table = languageFeatures({ ws, documents, tuner, includers });
+  const ctx: FeatureContext = { ws, documents, tuner, includers };
 
   /** A failure inside a handler: logged, and answered with `fallback` (a malformed request stays an error). */
   const failed = <R>(fallback: R, e: unknown): R => {
@@ -71,10 +71,10 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
         if (readsProgram) await diags.assessed(uri);
         const language = ws.language(uri);
         if (!language) return empty;
-        const entry = table[language] as LanguageFeatures<unknown>;
-        const f = entry.features[feature] as typeof none | ((a: unknown, p: FeatureTypes[F][0]) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>);
-        const a = f === none ? undefined : entry.analysis(uri);
-        return f === none || a === undefined ? empty : await f(a, p);
+        const entry = LANGUAGES[language] as LanguageFeatures<unknown>;
+        const f = entry.features[feature] as typeof none | ((a: unknown, p: FeatureTypes[F][0], c: FeatureContext) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>);
+        const a = f === none ? undefined : entry.analysis(ws, uri);
+        return f === none || a === undefined ? empty : await f(a, p, ctx);
       } catch (e) {
         return failed(empty, e);
       }

@@ -51,3 +51,11 @@ export function checkProgram(program: Program, file: string, assemblyDiagnostics
   }
   return sortDiagnostics(out);
 }
+
+/**
+ * What the front ends call after assembling: `checkProgram` over the program, or the
+ * assembly's diagnostics alone when it built none.
+ */
+export function checkAssembled(r: { program?: Program; diagnostics: Diagnostic[] }, file: string, opts: { tier?: CheckTier } = {}): Diagnostic[] {
+  return r.program ? checkProgram(r.program, file, r.diagnostics, opts) : r.diagnostics;
+}

@@ -9,7 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { assembleText, type AssembleResult } from '../../core/asm';
-import { checkProgram, type CheckTier } from '../../core/analysis/check';
+import { checkAssembled, type CheckTier } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import { lintSchedule, parseSchedule } from '../../core/schedule';
@@ -97,7 +97,7 @@ export function runCheckJob(job: CheckJob): CheckDone {
   // Kept for the whole-program tier of the same version, which follows when the user pauses.
   if (job.tier === 'first') kept.set(job.uri, { job, result, read });
   else kept.delete(job.uri);
-  const found = result.program ? checkProgram(result.program, job.file, result.diagnostics, { tier: job.tier }) : result.diagnostics;
+  const found = checkAssembled(result, job.file, { tier: job.tier });
   // Findings are plain data (core/analysis/check.ts): they cross to the server's thread as they are.
   return { id: job.id, diagnostics: found, assembleMs, read };
 }

@@ -21,6 +21,7 @@ import { inlayHintsSched, inlayHintsVta } from './inlay';
 import { codeLensesSched, codeLensesVta, documentLinksVta } from './links';
 import { definition, highlights, prepareRename, references, rename, type Includers } from './navigation';
 import { documentSymbolsSched, documentSymbolsVta, foldingSched, foldingVta } from './outline';
+import type { VtaTarget } from '../../core/isa';
 import type { ScheduleTuner } from './schedule-tuner';
 import { semanticTokensSched, semanticTokensVta } from './semantic';
 import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
@@ -98,10 +99,9 @@ export interface FeatureContext {
 /** How long a hover on a schedule layer waits for the layer's lowered figures. */
 const HOVER_WAIT_MS = 4000;
 
-/** A hex word (an instruction or micro-op) explained, in any document. */
-function hex({ ws, documents }: FeatureContext, p: HoverParams): Hover | null {
-  const uri = p.textDocument.uri;
-  return hexHover(documents.get(uri), p.position, () => (ws.language(uri) === 'vta' ? ws.vta(uri)?.result.program?.target : undefined) ?? ws.settingTarget);
+/** A hex word (an instruction or micro-op) explained, in any document: decoded for the document's target, else the setting's. */
+function hex({ ws, documents }: FeatureContext, p: HoverParams, target: () => VtaTarget | undefined = () => undefined): Hover | null {
+  return hexHover(documents.get(p.textDocument.uri), p.position, () => target() ?? ws.settingTarget);
 }
 
 /** The table: every feature of every language. */
@@ -109,7 +109,7 @@ export const LANGUAGES: { vta: LanguageFeatures<VtaAnalysis>; vtasched: Language
   vta: {
     analysis: (ws, uri) => ws.vta(uri),
     features: {
-      hover: (a, p, ctx) => hex(ctx, p) ?? hoverVta(ctx.ws, a, p.position),
+      hover: (a, p, ctx) => hex(ctx, p, () => a.result.program?.target) ?? hoverVta(ctx.ws, a, p.position),
       completion: (a, p) => completeVta(a, a.text, p.position),
       signatureHelp: (a, p) => signatureVta(a.text, p.position),
       definition: (a, p) => definition(a, p.position),

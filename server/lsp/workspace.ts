@@ -16,7 +16,7 @@ import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/schedule';
 import type { SchedFile, SchedOperator } from '../../core/schedule';
 import { lintSchedule, type ScheduleLint } from '../../core/schedule';
-import { checkLoweredLayer, type LayerLoweredChecks, type LoweredChecks } from '../../core/schedule/lowered-checks';
+import { addLayerChecks, checkLoweredLayer, type LayerLoweredChecks, type LoweredChecks } from '../../core/schedule/lowered-checks';
 import { buildSymbolIndex, type SymbolIndex } from '../../core/lsp-support/symbols';
 import { nodeHost } from '../node-host';
 
@@ -107,6 +107,12 @@ export class Workspace {
   /** Forget every analysis (any open document changed). */
   invalidate(): void {
     this.generation++;
+  }
+
+  /** The language of an open document (undefined when it is not open). */
+  language(uri: string): Language | undefined {
+    const d = this.documents.get(uri);
+    return d && languageOf(uri, d.languageId);
   }
 
   openDocByPath(path: string): TextDocument | undefined {
@@ -288,14 +294,16 @@ export class Workspace {
         r = await this.lowered(a, op);
         if (!r) continue;
       }
-      for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
-      if (r.estimate) out.estimates.push(r.estimate);
-      if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
+      addLayerChecks(out, op, r);
     }
     return out;
   }
 }
 
-export function isSchedule(uri: string, languageId?: string): boolean {
-  return languageId === 'vtasched' || uri.endsWith('.vtasched');
+/** The languages the server knows. */
+export type Language = 'vta' | 'vtasched';
+
+/** A document's language: by its language id, else by its extension. */
+export function languageOf(uri: string, languageId?: string): Language {
+  return languageId === 'vtasched' || uri.endsWith('.vtasched') ? 'vtasched' : 'vta';
 }

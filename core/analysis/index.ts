@@ -4,3 +4,4 @@
 export * from '../lang/diagnostic';
 export * from './access';
 export * from './first-tier';
+export * from './insn-facts';

@@ -94,7 +94,7 @@ export class TimingScheduler implements Scheduler, TimingCore {
   /** When each dispatched instruction is in its module's queue. */
   readonly availAt: Float64Array;
 
-  constructor(readonly m: Machine, readonly params: TimingParams) {
+  constructor(private readonly m: Machine, readonly params: TimingParams) {
     this.availAt = new Float64Array(m.n);
     if (m.n === 0) {
       this.status = 'error';

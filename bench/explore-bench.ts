@@ -46,4 +46,6 @@ export function runExploreBench() {
   return { inProcess: { layers, totalMs: layers.reduce((s, l) => s + l.ms, 0) }, tuneProcess: tune, exploreSmallSpace: sweep };
 }
 
-if (process.argv[1] && /explore-bench/.test(process.argv[1])) console.log(JSON.stringify(runExploreBench(), null, 2));
+// As the other benchmarks: `npm run bench explore` runs it from a bundle (dist/bench/explore.mjs),
+// whose name the earlier test of the script name missed, so it printed nothing.
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(runExploreBench(), null, 2));

@@ -91,10 +91,12 @@ export class Machine {
   start(index: number, time: number, step: number): ExecOut {
     const mask = this.info.popMask[index]!;
     const trace = this.trace;
+    // A run without a trace (the explorer's) does not ask the recorder at every step.
+    const tracing = trace.enabled;
     for (let q = 0; mask >> q; q++) {
       if (mask & (1 << q)) {
         const pusher = this.tokens.pop(q);
-        if (trace.recording) trace.tokenPopped(q, pusher, index, time);
+        if (tracing && trace.recording) trace.tokenPopped(q, pusher, index, time);
       }
     }
     this.startStep[index] = step;
@@ -103,11 +105,12 @@ export class Machine {
     this.stats[S.EXEC + this.info.module[index]!]++;
     const out = this.exec.exec(index);
     this.account(out);
-    if (trace.recording) for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
+    if (tracing && trace.recording) for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
     return out;
   }
 
-  private account(out: ExecOut): void {
+  /** Adds the instruction's work to the statistics. */
+  account(out: ExecOut): void {
     const st = this.stats;
     switch (out.work) {
       case Work.GEMM:
@@ -125,14 +128,14 @@ export class Machine {
     const mask = this.info.pushMask[index]!;
     for (let q = 0; mask >> q; q++) if (mask & (1 << q)) this.tokens.push(q, index, visibleAt);
     this.stats[S.BUSY + this.info.module[index]!] += end - this.startTime[index]!;
-    this.trace.insnDone(index, this.startTime[index]!, end);
+    if (this.trace.enabled) this.trace.insnDone(index, this.startTime[index]!, end);
     return mask;
   }
 
   stall(index: number, module: number, start: number, end: number, cause: number, queue: number): void {
     if (end <= start) return;
     this.stats[stallSlot(module, cause)] += end - start;
-    this.trace.stall(index, start, end, cause, queue);
+    if (this.trace.enabled) this.trace.stall(index, start, end, cause, queue);
   }
 
   /** Undoes the start bookkeeping of instructions started after `count` (snapshot restore). */

@@ -29,6 +29,12 @@ import { S as S_ } from './stats';
 import type { TimingParams } from './timing-params';
 import { Cause as Cause_ } from './trace';
 import { QUEUE_COUNT as QUEUE_COUNT_ } from './tokens';
+import { runTimingBatch } from './timing-batch';
+import type { TimingCore } from './timing-phases';
+import {
+  BUSY as BUSY_, CONSUMER as CONSUMER_, DMA as DMA_, DONE as DONE_, FETCH as FETCH_, F_BLOCKED as F_BLOCKED_, F_DISPATCH as F_DISPATCH_,
+  F_DONE as F_DONE_, F_REQ as F_REQ_, IDLE as IDLE_, INSN_BYTES as INSN_BYTES_, WAIT_CMD as WAIT_CMD_, WAIT_TOKEN as WAIT_TOKEN_,
+} from './timing-phases';
 
 // Imported constants are read in the hot loop; module-local copies avoid the per-access
 // getter that per-file transpilation (tsx, tests, benchmarks) puts on imported bindings.
@@ -39,12 +45,11 @@ const S = S_;
 const Cause = Cause_;
 const QUEUE_COUNT = QUEUE_COUNT_;
 
-const IDLE = 0, WAIT_TOKEN = 1, DMA = 2, BUSY = 3, DONE = 4, WAIT_CMD = 5;
-const F_REQ = 0, F_DISPATCH = 1, F_BLOCKED = 2, F_DONE = 3;
-const FETCH = 3;
-/** Consumer module of each queue, in QUEUES order (ld->ex, ex->ld, ex->st, st->ex). */
-const CONSUMER = [1, 0, 2, 1];
-const INSN_BYTES = 16;
+const IDLE = IDLE_, WAIT_TOKEN = WAIT_TOKEN_, DMA = DMA_, BUSY = BUSY_, DONE = DONE_, WAIT_CMD = WAIT_CMD_;
+const F_REQ = F_REQ_, F_DISPATCH = F_DISPATCH_, F_BLOCKED = F_BLOCKED_, F_DONE = F_DONE_;
+const FETCH = FETCH_;
+const CONSUMER = CONSUMER_;
+const INSN_BYTES = INSN_BYTES_;
 
 interface TimingState {
   time: number; status: EngineStatus; error?: SimError; lastIndex: number; lastModule: number;
@@ -54,7 +59,11 @@ interface TimingState {
   f: Float64Array; busFreeAt: number;
 }
 
-export class TimingScheduler implements Scheduler {
+/**
+ * The state fields are not private: the batch loop (timing-batch.ts) reads and writes
+ * them (TimingCore); nothing else should.
+ */
+export class TimingScheduler implements Scheduler, TimingCore {
   readonly timeUnit = 'cycle' as const;
   time = 0;
   status: EngineStatus = 'running';
@@ -62,28 +71,28 @@ export class TimingScheduler implements Scheduler {
   lastIndex = -1;
   lastModule = -1;
 
-  private phase = new Uint8Array(3);
+  phase = new Uint8Array(3);
   /** Next action time per agent: load, compute, store, fetch. */
-  private next = new Float64Array(4);
-  private cur = new Int32Array(3).fill(-1);
-  private pos = new Int32Array(3);
-  private dispatched = new Int32Array(3);
-  private stallOpen = new Uint8Array(3);
-  private stallStart = new Float64Array(3);
-  private stallCause = new Uint8Array(3);
-  private stallQ = new Int8Array(3);
-  private stallIdx = new Int32Array(3);
-  private rowsLeft = new Int32Array(3);
-  private burst = new Int32Array(3);
-  private rowBeats = new Float64Array(3);
-  private write = new Uint8Array(3);
-  private padRow = new Float64Array(3);
-  private padBottom = new Float64Array(3);
+  next = new Float64Array(4);
+  cur = new Int32Array(3).fill(-1);
+  pos = new Int32Array(3);
+  dispatched = new Int32Array(3);
+  stallOpen = new Uint8Array(3);
+  stallStart = new Float64Array(3);
+  stallCause = new Uint8Array(3);
+  stallQ = new Int8Array(3);
+  stallIdx = new Int32Array(3);
+  rowsLeft = new Int32Array(3);
+  burst = new Int32Array(3);
+  rowBeats = new Float64Array(3);
+  write = new Uint8Array(3);
+  padRow = new Float64Array(3);
+  padBottom = new Float64Array(3);
   /** Fetch: phase, next program index, chunk start, chunk end, chunk first-beat time, chunk done time, blocked-on module. */
-  private f = new Float64Array(7);
-  private busFreeAt = 0;
+  f = new Float64Array(7);
+  busFreeAt = 0;
   /** When each dispatched instruction is in its module's queue. */
-  private readonly availAt: Float64Array;
+  readonly availAt: Float64Array;
 
   constructor(private readonly m: Machine, readonly params: TimingParams) {
     this.availAt = new Float64Array(m.n);
@@ -117,59 +126,7 @@ export class TimingScheduler implements Scheduler {
   }
 
   runSteps(first: number, count: number, maxTime: number): number {
-    const next = this.next;
-    let done = 0;
-    if (this.status !== 'running') return 0;
-    // One try around the loop rather than one per step: a SimError ends the run anyway.
-    // The steps are act()'s, inlined: the loop's own overhead is a good part of a step.
-    try {
-      while (done < count) {
-        // The earliest agent, ties to the lowest, as in step(); unrolled for the hot loop.
-        let a = 0, t = next[0]!;
-        if (next[1]! < t) { a = 1; t = next[1]!; }
-        if (next[2]! < t) { a = 2; t = next[2]!; }
-        if (next[3]! < t) { a = 3; t = next[3]!; }
-        if (t > maxTime) break;
-        if (t === Infinity) {
-          this.act(-1, t, first + done++);
-          break;
-        }
-        this.time = t;
-        done++;
-        if (a === FETCH) {
-          this.fetchStep(t);
-          continue;
-        }
-        const ph = this.phase[a];
-        if (ph === DMA) {
-          this.dmaStep(a, t);
-          // Further bursts of the same transfer while this module stays the earliest agent
-          // (the search above would pick it again): the same steps, in the same order.
-          while (done < count && this.phase[a] === DMA) {
-            const u = next[a]!;
-            if (u > maxTime || !this.earliest(a, u)) break;
-            this.time = u;
-            done++;
-            this.dmaStep(a, u);
-          }
-        } else if (ph === BUSY) {
-          this.complete(a, t);
-          if (this.status !== 'running') break;
-        } else this.tryStart(a, t, first + done - 1);
-      }
-    } catch (e) {
-      this.caught(e);
-    }
-    return done;
-  }
-
-  /** Whether agent `a`, acting at `t`, would be the one the search in runSteps picks (ties to the lowest). */
-  private earliest(a: number, t: number): boolean {
-    const next = this.next;
-    for (let k = 0; k < 4; k++) {
-      if (k !== a && (next[k]! < t || (next[k] === t && k < a))) return false;
-    }
-    return true;
+    return runTimingBatch(this, this.m, this.params, first, count, maxTime);
   }
 
   /** One step of agent `a` (the earliest) at time `t`; a < 0 when no agent can act. */
@@ -188,10 +145,14 @@ export class TimingScheduler implements Scheduler {
   }
 
   /** A step threw: a SimError ends the run with status 'error'; anything else is a bug. */
-  private caught(e: unknown): number {
+  caught(e: unknown): number {
     if (!(e instanceof SimError)) throw e;
     this.fail(e);
     return Ev.NONE;
+  }
+
+  stuckEnd(): void {
+    this.fail(this.stuck());
   }
 
   private fail(e: SimError): void {

@@ -67,21 +67,32 @@ export function loadUops(mem: SimMemory, insn: Insn): void {
   const f = mem.geometry.uopFields;
   const dram = mem.dram;
   const uD = mem.uopDst, uS = mem.uopSrc, uW = mem.uopWgt;
-  walkPadded(insn,
-    (row, elem, n) => {
-      for (let k = 0; k < n; k++) {
-        const p = (elem + k) * 4;
-        const word = (dram[p]! | (dram[p + 1]! << 8) | (dram[p + 2]! << 16) | (dram[p + 3]! << 24)) >>> 0;
-        uD[row + k] = (word >>> f.dstShift) & f.dstMask;
-        uS[row + k] = (word >>> f.srcShift) & f.srcMask;
-        uW[row + k] = (word >>> f.wgtShift) & f.wgtMask;
-      }
-    },
-    (row, n) => {
-      uD.fill(0, row, row + n);
-      uS.fill(0, row, row + n);
-      uW.fill(0, row, row + n);
-    });
+  // walkPadded's order, without its two closures per call: a UOP load is one of the most
+  // frequent instructions, and timing-only runs allocate nothing else per instruction.
+  const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
+  let row = insn.sram_base;
+  if (insn.y_pad_0 > 0) { zeroUops(mem, row, insn.y_pad_0 * X); row += insn.y_pad_0 * X; }
+  for (let y = 0; y < insn.y_size; y++) {
+    if (insn.x_pad_0 > 0) { zeroUops(mem, row, insn.x_pad_0); row += insn.x_pad_0; }
+    const elem = insn.dram_base + y * insn.x_stride;
+    for (let k = 0; k < insn.x_size; k++) {
+      const p = (elem + k) * 4;
+      const word = (dram[p]! | (dram[p + 1]! << 8) | (dram[p + 2]! << 16) | (dram[p + 3]! << 24)) >>> 0;
+      uD[row + k] = (word >>> f.dstShift) & f.dstMask;
+      uS[row + k] = (word >>> f.srcShift) & f.srcMask;
+      uW[row + k] = (word >>> f.wgtShift) & f.wgtMask;
+    }
+    row += insn.x_size;
+    if (insn.x_pad_1 > 0) { zeroUops(mem, row, insn.x_pad_1); row += insn.x_pad_1; }
+  }
+  if (insn.y_pad_1 > 0) zeroUops(mem, row, insn.y_pad_1 * X);
+}
+
+/** Zero micro-ops (a padded UOP load's padding). */
+function zeroUops(mem: SimMemory, row: number, n: number): void {
+  mem.uopDst.fill(0, row, row + n);
+  mem.uopSrc.fill(0, row, row + n);
+  mem.uopWgt.fill(0, row, row + n);
 }
 
 /**

@@ -1,0 +1,315 @@
+/**
+ * The timing scheduler's steps in batches: `TimingScheduler.runSteps`, what `run()`
+ * without snapshots uses (the CLI, `vta tune`, the design-space explorer). The steps
+ * are exactly timing.ts's (`act` and what it calls), the same ones in the same order,
+ * numbered the same; only where the state lives differs.
+ *
+ * Why a loop of its own: a timing-only step is a few dozen arithmetic operations, and
+ * reaching the scheduler's state through `this` on every access (a field load, then
+ * the typed array's base and length) cost about as much as the step. Here the typed
+ * arrays are taken into constants once per batch, the bus, clock and fetch state into
+ * local variables written back when the batch ends (also when a step throws), and no
+ * closure is created: a variable a closure captures lives in a heap context, and each
+ * access to it is a memory access again. That took the benchmark's stream from 29 to
+ * 23 ms (docs/PERFORMANCE.md).
+ *
+ * test/unit/sim-timing-batched.test.ts holds this loop equal to stepping one step at a
+ * time through `step()`: cycles, steps, start steps, statistics, views and trace.
+ */
+import { Opcode as Opcode_ } from '../isa';
+import { Work as Work_ } from './exec';
+import type { Machine } from './machine';
+import { S as S_ } from './stats';
+import type { TimingParams } from './timing-params';
+import type { TimingCore } from './timing-phases';
+import {
+  BUSY as BUSY_, CONSUMER as CONSUMER_, DMA as DMA_, DONE as DONE_, FETCH as FETCH_, F_BLOCKED as F_BLOCKED_, F_DISPATCH as F_DISPATCH_,
+  F_DONE as F_DONE_, F_REQ as F_REQ_, IDLE as IDLE_, INSN_BYTES as INSN_BYTES_, WAIT_CMD as WAIT_CMD_, WAIT_TOKEN as WAIT_TOKEN_,
+} from './timing-phases';
+import { Cause as Cause_ } from './trace';
+
+// Imported constants are read in the hot loop; module-local copies avoid the per-access
+// getter that per-file transpilation (tsx, tests, benchmarks) puts on imported bindings.
+const Opcode = Opcode_;
+const Work = Work_;
+const S = S_;
+const Cause = Cause_;
+const IDLE = IDLE_, WAIT_TOKEN = WAIT_TOKEN_, DMA = DMA_, BUSY = BUSY_, DONE = DONE_, WAIT_CMD = WAIT_CMD_;
+const F_REQ = F_REQ_, F_DISPATCH = F_DISPATCH_, F_BLOCKED = F_BLOCKED_, F_DONE = F_DONE_;
+const FETCH = FETCH_;
+const CONSUMER = CONSUMER_;
+const INSN_BYTES = INSN_BYTES_;
+
+/**
+ * Performs up to `count` steps of `s`, numbered from `first`, stopping before a step
+ * whose time would exceed `maxTime` and after the run ends; returns the steps taken.
+ * Each branch below is the timing.ts method named in its comment, inlined.
+ */
+export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first: number, count: number, maxTime: number): number {
+  if (s.status !== 'running') return 0;
+  const info = m.info, modList = info.modList, module = info.module, popMask = info.popMask;
+  const hasIllegal = info.illegal.size > 0;
+  const stats = m.stats, tokens = m.tokens, exec = m.exec, trace = m.trace, tracing = trace.enabled;
+  const startStep = m.startStep, startTime = m.startTime, started = m.started, pushMask = info.pushMask;
+  const next = s.next, phase = s.phase, cur = s.cur, pos = s.pos, dispatched = s.dispatched, availAt = s.availAt;
+  const rowsLeft = s.rowsLeft, burst = s.burst, rowBeats = s.rowBeats, write = s.write, padRow = s.padRow, padBottom = s.padBottom;
+  const stallQ = s.stallQ;
+  const f = s.f;
+  const busBytes = p.busBytes, maxBurst = p.maxBurstBeats, readLat = p.readLatency, writeLat = p.writeLatency;
+  const chunk = p.fetchChunkInsns, depth = p.cmdQueueDepth, dispLat = p.dispatchLatency, tokenLat = p.tokenLatency;
+  const insnGap = p.insnGap, memSetup = p.memSetup, memTail = p.memTail, padRate = p.padBytesPerCycle;
+  const n = m.n;
+  let busFreeAt = s.busFreeAt, time = s.time, lastIndex = s.lastIndex, lastModule = s.lastModule;
+  let fPhase = f[0]!, fNext = f[1]!, fStart = f[2]!, fEnd = f[3]!, fFirst = f[4]!, fDone = f[5]!, fBlocked = f[6]!;
+  let startedCount = m.startedCount;
+  let done = 0;
+  let stuck = false;
+  let error: unknown;
+  try {
+    run: while (done < count) {
+      // The earliest agent, ties to the lowest, as in step().
+      let a = 0, t = next[0]!;
+      if (next[1]! < t) { a = 1; t = next[1]!; }
+      if (next[2]! < t) { a = 2; t = next[2]!; }
+      if (next[3]! < t) { a = 3; t = next[3]!; }
+      if (t > maxTime) break;
+      if (t === Infinity) {
+        stuck = true;
+        break;
+      }
+      time = t;
+      done++;
+      if (a === FETCH) {
+        // fetchStep
+        lastIndex = -1;
+        lastModule = FETCH;
+        if (fPhase === F_REQ) {
+          const k = Math.min(chunk, n - fNext);
+          if (k <= 0) {
+            fPhase = F_DONE;
+            next[FETCH] = Infinity;
+            continue;
+          }
+          const beats = Math.ceil((k * INSN_BYTES) / busBytes);
+          const dataStart = Math.max(t + readLat, busFreeAt);
+          busFreeAt = dataStart + beats;
+          stats[S.BUS_BUSY] += beats;
+          stats[S.FETCH_BYTES] += k * INSN_BYTES;
+          fStart = fNext;
+          fEnd = fNext + k;
+          fFirst = dataStart;
+          fDone = dataStart + beats;
+          fPhase = F_DISPATCH;
+        }
+        while (fNext < fEnd) {
+          const i = fNext;
+          const mod = module[i]!;
+          if (dispatched[mod]! - pos[mod]! >= depth) {
+            fPhase = F_BLOCKED;
+            fBlocked = mod;
+            next[FETCH] = Infinity;
+            continue run;
+          }
+          const arrival = fFirst + Math.ceil(((i - fStart + 1) * INSN_BYTES) / busBytes);
+          const avail = Math.max(arrival, t) + dispLat;
+          availAt[i] = avail;
+          dispatched[mod]!++;
+          fNext = i + 1;
+          if (phase[mod] === WAIT_CMD && next[mod] === Infinity) next[mod] = avail;
+        }
+        if (fNext >= n) {
+          fPhase = F_DONE;
+          next[FETCH] = Infinity;
+        } else {
+          fPhase = F_REQ;
+          next[FETCH] = Math.max(t, fDone);
+        }
+        continue;
+      }
+      const ph = phase[a];
+      if (ph === DMA) {
+        // dmaStep
+        const index = cur[a]!;
+        lastIndex = index;
+        lastModule = a;
+        const rb = rowBeats[a]!, b = burst[a]!;
+        const beats = Math.min(maxBurst, rb - b * maxBurst);
+        let ready: number, dataStart: number, end: number;
+        if (write[a]) {
+          ready = t;
+          dataStart = Math.max(ready, busFreeAt);
+          end = dataStart + beats + writeLat;
+        } else {
+          ready = t + readLat;
+          dataStart = Math.max(ready, busFreeAt);
+          end = dataStart + beats;
+        }
+        if (dataStart > ready) {
+          stats[S.STALL + a * 3 + Cause.DRAM] += dataStart - ready;
+          if (tracing) trace.stall(index, ready, dataStart, Cause.DRAM, -1);
+        }
+        busFreeAt = dataStart + beats;
+        stats[S.BUS_BUSY] += beats;
+        let rowDone = false;
+        if ((b + 1) * maxBurst >= rb) {
+          burst[a] = 0;
+          rowsLeft[a]!--;
+          rowDone = true;
+        } else burst[a] = b + 1;
+        if (rowsLeft[a] === 0) {
+          phase[a] = BUSY;
+          next[a] = end + padRow[a]! + padBottom[a]! + memTail;
+        } else next[a] = end + (rowDone ? padRow[a]! : 0);
+      } else if (ph === BUSY) {
+        // complete
+        const index = cur[a]!;
+        cur[a] = -1;
+        lastIndex = index;
+        lastModule = a;
+        const visible = t + tokenLat;
+        const mask = pushMask[index]!;
+        for (let q = 0; mask >> q; q++) if (mask & (1 << q)) tokens.push(q, index, visible);
+        stats[S.BUSY + a] += t - startTime[index]!;
+        if (tracing) trace.insnDone(index, startTime[index]!, t);
+        for (let q = 0; mask >> q; q++) {
+          if (!(mask & (1 << q))) continue;
+          const c = CONSUMER[q]!;
+          if (phase[c] === WAIT_TOKEN && stallQ[c] === q && visible < next[c]!) next[c] = visible;
+        }
+        if (exec.opcode(index) === Opcode.FINISH) {
+          s.status = 'finished';
+          for (let k = 0; k < 3; k++) closeStall(s, m, k, t);
+          break;
+        }
+        phase[a] = IDLE;
+        next[a] = t + insnGap;
+      } else {
+        // tryStart
+        const list = modList[a]!;
+        const ps = pos[a]!;
+        lastModule = a;
+        if (ps >= list.length) {
+          closeStall(s, m, a, t);
+          phase[a] = DONE;
+          next[a] = Infinity;
+          continue;
+        }
+        const index = list[ps]!;
+        lastIndex = index;
+        if (ps >= dispatched[a]! || availAt[index]! > t) {
+          phase[a] = WAIT_CMD;
+          next[a] = ps >= dispatched[a]! ? Infinity : availAt[index]!;
+          openStall(s, m, a, t, Cause.FETCH, -1, index);
+          continue;
+        }
+        if (hasIllegal) m.checkLegal(index);
+        if (popMask[index] !== 0) {
+          const q = m.popsReady(index, t);
+          if (q >= 0) {
+            phase[a] = WAIT_TOKEN;
+            next[a] = tokens.headVisibleAt(q);
+            openStall(s, m, a, t, Cause.TOKEN, q, index);
+            continue;
+          }
+        }
+        closeStall(s, m, a, t);
+        pos[a] = ps + 1;
+        if (fPhase === F_BLOCKED && fBlocked === a) {
+          fPhase = F_DISPATCH;
+          next[FETCH] = t;
+        }
+        cur[a] = index;
+        // Machine.start, inlined (as Machine.complete and Machine.stall below): this function
+        // spends TurboFan's inlining budget, and the calls cost 8% of the benchmark's run.
+        const pops = popMask[index]!;
+        for (let q = 0; pops >> q; q++) {
+          if (pops & (1 << q)) {
+            const pusher = tokens.pop(q);
+            if (tracing && trace.recording) trace.tokenPopped(q, pusher, index, t);
+          }
+        }
+        startStep[index] = first + done - 1;
+        startTime[index] = t;
+        started[startedCount++] = index;
+        stats[S.EXEC + a]++;
+        const out = exec.exec(index);
+        m.account(out);
+        if (tracing && trace.recording) for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
+        switch (out.work) {
+          case Work.LOAD:
+          case Work.STORE: {
+            rowsLeft[a] = out.dmaRows;
+            burst[a] = 0;
+            rowBeats[a] = Math.ceil(out.dmaRowBytes / busBytes);
+            write[a] = out.work === Work.STORE ? 1 : 0;
+            padRow[a] = Math.ceil(out.padRowBytes / padRate);
+            padBottom[a] = Math.ceil(out.padBottomBytes / padRate);
+            const firstRequest = t + memSetup + Math.ceil(out.padTopBytes / padRate);
+            if (out.dmaRows === 0) {
+              phase[a] = BUSY;
+              next[a] = firstRequest + padBottom[a]! + memTail;
+            } else {
+              phase[a] = DMA;
+              next[a] = firstRequest;
+            }
+            break;
+          }
+          case Work.GEMM: {
+            const issue = out.uopIters * p.gemmInterval;
+            stats[S.GEMM_BUSY] += issue;
+            phase[a] = BUSY;
+            next[a] = t + p.gemmSetup + issue + p.gemmLatency;
+            break;
+          }
+          case Work.ALU: {
+            const issue = out.uopIters * (out.aluImm ? p.aluImmInterval : p.aluTensorInterval);
+            stats[S.ALU_BUSY] += issue;
+            phase[a] = BUSY;
+            next[a] = t + p.aluSetup + issue + p.aluLatency;
+            break;
+          }
+          case Work.FINISH:
+            phase[a] = BUSY;
+            next[a] = t + p.finishCycles;
+            break;
+          default:
+            phase[a] = BUSY;
+            next[a] = t + p.nopCycles;
+        }
+      }
+    }
+  } catch (e) {
+    error = e;
+  }
+  m.startedCount = startedCount;
+  s.busFreeAt = busFreeAt;
+  s.time = time;
+  s.lastIndex = lastIndex;
+  s.lastModule = lastModule;
+  f[0] = fPhase; f[1] = fNext; f[2] = fStart; f[3] = fEnd; f[4] = fFirst; f[5] = fDone; f[6] = fBlocked;
+  if (error !== undefined) s.caught(error);
+  else if (stuck) {
+    // act(-1): the step that finds no agent able to act ends the run (and counts).
+    done++;
+    s.stuckEnd();
+  }
+  return done;
+}
+
+/** timing.ts closeStall. */
+function closeStall(s: TimingCore, m: Machine, mod: number, t: number): void {
+  if (!s.stallOpen[mod]) return;
+  s.stallOpen[mod] = 0;
+  m.stall(s.stallIdx[mod]!, mod, s.stallStart[mod]!, t, s.stallCause[mod]!, s.stallQ[mod]!);
+}
+
+/** timing.ts openStall. */
+function openStall(s: TimingCore, m: Machine, mod: number, t: number, cause: number, q: number, index: number): void {
+  if (s.stallOpen[mod] && s.stallCause[mod] === cause && s.stallQ[mod] === q && s.stallIdx[mod] === index) return;
+  closeStall(s, m, mod, t);
+  s.stallOpen[mod] = 1;
+  s.stallStart[mod] = t;
+  s.stallCause[mod] = cause;
+  s.stallQ[mod] = q;
+  s.stallIdx[mod] = index;
+}

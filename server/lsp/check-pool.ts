@@ -43,8 +43,13 @@ export const TIME_BUDGET_MS = { first: 4000, all: 30_000, layer: 30_000 } as con
 const budgetOf = (job: CheckJob | LayerJob): number =>
   ('tier' in job ? TIME_BUDGET_MS[job.tier] : TIME_BUDGET_MS.layer) + ('tier' in job ? job.text.length : job.layer.text.length) / 100;
 
-/** Each worker's heap limit: a document whose checks need more gets a diagnostic saying so, and the server lives on. */
-const WORKER_HEAP_MB = 256;
+/**
+ * Each worker's heap limit: a document whose checks need more gets a diagnostic saying
+ * so, and the server lives on. Two workers and the server's thread stay under 500 MB
+ * (at 256 the fuzz driver saw 578–668 MB peaks); a program of a few hundred thousand
+ * instructions needs more, and gets that diagnostic.
+ */
+const WORKER_HEAP_MB = 160;
 /**
  * A worker whose heap has grown past this after a job is replaced by a fresh one: V8
  * keeps a grown heap, and two workers that once checked a large program would hold

@@ -2,8 +2,9 @@
  * Runs the checks of `.vta` documents in worker threads (check-worker.ts), so that the
  * server's thread only receives edits, answers requests and publishes.
  *
- * - Two workers (the machine's cores are shared with the editor); one job per document
- *   at a time, so that a document's results arrive in version order.
+ * - Two workers (the machine's cores are shared with the editor); one current job per
+ *   document at a time; a superseded one may still run (see below) while the newer
+ *   one starts on the other worker, and the scheduler drops its result if it comes last.
  * - The newest job runs first: the document the user edits last is the one whose
  *   diagnostics they wait for, and a queued older job is usually superseded anyway.
  * - A newer version of a document drops its queued job at once, and stops its running
@@ -169,7 +170,8 @@ export class CheckPool {
 
   private pump(): void {
     for (;;) {
-      const busy = new Set(this.slots.map((s) => s.running?.uri));
+      // A document's superseded job does not hold back its newer one: that starts on the other worker.
+      const busy = new Set(this.slots.map((s) => (s.running && !s.running.stale ? s.running.uri : undefined)));
       // Newest first (see the top of this file).
       let i = this.queue.length - 1;
       while (i >= 0 && busy.has(this.queue[i]!.uri)) i--;

@@ -55,6 +55,8 @@ export class DiagnosticsScheduler {
    */
   private readonly lastPublished = new Map<string, LspDiagnostic[]>();
   private readonly assessedWaiters = new Map<string, Array<() => void>>();
+  /** The newest version of each `.vta` document whose own findings were published. */
+  private readonly publishedVersion = new Map<string, number>();
   /** 'fast' publishes only the cheap tier (parse, assembly, first-tier checks); 'all' adds the debounced one. */
   tiers: 'all' | 'fast' = 'all';
   /** At most this many diagnostics per document (the `diagnostics.max` setting). */
@@ -156,12 +158,15 @@ export class DiagnosticsScheduler {
     // Every other open document's text: an include or an image may be one of them.
     const files = this.ws.openTexts(uri);
     const job = { tier, uri, version, file, text: doc.getText(), files, settingTarget: this.ws.settingTarget };
-    const r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
+    let r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
     if (!this.ws.documents.get(uri)) {
       // Closed meanwhile: the version is still answered (cleared), as a client waiting for each version's diagnostics expects.
       if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: [] });
       return false;
     }
+    // A result that comes after a newer version's (a superseded check finishing late) is not
+    // published: that version is answered with the newer findings, as a superseded one is.
+    if (r && (this.publishedVersion.get(uri) ?? -1) > version) r = undefined;
     if (!r) {
       this.wakeAssessed(uri);
       if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: this.lastPublished.get(uri) ?? [] });
@@ -187,6 +192,7 @@ export class DiagnosticsScheduler {
       diagnostics = this.forFile(r.diagnostics, file, includes);
     }
     this.lastPublished.set(uri, diagnostics);
+    this.publishedVersion.set(uri, Math.max(version, this.publishedVersion.get(uri) ?? -1));
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
     return 'diagnostics' in r;
   }
@@ -236,6 +242,7 @@ export class DiagnosticsScheduler {
     this.cancel(uri);
     this.pool.forget(uri);
     this.lastPublished.delete(uri);
+    this.publishedVersion.delete(uri);
     this.ws.checked.delete(uri);
     this.ws.assembled.delete(uri);
     this.ws.hintsWithoutProgram.delete(uri);

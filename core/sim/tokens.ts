@@ -19,10 +19,14 @@ export interface TokenQueuesState {
 }
 
 export class TokenQueues {
-  private ids: Int32Array[] = [];
-  private vis: Float64Array[] = [];
-  private head = [0, 0, 0, 0];
-  private tail = [0, 0, 0, 0];
+  // Not private: the timing batch loop (timing-batch.ts) writes `push` out, as it
+  // pushes a token at most completions and the call is one it cannot afford. The
+  // arrays of `ids` and `vis` are replaced by `grow`; read them after it.
+  /** Per queue: the pushing trace id and visible-from time of each token, live in [head, tail). */
+  readonly ids: Int32Array[] = [];
+  readonly vis: Float64Array[] = [];
+  readonly head = [0, 0, 0, 0];
+  readonly tail = [0, 0, 0, 0];
   /** Tokens pushed and popped per queue during the run. */
   readonly pushed = [0, 0, 0, 0];
   readonly popped = [0, 0, 0, 0];
@@ -64,7 +68,8 @@ export class TokenQueues {
     return this.ids[q]![h]!;
   }
 
-  private grow(q: number): void {
+  /** Makes room for one more token in queue `q` (compacting or doubling). */
+  grow(q: number): void {
     // Compact first; double only when the live part fills more than half.
     const h = this.head[q]!, t = this.tail[q]!, live = t - h;
     const cap = this.ids[q]!.length;

@@ -1,6 +1,6 @@
 /**
  * GEMM programs for the simulator benchmarks, written with the project's program
- * builder (core/sim/testkit/builder.ts):
+ * builder (test/support/program-builder.ts):
  *
  * - `issueGemmProgram`: issue 18's program, one GEMM of 2,000 × 1,024 iterations over
  *   a 16-micro-op kernel (32.8 million micro-op iterations, 8.4 billion multiply-adds),
@@ -17,7 +17,7 @@ import { MemType, encodeProgram } from '../core/isa';
 import type { Uop } from '../core/isa';
 import type { Program } from '../core/program/program';
 import { Prng } from '../core/sim/prng';
-import { ProgramBuilder } from '../core/sim/testkit/builder';
+import { ProgramBuilder } from '../test/support/program-builder';
 
 export function randomBytes(n: number, seed: number): Uint8Array {
   const r = new Prng(seed);

@@ -14,8 +14,8 @@ import { MemType } from '../core/isa';
 import type { Program } from '../core/program/program';
 import { Simulator } from '../core/sim';
 import { Prng } from '../core/sim/prng';
-import { ProgramBuilder } from '../core/sim/testkit/builder';
-import { randomProgram } from '../core/sim/testkit/random-program';
+import { ProgramBuilder } from '../test/support/program-builder';
+import { randomProgram } from '../test/support/random-built-program';
 import { CONV_SHAPES, ISSUE_GEMM, convGemmProgram, issueGemmProgram, randomBytes } from './gemm-programs';
 
 export interface SimBenchFigures {

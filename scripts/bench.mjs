@@ -15,7 +15,7 @@ const benches = [
   { name: 'cold-start', entry: 'bench/cold-start.ts', bundle: false },
   { name: 'schedule', entry: 'bench/sched-bench.ts', bundle: true },
   { name: 'explore', entry: 'bench/explore-bench.ts', bundle: true },
-  { name: 'debugger', entry: 'server/dap/bench.ts', bundle: false },
+  { name: 'debugger', entry: 'bench/dap-bench.ts', bundle: false },
   { name: 'webview', entry: 'bench/webview-bench.ts', bundle: false },
 ];
 let status = 0;

@@ -9,7 +9,8 @@ import type { Program, ProgramInsn, SourceRange, TensorPlacement } from '../prog
 import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { BufferName, RowAccess, Work } from './access';
 import { Findings } from '../lang/findings';
-import { ROW_WORK_BUDGET, UopShadow, depthOf, insnAccesses, rowsInside } from './access';
+import { ROW_WORK_BUDGET, depthOf, rowsInside } from './access';
+import { RowWalk } from './program-index';
 
 const BUF_LABEL: Record<BufferName, string> = { inp: 'INP', wgt: 'WGT', acc: 'ACC', uop: 'UOP' };
 
@@ -47,7 +48,6 @@ function rangeText(lo: number, hi: number): string {
 export function firstTierChecks(program: Program, opts: CheckOptions): Diagnostic[] {
   const t = program.target;
   const rep = new Reporter(opts.file);
-  const uops = new UopShadow(t, program.dram);
   const written: Record<BufferName, Uint8Array> = {
     inp: new Uint8Array(t.inp.depth), wgt: new Uint8Array(t.wgt.depth), acc: new Uint8Array(t.acc.depth), uop: new Uint8Array(t.uop.depth),
   };
@@ -59,6 +59,8 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
   const insns = program.insns;
   const budget = opts.budget ?? ROW_WORK_BUDGET;
   const work: Work = { units: 0 };
+  // One pass in program order: the rows are walked here, not kept (programIndex keeps them for readers that come back).
+  const walk = new RowWalk(program, work);
   let sramChecked = true;
   let firstFinish = -1;
   for (let index = 0; index < insns.length; index++) {
@@ -72,10 +74,7 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
       rep.at(p, index, 'warning', 'vta.budget',
         `SRAM bounds, uninitialised reads and store fidelity were not checked from here on (instructions ${index}..${insns.length - 1}): the rows the program moves exceed the analysis budget`);
     }
-    if (sramChecked) {
-      sramChecks(rep, t, p, index, { uops, written, accWriter, uninitReported, work });
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
-    }
+    if (sramChecked) sramChecks(rep, t, p, index, walk.rows(index), { written, accWriter, uninitReported, work });
     if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT && !isNop(insn)) {
       rep.at(p, index, 'error', 'vta.range.store-mem', `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`);
     }
@@ -89,7 +88,6 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
 
 /** What the SRAM checks remember from one instruction to the next. */
 interface SramState {
-  uops: UopShadow;
   written: Record<BufferName, Uint8Array>;
   /** For each ACC row: 1 when a LOAD ACC wrote it last, 2 when GEMM/ALU did. */
   accWriter: Uint8Array;
@@ -98,10 +96,9 @@ interface SramState {
 }
 
 /** SRAM bounds, reads of rows nothing wrote and store fidelity of one instruction. */
-function sramChecks(rep: Reporter, t: VtaTarget, p: ProgramInsn, index: number, s: SramState): void {
+function sramChecks(rep: Reporter, t: VtaTarget, p: ProgramInsn, index: number, accesses: RowAccess[], s: SramState): void {
   const { written, accWriter, uninitReported, work } = s;
   const insn = p.insn;
-  const accesses = insnAccesses(t, insn, s.uops, work);
   for (const a of accesses) sramBounds(rep, t, a, p, index);
   // Reads first (an instruction reads its inputs before writing its outputs).
   for (const a of accesses) {

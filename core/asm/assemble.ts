@@ -44,6 +44,12 @@ export interface AssembleOptions {
    * (MAX_EXPANDED_INSTRUCTIONS unless given; never more than MAX_INSTRUCTIONS).
    */
   maxInstructions?: number;
+  /**
+   * Trees of included files parsed already, by resolved path (the language server's
+   * symbol index of the same version); the assembler parses only the others and adds
+   * them (`declarations.includedAsts` is this map).
+   */
+  includedAsts?: Map<string, SourceFile>;
 }
 
 export interface AssembleResult {
@@ -184,7 +190,7 @@ class Assembler {
 
   run(): AssembleResult {
     const { ctx, ast } = this;
-    const decls = collectDeclarations(ctx, ctx.mainFile, ast);
+    const decls = collectDeclarations(ctx, ctx.mainFile, ast, this.opts.includedAsts);
     if (!this.resolveTarget(decls)) return { diagnostics: ctx.diagnostics, ast, kernels: [], declarations: decls };
     this.residency = new UopResidency(ctx.target.uop.depth);
     this.fieldChecks = fieldChecks(layoutsFor(ctx.target));

@@ -6,6 +6,7 @@
 import type { ImageStmt, SourceFile, Stmt, TargetStmt } from '../lang/ast';
 import { parseVta } from '../lang/parser';
 import type { AsmContext, GlobalData, GlobalKernel } from './context';
+import type { AsmHost } from './host';
 
 export interface Declarations {
   datas: GlobalData[];
@@ -14,14 +15,34 @@ export interface Declarations {
   image?: { stmt: ImageStmt; file: string };
   /** Files read through `include`, in order. */
   includes: string[];
-  /** Parsed included files, by path (for the language server). */
+  /**
+   * Parsed included files, by path: the map given as `AssembleOptions.includedAsts`
+   * (trees the caller parsed already, e.g. for its symbol index) with the ones the
+   * assembler parsed added.
+   */
   includedAsts: Map<string, SourceFile>;
+}
+
+/**
+ * The tree of an included file: from `trees` when parsed before, else read through the
+ * host, parsed and added to `trees`; undefined when the host cannot read it. The
+ * assembler and the language server's symbol index share one `trees` per version, so
+ * each included file is parsed once.
+ */
+export function includedTree(host: AsmHost, trees: Map<string, SourceFile>, path: string): SourceFile | undefined {
+  const known = trees.get(path);
+  if (known) return known;
+  const text = host.readText(path);
+  if (text === undefined) return undefined;
+  const tree = parseVta(text);
+  trees.set(path, tree);
+  return tree;
 }
 
 const MAX_INCLUDE_DEPTH = 32;
 
-export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFile): Declarations {
-  const decls: Declarations = { datas: [], kernels: [], includes: [], includedAsts: new Map() };
+export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFile, trees: Map<string, SourceFile> = new Map()): Declarations {
+  const decls: Declarations = { datas: [], kernels: [], includes: [], includedAsts: trees };
   let seenInstruction = false;
 
   const declare = (name: string, file: string, range: import('../lang/ast').Range, sym: import('./context').GlobalSymbol) => {
@@ -91,14 +112,12 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
             ctx.report(file, s.pathRange, 'error', 'vta.name.include-cycle', `includes nest deeper than ${MAX_INCLUDE_DEPTH} files`);
             break;
           }
-          const text = ctx.host.readText(path);
-          if (text === undefined) {
+          const inc = includedTree(ctx.host, trees, path);
+          if (!inc) {
             ctx.report(file, s.pathRange, 'error', 'vta.name.file', `cannot read '${s.path}' (resolved to ${path})`);
             break;
           }
-          const inc = parseVta(text);
           decls.includes.push(path);
-          decls.includedAsts.set(path, inc);
           for (const e of inc.errors) ctx.report(path, e.range, 'error', 'vta.syntax.error', e.message);
           visit(inc.statements, path, [...stack, path], true);
           break;

@@ -27,6 +27,11 @@ export interface Fix {
   edits: FixEdit[];
 }
 
+/**
+ * A finding, as plain data: every range is four numbers in plain objects (no getters,
+ * no classes: `plainRange` in ast.ts turns a parser's or a program's range into one),
+ * so a diagnostic crosses a thread or a process as it is and compares as it prints.
+ */
 export interface Diagnostic {
   file: string;
   range: Range;

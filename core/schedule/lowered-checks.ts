@@ -101,10 +101,18 @@ export function checkLoweredLayers(ast: SchedFile, lint: ScheduleLint, opts: Low
   for (const op of ast.statements) {
     if (op.kind !== 'operator') continue;
     if (opts.isCancelled?.()) break;
-    const r = checkLoweredLayer(ast, lint, op, opts);
-    for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
-    if (r.estimate) out.estimates.push(r.estimate);
-    if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
+    addLayerChecks(out, op, checkLoweredLayer(ast, lint, op, opts));
   }
   return out;
+}
+
+/**
+ * Adds one layer's results to the file's, in the file's order. The language server
+ * gathers layers lowered in its workers (and cached) with it, as `checkLoweredLayers`
+ * gathers layers lowered here.
+ */
+export function addLayerChecks(out: LoweredChecks, op: SchedOperator, r: LayerLoweredChecks): void {
+  for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
+  if (r.estimate) out.estimates.push(r.estimate);
+  if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
 }

@@ -5,10 +5,10 @@
  * (session.ts) maps DAP requests onto it.
  */
 import { resolve } from 'node:path';
-import { UopShadow, insnAccesses } from '../../core/analysis/access';
-import type { BufferName as AccessBuffer, RowAccess } from '../../core/analysis/access';
+import type { BufferName as AccessBuffer } from '../../core/analysis/access';
+import { programIndex, type ProgramIndex } from '../../core/analysis/program-index';
 import type { ModuleId, QueueId } from '../../core/isa';
-import { MODULES, MODULE_NAMES, MemType, Opcode, QUEUES, decodeUop, tokenUse, uopLayoutFor } from '../../core/isa';
+import { MODULES, MODULE_NAMES, QUEUES, decodeUop, tokenUse, uopLayoutFor } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import type { ModuleView, SimError, SimMode, SimSummary, StopReason } from '../../core/sim';
 import { Simulator } from '../../core/sim';
@@ -76,14 +76,13 @@ export class DebugEngine {
   readonly simMode: SimMode;
   /** Program indices per module, in order. */
   readonly byModule: Record<ModuleId, number[]>;
-  /** file → 0-based line → instructions written there or carrying a flag written there. */
-  private readonly lines = new Map<string, Map<number, number[]>>();
+  /** Source lines ↔ instructions and each instruction's SRAM rows, shared with the checks. */
+  private readonly index: ProgramIndex;
   private readonly lineBps = new Map<string, LineBreakpoint[]>();
   private dataBps: DataBreakpoint[] = [];
   private bpSet = new Set<number>();
   private bpAt = new Map<number, Array<LineBreakpoint | DataBreakpoint>>();
   private nextId = 1;
-  private accesses?: RowAccess[][];
   /** Step counts of the positions we stopped at (for stepping back). */
   private history: number[] = [0];
   private deadline = Infinity;
@@ -103,19 +102,8 @@ export class DebugEngine {
       cancel: () => this.pauseRequested || Date.now() > this.deadline,
     });
     this.byModule = { ld: [], ex: [], st: [] };
-    program.insns.forEach((pi, i) => {
-      this.byModule[pi.module].push(i);
-      const add = (file: string, line: number) => {
-        const k = fileKey(file);
-        let m = this.lines.get(k);
-        if (!m) this.lines.set(k, (m = new Map()));
-        const l = m.get(line);
-        if (!l) m.set(line, [i]);
-        else if (l[l.length - 1] !== i) l.push(i);
-      };
-      if (pi.source) add(pi.source.file, pi.source.start.line);
-      for (const r of Object.values(pi.tokenSources ?? {})) if (r) add(r.file, r.start.line);
-    });
+    program.insns.forEach((pi, i) => this.byModule[pi.module].push(i));
+    this.index = programIndex(program);
     this.buildSources();
   }
 
@@ -195,24 +183,38 @@ export class DebugEngine {
 
   // --- breakpoints ------------------------------------------------------------------
 
+  /** The names the program's sources give `file` (the client may spell a path differently). */
+  private sourceNames(file: string): string[] {
+    const k = fileKey(file);
+    return this.index.files().filter((f) => fileKey(f) === k);
+  }
+
   /** Lines of `file` that hold instructions (0-based), sorted. */
   instructionLines(file: string): number[] {
-    return [...(this.lines.get(fileKey(file))?.keys() ?? [])].sort((a, b) => a - b);
+    const names = this.sourceNames(file);
+    if (names.length === 1) return this.index.lines(names[0]!);
+    return [...new Set(names.flatMap((f) => this.index.lines(f)))].sort((a, b) => a - b);
+  }
+
+  /** The instructions written on a line of `file` or carrying a flag written there, in program order. */
+  private lineInstructions(file: string, line: number): number[] {
+    const names = this.sourceNames(file);
+    if (names.length === 1) return [...this.index.onLine(names[0]!, line)];
+    return [...new Set(names.flatMap((f) => this.index.onLine(f, line)))].sort((a, b) => a - b);
   }
 
   setLineBreakpoints(file: string, specs: LineBreakpointSpec[]): LineBreakpoint[] {
     const k = fileKey(file);
-    const map = this.lines.get(k);
     const lines = this.instructionLines(file);
     const out: LineBreakpoint[] = specs.map((s) => {
       const bp: LineBreakpoint = { ...s, id: this.nextId++, verified: false, insns: [], hits: 0 };
       const line0 = lines.find((l) => l >= s.line - 1);
-      if (line0 === undefined || !map) {
+      if (line0 === undefined) {
         bp.message = 'no instruction on or after this line';
         return bp;
       }
       bp.line = line0 + 1;
-      bp.insns = map.get(line0)!;
+      bp.insns = this.lineInstructions(file, line0);
       bp.verified = true;
       if (s.condition) {
         try {
@@ -291,8 +293,13 @@ export class DebugEngine {
       } else if (r) {
         const buf = r[1] as AccessBuffer, lo = Number(r[2]), hi = Number(r[3]);
         bp.label = hi - lo === 1 ? `${buf}[${lo}]` : `${buf}[${lo}:${hi}]`;
-        const acc = this.instructionAccesses();
-        acc.forEach((list, i) => {
+        const n = this.program.insns.length;
+        for (let i = 0; i < n; i++) {
+          const list = this.index.accesses(i);
+          if (!list) {
+            bp.message = `instructions ${i}..${n - 1} are not watched: the rows the program moves exceed the analysis budget`;
+            break;
+          }
           for (const a of list) {
             if (a.buf !== buf) continue;
             if (accessType === 'write' && !a.write) continue;
@@ -301,7 +308,7 @@ export class DebugEngine {
               if (a.rows[k]! < hi && a.rows[k + 1]! > lo) { bp.insns.add(i); break; }
             }
           }
-        });
+        }
       } else {
         bp.verified = false;
         bp.message = `unknown data ${s.dataId}`;
@@ -311,19 +318,6 @@ export class DebugEngine {
     this.dataBps = out.filter((b) => b.verified);
     this.rebuild();
     return out;
-  }
-
-  /** Every instruction's SRAM row accesses (exact rows; GEMM/ALU writes include reads of ACC as updates). */
-  private instructionAccesses(): RowAccess[][] {
-    if (this.accesses) return this.accesses;
-    const t = this.program.target;
-    const shadow = new UopShadow(t, this.program.dram);
-    this.accesses = this.program.insns.map((pi) => {
-      const a = insnAccesses(t, pi.insn, shadow);
-      if (pi.insn.opcode === Opcode.LOAD && pi.insn.memory_type === MemType.UOP) shadow.load(pi.insn);
-      return a;
-    });
-    return this.accesses;
   }
 
   private rebuild(): void {

@@ -9,17 +9,16 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { assembleText, type AssembleResult } from '../../core/asm';
-import { checkProgram } from '../../core/analysis/check';
+import { checkAssembled, type CheckTier } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import type { Range } from '../../core/lang/ast';
 import { lintSchedule, parseSchedule } from '../../core/schedule';
 import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
 import { nodeHost } from '../node-host';
 
 export interface CheckJob {
   id: number;
-  tier: 'first' | 'all';
+  tier: CheckTier;
   /** The document (the key of the assembled program kept between a version's two jobs). */
   uri: string;
   version: number;
@@ -65,21 +64,6 @@ export interface CheckDone {
 }
 
 /**
- * A copy made of plain objects only. Findings can hold ranges that are getters over an
- * instruction's source span, and a message between threads keeps own data properties
- * only.
- */
-const plainRange = (r: Range): Range => ({ start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } });
-function plain(d: Diagnostic): Diagnostic {
-  return {
-    file: d.file, range: plainRange(d.range), severity: d.severity, code: d.code, message: d.message,
-    ...(d.instruction !== undefined ? { instruction: d.instruction } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ file: r.file, range: plainRange(r.range), message: r.message, ...(r.instruction !== undefined ? { instruction: r.instruction } : {}) })) } : {}),
-    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ file: e.file, range: plainRange(e.range), newText: e.newText })) })) } : {}),
-  };
-}
-
-/**
  * The last assembled program of each document, for the `all` job of the same version.
  * One per document (memory stays bounded by the open documents); a job of any other
  * version or input replaces it.
@@ -113,8 +97,9 @@ export function runCheckJob(job: CheckJob): CheckDone {
   // Kept for the whole-program tier of the same version, which follows when the user pauses.
   if (job.tier === 'first') kept.set(job.uri, { job, result, read });
   else kept.delete(job.uri);
-  const found = result.program ? checkProgram(result.program, job.file, result.diagnostics, { tier: job.tier }) : result.diagnostics;
-  return { id: job.id, diagnostics: found.map(plain), assembleMs, read };
+  const found = checkAssembled(result, job.file, { tier: job.tier });
+  // Findings are plain data (core/analysis/check.ts): they cross to the server's thread as they are.
+  return { id: job.id, diagnostics: found, assembleMs, read };
 }
 
 /** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap). */

@@ -1,5 +1,6 @@
 /**
- * Publishing diagnostics in two tiers. For a `.vta` document both run in the checks
+ * Publishing diagnostics in two tiers, by one path for every language (`publish`
+ * over each language's `fast` and `slow` tier). For a `.vta` document both run in the checks
  * workers (check-pool.ts): the first tier (assembly + first-tier checks) right after
  * each change, every check after a pause in typing; a newer version drops or stops
  * the older one's job. For a `.vtasched` document the lint is published at once and
@@ -14,7 +15,7 @@ import type { SchedDiagnostic } from '../../core/schedule';
 import { DEFAULT_MAX_DIAGNOSTICS, outgoingDiagnostics } from '../../core/lang/findings';
 import { CheckPool, type CheckResult } from './check-pool';
 import { runCheckJob, type CheckJob } from './check-worker';
-import { isSchedule, pathToUri, uriToPath, type Workspace } from './workspace';
+import { pathToUri, uriToPath, type Language, type Workspace } from './workspace';
 
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   const related: DiagnosticRelatedInformation[] | undefined = d.related?.map((r) => ({
@@ -79,50 +80,68 @@ export class DiagnosticsScheduler {
     }
   }
 
-  private publish(uri: string): void {
-    const doc = this.ws.documents.get(uri);
-    if (!doc) return;
-    this.cancel(uri);
-    if (isSchedule(uri, doc.languageId)) {
-      const a = this.ws.vtasched(uri);
-      if (!a) return;
-      void this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: outgoingDiagnostics(a.lint.diagnostics, this.maxDiagnostics).map(toLspSchedDiagnostic) });
-      // The expensive tier: each layer lowered, checked and estimated, debounced like a program's.
-      if (this.tiers === 'fast') return;
-      const version = a.version;
-      this.timers.set(uri, setTimeout(() => {
-        this.timers.delete(uri);
-        const fresh = this.ws.vtasched(uri);
-        if (!fresh || fresh.version !== version || this.tiers === 'fast') return;
-        const stale = () => this.ws.documents.get(uri)?.version !== version || this.tiers === 'fast';
-        this.ws.schedLowered(fresh, stale).then((lowered) => {
-          if (!lowered || stale()) return;
-          const all = outgoingDiagnostics(fresh.lint.diagnostics.concat(lowered.diagnostics), this.maxDiagnostics).map(toLspSchedDiagnostic);
-          void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
-          // The estimates are inlay hints: ask the editor to fetch them again (if it can).
+  /**
+   * Each language's two tiers of diagnostics for one version of a document. `fast`
+   * publishes the cheap tier and resolves true when it did (so the slow tier is worth
+   * scheduling); `slow` publishes the expensive tier and whatever the editor should
+   * fetch again with it.
+   */
+  private readonly tiersOf: Record<Language, { fast(uri: string, version: number): Promise<boolean>; slow(uri: string, version: number): Promise<void> }> = {
+    vta: {
+      // Both tiers in the checks workers: the first tier, then every check.
+      fast: (uri, version) => this.run(uri, version, 'first'),
+      slow: async (uri, version) => {
+        const ok = await this.run(uri, version, 'all');
+        // The user paused: a document too slow to assemble on every request gets its program now.
+        if (ok && this.ws.documents.get(uri)?.version === version && this.ws.buildDeferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) {
           this.connection.languages.inlayHint.refresh().catch(() => undefined);
-          // A network's lens shows its total: fetch the lenses again too.
-          if (fresh.ast.statements.some((s) => s.kind === 'network')) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-        }).catch((e: unknown) => {
-          this.connection.console.error(`vta: lowering checks of ${uri} failed: ${(e as Error).stack ?? e}`);
-        });
-      }, this.delay));
-      return;
-    }
-    const version = doc.version;
-    this.run(uri, version, 'first').then((done) => {
-      if (!done || this.tiers === 'fast' || this.ws.documents.get(uri)?.version !== version) return;
+        }
+      },
+    },
+    vtasched: {
+      // The lint, at once on this thread (arithmetic per layer).
+      fast: async (uri, version) => {
+        const a = this.ws.vtasched(uri);
+        if (!a || a.version !== version) return false;
+        void this.connection.sendDiagnostics({ uri, version, diagnostics: outgoingDiagnostics(a.lint.diagnostics, this.maxDiagnostics).map(toLspSchedDiagnostic) });
+        return true;
+      },
+      // Each layer lowered, checked and estimated (in the workers, cached by the layer's text).
+      slow: async (uri, version) => {
+        const a = this.ws.vtasched(uri);
+        if (!a || a.version !== version) return;
+        const stale = () => this.ws.documents.get(uri)?.version !== version || this.tiers === 'fast';
+        const lowered = await this.ws.schedLowered(a, stale);
+        if (!lowered || stale()) return;
+        const all = outgoingDiagnostics(a.lint.diagnostics.concat(lowered.diagnostics), this.maxDiagnostics).map(toLspSchedDiagnostic);
+        void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
+        // The estimates are inlay hints: ask the editor to fetch them again (if it can).
+        this.connection.languages.inlayHint.refresh().catch(() => undefined);
+        // A network's lens shows its total: fetch the lenses again too.
+        if (a.ast.statements.some((s) => s.kind === 'network')) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      },
+    },
+  };
+
+  /**
+   * One path for every language: the cheap tier now, then (unless the `fast` setting
+   * says not to, or a newer version came) the expensive tier after a pause in typing.
+   */
+  private publish(uri: string): void {
+    const language = this.ws.language(uri);
+    const version = this.ws.documents.get(uri)?.version;
+    if (!language || version === undefined) return;
+    this.cancel(uri);
+    const tiers = this.tiersOf[language];
+    const current = () => this.tiers !== 'fast' && this.ws.documents.get(uri)?.version === version;
+    const failed = (e: unknown) => this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`);
+    tiers.fast(uri, version).then((done) => {
+      if (!done || !current()) return;
       this.timers.set(uri, setTimeout(() => {
         this.timers.delete(uri);
-        if (this.tiers === 'fast' || this.ws.documents.get(uri)?.version !== version) return;
-        void this.run(uri, version, 'all').then((ok) => {
-          // The user paused: a document too slow to assemble on every request gets its program now.
-          if (ok && this.ws.documents.get(uri)?.version === version && this.ws.buildDeferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) {
-            this.connection.languages.inlayHint.refresh().catch(() => undefined);
-          }
-        });
+        if (current()) tiers.slow(uri, version).catch(failed);
       }, this.delay));
-    }, (e: unknown) => this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`));
+    }, failed);
   }
 
   /**
@@ -176,7 +195,7 @@ export class DiagnosticsScheduler {
    */
   assessed(uri: string, ms = 1000): Promise<void> {
     const doc = this.ws.documents.get(uri);
-    if (!doc || this.ws.assembled.get(uri)?.version === doc.version || isSchedule(uri, doc.languageId)) return Promise.resolve();
+    if (!doc || this.ws.assembled.get(uri)?.version === doc.version || this.ws.language(uri) !== 'vta') return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const list = this.assessedWaiters.get(uri) ?? [];

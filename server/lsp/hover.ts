@@ -6,6 +6,7 @@
 import type { Hover, Position } from 'vscode-languageserver/node';
 import { MNEMONIC_DOCS, OPERANDS, UOP_OPERANDS } from '../../core/asm/operands';
 import type { RowAccess } from '../../core/analysis/access';
+import { programIndex } from '../../core/analysis/program-index';
 import { aluOpsFor, INSN_BYTES, encodeInsn, layoutOfInsn, MODULE_NAMES, OPCODE_NAMES, QUEUES, FIELD_TABLES, ALU_OP_NAMES } from '../../core/isa';
 import type { InsnStmt } from '../../core/lang/ast';
 import { count } from '../../core/lang/count';
@@ -31,23 +32,9 @@ export function formatRows(a: RowAccess): string {
 }
 
 /** The program instructions written by a statement (through loops: several). */
-const bySource = new WeakMap<VtaAnalysis, Map<string, number[]>>();
-
-export function insnsOf(a: VtaAnalysis, s: { range: { start: { line: number; character: number } } }): number[] {
-  let index = bySource.get(a);
-  if (!index) {
-    index = new Map();
-    const p = a.result.program;
-    p?.insns.forEach((pi, i) => {
-      if (pi.origin !== 'written' || !pi.source || pi.source.file !== a.file) return;
-      const key = `${pi.source.start.line}:${pi.source.start.character}`;
-      const list = index!.get(key);
-      if (list) list.push(i);
-      else index!.set(key, [i]);
-    });
-    bySource.set(a, index);
-  }
-  return index.get(`${s.range.start.line}:${s.range.start.character}`) ?? [];
+export function insnsOf(a: VtaAnalysis, s: { range: { start: { line: number; character: number } } }): readonly number[] {
+  const p = a.result.program;
+  return p ? programIndex(p).writtenAt(a.file, s.range.start) : [];
 }
 
 export function instructionDetails(ws: Workspace, a: VtaAnalysis, s: InsnStmt): string {
@@ -56,19 +43,18 @@ export function instructionDetails(ws: Workspace, a: VtaAnalysis, s: InsnStmt): 
   if (!p || !idx.length) return '';
   const i = idx[0]!;
   const pi = p.insns[i]!;
-  const facts = ws.facts(a)[i];
+  const index = programIndex(p);
+  const accesses = index.accesses(i) ?? [];
   const lines: string[] = [];
   const mod = pi.module;
   lines.push(`**${OPCODE_NAMES[pi.insn.opcode] ?? 'insn'}** #${i} on the ${MODULE_NAMES[mod]} module (\`${mod}\`)${idx.length > 1 ? ` — this line writes ${idx.length} instructions; the first is shown` : ''}`);
   // What the instruction does to the buffers and the queues first; its bits last.
-  if (facts) {
-    if (facts.accesses.length) {
-      lines.push('', 'SRAM rows:');
-      for (const acc of facts.accesses) lines.push(`- ${acc.role}: ${acc.buf.toUpperCase()} ${formatRows(acc)}`);
-    }
-    const q = (r: Record<string, number>) => QUEUES.map((x) => `${x} ${r[x]}`).join(', ');
-    lines.push('', `Tokens (in text order) before: ${q(facts.queuesBefore)}; after: ${q(facts.queuesAfter)}`);
+  if (accesses.length) {
+    lines.push('', 'SRAM rows:');
+    for (const acc of accesses) lines.push(`- ${acc.role}: ${acc.buf.toUpperCase()} ${formatRows(acc)}`);
   }
+  const q = (r: Record<string, number>) => QUEUES.map((x) => `${x} ${r[x]}`).join(', ');
+  lines.push('', `Tokens (in text order) before: ${q(index.queuesBefore(i))}; after: ${q(index.queuesAfter(i))}`);
   try {
     const layout = layoutOfInsn(p.target, pi.insn);
     const bytes = new Uint8Array(INSN_BYTES);
@@ -132,8 +118,8 @@ export function hoverVta(ws: Workspace, a: VtaAnalysis, pos: Position): Hover | 
   }
   if (s.kind === 'push' || s.kind === 'pop') {
     let extra = '';
-    a.facts ?? ws.facts(a);
-    const t = a.tokenLines?.get(s.range.start.line);
+    const p = a.result.program;
+    const t = p && programIndex(p).tokenLine(a.file, s.range.start.line);
     if (t) {
       const pi = a.result.program!.insns[t.carrier]!;
       const line = pi.origin !== 'token-nop' && pi.source?.file === a.file ? ` (line ${pi.source.start.line + 1})` : '';

@@ -4,6 +4,7 @@
  */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver/node';
 import type { RowAccess } from '../../core/analysis/access';
+import { programIndex } from '../../core/analysis/program-index';
 import { statementsInLines } from '../../core/lsp-support/locate';
 import { formatRows, insnsOf } from './hover';
 import { estimateText } from './schedule-figures';
@@ -11,22 +12,23 @@ import type { SchedAnalysis, VtaAnalysis, Workspace } from './workspace';
 
 export function inlayHintsVta(ws: Workspace, a: VtaAnalysis, range: Range): InlayHint[] {
   const out: InlayHint[] = [];
-  const facts = ws.facts(a);
+  const p = a.result.program;
+  const index = p && programIndex(p);
   for (const s of statementsInLines(a.ast, range.start.line, range.end.line)) {
     const line = s.range.start.line;
     if (s.kind === 'insn' && (s.mnemonic === 'load' || s.mnemonic === 'store' || s.mnemonic === 'gemm' || s.mnemonic === 'alu')) {
       const idx = insnsOf(a, s);
-      if (!idx.length) continue;
-      const f = facts[idx[0]!];
-      if (!f) continue;
+      if (!index || !idx.length) continue;
+      const first = index.accesses(idx[0]!) ?? [];
       // Through a loop a line writes several instructions: show the union of their rows.
-      const merged = f.accesses.map((x, n) => unionAccess(x, idx.map((i) => facts[i]?.accesses[n]).filter((y): y is RowAccess => !!y && y.buf === x.buf && y.role === x.role)));
+      const all = idx.map((i) => index.accesses(i) ?? []);
+      const merged = first.map((x, n) => unionAccess(x, all.map((acc) => acc[n]).filter((y): y is RowAccess => !!y && y.buf === x.buf && y.role === x.role)));
       const parts = merged.filter((x) => x.buf !== 'uop' && (x.write || s.mnemonic === 'store' || x.role.includes('reads'))).map((x) => `${x.write ? '→' : '←'}${x.buf.toUpperCase()}[${formatRows(x)}]`);
       if (!parts.length) continue;
       const label = parts.join(' ') + (idx.length > 1 ? ` (${idx.length} instructions)` : '');
       out.push({ position: s.range.end, label: ` ${label}`, kind: InlayHintKind.Type, paddingLeft: true });
     } else if (s.kind === 'push' || s.kind === 'pop') {
-      const t = a.tokenLines?.get(line);
+      const t = index?.tokenLine(a.file, line);
       if (!t) continue;
       out.push({ position: s.range.end, label: ` ${t.queue}: ${t.count}`, kind: InlayHintKind.Parameter, paddingLeft: true, tooltip: 'Tokens in the queue after this line, counted in text order' });
     }

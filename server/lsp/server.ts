@@ -1,30 +1,24 @@
 /**
  * The VTA language server: maps LSP requests onto the core (parser, assembler,
- * checks) through one Workspace of analyses. Each feature lives in its own module;
- * this file only wires them to the connection. Any feature that throws answers
- * with an empty result instead of taking the server down.
+ * checks) through one Workspace of analyses. Each feature lives in its own module,
+ * listed per language in features.ts; this file only wires: settings, document
+ * events, and each request routed to its document's language (`route`). Any feature
+ * that throws answers with an empty result instead of taking the server down.
  */
 import {
-  MessageType, ResponseError, TextDocuments, type HoverParams, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
+  MessageType, ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatVta } from '../../core/lsp-support/format';
-import { codeActionsSched, codeActionsVta } from './actions';
-import { completeSched, completeVta, signatureVta } from './completion';
 import { DiagnosticsScheduler } from './diagnostics';
-import { hexHover } from './hex-hover';
-import { hoverSched, hoverVta } from './hover';
+import { FEATURES, LANGUAGES, none, type Feature, type FeatureContext, type FeatureTypes, type LanguageFeatures } from './features';
 import { ScheduleTuner } from './schedule-tuner';
-import { inlayHintsSched, inlayHintsVta } from './inlay';
-import { codeLensesSched, codeLensesVta, documentLinksVta } from './links';
-import { definition, highlights, prepareRename, references, rename } from './navigation';
-import { documentSymbolsSched, documentSymbolsVta, foldingSched, foldingVta, workspaceSymbolsVta } from './outline';
-import { SEMANTIC_LEGEND, semanticTokensSched, semanticTokensVta } from './semantic';
+import { workspaceSymbolsVta } from './outline';
+import { SEMANTIC_LEGEND } from './semantic';
 import { DEFAULT_SETTINGS, isTargetPath, readSettings, resolveSettingTarget, type ServerSettings } from './settings';
-import { isSchedule, uriToPath, Workspace, type VtaAnalysis } from './workspace';
+import { uriToPath, Workspace, type VtaAnalysis } from './workspace';
 import { WorkspaceFiles } from './workspace-files';
 import { includerIndexes } from './includers';
-import { checkParams, isPosition } from './params';
+import { checkParams } from './params';
 import type { SymbolDef } from '../../core/lsp-support/symbols';
 
 export interface ServerOptions {
@@ -32,16 +26,22 @@ export interface ServerOptions {
   debounceMs?: number;
 }
 
-/** How long a hover on a schedule layer waits for the layer's lowered figures. */
-const HOVER_WAIT_MS = 4000;
-
 export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const ws = new Workspace(documents);
   // Layers' fastest schedules, ranked in a worker; the hover and the code action ask again when ready.
   const tuner = new ScheduleTuner(() => undefined);
   const diags = new DiagnosticsScheduler(connection, ws, opts.debounceMs ?? 250);
+  const diskFiles = new WorkspaceFiles();
+  const includers = (def: SymbolDef, covered: ReadonlySet<string>) => includerIndexes(ws, diskFiles, def.file, covered);
+  const ctx: FeatureContext = { ws, documents, tuner, includers };
 
+  /** A failure inside a handler: logged, and answered with `fallback` (a malformed request stays an error). */
+  const failed = <R>(fallback: R, e: unknown): R => {
+    if (e instanceof ResponseError) throw e;
+    connection.console.error(`vta: ${(e as Error).stack ?? e}`);
+    return fallback;
+  };
   /**
    * A handler that never takes the server down: params checked first (`required`:
    * the fields it reads; a malformed one is an InvalidParams error), and any failure
@@ -52,36 +52,34 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
       checkParams(p, required);
       return f(p);
     } catch (e) {
-      if (e instanceof ResponseError) throw e;
-      connection.console.error(`vta: ${(e as Error).stack ?? e}`);
-      return fallback;
+      return failed(fallback, e);
     }
   };
   /**
-   * A handler that reads the assembled program: it first waits (briefly) until the
-   * checks worker has assembled the current version, so that it knows whether the
-   * program is cheap enough to build here (Workspace.deferred).
+   * The handler of a feature (features.ts), safe as above: it looks the document's
+   * language up and calls that language's entry with the document's analysis. A
+   * feature that reads the program first waits (briefly) until the checks worker has
+   * assembled the current version, so that it knows whether the program is cheap
+   * enough to build here (Workspace.deferred).
    */
-  const afterAssessed = <P, R>(fallback: R, f: (p: P) => R, required: readonly string[]) => {
-    const g = safe(fallback, f, required);
-    return async (p: P): Promise<R> => {
-      const uri = (p as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
-      if (typeof uri === 'string') await diags.assessed(uri);
-      return g(p);
+  const route = <F extends Feature>(feature: F) => {
+    const { empty, required, readsProgram } = FEATURES[feature];
+    return async (p: FeatureTypes[F][0]): Promise<FeatureTypes[F][1]> => {
+      try {
+        checkParams(p, required);
+        const uri = p.textDocument.uri;
+        if (readsProgram) await diags.assessed(uri);
+        const language = ws.language(uri);
+        if (!language) return empty;
+        const entry = LANGUAGES[language] as LanguageFeatures<unknown>;
+        const f = entry.features[feature] as typeof none | ((a: unknown, p: FeatureTypes[F][0], c: FeatureContext) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>);
+        const a = f === none ? undefined : entry.analysis(ws, uri);
+        return f === none || a === undefined ? empty : await f(a, p, ctx);
+      } catch (e) {
+        return failed(empty, e);
+      }
     };
   };
-  const vtaOf = (uri: string): VtaAnalysis | undefined => {
-    const d = documents.get(uri);
-    if (!d || isSchedule(uri, d.languageId)) return undefined;
-    return ws.vta(uri);
-  };
-  const schedOf = (uri: string) => {
-    const d = documents.get(uri);
-    return d && isSchedule(uri, d.languageId) ? ws.vtasched(uri) : undefined;
-  };
-
-  const diskFiles = new WorkspaceFiles();
-  const includers = (def: SymbolDef, covered: ReadonlySet<string>) => includerIndexes(ws, diskFiles, def.file, covered);
 
   // The client's settings: initializationOptions first, then workspace/didChangeConfiguration.
   let settings: ServerSettings = { ...DEFAULT_SETTINGS };
@@ -182,119 +180,31 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     recheckAll();
   });
 
-  // A schedule layer's hover shows its lowered figures: the layer under the cursor is lowered (off the thread) first.
-  const hoverReady = async (p: { textDocument?: { uri?: unknown }; position?: unknown }): Promise<void> => {
-    if (typeof p?.textDocument?.uri !== 'string' || !isPosition(p.position)) return;
-    const s = schedOf(p.textDocument.uri);
-    const pos = p.position;
-    const op = s?.ast.statements.find((x) => x.kind === 'operator' && x.range.start.line <= pos.line && pos.line <= x.range.end.line);
-    // At most a few seconds: past that the hover answers with what it has (the lint's figures).
-    if (s && op?.kind === 'operator') await Promise.race([ws.lowered(s, op), new Promise((r) => setTimeout(r, HOVER_WAIT_MS))]);
-  };
-  connection.onHover(async (p) => {
-    await hoverReady(p).catch(() => undefined);
-    return hover(p);
-  });
-  const hover = afterAssessed(null, (p: HoverParams) => {
-    const hex = hexHover(documents.get(p.textDocument.uri), p.position, () => vtaOf(p.textDocument.uri)?.result.program?.target ?? ws.settingTarget);
-    if (hex) return hex;
-    const s = schedOf(p.textDocument.uri);
-    if (s) return hoverSched(ws, s, p.position, tuner);
-    const a = vtaOf(p.textDocument.uri);
-    return a ? hoverVta(ws, a, p.position) : null;
-  }, ['textDocument', 'position']);
-  connection.onCompletion(afterAssessed([], (p) => {
-    const s = schedOf(p.textDocument.uri);
-    if (s) return completeSched(s, p.position);
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc) return [];
-    return completeVta(vtaOf(p.textDocument.uri), doc.getText(), p.position);
-  }, ['textDocument', 'position']));
-  connection.onSignatureHelp(safe(null, (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc || isSchedule(doc.uri, doc.languageId)) return null;
-    return signatureVta(doc.getText(), p.position);
-  }, ['textDocument', 'position']));
-  connection.onDefinition(safe(null, (p) => {
-    const a = vtaOf(p.textDocument.uri);
-    return a ? definition(a, p.position) : null;
-  }, ['textDocument', 'position']));
-  connection.onReferences(safe([], (p) => {
-    const a = vtaOf(p.textDocument.uri);
-    return a ? references(a, p.position, p.context.includeDeclaration, includers) : [];
-  }, ['textDocument', 'position', 'context']));
-  connection.onDocumentHighlight(safe([], (p) => {
-    const a = vtaOf(p.textDocument.uri);
-    return a ? highlights(a, p.position) : [];
-  }, ['textDocument', 'position']));
-  connection.onPrepareRename(safe(null, (p) => {
-    const a = vtaOf(p.textDocument.uri);
-    return a ? prepareRename(a, p.position) : null;
-  }, ['textDocument', 'position']));
-  connection.onRenameRequest(safe(null, (p) => {
-    const a = vtaOf(p.textDocument.uri);
-    return a ? rename(a, p.position, p.newName, includers) : null;
-  }, ['textDocument', 'position', 'newName']));
-  connection.onDocumentSymbol(safe([], (p) => {
-    const s = schedOf(p.textDocument.uri);
-    if (s) return documentSymbolsSched(s);
-    const a = vtaOf(p.textDocument.uri);
-    return a ? documentSymbolsVta(a) : [];
-  }));
+  connection.onHover(route('hover'));
+  connection.onCompletion(route('completion'));
+  connection.onSignatureHelp(route('signatureHelp'));
+  connection.onDefinition(route('definition'));
+  connection.onReferences(route('references'));
+  connection.onDocumentHighlight(route('documentHighlight'));
+  connection.onPrepareRename(route('prepareRename'));
+  connection.onRenameRequest(route('rename'));
+  connection.onDocumentSymbol(route('documentSymbol'));
+  connection.onFoldingRanges(route('foldingRange'));
+  connection.languages.semanticTokens.on(route('semanticTokens'));
+  connection.languages.inlayHint.on(route('inlayHint'));
+  connection.onCodeAction(route('codeAction'));
+  connection.onDocumentFormatting(route('formatting'));
+  connection.onDocumentLinks(route('documentLink'));
+  connection.onCodeLens(route('codeLens'));
+  // The one request about no document: every open program's names, and those of the workspace's files on disk.
   connection.onWorkspaceSymbol(safe([], (p) => {
-    const analyses = documents.all().map((d) => vtaOf(d.uri)).filter((a): a is VtaAnalysis => !!a);
+    const analyses = documents.all().filter((d) => ws.language(d.uri) === 'vta').map((d) => ws.vta(d.uri)).filter((a): a is VtaAnalysis => !!a);
     const open = new Set(analyses.map((a) => a.file));
     // Files on disk that are not open contribute their top-level names too.
     const onDisk = diskFiles.list().filter((f) => !open.has(f)).map((file) => ({ file, ast: diskFiles.parse(file) }))
       .filter((x): x is { file: string; ast: NonNullable<typeof x.ast> } => !!x.ast);
     return workspaceSymbolsVta(analyses, p.query, onDisk);
   }, ['query']));
-  connection.onFoldingRanges(safe([], (p) => {
-    const s = schedOf(p.textDocument.uri);
-    if (s) return foldingSched(s);
-    const a = vtaOf(p.textDocument.uri);
-    return a ? foldingVta(a) : [];
-  }));
-  connection.languages.semanticTokens.on(safe({ data: [] }, (p) => {
-    const sched = schedOf(p.textDocument.uri);
-    if (sched) return semanticTokensSched(sched.ast);
-    const a = vtaOf(p.textDocument.uri);
-    if (!a) return { data: [] };
-    return semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file });
-  }));
-  connection.languages.inlayHint.on(afterAssessed([], (p) => {
-    const s = schedOf(p.textDocument.uri);
-    if (s) return inlayHintsSched(ws, s, p.range);
-    const a = vtaOf(p.textDocument.uri);
-    if (!a) return [];
-    // Without the program now: the editor is asked again once the checks have it.
-    if (ws.deferred(a.uri)) ws.hintsWithoutProgram.add(a.uri);
-    return inlayHintsVta(ws, a, p.range);
-  }, ['textDocument', 'range']));
-  connection.onCodeAction(afterAssessed([], (p) => {
-    const s = schedOf(p.textDocument.uri);
-    if (s) return codeActionsSched(s, p, tuner);
-    const a = vtaOf(p.textDocument.uri);
-    return a ? codeActionsVta(ws, a, p) : [];
-  }, ['textDocument', 'range', 'context']));
-  connection.onDocumentFormatting(safe([], (p): TextEdit[] => {
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc || isSchedule(doc.uri, doc.languageId)) return [];
-    const text = doc.getText();
-    const out = formatVta(text);
-    if (out === undefined || out === text) return [];
-    return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: out }];
-  }));
-  connection.onDocumentLinks(safe([], (p) => {
-    const a = vtaOf(p.textDocument.uri);
-    return a ? documentLinksVta(ws, a) : [];
-  }));
-  connection.onCodeLens(safe([], (p) => {
-    const s = schedOf(p.textDocument.uri);
-    if (s) return codeLensesSched(s, ws);
-    const a = vtaOf(p.textDocument.uri);
-    return a ? codeLensesVta(a) : [];
-  }));
 
   documents.listen(connection);
   connection.listen();

@@ -8,15 +8,15 @@ import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { assembleAst, type AssembleResult } from '../../core/asm';
 import type { AsmHost } from '../../core/asm/host';
+import { includedTree } from '../../core/asm/declarations';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import { ROW_WORK_BUDGET, UopShadow, insnAccesses, type RowAccess, type Work } from '../../core/analysis/access';
-import { MemType, Opcode, popFlagFor, pushFlagFor, tokenUse, QUEUES, type DepFlag, type QueueId, type VtaTarget } from '../../core/isa';
+import type { VtaTarget } from '../../core/isa';
 import type { SourceFile } from '../../core/lang/ast';
 import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/schedule';
 import type { SchedFile, SchedOperator } from '../../core/schedule';
 import { lintSchedule, type ScheduleLint } from '../../core/schedule';
-import { checkLoweredLayer, type LayerLoweredChecks, type LoweredChecks } from '../../core/schedule/lowered-checks';
+import { addLayerChecks, checkLoweredLayer, type LayerLoweredChecks, type LoweredChecks } from '../../core/schedule/lowered-checks';
 import { buildSymbolIndex, type SymbolIndex } from '../../core/lsp-support/symbols';
 import { nodeHost } from '../node-host';
 
@@ -36,25 +36,6 @@ export function pathToUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-/** Per-instruction facts for hovers and inlay hints. */
-/** A push/pop line as the program runs it. */
-export interface TokenLine {
-  queue: QueueId;
-  /** Tokens in the queue after this line, counted in text order. */
-  count: number;
-  /** The (first) instruction whose flag the line sets: a `nop` when the assembler inserted one. */
-  carrier: number;
-  flag: DepFlag;
-}
-
-export interface InsnFacts {
-  index: number;
-  accesses: RowAccess[];
-  /** Tokens in each queue (text order count) before the instruction's pops and after its pushes. */
-  queuesBefore: Record<QueueId, number>;
-  queuesAfter: Record<QueueId, number>;
-}
-
 /**
  * One version of a `.vta` document as the requests see it. The parse and the symbols
  * are built when a request first needs them (time in proportion to the text); the
@@ -71,10 +52,6 @@ export interface VtaAnalysis {
   ast: SourceFile;
   readonly result: AssembleResult;
   symbols: SymbolIndex;
-  facts?: InsnFacts[];
-  /** Queue counts after each push/pop line (key `line`), for inlay hints. */
-  /** Per push/pop line: its queue, the tokens after it (text order), and the instruction that carries its flag. */
-  tokenLines?: Map<number, TokenLine>;
 }
 
 export interface SchedAnalysis {
@@ -132,6 +109,12 @@ export class Workspace {
     this.generation++;
   }
 
+  /** The language of an open document (undefined when it is not open). */
+  language(uri: string): Language | undefined {
+    const d = this.documents.get(uri);
+    return d && languageOf(uri, d.languageId);
+  }
+
   openDocByPath(path: string): TextDocument | undefined {
     for (const d of this.documents.all()) if (uriToPath(d.uri) === path) return d;
     return undefined;
@@ -163,18 +146,14 @@ export class Workspace {
     const text = doc.getText();
     const file = uriToPath(uri);
     const ast = parseVta(text);
-    const symbols = buildSymbolIndex(file, ast, {
-      resolve: (from, rel) => this.host.resolve(from, rel),
-      parse: (p) => {
-        const t = this.host.readText(p);
-        return t === undefined ? undefined : parseVta(t);
-      },
-    });
+    // The symbol index and the assembler of this version share the included files' trees: each is parsed once.
+    const includedAsts = new Map<string, SourceFile>();
+    const symbols = buildSymbolIndex(file, ast, { resolve: (from, rel) => this.host.resolve(from, rel), parse: (p) => includedTree(this.host, includedAsts, p) });
     let result: AssembleResult | undefined;
     const assemble = (): AssembleResult => {
       try {
         // The setting applies only when neither the file nor its includes name a target.
-        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget });
+        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget, includedAsts });
       } catch (e) {
         return { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
       }
@@ -232,47 +211,6 @@ export class Workspace {
   findings(a: VtaAnalysis): Diagnostic[] {
     const c = this.checked.get(a.uri);
     return c && c.version === a.version ? c.diagnostics : [];
-  }
-
-  /** SRAM accesses and token counts per instruction (computed on demand). */
-  facts(a: VtaAnalysis): InsnFacts[] {
-    if (a.facts) return a.facts;
-    const facts: InsnFacts[] = [];
-    const tokenLines = new Map<number, TokenLine>();
-    const p = a.result.program;
-    if (p) {
-      const shadow = new UopShadow(p.target, p.dram);
-      const counts = Object.fromEntries(QUEUES.map((q) => [q, 0])) as Record<QueueId, number>;
-      // Past the analyses' work budget, hovers and hints show no rows (the checks say where they stopped).
-      const work: Work = { units: 0 };
-      p.insns.forEach((pi, index) => {
-        let accesses: RowAccess[] = [];
-        try {
-          if (work.units <= ROW_WORK_BUDGET) {
-            accesses = insnAccesses(p.target, pi.insn, shadow, work);
-            if (pi.insn.opcode === Opcode.LOAD && pi.insn.memory_type === MemType.UOP) shadow.load(pi.insn, work);
-          }
-        } catch {
-          accesses = [];
-        }
-        const before = { ...counts };
-        const use = tokenUse(pi.insn);
-        for (const q of use.pops) {
-          counts[q]--;
-          const src = pi.tokenSources?.[popFlagFor(q)];
-          if (src && src.file === a.file) tokenLines.set(src.start.line, { queue: q, count: counts[q], carrier: tokenLines.get(src.start.line)?.carrier ?? index, flag: popFlagFor(q) });
-        }
-        for (const q of use.pushes) {
-          counts[q]++;
-          const src = pi.tokenSources?.[pushFlagFor(q)];
-          if (src && src.file === a.file) tokenLines.set(src.start.line, { queue: q, count: counts[q], carrier: tokenLines.get(src.start.line)?.carrier ?? index, flag: pushFlagFor(q) });
-        }
-        facts.push({ index, accesses, queuesBefore: before, queuesAfter: { ...counts } });
-      });
-    }
-    a.facts = facts;
-    a.tokenLines = tokenLines;
-    return facts;
   }
 
   vtasched(uri: string): SchedAnalysis | undefined {
@@ -356,14 +294,16 @@ export class Workspace {
         r = await this.lowered(a, op);
         if (!r) continue;
       }
-      for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
-      if (r.estimate) out.estimates.push(r.estimate);
-      if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
+      addLayerChecks(out, op, r);
     }
     return out;
   }
 }
 
-export function isSchedule(uri: string, languageId?: string): boolean {
-  return languageId === 'vtasched' || uri.endsWith('.vtasched');
+/** The languages the server knows. */
+export type Language = 'vta' | 'vtasched';
+
+/** A document's language: by its language id, else by its extension. */
+export function languageOf(uri: string, languageId?: string): Language {
+  return languageId === 'vtasched' || uri.endsWith('.vtasched') ? 'vtasched' : 'vta';
 }

@@ -32,15 +32,26 @@ async function visibleBars(page: Page): Promise<number[]> {
   return page.evaluate(() => document.querySelector<HTMLCanvasElement>('.timeline-canvas')!.dataset.visible!.split(',').map(Number));
 }
 
+interface Example { file: string; text: string; program: ReturnType<typeof assemble> }
+
+/** Runs `fn` on a fresh page that shows an example (path under the repository), and closes the page. */
+async function onExample(path: string, fn: (page: Page, ex: Example) => Promise<void>): Promise<void> {
+  const file = join(ROOT, path);
+  const text = readFileSync(file, 'utf8');
+  const program = assemble(text, file);
+  const page = await h.newPage();
+  try {
+    assert.equal(await sendProgram(page, text, file), 'ready');
+    await fn(page, { file, text, program });
+  } finally {
+    await page.close();
+  }
+}
+
 describe('simulator view: examples', () => {
   for (const name of EXAMPLES) {
     it(`${name}: lanes, bars, occupancy peaks, reveal on click, cursor highlight`, async () => {
-      const file = join(ROOT, 'examples', name);
-      const text = readFileSync(file, 'utf8');
-      const program = assemble(text, file);
-      const page = await h.newPage();
-      try {
-        assert.equal(await sendProgram(page, text, file), 'ready');
+      await onExample(join('examples', name), async (page, { program }) => {
         const want = barsPerModule(program);
         // The lane list a screen reader reads, and what the canvas draws over the whole run.
         assert.deepEqual(await laneBars(page), want);
@@ -90,21 +101,14 @@ describe('simulator view: examples', () => {
         await page.evaluate((line) => window.postMessage({ type: 'cursor', line }, '*'), target.source!.start.line);
         await page.waitForFunction((k) => document.getElementById('app')!.dataset.highlighted === String(k), n);
         assert.deepEqual((page as unknown as { vtaErrors: string[] }).vtaErrors, [], 'no page errors, no CSP violations');
-      } finally {
-        await page.close();
-      }
+      });
     });
   }
 });
 
 describe('simulator view: precise clicks', () => {
   it('a click on a bar, zoomed in on it, reveals exactly its line', async () => {
-    const file = join(ROOT, 'examples', 'gemm-block.vta');
-    const text = readFileSync(file, 'utf8');
-    const program = assemble(text, file);
-    const page = await h.newPage();
-    try {
-      assert.equal(await sendProgram(page, text, file), 'ready');
+    await onExample('examples/gemm-block.vta', async (page, { program }) => {
       for (let index = 0; index < program.insns.length; index++) {
         const pi = program.insns[index]!;
         if (!pi.source || pi.origin !== 'written') continue;
@@ -124,20 +128,13 @@ describe('simulator view: precise clicks', () => {
       await page.mouse.move(300, 200);
       await page.waitForTimeout(100);
       await page.locator('#timeline-title').locator('..').screenshot({ path: join(SCREENSHOTS, 'gemm-block-zoomed.png') });
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
 
 describe('simulator view: keyboard and exports', () => {
   it('keyboard selects a bar and Enter reveals it; Export PNG posts an image', async () => {
-    const file = join(ROOT, 'examples', 'gemm-block.vta');
-    const text = readFileSync(file, 'utf8');
-    const program = assemble(text, file);
-    const page = await h.newPage();
-    try {
-      assert.equal(await sendProgram(page, text, file), 'ready');
+    await onExample('examples/gemm-block.vta', async (page, { file, text, program }) => {
       await page.locator('.timeline-canvas').focus();
       await page.keyboard.press('ArrowRight'); // first load instruction
       await page.keyboard.press('ArrowRight'); // second
@@ -161,9 +158,7 @@ describe('simulator view: keyboard and exports', () => {
       assert.equal(await sendProgram(page, text.replace('imm=4', 'imm=3'), file), 'ready');
       assert.deepEqual(await page.locator('table.summary thead th').allInnerTexts(), ['figure', 'this run', 'previous run', 'change']);
       assert.match(await page.locator('tr[data-figure="time"]').innerText(), /^time \(cycles\)\t[\d,]+\t[\d,]+\t/);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
 
@@ -193,15 +188,10 @@ describe('simulator view: bad input', () => {
   });
 
   it('a program that assembles but deadlocks shows the run and the error', async () => {
-    const file = join(ROOT, 'examples/defects/deadlock.vta');
-    const page = await h.newPage();
-    try {
-      assert.equal(await sendProgram(page, readFileSync(file, 'utf8'), file), 'ready');
+    await onExample('examples/defects/deadlock.vta', async (page) => {
       assert.match(await page.getByRole('alert').innerText(), /deadlock/);
       await page.screenshot({ path: join(SCREENSHOTS, 'deadlock.png'), fullPage: true });
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('a huge or malformed message is refused with a message in the view', async () => {

@@ -231,7 +231,7 @@ describe('vta debug-adapter: entry, first instruction, pause', () => {
   }));
 
   it('pause stops a long run; continue then runs it to the end', () => withClient(async (dc) => {
-    const { streamProgram } = await import('../../server/dap/bench');
+    const { streamProgram } = await import('../support/random-built-program');
     const { encodeProgram } = await import('../../core/isa');
     const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

@@ -36,6 +36,8 @@ export class LspClient {
   readonly versions = new Map<string, number>();
   stderr = '';
   exited = false;
+  /** What the server announced at initialize. */
+  capabilities: Record<string, unknown> = {};
 
   constructor() {
     this.proc = spawn(process.execPath, [resolve(ROOT, 'bin/vta.cjs'), 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -73,6 +75,7 @@ export class LspClient {
       workspaceFolders: null,
     }) as { capabilities: Record<string, unknown> };
     await this.conn.sendNotification('initialized', {});
+    this.capabilities = r.capabilities;
     return r;
   }
 

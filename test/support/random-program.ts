@@ -1,7 +1,10 @@
 /**
  * A generator of random valid `.vta` programs with correct token protocols: blocks of
  * load → compute → store, optionally double-buffered across two halves of the INP
- * and WGT buffers with ex->ld tokens, like TVM's virtual threads.
+ * and WGT buffers with ex->ld tokens, like TVM's virtual threads. Text for the
+ * language front end (parser, assembler, checks, the language server); the
+ * simulator's property tests take random-built-program.ts, which reaches every
+ * opcode but does not check clean.
  */
 export class Rng {
   private s: number;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assembleText, memoryHost } from '../../core/asm';
-import { checkProgram } from '../../core/analysis/check';
+import { checkAssembled } from '../../core/analysis/check';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 
 const HEAD = 'target default\ndata a : inp[4]\ndata b : wgt[4]\ndata y : out[4]\n';
@@ -11,7 +11,7 @@ const HEAD = 'target default\ndata a : inp[4]\ndata b : wgt[4]\ndata y : out[4]\
 function check(body: string, files: Record<string, string | Uint8Array> = {}): Diagnostic[] {
   const text = HEAD + body;
   const r = assembleText(text, { file: 'main.vta', host: memoryHost({ 'main.vta': text, ...files }) });
-  return r.program ? checkProgram(r.program, 'main.vta', r.diagnostics) : r.diagnostics;
+  return checkAssembled(r, 'main.vta');
 }
 
 function only(d: Diagnostic[], code: string): Diagnostic[] {

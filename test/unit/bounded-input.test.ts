@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assembleText } from '../../core/asm';
-import { checkProgram } from '../../core/analysis/check';
+import { checkAssembled } from '../../core/analysis/check';
 import { firstTierChecks } from '../../core/analysis/first-tier';
 import { tokenChecks } from '../../core/analysis/tokens';
 import { ROW_WORK_BUDGET } from '../../core/analysis/access';
@@ -20,7 +20,7 @@ import { describe as describeDebugValue, EvalError, evaluate as evaluateDebugExp
 
 function check(text: string): Diagnostic[] {
   const r = assembleText(text, { file: 't.vta' });
-  return r.program ? checkProgram(r.program, 't.vta', r.diagnostics) : r.diagnostics;
+  return checkAssembled(r, 't.vta');
 }
 
 /** Runs both analyses under a small budget: a `vta.budget` finding means they walked too much. */

@@ -81,3 +81,24 @@ test('only client/ imports vscode, and webviews/ import no Node built-in', () =>
   const node = specs('webviews').filter((x) => BUILTINS.has(x.spec) || x.spec.startsWith('node:'));
   assert.deepEqual(node.map((x) => `${x.f}: ${x.spec}`), []);
 });
+
+// Test and benchmark code stays out of what ships (docs/ARCHITECTURE.md): builders,
+// random programs and the reference interpreter live in test/support/, benchmarks in bench/.
+const intoTestOrBench = (file: string, spec: string): boolean => {
+  const target = join(file, '..', spec);
+  return target.startsWith(`test${sep}`) || target.startsWith(`bench${sep}`);
+};
+
+test('nothing that ships imports test/ or bench/', () => {
+  const shipped = ['core', 'server', 'client', 'webviews'].flatMap((dir) => sources(dir));
+  const offenders: string[] = [];
+  for (const f of shipped) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+      if (intoTestOrBench(f, m[1] ?? m[2]!)) offenders.push(`${f}: ${m[1] ?? m[2]}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+  // The check itself: what the debug adapter's old benchmark import would be now.
+  assert.ok(intoTestOrBench(join('server', 'dap', 'engine.ts'), '../../test/support/random-built-program'));
+  assert.ok(!intoTestOrBench(join('server', 'dap', 'engine.ts'), '../../core/sim'));
+});

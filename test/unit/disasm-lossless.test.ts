@@ -8,8 +8,8 @@ import { assembleText, decodeStream, disassemble, memoryHost } from '../../core/
 import { checkProgram } from '../../core/analysis/check';
 import { MemType, encodeProgram } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import { ProgramBuilder } from '../../core/sim/testkit/builder';
-import { randomProgram } from '../../core/sim/testkit/random-program';
+import { ProgramBuilder } from '../support/program-builder';
+import { randomProgram } from '../support/random-built-program';
 
 const significant = (p: Program, file: string, prior: Parameters<typeof checkProgram>[2] = []) =>
   checkProgram(p, file, prior).filter((d) => d.severity !== 'info').map((d) => `${d.code}`).sort();

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { Insn, Uop } from '../../core/isa';
+import { emptyInsn, type OpcodeId } from '../../core/isa';
 
 export interface WriteOptions {
   /** Line ending; the C code prints '\n', logs copied on Windows have '\r\n'. */
@@ -211,15 +212,7 @@ export function writeTestLibUops(uops: readonly Uop[], opts: WriteOptions & { he
 
 /** An instruction with every field 0 except the ones given. */
 export function mkInsn(opcode: number, fields: Partial<Insn> = {}): Insn {
-  const zero: Insn = {
-    opcode, pop_prev_dep: 0, pop_next_dep: 0, push_prev_dep: 0, push_next_dep: 0,
-    memory_type: 0, sram_base: 0, dram_base: 0, y_size: 0, x_size: 0, x_stride: 0,
-    y_pad_0: 0, y_pad_1: 0, x_pad_0: 0, x_pad_1: 0,
-    reset_reg: 0, uop_bgn: 0, uop_end: 0, iter_out: 0, iter_in: 0,
-    dst_factor_out: 0, dst_factor_in: 0, src_factor_out: 0, src_factor_in: 0,
-    wgt_factor_out: 0, wgt_factor_in: 0, alu_opcode: 0, use_imm: 0, imm: 0,
-  };
-  return { ...zero, ...fields };
+  return { ...emptyInsn(opcode as OpcodeId), ...fields };
 }
 
 const flagsOf = (i: Insn): Partial<Insn> => ({

@@ -8,22 +8,11 @@ import type { VtaConfigKeys, VtaTarget } from '../../core/isa/config';
 import { BOARDS, ConfigError, readConfigKeys } from '../../core/isa/config';
 import { deriveTarget, shippedTarget, targetFromJson } from '../../core/isa/target';
 import { layoutsFor, uopLayoutFor } from '../../core/isa/fields';
+import { docDefaultConfigJson } from './isa-doc';
 
-/** §1.1, the default `vta_config.json`, written out key by key. */
-const DOC_DEFAULT_JSON = {
-  TARGET: 'sim',
-  HW_VER: '0.0.2',
-  LOG_INP_WIDTH: 3,
-  LOG_WGT_WIDTH: 3,
-  LOG_ACC_WIDTH: 5,
-  LOG_BATCH: 0,
-  LOG_BLOCK: 4,
-  LOG_UOP_BUFF_SIZE: 15,
-  LOG_INP_BUFF_SIZE: 15,
-  LOG_WGT_BUFF_SIZE: 18,
-  LOG_ACC_BUFF_SIZE: 17,
-} as const;
-const DOC_DEFAULT_KEYS: VtaConfigKeys = { ...DOC_DEFAULT_JSON };
+/** §1.1, the default `vta_config.json`, as the document's table gives it. */
+const DOC_DEFAULT_JSON = docDefaultConfigJson();
+const DOC_DEFAULT_KEYS = DOC_DEFAULT_JSON as unknown as VtaConfigKeys;
 
 /** §2.3 memory-type ids. */
 const MEM = { UOP: 0, WGT: 1, INP: 2, ACC: 3, OUT: 4, ACC_8BIT: 5 } as const;

@@ -16,25 +16,14 @@ import { placeFields } from '../../core/isa/fields';
 import { decodeStream } from '../../core/asm/binary';
 import type { Insn } from '../../core/isa/insn';
 import { EncodeError, FIELD_NAMES, decodeInsn, decodeUop, emptyInsn, encodeInsn, encodeUop, fieldAt, setFieldAt } from '../../core/isa/insn';
+import { docDefaultConfigJson } from './isa-doc';
 
 // ---------------------------------------------------------------------------
 // Reference data, copied from vta-isa.md
 // ---------------------------------------------------------------------------
 
-/** §1.1, the default `vta_config.json`, written out key by key. */
-const DOC_DEFAULT_JSON = {
-  TARGET: 'sim',
-  HW_VER: '0.0.2',
-  LOG_INP_WIDTH: 3,
-  LOG_WGT_WIDTH: 3,
-  LOG_ACC_WIDTH: 5,
-  LOG_BATCH: 0,
-  LOG_BLOCK: 4,
-  LOG_UOP_BUFF_SIZE: 15,
-  LOG_INP_BUFF_SIZE: 15,
-  LOG_WGT_BUFF_SIZE: 18,
-  LOG_ACC_BUFF_SIZE: 17,
-};
+/** §1.1, the default `vta_config.json`, as the document's table gives it. */
+const DOC_DEFAULT_JSON = docDefaultConfigJson();
 
 interface RefField {
   field: FieldName;

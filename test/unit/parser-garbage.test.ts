@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assembleText } from '../../core/asm';
-import { checkProgram } from '../../core/analysis/check';
+import { checkAssembled } from '../../core/analysis/check';
 import { parseVta } from '../../core/lang/parser';
 import { Rng } from '../support/random-program';
 
 function check(text: string) {
   const r = assembleText(text, { file: 'g.vta' });
-  return r.program ? checkProgram(r.program, 'g.vta', r.diagnostics) : r.diagnostics;
+  return checkAssembled(r, 'g.vta');
 }
 
 test('one bad line never hides the rest of the file', () => {

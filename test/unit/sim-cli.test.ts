@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { assembleText } from '../../core/asm';
 import { encodeProgram } from '../../core/isa';
 import { COUNTER_KEYS } from '../../core/sim';
-import { referenceRun } from '../../core/sim/testkit/reference';
+import { referenceRun } from '../support/reference-run';
 import { UsageError } from '../../server/cli/command';
 import { simCommand } from '../../server/cli/commands/sim';
 

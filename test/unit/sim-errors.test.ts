@@ -11,7 +11,7 @@ import { MemType, Opcode } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import type { SimMode } from '../../core/sim';
 import { SimError, simulate } from '../../core/sim';
-import { ProgramBuilder, int8Bytes } from '../../core/sim/testkit/builder';
+import { ProgramBuilder, int8Bytes } from '../support/program-builder';
 
 const MODES: SimMode[] = ['functional', 'both', 'timing'];
 

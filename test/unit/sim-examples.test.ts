@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { assembleText } from '../../core/asm';
 import type { Program } from '../../core/program/program';
 import { simulate } from '../../core/sim';
-import { referenceRun } from '../../core/sim/testkit/reference';
+import { referenceRun } from '../support/reference-run';
 
 function load(file: string): Program {
   const r = assembleText(readFileSync(file, 'utf8'), { file });

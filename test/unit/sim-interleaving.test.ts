@@ -11,8 +11,8 @@ import { describe, it } from 'node:test';
 import { assembleText } from '../../core/asm';
 import type { Program } from '../../core/program/program';
 import { Simulator, simulate } from '../../core/sim';
-import { randomProgram } from '../../core/sim/testkit/random-program';
-import { referenceRun } from '../../core/sim/testkit/reference';
+import { randomProgram } from '../support/random-built-program';
+import { referenceRun } from '../support/reference-run';
 
 const PROGRAMS = 1000;
 

@@ -14,9 +14,9 @@ import { DEFAULT_CONFIG_KEYS, MemType, deriveTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import { Simulator, simulate } from '../../core/sim';
 import { Prng } from '../../core/sim/prng';
-import { ProgramBuilder, int32Bytes, int8Bytes } from '../../core/sim/testkit/builder';
-import { randomProgram } from '../../core/sim/testkit/random-program';
-import { referenceRun } from '../../core/sim/testkit/reference';
+import { ProgramBuilder, int32Bytes, int8Bytes } from '../support/program-builder';
+import { randomProgram } from '../support/random-built-program';
+import { referenceRun } from '../support/reference-run';
 import { convGemmProgram, CONV_SHAPES } from '../../bench/gemm-programs';
 
 function bytes(n: number, seed: number): number[] {

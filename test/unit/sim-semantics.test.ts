@@ -1,7 +1,7 @@
 /**
  * fsim's functional semantics (vta-isa.md §4), instruction by instruction. Expected
  * values are either written from the ISA document's rules in the test itself, or
- * computed by the plain reference interpreter (core/sim/testkit/reference.ts), which
+ * computed by the plain reference interpreter (test/support/reference-run.ts), which
  * shares no code with the simulator.
  */
 import assert from 'node:assert/strict';
@@ -9,9 +9,9 @@ import { describe, it } from 'node:test';
 import { DEFAULT_CONFIG_KEYS, MemType, deriveTarget, defaultTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import { COUNTER_KEYS, SimError, Simulator, simulate } from '../../core/sim';
-import { ProgramBuilder, int32Bytes, int8Bytes } from '../../core/sim/testkit/builder';
-import { randomProgram } from '../../core/sim/testkit/random-program';
-import { referenceRun } from '../../core/sim/testkit/reference';
+import { ProgramBuilder, int32Bytes, int8Bytes } from '../support/program-builder';
+import { randomProgram } from '../support/random-built-program';
+import { referenceRun } from '../support/reference-run';
 
 function runToEnd(p: Program, opts = {}): Simulator {
   const sim = new Simulator(p, { snapshots: false, ...opts });

@@ -9,8 +9,8 @@ import { MemType } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import type { SimMode } from '../../core/sim';
 import { Simulator } from '../../core/sim';
-import { ProgramBuilder } from '../../core/sim/testkit/builder';
-import { randomProgram } from '../../core/sim/testkit/random-program';
+import { ProgramBuilder } from '../support/program-builder';
+import { randomProgram } from '../support/random-built-program';
 
 /** Everything observable about the state, as plain data. */
 function fingerprint(sim: Simulator) {

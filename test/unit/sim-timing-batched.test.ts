@@ -17,7 +17,7 @@ import { figuresWithKnobs, layerStream, lintSchedule, loweredProgram, parseSched
 import type { SimOptions, StopReason } from '../../core/sim';
 import { Simulator } from '../../core/sim';
 import { Prng } from '../../core/sim/prng';
-import { randomProgram } from '../../core/sim/testkit/random-program';
+import { randomProgram } from '../support/random-built-program';
 import { TIMING_ROWS } from '../../core/sim/timing-params';
 
 /** The reference: one scheduler step at a time, through the stepping API. */

@@ -8,9 +8,9 @@ import { describe, it } from 'node:test';
 import { MemType, shippedTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
 import { Simulator, simulate, timingParamsFor } from '../../core/sim';
-import { ProgramBuilder } from '../../core/sim/testkit/builder';
-import { randomProgram } from '../../core/sim/testkit/random-program';
-import { referenceRun } from '../../core/sim/testkit/reference';
+import { ProgramBuilder } from '../support/program-builder';
+import { randomProgram } from '../support/random-built-program';
+import { referenceRun } from '../support/reference-run';
 import { TSIM_CASES, TSIM_CYCLES, tsimProgram } from '../fixtures/tsim/programs';
 
 /** Stated in docs/SIMULATOR.md. */

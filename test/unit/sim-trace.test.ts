@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemType, QUEUES, tokenUse } from '../../core/isa';
 import { Simulator, toChromeTrace } from '../../core/sim';
-import { ProgramBuilder, int32Bytes } from '../../core/sim/testkit/builder';
-import { randomProgram } from '../../core/sim/testkit/random-program';
+import { ProgramBuilder, int32Bytes } from '../support/program-builder';
+import { randomProgram } from '../support/random-built-program';
 
 /** LOAD ACC 8 rows → ALU over rows 0..3 → STORE rows 0..7, with tokens. */
 function small() {

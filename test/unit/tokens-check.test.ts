@@ -14,7 +14,7 @@ import { happensBefore, runTokens, tokenChecks } from '../../core/analysis/token
 import { checkProgram } from '../../core/analysis/check';
 import { Opcode } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import { randomProgram as randomBuiltProgram } from '../../core/sim/testkit/random-program';
+import { randomProgram as randomBuiltProgram } from '../support/random-built-program';
 import { randomProgram } from '../support/random-program';
 import { tvmShapedProgram } from '../support/tvm-shaped-program';
 

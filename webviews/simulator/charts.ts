@@ -5,7 +5,7 @@
 import type { BufferView, ViewModel } from './model';
 import type { Palette } from './theme';
 import { readPalette, rgbOf } from './theme';
-import { fitCanvas, lowerBound, TimeView } from './timeview';
+import { fitCanvas, frameCoalescer, lowerBound, TimeView } from './timeview';
 
 const LABEL_W = 72;
 
@@ -24,7 +24,7 @@ export class StepChart {
   readonly canvas: HTMLCanvasElement;
   private series: StepSeries[] = [];
   private palette: Palette = readPalette();
-  private frame = 0;
+  private readonly schedule = frameCoalescer(() => this.draw());
 
   constructor(private readonly host: HTMLElement, private readonly view: TimeView, ariaLabel: string, private readonly rowH = 34) {
     this.canvas = document.createElement('canvas');
@@ -41,10 +41,6 @@ export class StepChart {
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
-  }
 
   draw(): void {
     const w = Math.max(200, this.host.clientWidth);
@@ -123,7 +119,7 @@ export class Heatmaps {
   readonly canvas: HTMLCanvasElement;
   private images: Array<{ b: BufferView; img: HTMLCanvasElement }> = [];
   private palette: Palette = readPalette();
-  private frame = 0;
+  private readonly schedule = frameCoalescer(() => this.draw());
   static readonly ROW_H = 44;
 
   constructor(private readonly host: HTMLElement, private readonly view: TimeView) {
@@ -166,10 +162,6 @@ export class Heatmaps {
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
-  }
 
   draw(): void {
     const w = Math.max(200, this.host.clientWidth);

@@ -13,7 +13,7 @@ import { CAUSES, MODULE_KEYS, MODULE_TITLES, QUEUE_KEYS } from './model';
 import type { Palette } from './theme';
 import { readPalette } from './theme';
 import { CoverageSummary, upperBound } from './summary';
-import { fitCanvas, lowerBound, tickStep, TimeView } from './timeview';
+import { fitCanvas, frameCoalescer, lowerBound, tickStep, TimeView } from './timeview';
 
 const AXIS_H = 22;
 const LABEL_W = 72;
@@ -60,7 +60,7 @@ export class Timeline {
   private sel: { lane: number; k: number } = { lane: 0, k: -1 };
   private palette: Palette;
   private drag: { x: number; t0: number; t1: number; moved: boolean } | undefined;
-  private frame = 0;
+  private readonly schedule = frameCoalescer(() => this.draw());
   showArrows = true;
   lastFrame: FrameStats = { visible: [0, 0, 0], drawn: [0, 0, 0], arrows: 0, arrowsHidden: false, ms: 0 };
 
@@ -139,10 +139,6 @@ export class Timeline {
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
-  }
 
   /** Sizes read from the layout once per frame (reading clientWidth per bar would force layouts). */
   private cw = 200;

@@ -76,6 +76,21 @@ export function lowerBound(a: ArrayLike<number>, x: number): number {
   return lo;
 }
 
+/**
+ * A redraw request that coalesces: however many changes arrive before the next frame
+ * (cursor moves, resizes, new data), `draw` runs once in that frame.
+ */
+export function frameCoalescer(draw: () => void): () => void {
+  let frame = 0;
+  return () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      draw();
+    });
+  };
+}
+
 /** Sets a canvas's backing store for its CSS size and the device pixel ratio; returns the 2D context scaled to CSS pixels. */
 export function fitCanvas(c: HTMLCanvasElement, cssW: number, cssH: number): CanvasRenderingContext2D {
   const dpr = Math.min(window.devicePixelRatio || 1, 2);

@@ -6,12 +6,13 @@
  * (execute.ts) and its happens-before clocks.
  */
 import type { DepFlag, ModuleId, QueueId } from '../../isa';
-import { MEM_TYPE_NAMES, MODULE_NAMES, MemType, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../isa';
+import { MEM_TYPE_NAMES, MODULE_NAMES, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../isa';
 import type { Program, ProgramInsn, SourceRange } from '../../program/program';
 import type { Range } from '../../lang/ast';
 import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../../lang/diagnostic';
 import type { BufferName, Work } from '../access';
-import { ROW_WORK_BUDGET, UopShadow, depthOf, insnAccesses, rowsInside } from '../access';
+import { ROW_WORK_BUDGET, depthOf, rowsInside } from '../access';
+import { RowWalk } from '../program-index';
 import type { TokenRun } from './execute';
 import { MOD_INDEX, happensBefore, runTokens } from './execute';
 
@@ -433,7 +434,6 @@ class TokenChecker {
   private hazards(): void {
     const t = this.program.target;
     const r = this.r;
-    const uops = new UopShadow(t, this.program.dram);
     const bufs: BufferName[] = ['inp', 'wgt', 'acc', 'uop'];
     // Per buffer, per module: the last write and the last read of each row (-1: none).
     const lastW = {} as Record<BufferName, Int32Array[]>;
@@ -450,6 +450,7 @@ class TokenChecker {
       return s ? `${s.file}:${s.start.line}` : `#${i}`;
     };
     const work: Work = { units: 0 };
+    const walk = new RowWalk(this.program, work);
     const budget = this.opts.budget ?? ROW_WORK_BUDGET;
     const race = (a: number, aWrite: boolean, b: number, bWrite: boolean, buf: BufferName, row: number): void => {
       // A race builds keys and fills sets: worth many row operations.
@@ -478,11 +479,9 @@ class TokenChecker {
           `hazards between modules were not checked from here on (${r.execOrder.length - n} of ${r.execOrder.length} instructions in the order they run): the rows the program moves exceed the analysis budget`);
         break;
       }
-      const p = this.insns[i]!;
-      const insn = p.insn;
       const m = r.moduleIndex[i]!;
-      const accesses = insnAccesses(t, insn, uops, work);
-      if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) uops.load(insn, work);
+      // In the order the modules run: the compute module's UOP loads and GEMM/ALU stay in program order.
+      const accesses = walk.rows(i);
       // Reads before writes: an instruction reads its inputs, then writes its outputs.
       accesses.sort((a, b) => Number(a.write) - Number(b.write));
       for (const a of accesses) {

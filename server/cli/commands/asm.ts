@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeProgram } from '../../../core/isa';
-import { checkProgram } from '../../../core/analysis/check';
+import { checkAssembled } from '../../../core/analysis/check';
 import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { layoutJson } from '../../../core/asm/layout-json';
 import { count, num } from '../../../core/lang/count';
@@ -34,7 +34,7 @@ export const asmCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('give exactly one FILE.vta');
     const file = positionals[0]!;
     const l = assembleFile(file, io.cwd, resolveTargetOption(values.target, io.cwd), maxInstructions);
-    const diags = l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics;
+    const diags = checkAssembled(l, l.file);
     io.stderr(outgoingDiagnostics(diags).map((d) => formatDiagnostic(d) + '\n').join(''));
     // Errors that left an instruction out (or the whole program) block output; STORE padding is encodable.
     const encodingFailed = !l.program || l.diagnostics.some((d) => d.severity === 'error' && d.code !== 'vta.range.store-pad');

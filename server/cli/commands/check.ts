@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkProgram } from '../../../core/analysis/check';
+import { checkAssembled, checkProgram } from '../../../core/analysis/check';
 import { schedDiagnosticIn } from '../../../core/schedule';
 import { checkLoweredLayers } from '../../../core/schedule/lowered-checks';
 import type { Diagnostic } from '../../../core/lang/diagnostic';
@@ -67,7 +67,7 @@ export const checkCommand: CliCommand = {
           continue;
         }
         const l = assembleFile(f, io.cwd, target, maxInstructions);
-        add(l.program ? checkProgram(l.program, l.file, l.diagnostics) : l.diagnostics);
+        add(checkAssembled(l, l.file));
       }
     }
     const shown = outgoingDiagnostics(all, max);

@@ -7,9 +7,9 @@
  *
  * It follows vta-isa.md §4 literally and shares no code with core/sim.
  */
-import type { Insn } from '../../isa';
-import type { Program } from '../../program/program';
-import { decodeUop } from '../../isa';
+import type { Insn } from '../../core/isa';
+import type { Program } from '../../core/program/program';
+import { decodeUop } from '../../core/isa';
 
 export interface ReferenceResult {
   dram: Uint8Array;

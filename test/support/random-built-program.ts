@@ -13,12 +13,17 @@
  * without reset) and ALU instructions (every opcode, immediate and tensor-tensor,
  * negative shifts, wrapping multiplies), with random loop counts and factors kept
  * inside the half.
+ *
+ * Built directly (program-builder.ts), not written as text: it reaches every opcode
+ * and field the simulator must get right, including ones the checks flag (reads of
+ * rows nothing wrote, micro-ops too close). Tests of the language front end take
+ * random-program.ts instead: source text that assembles and checks clean.
  */
-import type { Uop, VtaTarget } from '../../isa';
-import { MemType, defaultTarget } from '../../isa';
-import type { Program } from '../../program/program';
-import { Prng } from '../prng';
-import { ProgramBuilder } from './builder';
+import type { Uop, VtaTarget } from '../../core/isa';
+import { MemType, defaultTarget } from '../../core/isa';
+import type { Program } from '../../core/program/program';
+import { Prng } from '../../core/sim/prng';
+import { ProgramBuilder } from './program-builder';
 
 const INP_HALF = 16, WGT_HALF = 8, ACC_HALF = 32, OUT_PER_BLOCK = 32;
 const ALU_OPS = ['MIN', 'MAX', 'ADD', 'SHR', 'MUL'] as const;
@@ -155,4 +160,9 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Pr
   b.pop('st->ex');
   b.finish();
   return b.build();
+}
+
+/** A stream of about `n` instructions (the debugger's benchmark and its pause test). */
+export function streamProgram(n: number): Program {
+  return randomProgram(2024, { blocks: Math.ceil(n / 8), maxOpsPerBlock: 4 });
 }

@@ -6,9 +6,9 @@
  * the consumer module's next instruction, a push on the producer module's previous
  * one, and a NOP of that module carries it when there is none or its flag is taken.
  */
-import type { DepFlag, Insn, ModuleId, QueueId, Uop, VtaTarget } from '../../isa';
-import { AluOp, MemType, Opcode, defaultTarget, emptyInsn, encodeUop, moduleOf, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../isa';
-import type { DataMem, Program, ProgramInsn, TensorPlacement, KernelPlacement } from '../../program/program';
+import type { DepFlag, Insn, ModuleId, QueueId, Uop, VtaTarget } from '../../core/isa';
+import { AluOp, MemType, Opcode, defaultTarget, emptyInsn, encodeUop, moduleOf, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../core/isa';
+import type { DataMem, Program, ProgramInsn, TensorPlacement, KernelPlacement } from '../../core/program/program';
 
 export interface MemArgs {
   sram: number;

@@ -4,16 +4,16 @@
  * protocol (request → stopped event → stack traces of the three threads) against
  * `vta debug-adapter` (needs `npm run build`).
  *
- *   node --import tsx server/dap/bench.ts [instructions]
+ *   node --import tsx bench/dap-bench.ts [instructions]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { encodeProgram } from '../../core/isa';
-import type { Program } from '../../core/program/program';
-import { Prng } from '../../core/sim/prng';
-import { randomProgram } from '../../core/sim/testkit/random-program';
-import { DebugEngine } from './engine';
+import { encodeProgram } from '../core/isa';
+import type { Program } from '../core/program/program';
+import { Prng } from '../core/sim/prng';
+import { streamProgram } from '../test/support/random-built-program';
+import { DebugEngine } from '../server/dap/engine';
 
 export interface DapBenchFigures {
   instructions: number;
@@ -30,10 +30,6 @@ export interface DapBenchFigures {
 const now = () => performance.now();
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (x: number) => Number(x.toPrecision(3));
-
-export function streamProgram(n: number): Program {
-  return randomProgram(2024, { blocks: Math.ceil(n / 8), maxOpsPerBlock: 4 });
-}
 
 export function benchEngine(program: Program, mode: 'functional' | 'both', samples = 40): Omit<DapBenchFigures, 'protocol'> {
   const e = new DebugEngine(program, { mode });
@@ -60,7 +56,7 @@ export function benchEngine(program: Program, mode: 'functional' | 'both', sampl
 
 export async function benchProtocol(program: Program, mode: 'functional' | 'both', samples = 20): Promise<DapBenchFigures['protocol']> {
   const { DebugClient } = await import('@vscode/debugadapter-testsupport');
-  const root = resolve(import.meta.dirname, '../..');
+  const root = resolve(import.meta.dirname, '..');
   const dir = mkdtempSync(join(tmpdir(), 'vta-dap-bench-'));
   const dc = new DebugClient('node', `"${resolve(root, 'bin/vta.cjs')}" debug-adapter`, 'vta', { shell: true, cwd: root }, false);
   dc.defaultTimeout = 120_000;

@@ -51,9 +51,17 @@ function lspMessage(body: object): string {
   return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
 }
 
-const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } };
-const SESSION = lspMessage(INITIALIZE) + lspMessage({ jsonrpc: '2.0', method: 'initialized', params: {} })
-  + lspMessage({ jsonrpc: '2.0', id: 2, method: 'shutdown' }) + lspMessage({ jsonrpc: '2.0', method: 'exit' });
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { processId: null, rootUri: null, capabilities: {} },
+};
+const SESSION =
+  lspMessage(INITIALIZE) +
+  lspMessage({ jsonrpc: '2.0', method: 'initialized', params: {} }) +
+  lspMessage({ jsonrpc: '2.0', id: 2, method: 'shutdown' }) +
+  lspMessage({ jsonrpc: '2.0', method: 'exit' });
 
 /** Wall ms from spawning `vta lsp --stdio` to the first bytes of its answer to initialize. */
 function lspInitializeMs(): Promise<number> {
@@ -68,7 +76,9 @@ function lspInitializeMs(): Promise<number> {
       child.stdin.end(SESSION.slice(SESSION.indexOf('Content-Length', 10)));
     });
     child.on('error', fail);
-    child.on('exit', () => { if (!answered) fail(new Error('vta lsp exited without answering initialize')); });
+    child.on('exit', () => {
+      if (!answered) fail(new Error('vta lsp exited without answering initialize'));
+    });
     child.stdin.write(lspMessage(INITIALIZE));
   });
 }
@@ -101,7 +111,18 @@ export async function runColdStartBench(opts: { runs?: number; simRuns?: number 
     for (let k = 0; k < 9; k++) lsp.push(await lspInitializeMs());
 
     const bin = writeBinaries(issueGemmProgram(), dir, 'issue18');
-    const simArgv = [process.execPath, VTA, 'sim', '--insn', bin.insn, '--dram', bin.dram, '--mode', 'functional', '--quiet'];
+    const simArgv = [
+      process.execPath,
+      VTA,
+      'sim',
+      '--insn',
+      bin.insn,
+      '--dram',
+      bin.dram,
+      '--mode',
+      'functional',
+      '--quiet',
+    ];
     const simRuns = opts.simRuns ?? 5;
     const cpuSeconds = Array.from({ length: simRuns }, () => round(childCpuMs(simArgv, 1) / 1000));
     return {

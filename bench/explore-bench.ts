@@ -17,7 +17,10 @@ import { timingModelEstimate } from '../core/schedule/tune-estimator';
 /** Wall time of one whole process. */
 function processTime(args: string[]): { wallMs: number; status: number | null } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/vta.cjs'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/vta.cjs'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return { wallMs: Math.round(performance.now() - t0), status: r.status };
 }
 
@@ -38,12 +41,29 @@ export function runExploreBench() {
     const t0 = performance.now();
     const r = tuneLayer(layer, target, timingModelEstimate);
     const ms = performance.now() - t0;
-    return { layer: layer.name, candidates: r.candidates, estimated: r.estimated, ms: Math.round(ms), msPerEstimate: Math.round((ms / Math.max(1, r.estimated)) * 100) / 100, speedup: r.baseline && r.best ? Math.round((r.baseline.cycles / r.best.cycles) * 1000) / 1000 : null };
+    return {
+      layer: layer.name,
+      candidates: r.candidates,
+      estimated: r.estimated,
+      ms: Math.round(ms),
+      msPerEstimate: Math.round((ms / Math.max(1, r.estimated)) * 100) / 100,
+      speedup: r.baseline && r.best ? Math.round((r.baseline.cycles / r.best.cycles) * 1000) / 1000 : null,
+    };
   });
-  const tune = { ...processTime(['tune', path, '--format', 'json']), cpuMs: processCpu(['tune', path, '--format', 'json']) };
+  const tune = {
+    ...processTime(['tune', path, '--format', 'json']),
+    cpuMs: processCpu(['tune', path, '--format', 'json']),
+  };
   const space = join(process.cwd(), 'examples/space-small.json');
-  const sweep = { ...processTime(['explore', path, '--space', space, '--format', 'json']), cpuMs: processCpu(['explore', path, '--space', space, '--format', 'json']) };
-  return { inProcess: { layers, totalMs: layers.reduce((s, l) => s + l.ms, 0) }, tuneProcess: tune, exploreSmallSpace: sweep };
+  const sweep = {
+    ...processTime(['explore', path, '--space', space, '--format', 'json']),
+    cpuMs: processCpu(['explore', path, '--space', space, '--format', 'json']),
+  };
+  return {
+    inProcess: { layers, totalMs: layers.reduce((s, l) => s + l.ms, 0) },
+    tuneProcess: tune,
+    exploreSmallSpace: sweep,
+  };
 }
 
 // As the other benchmarks: `npm run bench explore` runs it from a bundle (dist/bench/explore.mjs),

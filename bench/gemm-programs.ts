@@ -112,8 +112,15 @@ export function convGemmProgram(s: ConvShape, iterations: number): { program: Pr
     b.gemm({ uop: [0, kernel.length], reset: true, outer, dstOut: s.rows });
     for (let k = 0; k < reps; k++) {
       b.gemm({
-        uop: [0, kernel.length], outer, inner,
-        dstOut: s.rows, dstIn: 0, srcOut: 0, srcIn: srcSpan, wgtOut: wgtPerOc * inner, wgtIn: wgtPerOc,
+        uop: [0, kernel.length],
+        outer,
+        inner,
+        dstOut: s.rows,
+        dstIn: 0,
+        srcOut: 0,
+        srcIn: srcSpan,
+        wgtOut: wgtPerOc * inner,
+        wgtIn: wgtPerOc,
       });
     }
     uopIterations = reps * perInsn;
@@ -125,7 +132,13 @@ export function convGemmProgram(s: ConvShape, iterations: number): { program: Pr
 export function writeBinaries(p: Program, dir: string, name: string): { insn: string; dram: string } {
   const insn = join(dir, `${name}.insn.bin`);
   const dram = join(dir, `${name}.dram.bin`);
-  writeFileSync(insn, encodeProgram(p.target, p.insns.map((x) => x.insn)));
+  writeFileSync(
+    insn,
+    encodeProgram(
+      p.target,
+      p.insns.map((x) => x.insn),
+    ),
+  );
   writeFileSync(dram, p.dram);
   return { insn, dram };
 }

@@ -10,7 +10,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleText } from '../core/asm';
 import { checkProgram } from '../core/analysis/check';
-import { estimateLayer, estimateNetworks, layerStream, lintSchedule, loweredProgram, lowerSchedule, parseSchedule, type SchedOperator } from '../core/schedule';
+import {
+  estimateLayer,
+  estimateNetworks,
+  layerStream,
+  lintSchedule,
+  loweredProgram,
+  lowerSchedule,
+  parseSchedule,
+  type SchedOperator,
+} from '../core/schedule';
 import { checkLoweredLayer, checkLoweredLayers } from '../core/schedule/lowered-checks';
 import { simulate } from '../core/sim';
 import { round, time as timeRaw } from './timing';
@@ -38,13 +47,22 @@ export function runSchedBench() {
   const layer = 'c11';
   const figures = lint.layers.find((f) => f.layer.name === layer)!;
   let text = '';
-  const lowerTextMs = time(() => { text = lowerSchedule(ast, lint, { file: 'r.vtasched', layer, values: 'zeros' }).text!; }, runs);
+  const lowerTextMs = time(() => {
+    text = lowerSchedule(ast, lint, { file: 'r.vtasched', layer, values: 'zeros' }).text!;
+  }, runs);
   let program = assembleText(text, { file: 'l.vta' }).program!;
-  const assembleMs = time(() => { program = assembleText(text, { file: 'l.vta' }).program!; }, runs);
+  const assembleMs = time(() => {
+    program = assembleText(text, { file: 'l.vta' }).program!;
+  }, runs);
   const checkMs = time(() => checkProgram(program, 'l.vta'), runs);
   let cycles = 0;
-  const timingMs = time(() => { cycles = simulate(program, { mode: 'timing', trace: false }).time; }, runs);
-  const fullPathMs = time(() => fullPath(lowerSchedule(ast, lint, { file: 'r.vtasched', layer, values: 'zeros' }).text!), runs);
+  const timingMs = time(() => {
+    cycles = simulate(program, { mode: 'timing', trace: false }).time;
+  }, runs);
+  const fullPathMs = time(
+    () => fullPath(lowerSchedule(ast, lint, { file: 'r.vtasched', layer, values: 'zeros' }).text!),
+    runs,
+  );
   // The direct path's stages.
   const streamMs = time(() => layerStream(figures, t, { file: 'r.vtasched' }), 100);
   const stream = layerStream(figures, t, { file: 'r.vtasched' });
@@ -61,7 +79,9 @@ export function runSchedBench() {
   const editorTierMs = time(() => checkLoweredLayer(ast, lint, op, { file: 'r.vtasched' }), runs);
   // Every shipped layer that lints clean, estimated both ways, back to back.
   const clean = lint.layers.filter((f) => !('errors' in estimateLayer(f.layer, t)));
-  const texts = clean.map((f) => lowerSchedule(ast, lint, { file: 'r.vtasched', layer: f.layer.name, values: 'zeros' }).text!);
+  const texts = clean.map(
+    (f) => lowerSchedule(ast, lint, { file: 'r.vtasched', layer: f.layer.name, values: 'zeros' }).text!,
+  );
   const allFullMs = time(() => texts.forEach(fullPath), 3);
   const allFastMs = time(() => clean.forEach((f) => estimateLayer(f.layer, t)), runs);
   // The whole shipped ResNet-18 network (10 layers, 19 convolutions): each layer estimated
@@ -69,18 +89,35 @@ export function runSchedBench() {
   const net = parseSchedule(readFileSync(join(process.cwd(), 'examples/resnet18.vtasched'), 'utf8'));
   const netLint = lintSchedule(net);
   let fps = 0;
-  const networkMs = time(() => { fps = estimateNetworks(net, netLint)[0]!.framesPerSecond; }, runs);
+  const networkMs = time(() => {
+    fps = estimateNetworks(net, netLint)[0]!.framesPerSecond;
+  }, runs);
   const networkChecksMs = time(() => checkLoweredLayers(net, netLint, { file: 'resnet18.vtasched' }), 3);
   return {
     node: process.version,
-    network: { file: 'examples/resnet18.vtasched', layers: netLint.layers.length, framesPerSecond: Math.round(fps * 100) / 100, estimateNetworksMs: networkMs, everyLayerLoweredChecksMs: networkChecksMs },
-    lint: { layers: parseSchedule(big).statements.filter((s) => s.kind === 'operator').length, lines: big.split('\n').length, parseAndLintMs: lintMs },
+    network: {
+      file: 'examples/resnet18.vtasched',
+      layers: netLint.layers.length,
+      framesPerSecond: Math.round(fps * 100) / 100,
+      estimateNetworksMs: networkMs,
+      everyLayerLoweredChecksMs: networkChecksMs,
+    },
+    lint: {
+      layers: parseSchedule(big).statements.filter((s) => s.kind === 'operator').length,
+      lines: big.split('\n').length,
+      parseAndLintMs: lintMs,
+    },
     oneLayer: {
-      layer, instructions: program.insns.length, cycles,
+      layer,
+      instructions: program.insns.length,
+      cycles,
       fullPath: { totalMs: fullPathMs, lowerTextMs, assembleMs, checkMs, timingMs },
       direct: { streamMs, programMs: directProgramMs, timingMs: directTimingMs },
       estimateLayerMs: estimateMs,
-      speedup: { best: Math.round(fullPathMs.best / estimateMs.best), median: Math.round(fullPathMs.median / estimateMs.median) },
+      speedup: {
+        best: Math.round(fullPathMs.best / estimateMs.best),
+        median: Math.round(fullPathMs.median / estimateMs.median),
+      },
       editorTierMs,
     },
     shippedLayers: {
@@ -88,7 +125,7 @@ export function runSchedBench() {
       fullPathMs: allFullMs,
       estimateLayerMs: allFastMs,
       fastEstimatesPerSecond: Math.round((1000 * clean.length) / allFastMs.best),
-      fullEstimatesPerSecond: Math.round((1000 * clean.length) / allFullMs.best * 10) / 10,
+      fullEstimatesPerSecond: Math.round(((1000 * clean.length) / allFullMs.best) * 10) / 10,
     },
   };
 }

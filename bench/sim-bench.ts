@@ -23,9 +23,21 @@ export interface SimBenchFigures {
   alu: { kernel: string; uopIterationsPerSecond: number }[];
   transfer: { bytesPerSecond: number };
   /** instructionsPerSecond times run() alone; withSetupInstructionsPerSecond also the Simulator's construction. */
-  timingOnly: { instructions: number; instructionsPerSecond: number; stepsPerSecond: number; withSetupInstructionsPerSecond: number };
+  timingOnly: {
+    instructions: number;
+    instructionsPerSecond: number;
+    stepsPerSecond: number;
+    withSetupInstructionsPerSecond: number;
+  };
   trace: { instructions: number; columnBytes: number; jsonBytes: number; snapshotBytes: number; snapshots: number };
-  stepping: { instructions: number; forwardMeanMs: number; forwardMaxMs: number; backMeanMs: number; backMaxMs: number; samples: number };
+  stepping: {
+    instructions: number;
+    forwardMeanMs: number;
+    forwardMaxMs: number;
+    backMeanMs: number;
+    backMaxMs: number;
+    samples: number;
+  };
 }
 
 /** Large LOADs and STOREs: `reps` × (256 KiB WGT + 128 KiB ACC in, 32 KiB OUT out). */
@@ -76,7 +88,10 @@ function runSecs(p: Program, kernel: 'auto' | 'js', runs: number): number {
 function aluProgram(reps: number): { program: Program; uopIterations: number } {
   const b = new ProgramBuilder(undefined, 'bench-alu.vta');
   const a = b.data('a', MemType.ACC, 2048, randomBytes(2048 * 64, 5));
-  const u = b.uops('k', Array.from({ length: 64 }, (_, k) => ({ dst: k, src: 64 + k, wgt: 0 })));
+  const u = b.uops(
+    'k',
+    Array.from({ length: 64 }, (_, k) => ({ dst: k, src: 64 + k, wgt: 0 })),
+  );
   b.load(MemType.ACC, { sram: 0, dram: a, x: 2048 });
   b.load(MemType.UOP, { sram: 0, dram: u, x: 64 });
   const ops = ['MIN', 'MAX', 'ADD', 'SHR', 'MUL'] as const;
@@ -113,20 +128,33 @@ export async function runSimBench(opts: { instructions?: number } = {}): Promise
   const issue = issueGemmProgram();
   const issueIters = ISSUE_GEMM.iterOut * ISSUE_GEMM.iterIn * ISSUE_GEMM.uops;
   const issueSecs = runSecs(issue, 'auto', 3);
-  gemm.push({ program: 'issue 18: 2,000 × 1,024 × 16 micro-ops', kernel: 'simd', uopIterationsPerSecond: round(issueIters / issueSecs), macsPerSecond: round((issueIters * macs) / issueSecs) });
+  gemm.push({
+    program: 'issue 18: 2,000 × 1,024 × 16 micro-ops',
+    kernel: 'simd',
+    uopIterationsPerSecond: round(issueIters / issueSecs),
+    macsPerSecond: round((issueIters * macs) / issueSecs),
+  });
   for (const kernel of ['auto', 'js'] as const) {
     for (const s of CONV_SHAPES) {
       const { program, uopIterations } = convGemmProgram(s, kernel === 'auto' ? 4_000_000 : 200_000);
       const secs = runSecs(program, kernel, 3);
       const name = new Simulator(program, { snapshots: false, kernel }).kernel;
-      gemm.push({ program: `conv ${s.name}`, kernel: name, uopIterationsPerSecond: round(uopIterations / secs), macsPerSecond: round((uopIterations * macs) / secs) });
+      gemm.push({
+        program: `conv ${s.name}`,
+        kernel: name,
+        uopIterationsPerSecond: round(uopIterations / secs),
+        macsPerSecond: round((uopIterations * macs) / secs),
+      });
     }
   }
   const alu: SimBenchFigures['alu'] = [];
   for (const kernel of ['auto', 'js'] as const) {
     const { program, uopIterations } = aluProgram(kernel === 'auto' ? 40 : 4);
     const secs = runSecs(program, kernel, 3);
-    alu.push({ kernel: new Simulator(program, { snapshots: false, kernel }).kernel, uopIterationsPerSecond: round(uopIterations / secs) });
+    alu.push({
+      kernel: new Simulator(program, { snapshots: false, kernel }).kernel,
+      uopIterationsPerSecond: round(uopIterations / secs),
+    });
   }
 
   const dma = transferProgram(20);
@@ -142,7 +170,9 @@ export async function runSimBench(opts: { instructions?: number } = {}): Promise
   // end-of-stream paths late), and the best is the least disturbed by other load.
   const timingSecs = best(7, () => {
     let sim!: Simulator;
-    const setup = time(() => { sim = new Simulator(stream, { mode: 'timing', trace: false, snapshots: false }); });
+    const setup = time(() => {
+      sim = new Simulator(stream, { mode: 'timing', trace: false, snapshots: false });
+    });
     const s = time(() => sim.run());
     withSetupSecs = Math.min(withSetupSecs, setup + s);
     steps = sim.steps;
@@ -155,7 +185,8 @@ export async function runSimBench(opts: { instructions?: number } = {}): Promise
   const mem = dbg.memoryFootprint();
   const jsonBytes = JSON.stringify(dbg.trace()).length;
   const r = new Prng(7);
-  const fwd: number[] = [], back: number[] = [];
+  const fwd: number[] = [],
+    back: number[] = [];
   const total = dbg.steps;
   for (let k = 0; k < 20; k++) {
     dbg.seek(Math.floor(total * (0.05 + 0.9 * r.next())));
@@ -170,14 +201,25 @@ export async function runSimBench(opts: { instructions?: number } = {}): Promise
     alu,
     transfer: { bytesPerSecond: round(dma.bytes / dmaSecs) },
     timingOnly: {
-      instructions: stream.insns.length, instructionsPerSecond: round(stream.insns.length / timingSecs), stepsPerSecond: round(steps / timingSecs),
+      instructions: stream.insns.length,
+      instructionsPerSecond: round(stream.insns.length / timingSecs),
+      stepsPerSecond: round(steps / timingSecs),
       withSetupInstructionsPerSecond: round(stream.insns.length / withSetupSecs),
     },
-    trace: { instructions: stream.insns.length, columnBytes: mem.traceBytes, jsonBytes, snapshotBytes: mem.snapshotBytes, snapshots: mem.snapshots },
+    trace: {
+      instructions: stream.insns.length,
+      columnBytes: mem.traceBytes,
+      jsonBytes,
+      snapshotBytes: mem.snapshotBytes,
+      snapshots: mem.snapshots,
+    },
     stepping: {
-      instructions: stream.insns.length, samples: fwd.length,
-      forwardMeanMs: round(mean(fwd)), forwardMaxMs: round(Math.max(...fwd)),
-      backMeanMs: round(mean(back)), backMaxMs: round(Math.max(...back)),
+      instructions: stream.insns.length,
+      samples: fwd.length,
+      forwardMeanMs: round(mean(fwd)),
+      forwardMaxMs: round(Math.max(...fwd)),
+      backMeanMs: round(mean(back)),
+      backMaxMs: round(Math.max(...back)),
     },
   };
 }

@@ -15,10 +15,23 @@ import { TSIM_CASES, TSIM_CYCLES, tsimProgram } from '../test/fixtures/tsim/prog
 type Knob = keyof TimingParams;
 
 const KNOBS: Array<[Knob, number, number]> = [
-  ['readLatency', 1, 60], ['writeLatency', 0, 60], ['memSetup', 0, 20], ['memTail', 0, 20], ['insnGap', 0, 8],
-  ['padBytesPerCycle', 1, 16], ['gemmInterval', 1, 10], ['aluImmInterval', 1, 10], ['aluTensorInterval', 1, 12],
-  ['gemmSetup', 0, 20], ['gemmLatency', 0, 20], ['aluSetup', 0, 20], ['aluLatency', 0, 20],
-  ['fetchChunkInsns', 1, 64], ['tokenLatency', 1, 8], ['dispatchLatency', 0, 8], ['nopCycles', 1, 8],
+  ['readLatency', 1, 60],
+  ['writeLatency', 0, 60],
+  ['memSetup', 0, 20],
+  ['memTail', 0, 20],
+  ['insnGap', 0, 8],
+  ['padBytesPerCycle', 1, 16],
+  ['gemmInterval', 1, 10],
+  ['aluImmInterval', 1, 10],
+  ['aluTensorInterval', 1, 12],
+  ['gemmSetup', 0, 20],
+  ['gemmLatency', 0, 20],
+  ['aluSetup', 0, 20],
+  ['aluLatency', 0, 20],
+  ['fetchChunkInsns', 1, 64],
+  ['tokenLatency', 1, 8],
+  ['dispatchLatency', 0, 8],
+  ['nopCycles', 1, 8],
 ];
 
 const programs = TSIM_CASES.map((c) => ({ c, p: tsimProgram(c) }));
@@ -33,7 +46,10 @@ export function errors(params: TimingParams): Array<{ name: string; ours: number
 
 const score = (p: TimingParams) => Math.max(...errors(p).map((e) => Math.abs(e.error)));
 
-export function calibrate(start: TimingParams = timingParamsFor(defaultTarget(), 'tsim-2019'), knobs: Knob[] = KNOBS.map((k) => k[0])): TimingParams {
+export function calibrate(
+  start: TimingParams = timingParamsFor(defaultTarget(), 'tsim-2019'),
+  knobs: Knob[] = KNOBS.map((k) => k[0]),
+): TimingParams {
   let best = { ...start };
   let bestScore = score(best);
   for (let round = 0; round < 8; round++) {
@@ -57,8 +73,13 @@ export function calibrate(start: TimingParams = timingParamsFor(defaultTarget(),
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const base = timingParamsFor(defaultTarget(), 'tsim-2019');
-  const fitted = calibrate(base, process.argv.slice(2).length ? process.argv.slice(2) as Knob[] : undefined);
-  const changed = Object.fromEntries(Object.entries(fitted).filter(([k, v]) => (base as unknown as Record<string, unknown>)[k] !== v));
+  const fitted = calibrate(base, process.argv.slice(2).length ? (process.argv.slice(2) as Knob[]) : undefined);
+  const changed = Object.fromEntries(
+    Object.entries(fitted).filter(([k, v]) => (base as unknown as Record<string, unknown>)[k] !== v),
+  );
   console.log('changed parameters:', changed);
-  for (const e of errors(fitted)) console.log(`${e.name.padEnd(12)} ours ${String(e.ours).padStart(6)}  tsim ${String(e.tsim).padStart(6)}  ${(e.error * 100).toFixed(1)}%`);
+  for (const e of errors(fitted))
+    console.log(
+      `${e.name.padEnd(12)} ours ${String(e.ours).padStart(6)}  tsim ${String(e.tsim).padStart(6)}  ${(e.error * 100).toFixed(1)}%`,
+    );
 }

@@ -17,4 +17,7 @@ export function time(f: () => void, runs: number): { median: number; best: numbe
 }
 
 /** To 0.1 ms, for the printed figures. */
-export const round = (x: { median: number; best: number }) => ({ median: Math.round(x.median * 10) / 10, best: Math.round(x.best * 10) / 10 });
+export const round = (x: { median: number; best: number }) => ({
+  median: Math.round(x.median * 10) / 10,
+  best: Math.round(x.best * 10) / 10,
+});

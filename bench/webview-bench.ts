@@ -50,12 +50,17 @@ export interface WebviewBenchFigures {
   /** The view's own set-up and first frame of every chart. */
   firstFrameMs: number;
   frames: {
-    zoomMeanMs: number; zoomMaxMs: number; panMeanMs: number; panMaxMs: number;
+    zoomMeanMs: number;
+    zoomMaxMs: number;
+    panMeanMs: number;
+    panMaxMs: number;
     /** 95th percentile over all zoom and pan frames, and how many frames took 16 ms or more. */
-    p95Ms: number; over16: number;
+    p95Ms: number;
+    over16: number;
     /** Frames with the whole run (or nearly: the first and last zoom steps) in view. */
     wholeRunMaxMs: number;
-    samples: number; smallestSpan: number;
+    samples: number;
+    smallestSpan: number;
   };
 }
 
@@ -80,13 +85,26 @@ export async function runWebviewBench(iterations = 20_000): Promise<WebviewBench
     const info = await page.evaluate(() => {
       const a = document.getElementById('app')!;
       const d = a.dataset;
-      return { render: Number(a.dataset.renderMs), worker: JSON.parse(a.dataset.workerMs!) as { assemble: number; simulate: number; model: number },
-        workerStart: Number(d.workerAt) - Number(d.sentAt), roundTrip: Number(d.receivedAt) - Number(d.workerAt), show: Number(d.shownAt) - Number(d.receivedAt) };
+      return {
+        render: Number(a.dataset.renderMs),
+        worker: JSON.parse(a.dataset.workerMs!) as { assemble: number; simulate: number; model: number },
+        workerStart: Number(d.workerAt) - Number(d.sentAt),
+        roundTrip: Number(d.receivedAt) - Number(d.workerAt),
+        show: Number(d.shownAt) - Number(d.receivedAt),
+      };
     });
     const frames = await page.evaluate(() => {
-      const v = (window as unknown as { vtaSimulatorView: { view: { zoom(f: number, at?: number): void; pan(f: number): void; fit(): void; t0: number; t1: number }; drawAll(): number } }).vtaSimulatorView;
+      const v = (
+        window as unknown as {
+          vtaSimulatorView: {
+            view: { zoom(f: number, at?: number): void; pan(f: number): void; fit(): void; t0: number; t1: number };
+            drawAll(): number;
+          };
+        }
+      ).vtaSimulatorView;
       v.view.fit();
-      const zoom: number[] = [], pan: number[] = [];
+      const zoom: number[] = [],
+        pan: number[] = [];
       const whole: number[] = [];
       v.view.fit();
       whole.push(v.drawAll());
@@ -109,22 +127,45 @@ export async function runWebviewBench(iterations = 20_000): Promise<WebviewBench
       whole.push(v.drawAll(), zoom[0]!, pan[0]!, zoom[zoom.length - 1]!, pan[pan.length - 1]!);
       return { zoom, pan, smallest, whole };
     });
-    const insns = await page.evaluate(() => Number(document.querySelectorAll('.lanes-info li').length) && Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li')).reduce((s, li) => s + Number(li.dataset.bars), 0));
-    const cycles = await page.evaluate(() => Number(/([\d,]+) cycles/.exec(document.querySelector('.status')!.textContent ?? '')?.[1]?.replace(/,/g, '') ?? 0));
-    const z = stats(frames.zoom), p = stats(frames.pan);
+    const insns = await page.evaluate(
+      () =>
+        Number(document.querySelectorAll('.lanes-info li').length) &&
+        Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li')).reduce(
+          (s, li) => s + Number(li.dataset.bars),
+          0,
+        ),
+    );
+    const cycles = await page.evaluate(() =>
+      Number(/([\d,]+) cycles/.exec(document.querySelector('.status')!.textContent ?? '')?.[1]?.replace(/,/g, '') ?? 0),
+    );
+    const z = stats(frames.zoom),
+      p = stats(frames.pan);
     const all = [...frames.zoom, ...frames.pan];
     const r = (x: number) => Math.round(x * 100) / 100;
     return {
       instructions: insns,
       simulatedCycles: cycles,
-      worker: { assembleMs: r(info.worker.assemble), simulateMs: r(info.worker.simulate), modelMs: r(info.worker.model) },
+      worker: {
+        assembleMs: r(info.worker.assemble),
+        simulateMs: r(info.worker.simulate),
+        modelMs: r(info.worker.model),
+      },
       renderAfterSimulationMs: r(info.show),
       workerStartMs: r(info.workerStart),
       workerRoundTripMs: r(info.roundTrip),
       endToEndMs: total,
       firstFrameMs: r(info.render),
-      frames: { zoomMeanMs: r(z.mean), zoomMaxMs: r(z.max), panMeanMs: r(p.mean), panMaxMs: r(p.max),
-        p95Ms: r(percentile(all, 0.95)), over16: all.filter((x) => x >= 16).length, wholeRunMaxMs: r(Math.max(...frames.whole)), samples: frames.zoom.length + frames.pan.length, smallestSpan: r(frames.smallest) },
+      frames: {
+        zoomMeanMs: r(z.mean),
+        zoomMaxMs: r(z.max),
+        panMeanMs: r(p.mean),
+        panMaxMs: r(p.max),
+        p95Ms: r(percentile(all, 0.95)),
+        over16: all.filter((x) => x >= 16).length,
+        wholeRunMaxMs: r(Math.max(...frames.whole)),
+        samples: frames.zoom.length + frames.pan.length,
+        smallestSpan: r(frames.smallest),
+      },
     };
   } finally {
     await h.close();

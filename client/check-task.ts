@@ -16,10 +16,17 @@ export interface VtaTaskDefinition extends vscode.TaskDefinition {
   target?: string;
 }
 
-function makeTask(context: vscode.ExtensionContext, def: VtaTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string): vscode.Task {
+function makeTask(
+  context: vscode.ExtensionContext,
+  def: VtaTaskDefinition,
+  scope: vscode.WorkspaceFolder | vscode.TaskScope,
+  name: string,
+): vscode.Task {
   const cli = context.asAbsolutePath('dist/cli/vta.js');
   const args = [cli, 'check', ...(def.files?.length ? def.files : ['${file}'])];
-  const target = def.target ?? readSettings(scope === vscode.TaskScope.Workspace || typeof scope === 'number' ? undefined : scope.uri).target;
+  const target =
+    def.target ??
+    readSettings(scope === vscode.TaskScope.Workspace || typeof scope === 'number' ? undefined : scope.uri).target;
   if (target && target !== 'default') args.push('--target', target);
   const exec = new vscode.ProcessExecution(process.execPath, args, {
     env: { ELECTRON_RUN_AS_NODE: '1' },
@@ -32,17 +39,26 @@ function makeTask(context: vscode.ExtensionContext, def: VtaTaskDefinition, scop
 }
 
 export function registerCheckTask(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, {
-    provideTasks: () => {
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      return [makeTask(context, { type: TASK_TYPE, command: 'check' }, folder ?? vscode.TaskScope.Workspace, 'check current file')];
-    },
-    resolveTask: (task) => {
-      const def = task.definition as VtaTaskDefinition;
-      if (def.command !== 'check') return undefined;
-      return makeTask(context, def, task.scope ?? vscode.TaskScope.Workspace, task.name);
-    },
-  }));
+  context.subscriptions.push(
+    vscode.tasks.registerTaskProvider(TASK_TYPE, {
+      provideTasks: () => {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        return [
+          makeTask(
+            context,
+            { type: TASK_TYPE, command: 'check' },
+            folder ?? vscode.TaskScope.Workspace,
+            'check current file',
+          ),
+        ];
+      },
+      resolveTask: (task) => {
+        const def = task.definition as VtaTaskDefinition;
+        if (def.command !== 'check') return undefined;
+        return makeTask(context, def, task.scope ?? vscode.TaskScope.Workspace, task.name);
+      },
+    }),
+  );
 }
 
 /** VTA: Check — saves and runs `vta check` on the active (or given) .vta file. */
@@ -56,7 +72,12 @@ export async function checkCommand(context: vscode.ExtensionContext, uri?: vscod
   if (doc.isDirty) await doc.save();
   const folder = vscode.workspace.getWorkspaceFolder(target);
   const name = target.path.slice(target.path.lastIndexOf('/') + 1);
-  const task = makeTask(context, { type: TASK_TYPE, command: 'check', files: [target.fsPath] }, folder ?? vscode.TaskScope.Workspace, `check ${name}`);
+  const task = makeTask(
+    context,
+    { type: TASK_TYPE, command: 'check', files: [target.fsPath] },
+    folder ?? vscode.TaskScope.Workspace,
+    `check ${name}`,
+  );
   const execution = await vscode.tasks.executeTask(task);
   // The task's terminal stays silent on a clean file: say so.
   const done = vscode.tasks.onDidEndTaskProcess((e) => {
@@ -73,6 +94,8 @@ async function reportClean(uri: vscode.Uri, name: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
   const own = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'vta check');
   const warnings = own.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length;
-  const text = warnings ? `VTA: no errors in ${name}; ${count(warnings, 'warning')} (see Problems).` : `VTA: no problems in ${name}.`;
+  const text = warnings
+    ? `VTA: no errors in ${name}; ${count(warnings, 'warning')} (see Problems).`
+    : `VTA: no problems in ${name}.`;
   void vscode.window.showInformationMessage(text);
 }

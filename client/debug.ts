@@ -33,7 +33,8 @@ async function dynamicConfigurations(): Promise<vscode.DebugConfiguration[]> {
   const uris = new Map<string, vscode.Uri>();
   const active = vscode.window.activeTextEditor?.document;
   if (active?.languageId === 'vta' && active.uri.scheme === 'file') uris.set(active.uri.toString(), active.uri);
-  for (const d of vscode.workspace.textDocuments) if (d.languageId === 'vta' && d.uri.scheme === 'file') uris.set(d.uri.toString(), d.uri);
+  for (const d of vscode.workspace.textDocuments)
+    if (d.languageId === 'vta' && d.uri.scheme === 'file') uris.set(d.uri.toString(), d.uri);
   if (vscode.workspace.workspaceFolders?.length) {
     for (const u of await vscode.workspace.findFiles('**/*.vta', '**/node_modules/**', 20)) uris.set(u.toString(), u);
   }
@@ -42,10 +43,22 @@ async function dynamicConfigurations(): Promise<vscode.DebugConfiguration[]> {
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
-    return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug the current .vta file', program: '${file}', stopOnEntry: false, mode: 'both' }];
+    return [
+      {
+        type: DEBUG_TYPE,
+        request: 'launch',
+        name: 'Debug the current .vta file',
+        program: '${file}',
+        stopOnEntry: false,
+        mode: 'both',
+      },
+    ];
   }
 
-  resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+  resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.ProviderResult<vscode.DebugConfiguration> {
     const c = config as VtaLaunchConfiguration;
     // F5 with no launch.json: an empty configuration.
     if (!c.type && !c.request && !c.name) {
@@ -60,8 +73,14 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
       if (ed?.document.languageId === 'vta') c.program = ed.document.uri.fsPath;
       else {
         // Not an error (F5 in an empty window lands here): say what to do.
-        void vscode.window.showInformationMessage('VTA: open a .vta file to debug it, or set "program", "insn" or "dump" in the launch configuration.', 'Open an Example…')
-          .then((pick) => { if (pick) void vscode.commands.executeCommand('vta.openExample'); });
+        void vscode.window
+          .showInformationMessage(
+            'VTA: open a .vta file to debug it, or set "program", "insn" or "dump" in the launch configuration.',
+            'Open an Example…',
+          )
+          .then((pick) => {
+            if (pick) void vscode.commands.executeCommand('vta.openExample');
+          });
         return undefined;
       }
     }
@@ -91,12 +110,17 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
   const provider = new ConfigurationProvider();
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: dynamicConfigurations }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider(
+      DEBUG_TYPE,
+      { provideDebugConfigurations: dynamicConfigurations },
+      vscode.DebugConfigurationProviderTriggerKind.Dynamic,
+    ),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
     // The simulator view, when open, follows the debugger's cycle.
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       const cycle = (e.body as { cycle?: unknown } | undefined)?.cycle;
-      if (e.session.type === DEBUG_TYPE && e.event === 'vtaCycle' && typeof cycle === 'number') followDebuggerCycle(cycle);
+      if (e.session.type === DEBUG_TYPE && e.event === 'vtaCycle' && typeof cycle === 'number')
+        followDebuggerCycle(cycle);
     }),
   );
 }

@@ -11,20 +11,41 @@ import type { NetworkEstimateJson } from '../core/schedule/network';
 
 let panel: vscode.WebviewPanel | undefined;
 
-export function showNetworkEstimate(context: vscode.ExtensionContext, uri: unknown, network: unknown, estimate: unknown): void {
-  if (typeof network !== 'string' || typeof estimate !== 'object' || estimate === null || !Array.isArray((estimate as NetworkEstimateJson).rows)) {
-    void vscode.window.showWarningMessage('VTA: open a network\'s estimate from the code lens above it.');
+export function showNetworkEstimate(
+  context: vscode.ExtensionContext,
+  uri: unknown,
+  network: unknown,
+  estimate: unknown,
+): void {
+  if (
+    typeof network !== 'string' ||
+    typeof estimate !== 'object' ||
+    estimate === null ||
+    !Array.isArray((estimate as NetworkEstimateJson).rows)
+  ) {
+    void vscode.window.showWarningMessage("VTA: open a network's estimate from the code lens above it.");
     return;
   }
   const file = typeof uri === 'string' ? basename(vscode.Uri.parse(uri).fsPath) : '';
   const scripts = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews');
   const media = vscode.Uri.joinPath(context.extensionUri, 'media');
   if (!panel) {
-    panel = vscode.window.createWebviewPanel('vta.networkEstimate', '', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [scripts, media],
-    });
-    panel.onDidDispose(() => { panel = undefined; }, undefined, context.subscriptions);
+    panel = vscode.window.createWebviewPanel(
+      'vta.networkEstimate',
+      '',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: [scripts, media],
+      },
+    );
+    panel.onDidDispose(
+      () => {
+        panel = undefined;
+      },
+      undefined,
+      context.subscriptions,
+    );
   }
   panel.title = `Estimate: ${network}`;
   panel.webview.html = estimateHtml({
@@ -32,7 +53,8 @@ export function showNetworkEstimate(context: vscode.ExtensionContext, uri: unkno
     nonce: randomBytes(18).toString('base64'),
     scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(scripts, 'estimate.js')).toString(),
     styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'estimate.css')).toString(),
-    estimate: estimate as NetworkEstimateJson, file,
+    estimate: estimate as NetworkEstimateJson,
+    file,
   });
   panel.reveal(vscode.ViewColumn.Beside, true);
 }

@@ -10,7 +10,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { designConfigJson, designsOf, designSchedule, markPareto, readSpace, SpaceError, sweptNetwork, type DesignResult } from '../core/schedule/explore';
+import {
+  designConfigJson,
+  designsOf,
+  designSchedule,
+  markPareto,
+  readSpace,
+  SpaceError,
+  sweptNetwork,
+  type DesignResult,
+} from '../core/schedule/explore';
 import { parseSchedule } from '../core/schedule';
 import { exploreHtml } from '../webviews/explore/html';
 import { parseExploreViewMessage, type ExploreHostMessage } from '../webviews/explore/protocol';
@@ -19,23 +28,37 @@ import { cancelSweep, runDesigns, type SweepSignal } from '../server/explore-run
 async function pickSpace(near: vscode.Uri): Promise<vscode.Uri | undefined> {
   const found = await vscode.workspace.findFiles('**/*space*.json', '**/node_modules/**', 50);
   const browse = '$(folder-opened) Choose a space file…';
-  const items = [...found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined })), { label: browse, uri: undefined }];
-  const picked = await vscode.window.showQuickPick(items, { title: 'VTA: Explore Design Space', placeHolder: 'The design space: a JSON file of vta_config.json keys with lists of values, clockMHz and fpga' });
+  const items = [
+    ...found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined })),
+    { label: browse, uri: undefined },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'VTA: Explore Design Space',
+    placeHolder: 'The design space: a JSON file of vta_config.json keys with lists of values, clockMHz and fpga',
+  });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Design space': ['json'] }, defaultUri: vscode.Uri.file(dirname(near.fsPath)) });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { 'Design space': ['json'] },
+    defaultUri: vscode.Uri.file(dirname(near.fsPath)),
+  });
   return chosen?.[0];
 }
 
 export async function exploreDesignsCommand(context: vscode.ExtensionContext): Promise<void> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc || doc.languageId !== 'vtasched') {
-    void vscode.window.showWarningMessage('VTA: open a .vtasched schedule first: its layers are the network whose designs are explored.');
+    void vscode.window.showWarningMessage(
+      'VTA: open a .vtasched schedule first: its layers are the network whose designs are explored.',
+    );
     return;
   }
   const swept = sweptNetwork(parseSchedule(doc.getText()), basename(doc.uri.path));
   if (swept.problems.length || !swept.layers.length) {
-    void vscode.window.showErrorMessage(`VTA: ${swept.problems.length ? `fix the layers' shapes and the network first (${swept.problems[0]!.message})` : 'the schedule has no layer to explore'}.`);
+    void vscode.window.showErrorMessage(
+      `VTA: ${swept.problems.length ? `fix the layers' shapes and the network first (${swept.problems[0]!.message})` : 'the schedule has no layer to explore'}.`,
+    );
     return;
   }
   const spaceUri = await pickSpace(doc.uri);
@@ -55,19 +78,32 @@ export async function exploreDesignsCommand(context: vscode.ExtensionContext): P
   const scheduleFile = doc.uri;
   const results = new Map<number, DesignResult>();
   const signal: SweepSignal = { cancelled: false, workers: [] };
-  const panel = vscode.window.createWebviewPanel('vta.explore', `Designs: ${basename(doc.uri.path)}`, vscode.ViewColumn.Beside, {
-    enableScripts: true, retainContextWhenHidden: true, enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews')],
-  });
+  const panel = vscode.window.createWebviewPanel(
+    'vta.explore',
+    `Designs: ${basename(doc.uri.path)}`,
+    vscode.ViewColumn.Beside,
+    {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      enableCommandUris: false,
+      localResourceRoots: [
+        vscode.Uri.joinPath(context.extensionUri, 'media'),
+        vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews'),
+      ],
+    },
+  );
   const w = panel.webview;
   w.html = exploreHtml({
-    cspSource: w.cspSource, nonce: randomBytes(18).toString('base64'),
+    cspSource: w.cspSource,
+    nonce: randomBytes(18).toString('base64'),
     scriptUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews', 'explore.js')).toString(),
     styleUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'explore.css')).toString(),
   });
   const post = (m: ExploreHostMessage) => void w.postMessage(m);
   let ready: () => void = () => undefined;
-  const isReady = new Promise<void>((r) => { ready = r; });
+  const isReady = new Promise<void>((r) => {
+    ready = r;
+  });
   panel.onDidDispose(() => cancelSweep(signal));
   w.onDidReceiveMessage(async (raw: unknown) => {
     const m = parseExploreViewMessage(raw);
@@ -80,24 +116,49 @@ export async function exploreDesignsCommand(context: vscode.ExtensionContext): P
     }
   });
   await isReady;
-  post({ type: 'start', total: designs.length, fpga: space.fpga.description, network: swept.name === basename(doc.uri.path) ? swept.name : `${swept.name} (${basename(doc.uri.path)})`, budget: { bram: space.fpga.bram, dsp: space.fpga.dsp } });
-  const network = swept.layers;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `VTA: exploring ${designs.length} designs`, cancellable: true }, async (progress, token) => {
-    token.onCancellationRequested(() => cancelSweep(signal));
-    let pending: DesignResult[] = [];
-    const flush = () => { if (pending.length) { post({ type: 'designs', designs: pending }); pending = []; } };
-    const timer = setInterval(flush, 250);
-    try {
-      await runDesigns(designs, space.fpga, network, availableParallelism(), (r) => {
-        results.set(r.index, r);
-        pending.push(r);
-        progress.report({ increment: 100 / designs.length, message: `${results.size} of ${designs.length}` });
-      }, signal);
-    } finally {
-      clearInterval(timer);
-      flush();
-    }
+  post({
+    type: 'start',
+    total: designs.length,
+    fpga: space.fpga.description,
+    network: swept.name === basename(doc.uri.path) ? swept.name : `${swept.name} (${basename(doc.uri.path)})`,
+    budget: { bram: space.fpga.bram, dsp: space.fpga.dsp },
   });
+  const network = swept.layers;
+  await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `VTA: exploring ${designs.length} designs`,
+      cancellable: true,
+    },
+    async (progress, token) => {
+      token.onCancellationRequested(() => cancelSweep(signal));
+      let pending: DesignResult[] = [];
+      const flush = () => {
+        if (pending.length) {
+          post({ type: 'designs', designs: pending });
+          pending = [];
+        }
+      };
+      const timer = setInterval(flush, 250);
+      try {
+        await runDesigns(
+          designs,
+          space.fpga,
+          network,
+          availableParallelism(),
+          (r) => {
+            results.set(r.index, r);
+            pending.push(r);
+            progress.report({ increment: 100 / designs.length, message: `${results.size} of ${designs.length}` });
+          },
+          signal,
+        );
+      } finally {
+        clearInterval(timer);
+        flush();
+      }
+    },
+  );
   const all = markPareto([...results.values()].sort((a, b) => a.index - b.index));
   post({ type: 'done', designs: all, cancelled: signal.cancelled });
 }
@@ -107,7 +168,10 @@ async function openDesign(scheduleUri: vscode.Uri, source: string, d: DesignResu
   const dir = join(dirname(scheduleUri.fsPath), 'vta-designs', `design-${d.index}`);
   const files = [
     { path: join(dir, 'vta_config.json'), text: `${JSON.stringify(designConfigJson(d), null, 2)}\n` },
-    { path: join(dir, basename(scheduleUri.fsPath)), text: `; Design ${d.index} of a sweep (VTA: Explore Design Space), clock ${d.clockMHz} MHz: each layer with its tuned knobs.\n${designSchedule(source, parseSchedule(source), d)}` },
+    {
+      path: join(dir, basename(scheduleUri.fsPath)),
+      text: `; Design ${d.index} of a sweep (VTA: Explore Design Space), clock ${d.clockMHz} MHz: each layer with its tuned knobs.\n${designSchedule(source, parseSchedule(source), d)}`,
+    },
   ];
   mkdirSync(dir, { recursive: true });
   const kept: string[] = [];
@@ -115,7 +179,16 @@ async function openDesign(scheduleUri: vscode.Uri, source: string, d: DesignResu
     if (existsSync(f.path) && readFileSync(f.path, 'utf8') !== f.text) kept.push(basename(f.path));
     else writeFileSync(f.path, f.text);
   }
-  if (kept.length) void vscode.window.showInformationMessage(`VTA: ${kept.join(' and ')} in ${vscode.workspace.asRelativePath(dir)} differ from design ${d.index}'s and were left as they are.`);
-  await vscode.window.showTextDocument(vscode.Uri.file(files[0]!.path), { viewColumn: vscode.ViewColumn.One, preview: false });
-  await vscode.window.showTextDocument(vscode.Uri.file(files[1]!.path), { viewColumn: vscode.ViewColumn.One, preview: false });
+  if (kept.length)
+    void vscode.window.showInformationMessage(
+      `VTA: ${kept.join(' and ')} in ${vscode.workspace.asRelativePath(dir)} differ from design ${d.index}'s and were left as they are.`,
+    );
+  await vscode.window.showTextDocument(vscode.Uri.file(files[0]!.path), {
+    viewColumn: vscode.ViewColumn.One,
+    preview: false,
+  });
+  await vscode.window.showTextDocument(vscode.Uri.file(files[1]!.path), {
+    viewColumn: vscode.ViewColumn.One,
+    preview: false,
+  });
 }

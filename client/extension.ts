@@ -8,7 +8,12 @@ import * as vscode from 'vscode';
 import { count } from '../core/lang/count';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { checkCommand, registerCheckTask } from './check-task';
 import { debugCommand, registerDebugger } from './debug';
 import { registerHexHover } from './hex-hover';
@@ -39,7 +44,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }]),
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { language, scheme: 'file' },
+      { language, scheme: 'untitled' },
+    ]),
     synchronize: {
       configurationSection: 'vta',
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{vta,vtasched,json}'),
@@ -80,8 +88,12 @@ class StatusBar implements vscode.Disposable {
     this.subs.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       vscode.languages.onDidChangeDiagnostics(() => this.update()),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === vscode.window.activeTextEditor?.document) this.update(); }),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('vta')) this.update(); }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document) this.update();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('vta')) this.update();
+      }),
     );
     this.update();
   }
@@ -93,7 +105,12 @@ class StatusBar implements vscode.Disposable {
       return;
     }
     // The file's own `target` line wins over the setting (as in the assembler).
-    const own = doc.languageId === 'vta' ? /^[ \t]*target[ \t]+("[^"\n]*"|[A-Za-z0-9_.\-\/]+)/m.exec(doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 2000), 0))) : null;
+    const own =
+      doc.languageId === 'vta'
+        ? /^[ \t]*target[ \t]+("[^"\n]*"|[A-Za-z0-9_.\-\/]+)/m.exec(
+            doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 2000), 0)),
+          )
+        : null;
     const target = own ? own[1]!.replace(/^"|"$/g, '') : readSettings(doc.uri).target;
     const diags = vscode.languages.getDiagnostics(doc.uri);
     const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
@@ -136,7 +153,12 @@ async function openExample(context: vscode.ExtensionContext): Promise<void> {
     const d = join(dir, sub);
     if (!existsSync(d)) continue;
     for (const n of readdirSync(d).sort()) {
-      if (/\.(vta|vtasched)$/.test(n)) items.push({ label: sub ? `${sub}/${n}` : n, description: sub ? 'a program the checks must flag' : undefined, path: join(d, n) });
+      if (/\.(vta|vtasched)$/.test(n))
+        items.push({
+          label: sub ? `${sub}/${n}` : n,
+          description: sub ? 'a program the checks must flag' : undefined,
+          path: join(d, n),
+        });
     }
   }
   const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Open a VTA example' });
@@ -160,23 +182,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vta.assembleTo', (uri?: vscode.Uri) => assembleCommand(output, uri, true)),
     vscode.commands.registerCommand('vta.disassemble', (uri?: vscode.Uri) => disassembleCommand(output, uri)),
     vscode.commands.registerCommand('vta.importDump', (uri?: vscode.Uri) => importDumpCommand(output, uri)),
-    vscode.commands.registerCommand('vta.lowerSchedule', (uri?: unknown, layer?: string) => lowerScheduleCommand(output, uri, layer)),
+    vscode.commands.registerCommand('vta.lowerSchedule', (uri?: unknown, layer?: string) =>
+      lowerScheduleCommand(output, uri, layer),
+    ),
     // A layer's code lens: its lowered program, straight into the simulator view.
     vscode.commands.registerCommand('vta.simulateScheduleLayer', async (uri?: unknown, layer?: string) => {
       const doc = await lowerScheduleCommand(output, uri, layer);
       if (doc) openSimulatorPanel(context, doc);
     }),
     // A network's code lens: its estimate as a sortable table.
-    vscode.commands.registerCommand('vta.showNetworkEstimate', (uri?: unknown, network?: unknown, estimate?: unknown) => showNetworkEstimate(context, uri, network, estimate)),
+    vscode.commands.registerCommand('vta.showNetworkEstimate', (uri?: unknown, network?: unknown, estimate?: unknown) =>
+      showNetworkEstimate(context, uri, network, estimate),
+    ),
     vscode.commands.registerCommand('vta.exploreDesigns', () => exploreDesignsCommand(context)),
     vscode.commands.registerCommand('vta.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('vta.openSimulator', simulate),
     vscode.commands.registerCommand('vta.simulate', simulate),
-    vscode.commands.registerCommand('vta.debug', (uri?: unknown) => debugCommand(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri as vscode.Uri | undefined)),
+    vscode.commands.registerCommand('vta.debug', (uri?: unknown) =>
+      debugCommand(typeof uri === 'string' ? vscode.Uri.parse(uri) : (uri as vscode.Uri | undefined)),
+    ),
     vscode.commands.registerCommand('vta.openExample', () => openExample(context)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The target and tiers reach the server at start-up; a restart applies a change.
-      if (e.affectsConfiguration('vta.target') || e.affectsConfiguration('vta.diagnostics.tiers') || e.affectsConfiguration('vta.diagnostics.max')) void restartClient(context);
+      if (
+        e.affectsConfiguration('vta.target') ||
+        e.affectsConfiguration('vta.diagnostics.tiers') ||
+        e.affectsConfiguration('vta.diagnostics.max')
+      )
+        void restartClient(context);
     }),
   );
   await startClient(context);

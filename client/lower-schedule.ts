@@ -28,10 +28,17 @@ async function scheduleDocument(uri: unknown): Promise<vscode.TextDocument | und
   return undefined;
 }
 
-export async function lowerScheduleCommand(output: vscode.OutputChannel, uri?: unknown, layer?: string): Promise<vscode.TextDocument | undefined> {
+export async function lowerScheduleCommand(
+  output: vscode.OutputChannel,
+  uri?: unknown,
+  layer?: string,
+): Promise<vscode.TextDocument | undefined> {
   const doc = await scheduleDocument(uri);
   if (!doc) return undefined;
-  const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(), 'untitled.vtasched');
+  const file =
+    doc.uri.scheme === 'file'
+      ? doc.uri.fsPath
+      : join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(), 'untitled.vtasched');
   const ast = parseSchedule(doc.getText());
   let fallbackTarget;
   try {
@@ -46,7 +53,9 @@ export async function lowerScheduleCommand(output: vscode.OutputChannel, uri?: u
   output.appendLine(`— lower ${file}${typeof layer === 'string' ? ` (layer ${layer})` : ''}`);
   for (const d of r.diagnostics) output.appendLine(formatDiagnostic(schedDiagnosticIn(file, d)));
   if (r.text === undefined) {
-    void vscode.window.showErrorMessage(`VTA: nothing to lower: ${r.diagnostics[0]?.message ?? 'the file has no layers'}`);
+    void vscode.window.showErrorMessage(
+      `VTA: nothing to lower: ${r.diagnostics[0]?.message ?? 'the file has no layers'}`,
+    );
     return undefined;
   }
   const lowered = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });

@@ -36,12 +36,17 @@ class SimulatorPanel {
   constructor(context: vscode.ExtensionContext, document: vscode.TextDocument) {
     this.document = document;
     const ext = context.extensionUri;
-    this.panel = vscode.window.createWebviewPanel('vta.simulator', this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(ext, 'media'), vscode.Uri.joinPath(ext, 'dist', 'webviews')],
-      enableCommandUris: false,
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      'vta.simulator',
+      this.title(),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(ext, 'media'), vscode.Uri.joinPath(ext, 'dist', 'webviews')],
+        enableCommandUris: false,
+      },
+    );
     context.subscriptions.push(this.panel);
     const w = this.panel.webview;
     w.html = simulatorHtml({
@@ -58,7 +63,8 @@ class SimulatorPanel {
         if (d === this.document && readSettings(d.uri).rerunOnSave) this.sendProgram();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (e.textEditor.document === this.document) this.post({ type: 'cursor', line: e.selections[0]!.active.line, file: fileOf(this.document) });
+        if (e.textEditor.document === this.document)
+          this.post({ type: 'cursor', line: e.selections[0]!.active.line, file: fileOf(this.document) });
       }),
     );
   }
@@ -102,20 +108,37 @@ class SimulatorPanel {
       case 'reveal': {
         const uri = this.resolve(m.file);
         if (!uri) return;
-        const doc = uri.toString() === this.document.uri.toString() ? this.document : await vscode.workspace.openTextDocument(uri);
+        const doc =
+          uri.toString() === this.document.uri.toString()
+            ? this.document
+            : await vscode.workspace.openTextDocument(uri);
         const line = Math.min(m.line, Math.max(doc.lineCount - 1, 0));
         const range = doc.lineAt(line).range;
-        const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: range, preserveFocus: false });
+        const editor = await vscode.window.showTextDocument(doc, {
+          viewColumn: vscode.ViewColumn.One,
+          selection: range,
+          preserveFocus: false,
+        });
         editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
         return;
       }
       case 'export-png': {
-        const to = await vscode.window.showSaveDialog({ filters: { 'PNG image': ['png'] }, defaultUri: this.sibling('.timeline.png') });
-        if (to) await vscode.workspace.fs.writeFile(to, Buffer.from(m.dataUrl.slice('data:image/png;base64,'.length), 'base64'));
+        const to = await vscode.window.showSaveDialog({
+          filters: { 'PNG image': ['png'] },
+          defaultUri: this.sibling('.timeline.png'),
+        });
+        if (to)
+          await vscode.workspace.fs.writeFile(
+            to,
+            Buffer.from(m.dataUrl.slice('data:image/png;base64,'.length), 'base64'),
+          );
         return;
       }
       case 'export-trace': {
-        const to = await vscode.window.showSaveDialog({ filters: { 'Chrome/Perfetto trace': ['json'] }, defaultUri: this.sibling('.trace.json') });
+        const to = await vscode.window.showSaveDialog({
+          filters: { 'Chrome/Perfetto trace': ['json'] },
+          defaultUri: this.sibling('.trace.json'),
+        });
         if (to) await vscode.workspace.fs.writeFile(to, Buffer.from(m.json, 'utf8'));
         return;
       }
@@ -127,7 +150,10 @@ class SimulatorPanel {
     if (file === fileOf(this.document)) return this.document.uri;
     let uri: vscode.Uri;
     try {
-      uri = /^[a-z][a-z0-9+.-]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? vscode.Uri.parse(file, true) : vscode.Uri.file(file);
+      uri =
+        /^[a-z][a-z0-9+.-]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file)
+          ? vscode.Uri.parse(file, true)
+          : vscode.Uri.file(file);
     } catch {
       return undefined;
     }
@@ -136,7 +162,9 @@ class SimulatorPanel {
   }
 
   private sibling(suffix: string): vscode.Uri | undefined {
-    return this.document.uri.scheme === 'file' ? vscode.Uri.file(this.document.uri.fsPath.replace(/\.[^./\\]+$/, '') + suffix) : undefined;
+    return this.document.uri.scheme === 'file'
+      ? vscode.Uri.file(this.document.uri.fsPath.replace(/\.[^./\\]+$/, '') + suffix)
+      : undefined;
   }
 
   private dispose(): void {

@@ -21,8 +21,14 @@ export function assembleDocument(doc: vscode.TextDocument): AssembleResult {
   const text = doc.getText();
   // An untitled document resolves its relative paths against the workspace folder.
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-  const host = doc.uri.scheme === 'file' ? nodeHost
-    : { ...nodeHost, resolve: (from: string, rel: string) => nodeHost.resolve(from === file ? join(root, 'untitled.vta') : from, rel) };
+  const host =
+    doc.uri.scheme === 'file'
+      ? nodeHost
+      : {
+          ...nodeHost,
+          resolve: (from: string, rel: string) =>
+            nodeHost.resolve(from === file ? join(root, 'untitled.vta') : from, rel),
+        };
   // The setting applies only to programs without a `target` line (the assembler's fallback).
   const fallbackTarget = readSettings(doc.uri).target === 'default' ? undefined : settingTarget(doc.uri);
   return assembleText(text, { file, host, fallbackTarget });
@@ -37,13 +43,20 @@ function activeVtaDocument(uri?: vscode.Uri): Thenable<vscode.TextDocument | und
 }
 
 /** VTA: Assemble / VTA: Assemble to Folder…: writes NAME.insn.bin, NAME.dram.bin and NAME.layout.json. */
-export async function assembleCommand(output: vscode.OutputChannel, uri: vscode.Uri | undefined, chooseFolder: boolean): Promise<string[] | undefined> {
+export async function assembleCommand(
+  output: vscode.OutputChannel,
+  uri: vscode.Uri | undefined,
+  chooseFolder: boolean,
+): Promise<string[] | undefined> {
   const doc = await activeVtaDocument(uri);
   if (!doc) return undefined;
   let outDir = doc.uri.scheme === 'file' ? dirname(doc.uri.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (chooseFolder || !outDir) {
     const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Assemble Here',
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: 'Assemble Here',
       defaultUri: outDir ? vscode.Uri.file(outDir) : undefined,
     });
     if (!picked?.[0]) return undefined;
@@ -68,8 +81,18 @@ export async function assembleCommand(output: vscode.OutputChannel, uri: vscode.
   }
   const p = r.program!;
   mkdirSync(outDir, { recursive: true });
-  const files = [join(outDir, `${name}.insn.bin`), join(outDir, `${name}.dram.bin`), join(outDir, `${name}.layout.json`)];
-  writeFileSync(files[0]!, encodeProgram(p.target, p.insns.map((x) => x.insn)));
+  const files = [
+    join(outDir, `${name}.insn.bin`),
+    join(outDir, `${name}.dram.bin`),
+    join(outDir, `${name}.layout.json`),
+  ];
+  writeFileSync(
+    files[0]!,
+    encodeProgram(
+      p.target,
+      p.insns.map((x) => x.insn),
+    ),
+  );
   writeFileSync(files[1]!, p.dram);
   writeFileSync(files[2]!, JSON.stringify(layoutJson(p), null, 2) + '\n');
   const msg = `VTA: wrote ${count(p.insns.length, 'instruction')} (${num(p.insns.length * 16)} B) and a ${num(p.dram.length)} B DRAM image to ${relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? outDir, outDir) || outDir}`;
@@ -81,11 +104,16 @@ export async function assembleCommand(output: vscode.OutputChannel, uri: vscode.
 }
 
 /** VTA: Disassemble a Binary: X.insn.bin (+ X.dram.bin beside it, if present) → an untitled .vta editor. */
-export async function disassembleCommand(output: vscode.OutputChannel, uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+export async function disassembleCommand(
+  output: vscode.OutputChannel,
+  uri?: vscode.Uri,
+): Promise<vscode.TextDocument | undefined> {
   let insnUri = uri instanceof vscode.Uri ? uri : undefined;
   if (!insnUri) {
     const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false, openLabel: 'Disassemble', filters: { 'VTA instruction stream': ['bin'], 'All files': ['*'] },
+      canSelectMany: false,
+      openLabel: 'Disassemble',
+      filters: { 'VTA instruction stream': ['bin'], 'All files': ['*'] },
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     insnUri = picked?.[0];
@@ -104,15 +132,23 @@ export async function disassembleCommand(output: vscode.OutputChannel, uri?: vsc
     const s = decodeStream(target, bytes, insnPath);
     const name = readSettings(insnUri).target;
     const r = disassemble(s.insns, {
-      target, targetText: shippedTarget(name) ? name : JSON.stringify(name),
-      dram, imagePath: dramPath, title: `disassembled from ${basename(insnPath)}`,
+      target,
+      targetText: shippedTarget(name) ? name : JSON.stringify(name),
+      dram,
+      imagePath: dramPath,
+      title: `disassembled from ${basename(insnPath)}`,
     });
     output.appendLine(`— disassemble ${insnPath}${dramPath ? ` with ${dramPath}` : ''}`);
     for (const d of s.diagnostics) output.appendLine(formatDiagnostic(d));
-    for (const p of r.problems) output.appendLine(`${insnPath}:${p.index + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}`);
+    for (const p of r.problems)
+      output.appendLine(
+        `${insnPath}:${p.index + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}`,
+      );
     if (r.problems.length || s.diagnostics.length) {
       output.show(true);
-      void vscode.window.showWarningMessage(`VTA: ${count(s.diagnostics.length + r.problems.length, 'problem')} while disassembling (see the VTA output).`);
+      void vscode.window.showWarningMessage(
+        `VTA: ${count(s.diagnostics.length + r.problems.length, 'problem')} while disassembling (see the VTA output).`,
+      );
     }
     const doc = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });
     await vscode.window.showTextDocument(doc);
@@ -124,7 +160,10 @@ export async function disassembleCommand(output: vscode.OutputChannel, uri?: vsc
 }
 
 /** VTA: Import a TVM Dump: a runtime / test-library debug log → an untitled .vta editor. */
-export async function importDumpCommand(output: vscode.OutputChannel, uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+export async function importDumpCommand(
+  output: vscode.OutputChannel,
+  uri?: vscode.Uri,
+): Promise<vscode.TextDocument | undefined> {
   let text: string;
   let label: string;
   const ed = vscode.window.activeTextEditor;
@@ -136,7 +175,9 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
     label = basename(ed.document.uri.path);
   } else {
     const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false, openLabel: 'Import Dump', filters: { 'TVM debug log': ['log', 'txt'], 'All files': ['*'] },
+      canSelectMany: false,
+      openLabel: 'Import Dump',
+      filters: { 'TVM debug log': ['log', 'txt'], 'All files': ['*'] },
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     if (!picked?.[0]) return undefined;
@@ -151,11 +192,18 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
     return undefined;
   }
   const name = readSettings().target;
-  const r = importTvmDump(text, target, `imported from the TVM dump ${label}`,
-    shippedTarget(name) ? name : JSON.stringify(name));
+  const r = importTvmDump(
+    text,
+    target,
+    `imported from the TVM dump ${label}`,
+    shippedTarget(name) ? name : JSON.stringify(name),
+  );
   const dump = r.parsed;
-  output.appendLine(`— import ${label}: ${count(dump.instructions.length, 'instruction')}, ${count(dump.uopKernels.length, 'micro-op kernel')} (${dump.variant} format)`);
-  for (const d of dump.diagnostics) output.appendLine(`${label}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  output.appendLine(
+    `— import ${label}: ${count(dump.instructions.length, 'instruction')}, ${count(dump.uopKernels.length, 'micro-op kernel')} (${dump.variant} format)`,
+  );
+  for (const d of dump.diagnostics)
+    output.appendLine(`${label}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
   if (!dump.instructions.length) {
     output.show(true);
     void vscode.window.showErrorMessage(`VTA: no VTA instruction dump found in ${label}.`);
@@ -165,7 +213,9 @@ export async function importDumpCommand(output: vscode.OutputChannel, uri?: vsco
   const errors = dump.diagnostics.filter((d) => d.severity === 'error').length + r.problems.length;
   if (errors) {
     output.show(true);
-    void vscode.window.showWarningMessage(`VTA: imported ${count(dump.instructions.length, 'instruction')} with ${count(errors, 'error')} (see the VTA output).`);
+    void vscode.window.showWarningMessage(
+      `VTA: imported ${count(dump.instructions.length, 'instruction')} with ${count(errors, 'error')} (see the VTA output).`,
+    );
   }
   const doc = await vscode.workspace.openTextDocument({ language: 'vta', content: r.text });
   await vscode.window.showTextDocument(doc);

@@ -25,7 +25,15 @@ for (const b of benches.filter((x) => want(x.name))) {
   let args = ['--import', 'tsx', resolve(b.entry)];
   if (b.bundle) {
     const outfile = `dist/bench/${b.name}.mjs`;
-    await build({ entryPoints: [b.entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+    await build({
+      entryPoints: [b.entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
+    });
     args = [resolve(outfile)];
   }
   const r = spawnSync(process.execPath, args, { stdio: 'inherit' });

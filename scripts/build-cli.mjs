@@ -34,7 +34,9 @@ const sharedCommandModule = {
 };
 
 function commandFiles() {
-  return readdirSync(COMMANDS).filter((f) => f.endsWith('.ts')).sort();
+  return readdirSync(COMMANDS)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
 }
 
 /** esbuild options for the shared module and each command's bundle. */
@@ -42,7 +44,10 @@ export function cliCommandEntries(node) {
   return [
     { ...node, entryPoints: ['server/cli/command.ts'], outfile: `${OUT}/vta-command.js` },
     ...commandFiles().map((f) => ({
-      ...node, entryPoints: [`server/cli/commands/${f}`], outfile: `${OUT}/${bundleName(f)}`, plugins: [sharedCommandModule],
+      ...node,
+      entryPoints: [`server/cli/commands/${f}`],
+      outfile: `${OUT}/${bundleName(f)}`,
+      plugins: [sharedCommandModule],
     })),
   ];
 }
@@ -56,7 +61,9 @@ function describeCommands() {
     delete require.cache[path];
     const mod = require(path);
     const commands = Object.entries(mod)
-      .filter(([, v]) => v && typeof v.name === 'string' && typeof v.summary === 'string' && typeof v.run === 'function')
+      .filter(
+        ([, v]) => v && typeof v.name === 'string' && typeof v.summary === 'string' && typeof v.run === 'function',
+      )
       .map(([exportName, v]) => ({ exportName, name: v.name, summary: v.summary, help: v.help }));
     out.set(resolve(COMMANDS, f), commands);
   }
@@ -71,7 +78,9 @@ function standIn(file, commands) {
   ];
   for (const c of commands) {
     const { exportName, ...text } = c;
-    lines.push(`export const ${exportName} = { ...${JSON.stringify(text)}, run: (args, io) => load().${exportName}.run(args, io) };`);
+    lines.push(
+      `export const ${exportName} = { ...${JSON.stringify(text)}, run: (args, io) => load().${exportName}.run(args, io) };`,
+    );
   }
   return lines.join('\n');
 }
@@ -84,11 +93,16 @@ function standIn(file, commands) {
  */
 export function cachedEntries(node, entry, outfile) {
   const bundle = outfile.replace(/\.js$/, '-bundle.js');
-  const loader = `import { cachedRequire } from './cached-require';\n`
-    + `cachedRequire(require('node:path').join(__dirname, ${JSON.stringify(basename(bundle))}));\n`;
+  const loader =
+    `import { cachedRequire } from './cached-require';\n` +
+    `cachedRequire(require('node:path').join(__dirname, ${JSON.stringify(basename(bundle))}));\n`;
   return [
     { ...node, entryPoints: [entry], outfile: bundle },
-    { ...node, stdin: { contents: loader, resolveDir: CLI, loader: 'ts', sourcefile: `${basename(outfile)} (loader)` }, outfile },
+    {
+      ...node,
+      stdin: { contents: loader, resolveDir: CLI, loader: 'ts', sourcefile: `${basename(outfile)} (loader)` },
+      outfile,
+    },
   ];
 }
 
@@ -103,9 +117,16 @@ export function cliDispatcherEntry(node) {
         return described.has(path) ? { path, namespace: 'vta-command' } : undefined;
       });
       b.onLoad({ filter: /.*/, namespace: 'vta-command' }, (args) => ({
-        contents: standIn(basename(args.path), described.get(args.path)), loader: 'js', resolveDir: CLI,
+        contents: standIn(basename(args.path), described.get(args.path)),
+        loader: 'js',
+        resolveDir: CLI,
       }));
     },
   };
-  return { ...node, entryPoints: ['server/cli/main.ts'], outfile: `${OUT}/vta.js`, plugins: [sharedCommandModule, lazyCommands] };
+  return {
+    ...node,
+    entryPoints: ['server/cli/main.ts'],
+    outfile: `${OUT}/vta.js`,
+    plugins: [sharedCommandModule, lazyCommands],
+  };
 }

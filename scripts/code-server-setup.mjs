@@ -18,8 +18,8 @@ export const CODE_SERVER_VERSION = '4.100.3';
 
 /** The folder code-server is installed into (override with VTA_STUDIO_CACHE). */
 export function cacheRoot() {
-  const base = process.env.VTA_STUDIO_CACHE
-    ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vta-studio');
+  const base =
+    process.env.VTA_STUDIO_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vta-studio');
   return resolve(base);
 }
 
@@ -65,7 +65,12 @@ function run(cmd, args, cwd, extraEnv = {}) {
 }
 
 function link(target, path) {
-  try { lstatSync(path); rmSync(path, { recursive: true, force: true }); } catch { /* absent */ }
+  try {
+    lstatSync(path);
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    /* absent */
+  }
   mkdirSync(dirname(path), { recursive: true });
   symlinkSync(target, path);
 }
@@ -111,15 +116,25 @@ export function setupCodeServer(opts = {}) {
   const t0 = Date.now();
   if (!opts.force && isInstalled(dir)) return { dir, entry: codeServerEntry(dir), seconds: 0, fresh: false };
   ensureSystemDeps(['code-server'], { log });
-  log(`vta-studio: installing code-server ${CODE_SERVER_VERSION} from the npm registry into ${dir} (first run only: about 95 MB to download, 363 MB on disk, 3–4 minutes)`);
+  log(
+    `vta-studio: installing code-server ${CODE_SERVER_VERSION} from the npm registry into ${dir} (first run only: about 95 MB to download, 363 MB on disk, 3–4 minutes)`,
+  );
   rmSync(join(dir, MARKER), { force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({
-    name: 'vta-studio-code-server', private: true,
-    description: 'code-server for VTA Studio (installed by scripts/code-server-setup.mjs)',
-    dependencies: { 'code-server': CODE_SERVER_VERSION },
-    allowScripts: { 'code-server': true },
-  }, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'vta-studio-code-server',
+        private: true,
+        description: 'code-server for VTA Studio (installed by scripts/code-server-setup.mjs)',
+        dependencies: { 'code-server': CODE_SERVER_VERSION },
+        allowScripts: { 'code-server': true },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   const rg = onPath('rg');
   const p = progress(log, 5);
 
@@ -151,7 +166,9 @@ export function setupCodeServer(opts = {}) {
   writeFileSync(join(dir, MARKER), CODE_SERVER_VERSION + '\n');
   const seconds = (Date.now() - t0) / 1000;
   const mb = megabytes(dir);
-  p.done(`vta-studio: code-server ${CODE_SERVER_VERSION} installed in ${seconds.toFixed(0)} s${mb ? ` (${mb} MB in ${dir})` : ''}`);
+  p.done(
+    `vta-studio: code-server ${CODE_SERVER_VERSION} installed in ${seconds.toFixed(0)} s${mb ? ` (${mb} MB in ${dir})` : ''}`,
+  );
   return { dir, entry: codeServerEntry(dir), seconds, fresh: true };
 }
 

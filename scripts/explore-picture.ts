@@ -18,10 +18,13 @@ const part = fpgaPart(out.space.fpga)!;
 const h = await startHarness();
 try {
   const page = await h.newPage({ view: 'explore', width: 1000, height: 620 });
-  await page.evaluate(([o, fpga, budget, name]) => {
-    window.postMessage({ type: 'start', total: o.designs.length, fpga, network: name, budget }, '*');
-    window.postMessage({ type: 'done', designs: o.designs, cancelled: false }, '*');
-  }, [out, part.description, { bram: part.bram, dsp: part.dsp }, title ?? out.network?.name ?? 'network'] as const);
+  await page.evaluate(
+    ([o, fpga, budget, name]) => {
+      window.postMessage({ type: 'start', total: o.designs.length, fpga, network: name, budget }, '*');
+      window.postMessage({ type: 'done', designs: o.designs, cancelled: false }, '*');
+    },
+    [out, part.description, { bram: part.bram, dsp: part.dsp }, title ?? out.network?.name ?? 'network'] as const,
+  );
   await page.waitForFunction(() => document.getElementById('app')!.dataset.state === 'done');
   await page.screenshot({ path: output });
   console.log(`wrote ${output}`);

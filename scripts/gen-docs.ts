@@ -13,8 +13,25 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ALU_OP_NAMES, BOARDS, DEFAULT_CONFIG_KEYS, INSN_BYTES, MEM_TYPE_NAMES, MODULE_NAMES, MemType, OPCODE_NAMES, QUEUE_RUNTIME_NAMES,
-  SHIPPED_TARGET_NAMES, UOP_BYTES, aluOpsFor, deriveTarget, emptyInsn, encodeInsn, layoutsFor, moduleOf, queueOfFlag, shippedTarget,
+  ALU_OP_NAMES,
+  BOARDS,
+  DEFAULT_CONFIG_KEYS,
+  INSN_BYTES,
+  MEM_TYPE_NAMES,
+  MODULE_NAMES,
+  MemType,
+  OPCODE_NAMES,
+  QUEUE_RUNTIME_NAMES,
+  SHIPPED_TARGET_NAMES,
+  UOP_BYTES,
+  aluOpsFor,
+  deriveTarget,
+  emptyInsn,
+  encodeInsn,
+  layoutsFor,
+  moduleOf,
+  queueOfFlag,
+  shippedTarget,
   uopLayoutFor,
 } from '../core/isa';
 import type { DepFlag, InsnKind, Layout, ModuleId, OpcodeId, VtaTarget } from '../core/isa';
@@ -82,7 +99,12 @@ function layoutRows(layout: Layout, totalBits: number): Array<Array<string | num
   };
   for (const f of layout.fields) {
     gap(f.offset);
-    rows.push([bits(f.offset, f.width), f.width, code(f.name), f.doc + (f.signed && !/signed/i.test(f.doc) ? ' (signed)' : '')]);
+    rows.push([
+      bits(f.offset, f.width),
+      f.width,
+      code(f.name),
+      f.doc + (f.signed && !/signed/i.test(f.doc) ? ' (signed)' : ''),
+    ]);
     at = f.offset + f.width;
   }
   gap(totalBits);
@@ -97,7 +119,9 @@ function layoutDiff(a: Layout, b: Layout): string[] {
     if (!fa) {
       out.push(`${code(fb.name)} exists only in HW_VER 0.0.1 (${bitsPhrase(fb.offset, fb.width)})`);
     } else if (fa.offset !== fb.offset || fa.width !== fb.width) {
-      out.push(`${code(fb.name)}: ${bitsPhrase(fb.offset, fb.width)} (${fb.width} bit${fb.width === 1 ? '' : 's'}) instead of ${bits(fa.offset, fa.width)}`);
+      out.push(
+        `${code(fb.name)}: ${bitsPhrase(fb.offset, fb.width)} (${fb.width} bit${fb.width === 1 ? '' : 's'}) instead of ${bits(fa.offset, fa.width)}`,
+      );
     }
   }
   for (const fa of a.fields) {
@@ -135,25 +159,32 @@ function targetSection(t: VtaTarget): string {
 }
 
 const VTA_NAME_OF_MEM: Record<number, DataMem> = {
-  [MemType.UOP]: 'uop', [MemType.WGT]: 'wgt', [MemType.INP]: 'inp',
-  [MemType.ACC]: 'acc', [MemType.OUT]: 'out', [MemType.ACC_8BIT]: 'acc8',
+  [MemType.UOP]: 'uop',
+  [MemType.WGT]: 'wgt',
+  [MemType.INP]: 'inp',
+  [MemType.ACC]: 'acc',
+  [MemType.OUT]: 'out',
+  [MemType.ACC_8BIT]: 'acc8',
 };
 
 function memSection(t: VtaTarget): string {
-  const rows = Object.keys(MEM_TYPE_NAMES).map(Number).sort((a, b) => a - b).map((id) => {
-    const name = VTA_NAME_OF_MEM[id]!;
-    const info = memInfo(t, name);
-    const uses: string[] = [];
-    if ((LOAD_TARGETS as readonly string[]).includes(name)) {
-      const insn = emptyInsn(0);
-      insn.memory_type = id;
-      uses.push(`\`load ${name}\` (${moduleOf(insn)})`);
-    }
-    if ((DATA_MEMS as readonly string[]).includes(name)) uses.push('`data`');
-    if (id === MemType.OUT) uses.push('`store out` (st)');
-    const lanes = name === 'uop' ? '1 micro-op' : `${info.lanes} × int${info.laneBits}`;
-    return [id, MEM_TYPE_NAMES[id]!, code(name), t.elemBytes[id]!, lanes, uses.join(', ')];
-  });
+  const rows = Object.keys(MEM_TYPE_NAMES)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((id) => {
+      const name = VTA_NAME_OF_MEM[id]!;
+      const info = memInfo(t, name);
+      const uses: string[] = [];
+      if ((LOAD_TARGETS as readonly string[]).includes(name)) {
+        const insn = emptyInsn(0);
+        insn.memory_type = id;
+        uses.push(`\`load ${name}\` (${moduleOf(insn)})`);
+      }
+      if ((DATA_MEMS as readonly string[]).includes(name)) uses.push('`data`');
+      if (id === MemType.OUT) uses.push('`store out` (st)');
+      const lanes = name === 'uop' ? '1 micro-op' : `${info.lanes} × int${info.laneBits}`;
+      return [id, MEM_TYPE_NAMES[id]!, code(name), t.elemBytes[id]!, lanes, uses.join(', ')];
+    });
   return [
     '## 2. Memory types',
     '',
@@ -170,11 +201,19 @@ function opcodeSection(): string {
     if (op !== 0) return moduleOf(emptyInsn(op as OpcodeId));
     const ld = [MemType.INP, MemType.WGT];
     const names = (ids: number[]) => ids.map((i) => MEM_TYPE_NAMES[i]).join('/');
-    const ex = Object.keys(MEM_TYPE_NAMES).map(Number).filter((i) => !ld.includes(i as 1 | 2) && i !== MemType.OUT);
-    const m = (id: number) => { const insn = emptyInsn(0); insn.memory_type = id; return moduleOf(insn); };
+    const ex = Object.keys(MEM_TYPE_NAMES)
+      .map(Number)
+      .filter((i) => !ld.includes(i as 1 | 2) && i !== MemType.OUT);
+    const m = (id: number) => {
+      const insn = emptyInsn(0);
+      insn.memory_type = id;
+      return moduleOf(insn);
+    };
     return `${m(ld[0]!)} for ${names(ld)}, ${m(ex[0]!)} for ${names(ex)}`;
   };
-  const rows = Object.keys(OPCODE_NAMES).map(Number).map((op) => [op, OPCODE_NAMES[op]!, KIND_TITLES[kindOf[op]!], moduleText(op)]);
+  const rows = Object.keys(OPCODE_NAMES)
+    .map(Number)
+    .map((op) => [op, OPCODE_NAMES[op]!, KIND_TITLES[kindOf[op]!], moduleText(op)]);
   return [
     '## 3. Opcodes and modules',
     '',
@@ -196,14 +235,22 @@ function layoutSection(t2: VtaTarget, t1: VtaTarget): string {
     'bits it skips are unused. Every kind starts with the opcode and the four dependency flags.',
   ];
   for (const kind of ['mem', 'gemm', 'alu', 'finish'] as const) {
-    parts.push('', `### ${KIND_TITLES[kind]}`, '', table(['bits', 'width', 'field', 'meaning'], layoutRows(l2[kind], INSN_BYTES * 8)));
+    parts.push(
+      '',
+      `### ${KIND_TITLES[kind]}`,
+      '',
+      table(['bits', 'width', 'field', 'meaning'], layoutRows(l2[kind], INSN_BYTES * 8)),
+    );
     if (kind === 'finish') {
       parts.push('', 'FINISH is encoded in the GEMM layout with every field after the flags zero.');
     }
     const diff = layoutDiff(l2[kind], l1[kind]);
-    parts.push('', diff.length
-      ? `HW_VER 0.0.1 (same buffer sizes): ${diff.join('; ')}.`
-      : 'HW_VER 0.0.1 (same buffer sizes): identical.');
+    parts.push(
+      '',
+      diff.length
+        ? `HW_VER 0.0.1 (same buffer sizes): ${diff.join('; ')}.`
+        : 'HW_VER 0.0.1 (same buffer sizes): identical.',
+    );
   }
   return parts.join('\n');
 }
@@ -211,11 +258,14 @@ function layoutSection(t2: VtaTarget, t1: VtaTarget): string {
 function uopSection(t2: VtaTarget, t1: VtaTarget): string {
   const u2 = uopLayoutFor(t2);
   const u1 = uopLayoutFor(t1);
-  const mask = (offset: number, width: number) => `0x${(((2 ** width - 1) * 2 ** offset) >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  const mask = (offset: number, width: number) =>
+    `0x${(((2 ** width - 1) * 2 ** offset) >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
   const rows = u2.fields.map((f) => [bits(f.offset, f.width), f.width, code(f.name), mask(f.offset, f.width), f.doc]);
   const diffs = u1.fields.flatMap((f) => {
     const g = u2.fields.find((x) => x.name === f.name)!;
-    return g.offset !== f.offset || g.width !== f.width ? [`${code(f.name)}: ${bitsPhrase(f.offset, f.width)} instead of ${bits(g.offset, g.width)}`] : [];
+    return g.offset !== f.offset || g.width !== f.width
+      ? [`${code(f.name)}: ${bitsPhrase(f.offset, f.width)} instead of ${bits(g.offset, g.width)}`]
+      : [];
   });
   const used = u2.fields.reduce((s, f) => s + f.width, 0);
   return [
@@ -227,7 +277,9 @@ function uopSection(t2: VtaTarget, t1: VtaTarget): string {
     '',
     table(['bits', 'width', 'field', 'mask', 'meaning'], rows),
     '',
-    diffs.length ? `HW_VER 0.0.1 (same buffer sizes): ${diffs.join('; ')}.` : 'HW_VER 0.0.1 (same buffer sizes): identical.',
+    diffs.length
+      ? `HW_VER 0.0.1 (same buffer sizes): ${diffs.join('; ')}.`
+      : 'HW_VER 0.0.1 (same buffer sizes): identical.',
   ].join('\n');
 }
 
@@ -256,7 +308,7 @@ function flagSection(): string {
   return [
     '## 7. Dependency flags',
     '',
-    'The queue each flag pops or pushes, per module (the runtime\'s queue names in parentheses). `pop Q` and',
+    "The queue each flag pops or pushes, per module (the runtime's queue names in parentheses). `pop Q` and",
     '`push Q` lines set these flags; the assembler never sets an illegal one.',
     '',
     table(['module', ...flags.map(code)], rows),
@@ -269,13 +321,19 @@ function nopSection(t: VtaTarget): string {
     const bytes = new Uint8Array(INSN_BYTES);
     encodeInsn(t, insn, bytes);
     const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    return [code(`nop ${m}`), OPCODE_NAMES[insn.opcode]!, `${insn.memory_type} (${MEM_TYPE_NAMES[insn.memory_type]})`, insn.x_size, code(hex)];
+    return [
+      code(`nop ${m}`),
+      OPCODE_NAMES[insn.opcode]!,
+      `${insn.memory_type} (${MEM_TYPE_NAMES[insn.memory_type]})`,
+      insn.x_size,
+      code(hex),
+    ];
   });
   return [
     '## 8. NOP encodings',
     '',
     'A LOAD or STORE with `x_size` 0 moves no data but still pops and pushes tokens. `nop ld|ex|st` and the NOPs',
-    'the assembler inserts for tokens are encoded as VTA\'s runtime encodes its sync instructions; every field not',
+    "the assembler inserts for tokens are encoded as VTA's runtime encodes its sync instructions; every field not",
     'shown is 0 apart from the dependency flags. Bytes are in memory order, flags clear.',
     '',
     table(['`.vta`', 'opcode', 'memory_type', 'x_size', 'bytes'], rows),
@@ -287,8 +345,14 @@ function targetsSection(): string {
     const t = shippedTarget(name)!;
     const b = t.board;
     return [
-      code(name), code(t.keys.TARGET), t.keys.HW_VER, b.implementation, b.clockMHz, t.busBits,
-      Number.isFinite(b.tokenQueueDepth) ? b.tokenQueueDepth : 'unbounded', b.hasMulAndAcc8 ? 'yes' : 'no',
+      code(name),
+      code(t.keys.TARGET),
+      t.keys.HW_VER,
+      b.implementation,
+      b.clockMHz,
+      t.busBits,
+      Number.isFinite(b.tokenQueueDepth) ? b.tokenQueueDepth : 'unbounded',
+      b.hasMulAndAcc8 ? 'yes' : 'no',
     ];
   });
   const same = SHIPPED_TARGET_NAMES.every((n) => shippedTarget(n)!.bitstream === shippedTarget('default')!.bitstream);
@@ -296,14 +360,18 @@ function targetsSection(): string {
   return [
     '## 9. Shipped targets',
     '',
-    'Names accepted by `target NAME`. ' + (same
-      ? `All ${SHIPPED_TARGET_NAMES.length} use the default target's numbers (\`${shippedTarget('default')!.bitstream}\`); they differ in the board.`
-      : 'Their numbers differ; see each target.'),
+    'Names accepted by `target NAME`. ' +
+      (same
+        ? `All ${SHIPPED_TARGET_NAMES.length} use the default target's numbers (\`${shippedTarget('default')!.bitstream}\`); they differ in the board.`
+        : 'Their numbers differ; see each target.'),
     `A \`target "file.json"\` takes the board of its \`TARGET\` key (${boards}); any other \`TARGET\` gets pynq's board.`,
     '"mul & acc8" says whether the implementation has ALU `mul` and LOAD ACC_8BIT; the assembler warns when a',
     'program uses them on a target without them.',
     '',
-    table(['name', 'TARGET', 'HW_VER', 'implementation', 'clock (MHz)', 'AXI bus bits', 'token queue depth', 'mul & acc8'], rows),
+    table(
+      ['name', 'TARGET', 'HW_VER', 'implementation', 'clock (MHz)', 'AXI bus bits', 'token queue depth', 'mul & acc8'],
+      rows,
+    ),
   ].join('\n');
 }
 
@@ -318,13 +386,21 @@ const FORM_TITLES: Record<InsnForm, string> = {
 };
 
 const FORM_MNEMONIC: Record<InsnForm, string> = {
-  load: 'load', 'load-uop-kernel': 'load', store: 'store', gemm: 'gemm', alu: 'alu', nop: 'nop', finish: 'finish',
+  load: 'load',
+  'load-uop-kernel': 'load',
+  store: 'store',
+  gemm: 'gemm',
+  alu: 'alu',
+  nop: 'nop',
+  finish: 'finish',
 };
 
 const FORM_NOTES: Partial<Record<InsnForm, string>> = {
   load: '`load uop` followed by operands only (no kernel name) is the raw form; its `dram` and `x` count micro-ops (4 B each).',
-  'load-uop-kernel': 'Sets `sram_base`; `dram_base`, `y_size` 1 and `x_size` = `x_stride` = the kernel\'s micro-op count come from the kernel.',
-  store: '`pad` is accepted only so that a disassembled stream re-assembles byte for byte; any use is an error (`vta.range.store-pad`).',
+  'load-uop-kernel':
+    "Sets `sram_base`; `dram_base`, `y_size` 1 and `x_size` = `x_stride` = the kernel's micro-op count come from the kernel.",
+  store:
+    '`pad` is accepted only so that a disassembled stream re-assembles byte for byte; any use is an error (`vta.range.store-pad`).',
   gemm: '`reset` sets `reset_reg`. A kernel name stands for `uop=B..E` where its latest `load uop` put it.',
   alu: '`reset` sets `reset_reg` (encoded, ignored by every implementation). `imm` present sets `use_imm`.',
 };
@@ -349,14 +425,25 @@ function operandSection(): string {
   for (const form of Object.keys(OPERANDS) as InsnForm[]) {
     parts.push('', `### ${FORM_TITLES[form]}`, '', MNEMONIC_DOCS[FORM_MNEMONIC[form]]!);
     const specs = OPERANDS[form];
-    parts.push('', specs.length ? table(['key', 'value', 'fields', 'use', 'meaning'], operandRows(specs)) : 'No operands.');
+    parts.push(
+      '',
+      specs.length ? table(['key', 'value', 'fields', 'use', 'meaning'], operandRows(specs)) : 'No operands.',
+    );
     const note = FORM_NOTES[form];
     if (note) parts.push('', note);
   }
   parts.push(
-    '', '### `uop ...` (inside a `kernel`)', '', MNEMONIC_DOCS.uop!,
-    '', table(['key', 'value', 'fields', 'use', 'meaning'], operandRows(UOP_OPERANDS)),
-    '', '### `push Q` / `pop Q`', '', `- ${MNEMONIC_DOCS.push!}`, `- ${MNEMONIC_DOCS.pop!}`,
+    '',
+    '### `uop ...` (inside a `kernel`)',
+    '',
+    MNEMONIC_DOCS.uop!,
+    '',
+    table(['key', 'value', 'fields', 'use', 'meaning'], operandRows(UOP_OPERANDS)),
+    '',
+    '### `push Q` / `pop Q`',
+    '',
+    `- ${MNEMONIC_DOCS.push!}`,
+    `- ${MNEMONIC_DOCS.pop!}`,
   );
   return parts.join('\n');
 }

@@ -39,7 +39,9 @@ export function coreImports(root = 'core') {
   const edges = [];
   for (const from of files) {
     const text = readFileSync(from, 'utf8');
-    for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    for (const m of text.matchAll(
+      /(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+    )) {
       const base = normalize(join(dirname(from), m[1] ?? m[2]));
       const to = [`${base}.ts`, join(base, 'index.ts'), base].find((p) => files.has(p));
       if (to) edges.push({ from, to });
@@ -65,18 +67,32 @@ export function layerViolations(edges = coreImports()) {
 export function importCircles(edges = coreImports()) {
   const next = new Map();
   for (const { from, to } of edges) next.set(from, [...(next.get(from) ?? []), to]);
-  const index = new Map(), low = new Map(), stack = [], on = new Set(), out = [];
+  const index = new Map(),
+    low = new Map(),
+    stack = [],
+    on = new Set(),
+    out = [];
   let n = 0;
   const visit = (v) => {
-    index.set(v, n); low.set(v, n); n++; stack.push(v); on.add(v);
+    index.set(v, n);
+    low.set(v, n);
+    n++;
+    stack.push(v);
+    on.add(v);
     for (const w of next.get(v) ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-      else if (on.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
     }
     if (low.get(v) === index.get(v)) {
       const scc = [];
       let w;
-      do { w = stack.pop(); on.delete(w); scc.push(w); } while (w !== v);
+      do {
+        w = stack.pop();
+        on.delete(w);
+        scc.push(w);
+      } while (w !== v);
       if (scc.length > 1) out.push(scc.sort());
     }
   };
@@ -88,14 +104,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const edges = coreImports();
   const folders = new Map();
   for (const { from, to } of edges) {
-    const a = coreFolder(from), b = coreFolder(to);
+    const a = coreFolder(from),
+      b = coreFolder(to);
     if (a !== b) folders.set(`${a} -> ${b}`, (folders.get(`${a} -> ${b}`) ?? 0) + 1);
   }
   console.log('folder imports (count of import lines):');
   for (const [k, v] of [...folders].sort()) console.log(`  ${k}  ${v}`);
   const bad = layerViolations(edges);
-  console.log(bad.length ? `imports against the layer order:\n  ${bad.join('\n  ')}` : 'no import runs against the layer order');
+  console.log(
+    bad.length ? `imports against the layer order:\n  ${bad.join('\n  ')}` : 'no import runs against the layer order',
+  );
   const circles = importCircles(edges);
-  console.log(circles.length ? `import circles:\n  ${circles.map((c) => c.join(' <-> ')).join('\n  ')}` : 'no import circle');
+  console.log(
+    circles.length ? `import circles:\n  ${circles.map((c) => c.join(' <-> ')).join('\n  ')}` : 'no import circle',
+  );
   process.exitCode = bad.length || circles.length ? 1 : 0;
 }

@@ -31,7 +31,8 @@ export function defaultVsixPath() {
 
 function runOrThrow(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   return r;
 }
 
@@ -63,7 +64,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const { values } = parseArgs({ options: { out: { type: 'string', short: 'o' } } });
     const r = packageExtension({ out: values.out });
-    console.log(`wrote ${r.vsix} (${(r.bytes / 1024).toFixed(0)} KiB; build ${r.seconds.build.toFixed(1)} s, package ${r.seconds.package.toFixed(1)} s)`);
+    console.log(
+      `wrote ${r.vsix} (${(r.bytes / 1024).toFixed(0)} KiB; build ${r.seconds.build.toFixed(1)} s, package ${r.seconds.package.toFixed(1)} s)`,
+    );
   } catch (e) {
     console.error(`vta-studio: ${e instanceof Error ? e.message : e}`);
     process.exit(1);

@@ -16,7 +16,9 @@ function find(dir, pattern, out = []) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : find('test', /\.test\.ts$/);
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
 let status = run.status ?? 1;
 if (!only.length && existsSync('scripts/test-grammars.mjs')) {
   const g = spawnSync(process.execPath, ['scripts/test-grammars.mjs'], { stdio: 'inherit' });

@@ -21,7 +21,8 @@ export { projectRoot };
 
 function runOrThrow(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   return r;
 }
 
@@ -30,18 +31,25 @@ export function prepareUserData(userDataDir) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settings = join(userDataDir, 'User', 'settings.json');
   if (!existsSync(settings)) {
-    writeFileSync(settings, JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'telemetry.telemetryLevel': 'off',
-      'update.mode': 'none',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'security.workspace.trust.enabled': false,
-      'chat.disableAIFeatures': true,
-      'workbench.colorTheme': 'Default Dark Modern',
-    }, null, 2) + '\n');
+    writeFileSync(
+      settings,
+      JSON.stringify(
+        {
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'workbench.enableExperiments': false,
+          'telemetry.telemetryLevel': 'off',
+          'update.mode': 'none',
+          'extensions.autoCheckUpdates': false,
+          'extensions.autoUpdate': false,
+          'security.workspace.trust.enabled': false,
+          'chat.disableAIFeatures': true,
+          'workbench.colorTheme': 'Default Dark Modern',
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   }
   const config = join(userDataDir, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
@@ -51,8 +59,18 @@ export function prepareUserData(userDataDir) {
 /** Installs a .vsix into EXTENSIONSDIR with code-server's own CLI. */
 export function installExtension(entry, vsix, userDataDir, extensionsDir) {
   const config = prepareUserData(userDataDir);
-  runOrThrow(process.execPath, [entry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--install-extension', vsix, '--force']);
+  runOrThrow(process.execPath, [
+    entry,
+    '--config',
+    config,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--install-extension',
+    vsix,
+    '--force',
+  ]);
 }
 
 /**
@@ -61,30 +79,61 @@ export function installExtension(entry, vsix, userDataDir, extensionsDir) {
  */
 export function startCodeServer({ entry, folder, userDataDir, extensionsDir, port = 0, timeoutMs = 60_000 }) {
   const config = prepareUserData(userDataDir);
-  const args = [entry, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder];
+  const args = [
+    entry,
+    '--config',
+    config,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    folder,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
-  const stop = () => new Promise((res) => {
-    if (child.exitCode !== null || child.signalCode !== null) return res();
-    child.once('exit', () => res());
-    child.kill('SIGTERM');
-    setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL'); }, 5000).unref();
-  });
+  const stop = () =>
+    new Promise((res) => {
+      if (child.exitCode !== null || child.signalCode !== null) return res();
+      child.once('exit', () => res());
+      child.kill('SIGTERM');
+      setTimeout(() => {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }, 5000).unref();
+    });
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => { void stop(); reject(new Error(`code-server did not start in ${timeoutMs} ms:\n${text}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`code-server did not start in ${timeoutMs} ms:\n${text}`));
+    }, timeoutMs);
     const onData = (b) => {
       text += b.toString();
       const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:(\d+)\/?)/.exec(text);
       if (m) {
         clearTimeout(timer);
-        resolvePromise({ url: m[1].endsWith('/') ? m[1] : `${m[1]}/`, port: Number(m[2]), child, log: () => text, stop });
+        resolvePromise({
+          url: m[1].endsWith('/') ? m[1] : `${m[1]}/`,
+          port: Number(m[2]),
+          child,
+          log: () => text,
+          stop,
+        });
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`code-server exited (${code}) before listening:\n${text}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited (${code}) before listening:\n${text}`));
+    });
   });
 }
 
@@ -92,7 +141,11 @@ export function startCodeServer({ entry, folder, userDataDir, extensionsDir, por
  * Everything before the start: code-server, the .vsix (packaged now unless build is
  * false) and its install. Returns the paths and how long each step took (seconds).
  */
-export function prepareStudio({ build = true, stateDir = join(cacheRoot(), 'studio'), log = (s) => process.stderr.write(s + '\n') } = {}) {
+export function prepareStudio({
+  build = true,
+  stateDir = join(cacheRoot(), 'studio'),
+  log = (s) => process.stderr.write(s + '\n'),
+} = {}) {
   const t = {};
   let t0 = Date.now();
   const cs = setupCodeServer({ log });
@@ -104,7 +157,8 @@ export function prepareStudio({ build = true, stateDir = join(cacheRoot(), 'stud
     t.build = p.seconds.build;
     t.package = p.seconds.package;
   } else {
-    if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first, or leave out --no-build`);
+    if (!existsSync(vsix))
+      throw new Error(`${vsix} is missing: run \`npm run package\` first, or leave out --no-build`);
     t.build = 0;
     t.package = 0;
   }
@@ -117,22 +171,37 @@ export function prepareStudio({ build = true, stateDir = join(cacheRoot(), 'stud
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, 'no-build': { type: 'boolean' }, folder: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: '0' }, 'no-build': { type: 'boolean' }, folder: { type: 'string' } },
+  });
   // npm runs scripts in the project folder; a relative --folder means the caller's folder.
-  const folder = values.folder ? resolve(process.env.INIT_CWD ?? process.cwd(), values.folder) : join(projectRoot, 'examples');
+  const folder = values.folder
+    ? resolve(process.env.INIT_CWD ?? process.cwd(), values.folder)
+    : join(projectRoot, 'examples');
   if (!existsSync(folder)) throw new Error(`--folder ${folder} does not exist`);
   const p = prepareStudio({ build: !values['no-build'] });
   const s = p.seconds;
   const vsix = basename(p.vsix);
-  const packaged = values['no-build'] ? `installed ${vsix} in ${s.install.toFixed(0)} s`
+  const packaged = values['no-build']
+    ? `installed ${vsix} in ${s.install.toFixed(0)} s`
     : `packaged ${vsix} in ${(s.build + s.package).toFixed(0)} s and installed it in ${s.install.toFixed(0)} s`;
   console.error(`vta-studio: code-server ${p.freshSetup ? `set up in ${s.setup.toFixed(0)} s` : 'ready'}; ${packaged}`);
-  const server = await startCodeServer({ entry: p.entry, folder, userDataDir: p.userDataDir, extensionsDir: p.extensionsDir, port: Number(values.port) });
+  const server = await startCodeServer({
+    entry: p.entry,
+    folder,
+    userDataDir: p.userDataDir,
+    extensionsDir: p.extensionsDir,
+    port: Number(values.port),
+  });
   console.log(`VTA Studio: ${server.url}?folder=${encodeURIComponent(folder)}`);
-  console.error(`vta-studio: from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} THIS-HOST, then open that address there (README.md, "VS Code in the browser")`);
+  console.error(
+    `vta-studio: from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} THIS-HOST, then open that address there (README.md, "VS Code in the browser")`,
+  );
   server.child.stdout.pipe(process.stderr);
   server.child.stderr.pipe(process.stderr);
-  const quit = () => { void server.stop().then(() => process.exit(0)); };
+  const quit = () => {
+    void server.stop().then(() => process.exit(0));
+  };
   process.on('SIGINT', quit);
   process.on('SIGTERM', quit);
   server.child.on('exit', (code) => process.exit(code ?? 0));

@@ -17,14 +17,30 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The flags every headless Chromium of the project starts with: no network of its own, no sandbox (root). */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-const CHROMIUM_APPS = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+const CHROMIUM_APPS = [
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
 
 function executable(path) {
-  try { accessSync(path, constants.X_OK); return true; } catch { return false; }
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** NAME's executable on PATH, or undefined. */
@@ -56,29 +72,52 @@ export function findChromium() {
 /** The Chromium to drive, or an error that says how to get one. */
 export function chromiumPath() {
   const p = findChromium();
-  if (!p) throw new Error(`no Chromium found (\`npm test\` installs Debian's as root: node scripts/system-deps.mjs chromium). ${howToInstall(['chromium'])}`);
+  if (!p)
+    throw new Error(
+      `no Chromium found (\`npm test\` installs Debian's as root: node scripts/system-deps.mjs chromium). ${howToInstall(['chromium'])}`,
+    );
   return p;
 }
 
 function hasKerberosHeaders() {
   // macOS has them in its SDK, where node-gyp finds them.
-  return process.platform === 'darwin' || existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h')
-    || existsSync('/usr/include/x86_64-linux-gnu/krb5.h') || existsSync('/usr/include/aarch64-linux-gnu/krb5.h');
+  return (
+    process.platform === 'darwin' ||
+    existsSync('/usr/include/krb5.h') ||
+    existsSync('/usr/include/krb5/krb5.h') ||
+    existsSync('/usr/include/x86_64-linux-gnu/krb5.h') ||
+    existsSync('/usr/include/aarch64-linux-gnu/krb5.h')
+  );
 }
 
 /** What each use needs: Debian package name and how to tell it is already there. */
 export const NEEDS = {
-  chromium: [{ pkg: 'chromium', present: () => findChromium() !== undefined, other: 'any Chromium or Chrome, then set CHROMIUM_PATH to it' }],
+  chromium: [
+    {
+      pkg: 'chromium',
+      present: () => findChromium() !== undefined,
+      other: 'any Chromium or Chrome, then set CHROMIUM_PATH to it',
+    },
+  ],
   'code-server': [
     { pkg: 'ripgrep', present: () => onPath('rg') !== undefined, other: 'ripgrep (`rg` on PATH)' },
-    { pkg: 'libkrb5-dev', present: hasKerberosHeaders, other: 'the MIT Kerberos development headers (krb5.h), e.g. krb5-devel or krb5' },
+    {
+      pkg: 'libkrb5-dev',
+      present: hasKerberosHeaders,
+      other: 'the MIT Kerberos development headers (krb5.h), e.g. krb5-devel or krb5',
+    },
   ],
 };
 
 function howToInstall(pkgs) {
-  const others = Object.values(NEEDS).flat().filter((n) => pkgs.includes(n.pkg)).map((n) => n.other);
-  return `On Debian or Ubuntu: sudo apt-get install --no-install-recommends ${pkgs.join(' ')}. `
-    + `Elsewhere install ${others.join('; ')}. (README.md, "System packages")`;
+  const others = Object.values(NEEDS)
+    .flat()
+    .filter((n) => pkgs.includes(n.pkg))
+    .map((n) => n.other);
+  return (
+    `On Debian or Ubuntu: sudo apt-get install --no-install-recommends ${pkgs.join(' ')}. ` +
+    `Elsewhere install ${others.join('; ')}. (README.md, "System packages")`
+  );
 }
 
 /** The Debian packages that USES (keys of NEEDS) lack on this machine. */
@@ -107,10 +146,15 @@ export function ensureSystemDeps(uses, opts = {}) {
   if (!canApt()) throw new Error(`missing ${missing.join(', ')}. ${howToInstall(missing)}`);
   const t0 = Date.now();
   const logFile = join(tmpdir(), `vta-studio-apt-${process.pid}.log`);
-  log(`vta-studio: installing Debian packages ${missing.join(' ')} with apt-get (first time only; see README.md, "System packages")…`);
+  log(
+    `vta-studio: installing Debian packages ${missing.join(' ')} with apt-get (first time only; see README.md, "System packages")…`,
+  );
   let text = '';
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
+  for (const args of [
+    ['update', '-q'],
+    ['install', '-y', '-q', '--no-install-recommends', ...missing],
+  ]) {
     const r = spawnSync('apt-get', args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
     text += `$ apt-get ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}`;
     if (r.status !== 0) {
@@ -120,11 +164,16 @@ export function ensureSystemDeps(uses, opts = {}) {
     }
   }
   const still = missingPackages(uses);
-  if (still.length) throw new Error(`apt-get installed ${missing.join(' ')}, but ${still.join(', ')} still cannot be found. ${howToInstall(still)}`);
+  if (still.length)
+    throw new Error(
+      `apt-get installed ${missing.join(' ')}, but ${still.join(', ')} still cannot be found. ${howToInstall(still)}`,
+    );
   const counts = /(\d+) upgraded, (\d+) newly installed/.exec(text);
   const seconds = (Date.now() - t0) / 1000;
   const n = (k, what) => `${k} ${what}${k === '1' ? '' : 's'}`;
-  log(`vta-studio: installed ${missing.join(' ')} in ${seconds.toFixed(0)} s${counts ? ` (${n(counts[2], 'new package')}, ${counts[1]} upgraded)` : ''}`);
+  log(
+    `vta-studio: installed ${missing.join(' ')} in ${seconds.toFixed(0)} s${counts ? ` (${n(counts[2], 'new package')}, ${counts[1]} upgraded)` : ''}`,
+  );
   return { installed: missing, seconds };
 }
 

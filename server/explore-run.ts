@@ -28,7 +28,11 @@ export function cancelSweep(signal: SweepSignal): void {
 
 /** The worker bundle: beside the CLI bundle (dist/cli) or reached from the extension's (dist/client). */
 function workerScript(): string | undefined {
-  return [join(__dirname, 'explore-worker.js'), join(__dirname, '../cli/explore-worker.js'), join(__dirname, 'cli/explore-worker.js')].find((p) => existsSync(p));
+  return [
+    join(__dirname, 'explore-worker.js'),
+    join(__dirname, '../cli/explore-worker.js'),
+    join(__dirname, 'cli/explore-worker.js'),
+  ].find((p) => existsSync(p));
 }
 
 /**
@@ -36,30 +40,54 @@ function workerScript(): string | undefined {
  * message of a result to `onMessage`; resolves when every job is done or the signal is
  * cancelled.
  */
-async function runPool(script: string, queue: ExploreJob[], jobs: number, onMessage: (m: ExploreMessage) => void, signal: SweepSignal): Promise<void> {
-  await Promise.all([...Array(Math.min(jobs, queue.length)).keys()].map(() => new Promise<void>((done, fail) => {
-    const w = new Worker(script);
-    signal.workers.push(w);
-    const next = () => {
-      const job = queue.shift();
-      if (!job || signal.cancelled) { void w.terminate(); done(); return; }
-      w.postMessage(job);
-    };
-    w.on('message', (m: ExploreMessage) => {
-      if (m.kind === 'done') next();
-      else if (m.kind === 'error') { void w.terminate(); fail(new Error(m.message)); }
-      else onMessage(m);
-    });
-    w.on('error', fail);
-    w.on('exit', () => done());
-    next();
-  })));
+async function runPool(
+  script: string,
+  queue: ExploreJob[],
+  jobs: number,
+  onMessage: (m: ExploreMessage) => void,
+  signal: SweepSignal,
+): Promise<void> {
+  await Promise.all(
+    [...Array(Math.min(jobs, queue.length)).keys()].map(
+      () =>
+        new Promise<void>((done, fail) => {
+          const w = new Worker(script);
+          signal.workers.push(w);
+          const next = () => {
+            const job = queue.shift();
+            if (!job || signal.cancelled) {
+              void w.terminate();
+              done();
+              return;
+            }
+            w.postMessage(job);
+          };
+          w.on('message', (m: ExploreMessage) => {
+            if (m.kind === 'done') next();
+            else if (m.kind === 'error') {
+              void w.terminate();
+              fail(new Error(m.message));
+            } else onMessage(m);
+          });
+          w.on('error', fail);
+          w.on('exit', () => done());
+          next();
+        }),
+    ),
+  );
 }
 
 const turn = () => new Promise((r) => setImmediate(r)); // lets a Ctrl-C in between inline steps
 
 /** Runs the designs on `jobs` worker threads (inline when 1 or when no worker bundle exists), reporting each result. */
-export async function runDesigns(designs: Design[], fpga: FpgaPart, network: NetworkLayer[], jobs: number, onResult: (r: DesignResult) => void, signal: SweepSignal): Promise<void> {
+export async function runDesigns(
+  designs: Design[],
+  fpga: FpgaPart,
+  network: NetworkLayer[],
+  jobs: number,
+  onResult: (r: DesignResult) => void,
+  signal: SweepSignal,
+): Promise<void> {
   const script = workerScript();
   if (jobs <= 1 || !script || designs.length <= 1) {
     const tune = designTuner();
@@ -77,11 +105,25 @@ export async function runDesigns(designs: Design[], fpga: FpgaPart, network: Net
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
   const queue: ExploreJob[] = [...groups.values()].map((batch) => ({ kind: 'designs', designs: batch, fpga, network }));
-  await runPool(script, queue, jobs, (m) => { if (m.kind === 'result') onResult(m.result); }, signal);
+  await runPool(
+    script,
+    queue,
+    jobs,
+    (m) => {
+      if (m.kind === 'result') onResult(m.result);
+    },
+    signal,
+  );
 }
 
 /** Tunes the layers on one target over `jobs` worker threads (largest first), reporting each as it is done. */
-export async function runTunings(layers: Layer[], target: VtaTarget, jobs: number, onResult: (index: number, t: LayerTuning) => void, signal: SweepSignal): Promise<void> {
+export async function runTunings(
+  layers: Layer[],
+  target: VtaTarget,
+  jobs: number,
+  onResult: (index: number, t: LayerTuning) => void,
+  signal: SweepSignal,
+): Promise<void> {
   const script = workerScript();
   if (jobs <= 1 || !script || layers.length <= 1) {
     for (const [index, layer] of layers.entries()) {
@@ -94,6 +136,18 @@ export async function runTunings(layers: Layer[], target: VtaTarget, jobs: numbe
   // One layer per job, the heaviest first, so that no worker is left with a long tail.
   const work = (l: Layer) => l.batch * l.outChannels * l.outH * l.outW * l.inChannels * l.kh * l.kw;
   const order = [...layers.entries()].sort((a, b) => work(b[1]) - work(a[1]));
-  const queue: ExploreJob[] = order.map(([index, layer]) => ({ kind: 'tune', layers: [{ index, layer: JSON.parse(JSON.stringify(layer)) as Layer }], target }));
-  await runPool(script, queue, jobs, (m) => { if (m.kind === 'tuned') onResult(m.index, m.tuning); }, signal);
+  const queue: ExploreJob[] = order.map(([index, layer]) => ({
+    kind: 'tune',
+    layers: [{ index, layer: JSON.parse(JSON.stringify(layer)) as Layer }],
+    target,
+  }));
+  await runPool(
+    script,
+    queue,
+    jobs,
+    (m) => {
+      if (m.kind === 'tuned') onResult(m.index, m.tuning);
+    },
+    signal,
+  );
 }

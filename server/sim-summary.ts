@@ -13,19 +13,26 @@ export const MODULE_WORDS: Record<string, string> = { ld: 'load', ex: 'compute',
 /** How the run ended, in words. */
 function statusWords(s: SimSummary): string {
   switch (s.status) {
-    case 'finished': return 'finished';
-    case 'deadlock': return 'deadlocked';
-    case 'error': return 'stopped by an error';
-    default: return 'stopped before FINISH';
+    case 'finished':
+      return 'finished';
+    case 'deadlock':
+      return 'deadlocked';
+    case 'error':
+      return 'stopped by an error';
+    default:
+      return 'stopped before FINISH';
   }
 }
 
 /** The default output: three lines a user reads at a glance. */
 export function shortSummary(file: string, s: SimSummary): string {
-  const time = s.timeUnit === 'cycle'
-    ? `${count(s.time, 'cycle')}${s.microseconds !== undefined ? `, ${s.microseconds} µs` : ''} (an estimate of the ${s.timingRow ?? 'target\'s'} timing model)`
-    : `after ${count(s.time, 'step')} (functional mode: no cycle count)`;
-  const perModule = Object.entries(s.modules).map(([m, v]) => `${MODULE_WORDS[m] ?? m} ${num(v.executed)}`).join(', ');
+  const time =
+    s.timeUnit === 'cycle'
+      ? `${count(s.time, 'cycle')}${s.microseconds !== undefined ? `, ${s.microseconds} µs` : ''} (an estimate of the ${s.timingRow ?? "target's"} timing model)`
+      : `after ${count(s.time, 'step')} (functional mode: no cycle count)`;
+  const perModule = Object.entries(s.modules)
+    .map(([m, v]) => `${MODULE_WORDS[m] ?? m} ${num(v.executed)}`)
+    .join(', ');
   const lines = [
     `${file}: ${statusWords(s)}${s.timeUnit === 'cycle' ? ' in ' : ' '}${time}`,
     `  ${num(s.instructions.executed)} of ${count(s.instructions.total, 'instruction')} ran (${perModule})`,
@@ -38,4 +45,3 @@ export function shortSummary(file: string, s: SimSummary): string {
   }
   return lines.join('\n') + '\n';
 }
-

@@ -38,9 +38,19 @@ export class UopShadow {
   readonly loaded: Uint8Array;
 
   /** Where each field sits in a micro-op's 32-bit little-endian word. */
-  private readonly fields: { dstShift: number; dstMask: number; srcShift: number; srcMask: number; wgtShift: number; wgtMask: number };
+  private readonly fields: {
+    dstShift: number;
+    dstMask: number;
+    srcShift: number;
+    srcMask: number;
+    wgtShift: number;
+    wgtMask: number;
+  };
 
-  constructor(readonly t: VtaTarget, private readonly dram: Uint8Array) {
+  constructor(
+    readonly t: VtaTarget,
+    private readonly dram: Uint8Array,
+  ) {
     const d = t.uop.depth;
     this.dst = new Int32Array(d);
     this.src = new Int32Array(d);
@@ -48,7 +58,14 @@ export class UopShadow {
     this.loaded = new Uint8Array(d);
     const l = uopLayoutFor(t);
     const mask = (f: { width: number }) => (f.width >= 32 ? -1 : (1 << f.width) - 1);
-    this.fields = { dstShift: l.dst.offset, dstMask: mask(l.dst), srcShift: l.src.offset, srcMask: mask(l.src), wgtShift: l.wgt.offset, wgtMask: mask(l.wgt) };
+    this.fields = {
+      dstShift: l.dst.offset,
+      dstMask: mask(l.dst),
+      srcShift: l.src.offset,
+      srcMask: mask(l.src),
+      wgtShift: l.wgt.offset,
+      wgtMask: mask(l.wgt),
+    };
   }
 
   /**
@@ -58,7 +75,10 @@ export class UopShadow {
    */
   load(insn: Insn, work?: Work): void {
     const depth = this.t.uop.depth;
-    if (work) work.units += Math.min(depth, (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1)) + insn.y_size;
+    if (work)
+      work.units +=
+        Math.min(depth, (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1)) +
+        insn.y_size;
     const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
     let row = this.zeros(insn.sram_base, insn.y_pad_0 * X);
     for (let y = 0; y < insn.y_size && row < depth; y++) {
@@ -128,7 +148,8 @@ export const ROW_WORK_BUDGET = 60_000_000;
 /** How many of the access's rows lie inside the buffer. */
 export function rowsInside(a: RowAccess, depth: number): number {
   let n = 0;
-  for (let k = 0; k < a.rows.length; k += 2) n += Math.max(0, Math.min(a.rows[k + 1]!, depth) - Math.max(0, a.rows[k]!));
+  for (let k = 0; k < a.rows.length; k += 2)
+    n += Math.max(0, Math.min(a.rows[k + 1]!, depth) - Math.max(0, a.rows[k]!));
   return n;
 }
 
@@ -181,7 +202,14 @@ function progression(n: number, step: number, limit: number): number[] {
  * Offsets {i·fo + j·fi} below `limit`, deduplicated and sorted; undefined when listing
  * them exactly would cost more than EXACT_WORK.
  */
-function loopOffsets(iterOut: number, fo: number, iterIn: number, fi: number, limit: number, work: Work): number[] | undefined {
+function loopOffsets(
+  iterOut: number,
+  fo: number,
+  iterIn: number,
+  fi: number,
+  limit: number,
+  work: Work,
+): number[] | undefined {
   const iMax = fo === 0 ? Math.min(iterOut, 1) : Math.min(iterOut, Math.ceil(limit / fo));
   const jMax = fi === 0 ? Math.min(iterIn, 1) : Math.min(iterIn, Math.ceil(limit / fi));
   // The common case: at most one of the loops moves, so nothing needs sorting.
@@ -242,7 +270,18 @@ function distinctBelow(idx: number[], depth: number): number[] {
  * bounds checks report. The work is bounded by the buffer's depth and the number of
  * micro-ops, never by the loop counts.
  */
-export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: number, fi: number, depth: number, buf: BufferName, write: boolean, role: string, work: Work = { units: 0 }): RowAccess {
+export function loopRows(
+  idx: number[],
+  iterOut: number,
+  fo: number,
+  iterIn: number,
+  fi: number,
+  depth: number,
+  buf: BufferName,
+  write: boolean,
+  role: string,
+  work: Work = { units: 0 },
+): RowAccess {
   if (idx.length === 0 || iterOut === 0 || iterIn === 0) return { buf, write, rows: [], min: 0, max: -1, role };
   let lo = Infinity;
   let hi = -Infinity;
@@ -260,7 +299,15 @@ export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: num
   if (lo >= depth) return { buf, write, rows: [], min: lo, max, role };
   // Offsets that put the lowest micro-op's row past the end put every row there.
   const offsets = loopOffsets(iterOut, fo, iterIn, fi, depth - lo, work);
-  const hull = (): RowAccess => ({ buf, write, rows: [lo, Math.min(max + 1, depth)], min: lo, max, role, approx: true });
+  const hull = (): RowAccess => ({
+    buf,
+    write,
+    rows: [lo, Math.min(max + 1, depth)],
+    min: lo,
+    max,
+    role,
+    approx: true,
+  });
   if (!offsets) return hull();
   work.units += offsets.length;
   if (idx.length === 1) return { buf, write, rows: shiftedIntervals(idx[0]!, offsets, depth), min: lo, max, role };
@@ -289,7 +336,12 @@ export function loopRows(idx: number[], iterOut: number, fo: number, iterIn: num
 }
 
 /** The `role` of each access: built once, not per instruction. */
-const LOAD_ROLE: Record<BufferName, string> = { inp: 'LOAD writes INP rows', wgt: 'LOAD writes WGT rows', acc: 'LOAD writes ACC rows', uop: 'LOAD writes UOP rows' };
+const LOAD_ROLE: Record<BufferName, string> = {
+  inp: 'LOAD writes INP rows',
+  wgt: 'LOAD writes WGT rows',
+  acc: 'LOAD writes ACC rows',
+  uop: 'LOAD writes UOP rows',
+};
 const ROLE = {
   GEMM: { uops: 'GEMM reads micro-ops', dst: 'GEMM writes ACC rows' },
   ALU: { uops: 'ALU reads micro-ops', dst: 'ALU writes ACC rows' },
@@ -315,14 +367,24 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow, work: Wo
     case Opcode.LOAD: {
       if (isNop(insn)) return [];
       const rows = (insn.y_pad_0 + insn.y_size + insn.y_pad_1) * (insn.x_pad_0 + insn.x_size + insn.x_pad_1);
-      const buf: BufferName | undefined = insn.memory_type === MemType.INP ? 'inp' : insn.memory_type === MemType.WGT ? 'wgt'
-        : insn.memory_type === MemType.ACC || insn.memory_type === MemType.ACC_8BIT ? 'acc' : insn.memory_type === MemType.UOP ? 'uop' : undefined;
+      const buf: BufferName | undefined =
+        insn.memory_type === MemType.INP
+          ? 'inp'
+          : insn.memory_type === MemType.WGT
+            ? 'wgt'
+            : insn.memory_type === MemType.ACC || insn.memory_type === MemType.ACC_8BIT
+              ? 'acc'
+              : insn.memory_type === MemType.UOP
+                ? 'uop'
+                : undefined;
       if (!buf) return [];
       return [interval(insn.sram_base, insn.sram_base + rows, buf, true, LOAD_ROLE[buf])];
     }
     case Opcode.STORE: {
       if (isNop(insn)) return [];
-      return [interval(insn.sram_base, insn.sram_base + insn.y_size * insn.x_size, 'acc', false, 'STORE reads ACC rows')];
+      return [
+        interval(insn.sram_base, insn.sram_base + insn.y_size * insn.x_size, 'acc', false, 'STORE reads ACC rows'),
+      ];
     }
     case Opcode.GEMM:
     case Opcode.ALU: {
@@ -333,7 +395,9 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow, work: Wo
       const end = Math.max(bgn, insn.uop_end);
       acc.push(interval(bgn, end, 'uop', false, role.uops));
       // The micro-ops' indices go to reused lists (loopRows keeps none of them).
-      const dst = dstScratch, src = srcScratch, wgt = wgtScratch;
+      const dst = dstScratch,
+        src = srcScratch,
+        wgt = wgtScratch;
       const ud = t.uop.depth;
       let n = 0;
       for (let u = bgn; u < end && u < ud; u++, n++) {
@@ -346,22 +410,84 @@ export function insnAccesses(t: VtaTarget, insn: Insn, uops: UopShadow, work: Wo
       const io = insn.iter_out;
       const ii = insn.iter_in;
       const accDepth = t.acc.depth;
-      const dstRows = loopRows(dst, io, insn.dst_factor_out, ii, insn.dst_factor_in, accDepth, 'acc', true, role.dst, work);
+      const dstRows = loopRows(
+        dst,
+        io,
+        insn.dst_factor_out,
+        ii,
+        insn.dst_factor_in,
+        accDepth,
+        'acc',
+        true,
+        role.dst,
+        work,
+      );
       acc.push(dstRows);
       if (gemm) {
         if (!insn.reset_reg) {
           acc.push(readOf(dstRows, 'GEMM accumulates into ACC rows'));
-          acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, t.inp.depth, 'inp', false, 'GEMM reads INP rows', work));
-          acc.push(loopRows(wgt, io, insn.wgt_factor_out, ii, insn.wgt_factor_in, t.wgt.depth, 'wgt', false, 'GEMM reads WGT rows', work));
+          acc.push(
+            loopRows(
+              src,
+              io,
+              insn.src_factor_out,
+              ii,
+              insn.src_factor_in,
+              t.inp.depth,
+              'inp',
+              false,
+              'GEMM reads INP rows',
+              work,
+            ),
+          );
+          acc.push(
+            loopRows(
+              wgt,
+              io,
+              insn.wgt_factor_out,
+              ii,
+              insn.wgt_factor_in,
+              t.wgt.depth,
+              'wgt',
+              false,
+              'GEMM reads WGT rows',
+              work,
+            ),
+          );
         }
       } else {
         acc.push(readOf(dstRows, 'ALU reads its destination ACC rows'));
-        if (!insn.use_imm) acc.push(loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU reads source ACC rows', work));
+        if (!insn.use_imm)
+          acc.push(
+            loopRows(
+              src,
+              io,
+              insn.src_factor_out,
+              ii,
+              insn.src_factor_in,
+              accDepth,
+              'acc',
+              false,
+              'ALU reads source ACC rows',
+              work,
+            ),
+          );
         else {
           // Immediate mode still computes the source index and the hardware and fsim read
           // that row (the value is unused): its range is bounds-checked, but no row is
           // read as data (no uninitialised-read or hazard findings).
-          const s = loopRows(src, io, insn.src_factor_out, ii, insn.src_factor_in, accDepth, 'acc', false, 'ALU (immediate mode) computes source ACC rows', work);
+          const s = loopRows(
+            src,
+            io,
+            insn.src_factor_out,
+            ii,
+            insn.src_factor_in,
+            accDepth,
+            'acc',
+            false,
+            'ALU (immediate mode) computes source ACC rows',
+            work,
+          );
           acc.push({ ...s, rows: [], approx: undefined });
         }
       }

@@ -34,7 +34,11 @@ export type CheckTier = 'first' | 'all';
  * whose expansion stopped at the instruction limit (it lacks its end).
  */
 export function blocksChecks(assemblyDiagnostics: readonly Diagnostic[]): boolean {
-  return assemblyDiagnostics.some((d) => d.severity === 'error' && (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name') || d.code === 'vta.bounds.stream'));
+  return assemblyDiagnostics.some(
+    (d) =>
+      d.severity === 'error' &&
+      (d.code.startsWith('vta.syntax') || d.code.startsWith('vta.name') || d.code === 'vta.bounds.stream'),
+  );
 }
 
 /**
@@ -42,7 +46,12 @@ export function blocksChecks(assemblyDiagnostics: readonly Diagnostic[]): boolea
  * `'all'`), sorted. Findings are plain data (ranges of plain numbers, no getters), so
  * they cross a thread or a process as they are.
  */
-export function checkProgram(program: Program, file: string, assemblyDiagnostics: Diagnostic[] = [], opts: { tier?: CheckTier } = {}): Diagnostic[] {
+export function checkProgram(
+  program: Program,
+  file: string,
+  assemblyDiagnostics: Diagnostic[] = [],
+  opts: { tier?: CheckTier } = {},
+): Diagnostic[] {
   let out = assemblyDiagnostics.slice();
   if (!blocksChecks(assemblyDiagnostics)) {
     const checks = opts.tier === 'first' ? CHECK_TIERS.first : [...CHECK_TIERS.first, ...CHECK_TIERS.whole];
@@ -56,6 +65,10 @@ export function checkProgram(program: Program, file: string, assemblyDiagnostics
  * What the front ends call after assembling: `checkProgram` over the program, or the
  * assembly's diagnostics alone when it built none.
  */
-export function checkAssembled(r: { program?: Program; diagnostics: Diagnostic[] }, file: string, opts: { tier?: CheckTier } = {}): Diagnostic[] {
+export function checkAssembled(
+  r: { program?: Program; diagnostics: Diagnostic[] },
+  file: string,
+  opts: { tier?: CheckTier } = {},
+): Diagnostic[] {
   return r.program ? checkProgram(r.program, file, r.diagnostics, opts) : r.diagnostics;
 }

@@ -29,8 +29,13 @@ class Reporter {
     const src: SourceRange | undefined = p.source;
     const d: Diagnostic = {
       file: src?.file ?? this.file,
-      range: src ? { start: src.start, end: src.end } : { start: { line: index, character: 0 }, end: { line: index, character: 0 } },
-      severity, code, message, instruction: index,
+      range: src
+        ? { start: src.start, end: src.end }
+        : { start: { line: index, character: 0 }, end: { line: index, character: 0 } },
+      severity,
+      code,
+      message,
+      instruction: index,
     };
     if (related?.length) d.related = related;
     this.findings.add(d, p.loops);
@@ -49,7 +54,10 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
   const t = program.target;
   const rep = new Reporter(opts.file);
   const written: Record<BufferName, Uint8Array> = {
-    inp: new Uint8Array(t.inp.depth), wgt: new Uint8Array(t.wgt.depth), acc: new Uint8Array(t.acc.depth), uop: new Uint8Array(t.uop.depth),
+    inp: new Uint8Array(t.inp.depth),
+    wgt: new Uint8Array(t.wgt.depth),
+    acc: new Uint8Array(t.acc.depth),
+    uop: new Uint8Array(t.uop.depth),
   };
   // For each ACC row: 1 when a LOAD ACC wrote it last, 2 when GEMM/ALU did.
   const accWriter = new Uint8Array(t.acc.depth);
@@ -68,18 +76,36 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
     const insn = p.insn;
     if (insn.opcode === Opcode.FINISH && firstFinish < 0) firstFinish = index;
     illegalFlags(rep, p, index);
-    if ((insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE) && !isNop(insn) && checkDram) dramBounds(rep, program, p, index);
+    if ((insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE) && !isNop(insn) && checkDram)
+      dramBounds(rep, program, p, index);
     if (sramChecked && work.units > budget) {
       sramChecked = false;
-      rep.at(p, index, 'warning', 'vta.budget',
-        `SRAM bounds, uninitialised reads and store fidelity were not checked from here on (instructions ${index}..${insns.length - 1}): the rows the program moves exceed the analysis budget`);
+      rep.at(
+        p,
+        index,
+        'warning',
+        'vta.budget',
+        `SRAM bounds, uninitialised reads and store fidelity were not checked from here on (instructions ${index}..${insns.length - 1}): the rows the program moves exceed the analysis budget`,
+      );
     }
     if (sramChecked) sramChecks(rep, t, p, index, walk.rows(index), { written, accWriter, uninitReported, work });
     if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT && !isNop(insn)) {
-      rep.at(p, index, 'error', 'vta.range.store-mem', `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`);
+      rep.at(
+        p,
+        index,
+        'error',
+        'vta.range.store-mem',
+        `STORE from memory type ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}: fsim accepts only OUT (4)`,
+      );
     }
     if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.OUT && !isNop(insn)) {
-      rep.at(p, index, 'error', 'vta.range.load-mem', 'LOAD into the OUT buffer: OUT is only a STORE source (fsim aborts)');
+      rep.at(
+        p,
+        index,
+        'error',
+        'vta.range.load-mem',
+        'LOAD into the OUT buffer: OUT is only a STORE source (fsim aborts)',
+      );
     }
   }
   finishPlacement(rep, program, firstFinish);
@@ -96,7 +122,14 @@ interface SramState {
 }
 
 /** SRAM bounds, reads of rows nothing wrote and store fidelity of one instruction. */
-function sramChecks(rep: Reporter, t: VtaTarget, p: ProgramInsn, index: number, accesses: RowAccess[], s: SramState): void {
+function sramChecks(
+  rep: Reporter,
+  t: VtaTarget,
+  p: ProgramInsn,
+  index: number,
+  accesses: RowAccess[],
+  s: SramState,
+): void {
   const { written, accWriter, uninitReported, work } = s;
   const insn = p.insn;
   for (const a of accesses) sramBounds(rep, t, a, p, index);
@@ -111,8 +144,13 @@ function sramChecks(rep: Reporter, t: VtaTarget, p: ProgramInsn, index: number, 
       const key = `${p.source?.file}:${p.source?.start.line}:${a.buf}`;
       if (!uninitReported.has(key)) {
         uninitReported.add(key);
-        rep.at(p, index, 'warning', 'vta.uninit',
-          `${a.role} ${rangeText(unwritten.lo, unwritten.hi)} that nothing wrote before (${unwritten.count} row${unwritten.count === 1 ? '' : 's'} uninitialised)`);
+        rep.at(
+          p,
+          index,
+          'warning',
+          'vta.uninit',
+          `${a.role} ${rangeText(unwritten.lo, unwritten.hi)} that nothing wrote before (${unwritten.count} row${unwritten.count === 1 ? '' : 's'} uninitialised)`,
+        );
       }
     }
     if (a.buf === 'acc' && insn.opcode === Opcode.STORE) storeFidelity(rep, a, accWriter, p, index);
@@ -129,23 +167,41 @@ function illegalFlags(rep: Reporter, p: ProgramInsn, index: number): void {
   // store module address no queue (queueOfFlag); most instructions set neither.
   const insn = p.insn;
   const m = moduleOf(insn);
-  if (m === 'ex' || (m === 'ld' ? !insn.pop_prev_dep && !insn.push_prev_dep : !insn.pop_next_dep && !insn.push_next_dep)) return;
+  if (
+    m === 'ex' ||
+    (m === 'ld' ? !insn.pop_prev_dep && !insn.push_prev_dep : !insn.pop_next_dep && !insn.push_next_dep)
+  )
+    return;
   const use = tokenUse(insn);
   if (use.illegal.length) {
     const which = use.illegal.join(', ');
-    rep.at(p, index, 'error', 'vta.tokens.flag',
-      `${use.module === 'ld' ? 'a load-module instruction' : 'a store-module instruction'} has ${which} set, which addresses no queue of its module (fsim crashes on it)`);
+    rep.at(
+      p,
+      index,
+      'error',
+      'vta.tokens.flag',
+      `${use.module === 'ld' ? 'a load-module instruction' : 'a store-module instruction'} has ${which} set, which addresses no queue of its module (fsim crashes on it)`,
+    );
   }
 }
 
 function sramBounds(rep: Reporter, t: VtaTarget, a: RowAccess, p: ProgramInsn, index: number): void {
   const depth = depthOf(t, a.buf);
   if (a.max < depth || a.max < a.min) return;
-  rep.at(p, index, 'error', `vta.bounds.${a.buf}`,
-    `${a.role} ${rangeText(a.min, a.max)}, past the end of the ${BUF_LABEL[a.buf]} buffer (${depth} rows, 0..${depth - 1})`);
+  rep.at(
+    p,
+    index,
+    'error',
+    `vta.bounds.${a.buf}`,
+    `${a.role} ${rangeText(a.min, a.max)}, past the end of the ${BUF_LABEL[a.buf]} buffer (${depth} rows, 0..${depth - 1})`,
+  );
 }
 
-function firstUnwritten(a: RowAccess, written: Uint8Array, depth: number): { lo: number; hi: number; count: number } | undefined {
+function firstUnwritten(
+  a: RowAccess,
+  written: Uint8Array,
+  depth: number,
+): { lo: number; hi: number; count: number } | undefined {
   // The first run of unwritten rows (for the message) and how many there are in all.
   let lo = -1;
   let hi = -1;
@@ -181,15 +237,27 @@ function storeFidelity(rep: Reporter, a: RowAccess, accWriter: Uint8Array, p: Pr
   for (let k = 0; k < a.rows.length; k += 2) {
     for (let r = a.rows[k]!; r < Math.min(a.rows[k + 1]!, accWriter.length); r++) {
       if (accWriter[r] === 1) {
-        rep.at(p, index, 'warning', 'vta.fidelity.store-after-load',
-          `STORE reads ACC row ${r}, last written by a LOAD ACC: fsim stores it, but the hardware stores from the OUT buffer, which only GEMM/ALU write (insert an ALU 'shr … imm=0' first, as TVM does)`);
+        rep.at(
+          p,
+          index,
+          'warning',
+          'vta.fidelity.store-after-load',
+          `STORE reads ACC row ${r}, last written by a LOAD ACC: fsim stores it, but the hardware stores from the OUT buffer, which only GEMM/ALU write (insert an ALU 'shr … imm=0' first, as TVM does)`,
+        );
         return;
       }
     }
   }
 }
 
-const DATA_MEM_OF: Record<number, string> = { [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.OUT]: 'out', [MemType.UOP]: 'uop' };
+const DATA_MEM_OF: Record<number, string> = {
+  [MemType.INP]: 'inp',
+  [MemType.WGT]: 'wgt',
+  [MemType.ACC]: 'acc',
+  [MemType.ACC_8BIT]: 'acc8',
+  [MemType.OUT]: 'out',
+  [MemType.UOP]: 'uop',
+};
 
 function dramBounds(rep: Reporter, program: Program, p: ProgramInsn, index: number): void {
   const insn: Insn = p.insn;
@@ -205,7 +273,13 @@ function dramBounds(rep: Reporter, program: Program, p: ProgramInsn, index: numb
     return `${insn.opcode === Opcode.STORE ? 'STORE' : 'LOAD'} ${verb} DRAM elements ${rangeText(firstEl, lastEl - 1)} (${DATA_MEM_OF[insn.memory_type]}, bytes ${lo}..${hi - 1})`;
   };
   if (hi > program.dram.length) {
-    rep.at(p, index, 'error', 'vta.bounds.dram', `${what()}, past the end of the ${program.dram.length}-byte DRAM image`);
+    rep.at(
+      p,
+      index,
+      'error',
+      'vta.bounds.dram',
+      `${what()}, past the end of the ${program.dram.length}-byte DRAM image`,
+    );
     return;
   }
   const tensors = program.layout.tensors;
@@ -217,8 +291,23 @@ function dramBounds(rep: Reporter, program: Program, p: ProgramInsn, index: numb
   }
   const end = home.byteOffset + home.count * home.elemBytes;
   if (hi > end) {
-    const related: RelatedInfo[] = home.source ? [{ file: home.source.file, range: { start: home.source.start, end: home.source.end }, message: `'${home.name}' holds ${home.count} ${home.mem} elements` }] : [];
-    rep.at(p, index, 'error', 'vta.bounds.dram', `${what()}, past the end of '${home.name}' (bytes ${home.byteOffset}..${end - 1})`, related);
+    const related: RelatedInfo[] = home.source
+      ? [
+          {
+            file: home.source.file,
+            range: { start: home.source.start, end: home.source.end },
+            message: `'${home.name}' holds ${home.count} ${home.mem} elements`,
+          },
+        ]
+      : [];
+    rep.at(
+      p,
+      index,
+      'error',
+      'vta.bounds.dram',
+      `${what()}, past the end of '${home.name}' (bytes ${home.byteOffset}..${end - 1})`,
+      related,
+    );
   }
 }
 
@@ -234,14 +323,35 @@ function finishPlacement(rep: Reporter, program: Program, first: number): void {
   if (first < 0) {
     if (!insns.length) return;
     const last = insns[insns.length - 1]!;
-    rep.at(last, insns.length - 1, 'error', 'vta.finish.missing', 'the stream does not end with finish: fsim would never stop and the runtime refuses it');
+    rep.at(
+      last,
+      insns.length - 1,
+      'error',
+      'vta.finish.missing',
+      'the stream does not end with finish: fsim would never stop and the runtime refuses it',
+    );
     return;
   }
   if (first < insns.length - 1) {
     const fin = insns[first]!;
     const after = insns[first + 1]!;
-    const related: RelatedInfo[] = fin.source ? [{ file: fin.source.file, range: { start: fin.source.start, end: fin.source.end }, message: 'finish is here', instruction: first }] : [];
-    rep.at(after, first + 1, 'error', 'vta.finish.after', `${insns.length - first - 1} instruction${insns.length - first - 1 === 1 ? '' : 's'} after finish: fsim ends the run at finish and drops them`, related);
+    const related: RelatedInfo[] = fin.source
+      ? [
+          {
+            file: fin.source.file,
+            range: { start: fin.source.start, end: fin.source.end },
+            message: 'finish is here',
+            instruction: first,
+          },
+        ]
+      : [];
+    rep.at(
+      after,
+      first + 1,
+      'error',
+      'vta.finish.after',
+      `${insns.length - first - 1} instruction${insns.length - first - 1 === 1 ? '' : 's'} after finish: fsim ends the run at finish and drops them`,
+      related,
+    );
   }
 }
-

@@ -71,7 +71,10 @@ export class RowWalk {
   private readonly shadow: UopShadow;
 
   /** `work`: where the rows' cost is added, a check's own tally for its budget. */
-  constructor(private readonly program: Program, readonly work: Work = { units: 0 }) {
+  constructor(
+    private readonly program: Program,
+    readonly work: Work = { units: 0 },
+  ) {
     this.shadow = new UopShadow(program.target, program.dram);
   }
 
@@ -79,7 +82,8 @@ export class RowWalk {
   rows(i: number): RowAccess[] {
     const insn = this.program.insns[i]!.insn;
     const list = insnAccesses(this.program.target, insn, this.shadow, this.work);
-    if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn)) this.shadow.load(insn, this.work);
+    if (insn.opcode === Opcode.LOAD && insn.memory_type === MemType.UOP && !isNop(insn))
+      this.shadow.load(insn, this.work);
     return list;
   }
 }
@@ -131,7 +135,14 @@ export class ProgramIndex {
         list = new Array(len);
         for (let k = 0; k < len; k++) list[k] = rows[start + k]!;
       }
-      const a: RowAccess = { buf: BUFS[meta & 3]!, write: (meta & 4) !== 0, rows: list, min: recs[o + 1]!, max: recs[o + 2]!, role: roles[meta >>> 4]! };
+      const a: RowAccess = {
+        buf: BUFS[meta & 3]!,
+        write: (meta & 4) !== 0,
+        rows: list,
+        min: recs[o + 1]!,
+        max: recs[o + 2]!,
+        role: roles[meta >>> 4]!,
+      };
       if (meta & 8) a.approx = true;
       out.push(a);
     }

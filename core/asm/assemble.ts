@@ -6,7 +6,18 @@
 import { ZERO_RANGE, type Diagnostic } from '../lang/diagnostic';
 import type { AluOpName, FieldName, InsnKind, Insn, VtaTarget } from '../isa';
 import {
-  aluOpsFor, defaultTarget, emptyInsn, encodeUop, fieldIndex, layoutsFor, setFieldAt, UOP_BYTES, MemType, moduleOf, Opcode, QUEUES,
+  aluOpsFor,
+  defaultTarget,
+  emptyInsn,
+  encodeUop,
+  fieldIndex,
+  layoutsFor,
+  setFieldAt,
+  UOP_BYTES,
+  MemType,
+  moduleOf,
+  Opcode,
+  QUEUES,
 } from '../isa';
 import type { QueueId } from '../isa';
 import type { Expr, InsnStmt, Range, SourceFile, Stmt, Word } from '../lang/ast';
@@ -15,7 +26,14 @@ import { CallWord, SimpleOperandNode } from '../lang/fast/nodes';
 import { TOO_LARGE } from '../lang/numbers';
 import { parseVta } from '../lang/parser';
 import { exprText } from '../lang/expr-text';
-import type { KernelPlacement, LoopFrame, Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
+import type {
+  KernelPlacement,
+  LoopFrame,
+  Program,
+  ProgramInsn,
+  SourceRange,
+  TensorPlacement,
+} from '../program/program';
 import { programInsn } from '../program/program';
 import { AsmContext, LocalScope, type GlobalKernel } from './context';
 import { ImageBuilder, layoutData } from './data-layout';
@@ -81,14 +99,26 @@ const SUM_OPERAND = 8;
 const COMPARISON_OPERAND = 7;
 
 // A Map, not an object: `load constructor` must be an unknown memory, not a match on Object.prototype.
-const LOAD_MEMS = new Map<string, number>([['inp', MemType.INP], ['wgt', MemType.WGT], ['acc', MemType.ACC], ['acc8', MemType.ACC_8BIT], ['uop', MemType.UOP]]);
+const LOAD_MEMS = new Map<string, number>([
+  ['inp', MemType.INP],
+  ['wgt', MemType.WGT],
+  ['acc', MemType.ACC],
+  ['acc8', MemType.ACC_8BIT],
+  ['uop', MemType.UOP],
+]);
 
 /** Statement lists that hold no instruction, push, pop or label at any depth (cached: a list is asked once per walk of its loop). */
 const silentBodies = new WeakMap<Stmt[], boolean>();
 function emitsNothing(stmts: Stmt[]): boolean {
   let r = silentBodies.get(stmts);
   if (r !== undefined) return r;
-  r = stmts.every((s) => (s.kind === 'for' ? emitsNothing(s.body) : s.kind === 'if' ? emitsNothing(s.then) && (!s.else || emitsNothing(s.else)) : s.kind !== 'insn' && s.kind !== 'push' && s.kind !== 'pop' && s.kind !== 'label'));
+  r = stmts.every((s) =>
+    s.kind === 'for'
+      ? emitsNothing(s.body)
+      : s.kind === 'if'
+        ? emitsNothing(s.then) && (!s.else || emitsNothing(s.else))
+        : s.kind !== 'insn' && s.kind !== 'push' && s.kind !== 'pop' && s.kind !== 'label',
+  );
   silentBodies.set(stmts, r);
   return r;
 }
@@ -171,8 +201,7 @@ export function assembleAst(ast: SourceFile, opts: AssembleOptions): AssembleRes
     return new Assembler(ctx, ast, opts).run();
   } catch (e) {
     // Pathological input (e.g. nesting deep enough to exhaust the stack) must not crash a server.
-    ctx.report(file, ZERO_RANGE, 'error', 'vta.internal',
-      `the assembler stopped: ${(e as Error).message}`);
+    ctx.report(file, ZERO_RANGE, 'error', 'vta.internal', `the assembler stopped: ${(e as Error).message}`);
     return { diagnostics: ctx.diagnostics, ast, kernels: [] };
   }
 }
@@ -200,7 +229,11 @@ class Assembler {
   /** The items of the instruction line being read (reused from line to line). */
   private readonly lineItems: LineItem[] = [];
 
-  constructor(private readonly ctx: AsmContext, private readonly ast: SourceFile, private readonly opts: AssembleOptions) {
+  constructor(
+    private readonly ctx: AsmContext,
+    private readonly ast: SourceFile,
+    private readonly opts: AssembleOptions,
+  ) {
     this.report = ctx.reporter(ctx.mainFile);
   }
 
@@ -216,7 +249,14 @@ class Assembler {
     if (decls.image) {
       const path = ctx.host.resolve(decls.image.file, decls.image.stmt.path);
       imageBytes = ctx.host.readBinary(path);
-      if (!imageBytes) ctx.report(decls.image.file, decls.image.stmt.pathRange, 'error', 'vta.name.file', `cannot read the image '${decls.image.stmt.path}' (resolved to ${path})`);
+      if (!imageBytes)
+        ctx.report(
+          decls.image.file,
+          decls.image.stmt.pathRange,
+          'error',
+          'vta.name.file',
+          `cannot read the image '${decls.image.stmt.path}' (resolved to ${path})`,
+        );
     }
     const image = new ImageBuilder(imageBytes);
     let tensors: Program['layout']['tensors'] = [];
@@ -251,12 +291,17 @@ class Assembler {
     if (this.opts.target) return true;
     const t = decls.target;
     if (!t) return true;
-    const r = readTargetSpec(t.stmt.name !== undefined ? { name: t.stmt.name } : { path: t.stmt.path! }, ctx.host, t.file);
+    const r = readTargetSpec(
+      t.stmt.name !== undefined ? { name: t.stmt.name } : { path: t.stmt.path! },
+      ctx.host,
+      t.file,
+    );
     if ('target' in r) {
       ctx.target = r.target;
       return true;
     }
-    const code = r.problem === 'name' ? 'vta.name.target' : r.problem === 'file' ? 'vta.name.file' : 'vta.target.config';
+    const code =
+      r.problem === 'name' ? 'vta.name.target' : r.problem === 'file' ? 'vta.name.file' : 'vta.target.config';
     ctx.report(t.file, t.stmt.valueRange, 'error', code, r.message);
     return false;
   }
@@ -278,7 +323,13 @@ class Assembler {
         case 'pop': {
           const q = queueNamed(s.queue);
           if (!q) {
-            ctx.report(ctx.mainFile, s.queueRange, 'error', 'vta.name.queue', `unknown queue '${s.queue}': expected ld->ex, ex->ld, ex->st or st->ex`);
+            ctx.report(
+              ctx.mainFile,
+              s.queueRange,
+              'error',
+              'vta.name.queue',
+              `unknown queue '${s.queue}': expected ld->ex, ex->ld, ex->st or st->ex`,
+            );
             break;
           }
           if (s.kind === 'push') this.folder.push(q, this.src(s.range));
@@ -293,13 +344,25 @@ class Assembler {
           const to = evaluate(s.to, scope, report);
           if (from === undefined || to === undefined) break;
           if (scope.isDefined(s.variable.name)) {
-            ctx.report(ctx.mainFile, s.variable.range, 'error', 'vta.name.duplicate', `loop variable '${s.variable.name}' hides a name already defined`);
+            ctx.report(
+              ctx.mainFile,
+              s.variable.range,
+              'error',
+              'vta.name.duplicate',
+              `loop variable '${s.variable.name}' hides a name already defined`,
+            );
           }
           // A loop that must go past a limit is reported at once, not walked up to it:
           // its iterations, and the instructions written directly in its body, are known.
           const direct = s.body.reduce((n, b) => n + (b.kind === 'insn' ? 1 : 0), 0);
           if (to - from > this.maxLoopIterations - this.loopIterations) {
-            ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${this.maxLoopIterations} iterations in all; expansion stopped`);
+            ctx.report(
+              ctx.mainFile,
+              s.headerRange,
+              'error',
+              'vta.bounds.stream',
+              `loops run more than ${this.maxLoopIterations} iterations in all; expansion stopped`,
+            );
             this.tooLong = true;
             return;
           }
@@ -317,9 +380,18 @@ class Assembler {
           const fromText = exprText(s.from, SUM_OPERAND);
           const toText = exprText(s.to, COMPARISON_OPERAND);
           for (let i = from; i < last; i++) {
-            this.loops = ctx.loops = [...(outerLoops ?? []), { variable: s.variable.name, value: i, from, to, header, fromText, toText }];
+            this.loops = ctx.loops = [
+              ...(outerLoops ?? []),
+              { variable: s.variable.name, value: i, from, to, header, fromText, toText },
+            ];
             if (++this.loopIterations > this.maxLoopIterations) {
-              ctx.report(ctx.mainFile, s.headerRange, 'error', 'vta.bounds.stream', `loops run more than ${this.maxLoopIterations} iterations in all; expansion stopped`);
+              ctx.report(
+                ctx.mainFile,
+                s.headerRange,
+                'error',
+                'vta.bounds.stream',
+                `loops run more than ${this.maxLoopIterations} iterations in all; expansion stopped`,
+              );
               this.tooLong = true;
               return;
             }
@@ -355,9 +427,15 @@ class Assembler {
   /** Stops the expansion, reporting the limit at `at` (the outermost loop that went past it). */
   private tooManyInstructions(at: SourceRange): void {
     const max = this.maxInstructions;
-    this.ctx.report(this.ctx.mainFile, at, 'error', 'vta.bounds.stream', max === MAX_INSTRUCTIONS
-      ? `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`
-      : `the program expands to more than ${max} instructions; expansion stopped (vta asm and vta check take --max-instructions, up to ${MAX_INSTRUCTIONS})`);
+    this.ctx.report(
+      this.ctx.mainFile,
+      at,
+      'error',
+      'vta.bounds.stream',
+      max === MAX_INSTRUCTIONS
+        ? `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`
+        : `the program expands to more than ${max} instructions; expansion stopped (vta asm and vta check take --max-instructions, up to ${MAX_INSTRUCTIONS})`,
+    );
     this.tooLong = true;
   }
 
@@ -391,11 +469,23 @@ class Assembler {
       case 'load': {
         const mem = w ? LOAD_MEMS.get(w.name) : undefined;
         if (!w || mem === undefined || w.args) {
-          ctx.report(file, w?.range ?? s.mnemonicRange, 'error', 'vta.name.mem', `${w ? `unknown memory type '${w.name}'` : 'missing memory type'}: expected load inp, wgt, acc, acc8 or uop`);
+          ctx.report(
+            file,
+            w?.range ?? s.mnemonicRange,
+            'error',
+            'vta.name.mem',
+            `${w ? `unknown memory type '${w.name}'` : 'missing memory type'}: expected load inp, wgt, acc, acc8 or uop`,
+          );
           return;
         }
         if (mem === MemType.ACC_8BIT && t.keys.HW_VER !== '0.0.2') {
-          ctx.report(file, w.range, 'error', 'vta.name.mem', `acc8 (ACC_8BIT) does not exist in HW_VER ${t.keys.HW_VER}`);
+          ctx.report(
+            file,
+            w.range,
+            'error',
+            'vta.name.mem',
+            `acc8 (ACC_8BIT) does not exist in HW_VER ${t.keys.HW_VER}`,
+          );
           return;
         }
         insn = emptyInsn(Opcode.LOAD);
@@ -408,13 +498,25 @@ class Assembler {
         } else form = 'load';
         this.unexpectedWords(words, rest, 'load');
         if (mem === MemType.ACC_8BIT && !t.board.hasMulAndAcc8) {
-          ctx.report(file, w.range, 'warning', 'vta.fidelity.acc8', `LOAD ACC_8BIT runs in fsim but the ${t.board.implementation} hardware of target '${t.name}' does not implement it`);
+          ctx.report(
+            file,
+            w.range,
+            'warning',
+            'vta.fidelity.acc8',
+            `LOAD ACC_8BIT runs in fsim but the ${t.board.implementation} hardware of target '${t.name}' does not implement it`,
+          );
         }
         break;
       }
       case 'store': {
         if (!w || w.name !== 'out' || w.args) {
-          ctx.report(file, w?.range ?? s.mnemonicRange, 'error', 'vta.name.mem', `${w ? `'store ${w.name}'` : 'missing memory type'}: VTA stores only from the output buffer, write 'store out'`);
+          ctx.report(
+            file,
+            w?.range ?? s.mnemonicRange,
+            'error',
+            'vta.name.mem',
+            `${w ? `'store ${w.name}'` : 'missing memory type'}: VTA stores only from the output buffer, write 'store out'`,
+          );
           return;
         }
         this.unexpectedWords(words, 1, 'store');
@@ -432,8 +534,15 @@ class Assembler {
         const ops = this.aluOps;
         const idx = w ? (ops as readonly string[]).indexOf(w.name) : -1;
         if (!w || idx < 0 || w.args) {
-          const known = w && w.name === 'mul' ? ` (mul needs HW_VER 0.0.2; target '${t.name}' is ${t.keys.HW_VER})` : '';
-          ctx.report(file, w?.range ?? s.mnemonicRange, 'error', 'vta.name.aluop', `${w ? `unknown ALU operation '${w.name}'` : 'missing ALU operation'}${known}: expected ${ops.join(', ')}`);
+          const known =
+            w && w.name === 'mul' ? ` (mul needs HW_VER 0.0.2; target '${t.name}' is ${t.keys.HW_VER})` : '';
+          ctx.report(
+            file,
+            w?.range ?? s.mnemonicRange,
+            'error',
+            'vta.name.aluop',
+            `${w ? `unknown ALU operation '${w.name}'` : 'missing ALU operation'}${known}: expected ${ops.join(', ')}`,
+          );
           return;
         }
         insn = emptyInsn(Opcode.ALU);
@@ -441,13 +550,25 @@ class Assembler {
         form = 'alu';
         ({ kernelWord, reset } = this.kernelWords(s, words, 1));
         if (w.name === 'mul' && !t.board.hasMulAndAcc8) {
-          ctx.report(file, w.range, 'warning', 'vta.fidelity.mul', `ALU mul runs in fsim but the ${t.board.implementation} hardware of target '${t.name}' does not implement it`);
+          ctx.report(
+            file,
+            w.range,
+            'warning',
+            'vta.fidelity.mul',
+            `ALU mul runs in fsim but the ${t.board.implementation} hardware of target '${t.name}' does not implement it`,
+          );
         }
         break;
       }
       case 'nop': {
         if (!w || (w.name !== 'ld' && w.name !== 'ex' && w.name !== 'st') || w.args) {
-          ctx.report(file, w?.range ?? s.mnemonicRange, 'error', 'vta.name.module', `${w ? `unknown module '${w.name}'` : 'missing module'}: expected nop ld, nop ex or nop st`);
+          ctx.report(
+            file,
+            w?.range ?? s.mnemonicRange,
+            'error',
+            'vta.name.module',
+            `${w ? `unknown module '${w.name}'` : 'missing module'}: expected nop ld, nop ex or nop st`,
+          );
           return;
         }
         this.unexpectedWords(words, 1, 'nop');
@@ -476,7 +597,13 @@ class Assembler {
       if (!hasOperand(operands, given, 'y')) insn.y_size = 1;
       if (!hasOperand(operands, given, 'stride')) insn.x_stride = insn.x_size;
       if (form === 'store' && hasOperand(operands, given, 'pad')) {
-        ctx.report(file, s.operands.find((o) => o.key.name === 'pad')!.range, 'error', 'vta.range.store-pad', 'STORE has no padding: fsim aborts on a non-zero pad and the hardware ignores it');
+        ctx.report(
+          file,
+          s.operands.find((o) => o.key.name === 'pad')!.range,
+          'error',
+          'vta.range.store-pad',
+          'STORE has no padding: fsim aborts on a non-zero pad and the hardware ignores it',
+        );
       }
       if (form === 'load' && insn.memory_type === MemType.UOP) this.rawUopLoad(insn, s);
     } else if (form === 'load-uop-kernel') {
@@ -500,7 +627,13 @@ class Assembler {
         return;
       }
       if (insn.iter_out === 0 || insn.iter_in === 0) {
-        ctx.report(file, s.range, 'warning', 'vta.fidelity.zero-iterations', 'a loop count of 0 runs nothing in fsim but wraps around in the Chisel hardware');
+        ctx.report(
+          file,
+          s.range,
+          'warning',
+          'vta.fidelity.zero-iterations',
+          'a loop count of 0 runs nothing in fsim but wraps around in the Chisel hardware',
+        );
       }
     }
     const p = programInsn(insn, moduleOf(insn), 'written', this.src(s.range), kernel?.key);
@@ -553,7 +686,13 @@ class Assembler {
       const index = form.index.get(simple ? simple.keyName : o.key.name);
       if (index === undefined) {
         const keys = specs.map((sp) => sp.key);
-        ctx.report(file, o.key.range, 'error', 'vta.name.operand', `'${o.key.name}' is not an operand of ${describeForm(s)}${keys.length ? `: expected ${keys.join(', ')}` : ''}`);
+        ctx.report(
+          file,
+          o.key.range,
+          'error',
+          'vta.name.operand',
+          `'${o.key.name}' is not an operand of ${describeForm(s)}${keys.length ? `: expected ${keys.join(', ')}` : ''}`,
+        );
         ok = false;
         continue;
       }
@@ -585,7 +724,13 @@ class Assembler {
       // (each value is evaluated once per field it sets, as when written out).
       const shorthand = spec.key === 'pad' && (values.length === 1 || values.length === 2);
       if ((shorthand ? 4 : values.length) !== fields.length) {
-        ctx.report(file, o.range, 'error', 'vta.syntax.operand', `'${spec.key}' takes ${spec.shape ?? 'one value'}${spec.key === 'pad' ? ' (or one value for all sides, or two: vertical,horizontal)' : ''}`);
+        ctx.report(
+          file,
+          o.range,
+          'error',
+          'vta.syntax.operand',
+          `'${spec.key}' takes ${spec.shape ?? 'one value'}${spec.key === 'pad' ? ' (or one value for all sides, or two: vertical,horizontal)' : ''}`,
+        );
         ok = false;
         continue;
       }
@@ -657,7 +802,13 @@ class Assembler {
     const file = ctx.mainFile;
     const g = ctx.globals.get(w.name);
     if (!g || g.kind !== 'kernel') {
-      ctx.report(file, w.range, 'error', g ? 'vta.name.kind' : 'vta.name.unknown', g ? `'${w.name}' is a ${g.kind}, not a kernel` : `unknown kernel '${w.name}'`);
+      ctx.report(
+        file,
+        w.range,
+        'error',
+        g ? 'vta.name.kind' : 'vta.name.unknown',
+        g ? `'${w.name}' is a ${g.kind}, not a kernel` : `unknown kernel '${w.name}'`,
+      );
       return undefined;
     }
     const params = g.stmt.params;
@@ -691,12 +842,24 @@ class Assembler {
 
   private arityError(w: Word, g: GlobalKernel, got: number): void {
     const n = g.stmt.params.length;
-    this.ctx.report(this.ctx.mainFile, w.argsRange ?? w.range, 'error', 'vta.name.arity', `kernel '${w.name}' takes ${n} argument${n === 1 ? '' : 's'}, got ${got}`,
-      [{ file: g.file, range: g.stmt.headerRange, message: `'${w.name}' is declared here` }]);
+    this.ctx.report(
+      this.ctx.mainFile,
+      w.argsRange ?? w.range,
+      'error',
+      'vta.name.arity',
+      `kernel '${w.name}' takes ${n} argument${n === 1 ? '' : 's'}, got ${got}`,
+      [{ file: g.file, range: g.stmt.headerRange, message: `'${w.name}' is declared here` }],
+    );
   }
 
   /** Sets a LOAD UOP's rows for the kernel `w` names; returns the instance, or undefined after an error. */
-  private kernelLoad(insn: Insn, w: Word, explicitSram: boolean, scope: Scope, s: InsnStmt): KernelInstance | undefined {
+  private kernelLoad(
+    insn: Insn,
+    w: Word,
+    explicitSram: boolean,
+    scope: Scope,
+    s: InsnStmt,
+  ): KernelInstance | undefined {
     const { ctx } = this;
     const file = ctx.mainFile;
     const inst = this.kernelInstance(w, scope);
@@ -704,13 +867,24 @@ class Assembler {
     const n = inst.uops.length;
     const depth = ctx.target.uop.depth;
     if (n === 0) {
-      ctx.report(file, w.range, 'error', 'vta.kernel.empty', `kernel ${inst.key} has no micro-ops (a LOAD UOP of size 0 would be a NOP)`);
+      ctx.report(
+        file,
+        w.range,
+        'error',
+        'vta.kernel.empty',
+        `kernel ${inst.key} has no micro-ops (a LOAD UOP of size 0 would be a NOP)`,
+      );
       return undefined;
     }
     if (!explicitSram) insn.sram_base = this.residency.next;
     if (insn.sram_base + n > depth) {
-      ctx.report(file, s.range, 'error', 'vta.bounds.uop',
-        `kernel ${inst.key} needs UOP rows ${insn.sram_base}..${insn.sram_base + n - 1} but the UOP buffer has ${depth} rows${explicitSram ? '' : ' (the default place is right after the previous kernel; give sram= to reuse rows)'}`);
+      ctx.report(
+        file,
+        s.range,
+        'error',
+        'vta.bounds.uop',
+        `kernel ${inst.key} needs UOP rows ${insn.sram_base}..${insn.sram_base + n - 1} but the UOP buffer has ${depth} rows${explicitSram ? '' : ' (the default place is right after the previous kernel; give sram= to reuse rows)'}`,
+      );
       return undefined;
     }
     insn.y_size = 1;
@@ -728,17 +902,32 @@ class Assembler {
     if (!inst) return undefined;
     const rec = this.residency.latest(inst.key);
     if (!rec) {
-      ctx.report(file, w.range, 'error', 'vta.kernel.not-loaded', `kernel ${inst.key} is used before any 'load uop ${inst.key}'`);
+      ctx.report(
+        file,
+        w.range,
+        'error',
+        'vta.kernel.not-loaded',
+        `kernel ${inst.key} is used before any 'load uop ${inst.key}'`,
+      );
       return undefined;
     }
     const by = this.residency.overwrittenBy(rec);
     if (by) {
-      ctx.report(file, w.range, 'error', 'vta.kernel.overwritten',
+      ctx.report(
+        file,
+        w.range,
+        'error',
+        'vta.kernel.overwritten',
         `kernel ${inst.key} was loaded at UOP rows ${rec.sram}..${rec.sram + rec.count - 1}, but a later load overwrote some of them`,
         [
           { file: rec.file, range: rec.range, message: `${inst.key} loaded here` },
-          { file: by.file, range: by.range, message: `${by.key ?? 'raw micro-ops'} loaded over it here (rows ${by.sram}..${by.sram + by.count - 1})` },
-        ]);
+          {
+            file: by.file,
+            range: by.range,
+            message: `${by.key ?? 'raw micro-ops'} loaded over it here (rows ${by.sram}..${by.sram + by.count - 1})`,
+          },
+        ],
+      );
       return undefined;
     }
     insn.uop_bgn = rec.sram;
@@ -747,7 +936,11 @@ class Assembler {
   }
 
   /** Places each loaded kernel instance in the image and patches its loads' dram_base. */
-  private placeKernels(image: ImageBuilder, tensors: readonly TensorPlacement[], imageBytes: Uint8Array | undefined): KernelPlacement[] {
+  private placeKernels(
+    image: ImageBuilder,
+    tensors: readonly TensorPlacement[],
+    imageBytes: Uint8Array | undefined,
+  ): KernelPlacement[] {
     const { ctx } = this;
     const t = ctx.target;
     const placements: KernelPlacement[] = [];
@@ -766,7 +959,13 @@ class Assembler {
         const v = evaluate(at, ctx.globalScope, ctx.reporter(inst.kernel.file));
         if (v === undefined) continue;
         if (v < 0 || v % 4 !== 0) {
-          ctx.report(inst.kernel.file, at.range, 'error', 'vta.bounds.dram', `kernel placement ${v} is not a non-negative multiple of 4 (one micro-op)`);
+          ctx.report(
+            inst.kernel.file,
+            at.range,
+            'error',
+            'vta.bounds.dram',
+            `kernel placement ${v} is not a non-negative multiple of 4 (one micro-op)`,
+          );
           continue;
         }
         offset = v;
@@ -774,8 +973,17 @@ class Assembler {
         if (offset < image.length) {
           const existing = image.bytes.subarray(offset, Math.min(image.length, offset + bytes.length));
           const differs = existing.some((b, i) => b !== bytes[i]);
-          if (differs && placements.some((pl) => pl.byteOffset < offset! + bytes.length && offset! < pl.byteOffset + pl.uops * 4)) {
-            ctx.report(inst.kernel.file, at.range, 'error', 'vta.bounds.dram', `kernel ${inst.key} at byte ${offset} overlaps another kernel with different micro-ops`);
+          if (
+            differs &&
+            placements.some((pl) => pl.byteOffset < offset! + bytes.length && offset! < pl.byteOffset + pl.uops * 4)
+          ) {
+            ctx.report(
+              inst.kernel.file,
+              at.range,
+              'error',
+              'vta.bounds.dram',
+              `kernel ${inst.key} at byte ${offset} overlaps another kernel with different micro-ops`,
+            );
           }
         }
         // Micro-ops written over a data tensor would silently change its values.
@@ -783,9 +991,22 @@ class Assembler {
         for (const t of tensors) {
           const tEnd = t.byteOffset + t.count * t.elemBytes;
           if (offset < tEnd && t.byteOffset < end && (t.initialised || !imageBytes)) {
-            ctx.report(inst.kernel.file, at.range, 'error', 'vta.bounds.dram',
+            ctx.report(
+              inst.kernel.file,
+              at.range,
+              'error',
+              'vta.bounds.dram',
               `kernel ${inst.key} (bytes ${offset}..${end - 1}) overlaps tensor '${t.name}' (bytes ${t.byteOffset}..${tEnd - 1})`,
-              t.source ? [{ file: t.source.file, range: { start: t.source.start, end: t.source.end }, message: `'${t.name}' is declared here` }] : undefined);
+              t.source
+                ? [
+                    {
+                      file: t.source.file,
+                      range: { start: t.source.start, end: t.source.end },
+                      message: `'${t.name}' is declared here`,
+                    },
+                  ]
+                : undefined,
+            );
           }
         }
       } else {
@@ -794,7 +1015,16 @@ class Assembler {
       image.ensure(offset + bytes.length);
       image.bytes.set(bytes, offset);
       inst.byteOffset = offset;
-      placements.push({ name: inst.key, uops: inst.uops.length, byteOffset: offset, source: { file: inst.kernel.file, start: inst.kernel.stmt.headerRange.start, end: inst.kernel.stmt.headerRange.end } });
+      placements.push({
+        name: inst.key,
+        uops: inst.uops.length,
+        byteOffset: offset,
+        source: {
+          file: inst.kernel.file,
+          start: inst.kernel.stmt.headerRange.start,
+          end: inst.kernel.stmt.headerRange.end,
+        },
+      });
     }
     for (let i = 0; i < this.uopLoads.length; i++) {
       const offset = this.uopLoadKernels[i]!.byteOffset;
@@ -828,6 +1058,7 @@ function queueNamed(name: string): QueueId | undefined {
 
 function describeForm(s: InsnStmt): string {
   const w = s.words[0]?.name;
-  if (s.mnemonic === 'load' || s.mnemonic === 'store' || s.mnemonic === 'alu') return w ? `${s.mnemonic} ${w}` : s.mnemonic;
+  if (s.mnemonic === 'load' || s.mnemonic === 'store' || s.mnemonic === 'alu')
+    return w ? `${s.mnemonic} ${w}` : s.mnemonic;
   return s.mnemonic;
 }

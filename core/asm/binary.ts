@@ -23,7 +23,10 @@ export function decodeStream(t: VtaTarget, bytes: Uint8Array, file: string): Loa
   const n = Math.floor(bytes.length / INSN_BYTES);
   if (bytes.length % INSN_BYTES !== 0) {
     diagnostics.push({
-      file, range: at(n), severity: 'error', code: 'vta.binary.truncated',
+      file,
+      range: at(n),
+      severity: 'error',
+      code: 'vta.binary.truncated',
       message: `the stream is ${bytes.length} bytes, not a multiple of ${INSN_BYTES}: the last ${bytes.length % INSN_BYTES} bytes (a truncated instruction ${n}) are ignored`,
       instruction: n,
     });
@@ -32,12 +35,27 @@ export function decodeStream(t: VtaTarget, bytes: Uint8Array, file: string): Loa
   for (let i = 0; i < n; i++) {
     const d = decodeInsn(t, bytes, i * INSN_BYTES);
     if (d.unknownOpcode) {
-      diagnostics.push({ file, range: at(i), severity: 'error', code: 'vta.binary.opcode', message: `instruction ${i} has opcode ${d.insn.opcode}, which is not LOAD, STORE, GEMM, FINISH or ALU (fsim stops with "Unknown op_code")`, instruction: i });
+      diagnostics.push({
+        file,
+        range: at(i),
+        severity: 'error',
+        code: 'vta.binary.opcode',
+        message: `instruction ${i} has opcode ${d.insn.opcode}, which is not LOAD, STORE, GEMM, FINISH or ALU (fsim stops with "Unknown op_code")`,
+        instruction: i,
+      });
     } else if (d.strayBits) {
-      diagnostics.push({ file, range: at(i), severity: 'warning', code: 'vta.binary.stray-bits', message: `instruction ${i} has bits set outside every field of its kind (the runtime zero-fills them)`, instruction: i });
+      diagnostics.push({
+        file,
+        range: at(i),
+        severity: 'warning',
+        code: 'vta.binary.stray-bits',
+        message: `instruction ${i} has bits set outside every field of its kind (the runtime zero-fills them)`,
+        instruction: i,
+      });
     }
     // On HW_VER 0.0.1 a STORE's OUT was written as 0 in the 2-bit field: it still means OUT.
-    if (d.insn.opcode === Opcode.STORE && d.insn.memory_type === 0 && storeOutEncodedAsZero(t)) d.insn.memory_type = MemType.OUT;
+    if (d.insn.opcode === Opcode.STORE && d.insn.memory_type === 0 && storeOutEncodedAsZero(t))
+      d.insn.memory_type = MemType.OUT;
     insns.push(d.insn);
   }
   return { insns, diagnostics };

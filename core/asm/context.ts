@@ -58,7 +58,15 @@ export class AsmContext {
     public target: VtaTarget,
   ) {}
 
-  report(file: string, range: Range, severity: Severity, code: string, message: string, related?: RelatedInfo[], instruction?: number): void {
+  report(
+    file: string,
+    range: Range,
+    severity: Severity,
+    code: string,
+    message: string,
+    related?: RelatedInfo[],
+    instruction?: number,
+  ): void {
     // Plain ranges: the parser's and the program's are objects with getters.
     const d: Diagnostic = { file, range: plainRange(range), severity, code, message };
     if (related?.length) d.related = related.map((r) => ({ ...r, range: plainRange(r.range) }));

@@ -41,14 +41,26 @@ export function includedTree(host: AsmHost, trees: Map<string, SourceFile>, path
 
 const MAX_INCLUDE_DEPTH = 32;
 
-export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFile, trees: Map<string, SourceFile> = new Map()): Declarations {
+export function collectDeclarations(
+  ctx: AsmContext,
+  file: string,
+  ast: SourceFile,
+  trees: Map<string, SourceFile> = new Map(),
+): Declarations {
   const decls: Declarations = { datas: [], kernels: [], includes: [], includedAsts: trees };
   let seenInstruction = false;
 
-  const declare = (name: string, file: string, range: import('../lang/ast').Range, sym: import('./context').GlobalSymbol) => {
+  const declare = (
+    name: string,
+    file: string,
+    range: import('../lang/ast').Range,
+    sym: import('./context').GlobalSymbol,
+  ) => {
     const prev = ctx.globals.get(name);
     if (prev) {
-      ctx.report(file, range, 'error', 'vta.name.duplicate', `'${name}' is already defined`, [{ file: prev.file, range: prev.range, message: `'${name}' is first defined here` }]);
+      ctx.report(file, range, 'error', 'vta.name.duplicate', `'${name}' is already defined`, [
+        { file: prev.file, range: prev.range, message: `'${name}' is first defined here` },
+      ]);
       return;
     }
     ctx.globals.set(name, sym);
@@ -58,12 +70,24 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i]!;
       if (!topLevel && isDeclaration(s)) {
-        ctx.report(file, s.range, 'error', 'vta.syntax.placement', `'${s.kind}' must be at the top level of the file, not inside a block`);
+        ctx.report(
+          file,
+          s.range,
+          'error',
+          'vta.syntax.placement',
+          `'${s.kind}' must be at the top level of the file, not inside a block`,
+        );
         continue;
       }
       switch (s.kind) {
         case 'const':
-          declare(s.name.name, file, s.name.range, { kind: 'const', file, range: s.name.range, expr: s.value, state: 'pending' });
+          declare(s.name.name, file, s.name.range, {
+            kind: 'const',
+            file,
+            range: s.name.range,
+            expr: s.value,
+            state: 'pending',
+          });
           break;
         case 'data': {
           const g: GlobalData = { kind: 'data', file, range: s.name.range, stmt: s };
@@ -79,7 +103,13 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
         }
         case 'label':
           if (stack.length > 1) {
-            ctx.report(file, s.range, 'error', 'vta.syntax.placement', 'an included file holds constants, data and kernels only, not labels');
+            ctx.report(
+              file,
+              s.range,
+              'error',
+              'vta.syntax.placement',
+              'an included file holds constants, data and kernels only, not labels',
+            );
             break;
           }
           declare(s.name.name, file, s.name.range, { kind: 'label', file, range: s.name.range });
@@ -88,7 +118,9 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
           if (stack.length > 1) {
             ctx.report(file, s.range, 'error', 'vta.syntax.placement', 'an included file cannot set the target');
           } else if (decls.target) {
-            ctx.report(file, s.range, 'error', 'vta.name.duplicate', 'the target is already set', [{ file: decls.target.file, range: decls.target.stmt.range, message: 'first set here' }]);
+            ctx.report(file, s.range, 'error', 'vta.name.duplicate', 'the target is already set', [
+              { file: decls.target.file, range: decls.target.stmt.range, message: 'first set here' },
+            ]);
           } else if (seenInstruction) {
             ctx.report(file, s.range, 'error', 'vta.syntax.placement', '`target` must come before any instruction');
           } else {
@@ -97,7 +129,9 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
           break;
         case 'image':
           if (decls.image) {
-            ctx.report(file, s.range, 'error', 'vta.name.duplicate', 'the DRAM image is already given', [{ file: decls.image.file, range: decls.image.stmt.range, message: 'first given here' }]);
+            ctx.report(file, s.range, 'error', 'vta.name.duplicate', 'the DRAM image is already given', [
+              { file: decls.image.file, range: decls.image.stmt.range, message: 'first given here' },
+            ]);
           } else {
             decls.image = { stmt: s, file };
           }
@@ -105,11 +139,23 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
         case 'include': {
           const path = ctx.host.resolve(file, s.path);
           if (stack.includes(path)) {
-            ctx.report(file, s.pathRange, 'error', 'vta.name.include-cycle', `including '${s.path}' forms a cycle: ${[...stack, path].join(' → ')}`);
+            ctx.report(
+              file,
+              s.pathRange,
+              'error',
+              'vta.name.include-cycle',
+              `including '${s.path}' forms a cycle: ${[...stack, path].join(' → ')}`,
+            );
             break;
           }
           if (stack.length >= MAX_INCLUDE_DEPTH) {
-            ctx.report(file, s.pathRange, 'error', 'vta.name.include-cycle', `includes nest deeper than ${MAX_INCLUDE_DEPTH} files`);
+            ctx.report(
+              file,
+              s.pathRange,
+              'error',
+              'vta.name.include-cycle',
+              `includes nest deeper than ${MAX_INCLUDE_DEPTH} files`,
+            );
             break;
           }
           const inc = includedTree(ctx.host, trees, path);
@@ -126,17 +172,37 @@ export function collectDeclarations(ctx: AsmContext, file: string, ast: SourceFi
         case 'push':
         case 'pop':
           if (stack.length > 1) {
-            ctx.report(file, s.range, 'error', 'vta.syntax.placement', 'an included file holds constants, data and kernels only, not instructions');
+            ctx.report(
+              file,
+              s.range,
+              'error',
+              'vta.syntax.placement',
+              'an included file holds constants, data and kernels only, not instructions',
+            );
           }
           seenInstruction = true;
           break;
         case 'for':
-          if (stack.length > 1) ctx.report(file, s.range, 'error', 'vta.syntax.placement', 'an included file holds constants, data and kernels only, not instructions');
+          if (stack.length > 1)
+            ctx.report(
+              file,
+              s.range,
+              'error',
+              'vta.syntax.placement',
+              'an included file holds constants, data and kernels only, not instructions',
+            );
           seenInstruction = true;
           visit(s.body, file, stack, false);
           break;
         case 'if':
-          if (stack.length > 1) ctx.report(file, s.range, 'error', 'vta.syntax.placement', 'an included file holds constants, data and kernels only, not instructions');
+          if (stack.length > 1)
+            ctx.report(
+              file,
+              s.range,
+              'error',
+              'vta.syntax.placement',
+              'an included file holds constants, data and kernels only, not instructions',
+            );
           seenInstruction = true;
           visit(s.then, file, stack, false);
           if (s.else) visit(s.else, file, stack, false);

@@ -4,8 +4,20 @@
  */
 import type { VtaTarget } from '../isa';
 import {
-  ALU_OP_NAMES, INSN_BYTES, MEM_TYPE_NAMES, MODULE_NAMES, OPCODE_NAMES, Opcode, UOP_BYTES, decodeInsn, decodeUop, isNop,
-  kindOfOpcode, layoutsFor, moduleOf, uopLayoutFor,
+  ALU_OP_NAMES,
+  INSN_BYTES,
+  MEM_TYPE_NAMES,
+  MODULE_NAMES,
+  OPCODE_NAMES,
+  Opcode,
+  UOP_BYTES,
+  decodeInsn,
+  decodeUop,
+  isNop,
+  kindOfOpcode,
+  layoutsFor,
+  moduleOf,
+  uopLayoutFor,
 } from '../isa';
 import { disassembleOne } from './disassemble';
 
@@ -35,22 +47,33 @@ export function describeInsnWord(t: VtaTarget, bytes: Uint8Array): WordDescripti
   const kind = kindOfOpcode(insn.opcode);
   if (!kind || d.unknownOpcode) {
     return {
-      title: `unknown opcode ${insn.opcode}`, fields: [{ name: 'opcode', lo: 0, hi: 2, value: insn.opcode }], vta: [],
+      title: `unknown opcode ${insn.opcode}`,
+      fields: [{ name: 'opcode', lo: 0, hi: 2, value: insn.opcode }],
+      vta: [],
       problems: [`opcode ${insn.opcode} is not LOAD, STORE, GEMM, FINISH or ALU (fsim stops with "Unknown op_code")`],
     };
   }
   const fields: WordField[] = layoutsFor(t)[kind].fields.map((f) => {
     const w: WordField = { name: f.name, lo: f.offset, hi: f.offset + f.width - 1, value: insn[f.name] };
-    const meaning = f.name === 'opcode' ? OPCODE_NAMES[w.value]
-      : f.name === 'memory_type' ? MEM_TYPE_NAMES[w.value]
-        : f.name === 'alu_opcode' ? ALU_OP_NAMES[w.value]?.toUpperCase() : undefined;
+    const meaning =
+      f.name === 'opcode'
+        ? OPCODE_NAMES[w.value]
+        : f.name === 'memory_type'
+          ? MEM_TYPE_NAMES[w.value]
+          : f.name === 'alu_opcode'
+            ? ALU_OP_NAMES[w.value]?.toUpperCase()
+            : undefined;
     if (meaning) w.meaning = meaning;
     return w;
   });
-  const what = insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE
-    ? isNop(insn) ? `NOP (${OPCODE_NAMES[insn.opcode]} with x_size 0)` : `${OPCODE_NAMES[insn.opcode]} ${MEM_TYPE_NAMES[insn.memory_type] ?? `memory type ${insn.memory_type}`}`
-    : insn.opcode === Opcode.ALU ? `ALU ${ALU_OP_NAMES[insn.alu_opcode]?.toUpperCase() ?? `op ${insn.alu_opcode}`}${insn.use_imm ? ' imm' : ''}`
-      : OPCODE_NAMES[insn.opcode]!;
+  const what =
+    insn.opcode === Opcode.LOAD || insn.opcode === Opcode.STORE
+      ? isNop(insn)
+        ? `NOP (${OPCODE_NAMES[insn.opcode]} with x_size 0)`
+        : `${OPCODE_NAMES[insn.opcode]} ${MEM_TYPE_NAMES[insn.memory_type] ?? `memory type ${insn.memory_type}`}`
+      : insn.opcode === Opcode.ALU
+        ? `ALU ${ALU_OP_NAMES[insn.alu_opcode]?.toUpperCase() ?? `op ${insn.alu_opcode}`}${insn.use_imm ? ' imm' : ''}`
+        : OPCODE_NAMES[insn.opcode]!;
   const one = disassembleOne(t, insn);
   const problems = one.problem ? [one.problem] : [];
   if (d.strayBits) problems.push('bits set outside every field of its kind (the runtime zero-fills them)');
@@ -61,11 +84,19 @@ export function describeInsnWord(t: VtaTarget, bytes: Uint8Array): WordDescripti
 export function describeUopWord(t: VtaTarget, bytes: Uint8Array): WordDescription {
   const u = decodeUop(t, bytes, 0);
   const values = { dst_idx: u.dst, src_idx: u.src, wgt_idx: u.wgt };
-  const fields = uopLayoutFor(t).fields.map((f) => ({ name: f.name, lo: f.offset, hi: f.offset + f.width - 1, value: values[f.name] }));
+  const fields = uopLayoutFor(t).fields.map((f) => ({
+    name: f.name,
+    lo: f.offset,
+    hi: f.offset + f.width - 1,
+    value: values[f.name],
+  }));
   const last = Math.max(...fields.map((f) => f.hi));
-  const stray = last < 31 && (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> (last + 1) !== 0;
+  const stray =
+    last < 31 && (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> (last + 1) !== 0;
   return {
-    title: 'micro-op', fields, vta: [`uop dst=${u.dst} src=${u.src}${u.wgt ? ` wgt=${u.wgt}` : ''}`],
+    title: 'micro-op',
+    fields,
+    vta: [`uop dst=${u.dst} src=${u.src}${u.wgt ? ` wgt=${u.wgt}` : ''}`],
     problems: stray ? [`bits above ${last} are set: no field holds them`] : [],
   };
 }

@@ -10,7 +10,11 @@ import { MemType, Opcode, UOP_BYTES } from '../isa';
 
 /** The `.vta` word of each memory type that data can have. */
 export const DATA_MEM_WORD: Record<number, string> = {
-  [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.OUT]: 'out',
+  [MemType.INP]: 'inp',
+  [MemType.WGT]: 'wgt',
+  [MemType.ACC]: 'acc',
+  [MemType.ACC_8BIT]: 'acc8',
+  [MemType.OUT]: 'out',
 };
 
 export interface DataRegion {
@@ -33,7 +37,8 @@ interface Access {
 
 /** The DRAM bytes a LOAD/STORE moves, or undefined for NOPs, micro-op loads and unknown memory types. */
 function accessOf(t: VtaTarget, insn: Insn, index: number): Access | undefined {
-  if ((insn.opcode !== Opcode.LOAD && insn.opcode !== Opcode.STORE) || insn.x_size === 0 || insn.y_size === 0) return undefined;
+  if ((insn.opcode !== Opcode.LOAD && insn.opcode !== Opcode.STORE) || insn.x_size === 0 || insn.y_size === 0)
+    return undefined;
   const type = insn.opcode === Opcode.STORE ? MemType.OUT : insn.memory_type;
   if (insn.opcode === Opcode.STORE && insn.memory_type !== MemType.OUT) return undefined;
   const mem = DATA_MEM_WORD[type];
@@ -48,7 +53,9 @@ function accessOf(t: VtaTarget, insn: Insn, index: number): Access | undefined {
  * smallest element, so that a zero-filled tensor can stand for micro-ops nobody listed.
  */
 function uopAccessOf(t: VtaTarget, insn: Insn, index: number): Access {
-  const type = [MemType.INP, MemType.OUT, MemType.ACC_8BIT].reduce((m, x) => ((t.elemBytes[x] ?? Infinity) < (t.elemBytes[m] ?? Infinity) ? x : m));
+  const type = [MemType.INP, MemType.OUT, MemType.ACC_8BIT].reduce((m, x) =>
+    (t.elemBytes[x] ?? Infinity) < (t.elemBytes[m] ?? Infinity) ? x : m,
+  );
   const elemBytes = t.elemBytes[type]!;
   const elems = (insn.y_size - 1) * insn.x_stride + insn.x_size;
   const start = Math.floor((insn.dram_base * UOP_BYTES) / elemBytes) * elemBytes;
@@ -68,7 +75,12 @@ export class DataRegions {
    * tensor; they stay numeric and the checks report them as they would on the stream.
    * `rawUopLoads`: LOAD UOPs (by index) whose micro-ops a zero-filled tensor stands for.
    */
-  constructor(private readonly t: VtaTarget, insns: readonly Insn[], limitBytes = Infinity, rawUopLoads: readonly number[] = []) {
+  constructor(
+    private readonly t: VtaTarget,
+    insns: readonly Insn[],
+    limitBytes = Infinity,
+    rawUopLoads: readonly number[] = [],
+  ) {
     const accesses: Access[] = [];
     const raw = new Set(rawUopLoads);
     insns.forEach((insn, i) => {
@@ -92,12 +104,20 @@ export class DataRegions {
     const counters: Record<string, number> = {};
     for (const c of clusters) {
       // The smallest element; among equals, the access that comes first in the stream.
-      const unit = c.reduce((m, a) => (a.elemBytes < m.elemBytes || (a.elemBytes === m.elemBytes && a.index < m.index) ? a : m));
+      const unit = c.reduce((m, a) =>
+        a.elemBytes < m.elemBytes || (a.elemBytes === m.elemBytes && a.index < m.index) ? a : m,
+      );
       const start = c[0]!.start;
       const stop = c.reduce((m, a) => Math.max(m, a.end), 0);
       const n = counters[unit.mem] ?? 0;
       counters[unit.mem] = n + 1;
-      const region: DataRegion = { name: `${unit.mem}${n}`, mem: unit.mem, elemBytes: unit.elemBytes, byteStart: start, count: (stop - start) / unit.elemBytes };
+      const region: DataRegion = {
+        name: `${unit.mem}${n}`,
+        mem: unit.mem,
+        elemBytes: unit.elemBytes,
+        byteStart: start,
+        count: (stop - start) / unit.elemBytes,
+      };
       this.list.push(region);
       for (const a of c) this.regionOf.set(a.index, region);
     }

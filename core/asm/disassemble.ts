@@ -6,8 +6,19 @@
  */
 import type { Insn, Uop, VtaTarget } from '../isa';
 import {
-  ALU_OP_NAMES, MemType, Opcode, QUEUES, UOP_BYTES, decodeUop, encodeUop, moduleOf, popFlagFor, pushFlagFor,
-  queueConsumer, queueProducer, shippedTarget,
+  ALU_OP_NAMES,
+  MemType,
+  Opcode,
+  QUEUES,
+  UOP_BYTES,
+  decodeUop,
+  encodeUop,
+  moduleOf,
+  popFlagFor,
+  pushFlagFor,
+  queueConsumer,
+  queueProducer,
+  shippedTarget,
 } from '../isa';
 import { ZERO_RANGE } from '../lang/diagnostic';
 import { MAX_IMAGE_BYTES } from './data-layout';
@@ -65,7 +76,14 @@ function runsAcross(insns: readonly Insn[], at: number, lo: number, hi: number):
   for (let j = at + 1; j < insns.length; j++) {
     const x = insns[j]!;
     if ((x.opcode === Opcode.GEMM || x.opcode === Opcode.ALU) && x.uop_bgn <= lo && hi < x.uop_end) return true;
-    if (x.opcode === Opcode.LOAD && x.memory_type === MemType.UOP && x.x_size && x.sram_base <= hi && lo < x.sram_base + x.x_size * x.y_size) return false;
+    if (
+      x.opcode === Opcode.LOAD &&
+      x.memory_type === MemType.UOP &&
+      x.x_size &&
+      x.sram_base <= hi &&
+      lo < x.sram_base + x.x_size * x.y_size
+    )
+      return false;
   }
   return false;
 }
@@ -105,7 +123,15 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   const kernelOfLoad = new Map<number, KernelDef>();
   insns.forEach((insn, i) => {
     if (insn.opcode !== Opcode.LOAD || insn.memory_type !== MemType.UOP || insn.x_size === 0) return;
-    if (insn.y_size !== 1 || insn.x_stride !== insn.x_size || insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1) return;
+    if (
+      insn.y_size !== 1 ||
+      insn.x_stride !== insn.x_size ||
+      insn.y_pad_0 ||
+      insn.y_pad_1 ||
+      insn.x_pad_0 ||
+      insn.x_pad_1
+    )
+      return;
     if (insn.sram_base + insn.x_size > t.uop.depth) return;
     const key = `${insn.dram_base},${insn.x_size}`;
     let k = kernels.get(key);
@@ -123,13 +149,20 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
   let regions: DataRegions | undefined;
   if (dram || opts.zeroData) {
     // Without an image, micro-ops nobody listed are zeros too: raw UOP loads get zero data.
-    const rawUops = dram ? [] : insns.flatMap((x, i) => (x.opcode === Opcode.LOAD && x.memory_type === MemType.UOP && x.x_size && !kernelOfLoad.has(i) ? [i] : []));
+    const rawUops = dram
+      ? []
+      : insns.flatMap((x, i) =>
+          x.opcode === Opcode.LOAD && x.memory_type === MemType.UOP && x.x_size && !kernelOfLoad.has(i) ? [i] : [],
+        );
     regions = new DataRegions(t, insns, dram ? dram.length : MAX_IMAGE_BYTES, rawUops);
     if (!dram && regions.list.length) lines.push(`; ${opts.zeroData}`);
     if (!dram && regions.beyond.length) {
-      lines.push(`; instruction${regions.beyond.length > 1 ? 's' : ''} ${regions.beyond.map((i) => `#${i}`).join(', ')} reach${regions.beyond.length > 1 ? '' : 'es'} past the ${MAX_IMAGE_BYTES} B a DRAM image can hold: no tensor is declared for ${regions.beyond.length > 1 ? 'them' : 'it'}`);
+      lines.push(
+        `; instruction${regions.beyond.length > 1 ? 's' : ''} ${regions.beyond.map((i) => `#${i}`).join(', ')} reach${regions.beyond.length > 1 ? '' : 'es'} past the ${MAX_IMAGE_BYTES} B a DRAM image can hold: no tensor is declared for ${regions.beyond.length > 1 ? 'them' : 'it'}`,
+      );
     }
-    for (const r of regions.list) lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.byteStart}${dram ? '' : ' = zeros'}`);
+    for (const r of regions.list)
+      lines.push(`data ${r.name} : ${r.mem}[${r.count}] @ ${r.byteStart}${dram ? '' : ' = zeros'}`);
   }
 
   for (const k of kernels.values()) {
@@ -138,10 +171,15 @@ export function disassemble(insns: readonly Insn[], opts: DisassembleOptions): D
     // placed at their address too when that keeps the image small, so that the LOAD UOP
     // re-assembles to the same dram_base.
     // Over zero-filled data a placed kernel would be an overlap error: it goes after the data.
-    const start = k.base * UOP_BYTES, end = start + k.uops.length * UOP_BYTES;
-    const overData = !dram && regions?.list.some((r) => start < r.byteStart + r.count * r.elemBytes && r.byteStart < end);
+    const start = k.base * UOP_BYTES,
+      end = start + k.uops.length * UOP_BYTES;
+    const overData =
+      !dram && regions?.list.some((r) => start < r.byteStart + r.count * r.elemBytes && r.byteStart < end);
     const at = !overData && (dram || opts.zeroData || start <= MAX_PLACED_KERNEL_OFFSET) ? ` @ ${start}` : '';
-    if (overData) lines.push(`; ${k.name} is loaded from byte ${start}, inside the data above: it is placed after the data instead`);
+    if (overData)
+      lines.push(
+        `; ${k.name} is loaded from byte ${start}, inside the data above: it is placed after the data instead`,
+      );
     if (body.length === 1) lines.push(`kernel ${k.name}${at} { ${body[0]} }`);
     else lines.push(`kernel ${k.name}${at} {`, ...body.map((b) => `  ${b}`), '}');
   }
@@ -180,7 +218,9 @@ function tokenLines(insn: Insn): { pre: string[]; post: string[]; illegal: strin
     if (queueProducer(q) === m && insn[pushFlagFor(q)]) post.push(`  push ${q}`);
   }
   for (const f of ['pop_prev_dep', 'pop_next_dep', 'push_prev_dep', 'push_next_dep'] as const) {
-    const used = QUEUES.some((q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f));
+    const used = QUEUES.some(
+      (q) => (queueConsumer(q) === m && popFlagFor(q) === f) || (queueProducer(q) === m && pushFlagFor(q) === f),
+    );
     if (insn[f] && !used) illegal.push(f);
   }
   return { pre, post, illegal };
@@ -195,7 +235,9 @@ export function disassembleOne(t: VtaTarget, insn: Insn): { lines: string[]; pro
   if ('problem' in body) return { lines: [], problem: body.problem };
   const { pre, post, illegal } = tokenLines(insn);
   const lines = [...pre, `  ${body.text}`, ...post].map((l) => l.trim());
-  return illegal.length ? { lines, problem: `${illegal.join(', ')} set, which no queue of the ${moduleOf(insn)} module uses` } : { lines };
+  return illegal.length
+    ? { lines, problem: `${illegal.join(', ')} set, which no queue of the ${moduleOf(insn)} module uses` }
+    : { lines };
 }
 
 function kernelUopsFromImage(t: VtaTarget, insn: Insn, dram?: Uint8Array): Uop[] | undefined {
@@ -220,8 +262,10 @@ function loops(insn: Insn, gemm: boolean): string {
   if (insn.iter_out !== 1) parts.push(`outer=${insn.iter_out}`);
   if (insn.iter_in !== 1) parts.push(`inner=${insn.iter_in}`);
   const f: Array<[string, number]> = [
-    ['dst_out', insn.dst_factor_out], ['src_out', insn.src_factor_out],
-    ['dst_in', insn.dst_factor_in], ['src_in', insn.src_factor_in],
+    ['dst_out', insn.dst_factor_out],
+    ['src_out', insn.src_factor_out],
+    ['dst_in', insn.dst_factor_in],
+    ['src_in', insn.src_factor_in],
   ];
   if (gemm) f.push(['wgt_out', insn.wgt_factor_out], ['wgt_in', insn.wgt_factor_in]);
   for (const [k, v] of f) if (v) parts.push(`${k}=${v}`);
@@ -233,12 +277,17 @@ function memOperands(insn: Insn, dramText: string): string {
   if (insn.y_size !== 1) s += ` y=${insn.y_size}`;
   s += ` x=${insn.x_size}`;
   if (insn.x_stride !== insn.x_size) s += ` stride=${insn.x_stride}`;
-  if (insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1) s += ` pad=${insn.y_pad_0},${insn.y_pad_1},${insn.x_pad_0},${insn.x_pad_1}`;
+  if (insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1)
+    s += ` pad=${insn.y_pad_0},${insn.y_pad_1},${insn.x_pad_0},${insn.x_pad_1}`;
   return s;
 }
 
 function instructionText(
-  t: VtaTarget, insn: Insn, dramText: string, kernel: KernelDef | undefined, residency: UopResidency,
+  t: VtaTarget,
+  insn: Insn,
+  dramText: string,
+  kernel: KernelDef | undefined,
+  residency: UopResidency,
 ): { text: string } | { problem: string } {
   switch (insn.opcode) {
     case Opcode.FINISH:
@@ -248,7 +297,8 @@ function instructionText(
       const m = moduleOf(insn);
       if (insn.x_size === 0 && sameExceptFlags(insn, nopInsn(m))) return { text: `nop ${m}` };
       if (insn.opcode === Opcode.STORE) {
-        if (insn.memory_type !== MemType.OUT) return { problem: `STORE with memory_type ${insn.memory_type} (only OUT = 4 can be written)` };
+        if (insn.memory_type !== MemType.OUT)
+          return { problem: `STORE with memory_type ${insn.memory_type} (only OUT = 4 can be written)` };
         return { text: `store out ${memOperands(insn, dramText)}` };
       }
       const word = MEM_WORD[insn.memory_type];
@@ -282,8 +332,14 @@ function instructionText(
       // The kernel whose latest load filled exactly this range, still intact: the load
       // that last wrote its first row (a lookup, not a scan of every kernel).
       const rec = residency.ownerOf(insn.uop_bgn);
-      if (rec?.key !== undefined && residency.latest(rec.key) === rec && rec.sram === insn.uop_bgn
-        && rec.count === insn.uop_end - insn.uop_bgn && !residency.overwrittenBy(rec)) uops = ` ${rec.key}`;
+      if (
+        rec?.key !== undefined &&
+        residency.latest(rec.key) === rec &&
+        rec.sram === insn.uop_bgn &&
+        rec.count === insn.uop_end - insn.uop_bgn &&
+        !residency.overwrittenBy(rec)
+      )
+        uops = ` ${rec.key}`;
       const imm = !gemm && insn.use_imm ? ` imm=${insn.imm}` : '';
       return { text: `${head}${uops}${insn.reset_reg ? ' reset' : ''}${loops(insn, gemm)}${imm}` };
     }
@@ -291,4 +347,3 @@ function instructionText(
       return { problem: `unknown opcode ${insn.opcode}` };
   }
 }
-

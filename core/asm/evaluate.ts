@@ -16,7 +16,11 @@ export type ReportFn = (range: Range, code: string, message: string) => void;
 
 function checked(v: number, range: Range, report: ReportFn): number | undefined {
   if (!Number.isSafeInteger(v)) {
-    report(range, 'vta.expr.overflow', `value ${Number.isFinite(v) ? v : 'out of range'} exceeds the exact integer range ±2^53`);
+    report(
+      range,
+      'vta.expr.overflow',
+      `value ${Number.isFinite(v) ? v : 'out of range'} exceeds the exact integer range ±2^53`,
+    );
     return undefined;
   }
   return v;
@@ -84,9 +88,12 @@ function binary(e: Extract<Expr, { kind: 'binary' }>, a: number, scope: Scope, r
   const b = evaluate(e.right, scope, report);
   if (b === undefined) return undefined;
   switch (e.op) {
-    case '+': return checked(a + b, e.range, report);
-    case '-': return checked(a - b, e.range, report);
-    case '*': return checked(a * b, e.range, report);
+    case '+':
+      return checked(a + b, e.range, report);
+    case '-':
+      return checked(a - b, e.range, report);
+    case '*':
+      return checked(a * b, e.range, report);
     case '/':
     case '%':
       if (b === 0) {
@@ -105,12 +112,18 @@ function binary(e: Extract<Expr, { kind: 'binary' }>, a: number, scope: Scope, r
     case '&':
     case '|':
       return bitwise(a, b, e.op);
-    case '==': return a === b ? 1 : 0;
-    case '!=': return a !== b ? 1 : 0;
-    case '<': return a < b ? 1 : 0;
-    case '<=': return a <= b ? 1 : 0;
-    case '>': return a > b ? 1 : 0;
-    case '>=': return a >= b ? 1 : 0;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
+    case '<':
+      return a < b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
     case '&&':
     case '||':
       return b !== 0 ? 1 : 0;

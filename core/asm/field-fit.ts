@@ -19,8 +19,21 @@ export function fieldChecks(layouts: Record<InsnKind, Layout>): Record<InsnKind,
 }
 
 /** Calls `misfit` for each field of `insn` outside its width; returns whether all fit. */
-export function fieldsFit(insn: Insn, checks: Record<InsnKind, FieldCheck[]>, misfit: (f: PlacedField, value: number) => void): boolean {
-  const list = checks[insn.opcode === Opcode.GEMM ? 'gemm' : insn.opcode === Opcode.ALU ? 'alu' : insn.opcode === Opcode.FINISH ? 'finish' : 'mem'];
+export function fieldsFit(
+  insn: Insn,
+  checks: Record<InsnKind, FieldCheck[]>,
+  misfit: (f: PlacedField, value: number) => void,
+): boolean {
+  const list =
+    checks[
+      insn.opcode === Opcode.GEMM
+        ? 'gemm'
+        : insn.opcode === Opcode.ALU
+          ? 'alu'
+          : insn.opcode === Opcode.FINISH
+            ? 'finish'
+            : 'mem'
+    ];
   let ok = true;
   for (let k = 0; k < list.length; k++) {
     const f = list[k]!.field;

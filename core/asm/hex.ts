@@ -61,7 +61,12 @@ export function hexWordsInLine(text: string, line: number, others?: HexWord[]): 
 
 /** `p` starts the digits right after a `0x` prefix. */
 function prefixEnds(text: string, p: number): boolean {
-  return p >= 2 && (text.charCodeAt(p - 1) | 32) === 120 && text.charCodeAt(p - 2) === 48 && (p < 3 || !isWordChar(text.charCodeAt(p - 3)));
+  return (
+    p >= 2 &&
+    (text.charCodeAt(p - 1) | 32) === 120 &&
+    text.charCodeAt(p - 2) === 48 &&
+    (p < 3 || !isWordChar(text.charCodeAt(p - 3)))
+  );
 }
 
 /** The word's bytes in memory order (byte 0 first). */
@@ -112,14 +117,21 @@ export function readHexStream(t: VtaTarget, text: string, file: string, order: B
   }
   for (const w of odd.slice(0, 100)) {
     diagnostics.push({
-      file, range: { start: { line: w.line, character: w.start }, end: { line: w.line, character: w.end } }, severity: 'warning',
-      code: 'vta.hex.length', message: `${w.digits.length} hex digits: not an instruction (32 digits, ${INSN_BYTES} bytes) nor a micro-op (8 digits, ${UOP_BYTES} bytes); skipped`,
+      file,
+      range: { start: { line: w.line, character: w.start }, end: { line: w.line, character: w.end } },
+      severity: 'warning',
+      code: 'vta.hex.length',
+      message: `${w.digits.length} hex digits: not an instruction (32 digits, ${INSN_BYTES} bytes) nor a micro-op (8 digits, ${UOP_BYTES} bytes); skipped`,
     });
   }
   if (!insnWords.length) {
     diagnostics.push({
-      file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.hex.empty',
-      message: 'no instruction found: expected words of 32 hex digits (128 bits, most significant first unless --byte-order memory)',
+      file,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'error',
+      code: 'vta.hex.empty',
+      message:
+        'no instruction found: expected words of 32 hex digits (128 bits, most significant first unless --byte-order memory)',
     });
   }
   return { bytes, lines: insnWords.map((w) => w.line), uopListings, diagnostics };

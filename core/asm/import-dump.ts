@@ -19,10 +19,18 @@ export interface ImportResult {
   problems: Array<{ index: number; message: string }>;
 }
 
-export function importTvmDump(log: string, target: VtaTarget, title = 'imported TVM dump', targetText?: string): ImportResult {
+export function importTvmDump(
+  log: string,
+  target: VtaTarget,
+  title = 'imported TVM dump',
+  targetText?: string,
+): ImportResult {
   const parsed = parseTvmDump(log);
   const insns = parsed.instructions.map((d) => d.insn);
-  const kernelUops = kernelsFromListings(insns, parsed.uopKernels.map((k) => k.uops));
+  const kernelUops = kernelsFromListings(
+    insns,
+    parsed.uopKernels.map((k) => k.uops),
+  );
   const notes = new Map<number, string>();
   parsed.instructions.forEach((d, i) => {
     const why: string[] = [];
@@ -33,8 +41,13 @@ export function importTvmDump(log: string, target: VtaTarget, title = 'imported 
     else notes.set(i, `(dump line ${d.line + 1})`);
   });
   const r = disassemble(insns, {
-    target, targetText, title, kernelUops, notes,
-    zeroData: 'DRAM contents are not in the dump: every tensor the instructions touch, and micro-ops it does not list, are declared at their addresses, filled with zeros',
+    target,
+    targetText,
+    title,
+    kernelUops,
+    notes,
+    zeroData:
+      'DRAM contents are not in the dump: every tensor the instructions touch, and micro-ops it does not list, are declared at their addresses, filled with zeros',
   });
   return { text: r.text, parsed, diagnostics: parsed.diagnostics, problems: r.problems };
 }

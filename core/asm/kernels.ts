@@ -28,7 +28,6 @@ export interface KernelInstance {
 /** The distance (in micro-ops) within which a destination may not repeat (runtime VerifyDep). */
 export const UOP_RAW_DISTANCE = 2;
 
-
 export function instanceKey(name: string, args: number[]): string {
   return args.length ? `${name}(${args.join(', ')})` : name;
 }
@@ -54,26 +53,46 @@ export function expandKernel(ctx: AsmContext, kernel: GlobalKernel, args: number
         for (const op of item.operands) {
           const key = op.key.name;
           if (key !== 'dst' && key !== 'src' && key !== 'wgt') {
-            ctx.report(kernel.file, op.key.range, 'error', 'vta.name.operand', `'${key}' is not a micro-op operand: expected dst, src or wgt`);
+            ctx.report(
+              kernel.file,
+              op.key.range,
+              'error',
+              'vta.name.operand',
+              `'${key}' is not a micro-op operand: expected dst, src or wgt`,
+            );
             continue;
           }
-          if (seen.has(key)) ctx.report(kernel.file, op.key.range, 'error', 'vta.name.duplicate', `operand '${key}' is given twice`);
+          if (seen.has(key))
+            ctx.report(kernel.file, op.key.range, 'error', 'vta.name.duplicate', `operand '${key}' is given twice`);
           seen.add(key);
           const v = evaluate(op.values[0]!, sc, report);
           if (v === undefined) continue;
           const width = key === 'dst' ? layout.dst.width : key === 'src' ? layout.src.width : layout.wgt.width;
           if (v < 0 || v >= 2 ** width) {
-            ctx.report(kernel.file, op.values[0]!.range, 'error', 'vta.range.uop', `${key} = ${v} does not fit the ${width}-bit ${key}_idx field [0, ${2 ** width - 1}]`);
+            ctx.report(
+              kernel.file,
+              op.values[0]!.range,
+              'error',
+              'vta.range.uop',
+              `${key} = ${v} does not fit the ${width}-bit ${key}_idx field [0, ${2 ** width - 1}]`,
+            );
             continue;
           }
           vals[key] = v;
         }
         for (const need of ['dst', 'src']) {
-          if (!seen.has(need)) ctx.report(kernel.file, item.range, 'error', 'vta.name.missing', `micro-op needs '${need}='`);
+          if (!seen.has(need))
+            ctx.report(kernel.file, item.range, 'error', 'vta.name.missing', `micro-op needs '${need}='`);
         }
         uops.push({ dst: vals.dst ?? 0, src: vals.src ?? 0, wgt: vals.wgt ?? 0, range: item.range });
         if (uops.length > max) {
-          ctx.report(kernel.file, stmt.name.range, 'error', 'vta.kernel.size', `kernel '${stmt.name.name}' expands to ${tooLarge}`);
+          ctx.report(
+            kernel.file,
+            stmt.name.range,
+            'error',
+            'vta.kernel.size',
+            `kernel '${stmt.name.name}' expands to ${tooLarge}`,
+          );
           failed = true;
         }
       } else if (item.kind === 'for') {
@@ -81,7 +100,13 @@ export function expandKernel(ctx: AsmContext, kernel: GlobalKernel, args: number
         const to = evaluate(item.to, sc, report);
         if (from === undefined || to === undefined) continue;
         if (to - from > max) {
-          ctx.report(kernel.file, item.headerRange, 'error', 'vta.kernel.size', `loop runs ${to - from} times: its kernel would have ${tooLarge}`);
+          ctx.report(
+            kernel.file,
+            item.headerRange,
+            'error',
+            'vta.kernel.size',
+            `loop runs ${to - from} times: its kernel would have ${tooLarge}`,
+          );
           failed = true;
           return;
         }
@@ -111,9 +136,14 @@ export function checkRawDistance(ctx: AsmContext, inst: KernelInstance): void {
   for (let i = 1; i < u.length; i++) {
     for (let d = 1; d <= UOP_RAW_DISTANCE && i - d >= 0; d++) {
       if (u[i]!.dst === u[i - d]!.dst) {
-        ctx.report(inst.kernel.file, u[i]!.range, 'warning', 'vta.uop.distance',
+        ctx.report(
+          inst.kernel.file,
+          u[i]!.range,
+          'warning',
+          'vta.uop.distance',
           `micro-op ${i} of kernel ${inst.key} writes acc[${u[i]!.dst}], which micro-op ${i - d} wrote ${d} micro-op${d > 1 ? 's' : ''} before; VTA's runtime refuses such kernels (put the reduction in the instruction's loops instead)`,
-          [{ file: inst.kernel.file, range: u[i - d]!.range, message: `micro-op ${i - d} writes acc[${u[i]!.dst}]` }]);
+          [{ file: inst.kernel.file, range: u[i - d]!.range, message: `micro-op ${i - d} writes acc[${u[i]!.dst}]` }],
+        );
         break;
       }
     }

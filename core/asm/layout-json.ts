@@ -8,9 +8,19 @@ export function layoutJson(p: Program) {
     instructions: p.insns.length,
     dramBytes: p.dram.length,
     tensors: p.layout.tensors.map((t) => ({
-      name: t.name, mem: t.mem, count: t.count, byteOffset: t.byteOffset, elemBytes: t.elemBytes,
-      dramBase: t.byteOffset / t.elemBytes, bytes: t.count * t.elemBytes,
+      name: t.name,
+      mem: t.mem,
+      count: t.count,
+      byteOffset: t.byteOffset,
+      elemBytes: t.elemBytes,
+      dramBase: t.byteOffset / t.elemBytes,
+      bytes: t.count * t.elemBytes,
     })),
-    kernels: p.layout.kernels.map((k) => ({ name: k.name, uops: k.uops, byteOffset: k.byteOffset, dramBase: k.byteOffset / 4 })),
+    kernels: p.layout.kernels.map((k) => ({
+      name: k.name,
+      uops: k.uops,
+      byteOffset: k.byteOffset,
+      dramBase: k.byteOffset / 4,
+    })),
   };
 }

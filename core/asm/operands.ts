@@ -23,32 +23,49 @@ const LOOPS: OperandSpec[] = [
   { key: 'inner', fields: ['iter_in'], doc: 'Inner loop iteration count (default 1).' },
   { key: 'dst_out', fields: ['dst_factor_out'], doc: 'ACC row step per outer iteration (default 0).' },
   { key: 'dst_in', fields: ['dst_factor_in'], doc: 'ACC row step per inner iteration (default 0).' },
-  { key: 'src_out', fields: ['src_factor_out'], doc: 'Source row step per outer iteration (INP for GEMM, ACC for ALU; default 0).' },
+  {
+    key: 'src_out',
+    fields: ['src_factor_out'],
+    doc: 'Source row step per outer iteration (INP for GEMM, ACC for ALU; default 0).',
+  },
   { key: 'src_in', fields: ['src_factor_in'], doc: 'Source row step per inner iteration (default 0).' },
 ];
 
 const UOP_RANGE: OperandSpec = {
-  key: 'uop', fields: ['uop_bgn', 'uop_end'], shape: 'B..E',
+  key: 'uop',
+  fields: ['uop_bgn', 'uop_end'],
+  shape: 'B..E',
   doc: 'Micro-op range [B, E) in the UOP buffer (raw form, instead of a kernel name).',
 };
 
 const MEM_COMMON: OperandSpec[] = [
   { key: 'sram', fields: ['sram_base'], required: true, doc: 'First SRAM row of the transfer.' },
-  { key: 'dram', fields: ['dram_base'], required: true, doc: 'DRAM address in elements of the memory type (a data name is its base).' },
+  {
+    key: 'dram',
+    fields: ['dram_base'],
+    required: true,
+    doc: 'DRAM address in elements of the memory type (a data name is its base).',
+  },
   { key: 'y', fields: ['y_size'], doc: 'Rows to transfer (default 1).' },
   { key: 'x', fields: ['x_size'], required: true, doc: 'Elements per row.' },
   { key: 'stride', fields: ['x_stride'], doc: 'DRAM row pitch in elements (default: x).' },
 ];
 
 const PAD: OperandSpec = {
-  key: 'pad', fields: ['y_pad_0', 'y_pad_1', 'x_pad_0', 'x_pad_1'], shape: 'T,B,L,R',
+  key: 'pad',
+  fields: ['y_pad_0', 'y_pad_1', 'x_pad_0', 'x_pad_1'],
+  shape: 'T,B,L,R',
   doc: 'Zero padding: top rows, bottom rows, left and right elements (one value pads all four sides).',
 };
 
 export const OPERANDS: Record<InsnForm, OperandSpec[]> = {
   load: [...MEM_COMMON, PAD],
   'load-uop-kernel': [
-    { key: 'sram', fields: ['sram_base'], doc: 'UOP row to load the kernel at (default: right after the kernel loaded before).' },
+    {
+      key: 'sram',
+      fields: ['sram_base'],
+      doc: 'UOP row to load the kernel at (default: right after the kernel loaded before).',
+    },
   ],
   // STORE takes no padding; `pad` is accepted only so that a disassembled stream
   // re-assembles byte for byte, and is reported as an error.
@@ -62,7 +79,11 @@ export const OPERANDS: Record<InsnForm, OperandSpec[]> = {
   alu: [
     UOP_RANGE,
     ...LOOPS,
-    { key: 'imm', fields: ['imm'], doc: 'Signed 16-bit immediate; present = immediate mode, absent = tensor-tensor mode.' },
+    {
+      key: 'imm',
+      fields: ['imm'],
+      doc: 'Signed 16-bit immediate; present = immediate mode, absent = tensor-tensor mode.',
+    },
   ],
   nop: [],
   finish: [],
@@ -85,7 +106,7 @@ export const MNEMONIC_DOCS: Record<string, string> = {
   alu: 'ALU: acc[dst] = op(acc[dst], acc[src] or imm) over the micro-ops and two loops (compute module).',
   nop: 'NOP: a zero-size instruction of a module that only carries dependency tokens.',
   finish: 'FINISH: ends the run (compute module); it must be the last instruction to execute.',
-  push: 'push Q: set the push flag of the previous instruction of Q\'s producer module.',
-  pop: 'pop Q: set the pop flag of the next instruction of Q\'s consumer module.',
+  push: "push Q: set the push flag of the previous instruction of Q's producer module.",
+  pop: "pop Q: set the pop flag of the next instruction of Q's consumer module.",
   uop: 'A micro-op: dst (ACC row), src (INP or ACC row), wgt (WGT row).',
 };

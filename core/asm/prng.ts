@@ -36,7 +36,10 @@ export class SeededRandom {
     this.s0 ^= this.s3;
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0; this.s1 >>>= 0; this.s2 >>>= 0; this.s3 >>>= 0;
+    this.s0 >>>= 0;
+    this.s1 >>>= 0;
+    this.s2 >>>= 0;
+    this.s3 >>>= 0;
     return result;
   }
 
@@ -46,19 +49,31 @@ export class SeededRandom {
    * locals: a 256 MB `random` tensor is written in a fraction of the time.
    */
   fill(out: Uint8Array, from: number, to: number, bytesPerDraw: 1 | 4): void {
-    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    let s0 = this.s0 | 0,
+      s1 = this.s1 | 0,
+      s2 = this.s2 | 0,
+      s3 = this.s3 | 0;
     for (let i = from; i < to; i += bytesPerDraw) {
       const m = Math.imul(s1, 5);
       const r = Math.imul((m << 7) | (m >>> 25), 9);
       out[i] = r;
       if (bytesPerDraw === 4) {
-        out[i + 1] = r >>> 8; out[i + 2] = r >>> 16; out[i + 3] = r >>> 24;
+        out[i + 1] = r >>> 8;
+        out[i + 2] = r >>> 16;
+        out[i + 3] = r >>> 24;
       }
       const t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
     }
-    this.s0 = s0 >>> 0; this.s1 = s1 >>> 0; this.s2 = s2 >>> 0; this.s3 = s3 >>> 0;
+    this.s0 = s0 >>> 0;
+    this.s1 = s1 >>> 0;
+    this.s2 = s2 >>> 0;
+    this.s3 = s3 >>> 0;
   }
 }
 

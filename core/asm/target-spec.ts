@@ -12,7 +12,11 @@ export type TargetSpecResult =
   /** `name`: not a shipped target; `file`: unreadable; `config`: not a usable vta_config.json. */
   | { problem: 'name' | 'file' | 'config'; message: string };
 
-export function readTargetSpec(spec: { name: string } | { path: string }, host: AsmHost, fromFile: string): TargetSpecResult {
+export function readTargetSpec(
+  spec: { name: string } | { path: string },
+  host: AsmHost,
+  fromFile: string,
+): TargetSpecResult {
   if ('name' in spec) {
     const target = shippedTarget(spec.name);
     if (target) return { target };
@@ -52,7 +56,10 @@ export function readTargetSetting(value: string, host: AsmHost, baseDir: string)
   if (shippedTarget(name)) return readTargetSpec({ name }, host, '');
   const r = readTargetSpec({ path: name }, host, `${baseDir.replace(/[\\/]+$/, '')}/.`);
   if ('problem' in r && r.problem === 'file') {
-    return { problem: 'file', message: `'${name}' is neither a shipped target (${SHIPPED_TARGET_NAMES.join(', ')}) nor a readable vta_config.json (${r.message})` };
+    return {
+      problem: 'file',
+      message: `'${name}' is neither a shipped target (${SHIPPED_TARGET_NAMES.join(', ')}) nor a readable vta_config.json (${r.message})`,
+    };
   }
   return r;
 }

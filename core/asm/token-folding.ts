@@ -62,7 +62,11 @@ class PendingPops {
 export class TokenFolder {
   private readonly lastOf: Record<ModuleId, number> = { ld: -1, ex: -1, st: -1 };
   // Reused, not replaced per instruction: most instructions have no pending pop.
-  private readonly pending: Record<ModuleId, PendingPops> = { ld: new PendingPops(), ex: new PendingPops(), st: new PendingPops() };
+  private readonly pending: Record<ModuleId, PendingPops> = {
+    ld: new PendingPops(),
+    ex: new PendingPops(),
+    st: new PendingPops(),
+  };
   readonly notices: FoldNotice[] = [];
 
   constructor(private readonly out: ProgramInsn[]) {}
@@ -84,7 +88,11 @@ export class TokenFolder {
     const flag = popFlagFor(q);
     const earlier = this.pending[m].get(flag);
     if (earlier) {
-      this.commitPending(m, `two pops of ${q} before the next ${m} instruction: the first is carried by an inserted \`nop ${m}\``, earlier);
+      this.commitPending(
+        m,
+        `two pops of ${q} before the next ${m} instruction: the first is carried by an inserted \`nop ${m}\``,
+        earlier,
+      );
     }
     this.pending[m].add(flag, source);
   }
@@ -94,7 +102,11 @@ export class TokenFolder {
     const flag = pushFlagFor(q);
     if (this.pending[m].count) {
       // Pops written before this push must happen before it: they get their own NOP.
-      this.commitPending(m, `a push of ${q} follows pops that no ${m} instruction carries yet: they are carried by an inserted \`nop ${m}\``, source);
+      this.commitPending(
+        m,
+        `a push of ${q} follows pops that no ${m} instruction carries yet: they are carried by an inserted \`nop ${m}\``,
+        source,
+      );
     }
     const last = this.lastOf[m];
     if (last >= 0 && !this.out[last]!.insn[flag]) {
@@ -110,7 +122,8 @@ export class TokenFolder {
   finish(): void {
     for (const m of ['ld', 'ex', 'st'] as const) {
       const first = this.pending[m].first();
-      if (first) this.commitPending(m, `no ${m} instruction follows this pop: inserted \`nop ${m}\` to carry it`, first);
+      if (first)
+        this.commitPending(m, `no ${m} instruction follows this pop: inserted \`nop ${m}\` to carry it`, first);
     }
   }
 
@@ -119,7 +132,12 @@ export class TokenFolder {
   }
 
   /** `flags` becomes the NOP's token sources (every caller passes a fresh object). */
-  private insertNop(m: ModuleId, flags: Partial<Record<DepFlag, SourceRange>>, source: SourceRange, message: string): void {
+  private insertNop(
+    m: ModuleId,
+    flags: Partial<Record<DepFlag, SourceRange>>,
+    source: SourceRange,
+    message: string,
+  ): void {
     const insn = nopInsn(m);
     for (const f of Object.keys(flags) as DepFlag[]) insn[f] = 1;
     this.out.push(programInsn(insn, m, 'token-nop', source, undefined, flags));

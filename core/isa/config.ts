@@ -86,7 +86,12 @@ export class ConfigError extends Error {
 export const MemType = { UOP: 0, WGT: 1, INP: 2, ACC: 3, OUT: 4, ACC_8BIT: 5 } as const;
 export type MemTypeId = (typeof MemType)[keyof typeof MemType];
 export const MEM_TYPE_NAMES: Record<number, string> = {
-  0: 'UOP', 1: 'WGT', 2: 'INP', 3: 'ACC', 4: 'OUT', 5: 'ACC_8BIT',
+  0: 'UOP',
+  1: 'WGT',
+  2: 'INP',
+  3: 'ACC',
+  4: 'OUT',
+  5: 'ACC_8BIT',
 };
 
 /** One SRAM buffer's geometry. */
@@ -127,8 +132,15 @@ export interface VtaTarget {
 export const PAGE_BYTES = 4096;
 
 const INT_KEYS = [
-  'LOG_INP_WIDTH', 'LOG_WGT_WIDTH', 'LOG_ACC_WIDTH', 'LOG_BATCH', 'LOG_BLOCK',
-  'LOG_UOP_BUFF_SIZE', 'LOG_INP_BUFF_SIZE', 'LOG_WGT_BUFF_SIZE', 'LOG_ACC_BUFF_SIZE',
+  'LOG_INP_WIDTH',
+  'LOG_WGT_WIDTH',
+  'LOG_ACC_WIDTH',
+  'LOG_BATCH',
+  'LOG_BLOCK',
+  'LOG_UOP_BUFF_SIZE',
+  'LOG_INP_BUFF_SIZE',
+  'LOG_WGT_BUFF_SIZE',
+  'LOG_ACC_BUFF_SIZE',
 ] as const;
 
 /**
@@ -154,7 +166,9 @@ export function readConfigKeys(json: unknown, where = 'vta_config.json'): VtaCon
   }
   if (obj.LOG_BLOCK === undefined && (obj.LOG_BLOCK_IN !== undefined || obj.LOG_BLOCK_OUT !== undefined)) {
     if (obj.LOG_BLOCK_IN !== obj.LOG_BLOCK_OUT) {
-      throw new ConfigError(`${where}: LOG_BLOCK_IN (${String(obj.LOG_BLOCK_IN)}) and LOG_BLOCK_OUT (${String(obj.LOG_BLOCK_OUT)}) differ; VTA 0.0.1+ has one LOG_BLOCK`);
+      throw new ConfigError(
+        `${where}: LOG_BLOCK_IN (${String(obj.LOG_BLOCK_IN)}) and LOG_BLOCK_OUT (${String(obj.LOG_BLOCK_OUT)}) differ; VTA 0.0.1+ has one LOG_BLOCK`,
+      );
     }
     obj.LOG_BLOCK = obj.LOG_BLOCK_IN;
   }
@@ -169,14 +183,21 @@ export function readConfigKeys(json: unknown, where = 'vta_config.json'): VtaCon
   return keys;
 }
 
-function geometry(name: BufferGeometry['name'], logBuffBytes: number, logRowBits: number, where: string): BufferGeometry {
+function geometry(
+  name: BufferGeometry['name'],
+  logBuffBytes: number,
+  logRowBits: number,
+  where: string,
+): BufferGeometry {
   // log2(depth) = log2(buffer bytes) - log2(row bytes)
   const logDepth = logBuffBytes + 3 - logRowBits;
   if (logRowBits < 3) {
     throw new ConfigError(`${where}: a ${name} row would be ${2 ** logRowBits} bits, less than a byte`);
   }
   if (logDepth < 0) {
-    throw new ConfigError(`${where}: the ${name} buffer (2^${logBuffBytes} B) is smaller than one row (${2 ** (logRowBits - 3)} B)`);
+    throw new ConfigError(
+      `${where}: the ${name} buffer (2^${logBuffBytes} B) is smaller than one row (${2 ** (logRowBits - 3)} B)`,
+    );
   }
   return { name, rowBytes: 2 ** (logRowBits - 3), depth: 2 ** logDepth, logDepth };
 }
@@ -209,11 +230,15 @@ export function deriveSizes(name: string, keys: VtaConfigKeys, boardOverride?: B
   };
   for (const [id, bytes] of Object.entries(elemBytes)) {
     if (bytes > PAGE_BYTES) {
-      throw new ConfigError(`${where}: a ${MEM_TYPE_NAMES[Number(id)]} element is ${bytes} B, larger than the ${PAGE_BYTES} B page (the runtime refuses this; TVM PR #3278)`);
+      throw new ConfigError(
+        `${where}: a ${MEM_TYPE_NAMES[Number(id)]} element is ${bytes} B, larger than the ${PAGE_BYTES} B page (the runtime refuses this; TVM PR #3278)`,
+      );
     }
   }
   const t: VtaTarget = {
-    name, keys, board,
+    name,
+    keys,
+    board,
     batch: 2 ** keys.LOG_BATCH,
     blockIn: 2 ** keys.LOG_BLOCK,
     blockOut: 2 ** keys.LOG_BLOCK,
@@ -222,7 +247,12 @@ export function deriveSizes(name: string, keys: VtaConfigKeys, boardOverride?: B
     accBits: 2 ** keys.LOG_ACC_WIDTH,
     outBits: 2 ** logOutWidth,
     busBits: 2 ** board.logBusWidth,
-    uop, inp, wgt, acc, out, elemBytes,
+    uop,
+    inp,
+    wgt,
+    acc,
+    out,
+    elemBytes,
     bitstream: `${2 ** keys.LOG_BATCH}x${2 ** keys.LOG_BLOCK}_i${2 ** keys.LOG_INP_WIDTH}w${2 ** keys.LOG_WGT_WIDTH}a${2 ** keys.LOG_ACC_WIDTH}_${keys.LOG_UOP_BUFF_SIZE}_${keys.LOG_INP_BUFF_SIZE}_${keys.LOG_WGT_BUFF_SIZE}_${keys.LOG_ACC_BUFF_SIZE}`,
   };
   return t;

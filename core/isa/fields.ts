@@ -21,12 +21,35 @@ export function aluOpsFor(t: VtaTarget): readonly AluOpName[] {
 
 /** Names of every instruction field, as the C sources spell them. */
 export type FieldName =
-  | 'opcode' | 'pop_prev_dep' | 'pop_next_dep' | 'push_prev_dep' | 'push_next_dep'
-  | 'memory_type' | 'sram_base' | 'dram_base' | 'y_size' | 'x_size' | 'x_stride'
-  | 'y_pad_0' | 'y_pad_1' | 'x_pad_0' | 'x_pad_1'
-  | 'reset_reg' | 'uop_bgn' | 'uop_end' | 'iter_out' | 'iter_in'
-  | 'dst_factor_out' | 'dst_factor_in' | 'src_factor_out' | 'src_factor_in'
-  | 'wgt_factor_out' | 'wgt_factor_in' | 'alu_opcode' | 'use_imm' | 'imm';
+  | 'opcode'
+  | 'pop_prev_dep'
+  | 'pop_next_dep'
+  | 'push_prev_dep'
+  | 'push_next_dep'
+  | 'memory_type'
+  | 'sram_base'
+  | 'dram_base'
+  | 'y_size'
+  | 'x_size'
+  | 'x_stride'
+  | 'y_pad_0'
+  | 'y_pad_1'
+  | 'x_pad_0'
+  | 'x_pad_1'
+  | 'reset_reg'
+  | 'uop_bgn'
+  | 'uop_end'
+  | 'iter_out'
+  | 'iter_in'
+  | 'dst_factor_out'
+  | 'dst_factor_in'
+  | 'src_factor_out'
+  | 'src_factor_in'
+  | 'wgt_factor_out'
+  | 'wgt_factor_in'
+  | 'alu_opcode'
+  | 'use_imm'
+  | 'imm';
 
 export interface FieldSpec {
   name: FieldName;
@@ -55,7 +78,11 @@ const HEADER: FieldSpec[] = [
 ];
 
 const LOOP_FIELDS: FieldSpec[] = [
-  { name: 'reset_reg', width: fixed(1), doc: 'Zero the destination ACC rows instead of computing (GEMM; encoded but ignored for ALU).' },
+  {
+    name: 'reset_reg',
+    width: fixed(1),
+    doc: 'Zero the destination ACC rows instead of computing (GEMM; encoded but ignored for ALU).',
+  },
   { name: 'uop_bgn', width: logUopDepth, doc: 'First micro-op index in the UOP buffer.' },
   { name: 'uop_end', width: (t) => logUopDepth(t) + 1, doc: 'Micro-op index one past the last (exclusive).' },
   { name: 'iter_out', width: fixed(LOOP_ITER_WIDTH), doc: 'Outer loop iteration count.' },
@@ -67,11 +94,19 @@ const LOOP_FIELDS: FieldSpec[] = [
 export const FIELD_TABLES: Record<InsnKind, FieldSpec[]> = {
   mem: [
     ...HEADER,
-    { name: 'memory_type', width: (t) => (is002(t) ? 3 : 2), doc: 'Buffer: 0 UOP, 1 WGT, 2 INP, 3 ACC, 4 OUT, 5 ACC_8BIT (0.0.2).' },
+    {
+      name: 'memory_type',
+      width: (t) => (is002(t) ? 3 : 2),
+      doc: 'Buffer: 0 UOP, 1 WGT, 2 INP, 3 ACC, 4 OUT, 5 ACC_8BIT (0.0.2).',
+    },
     { name: 'sram_base', width: fixed(16), doc: 'First SRAM row (uop index for UOP).' },
     { name: 'dram_base', width: fixed(32), doc: 'DRAM address in elements of the memory type.' },
     { name: 'y_size', width: fixed(16), doc: 'Number of rows (2-D transfer height).' },
-    { name: 'x_size', width: fixed(16), doc: 'Elements per row; 0 makes the instruction a NOP that only moves tokens.' },
+    {
+      name: 'x_size',
+      width: fixed(16),
+      doc: 'Elements per row; 0 makes the instruction a NOP that only moves tokens.',
+    },
     { name: 'x_stride', width: fixed(16), doc: 'DRAM row pitch in elements.' },
     { name: 'y_pad_0', width: fixed(4), doc: 'Zero rows before (top padding).' },
     { name: 'y_pad_1', width: fixed(4), doc: 'Zero rows after (bottom padding).' },
@@ -89,9 +124,21 @@ export const FIELD_TABLES: Record<InsnKind, FieldSpec[]> = {
   alu: [
     ...HEADER,
     ...LOOP_FIELDS,
-    { name: 'src_factor_out', width: (t) => (is002(t) ? logAcc(t) : logInp(t)), doc: 'Source ACC row increment per outer iteration.' },
-    { name: 'src_factor_in', width: (t) => (is002(t) ? logAcc(t) : logInp(t)), doc: 'Source ACC row increment per inner iteration.' },
-    { name: 'alu_opcode', width: (t) => (is002(t) ? 3 : 2), doc: 'ALU operation: 0 MIN, 1 MAX, 2 ADD, 3 SHR, 4 MUL (0.0.2).' },
+    {
+      name: 'src_factor_out',
+      width: (t) => (is002(t) ? logAcc(t) : logInp(t)),
+      doc: 'Source ACC row increment per outer iteration.',
+    },
+    {
+      name: 'src_factor_in',
+      width: (t) => (is002(t) ? logAcc(t) : logInp(t)),
+      doc: 'Source ACC row increment per inner iteration.',
+    },
+    {
+      name: 'alu_opcode',
+      width: (t) => (is002(t) ? 3 : 2),
+      doc: 'ALU operation: 0 MIN, 1 MAX, 2 ADD, 3 SHR, 4 MUL (0.0.2).',
+    },
     { name: 'use_imm', width: fixed(1), doc: 'Use the immediate as the second operand instead of an ACC row.' },
     { name: 'imm', width: fixed(16), signed: true, doc: 'Signed 16-bit immediate, sign-extended to 32 bits.' },
   ],
@@ -122,7 +169,10 @@ export interface Layout {
  * The C bitfield rule (vta-isa.md §2.9): fields in order from offset 0; a field that
  * would cross a `unitBits` boundary starts at the next boundary.
  */
-export function placeFields<T extends { name: string; width: number }>(fields: T[], unitBits: number): Array<T & { offset: number }> {
+export function placeFields<T extends { name: string; width: number }>(
+  fields: T[],
+  unitBits: number,
+): Array<T & { offset: number }> {
   let offset = 0;
   return fields.map((f) => {
     if ((offset % unitBits) + f.width > unitBits) offset = Math.ceil(offset / unitBits) * unitBits;
@@ -141,7 +191,14 @@ export function layoutsFor(t: VtaTarget): Record<InsnKind, Layout> {
     const specs = FIELD_TABLES[kind].map((s) => {
       const width = s.width(t);
       const signed = !!s.signed;
-      return { name: s.name, width, signed, doc: s.doc, min: signed ? -(2 ** (width - 1)) : 0, max: signed ? 2 ** (width - 1) - 1 : 2 ** width - 1 };
+      return {
+        name: s.name,
+        width,
+        signed,
+        doc: s.doc,
+        min: signed ? -(2 ** (width - 1)) : 0,
+        max: signed ? 2 ** (width - 1) - 1 : 2 ** width - 1,
+      };
     });
     const fields = placeFields(specs, 64);
     const last = fields[fields.length - 1]!;
@@ -213,7 +270,9 @@ export function checkEncodable(t: VtaTarget): void {
   const widths = uopFieldWidths(t.keys.HW_VER, t.acc.logDepth, t.inp.logDepth, t.wgt.logDepth);
   const uopBits = widths.dst + widths.src + widths.wgt;
   if (uopBits > 32) {
-    throw new ConfigError(`${where}: a micro-op needs ${uopBits} bits (dst ${widths.dst} + src ${widths.src} + wgt ${widths.wgt}), more than 32`);
+    throw new ConfigError(
+      `${where}: a micro-op needs ${uopBits} bits (dst ${widths.dst} + src ${widths.src} + wgt ${widths.wgt}), more than 32`,
+    );
   }
   if (t.uop.logDepth + 1 > 16) {
     throw new ConfigError(`${where}: UOP depth 2^${t.uop.logDepth} does not fit the GEMM/ALU uop fields`);

@@ -18,12 +18,35 @@ export type Insn = Record<FieldName, number>;
 
 export function emptyInsn(opcode: OpcodeId): Insn {
   return {
-    opcode, pop_prev_dep: 0, pop_next_dep: 0, push_prev_dep: 0, push_next_dep: 0,
-    memory_type: 0, sram_base: 0, dram_base: 0, y_size: 0, x_size: 0, x_stride: 0,
-    y_pad_0: 0, y_pad_1: 0, x_pad_0: 0, x_pad_1: 0,
-    reset_reg: 0, uop_bgn: 0, uop_end: 0, iter_out: 0, iter_in: 0,
-    dst_factor_out: 0, dst_factor_in: 0, src_factor_out: 0, src_factor_in: 0,
-    wgt_factor_out: 0, wgt_factor_in: 0, alu_opcode: 0, use_imm: 0, imm: 0,
+    opcode,
+    pop_prev_dep: 0,
+    pop_next_dep: 0,
+    push_prev_dep: 0,
+    push_next_dep: 0,
+    memory_type: 0,
+    sram_base: 0,
+    dram_base: 0,
+    y_size: 0,
+    x_size: 0,
+    x_stride: 0,
+    y_pad_0: 0,
+    y_pad_1: 0,
+    x_pad_0: 0,
+    x_pad_1: 0,
+    reset_reg: 0,
+    uop_bgn: 0,
+    uop_end: 0,
+    iter_out: 0,
+    iter_in: 0,
+    dst_factor_out: 0,
+    dst_factor_in: 0,
+    src_factor_out: 0,
+    src_factor_in: 0,
+    wgt_factor_out: 0,
+    wgt_factor_in: 0,
+    alu_opcode: 0,
+    use_imm: 0,
+    imm: 0,
   };
 }
 
@@ -42,70 +65,157 @@ export function fieldIndex(name: FieldName): number {
 /** `insn[FIELD_NAMES[k]]`, each case a fixed property name. */
 export function fieldAt(insn: Insn, k: number): number {
   switch (k) {
-    case 0: return insn.opcode;
-    case 1: return insn.pop_prev_dep;
-    case 2: return insn.pop_next_dep;
-    case 3: return insn.push_prev_dep;
-    case 4: return insn.push_next_dep;
-    case 5: return insn.memory_type;
-    case 6: return insn.sram_base;
-    case 7: return insn.dram_base;
-    case 8: return insn.y_size;
-    case 9: return insn.x_size;
-    case 10: return insn.x_stride;
-    case 11: return insn.y_pad_0;
-    case 12: return insn.y_pad_1;
-    case 13: return insn.x_pad_0;
-    case 14: return insn.x_pad_1;
-    case 15: return insn.reset_reg;
-    case 16: return insn.uop_bgn;
-    case 17: return insn.uop_end;
-    case 18: return insn.iter_out;
-    case 19: return insn.iter_in;
-    case 20: return insn.dst_factor_out;
-    case 21: return insn.dst_factor_in;
-    case 22: return insn.src_factor_out;
-    case 23: return insn.src_factor_in;
-    case 24: return insn.wgt_factor_out;
-    case 25: return insn.wgt_factor_in;
-    case 26: return insn.alu_opcode;
-    case 27: return insn.use_imm;
-    default: return insn.imm;
+    case 0:
+      return insn.opcode;
+    case 1:
+      return insn.pop_prev_dep;
+    case 2:
+      return insn.pop_next_dep;
+    case 3:
+      return insn.push_prev_dep;
+    case 4:
+      return insn.push_next_dep;
+    case 5:
+      return insn.memory_type;
+    case 6:
+      return insn.sram_base;
+    case 7:
+      return insn.dram_base;
+    case 8:
+      return insn.y_size;
+    case 9:
+      return insn.x_size;
+    case 10:
+      return insn.x_stride;
+    case 11:
+      return insn.y_pad_0;
+    case 12:
+      return insn.y_pad_1;
+    case 13:
+      return insn.x_pad_0;
+    case 14:
+      return insn.x_pad_1;
+    case 15:
+      return insn.reset_reg;
+    case 16:
+      return insn.uop_bgn;
+    case 17:
+      return insn.uop_end;
+    case 18:
+      return insn.iter_out;
+    case 19:
+      return insn.iter_in;
+    case 20:
+      return insn.dst_factor_out;
+    case 21:
+      return insn.dst_factor_in;
+    case 22:
+      return insn.src_factor_out;
+    case 23:
+      return insn.src_factor_in;
+    case 24:
+      return insn.wgt_factor_out;
+    case 25:
+      return insn.wgt_factor_in;
+    case 26:
+      return insn.alu_opcode;
+    case 27:
+      return insn.use_imm;
+    default:
+      return insn.imm;
   }
 }
 
 /** `insn[FIELD_NAMES[k]] = v`, each case a fixed property name. */
 export function setFieldAt(insn: Insn, k: number, v: number): void {
   switch (k) {
-    case 0: insn.opcode = v; break;
-    case 1: insn.pop_prev_dep = v; break;
-    case 2: insn.pop_next_dep = v; break;
-    case 3: insn.push_prev_dep = v; break;
-    case 4: insn.push_next_dep = v; break;
-    case 5: insn.memory_type = v; break;
-    case 6: insn.sram_base = v; break;
-    case 7: insn.dram_base = v; break;
-    case 8: insn.y_size = v; break;
-    case 9: insn.x_size = v; break;
-    case 10: insn.x_stride = v; break;
-    case 11: insn.y_pad_0 = v; break;
-    case 12: insn.y_pad_1 = v; break;
-    case 13: insn.x_pad_0 = v; break;
-    case 14: insn.x_pad_1 = v; break;
-    case 15: insn.reset_reg = v; break;
-    case 16: insn.uop_bgn = v; break;
-    case 17: insn.uop_end = v; break;
-    case 18: insn.iter_out = v; break;
-    case 19: insn.iter_in = v; break;
-    case 20: insn.dst_factor_out = v; break;
-    case 21: insn.dst_factor_in = v; break;
-    case 22: insn.src_factor_out = v; break;
-    case 23: insn.src_factor_in = v; break;
-    case 24: insn.wgt_factor_out = v; break;
-    case 25: insn.wgt_factor_in = v; break;
-    case 26: insn.alu_opcode = v; break;
-    case 27: insn.use_imm = v; break;
-    default: insn.imm = v; break;
+    case 0:
+      insn.opcode = v;
+      break;
+    case 1:
+      insn.pop_prev_dep = v;
+      break;
+    case 2:
+      insn.pop_next_dep = v;
+      break;
+    case 3:
+      insn.push_prev_dep = v;
+      break;
+    case 4:
+      insn.push_next_dep = v;
+      break;
+    case 5:
+      insn.memory_type = v;
+      break;
+    case 6:
+      insn.sram_base = v;
+      break;
+    case 7:
+      insn.dram_base = v;
+      break;
+    case 8:
+      insn.y_size = v;
+      break;
+    case 9:
+      insn.x_size = v;
+      break;
+    case 10:
+      insn.x_stride = v;
+      break;
+    case 11:
+      insn.y_pad_0 = v;
+      break;
+    case 12:
+      insn.y_pad_1 = v;
+      break;
+    case 13:
+      insn.x_pad_0 = v;
+      break;
+    case 14:
+      insn.x_pad_1 = v;
+      break;
+    case 15:
+      insn.reset_reg = v;
+      break;
+    case 16:
+      insn.uop_bgn = v;
+      break;
+    case 17:
+      insn.uop_end = v;
+      break;
+    case 18:
+      insn.iter_out = v;
+      break;
+    case 19:
+      insn.iter_in = v;
+      break;
+    case 20:
+      insn.dst_factor_out = v;
+      break;
+    case 21:
+      insn.dst_factor_in = v;
+      break;
+    case 22:
+      insn.src_factor_out = v;
+      break;
+    case 23:
+      insn.src_factor_in = v;
+      break;
+    case 24:
+      insn.wgt_factor_out = v;
+      break;
+    case 25:
+      insn.wgt_factor_in = v;
+      break;
+    case 26:
+      insn.alu_opcode = v;
+      break;
+    case 27:
+      insn.use_imm = v;
+      break;
+    default:
+      insn.imm = v;
+      break;
   }
 }
 
@@ -167,7 +277,10 @@ function writeBits(bytes: Uint8Array, base: number, offset: number, width: numbe
 }
 
 export class EncodeError extends Error {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'EncodeError';
   }
@@ -179,11 +292,13 @@ function storedValue(value: number, width: number, signed: boolean, field: strin
   if (signed) {
     const min = -(2 ** (width - 1));
     const max = 2 ** (width - 1) - 1;
-    if (value < min || value > max) throw new EncodeError(`${field} = ${value} does not fit ${width} signed bits [${min}, ${max}]`, field);
+    if (value < min || value > max)
+      throw new EncodeError(`${field} = ${value} does not fit ${width} signed bits [${min}, ${max}]`, field);
     return value < 0 ? value + 2 ** width : value;
   }
   const max = 2 ** width - 1;
-  if (value < 0 || value > max) throw new EncodeError(`${field} = ${value} does not fit ${width} bits [0, ${max}]`, field);
+  if (value < 0 || value > max)
+    throw new EncodeError(`${field} = ${value} does not fit ${width} bits [0, ${max}]`, field);
   return value;
 }
 
@@ -235,7 +350,16 @@ function encodePlanFor(t: VtaTarget): EncodePlan {
   if (plan) return plan;
   const layouts = layoutsFor(t);
   const forKind = (kind: InsnKind): WordField[] =>
-    layouts[kind].fields.map((f) => ({ name: f.name, index: fieldIndex(f.name), word: f.offset >> 5, shift: f.offset & 31, width: f.width, signed: f.signed, min: f.min, max: f.max }));
+    layouts[kind].fields.map((f) => ({
+      name: f.name,
+      index: fieldIndex(f.name),
+      word: f.offset >> 5,
+      shift: f.offset & 31,
+      width: f.width,
+      signed: f.signed,
+      min: f.min,
+      max: f.max,
+    }));
   const mem = forKind('mem');
   const byOpcode: Array<WordField[] | undefined> = [];
   for (const opcode of Object.values(Opcode)) {
@@ -261,15 +385,31 @@ function writeInsn(plan: EncodePlan, insn: Insn, out: Uint8Array, base: number):
     const f = fields[k]!;
     const v = f.outAsZero && fieldAt(insn, f.index) === MemType.OUT ? 0 : fieldAt(insn, f.index);
     // storedValue throws the error, with its message, for anything that does not fit.
-    const u = v >= f.min && v <= f.max && Number.isInteger(v) ? (v < 0 ? v + 2 ** f.width : v) : storedValue(v, f.width, f.signed, f.name);
+    const u =
+      v >= f.min && v <= f.max && Number.isInteger(v)
+        ? v < 0
+          ? v + 2 ** f.width
+          : v
+        : storedValue(v, f.width, f.signed, f.name);
     const lo = u << f.shift;
     // The bits that spill into the next word (a field crossing a 32-bit boundary).
     const hi = f.shift + f.width > 32 ? u >>> (32 - f.shift) : 0;
     switch (f.word) {
-      case 0: w0 |= lo; w1 |= hi; break;
-      case 1: w1 |= lo; w2 |= hi; break;
-      case 2: w2 |= lo; w3 |= hi; break;
-      default: w3 |= lo; break;
+      case 0:
+        w0 |= lo;
+        w1 |= hi;
+        break;
+      case 1:
+        w1 |= lo;
+        w2 |= hi;
+        break;
+      case 2:
+        w2 |= lo;
+        w3 |= hi;
+        break;
+      default:
+        w3 |= lo;
+        break;
     }
   }
   putWord(out, base, w0);
@@ -350,7 +490,8 @@ export const MODULE_NAMES: Record<ModuleId, string> = { ld: 'load', ex: 'compute
 /** Which module runs an instruction (vta-isa.md §3.1). */
 export function moduleOf(insn: Insn): ModuleId {
   if (insn.opcode === Opcode.STORE) return 'st';
-  if (insn.opcode === Opcode.LOAD && (insn.memory_type === MemType.INP || insn.memory_type === MemType.WGT)) return 'ld';
+  if (insn.opcode === Opcode.LOAD && (insn.memory_type === MemType.INP || insn.memory_type === MemType.WGT))
+    return 'ld';
   return 'ex';
 }
 
@@ -358,7 +499,10 @@ export type QueueId = 'ld->ex' | 'ex->ld' | 'ex->st' | 'st->ex';
 export const QUEUES: readonly QueueId[] = ['ld->ex', 'ex->ld', 'ex->st', 'st->ex'];
 /** The runtime's names for the queues (l2g: load to "gemm" = compute, …). */
 export const QUEUE_RUNTIME_NAMES: Record<QueueId, string> = {
-  'ld->ex': 'l2g', 'ex->ld': 'g2l', 'ex->st': 'g2s', 'st->ex': 's2g',
+  'ld->ex': 'l2g',
+  'ex->ld': 'g2l',
+  'ex->st': 'g2s',
+  'st->ex': 's2g',
 };
 // Tables rather than slicing `ld->ex`: a slice is a new string, and a slow property key.
 const PRODUCER: Record<QueueId, ModuleId> = { 'ld->ex': 'ld', 'ex->ld': 'ex', 'ex->st': 'ex', 'st->ex': 'st' };
@@ -385,7 +529,9 @@ export function queueOfFlag(module: ModuleId, flag: DepFlag): QueueId | undefine
     case 'ld':
       return flag === 'pop_next_dep' ? 'ex->ld' : flag === 'push_next_dep' ? 'ld->ex' : undefined;
     case 'ex':
-      return ({ pop_prev_dep: 'ld->ex', pop_next_dep: 'st->ex', push_prev_dep: 'ex->ld', push_next_dep: 'ex->st' } as const)[flag];
+      return (
+        { pop_prev_dep: 'ld->ex', pop_next_dep: 'st->ex', push_prev_dep: 'ex->ld', push_next_dep: 'ex->st' } as const
+      )[flag];
     case 'st':
       return flag === 'pop_prev_dep' ? 'ex->st' : flag === 'push_prev_dep' ? 'st->ex' : undefined;
   }

@@ -3,7 +3,16 @@
  * (config.ts), then checked against the instruction formats (fields.ts). Kept apart
  * from both so that neither imports the other.
  */
-import { BOARDS, ConfigError, DEFAULT_CONFIG_KEYS, deriveSizes, readConfigKeys, type BoardParams, type VtaConfigKeys, type VtaTarget } from './config';
+import {
+  BOARDS,
+  ConfigError,
+  DEFAULT_CONFIG_KEYS,
+  deriveSizes,
+  readConfigKeys,
+  type BoardParams,
+  type VtaConfigKeys,
+  type VtaTarget,
+} from './config';
 import { checkEncodable } from './fields';
 
 /** Every quantity of vta-isa.md §1.2, for a configuration the hardware can encode. */

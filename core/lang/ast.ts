@@ -47,7 +47,10 @@ export class TextRange implements Range {
  * keeps, so that it crosses a thread or a process and compares as it prints.
  */
 export function plainRange(r: Range): Range {
-  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+  return {
+    start: { line: r.start.line, character: r.start.character },
+    end: { line: r.end.line, character: r.end.character },
+  };
 }
 
 export interface Named {
@@ -57,7 +60,24 @@ export interface Named {
 
 // --- expressions ----------------------------------------------------------------
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>' | '&' | '|' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
+export type BinaryOp =
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '<<'
+  | '>>'
+  | '&'
+  | '|'
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | '&&'
+  | '||';
 
 export type Expr =
   | { kind: 'num'; value: number; /** the literal exceeds 2^53 */ tooLarge?: boolean; range: Range }

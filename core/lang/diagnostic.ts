@@ -52,9 +52,14 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
 /** Orders diagnostics by file, then position, so output is stable. */
 export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   return diags.sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1
-      : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
-        || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+        ? 1
+        : a.range.start.line - b.range.start.line ||
+          a.range.start.character - b.range.start.character ||
+          (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
 }
 
 /** `file:line:col: severity code: message` (1-based line and column, as compilers print). */

@@ -32,8 +32,11 @@ export function exprText(e: Expr, within = 0): string {
 
 function leafText(e: Exclude<Expr, { kind: 'binary' }>): string {
   switch (e.kind) {
-    case 'num': return String(e.value);
-    case 'name': return e.name;
-    case 'unary': return `${e.op}${exprText(e.arg, 10)}`;
+    case 'num':
+      return String(e.value);
+    case 'name':
+      return e.name;
+    case 'unary':
+      return `${e.op}${exprText(e.arg, 10)}`;
   }
 }

@@ -45,7 +45,12 @@ export class Findings {
       const list = this.groups.get(key);
       g = list?.find((x) => sameFinding(x.first, d));
       if (!g) {
-        g = { first: d, message: d.message, count: 1, iterations: (loops ?? []).map((f) => ({ variable: f.variable, lo: f.value, hi: f.value })) };
+        g = {
+          first: d,
+          message: d.message,
+          count: 1,
+          iterations: (loops ?? []).map((f) => ({ variable: f.variable, lo: f.value, hi: f.value })),
+        };
         if (list) list.push(g);
         else this.groups.set(key, [g]);
         this.list.push(d);
@@ -67,25 +72,33 @@ export class Findings {
 
   /** The diagnostics in the order first found; a merged one says how often and where. */
   result(): Diagnostic[] {
-    for (const list of this.groups.values()) for (const g of list) {
-      if (g.count === 1) continue;
-      const its = g.iterations.filter((it) => it.hi > it.lo).map((it) => `${it.variable} = ${it.lo}..${it.hi}`);
-      const times = g.count;
-      g.first.message = its.length
-        ? `${g.message} (the same ${times} times, in iterations ${its.join(', ')})`
-        : `${g.message} (the same ${times} times)`;
-    }
+    for (const list of this.groups.values())
+      for (const g of list) {
+        if (g.count === 1) continue;
+        const its = g.iterations.filter((it) => it.hi > it.lo).map((it) => `${it.variable} = ${it.lo}..${it.hi}`);
+        const times = g.count;
+        g.first.message = its.length
+          ? `${g.message} (the same ${times} times, in iterations ${its.join(', ')})`
+          : `${g.message} (the same ${times} times)`;
+      }
     return this.list;
   }
 }
 
 /** Same file, range, severity and code, and messages equal up to their numbers. */
 function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
-  const ra = a.range, rb = b.range;
-  return a.code === b.code && a.severity === b.severity && a.file === b.file
-    && ra.start.line === rb.start.line && ra.start.character === rb.start.character
-    && ra.end.line === rb.end.line && ra.end.character === rb.end.character
-    && sameUpToNumbers(a.message, b.message);
+  const ra = a.range,
+    rb = b.range;
+  return (
+    a.code === b.code &&
+    a.severity === b.severity &&
+    a.file === b.file &&
+    ra.start.line === rb.start.line &&
+    ra.start.character === rb.start.character &&
+    ra.end.line === rb.end.line &&
+    ra.end.character === rb.end.character &&
+    sameUpToNumbers(a.message, b.message)
+  );
 }
 
 function isDigit(c: number): boolean {
@@ -94,9 +107,11 @@ function isDigit(c: number): boolean {
 
 /** Whether the texts are equal once every run of digits counts as the same word. */
 export function sameUpToNumbers(a: string, b: string): boolean {
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   while (i < a.length && j < b.length) {
-    const ca = a.charCodeAt(i), cb = b.charCodeAt(j);
+    const ca = a.charCodeAt(i),
+      cb = b.charCodeAt(j);
     if (isDigit(ca) && isDigit(cb)) {
       while (i < a.length && isDigit(a.charCodeAt(i))) i++;
       while (j < b.length && isDigit(b.charCodeAt(j))) j++;
@@ -111,7 +126,14 @@ export function sameUpToNumbers(a: string, b: string): boolean {
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-type Finding = { file?: string; range: Range; severity: Severity; code: string; message: string; related?: Array<{ range: Range }> };
+type Finding = {
+  file?: string;
+  range: Range;
+  severity: Severity;
+  code: string;
+  message: string;
+  related?: Array<{ range: Range }>;
+};
 
 /**
  * Diagnostics as they leave for an editor or a terminal: every range well formed
@@ -131,7 +153,7 @@ export function outgoingDiagnostics<T extends Finding>(diags: T[], max = DEFAULT
     if (list) list.push(d);
     else byFile.set(d.file, [d]);
   }
-    const out: T[] = [];
+  const out: T[] = [];
   for (const list of byFile.values()) {
     if (list.length <= max) {
       for (const d of list) out.push(d);
@@ -139,16 +161,31 @@ export function outgoingDiagnostics<T extends Finding>(diags: T[], max = DEFAULT
     }
     // max - 1 findings and the summary.
     const keep = Math.max(0, max - 1);
-    const order = list.map((d, i) => ({ d, i })).sort((a, b) => SEVERITY_RANK[a.d.severity] - SEVERITY_RANK[b.d.severity] || a.i - b.i);
-    const kept = order.slice(0, keep).sort((a, b) => a.i - b.i).map((x) => x.d);
-    const left = order.slice(keep).sort((a, b) => a.i - b.i).map((x) => x.d);
+    const order = list
+      .map((d, i) => ({ d, i }))
+      .sort((a, b) => SEVERITY_RANK[a.d.severity] - SEVERITY_RANK[b.d.severity] || a.i - b.i);
+    const kept = order
+      .slice(0, keep)
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.d);
+    const left = order
+      .slice(keep)
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.d);
     const counts = { error: 0, warning: 0, info: 0 };
     for (const d of left) counts[d.severity]++;
     const worst = counts.error ? 'error' : counts.warning ? 'warning' : 'info';
-    const parts = (['error', 'warning', 'info'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`);
+    const parts = (['error', 'warning', 'info'] as const)
+      .filter((s) => counts[s])
+      .map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`);
     const first = left[0]!;
     // A plain copy of the first left out, without its related locations or fixes.
-    const summary = { ...first, severity: worst, code: 'vta.limit', message: `${left.length} more findings not shown (${parts.join(', ')}; the first: ${first.message}): at most ${max} are reported per document (the vta.diagnostics.max setting, vta check --max-diagnostics)` } as T & { related?: unknown; fixes?: unknown };
+    const summary = {
+      ...first,
+      severity: worst,
+      code: 'vta.limit',
+      message: `${left.length} more findings not shown (${parts.join(', ')}; the first: ${first.message}): at most ${max} are reported per document (the vta.diagnostics.max setting, vta check --max-diagnostics)`,
+    } as T & { related?: unknown; fixes?: unknown };
     delete summary.related;
     delete summary.fixes;
     for (const d of kept) out.push(d);
@@ -158,7 +195,8 @@ export function outgoingDiagnostics<T extends Finding>(diags: T[], max = DEFAULT
 }
 
 function wellFormedPosition(p: Position | undefined): Position {
-  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), 2 ** 31 - 1) : 0);
+  const n = (v: unknown) =>
+    typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), 2 ** 31 - 1) : 0;
   return { line: n(p?.line), character: n(p?.character) };
 }
 
@@ -178,7 +216,12 @@ export function wellFormedRange(r: Range | undefined): Range {
 export function isWellFormedRange(r: Range | undefined): boolean {
   if (!r) return false;
   const w = wellFormedRange(r);
-  return w.start.line === r.start.line && w.start.character === r.start.character && w.end.line === r.end.line && w.end.character === r.end.character;
+  return (
+    w.start.line === r.start.line &&
+    w.start.character === r.start.character &&
+    w.end.line === r.end.line &&
+    w.end.character === r.end.character
+  );
 }
 
 function positionBefore(a: Position, b: Position): boolean {
@@ -192,6 +235,7 @@ function positionBefore(a: Position, b: Position): boolean {
 export function symbolRanges(range: Range, selection: Range): { range: Range; selectionRange: Range } {
   const r = wellFormedRange(range);
   const s = wellFormedRange(selection);
-  const clamp = (p: Position): Position => (positionBefore(p, r.start) ? r.start : positionBefore(r.end, p) ? r.end : p);
+  const clamp = (p: Position): Position =>
+    positionBefore(p, r.start) ? r.start : positionBefore(r.end, p) ? r.end : p;
   return { range: r, selectionRange: { start: clamp(s.start), end: clamp(s.end) } };
 }

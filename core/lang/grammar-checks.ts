@@ -8,4 +8,5 @@
  */
 declare const VTA_GRAMMAR_CHECKED: boolean | undefined;
 
-export const skipGrammarValidations: boolean = typeof VTA_GRAMMAR_CHECKED !== 'undefined' && VTA_GRAMMAR_CHECKED === true;
+export const skipGrammarValidations: boolean =
+  typeof VTA_GRAMMAR_CHECKED !== 'undefined' && VTA_GRAMMAR_CHECKED === true;

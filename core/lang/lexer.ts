@@ -14,7 +14,11 @@ export const WordLike = createToken({ name: 'WordLike', pattern: Lexer.NA });
 export const UnaryOp = createToken({ name: 'UnaryOp', pattern: Lexer.NA });
 export const TokenOp = createToken({ name: 'TokenOp', pattern: Lexer.NA });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [WordLike] });
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [WordLike],
+});
 
 function keyword(word: string, categories: TokenType[] = []): TokenType {
   return createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, categories });
@@ -94,11 +98,43 @@ export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 
 export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, Newline, Comment, StringLit, NumberLit,
-  ...Object.values(Kw), Identifier,
-  Arrow, DotDot, Shl, Shr, Le, Ge, EqEq, NotEq, AndAnd, OrOr,
-  Lt, Gt, Plus, Minus, Star, Slash, Percent, Amp, Pipe, Bang, Equals, Colon, Comma, At,
-  LBrace, RBrace, LBracket, RBracket, LParen, RParen,
+  WhiteSpace,
+  Newline,
+  Comment,
+  StringLit,
+  NumberLit,
+  ...Object.values(Kw),
+  Identifier,
+  Arrow,
+  DotDot,
+  Shl,
+  Shr,
+  Le,
+  Ge,
+  EqEq,
+  NotEq,
+  AndAnd,
+  OrOr,
+  Lt,
+  Gt,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Amp,
+  Pipe,
+  Bang,
+  Equals,
+  Colon,
+  Comma,
+  At,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
 ];
 
 let plainLexer: Lexer | undefined;
@@ -109,7 +145,11 @@ let plainLexer: Lexer | undefined;
  */
 export const vtaLexer = {
   tokenize(text: string) {
-    plainLexer ??= new Lexer(ALL_TOKENS, { ensureOptimizations: true, positionTracking: 'full', skipValidations: skipGrammarValidations });
+    plainLexer ??= new Lexer(ALL_TOKENS, {
+      ensureOptimizations: true,
+      positionTracking: 'full',
+      skipValidations: skipGrammarValidations,
+    });
     return plainLexer.tokenize(text);
   },
 };

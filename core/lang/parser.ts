@@ -17,19 +17,66 @@
  * holds the tree equal either way.
  */
 import {
-  EmbeddedActionsParser, EOF, type ILexingResult, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType,
+  EmbeddedActionsParser,
+  EOF,
+  type ILexingResult,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
 } from 'chevrotain';
 import type {
-  BinaryOp, ConstStmt, DataInit, DataStmt, Expr, ForStmt, IfStmt, ImageStmt, IncludeStmt,
-  InsnMnemonic, InsnStmt, KernelItem, KernelStmt, LabelStmt, Named, Operand, Range, SourceFile, Stmt, SyntaxError,
-  TargetStmt, TokenStmt, UopStmt, Word,
+  BinaryOp,
+  ConstStmt,
+  DataInit,
+  DataStmt,
+  Expr,
+  ForStmt,
+  IfStmt,
+  ImageStmt,
+  IncludeStmt,
+  InsnMnemonic,
+  InsnStmt,
+  KernelItem,
+  KernelStmt,
+  LabelStmt,
+  Named,
+  Operand,
+  Range,
+  SourceFile,
+  Stmt,
+  SyntaxError,
+  TargetStmt,
+  TokenStmt,
+  UopStmt,
+  Word,
 } from './ast';
 import { TextRange } from './ast';
 import { skipGrammarValidations } from './grammar-checks';
-import { BinaryOperandNode, CallWord, CompoundOperandNode, InsnNode, NameReference, NameToken, NumberLiteral, OperandNode, QueueTokenNode, SimpleOperandNode } from './fast/nodes';
+import {
+  BinaryOperandNode,
+  CallWord,
+  CompoundOperandNode,
+  InsnNode,
+  NameReference,
+  NameToken,
+  NumberLiteral,
+  OperandNode,
+  QueueTokenNode,
+  SimpleOperandNode,
+} from './fast/nodes';
 import * as T from './lexer';
 import { topLevelRuns } from './fast/chunks';
-import { BinaryOperand, Call, CompoundOperand, InsnLine, InsnLineEnd, QueueLine, QueueLineEnd, SimpleOperand } from './fast/compound-tokens';
+import {
+  BinaryOperand,
+  Call,
+  CompoundOperand,
+  InsnLine,
+  InsnLineEnd,
+  QueueLine,
+  QueueLineEnd,
+  SimpleOperand,
+} from './fast/compound-tokens';
 import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from './fast/item-nodes';
 import { skipBlanks, wordEnd } from './fast/scan';
 import { endsLine, lexForParser, PARSER_VOCABULARY } from './fast/parser-lexer';
@@ -37,9 +84,22 @@ import { MAX_NESTING, NESTING_MESSAGE } from './nesting';
 import { withoutStackTraces } from './no-stack-traces';
 
 const FRIENDLY: Record<string, string> = {
-  Newline: 'end of line', Identifier: 'a name', NumberLit: 'a number', StringLit: 'a "string"',
-  Arrow: "'->'", DotDot: "'..'", Equals: "'='", Colon: "':'", Comma: "','", At: "'@'",
-  LBrace: "'{'", RBrace: "'}'", LBracket: "'['", RBracket: "']'", LParen: "'('", RParen: "')'",
+  Newline: 'end of line',
+  Identifier: 'a name',
+  NumberLit: 'a number',
+  StringLit: 'a "string"',
+  Arrow: "'->'",
+  DotDot: "'..'",
+  Equals: "'='",
+  Colon: "':'",
+  Comma: "','",
+  At: "'@'",
+  LBrace: "'{'",
+  RBrace: "'}'",
+  LBracket: "'['",
+  RBracket: "']'",
+  LParen: "'('",
+  RParen: "')'",
   EOF: 'end of file',
 };
 
@@ -63,11 +123,14 @@ const errorMessages: IParserErrorMessageProvider = {
 
 function ruleLabel(rule: string): string {
   const labels: Record<string, string> = {
-    statement: 'a statement (expected an instruction, push/pop, const, data, kernel, for, if, target, include, image or a label)',
+    statement:
+      'a statement (expected an instruction, push/pop, const, data, kernel, for, if, target, include, image or a label)',
     kernelItem: "a kernel body (expected 'uop', 'for' or 'if')",
     unary: 'an expression (expected a number, a name or "(")',
     expr: 'an expression (expected a number, a name or "(")',
-    prefixed: 'an expression', dataInit: 'a data initialiser', targetStmt: 'target',
+    prefixed: 'an expression',
+    dataInit: 'a data initialiser',
+    targetStmt: 'target',
   };
   return labels[rule] ?? rule;
 }
@@ -121,7 +184,12 @@ class ParseState {
     }
     if (!endTok || Number.isNaN(endTok.startOffset)) endTok = tok;
     const base = this.runLine - 1;
-    return new TextRange(tok.startLine! + base, tok.startColumn! - 1, endTok.startLine! + base, endTok.startColumn! - 1 + endTok.image.length);
+    return new TextRange(
+      tok.startLine! + base,
+      tok.startColumn! - 1,
+      endTok.startLine! + base,
+      endTok.startColumn! - 1 + endTok.image.length,
+    );
   }
 
   numberExpr(tok: IToken): Expr {
@@ -139,8 +207,11 @@ class ParseState {
 
   /** Shortcut: a compound operand token as an operand. */
   compoundOperand(tok: IToken): SimpleOperandNode | BinaryOperandNode {
-    const line = this.line(tok), character = tok.startColumn! - 1;
-    return tok.tokenType === BinaryOperand ? binaryOperandNode(tok.image, line, character, this.wordAt) : simpleOperandNode(tok.image, line, character, this.wordAt);
+    const line = this.line(tok),
+      character = tok.startColumn! - 1;
+    return tok.tokenType === BinaryOperand
+      ? binaryOperandNode(tok.image, line, character, this.wordAt)
+      : simpleOperandNode(tok.image, line, character, this.wordAt);
   }
 
   /** Shortcut: a compound `name(a, b)` token as a word with arguments. */
@@ -151,7 +222,12 @@ class ParseState {
   /** Shortcut: an InsnLine token as an instruction. */
   insnLine(tok: IToken): InsnLineNode {
     const image = tok.image;
-    return new InsnLineNode(this.word(image.slice(0, wordEnd(image, 1))) as InsnMnemonic, image, this.line(tok), tok.startColumn! - 1);
+    return new InsnLineNode(
+      this.word(image.slice(0, wordEnd(image, 1))) as InsnMnemonic,
+      image,
+      this.line(tok),
+      tok.startColumn! - 1,
+    );
   }
 }
 
@@ -159,14 +235,30 @@ class ParseState {
 function spanRange(a: Range, b: Range): TextRange {
   // A token recovery inserted has no place (EMPTY_RANGE): the span then ends where `a` does.
   if (b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character)) b = a;
-  if (a instanceof TextRange && b instanceof TextRange) return new TextRange(a.startLine, a.startCharacter, b.endLine, b.endCharacter);
+  if (a instanceof TextRange && b instanceof TextRange)
+    return new TextRange(a.startLine, a.startCharacter, b.endLine, b.endCharacter);
   return new TextRange(a.start.line, a.start.character, b.end.line, b.end.character);
 }
 
 /** Binding strength of binary operators (C-like). */
 export const PRECEDENCE: Record<BinaryOp, number> = {
-  '||': 1, '&&': 2, '|': 3, '&': 4, '==': 5, '!=': 5, '<': 6, '<=': 6, '>': 6, '>=': 6,
-  '<<': 7, '>>': 7, '+': 8, '-': 8, '*': 9, '/': 9, '%': 9,
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '&': 4,
+  '==': 5,
+  '!=': 5,
+  '<': 6,
+  '<=': 6,
+  '>': 6,
+  '>=': 6,
+  '<<': 7,
+  '>>': 7,
+  '+': 8,
+  '-': 8,
+  '*': 9,
+  '/': 9,
+  '%': 9,
 };
 
 const BinOp = T.BinOp;
@@ -177,10 +269,14 @@ class VtaParser extends EmbeddedActionsParser {
   state = new ParseState();
 
   constructor() {
-    super(PARSER_VOCABULARY.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), { recoveryEnabled: RECOVERY, maxLookahead: 3, errorMessageProvider: errorMessages, skipValidations: skipGrammarValidations });
+    super(PARSER_VOCABULARY.concat([BinOp, T.Mnemonic, T.WordLike, T.UnaryOp, T.TokenOp]), {
+      recoveryEnabled: RECOVERY,
+      maxLookahead: 3,
+      errorMessageProvider: errorMessages,
+      skipValidations: skipGrammarValidations,
+    });
     this.performSelfAnalysis();
   }
-
 
   /**
    * A statement ends at a newline, at the `}` closing its block, or at the end of the
@@ -196,19 +292,25 @@ class VtaParser extends EmbeddedActionsParser {
 
   program = this.RULE('program', (): Stmt[] => this.SUBRULE(this.topBlockBody));
 
-  statement = this.RULE('statement', (): Stmt => this.OR(this.statementAlts ??= [
-    { ALT: () => this.SUBRULE(this.insn) },
-    { ALT: () => this.SUBRULE(this.tokenStmt) },
-    { ALT: () => this.SUBRULE(this.label) },
-    { ALT: () => this.SUBRULE(this.constStmt) },
-    { ALT: () => this.SUBRULE(this.dataStmt) },
-    { ALT: () => this.SUBRULE(this.kernelStmt) },
-    { ALT: () => this.SUBRULE(this.topFor) },
-    { ALT: () => this.SUBRULE(this.topIf) },
-    { ALT: () => this.SUBRULE(this.targetStmt) },
-    { ALT: () => this.SUBRULE(this.includeStmt) },
-    { ALT: () => this.SUBRULE(this.imageStmt) },
-  ]));
+  statement = this.RULE(
+    'statement',
+    (): Stmt =>
+      this.OR(
+        (this.statementAlts ??= [
+          { ALT: () => this.SUBRULE(this.insn) },
+          { ALT: () => this.SUBRULE(this.tokenStmt) },
+          { ALT: () => this.SUBRULE(this.label) },
+          { ALT: () => this.SUBRULE(this.constStmt) },
+          { ALT: () => this.SUBRULE(this.dataStmt) },
+          { ALT: () => this.SUBRULE(this.kernelStmt) },
+          { ALT: () => this.SUBRULE(this.topFor) },
+          { ALT: () => this.SUBRULE(this.topIf) },
+          { ALT: () => this.SUBRULE(this.targetStmt) },
+          { ALT: () => this.SUBRULE(this.includeStmt) },
+          { ALT: () => this.SUBRULE(this.imageStmt) },
+        ]),
+      ),
+  );
 
   private statementAlts?: IOrAlt<Stmt>[];
   private topAlts?: IOrAlt<Stmt | undefined>[];
@@ -224,13 +326,23 @@ class VtaParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const n = this.CONSUME(T.Identifier);
-          return { kind: 'target' as const, name: n.image, valueRange: this.state.range(n), range: this.state.range(kw, n) };
+          return {
+            kind: 'target' as const,
+            name: n.image,
+            valueRange: this.state.range(n),
+            range: this.state.range(kw, n),
+          };
         },
       },
       {
         ALT: () => {
           const s = this.CONSUME(T.StringLit);
-          return { kind: 'target' as const, path: unquote(s.image), valueRange: this.state.range(s), range: this.state.range(kw, s) };
+          return {
+            kind: 'target' as const,
+            path: unquote(s.image),
+            valueRange: this.state.range(s),
+            range: this.state.range(kw, s),
+          };
         },
       },
     ]);
@@ -267,7 +379,12 @@ class VtaParser extends EmbeddedActionsParser {
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
           // Recovery leaves `value` undefined when the expression was abandoned.
-          return this.ACTION(() => ({ kind: 'const' as const, name: this.state.nameToken(name), value, range: value ? spanRange(this.state.range(kw), value.range) : this.state.range(kw, name) }));
+          return this.ACTION(() => ({
+            kind: 'const' as const,
+            name: this.state.nameToken(name),
+            value,
+            range: value ? spanRange(this.state.range(kw), value.range) : this.state.range(kw, name),
+          }));
         },
       },
     ]);
@@ -293,56 +410,82 @@ class VtaParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       // Without its `]` (inserted by recovery), the statement ends with its count.
-      const last = init?.range ?? at?.range ?? (Number.isNaN(close.startOffset) ? count?.range ?? this.state.range(mem) : this.state.range(close));
-      return { kind: 'data' as const, name: this.state.nameToken(name), mem: this.state.nameToken(mem), count, at, init, range: spanRange(this.state.range(kw), last) };
+      const last =
+        init?.range ??
+        at?.range ??
+        (Number.isNaN(close.startOffset) ? (count?.range ?? this.state.range(mem)) : this.state.range(close));
+      return {
+        kind: 'data' as const,
+        name: this.state.nameToken(name),
+        mem: this.state.nameToken(mem),
+        count,
+        at,
+        init,
+        range: spanRange(this.state.range(kw), last),
+      };
     });
   });
 
-  dataInit = this.RULE('dataInit', (): DataInit => this.OR([
-    {
-      ALT: () => {
-        const open = this.CONSUME(T.LBracket);
-        const values: Expr[] = [];
-        this.MANY_SEP({ SEP: T.Comma, DEF: () => { values.push(this.SUBRULE(this.expr)); } });
-        const close = this.CONSUME(T.RBracket);
-        return { kind: 'list' as const, values, range: this.state.range(open, close) };
-      },
-    },
-    {
-      ALT: () => {
-        const fn = this.CONSUME(T.Identifier);
-        let seed: Expr | undefined;
-        let path: IToken | undefined;
-        let seedKey: IToken | undefined;
-        let close: IToken | undefined;
-        this.OPTION(() => {
-          this.CONSUME(T.LParen);
-          this.OR2([
-            { ALT: () => { path = this.CONSUME(T.StringLit); } },
-            {
-              ALT: () => {
-                seedKey = this.CONSUME2(T.Identifier);
-                this.CONSUME(T.Equals);
-                seed = this.SUBRULE2(this.expr);
+  dataInit = this.RULE(
+    'dataInit',
+    (): DataInit =>
+      this.OR([
+        {
+          ALT: () => {
+            const open = this.CONSUME(T.LBracket);
+            const values: Expr[] = [];
+            this.MANY_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                values.push(this.SUBRULE(this.expr));
               },
-            },
-          ]);
-          close = this.CONSUME(T.RParen);
-        });
-        return this.ACTION((): DataInit => {
-          const range = this.state.range(fn, close ?? fn);
-          if (fn.image === 'zeros' && !close) return { kind: 'zeros', range };
-          if (fn.image === 'random' && (!close || (seedKey?.image === 'seed' && seed))) return { kind: 'random', seed, range };
-          if (fn.image === 'file' && path) return { kind: 'file', path: unquote(path.image), pathRange: this.state.range(path), range };
-          this.state.semanticErrors.push({
-            message: `unknown initialiser '${fn.image}${close ? '(…)' : ''}': expected zeros, random(seed=N), file("path.bin") or [v, v, …]`,
-            range,
-          });
-          return { kind: 'zeros', range };
-        });
-      },
-    },
-  ]));
+            });
+            const close = this.CONSUME(T.RBracket);
+            return { kind: 'list' as const, values, range: this.state.range(open, close) };
+          },
+        },
+        {
+          ALT: () => {
+            const fn = this.CONSUME(T.Identifier);
+            let seed: Expr | undefined;
+            let path: IToken | undefined;
+            let seedKey: IToken | undefined;
+            let close: IToken | undefined;
+            this.OPTION(() => {
+              this.CONSUME(T.LParen);
+              this.OR2([
+                {
+                  ALT: () => {
+                    path = this.CONSUME(T.StringLit);
+                  },
+                },
+                {
+                  ALT: () => {
+                    seedKey = this.CONSUME2(T.Identifier);
+                    this.CONSUME(T.Equals);
+                    seed = this.SUBRULE2(this.expr);
+                  },
+                },
+              ]);
+              close = this.CONSUME(T.RParen);
+            });
+            return this.ACTION((): DataInit => {
+              const range = this.state.range(fn, close ?? fn);
+              if (fn.image === 'zeros' && !close) return { kind: 'zeros', range };
+              if (fn.image === 'random' && (!close || (seedKey?.image === 'seed' && seed)))
+                return { kind: 'random', seed, range };
+              if (fn.image === 'file' && path)
+                return { kind: 'file', path: unquote(path.image), pathRange: this.state.range(path), range };
+              this.state.semanticErrors.push({
+                message: `unknown initialiser '${fn.image}${close ? '(…)' : ''}': expected zeros, random(seed=N), file("path.bin") or [v, v, …]`,
+                range,
+              });
+              return { kind: 'zeros', range };
+            });
+          },
+        },
+      ]),
+  );
 
   kernelStmt = this.RULE('kernelStmt', (): KernelStmt => {
     const kw = this.CONSUME(T.Kw.kernel);
@@ -351,7 +494,12 @@ class VtaParser extends EmbeddedActionsParser {
     let at: Expr | undefined;
     this.OPTION(() => {
       this.CONSUME(T.LParen);
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => { params.push(this.state.nameToken(this.CONSUME2(T.Identifier))); } });
+      this.MANY_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          params.push(this.state.nameToken(this.CONSUME2(T.Identifier)));
+        },
+      });
       this.CONSUME(T.RParen);
     });
     this.OPTION2(() => {
@@ -361,19 +509,33 @@ class VtaParser extends EmbeddedActionsParser {
     const open = this.CONSUME(T.LBrace);
     const body = this.SUBRULE(this.kernelBlockBody);
     const close = this.CONSUME(T.RBrace);
-    return { kind: 'kernel', name: this.state.nameToken(name), params, at, body, range: this.state.range(kw, close), headerRange: this.state.range(kw, open) };
+    return {
+      kind: 'kernel',
+      name: this.state.nameToken(name),
+      params,
+      at,
+      body,
+      range: this.state.range(kw, close),
+      headerRange: this.state.range(kw, open),
+    };
   });
 
-  kernelItem = this.RULE('kernelItem', (): KernelItem => this.OR([
-    { ALT: () => this.SUBRULE(this.uopStmt) },
-    { ALT: () => this.SUBRULE(this.kernelFor) },
-    { ALT: () => this.SUBRULE(this.kernelIf) },
-  ]));
+  kernelItem = this.RULE(
+    'kernelItem',
+    (): KernelItem =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.uopStmt) },
+        { ALT: () => this.SUBRULE(this.kernelFor) },
+        { ALT: () => this.SUBRULE(this.kernelIf) },
+      ]),
+  );
 
   uopStmt = this.RULE('uopStmt', (): UopStmt => {
     const kw = this.CONSUME(T.Kw.uop);
     const operands: Operand[] = [];
-    this.MANY(() => { operands.push(this.operandValues(this.CONSUME(T.WordLike))); });
+    this.MANY(() => {
+      operands.push(this.operandValues(this.CONSUME(T.WordLike)));
+    });
     const range = operands.length ? this.state.range(kw, this.LA(0)) : this.state.range(kw);
     return { kind: 'uop', operands: compact(operands), range };
   });
@@ -393,14 +555,30 @@ class VtaParser extends EmbeddedActionsParser {
     const h = this.forHeader();
     const body = this.SUBRULE(this.topBlockBody);
     const close = this.CONSUME(T.RBrace);
-    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: this.state.range(h.kw, close), headerRange: this.state.range(h.kw, h.open) };
+    return {
+      kind: 'for',
+      variable: h.variable,
+      from: h.from,
+      to: h.to,
+      body,
+      range: this.state.range(h.kw, close),
+      headerRange: this.state.range(h.kw, h.open),
+    };
   });
 
   kernelFor = this.RULE('kernelFor', (): ForStmt<KernelItem> => {
     const h = this.forHeader();
     const body = this.SUBRULE(this.kernelBlockBody);
     const close = this.CONSUME(T.RBrace);
-    return { kind: 'for', variable: h.variable, from: h.from, to: h.to, body, range: this.state.range(h.kw, close), headerRange: this.state.range(h.kw, h.open) };
+    return {
+      kind: 'for',
+      variable: h.variable,
+      from: h.from,
+      to: h.to,
+      body,
+      range: this.state.range(h.kw, close),
+      headerRange: this.state.range(h.kw, h.open),
+    };
   });
 
   topIf = this.RULE('topIf', (): IfStmt<Stmt> => {
@@ -416,7 +594,14 @@ class VtaParser extends EmbeddedActionsParser {
       otherwise = this.SUBRULE2(this.topBlockBody);
       close = this.CONSUME2(T.RBrace);
     });
-    return { kind: 'if', cond, then, else: otherwise, range: this.state.range(kw, close), headerRange: this.state.range(kw, open) };
+    return {
+      kind: 'if',
+      cond,
+      then,
+      else: otherwise,
+      range: this.state.range(kw, close),
+      headerRange: this.state.range(kw, open),
+    };
   });
 
   kernelIf = this.RULE('kernelIf', (): IfStmt<KernelItem> => {
@@ -432,38 +617,52 @@ class VtaParser extends EmbeddedActionsParser {
       otherwise = this.SUBRULE2(this.kernelBlockBody);
       close = this.CONSUME2(T.RBrace);
     });
-    return { kind: 'if', cond, then, else: otherwise, range: this.state.range(kw, close), headerRange: this.state.range(kw, open) };
+    return {
+      kind: 'if',
+      cond,
+      then,
+      else: otherwise,
+      range: this.state.range(kw, close),
+      headerRange: this.state.range(kw, open),
+    };
   });
 
   topBlockBody = this.RULE('topBlockBody', (): Stmt[] => {
     const out: Stmt[] = [];
     this.MANY(() => {
-      const s = this.OR((this.topAlts ??= [
-        { ALT: () => { this.CONSUME(T.Newline); return undefined; } },
-        {
-          // Shortcut (fast/): the most frequent statements, without the rule calls of
-          // `statement` and endOfStatement: the lexer ended the line token where the line ends.
-          ALT: () => {
-            const line = this.CONSUME(InsnLine);
-            if (line.tokenType !== InsnLineEnd && this.LA(1).tokenType === T.Newline) this.CONSUME2(T.Newline);
-            return this.insnLine(line);
+      const s = this.OR(
+        (this.topAlts ??= [
+          {
+            ALT: () => {
+              this.CONSUME(T.Newline);
+              return undefined;
+            },
           },
-        },
-        {
-          ALT: () => {
-            const line = this.CONSUME(QueueLine);
-            if (line.tokenType !== QueueLineEnd && this.LA(1).tokenType === T.Newline) this.CONSUME3(T.Newline);
-            return this.queueLine(line);
+          {
+            // Shortcut (fast/): the most frequent statements, without the rule calls of
+            // `statement` and endOfStatement: the lexer ended the line token where the line ends.
+            ALT: () => {
+              const line = this.CONSUME(InsnLine);
+              if (line.tokenType !== InsnLineEnd && this.LA(1).tokenType === T.Newline) this.CONSUME2(T.Newline);
+              return this.insnLine(line);
+            },
           },
-        },
-        {
-          ALT: () => {
-            const st = this.SUBRULE(this.statement);
-            this.SUBRULE(this.endOfStatement);
-            return st;
+          {
+            ALT: () => {
+              const line = this.CONSUME(QueueLine);
+              if (line.tokenType !== QueueLineEnd && this.LA(1).tokenType === T.Newline) this.CONSUME3(T.Newline);
+              return this.queueLine(line);
+            },
           },
-        },
-      ]));
+          {
+            ALT: () => {
+              const st = this.SUBRULE(this.statement);
+              this.SUBRULE(this.endOfStatement);
+              return st;
+            },
+          },
+        ]),
+      );
       if (s) out.push(s);
     });
     return out;
@@ -472,16 +671,23 @@ class VtaParser extends EmbeddedActionsParser {
   kernelBlockBody = this.RULE('kernelBlockBody', (): KernelItem[] => {
     const out: KernelItem[] = [];
     this.MANY(() => {
-      const s = this.OR((this.kernelAlts ??= [
-        { ALT: () => { this.CONSUME(T.Newline); return undefined; } },
-        {
-          ALT: () => {
-            const it = this.SUBRULE(this.kernelItem);
-            this.SUBRULE(this.endOfStatement);
-            return it;
+      const s = this.OR(
+        (this.kernelAlts ??= [
+          {
+            ALT: () => {
+              this.CONSUME(T.Newline);
+              return undefined;
+            },
           },
-        },
-      ]));
+          {
+            ALT: () => {
+              const it = this.SUBRULE(this.kernelItem);
+              this.SUBRULE(this.endOfStatement);
+              return it;
+            },
+          },
+        ]),
+      );
       if (s) out.push(s);
     });
     return out;
@@ -500,7 +706,12 @@ class VtaParser extends EmbeddedActionsParser {
     const from = this.CONSUME(T.Identifier);
     this.CONSUME(T.Arrow);
     const to = this.CONSUME2(T.Identifier);
-    return { kind, queue: this.state.word(`${from.image}->${to.image}`), queueRange: this.state.range(from, to), range: this.state.range(kw, to) };
+    return {
+      kind,
+      queue: this.state.word(`${from.image}->${to.image}`),
+      queueRange: this.state.range(from, to),
+      range: this.state.range(kw, to),
+    };
   });
 
   /**
@@ -515,16 +726,23 @@ class VtaParser extends EmbeddedActionsParser {
     this.MANY(() => {
       this.CONSUME(T.WordLike);
       // The alternatives read the word just consumed as LA(0), so they are built once.
-      const item = this.OR(this.insnItemAlts ??= [
-        { ALT: () => this.operandValues(this.LA(0)) },
-        { ALT: () => this.wordArguments(this.LA(0)) },
-        { ALT: () => (this.RECORDING_PHASE ? (undefined as never) : this.bareItem(this.LA(0))) },
-      ]);
+      const item = this.OR(
+        (this.insnItemAlts ??= [
+          { ALT: () => this.operandValues(this.LA(0)) },
+          { ALT: () => this.wordArguments(this.LA(0)) },
+          { ALT: () => (this.RECORDING_PHASE ? (undefined as never) : this.bareItem(this.LA(0))) },
+        ]),
+      );
       if (item instanceof OperandNode || item instanceof CompoundOperandNode) operands.push(item);
       else if (item) words.push(item as Word);
     });
     if (this.RECORDING_PHASE) return undefined as never;
-    return new InsnNode(this.state.word(kw.image) as InsnMnemonic, compact(words), compact(operands), this.state.range(kw, words.length + operands.length ? this.LA(0) : kw));
+    return new InsnNode(
+      this.state.word(kw.image) as InsnMnemonic,
+      compact(words),
+      compact(operands),
+      this.state.range(kw, words.length + operands.length ? this.LA(0) : kw),
+    );
   });
 
   /** `push a->b` / `pop a->b` read as one token (never the case while recording). */
@@ -533,7 +751,13 @@ class VtaParser extends EmbeddedActionsParser {
     const image = tok.image;
     const kind = image.charCodeAt(1) === 117 /* u */ ? 'push' : 'pop';
     const at = skipBlanks(image, kind.length);
-    return new QueueTokenNode(kind, this.state.word(image.slice(at)), this.state.line(tok), tok.startColumn! - 1, tok.startColumn! - 1 + at);
+    return new QueueTokenNode(
+      kind,
+      this.state.word(image.slice(at)),
+      this.state.line(tok),
+      tok.startColumn! - 1,
+      tok.startColumn! - 1 + at,
+    );
   }
 
   /** An instruction read as one token (never the case while recording). */
@@ -582,10 +806,20 @@ class VtaParser extends EmbeddedActionsParser {
   private wordArguments(name: IToken): Word {
     const open = this.CONSUME(T.LParen);
     const args: Expr[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => { args.push(this.SUBRULE4(this.expr)); } });
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        args.push(this.SUBRULE4(this.expr));
+      },
+    });
     const close = this.CONSUME(T.RParen);
     if (this.RECORDING_PHASE) return undefined as never;
-    return { name: this.state.word(name.image), range: this.state.range(name, close), args: compact(args), argsRange: this.state.range(open, close) };
+    return {
+      name: this.state.word(name.image),
+      range: this.state.range(name, close),
+      args: compact(args),
+      argsRange: this.state.range(open, close),
+    };
   }
 
   /** A number literal (the recording pass at construction has only placeholder tokens). */
@@ -596,11 +830,13 @@ class VtaParser extends EmbeddedActionsParser {
   expr = this.RULE('expr', (): Expr => {
     // Most operands are a single number or name: take those without another rule call,
     // and build the operator lists only when an operator follows.
-    const first = this.OR(this.exprFirstAlts ??= [
-      { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
-      { ALT: () => this.state.nameExpr(this.CONSUME(T.Identifier)) },
-      { ALT: () => this.SUBRULE(this.prefixed) },
-    ]);
+    const first = this.OR(
+      (this.exprFirstAlts ??= [
+        { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
+        { ALT: () => this.state.nameExpr(this.CONSUME(T.Identifier)) },
+        { ALT: () => this.SUBRULE(this.prefixed) },
+      ]),
+    );
     let operands: Expr[] | undefined;
     let ops: BinaryOp[] | undefined;
     this.MANY(() => {
@@ -610,32 +846,49 @@ class VtaParser extends EmbeddedActionsParser {
     return ops && !this.RECORDING_PHASE ? buildBinary(operands!, ops) : first;
   });
 
-  unary = this.RULE('unary', (): Expr => this.OR((this.unaryAlts ??= [
-    { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
-    { ALT: () => this.state.nameExpr(this.CONSUME(T.Identifier)) },
-    { ALT: () => this.SUBRULE(this.prefixed) },
-  ])));
+  unary = this.RULE(
+    'unary',
+    (): Expr =>
+      this.OR(
+        (this.unaryAlts ??= [
+          { ALT: () => this.numberExpr(this.CONSUME(T.NumberLit)) },
+          { ALT: () => this.state.nameExpr(this.CONSUME(T.Identifier)) },
+          { ALT: () => this.SUBRULE(this.prefixed) },
+        ]),
+      ),
+  );
 
   /** A prefix operator or a parenthesised expression. */
-  prefixed = this.RULE('prefixed', (): Expr => this.OR((this.prefixedAlts ??= [
-    {
-      ALT: () => {
-        const op = this.CONSUME(T.UnaryOp);
-        const arg = this.SUBRULE(this.unary);
-        if (this.RECORDING_PHASE || !arg) return arg;
-        return { kind: 'unary' as const, op: op.image as '-' | '!', arg, range: spanRange(this.state.range(op), arg.range) };
-      },
-    },
-    {
-      ALT: () => {
-        const open = this.CONSUME(T.LParen);
-        const inner = this.SUBRULE(this.expr);
-        const close = this.CONSUME(T.RParen);
-        // Parentheses only group; widen the range so messages underline them too.
-        return inner && !this.RECORDING_PHASE ? widened(inner, this.state.range(open, close)) : inner;
-      },
-    },
-  ])));
+  prefixed = this.RULE(
+    'prefixed',
+    (): Expr =>
+      this.OR(
+        (this.prefixedAlts ??= [
+          {
+            ALT: () => {
+              const op = this.CONSUME(T.UnaryOp);
+              const arg = this.SUBRULE(this.unary);
+              if (this.RECORDING_PHASE || !arg) return arg;
+              return {
+                kind: 'unary' as const,
+                op: op.image as '-' | '!',
+                arg,
+                range: spanRange(this.state.range(op), arg.range),
+              };
+            },
+          },
+          {
+            ALT: () => {
+              const open = this.CONSUME(T.LParen);
+              const inner = this.SUBRULE(this.expr);
+              const close = this.CONSUME(T.RParen);
+              // Parentheses only group; widen the range so messages underline them too.
+              return inner && !this.RECORDING_PHASE ? widened(inner, this.state.range(open, close)) : inner;
+            },
+          },
+        ]),
+      ),
+  );
 }
 
 /** The one empty list of the tree (frozen: no consumer may add to a parsed list). */
@@ -653,9 +906,14 @@ function compact<T>(xs: Array<T | undefined>): T[] {
 /** The expression with another range (a plain node: one-token nodes keep theirs inline). */
 function widened(e: Expr, range: Range): Expr {
   switch (e.kind) {
-    case 'num': return e.tooLarge ? { kind: 'num', value: e.value, tooLarge: true, range } : { kind: 'num', value: e.value, range };
-    case 'name': return { kind: 'name', name: e.name, range };
-    default: return { ...e, range };
+    case 'num':
+      return e.tooLarge
+        ? { kind: 'num', value: e.value, tooLarge: true, range }
+        : { kind: 'num', value: e.value, range };
+    case 'name':
+      return { kind: 'name', name: e.name, range };
+    default:
+      return { ...e, range };
   }
 }
 
@@ -691,15 +949,25 @@ export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
  * lexed and parsed at a time, and `lex` which tokens are read; tests vary both (the
  * plain tokens of lexer.ts): the tree must not depend on either.
  */
-export function parseVta(text: string, runChars = RUN_CHARS, lex: (text: string) => ILexingResult = lexForParser): SourceFile {
+export function parseVta(
+  text: string,
+  runChars = RUN_CHARS,
+  lex: (text: string) => ILexingResult = lexForParser,
+): SourceFile {
   return withoutStackTraces(() => parseText(text, runChars, lex));
 }
 
 function parseText(text: string, runChars: number, lex: (text: string) => ILexingResult): SourceFile {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
-      statements: [], comments: [],
-      errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses; split it with include`, range: EMPTY_RANGE }],
+      statements: [],
+      comments: [],
+      errors: [
+        {
+          message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses; split it with include`,
+          range: EMPTY_RANGE,
+        },
+      ],
     };
   }
   const parser = (shared ??= new VtaParser());
@@ -722,13 +990,25 @@ function parseText(text: string, runChars: number, lex: (text: string) => ILexin
 const RUN_CHARS = 32 * 1024;
 
 /** Lexes and parses text[start, end), which begins at 0-based line `line`, into `out`. */
-function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text: string, start: number, end: number, line: number, out: SourceFile): void {
+function parseRun(
+  parser: VtaParser,
+  lex: (text: string) => ILexingResult,
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  out: SourceFile,
+): void {
   const lexed = lex(start === 0 && end === text.length ? text : text.slice(start, end));
   const state = parser.state;
   state.runLine = line;
   for (const e of lexed.errors) {
-    const l = (e.line ?? 1) - 1 + line, c = (e.column ?? 1) - 1;
-    out.errors.push({ message: `unexpected character ${JSON.stringify(text.substr(start + e.offset, e.length))}`, range: new TextRange(l, c, l, c + e.length) });
+    const l = (e.line ?? 1) - 1 + line,
+      c = (e.column ?? 1) - 1;
+    out.errors.push({
+      message: `unexpected character ${JSON.stringify(text.substr(start + e.offset, e.length))}`,
+      range: new TextRange(l, c, l, c + e.length),
+    });
   }
   let tokens = withoutDeepNesting(withoutStrayLines(lexed.tokens, out, state), out, state);
   for (;;) {
@@ -764,7 +1044,13 @@ function parseRun(parser: VtaParser, lex: (text: string) => ILexingResult, text:
 const LINE_STARTS = new Set<TokenType>([
   ...[T.Kw.load, T.Kw.store, T.Kw.gemm, T.Kw.alu, T.Kw.nop, T.Kw.finish, T.Kw.push, T.Kw.pop, T.Kw.uop],
   ...[T.Kw.const, T.Kw.data, T.Kw.kernel, T.Kw.for, T.Kw.if, T.Kw.target, T.Kw.include, T.Kw.image],
-  InsnLine, QueueLine, InsnLineEnd, QueueLineEnd, T.Identifier, T.RBrace, T.Newline,
+  InsnLine,
+  QueueLine,
+  InsnLineEnd,
+  QueueLineEnd,
+  T.Identifier,
+  T.RBrace,
+  T.Newline,
 ]);
 
 /** Whether the line starting at tokens[k] cannot be a statement, at block depth `depth`. */
@@ -784,7 +1070,7 @@ function isStrayLine(tokens: IToken[], k: number, depth: number): boolean {
 function withoutStrayLines(tokens: IToken[], out: SourceFile, state: ParseState): IToken[] {
   let kept: IToken[] | undefined;
   let depth = 0;
-  for (let k = 0; k < tokens.length;) {
+  for (let k = 0; k < tokens.length; ) {
     const first = tokens[k]!;
     const stray = isStrayLine(tokens, k, depth);
     let end = k;
@@ -815,9 +1101,11 @@ function withoutStrayLines(tokens: IToken[], out: SourceFile, state: ParseState)
 function withoutDeepNesting(tokens: IToken[], out: SourceFile, state: ParseState): IToken[] {
   let kept: IToken[] | undefined;
   let stmtStart = 0;
-  let braces = 0, parens = 0;
+  let braces = 0,
+    parens = 0;
   // Prefix operators still open: those of enclosing parentheses (base) and this level's.
-  let prefix = 0, base = 0;
+  let prefix = 0,
+    base = 0;
   const bases: number[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const type = tokens[k]!.tokenType;
@@ -868,14 +1156,24 @@ function withoutDeepNesting(tokens: IToken[], out: SourceFile, state: ParseState
 /** Whether a token ends an operand, so that a `-` after it is binary. */
 function afterOperand(t: IToken | undefined): boolean {
   const type = t?.tokenType;
-  return type === T.NumberLit || type === T.Identifier || type === T.StringLit || type === T.RParen || type === T.RBracket
-    || type === SimpleOperand || type === CompoundOperand || type === BinaryOperand || type === Call;
+  return (
+    type === T.NumberLit ||
+    type === T.Identifier ||
+    type === T.StringLit ||
+    type === T.RParen ||
+    type === T.RBracket ||
+    type === SimpleOperand ||
+    type === CompoundOperand ||
+    type === BinaryOperand ||
+    type === Call
+  );
 }
 
 /** The index of the first token after the line of tokens[from], or -1 at the end. */
 function nextLine(tokens: IToken[], from: number): number {
   if (from < 0) return -1;
-  for (let k = from; k < tokens.length; k++) if (endsLine(tokens[k]!.tokenType)) return k + 1 < tokens.length ? k + 1 : -1;
+  for (let k = from; k < tokens.length; k++)
+    if (endsLine(tokens[k]!.tokenType)) return k + 1 < tokens.length ? k + 1 : -1;
   return -1;
 }
 
@@ -950,8 +1248,14 @@ function wellFormed(s: Stmt | KernelItem): boolean {
     case 'const':
       return namedOk(s.name) && exprOk(s.value);
     case 'data':
-      return namedOk(s.name) && namedOk(s.mem) && exprOk(s.count) && (s.at === undefined || exprOk(s.at))
-        && (s.init?.kind !== 'list' || s.init.values.every(exprOk)) && (s.init?.kind !== 'random' || s.init.seed === undefined || exprOk(s.init.seed));
+      return (
+        namedOk(s.name) &&
+        namedOk(s.mem) &&
+        exprOk(s.count) &&
+        (s.at === undefined || exprOk(s.at)) &&
+        (s.init?.kind !== 'list' || s.init.values.every(exprOk)) &&
+        (s.init?.kind !== 'random' || s.init.seed === undefined || exprOk(s.init.seed))
+      );
     case 'kernel':
       return namedOk(s.name) && s.params.every(namedOk) && (s.at === undefined || exprOk(s.at));
     case 'for':
@@ -970,7 +1274,8 @@ function wellFormed(s: Stmt | KernelItem): boolean {
 function endOfText(text: string, end: number): Range {
   // A run other than the last ends after a line break: point at the end of its text.
   if (end < text.length) while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-  let line = 0, lineStart = 0;
+  let line = 0,
+    lineStart = 0;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     // Line breaks as the lexer's Newline: `\n`, `\r\n`, a lone `\r`.

@@ -136,13 +136,21 @@ export function formatVta(text: string): string | undefined {
     const commentCol = commentTok ? (code.length ? rawCol - origIndent + indent : rawCol) : 0;
     if (columnKind) {
       columns.push(out);
-      lines.push({ code: columns.join(' '), columns, columnKind, comment: commentTok?.image, commentCol, indent, blank: false });
+      lines.push({
+        code: columns.join(' '),
+        columns,
+        columnKind,
+        comment: commentTok?.image,
+        commentCol,
+        indent,
+        blank: false,
+      });
     } else {
       lines.push({ code: out, comment: commentTok?.image, commentCol, indent, blank: false });
     }
   }
   // Align the columns of consecutive `data` lines and of consecutive `const` lines.
-  for (let i = 0; i < lines.length;) {
+  for (let i = 0; i < lines.length; ) {
     const kind = lines[i]!.columnKind;
     if (!kind) {
       i++;
@@ -203,11 +211,13 @@ export function formatVta(text: string): string | undefined {
     return ' '.repeat(l.indent) + l.code + (l.comment ? l.comment : '');
   });
   // A trailing comment is glued right after the padding; without one, no trailing spaces.
-  return rendered.map((s, k) => {
-    const line = s.replace(/[ \t]+$/, '');
-    // A blank line between a lone `\r` and a `\n` keeps its blanks: emptied, the two
-    // ends would read as one `\r\n` and the line would be gone.
-    if (!line && ends[k - 1] === '\r' && ends[k]!.startsWith('\n')) return srcLines[k]! + ends[k];
-    return line + ends[k];
-  }).join('');
+  return rendered
+    .map((s, k) => {
+      const line = s.replace(/[ \t]+$/, '');
+      // A blank line between a lone `\r` and a `\n` keeps its blanks: emptied, the two
+      // ends would read as one `\r\n` and the line would be gone.
+      if (!line && ends[k - 1] === '\r' && ends[k]!.startsWith('\n')) return srcLines[k]! + ends[k];
+      return line + ends[k];
+    })
+    .join('');
 }

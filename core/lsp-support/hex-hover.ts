@@ -14,7 +14,12 @@ export interface HexHover {
   end: number;
 }
 
-export function hexWordHover(t: VtaTarget, lineText: string, character: number, order: ByteOrder = 'value'): HexHover | undefined {
+export function hexWordHover(
+  t: VtaTarget,
+  lineText: string,
+  character: number,
+  order: ByteOrder = 'value',
+): HexHover | undefined {
   // Only the line under the cursor is scanned, and only if it is not huge.
   if (lineText.length > 10_000) return undefined;
   const w = hexWordsInLine(lineText, 0).find((x) => x.start <= character && character <= x.end);

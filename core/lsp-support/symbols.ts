@@ -109,19 +109,44 @@ export function buildSymbolIndex(mainFile: string, ast: SourceFile, src: Include
     for (const s of stmts) {
       switch (s.kind) {
         case 'const':
-          addGlobal({ name: s.name.name, kind: 'const', file, range: s.name.range, fullRange: s.range, detail: `const ${s.name.name}` });
+          addGlobal({
+            name: s.name.name,
+            kind: 'const',
+            file,
+            range: s.name.range,
+            fullRange: s.range,
+            detail: `const ${s.name.name}`,
+          });
           break;
         case 'data':
-          addGlobal({ name: s.name.name, kind: 'data', file, range: s.name.range, fullRange: s.range, detail: `data ${s.name.name} : ${s.mem.name}[…]` });
+          addGlobal({
+            name: s.name.name,
+            kind: 'data',
+            file,
+            range: s.name.range,
+            fullRange: s.range,
+            detail: `data ${s.name.name} : ${s.mem.name}[…]`,
+          });
           break;
         case 'kernel':
           addGlobal({
-            name: s.name.name, kind: 'kernel', file, range: s.name.range, fullRange: s.range,
+            name: s.name.name,
+            kind: 'kernel',
+            file,
+            range: s.name.range,
+            fullRange: s.range,
             detail: `kernel ${s.name.name}${s.params.length ? `(${s.params.map((p) => p.name).join(', ')})` : ''}`,
           });
           break;
         case 'label':
-          addGlobal({ name: s.name.name, kind: 'label', file, range: s.name.range, fullRange: s.range, detail: `${s.name.name}:` });
+          addGlobal({
+            name: s.name.name,
+            kind: 'label',
+            file,
+            range: s.name.range,
+            fullRange: s.range,
+            detail: `${s.name.name}:`,
+          });
           break;
         case 'for':
           collectGlobals(file, s.body);
@@ -150,7 +175,14 @@ export function buildSymbolIndex(mainFile: string, ast: SourceFile, src: Include
     exprNames(e, names);
     for (const n of names) index.refs.push({ name: n.name, file, range: n.range, def: lookup(n.name, scopes) });
   };
-  const local = (file: string, kind: 'loopvar' | 'param', name: string, range: Range, scope: Range, detail: string): SymbolDef => {
+  const local = (
+    file: string,
+    kind: 'loopvar' | 'param',
+    name: string,
+    range: Range,
+    scope: Range,
+    detail: string,
+  ): SymbolDef => {
     const d: SymbolDef = { name, kind, file, range, fullRange: range, scope, detail };
     index.defs.push(d);
     return d;
@@ -190,7 +222,11 @@ export function buildSymbolIndex(mainFile: string, ast: SourceFile, src: Include
         case 'kernel': {
           useExpr(file, s.at, scopes);
           const params: Scope = new Map();
-          for (const p of s.params) params.set(p.name, local(file, 'param', p.name, p.range, s.range, `parameter ${p.name} of kernel ${s.name.name}`));
+          for (const p of s.params)
+            params.set(
+              p.name,
+              local(file, 'param', p.name, p.range, s.range, `parameter ${p.name} of kernel ${s.name.name}`),
+            );
           walkKernelItems(file, s.body, [...scopes, params]);
           break;
         }
@@ -198,7 +234,15 @@ export function buildSymbolIndex(mainFile: string, ast: SourceFile, src: Include
           for (const w of s.words) {
             const d = lookup(w.name, scopes);
             if (d && d.kind === 'kernel') {
-              index.refs.push({ name: w.name, file, range: { start: w.range.start, end: { line: w.range.start.line, character: w.range.start.character + w.name.length } }, def: d });
+              index.refs.push({
+                name: w.name,
+                file,
+                range: {
+                  start: w.range.start,
+                  end: { line: w.range.start.line, character: w.range.start.character + w.name.length },
+                },
+                def: d,
+              });
             }
             for (const a of w.args ?? []) useExpr(file, a, scopes);
           }
@@ -226,9 +270,14 @@ export function buildSymbolIndex(mainFile: string, ast: SourceFile, src: Include
 }
 
 /** The definition or use at a position of a file. */
-export function symbolAt(index: SymbolIndex, file: string, pos: Position): { def: SymbolDef; range: Range } | undefined {
+export function symbolAt(
+  index: SymbolIndex,
+  file: string,
+  pos: Position,
+): { def: SymbolDef; range: Range } | undefined {
   for (const d of index.defs) if (d.file === file && rangeContains(d.range, pos)) return { def: d, range: d.range };
-  for (const r of index.refs) if (r.file === file && r.def && rangeContains(r.range, pos)) return { def: r.def, range: r.range };
+  for (const r of index.refs)
+    if (r.file === file && r.def && rangeContains(r.range, pos)) return { def: r.def, range: r.range };
   return undefined;
 }
 
@@ -244,7 +293,8 @@ export function namesInScope(index: SymbolIndex, file: string, pos: Position): S
   const out = new Map<string, SymbolDef>();
   for (const d of index.globals.values()) out.set(d.name, d);
   for (const d of index.defs) {
-    if ((d.kind === 'loopvar' || d.kind === 'param') && d.file === file && d.scope && rangeContains(d.scope, pos)) out.set(d.name, d);
+    if ((d.kind === 'loopvar' || d.kind === 'param') && d.file === file && d.scope && rangeContains(d.scope, pos))
+      out.set(d.name, d);
   }
   return [...out.values()];
 }

@@ -58,8 +58,14 @@ export interface ProgramInsn {
  * a separate property store; a stream of 20,000 instructions would then hold several
  * shapes, and every consumer's property reads would see them all.
  */
-export function programInsn(insn: Insn, module: ModuleId, origin: InsnOrigin, source: SourceRange | undefined,
-  kernel?: string, tokenSources?: ProgramInsn['tokenSources']): ProgramInsn {
+export function programInsn(
+  insn: Insn,
+  module: ModuleId,
+  origin: InsnOrigin,
+  source: SourceRange | undefined,
+  kernel?: string,
+  tokenSources?: ProgramInsn['tokenSources'],
+): ProgramInsn {
   return { insn, module, source, tokenSources, origin, label: undefined, loops: undefined, kernel };
 }
 

@@ -38,10 +38,17 @@ function taskOf(w: Workload): AutotvmTask {
 
 /** Packed TENSOR arguments of a workload (data NCHWnc, kernel OIHWoi). */
 export function taskArgs(w: Workload, t: VtaTarget): unknown[] {
-  const B = t.batch, BI = t.blockIn, BO = t.blockOut;
+  const B = t.batch,
+    BI = t.blockIn,
+    BO = t.blockOut;
   const tensor = (dims: number[]) => ['TENSOR', dims, 'int8'];
   if (w.op === 'dense') {
-    return [tensor([w.batch / B, w.inChannels / BI, B, BI]), tensor([w.outChannels / BO, w.inChannels / BI, BO, BI]), null, 'int32'];
+    return [
+      tensor([w.batch / B, w.inChannels / BI, B, BI]),
+      tensor([w.outChannels / BO, w.inChannels / BI, BO, BI]),
+      null,
+      'int32',
+    ];
   }
   const data = tensor([w.batch / B, w.inChannels / BI, w.inH, w.inW, B, BI]);
   const kernel = tensor([w.outChannels / BO, w.inChannels / w.groups / BI, w.kh, w.kw, BO, BI]);
@@ -59,10 +66,28 @@ const SPLIT_ORDER = ['tile_b', 'tile_h', 'tile_w', 'tile_ci', 'tile_co'] as cons
 /** The knobs a layer's tile and threads give, in TVM's units, with outer factors from the axis lengths. */
 export function layerKnobs(w: Workload, tile: Layer['tile'], threads: Layer['threads'], t: VtaTarget): Knobs {
   const axes = knobAxes(w, t);
-  const inner = { tile_b: tile.b / t.batch, tile_h: tile.h, tile_w: tile.w, tile_ci: tile.ci / t.blockIn, tile_co: tile.co / t.blockOut };
-  const split = (k: (typeof SPLIT_ORDER)[number]): [number, number] => [axes[k] % inner[k] === 0 ? axes[k] / inner[k] : -1, inner[k]];
-  if (w.op === 'dense') return { tile_b: split('tile_b'), tile_ci: split('tile_ci'), tile_co: split('tile_co'), oc_nthread: threads.oc };
-  return { tile_b: split('tile_b'), tile_h: split('tile_h'), tile_w: split('tile_w'), tile_ci: split('tile_ci'), tile_co: split('tile_co'), oc_nthread: threads.oc, h_nthread: threads.h };
+  const inner = {
+    tile_b: tile.b / t.batch,
+    tile_h: tile.h,
+    tile_w: tile.w,
+    tile_ci: tile.ci / t.blockIn,
+    tile_co: tile.co / t.blockOut,
+  };
+  const split = (k: (typeof SPLIT_ORDER)[number]): [number, number] => [
+    axes[k] % inner[k] === 0 ? axes[k] / inner[k] : -1,
+    inner[k],
+  ];
+  if (w.op === 'dense')
+    return { tile_b: split('tile_b'), tile_ci: split('tile_ci'), tile_co: split('tile_co'), oc_nthread: threads.oc };
+  return {
+    tile_b: split('tile_b'),
+    tile_h: split('tile_h'),
+    tile_w: split('tile_w'),
+    tile_ci: split('tile_ci'),
+    tile_co: split('tile_co'),
+    oc_nthread: threads.oc,
+    h_nthread: threads.h,
+  };
 }
 
 function divisorsOf(n: number): number[] {
@@ -78,7 +103,10 @@ function divisorsOf(n: number): number[] {
  */
 export function configIndex(w: Workload, knobs: Knobs, t: VtaTarget): number | undefined {
   const axes = knobAxes(w, t);
-  const order = w.op === 'dense' ? ['tile_b', 'tile_ci', 'tile_co', 'oc_nthread'] as const : [...SPLIT_ORDER, 'oc_nthread', 'h_nthread'] as const;
+  const order =
+    w.op === 'dense'
+      ? (['tile_b', 'tile_ci', 'tile_co', 'oc_nthread'] as const)
+      : ([...SPLIT_ORDER, 'oc_nthread', 'h_nthread'] as const);
   let index = 0;
   let scale = 1;
   for (const k of order) {
@@ -102,8 +130,14 @@ export function configIndex(w: Workload, knobs: Knobs, t: VtaTarget): number | u
 
 /** The record kept in the `; autotvm {...}` comment just above the operator (or inside its block). */
 function keptRecord(file: SchedFile, op: SchedOperator): AutotvmRecord | undefined {
-  const prevEnd = Math.max(-1, ...file.statements.filter((s) => s.range.end.line < op.range.start.line).map((s) => s.range.end.line));
-  const c = file.comments.find((x) => x.text.startsWith(AUTOTVM_COMMENT) && x.range.start.line > prevEnd && x.range.start.line <= op.range.end.line);
+  const prevEnd = Math.max(
+    -1,
+    ...file.statements.filter((s) => s.range.end.line < op.range.start.line).map((s) => s.range.end.line),
+  );
+  const c = file.comments.find(
+    (x) =>
+      x.text.startsWith(AUTOTVM_COMMENT) && x.range.start.line > prevEnd && x.range.start.line <= op.range.end.line,
+  );
   if (!c) return undefined;
   return parseAutotvmLog(c.text.slice(AUTOTVM_COMMENT.length)).records[0];
 }
@@ -111,7 +145,10 @@ function keptRecord(file: SchedFile, op: SchedOperator): AutotvmRecord | undefin
 /** JSON as Python's json.dumps writes it (`, ` and `: ` between items), as AutoTVM's own logs look. */
 export function pythonJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`).join(', ')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`)
+      .join(', ')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -125,21 +162,49 @@ export function exportAutotvm(file: SchedFile, target: VtaTarget, opts: ExportOp
     const fail = (message: string) => problems.push({ layer: op.name, line: op.nameRange.start.line + 1, message });
     const errors: string[] = [];
     const l = readLayer(op, (_r, _c, m) => errors.push(m));
-    if (!l) { fail(errors[0] ?? `${op.op} is not a layer TVM's VTA schedules tune`); continue; }
+    if (!l) {
+      fail(errors[0] ?? `${op.op} is not a layer TVM's VTA schedules tune`);
+      continue;
+    }
     const w: Workload = {
-      op: l.op, batch: l.batch, inChannels: l.inChannels, inH: l.inH, inW: l.inW, outChannels: l.outChannels,
-      kh: l.kh, kw: l.kw, padH: l.padH, padW: l.padW, strideH: l.strideH, strideW: l.strideW, groups: l.groups,
+      op: l.op,
+      batch: l.batch,
+      inChannels: l.inChannels,
+      inH: l.inH,
+      inW: l.inW,
+      outChannels: l.outChannels,
+      kh: l.kh,
+      kw: l.kw,
+      padH: l.padH,
+      padW: l.padW,
+      strideH: l.strideH,
+      strideW: l.strideW,
+      groups: l.groups,
     };
-    const blocks: Array<[number, number, string]> = [[w.batch, target.batch, 'the batch (BATCH)'], [w.inChannels / w.groups, target.blockIn, 'the input channels (BLOCK_IN)'], [w.outChannels, target.blockOut, 'the output channels (BLOCK_OUT)']];
+    const blocks: Array<[number, number, string]> = [
+      [w.batch, target.batch, 'the batch (BATCH)'],
+      [w.inChannels / w.groups, target.blockIn, 'the input channels (BLOCK_IN)'],
+      [w.outChannels, target.blockOut, 'the output channels (BLOCK_OUT)'],
+    ];
     const off = blocks.find(([v, b]) => v % b !== 0);
-    if (off) { fail(`${off[2]}: ${off[0]} is not a multiple of ${off[1]}, so there is no packed layout`); continue; }
+    if (off) {
+      fail(`${off[2]}: ${off[0]} is not a multiple of ${off[1]}, so there is no packed layout`);
+      continue;
+    }
     const o = outputSize(w);
     const tile = { ...l.tile, h: l.where['tile.h'] ? l.tile.h : o.h, w: l.where['tile.w'] ? l.tile.w : o.w };
-    if (w.op === 'dense') { tile.h = 1; tile.w = 1; }
-    if (tile.b % target.batch || tile.ci % target.blockIn || tile.co % target.blockOut) { fail('the tile is not whole blocks of the target'); continue; }
+    if (w.op === 'dense') {
+      tile.h = 1;
+      tile.w = 1;
+    }
+    if (tile.b % target.batch || tile.ci % target.blockIn || tile.co % target.blockOut) {
+      fail('the tile is not whole blocks of the target');
+      continue;
+    }
     let knobs = layerKnobs(w, tile, l.threads, target);
     const kept = keptRecord(file, op);
-    const sameWorkload = kept && kept.model === model && (Object.keys(w) as Array<keyof Workload>).every((k) => kept.workload[k] === w[k]);
+    const sameWorkload =
+      kept && kept.model === model && (Object.keys(w) as Array<keyof Workload>).every((k) => kept.workload[k] === w[k]);
     let unchanged = false;
     let input: unknown[] = [`ext_dev -device=vta -keys=cpu -model=${model}`, taskOf(w), taskArgs(w, target), {}];
     if (kept && sameWorkload) {
@@ -157,7 +222,7 @@ export function exportAutotvm(file: SchedFile, target: VtaTarget, opts: ExportOp
     }
     const entity = Object.entries(knobs).map(([k, v]) => [k, Array.isArray(v) ? 'sp' : 'ot', v]);
     const keptConfig = kept?.json.config as Record<string, unknown> | undefined;
-    const index = unchanged && keptConfig ? keptConfig.index : configIndex(w, knobs, target) ?? -1;
+    const index = unchanged && keptConfig ? keptConfig.index : (configIndex(w, knobs, target) ?? -1);
     const same = unchanged && kept !== undefined && kept.json.result !== undefined ? kept.json : undefined;
     const result = same ? same.result : [[opts.estimateSeconds?.(op.name) ?? UNESTIMATED_SECONDS], 0, 0, opts.now];
     const record = {

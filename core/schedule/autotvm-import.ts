@@ -22,7 +22,10 @@ export interface ImportedSchedule {
 /** A layer name from the operator and shape: `conv2d_1x64x56x56_64x3x3_s1`. */
 export function workloadName(w: Workload): string {
   if (w.op === 'dense') return `dense_${w.batch}x${w.inChannels}_${w.outChannels}`;
-  const pad = w.padH !== Math.floor(w.kh / 2) || w.padW !== Math.floor(w.kw / 2) ? `_p${w.padH === w.padW ? w.padH : `${w.padH}_${w.padW}`}` : '';
+  const pad =
+    w.padH !== Math.floor(w.kh / 2) || w.padW !== Math.floor(w.kw / 2)
+      ? `_p${w.padH === w.padW ? w.padH : `${w.padH}_${w.padW}`}`
+      : '';
   const stride = w.strideH === w.strideW ? `${w.strideH}` : `${w.strideH}_${w.strideW}`;
   const groups = w.groups > 1 ? `_g${w.groups}` : '';
   const filterIn = w.op === 'conv2d' ? w.inChannels / w.groups : w.inChannels;
@@ -51,7 +54,10 @@ function layerBlock(r: AutotvmRecord, name: string): string[] {
   }
   const pair = (a: number, b: number) => (a === b ? `${a}` : `${a},${b}`);
   // conv2d: O x I/groups x KH x KW; conv2d_transpose: I x O x KH x KW (docs/reference/schedules.md).
-  const filter = w.op === 'conv2d' ? `${w.outChannels}x${w.inChannels / w.groups}x${w.kh}x${w.kw}` : `${w.inChannels}x${w.outChannels}x${w.kh}x${w.kw}`;
+  const filter =
+    w.op === 'conv2d'
+      ? `${w.outChannels}x${w.inChannels / w.groups}x${w.kh}x${w.kw}`
+      : `${w.inChannels}x${w.outChannels}x${w.kh}x${w.kw}`;
   return [
     `${w.op} ${name} {`,
     `  input  = ${w.batch}x${w.inChannels}x${w.inH}x${w.inW}`,
@@ -84,7 +90,8 @@ export function importAutotvm(log: ParsedLog, source: string): ImportedSchedule[
       if (!variants) byWorkload.set(wk, (variants = new Map()));
       const kk = knobsKey(r);
       const same = variants.get(kk);
-      if (same) same.push(r); else variants.set(kk, [r]);
+      if (same) same.push(r);
+      else variants.set(kk, [r]);
     }
     const out: string[] = [
       `; Imported from ${source} by vta import-autotvm: ${byWorkload.size} tuned workload${byWorkload.size === 1 ? '' : 's'} for ${model}.`,
@@ -106,8 +113,14 @@ export function importAutotvm(log: ParsedLog, source: string): ImportedSchedule[
         names.push({ name, record: r });
         const measured = r.seconds !== undefined ? `measured ${ms(r.seconds)}` : 'no successful measurement';
         out.push(`; ${r.task}, line ${r.line}: ${measured}`);
-        for (const d of group.slice(1)) out.push(`; also line ${d.line} (same workload and knobs${d.seconds !== undefined ? `, measured ${ms(d.seconds)}` : ''})`);
-        if (i > 0) out.push(`; the same workload as ${base} with other knobs: ApplyHistoryBest takes the fastest record (${base})`);
+        for (const d of group.slice(1))
+          out.push(
+            `; also line ${d.line} (same workload and knobs${d.seconds !== undefined ? `, measured ${ms(d.seconds)}` : ''})`,
+          );
+        if (i > 0)
+          out.push(
+            `; the same workload as ${base} with other knobs: ApplyHistoryBest takes the fastest record (${base})`,
+          );
         for (const note of r.notes) out.push(`; ${note}`);
         out.push(`${AUTOTVM_COMMENT}${r.text}`);
         out.push(...layerBlock(r, name), '');

@@ -14,11 +14,30 @@ import { deriveTarget } from '../isa/target';
 import { configKeysOfModel, modelStringOf } from '../isa/model-string';
 import type { Layer } from './layer';
 
-export const AUTOTVM_TASKS = ['conv2d_packed.vta', 'group_conv2d_packed.vta', 'conv2d_transpose_packed.vta', 'dense_packed.vta'] as const;
+export const AUTOTVM_TASKS = [
+  'conv2d_packed.vta',
+  'group_conv2d_packed.vta',
+  'conv2d_transpose_packed.vta',
+  'dense_packed.vta',
+] as const;
 export type AutotvmTask = (typeof AUTOTVM_TASKS)[number];
 
 /** The layer a record tunes, in plain (unpacked) sizes: a layer's shapes, without its knobs. */
-export type Workload = Pick<Layer, 'batch' | 'inChannels' | 'inH' | 'inW' | 'outChannels' | 'kh' | 'kw' | 'padH' | 'padW' | 'strideH' | 'strideW' | 'groups'> & {
+export type Workload = Pick<
+  Layer,
+  | 'batch'
+  | 'inChannels'
+  | 'inH'
+  | 'inW'
+  | 'outChannels'
+  | 'kh'
+  | 'kw'
+  | 'padH'
+  | 'padW'
+  | 'strideH'
+  | 'strideW'
+  | 'groups'
+> & {
   op: 'conv2d' | 'conv2d_transpose' | 'dense';
 };
 
@@ -59,11 +78,13 @@ export interface ParsedLog {
 }
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
-const isNums = (x: unknown, n?: number): x is number[] => Array.isArray(x) && x.every(isNum) && (n === undefined || x.length === n);
+const isNums = (x: unknown, n?: number): x is number[] =>
+  Array.isArray(x) && x.every(isNum) && (n === undefined || x.length === n);
 
 /** `["TENSOR", [dims], "int8"]` → dims. */
 function tensorDims(x: unknown, rank: number, what: string): number[] {
-  if (!Array.isArray(x) || x[0] !== 'TENSOR' || !isNums(x[1])) throw new Error(`${what}: expected ["TENSOR", [dims], dtype]`);
+  if (!Array.isArray(x) || x[0] !== 'TENSOR' || !isNums(x[1]))
+    throw new Error(`${what}: expected ["TENSOR", [dims], dtype]`);
   if (x[1].length !== rank) throw new Error(`${what}: ${x[1].length} dimensions, the packed layout has ${rank}`);
   if (x[1].some((d) => d < 1)) throw new Error(`${what}: dimensions must be positive`);
   return x[1];
@@ -75,7 +96,10 @@ function padOf(x: unknown): [number, number] {
   if (isNums(x, 2)) return [x[0]!, x[1]!];
   if (isNums(x, 4)) {
     const [t, l, b, r] = x as [number, number, number, number];
-    if (t !== b || l !== r) throw new Error(`padding ${JSON.stringify(x)} is not symmetric: a schedule pads top and bottom (and left and right) alike`);
+    if (t !== b || l !== r)
+      throw new Error(
+        `padding ${JSON.stringify(x)} is not symmetric: a schedule pads top and bottom (and left and right) alike`,
+      );
     return [t, l];
   }
   throw new Error(`padding ${JSON.stringify(x)}: expected [p, p] or [top, left, bottom, right]`);
@@ -88,27 +112,46 @@ function strideOf(x: unknown): [number, number] {
 }
 
 function dilationOk(x: unknown): void {
-  if (x !== undefined && !(isNums(x, 2) && x[0] === 1 && x[1] === 1)) throw new Error(`dilation ${JSON.stringify(x)}: VTA's schedules have no dilation`);
+  if (x !== undefined && !(isNums(x, 2) && x[0] === 1 && x[1] === 1))
+    throw new Error(`dilation ${JSON.stringify(x)}: VTA's schedules have no dilation`);
 }
 
 /** Checks the packed inner dimensions against the target's BATCH x BLOCK. */
 function innerMatches(dims: number[], want: number[], names: string, what: string, t: VtaTarget): void {
   const inner = dims.slice(-want.length);
   if (inner.some((d, i) => d !== want[i])) {
-    throw new Error(`${what}'s packed inner dimensions ${inner.join('x')} are not the target's ${names} ${want.join('x')} (${modelStringOf(t)})`);
+    throw new Error(
+      `${what}'s packed inner dimensions ${inner.join('x')} are not the target's ${names} ${want.join('x')} (${modelStringOf(t)})`,
+    );
   }
 }
 
 /** Reads a task's arguments into a workload; throws with the reason when it cannot. */
 export function workloadOf(task: AutotvmTask, args: unknown[], t: VtaTarget): Workload {
-  const B = t.batch, BI = t.blockIn, BO = t.blockOut;
+  const B = t.batch,
+    BI = t.blockIn,
+    BO = t.blockOut;
   if (task === 'dense_packed.vta') {
     const d = tensorDims(args[0], 4, 'data');
     const w = tensorDims(args[1], 4, 'weight');
     innerMatches(d, [B, BI], 'BATCH x BLOCK_IN', 'data', t);
     innerMatches(w, [BO, BI], 'BLOCK_OUT x BLOCK_IN', 'weight', t);
     if (w[1] !== d[1]) throw new Error(`weight has ${w[1]! * BI} input channels, data ${d[1]! * BI}`);
-    return { op: 'dense', batch: d[0]! * B, inChannels: d[1]! * BI, inH: 1, inW: 1, outChannels: w[0]! * BO, kh: 1, kw: 1, padH: 0, padW: 0, strideH: 1, strideW: 1, groups: 1 };
+    return {
+      op: 'dense',
+      batch: d[0]! * B,
+      inChannels: d[1]! * BI,
+      inH: 1,
+      inW: 1,
+      outChannels: w[0]! * BO,
+      kh: 1,
+      kw: 1,
+      padH: 0,
+      padW: 0,
+      strideH: 1,
+      strideW: 1,
+      groups: 1,
+    };
   }
   const d = tensorDims(args[0], 6, 'data');
   const k = tensorDims(args[1], 6, 'kernel');
@@ -116,12 +159,25 @@ export function workloadOf(task: AutotvmTask, args: unknown[], t: VtaTarget): Wo
   innerMatches(k, [BO, BI], 'BLOCK_OUT x BLOCK_IN', 'kernel', t);
   const [sh, sw] = strideOf(args[2]);
   const [ph, pw] = padOf(args[3]);
-  const base = { batch: d[0]! * B, inChannels: d[1]! * BI, inH: d[2]!, inW: d[3]!, kh: k[2]!, kw: k[3]!, padH: ph, padW: pw, strideH: sh, strideW: sw };
+  const base = {
+    batch: d[0]! * B,
+    inChannels: d[1]! * BI,
+    inH: d[2]!,
+    inW: d[3]!,
+    kh: k[2]!,
+    kw: k[3]!,
+    padH: ph,
+    padW: pw,
+    strideH: sh,
+    strideW: sw,
+  };
   if (task === 'conv2d_transpose_packed.vta') {
     // [data, kernel, strides, padding, out_dtype, output_padding]
     const op = args[5];
-    if (op !== undefined && !(isNums(op) && op.every((x) => x === 0))) throw new Error(`output_padding ${JSON.stringify(op)}: a schedule has no output padding`);
-    if (k[1]! * BI !== base.inChannels) throw new Error(`kernel has ${k[1]! * BI} input channels, data ${base.inChannels}`);
+    if (op !== undefined && !(isNums(op) && op.every((x) => x === 0)))
+      throw new Error(`output_padding ${JSON.stringify(op)}: a schedule has no output padding`);
+    if (k[1]! * BI !== base.inChannels)
+      throw new Error(`kernel has ${k[1]! * BI} input channels, data ${base.inChannels}`);
     return { op: 'conv2d_transpose', ...base, outChannels: k[0]! * BO, groups: 1 };
   }
   dilationOk(args[4]);
@@ -129,8 +185,12 @@ export function workloadOf(task: AutotvmTask, args: unknown[], t: VtaTarget): Wo
   if (task === 'group_conv2d_packed.vta') {
     groups = args[5] as number;
     if (!isNum(groups) || groups < 1) throw new Error(`groups ${JSON.stringify(args[5])}: expected a positive integer`);
-    if (base.inChannels % groups !== 0 || (k[0]! * BO) % groups !== 0) throw new Error(`groups ${groups} does not divide the channels (${base.inChannels} in, ${k[0]! * BO} out)`);
-    if (k[1]! * BI !== base.inChannels / groups) throw new Error(`kernel has ${k[1]! * BI} input channels per group, data ${base.inChannels / groups} (${groups} groups)`);
+    if (base.inChannels % groups !== 0 || (k[0]! * BO) % groups !== 0)
+      throw new Error(`groups ${groups} does not divide the channels (${base.inChannels} in, ${k[0]! * BO} out)`);
+    if (k[1]! * BI !== base.inChannels / groups)
+      throw new Error(
+        `kernel has ${k[1]! * BI} input channels per group, data ${base.inChannels / groups} (${groups} groups)`,
+      );
   } else if (k[1]! * BI !== base.inChannels) {
     throw new Error(`kernel has ${k[1]! * BI} input channels, data ${base.inChannels}`);
   }
@@ -139,8 +199,12 @@ export function workloadOf(task: AutotvmTask, args: unknown[], t: VtaTarget): Wo
 
 /** Output rows and columns of a workload. */
 export function outputSize(w: Workload): { h: number; w: number } {
-  if (w.op === 'conv2d_transpose') return { h: (w.inH - 1) * w.strideH - 2 * w.padH + w.kh, w: (w.inW - 1) * w.strideW - 2 * w.padW + w.kw };
-  return { h: Math.floor((w.inH + 2 * w.padH - w.kh) / w.strideH) + 1, w: Math.floor((w.inW + 2 * w.padW - w.kw) / w.strideW) + 1 };
+  if (w.op === 'conv2d_transpose')
+    return { h: (w.inH - 1) * w.strideH - 2 * w.padH + w.kh, w: (w.inW - 1) * w.strideW - 2 * w.padW + w.kw };
+  return {
+    h: Math.floor((w.inH + 2 * w.padH - w.kh) / w.strideH) + 1,
+    w: Math.floor((w.inW + 2 * w.padW - w.kw) / w.strideW) + 1,
+  };
 }
 
 /**
@@ -149,11 +213,17 @@ export function outputSize(w: Workload): { h: number; w: number } {
  * span every group (TVM's group schedule splits the whole axis); input channels are
  * those of one group.
  */
-export function knobAxes(w: Workload, t: VtaTarget): Record<'tile_b' | 'tile_h' | 'tile_w' | 'tile_ci' | 'tile_co', number> {
+export function knobAxes(
+  w: Workload,
+  t: VtaTarget,
+): Record<'tile_b' | 'tile_h' | 'tile_w' | 'tile_ci' | 'tile_co', number> {
   const o = outputSize(w);
   return {
-    tile_b: w.batch / t.batch, tile_h: o.h, tile_w: o.w,
-    tile_ci: w.inChannels / w.groups / t.blockIn, tile_co: w.outChannels / t.blockOut,
+    tile_b: w.batch / t.batch,
+    tile_h: o.h,
+    tile_w: o.w,
+    tile_ci: w.inChannels / w.groups / t.blockIn,
+    tile_co: w.outChannels / t.blockOut,
   };
 }
 
@@ -163,10 +233,12 @@ function knobsOf(entity: unknown): AutotvmRecord['knobs'] {
   if (!Array.isArray(entity)) throw new Error('config.entity: expected a list of [name, kind, value]');
   const out: AutotvmRecord['knobs'] = {};
   for (const e of entity) {
-    if (!Array.isArray(e) || typeof e[0] !== 'string') throw new Error(`config.entity: ${JSON.stringify(e)} is not [name, kind, value]`);
+    if (!Array.isArray(e) || typeof e[0] !== 'string')
+      throw new Error(`config.entity: ${JSON.stringify(e)} is not [name, kind, value]`);
     const [name, kind, value] = e as [string, string, unknown];
     if ((SPLITS as readonly string[]).includes(name)) {
-      if (kind !== 'sp' || !isNums(value, 2)) throw new Error(`knob ${name}: expected ["${name}", "sp", [outer, inner]]`);
+      if (kind !== 'sp' || !isNums(value, 2))
+        throw new Error(`knob ${name}: expected ["${name}", "sp", [outer, inner]]`);
       if (value[1]! < 1) throw new Error(`knob ${name}: inner factor ${value[1]} must be positive`);
       out[name as KnobName] = [value[0]!, value[1]!];
     } else if (name === 'oc_nthread' || name === 'h_nthread') {
@@ -180,12 +252,20 @@ function knobsOf(entity: unknown): AutotvmRecord['knobs'] {
 }
 
 /** Tile and threads from the knobs; a split whose outer factor disagrees with the axis is noted (TVM applies the inner factor). */
-function tileOf(w: Workload, knobs: AutotvmRecord['knobs'], t: VtaTarget, notes: string[]): { tile: Layer['tile']; threads: Layer['threads'] } {
+function tileOf(
+  w: Workload,
+  knobs: AutotvmRecord['knobs'],
+  t: VtaTarget,
+  notes: string[],
+): { tile: Layer['tile']; threads: Layer['threads'] } {
   const axes = knobAxes(w, t);
   const inner = (k: (typeof SPLITS)[number]) => {
     const v = knobs[k] as [number, number] | undefined;
     if (!v) return axes[k];
-    if (v[0] !== -1 && v[0] * v[1] !== axes[k]) notes.push(`${k} [${v[0]}, ${v[1]}]: ${v[0]} x ${v[1]} is not the axis length ${axes[k]}; TVM splits by the inner factor`);
+    if (v[0] !== -1 && v[0] * v[1] !== axes[k])
+      notes.push(
+        `${k} [${v[0]}, ${v[1]}]: ${v[0]} x ${v[1]} is not the axis length ${axes[k]}; TVM splits by the inner factor`,
+      );
     return v[1];
   };
   const dense = w.op === 'dense';
@@ -195,12 +275,15 @@ function tileOf(w: Workload, knobs: AutotvmRecord['knobs'], t: VtaTarget, notes:
   return {
     tile: {
       b: inner('tile_b') * t.batch,
-      h: dense ? 1 : (knobs.tile_h ? inner('tile_h') : o.h),
-      w: dense ? 1 : (knobs.tile_w ? inner('tile_w') : o.w),
+      h: dense ? 1 : knobs.tile_h ? inner('tile_h') : o.h,
+      w: dense ? 1 : knobs.tile_w ? inner('tile_w') : o.w,
       ci: inner('tile_ci') * t.blockIn,
       co,
     },
-    threads: { oc: (knobs.oc_nthread as number | undefined) ?? 1, h: dense ? 1 : (knobs.h_nthread as number | undefined) ?? 1 },
+    threads: {
+      oc: (knobs.oc_nthread as number | undefined) ?? 1,
+      h: dense ? 1 : ((knobs.h_nthread as number | undefined) ?? 1),
+    },
   };
 }
 
@@ -212,17 +295,25 @@ function readRecord(text: string, line: number): AutotvmRecord {
   } catch (e) {
     throw new Error(`not JSON (${(e as Error).message})`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not an AutoTVM record (a JSON object with input, config, result)');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error('not an AutoTVM record (a JSON object with input, config, result)');
   const rec = json as Record<string, unknown>;
   const input = rec.input;
-  if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string' || !Array.isArray(input[2])) {
+  if (
+    !Array.isArray(input) ||
+    typeof input[0] !== 'string' ||
+    typeof input[1] !== 'string' ||
+    !Array.isArray(input[2])
+  ) {
     throw new Error('input: expected [target, task, args, kwargs]');
   }
   const [targetString, taskName, args] = input as [string, string, unknown[]];
-  if (!/-device=vta\b/.test(targetString)) throw new Error(`not a VTA record: target '${targetString}', task ${taskName}`);
+  if (!/-device=vta\b/.test(targetString))
+    throw new Error(`not a VTA record: target '${targetString}', task ${taskName}`);
   const model = /-model=(\S+)/.exec(targetString)?.[1];
   if (!model) throw new Error(`target '${targetString}' names no -model=`);
-  if (!(AUTOTVM_TASKS as readonly string[]).includes(taskName)) throw new Error(`task ${taskName} is not one of ${AUTOTVM_TASKS.join(', ')}`);
+  if (!(AUTOTVM_TASKS as readonly string[]).includes(taskName))
+    throw new Error(`task ${taskName} is not one of ${AUTOTVM_TASKS.join(', ')}`);
   const task = taskName as AutotvmTask;
   const keys = configKeysOfModel(model);
   if ('message' in keys) throw new Error(keys.message);

@@ -76,18 +76,37 @@ export function withKnobs(l: Layer, k: LayerKnobs = {}): Layer {
 /** The layer's figures with these knobs, or the lint's errors when they do not fit the layer or the target. */
 export function figuresWithKnobs(layer: Layer, t: VtaTarget, knobs?: LayerKnobs): LayerFigures | { errors: string[] } {
   const errors: string[] = [];
-  const f = layerFigures(withKnobs(layer, knobs), t, (_r, _c, message) => errors.push(message), () => {});
+  const f = layerFigures(
+    withKnobs(layer, knobs),
+    t,
+    (_r, _c, message) => errors.push(message),
+    () => {},
+  );
   if (errors.length || !f) return { errors: errors.length ? errors : ['the layer has no figures'] };
   const why = notLowerable(f.layer);
   return why ? { errors: [why] } : f;
 }
 
 /** One layer alone as a lowered stream, with zero values (what timing and checks need). */
-export function layerStream(f: LayerFigures, t: VtaTarget, opts: { file: string; line?: number; values?: 'random' | 'zeros' }): LoweredStream {
+export function layerStream(
+  f: LayerFigures,
+  t: VtaTarget,
+  opts: { file: string; line?: number; values?: 'random' | 'zeros' },
+): LoweredStream {
   const values = opts.values ?? 'zeros';
   const s = newStream(t.name, opts.file, values);
   const w = new StreamWriter(s);
-  lowerLayer(f, t, { origin: `${opts.file}${opts.line !== undefined ? `:${opts.line + 1}` : ''}`, seed: 1, afterAnother: false, values }, w);
+  lowerLayer(
+    f,
+    t,
+    {
+      origin: `${opts.file}${opts.line !== undefined ? `:${opts.line + 1}` : ''}`,
+      seed: 1,
+      afterAnother: false,
+      values,
+    },
+    w,
+  );
   s.layers.push(f.layer.name);
   s.header[0] += `${f.layer.name}.`;
   endStream(w);
@@ -98,12 +117,22 @@ export function layerStream(f: LayerFigures, t: VtaTarget, opts: { file: string;
  * The timing-model estimate of a linted layer with the knobs applied. Pure: the same
  * inputs give the same figures. Knobs that do not lint clean give the lint's errors.
  */
-export function estimateLayer(layer: Layer, t: VtaTarget, knobs?: LayerKnobs, opts: EstimateOptions = {}): LayerTimeEstimate | { errors: string[] } {
+export function estimateLayer(
+  layer: Layer,
+  t: VtaTarget,
+  knobs?: LayerKnobs,
+  opts: EstimateOptions = {},
+): LayerTimeEstimate | { errors: string[] } {
   const f = figuresWithKnobs(layer, t, knobs);
   if ('errors' in f) return f;
   const size = loweredLayerSize(f, t);
   const max = opts.maxInstructions ?? 2_000_000;
-  if (size > max) return { errors: [`its program would have about ${size.toLocaleString('en-US')} instructions, more than the limit of ${max.toLocaleString('en-US')}`] };
+  if (size > max)
+    return {
+      errors: [
+        `its program would have about ${size.toLocaleString('en-US')} instructions, more than the limit of ${max.toLocaleString('en-US')}`,
+      ],
+    };
   const { program } = loweredProgram(layerStream(f, t, { file: 'estimate' }), t, { data: false, checkFields: false });
   const run = simulate(program, { mode: 'timing', trace: false, kernel: 'js', timing: opts.timing });
   if (run.status !== 'finished') return { errors: [`the timing run stopped: ${run.error?.message ?? run.status}`] };
@@ -113,7 +142,13 @@ export function estimateLayer(layer: Layer, t: VtaTarget, knobs?: LayerKnobs, op
 /** The figures of a finished timing run. */
 export function estimateOf(s: SimSummary, instructions: number, figures: LayerFigures): LayerTimeEstimate {
   return {
-    cycles: s.time, microseconds: s.microseconds ?? 0, gemmUtilisation: s.gemm.utilisation ?? 0,
-    dramReadBytes: s.dram.readBytes, dramWriteBytes: s.dram.writeBytes, bound: boundOf(s), instructions, figures,
+    cycles: s.time,
+    microseconds: s.microseconds ?? 0,
+    gemmUtilisation: s.gemm.utilisation ?? 0,
+    dramReadBytes: s.dram.readBytes,
+    dramWriteBytes: s.dram.writeBytes,
+    bound: boundOf(s),
+    instructions,
+    figures,
   };
 }

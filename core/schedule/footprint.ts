@@ -43,7 +43,8 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** 2nd, 3rd, 4th, 11th, 21st… */
 export function ordinal(n: number): string {
   const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  const suffix =
+    tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
   return `${n}${suffix}`;
 }
 
@@ -85,12 +86,28 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   const needBlocks = (value: number, block: number, what: string, blockName: string, at: Range) => {
     if (value % block === 0) return;
     const padded = Math.ceil(value / block) * block;
-    report(at, 'vtasched.block', `${what} ${value} is not a multiple of ${blockName} (${block}): pad it to ${padded} (${padded - value} more)`);
+    report(
+      at,
+      'vtasched.block',
+      `${what} ${value} is not a multiple of ${blockName} (${block}): pad it to ${padded} (${padded - value} more)`,
+    );
     ok = false;
   };
   needBlocks(l.batch, t.batch, 'the batch', 'BATCH', shapeAt);
-  needBlocks(perGroupIn, t.blockIn, l.groups > 1 ? 'each group\'s input channels,' : 'the input channels,', 'BLOCK_IN', shapeAt);
-  needBlocks(perGroupOut, t.blockOut, l.groups > 1 ? 'each group\'s output channels,' : 'the output channels,', 'BLOCK_OUT', filterAt);
+  needBlocks(
+    perGroupIn,
+    t.blockIn,
+    l.groups > 1 ? "each group's input channels," : 'the input channels,',
+    'BLOCK_IN',
+    shapeAt,
+  );
+  needBlocks(
+    perGroupOut,
+    t.blockOut,
+    l.groups > 1 ? "each group's output channels," : 'the output channels,',
+    'BLOCK_OUT',
+    filterAt,
+  );
   if (!ok) return undefined;
 
   const tileAt = (k: 'b' | 'h' | 'w' | 'ci' | 'co') => l.where[`tile.${k}`] ?? l.nameRange;
@@ -113,7 +130,9 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
     const n = exactly(whole, v);
     if (n === undefined) {
       const stride = strideOf[k as 'h' | 'w'];
-      const all = (block > 1 ? wholeBlockDivisors(whole, block, 64) : divisors(whole, 64)).filter((d) => !stride || d % stride === 0);
+      const all = (block > 1 ? wholeBlockDivisors(whole, block, 64) : divisors(whole, 64)).filter(
+        (d) => !stride || d % stride === 0,
+      );
       const list = (xs: number[]) => `${xs.slice(0, 8).join(', ')}${xs.length > 8 ? ', …' : ''}`;
       const onStride = stride ? ' (multiples of the stride)' : '';
       const keep = threadOk[k as 'h' | 'co'];
@@ -132,16 +151,38 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   const nB = tileOf('b', l.batch, 'the batch', t.batch, 'BATCH');
   const nH = tileOf('h', l.outH, 'the output rows', 1, '');
   const nW = tileOf('w', l.outW, 'the output columns', 1, '');
-  const nCi = tileOf('ci', perGroupIn, l.groups > 1 ? 'the input channels of a group' : 'the input channels', t.blockIn, 'BLOCK_IN');
-  const nCo = tileOf('co', perGroupOut, l.groups > 1 ? 'the output channels of a group' : 'the output channels', t.blockOut, 'BLOCK_OUT');
-  if (!ok || nB === undefined || nH === undefined || nW === undefined || nCi === undefined || nCo === undefined) return undefined;
+  const nCi = tileOf(
+    'ci',
+    perGroupIn,
+    l.groups > 1 ? 'the input channels of a group' : 'the input channels',
+    t.blockIn,
+    'BLOCK_IN',
+  );
+  const nCo = tileOf(
+    'co',
+    perGroupOut,
+    l.groups > 1 ? 'the output channels of a group' : 'the output channels',
+    t.blockOut,
+    'BLOCK_OUT',
+  );
+  if (!ok || nB === undefined || nH === undefined || nW === undefined || nCi === undefined || nCo === undefined)
+    return undefined;
   if (transpose) {
     // Each tile's rows then fall on the same phases of the stride, so one set of micro-kernels serves every tile.
-    for (const [k, v, st] of [['h', l.tile.h, l.strideH], ['w', l.tile.w, l.strideW]] as const) {
+    for (const [k, v, st] of [
+      ['h', l.tile.h, l.strideH],
+      ['w', l.tile.w, l.strideW],
+    ] as const) {
       if (v % st === 0) continue;
       const whole = k === 'h' ? l.outH : l.outW;
-      const fits = divisors(whole, 64).filter((d) => d % st === 0 && (k === 'w' || threadOk.h!(d))).slice(0, 8);
-      report(tileAt(k), 'vtasched.tile', `tile ${k}=${v} is not a multiple of the stride (${st}): a transposed convolution's tiles start on the stride${fits.length ? `; tiles that are: ${fits.join(', ')}` : ''}`);
+      const fits = divisors(whole, 64)
+        .filter((d) => d % st === 0 && (k === 'w' || threadOk.h!(d)))
+        .slice(0, 8);
+      report(
+        tileAt(k),
+        'vtasched.tile',
+        `tile ${k}=${v} is not a multiple of the stride (${st}): a transposed convolution's tiles start on the stride${fits.length ? `; tiles that are: ${fits.join(', ')}` : ''}`,
+      );
       ok = false;
     }
     if (!ok) return undefined;
@@ -151,10 +192,18 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   const threadsOf = (k: 'oc' | 'h', tiles: number, what: string) => {
     const v = l.threads[k];
     if (tiles % v === 0) return;
-    report(l.where[`threads.${k}`] ?? l.nameRange, 'vtasched.threads', `threads ${k}=${v} does not divide the ${count(tiles)} ${what}: each virtual thread takes ${v === 1 ? 'every tile' : `every ${ordinal(v)} tile`}; counts that divide: ${divisors(tiles).join(', ')}`);
+    report(
+      l.where[`threads.${k}`] ?? l.nameRange,
+      'vtasched.threads',
+      `threads ${k}=${v} does not divide the ${count(tiles)} ${what}: each virtual thread takes ${v === 1 ? 'every tile' : `every ${ordinal(v)} tile`}; counts that divide: ${divisors(tiles).join(', ')}`,
+    );
     ok = false;
   };
-  threadsOf('oc', l.groups * nCo, `output-channel tile${l.groups * nCo === 1 ? '' : 's'}${l.groups > 1 ? ` (${nCo} per group x ${l.groups} groups)` : ''}`);
+  threadsOf(
+    'oc',
+    l.groups * nCo,
+    `output-channel tile${l.groups * nCo === 1 ? '' : 's'}${l.groups > 1 ? ` (${nCo} per group x ${l.groups} groups)` : ''}`,
+  );
   threadsOf('h', nH, `row tile${nH === 1 ? '' : 's'}`);
   if (!ok) return undefined;
 
@@ -164,7 +213,9 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   const window = windowOf(l, l.tile);
   const perTile = tileRows(l, t, l.tile);
   const depth = { INP: t.inp.depth, WGT: t.wgt.depth, ACC: t.acc.depth, UOP: t.uop.depth };
-  const buffers = (['INP', 'WGT', 'ACC', 'UOP'] as const).map((b): BufferUse => ({ buffer: b, perTile: perTile[b], total: perTile[b] * threads, depth: depth[b] }));
+  const buffers = (['INP', 'WGT', 'ACC', 'UOP'] as const).map(
+    (b): BufferUse => ({ buffer: b, perTile: perTile[b], total: perTile[b] * threads, depth: depth[b] }),
+  );
   const tileKnobs = l.where.tile ?? l.nameRange;
   const over = buffers.filter((u) => u.total > u.depth);
   // One search for all the overflowing buffers: the tile that fits and moves the fewest bytes.
@@ -173,8 +224,15 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
   for (const u of over) {
     const unit = u.buffer === 'UOP' ? 'entries' : 'rows';
     const per = threads > 1 ? ` (${count(u.perTile)} per tile x ${threads} virtual threads)` : '';
-    const hint = better ? `; ${tileText(better.tile)} fits (${u.buffer} ${count(better.rows[u.buffer] * threads)} ${unit})` : '; no tile of this layer fits with these threads';
-    report(tileKnobs, `vtasched.bounds.${u.buffer.toLowerCase()}`, `${u.buffer} needs ${count(u.total)} of ${count(u.depth)} ${unit}${per}${u.buffer === 'INP' ? `: a tile reads a ${window.h}x${window.w} input window` : ''}${hint}`, fix && [fix]);
+    const hint = better
+      ? `; ${tileText(better.tile)} fits (${u.buffer} ${count(better.rows[u.buffer] * threads)} ${unit})`
+      : '; no tile of this layer fits with these threads';
+    report(
+      tileKnobs,
+      `vtasched.bounds.${u.buffer.toLowerCase()}`,
+      `${u.buffer} needs ${count(u.total)} of ${count(u.depth)} ${unit}${per}${u.buffer === 'INP' ? `: a tile reads a ${window.h}x${window.w} input window` : ''}${hint}`,
+      fix && [fix],
+    );
   }
 
   checkFields(l, t, { ciBlocks, coBlocks, window }, report, warn);
@@ -187,7 +245,15 @@ export function layerFigures(l: Layer, t: VtaTarget, report: LayerReport, warn: 
     buffers,
     traffic: trafficOf(l, t, l.tile),
     // A transposed convolution's micro-ops skip the dilation's zeros: each output pixel meets 1/stride of the kernel rows and columns.
-    gemmIterations: l.groups * (l.batch / t.batch) * (perGroupOut / t.blockOut) * (l.outH / (transpose ? l.strideH : 1)) * (l.outW / (transpose ? l.strideW : 1)) * (perGroupIn / t.blockIn) * l.kh * l.kw,
+    gemmIterations:
+      l.groups *
+      (l.batch / t.batch) *
+      (perGroupOut / t.blockOut) *
+      (l.outH / (transpose ? l.strideH : 1)) *
+      (l.outW / (transpose ? l.strideW : 1)) *
+      (perGroupIn / t.blockIn) *
+      l.kh *
+      l.kw,
   };
 }
 
@@ -245,7 +311,8 @@ export function trafficOf(l: Layer, t: VtaTarget, tile: Tile): { input: number; 
   const nCi = l.inChannels / l.groups / tile.ci;
   const nH = l.outH / tile.h;
   const nW = l.outW / tile.w;
-  const inside = (span: { first: number; count: number }, limit: number) => Math.max(0, Math.min(span.first + span.count, limit) - Math.max(span.first, 0));
+  const inside = (span: { first: number; count: number }, limit: number) =>
+    Math.max(0, Math.min(span.first + span.count, limit) - Math.max(span.first, 0));
   let rows = 0;
   for (let yt = 0; yt < nH; yt++) rows += inside(inputSpan(l, 'h', yt * tile.h, tile.h), l.inH);
   let cols = 0;
@@ -278,17 +345,31 @@ export function fittingTile(l: Layer, t: VtaTarget): { tile: Tile; rows: Rows } 
   const ws = sizes(divisors(l.outW, 64).filter((w) => w % sw === 0));
   const cis = sizes(wholeBlockDivisors(perGroupIn, t.blockIn, 64));
   // The output-channel threads split the whole axis, across groups.
-  const cos = sizes(wholeBlockDivisors(perGroupOut, t.blockOut, 64).filter((co) => ((l.groups * perGroupOut) / co) % l.threads.oc === 0));
+  const cos = sizes(
+    wholeBlockDivisors(perGroupOut, t.blockOut, 64).filter(
+      (co) => ((l.groups * perGroupOut) / co) % l.threads.oc === 0,
+    ),
+  );
   let best: { tile: Tile; rows: Rows; cost: number; tiles: number } | undefined;
-  for (const h of hs) for (const w of ws) for (const ci of cis) for (const co of cos) {
-    const tile = { b: l.tile.b, h, w, ci, co };
-    const rows = tileRows(l, t, tile);
-    if (rows.INP * threads > depth.INP || rows.WGT * threads > depth.WGT || rows.ACC * threads > depth.ACC || rows.UOP * threads > depth.UOP) continue;
-    const tr = trafficOf(l, t, tile);
-    const cost = tr.input + tr.weight + tr.output;
-    const tiles = (l.outH / h) * (l.outW / w) * (perGroupOut / co) * (perGroupIn / ci);
-    if (!best || cost < best.cost || (cost === best.cost && tiles < best.tiles)) best = { tile, rows, cost, tiles };
-  }
+  for (const h of hs)
+    for (const w of ws)
+      for (const ci of cis)
+        for (const co of cos) {
+          const tile = { b: l.tile.b, h, w, ci, co };
+          const rows = tileRows(l, t, tile);
+          if (
+            rows.INP * threads > depth.INP ||
+            rows.WGT * threads > depth.WGT ||
+            rows.ACC * threads > depth.ACC ||
+            rows.UOP * threads > depth.UOP
+          )
+            continue;
+          const tr = trafficOf(l, t, tile);
+          const cost = tr.input + tr.weight + tr.output;
+          const tiles = (l.outH / h) * (l.outW / w) * (perGroupOut / co) * (perGroupIn / ci);
+          if (!best || cost < best.cost || (cost === best.cost && tiles < best.tiles))
+            best = { tile, rows, cost, tiles };
+        }
   return best && { tile: best.tile, rows: best.rows };
 }
 
@@ -301,28 +382,42 @@ function tileFix(l: Layer, tile: Tile): SchedFix {
   const text = l.op === 'dense' ? `tile b=${tile.b} ci=${tile.ci} co=${tile.co}` : tileText(tile);
   const at = l.where.tile;
   // Replacing only the values keeps the line's alignment (`tile   b=1 …` under `input  = …`).
-  const first = (['b', 'h', 'w', 'ci', 'co'] as const).map((k) => l.where[`tile.${k}`]).filter((r) => r !== undefined)
+  const first = (['b', 'h', 'w', 'ci', 'co'] as const)
+    .map((k) => l.where[`tile.${k}`])
+    .filter((r) => r !== undefined)
     .sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character)[0];
   if (at && first && first.start.line === at.start.line) {
-    return { title: `Use ${text}`, edits: [{ range: { start: first.start, end: at.end }, newText: text.slice('tile '.length) }] };
+    return {
+      title: `Use ${text}`,
+      edits: [{ range: { start: first.start, end: at.end }, newText: text.slice('tile '.length) }],
+    };
   }
   if (at) return { title: `Use ${text}`, edits: [{ range: at, newText: text }] };
   const line = l.nameRange.start.line + 1;
-  return { title: `Use ${text}`, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `  ${text}\n` }] };
+  return {
+    title: `Use ${text}`,
+    edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `  ${text}\n` }],
+  };
 }
 
 /** The fields of the instructions the lowering emits for this layer, against their widths. */
 function checkFields(
-  l: Layer, t: VtaTarget,
+  l: Layer,
+  t: VtaTarget,
   g: { ciBlocks: number; coBlocks: number; window: { h: number; w: number } },
-  report: LayerReport, warn: LayerReport,
+  report: LayerReport,
+  warn: LayerReport,
 ): void {
   const layouts = layoutsFor(t);
   // `why` is a template only read on a finding: building numbers' text for every check would cost more than the checks.
   const fits = (kind: InsnKind, field: FieldName, value: number, at: Range, why: string | (() => string)) => {
     const f = layouts[kind].byName[field]!;
     if (value >= f.min && value <= f.max) return true;
-    report(at, `vtasched.range.${field}`, `${typeof why === 'function' ? why() : why} needs ${field} = ${count(value)}, but the ${kind === 'mem' ? 'LOAD/STORE' : kind.toUpperCase()} field holds ${count(f.min)}..${count(f.max)} (${f.width} bits)`);
+    report(
+      at,
+      `vtasched.range.${field}`,
+      `${typeof why === 'function' ? why() : why} needs ${field} = ${count(value)}, but the ${kind === 'mem' ? 'LOAD/STORE' : kind.toUpperCase()} field holds ${count(f.min)}..${count(f.max)} (${f.width} bits)`,
+    );
     return false;
   };
   const inAt = l.where.input!;
@@ -337,7 +432,13 @@ function checkFields(
   fits('mem', 'x_pad_0', l.padW, padAt, `a padding of ${l.padW} columns`);
   // Weights: one load per tile, a row per output-channel block.
   const wgtRow = g.ciBlocks * l.kh * l.kw;
-  fits('mem', 'x_size', wgtRow, tileAt('ci'), `a weight tile row (${g.ciBlocks} input-channel blocks x ${l.kh}x${l.kw})`);
+  fits(
+    'mem',
+    'x_size',
+    wgtRow,
+    tileAt('ci'),
+    `a weight tile row (${g.ciBlocks} input-channel blocks x ${l.kh}x${l.kw})`,
+  );
   fits('mem', 'x_stride', (l.inChannels / l.groups / t.blockIn) * l.kh * l.kw, filterAt, 'the weight row pitch');
   // GEMM and ALU loops: output-channel blocks outside, output rows inside.
   fits('gemm', 'iter_out', g.coBlocks, tileAt('co'), `${g.coBlocks} output-channel blocks per tile`);
@@ -359,12 +460,20 @@ function checkFields(
   for (const st of l.epilogue) {
     if (!(ALU_OP_NAMES as readonly string[]).includes(st.op)) continue; // the syntax check names it
     if (!(ops as readonly string[]).includes(st.op)) {
-      report(st.range, 'vtasched.name.alu', `target ${t.name} (VTA ${t.keys.HW_VER}) has no ALU ${st.op}: it has ${ops.join(', ')}`);
+      report(
+        st.range,
+        'vtasched.name.alu',
+        `target ${t.name} (VTA ${t.keys.HW_VER}) has no ALU ${st.op}: it has ${ops.join(', ')}`,
+      );
       continue;
     }
     if (st.arg !== undefined) fits('alu', 'imm', st.arg, st.argRange ?? st.range, `${st.op} ${st.arg}`);
     if (st.op === 'shr' && st.arg !== undefined && (st.arg < 0 || st.arg >= t.accBits)) {
-      warn(st.argRange ?? st.range, 'vtasched.epilogue', `shr ${st.arg} shifts a ${t.accBits}-bit accumulator by ${st.arg < 0 ? 'a negative amount (a left shift)' : 'its whole width or more'}`);
+      warn(
+        st.argRange ?? st.range,
+        'vtasched.epilogue',
+        `shr ${st.arg} shifts a ${t.accBits}-bit accumulator by ${st.arg < 0 ? 'a negative amount (a left shift)' : 'its whole width or more'}`,
+      );
     }
   }
 }

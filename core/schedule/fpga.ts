@@ -22,20 +22,48 @@ export interface FpgaPart {
 export const FPGA_PARTS: readonly FpgaPart[] = [
   { id: 'pynq-z1', description: 'Pynq Z1 (Zynq-7020, XC7Z020)', family: 'xilinx', bram: 140, dsp: 220 },
   { id: 'ultra96', description: 'Ultra96 (Zynq UltraScale+ ZU3EG)', family: 'xilinx', bram: 216, dsp: 360 },
-  { id: 'zcu104', description: 'ZCU104 (Zynq UltraScale+ ZU7EV; block RAM only, UltraRAM not counted)', family: 'xilinx', bram: 312, dsp: 1728 },
+  {
+    id: 'zcu104',
+    description: 'ZCU104 (Zynq UltraScale+ ZU7EV; block RAM only, UltraRAM not counted)',
+    family: 'xilinx',
+    bram: 312,
+    dsp: 1728,
+  },
   { id: 'de10-nano', description: 'DE10-Nano (Cyclone V 5CSEBA6)', family: 'intel', bram: 553, dsp: 112 },
 ];
 
 export function fpgaPart(id: string): FpgaPart | undefined {
   const key = id.toLowerCase().replace(/[\s_]+/g, '-');
-  const aliases: Record<string, string> = { pynq: 'pynq-z1', 'zynq-7020': 'pynq-z1', zu3eg: 'ultra96', zu7ev: 'zcu104', de10nano: 'de10-nano', 'cyclone-v': 'de10-nano' };
+  const aliases: Record<string, string> = {
+    pynq: 'pynq-z1',
+    'zynq-7020': 'pynq-z1',
+    zu3eg: 'ultra96',
+    zu7ev: 'zcu104',
+    de10nano: 'de10-nano',
+    'cyclone-v': 'de10-nano',
+  };
   return FPGA_PARTS.find((p) => p.id === (aliases[key] ?? key));
 }
 
 /** The shapes (depth x width) one block RAM can take, widest first. */
 const SHAPES: Record<FpgaPart['family'], Array<[depth: number, width: number]>> = {
-  xilinx: [[512, 72], [1024, 36], [2048, 18], [4096, 9], [8192, 4], [16384, 2], [32768, 1]],
-  intel: [[256, 40], [512, 20], [1024, 10], [2048, 5], [4096, 2], [8192, 1]],
+  xilinx: [
+    [512, 72],
+    [1024, 36],
+    [2048, 18],
+    [4096, 9],
+    [8192, 4],
+    [16384, 2],
+    [32768, 1],
+  ],
+  intel: [
+    [256, 40],
+    [512, 20],
+    [1024, 10],
+    [2048, 5],
+    [4096, 2],
+    [8192, 1],
+  ],
 };
 
 /** Block RAMs for a memory of `depth` rows of `widthBits`: the cheapest shape, tiled. */
@@ -72,7 +100,8 @@ export function designResources(t: VtaTarget, part: FpgaPart): DesignResources {
   return {
     bram: brams.UOP + brams.INP + brams.WGT + brams.ACC + brams.OUT,
     dsp: Math.ceil(macs / macsPerDsp(part.family, t.inpBits, t.wgtBits)),
-    brams, macs,
+    brams,
+    macs,
   };
 }
 

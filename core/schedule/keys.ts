@@ -45,9 +45,12 @@ export const SCHED_OPERATORS: Record<string, { doc: string; keys: SchedKeySpec[]
     keys: [
       IMAGE_INPUT,
       { key: 'filter', required: true, doc: 'Filter shape O x I x KH x KW.' },
-      PAD, STRIDE,
+      PAD,
+      STRIDE,
       { key: 'groups', doc: 'Group count for a group convolution (default 1).' },
-      CONV_TILE, CONV_THREADS, EPILOGUE,
+      CONV_TILE,
+      CONV_THREADS,
+      EPILOGUE,
     ],
   },
   conv2d_transpose: {
@@ -55,7 +58,11 @@ export const SCHED_OPERATORS: Record<string, { doc: string; keys: SchedKeySpec[]
     keys: [
       IMAGE_INPUT,
       { key: 'filter', required: true, doc: 'Filter shape I x O x KH x KW.' },
-      PAD, STRIDE, CONV_TILE, CONV_THREADS, EPILOGUE,
+      PAD,
+      STRIDE,
+      CONV_TILE,
+      CONV_THREADS,
+      EPILOGUE,
     ],
   },
   dense: {
@@ -63,7 +70,11 @@ export const SCHED_OPERATORS: Record<string, { doc: string; keys: SchedKeySpec[]
     keys: [
       { key: 'input', required: true, doc: 'Input shape N x I.' },
       { key: 'weight', required: true, doc: 'Weight shape O x I.' },
-      { key: 'tile', doc: 'Tile sizes: b, ci, co.', params: { b: TILE_PARAMS.b!, ci: TILE_PARAMS.ci!, co: TILE_PARAMS.co! } },
+      {
+        key: 'tile',
+        doc: 'Tile sizes: b, ci, co.',
+        params: { b: TILE_PARAMS.b!, ci: TILE_PARAMS.ci!, co: TILE_PARAMS.co! },
+      },
       { key: 'threads', doc: 'Virtual threads over output channels.', params: { oc: THREAD_PARAMS.oc! } },
       EPILOGUE,
     ],
@@ -89,37 +100,73 @@ export interface SchedDiagnostic {
 
 /** Syntax errors plus unknown operators/keys/sub-keys and missing required keys. */
 export function checkScheduleSyntax(file: SchedFile): SchedDiagnostic[] {
-  const out: SchedDiagnostic[] = file.errors.map((e) => ({ range: e.range, severity: 'error' as const, code: 'vtasched.syntax.error', message: e.message }));
+  const out: SchedDiagnostic[] = file.errors.map((e) => ({
+    range: e.range,
+    severity: 'error' as const,
+    code: 'vtasched.syntax.error',
+    message: e.message,
+  }));
   for (const s of file.statements) {
     if (s.kind !== 'operator') continue;
     const spec = SCHED_OPERATORS[s.op];
     if (!spec) {
-      out.push({ range: s.opRange, severity: 'error', code: 'vtasched.name.operator', message: `unknown operator '${s.op}': expected ${Object.keys(SCHED_OPERATORS).join(', ')}` });
+      out.push({
+        range: s.opRange,
+        severity: 'error',
+        code: 'vtasched.name.operator',
+        message: `unknown operator '${s.op}': expected ${Object.keys(SCHED_OPERATORS).join(', ')}`,
+      });
       continue;
     }
     const seen = new Set<string>();
     for (const it of s.items) {
       const k = spec.keys.find((x) => x.key === it.key);
       if (!k) {
-        out.push({ range: it.keyRange, severity: 'error', code: 'vtasched.name.key', message: `unknown key '${it.key}' in ${s.op}: expected ${spec.keys.map((x) => x.key).join(', ')}` });
+        out.push({
+          range: it.keyRange,
+          severity: 'error',
+          code: 'vtasched.name.key',
+          message: `unknown key '${it.key}' in ${s.op}: expected ${spec.keys.map((x) => x.key).join(', ')}`,
+        });
         continue;
       }
-      if (seen.has(it.key)) out.push({ range: it.keyRange, severity: 'error', code: 'vtasched.name.duplicate', message: `'${it.key}' is given twice` });
+      if (seen.has(it.key))
+        out.push({
+          range: it.keyRange,
+          severity: 'error',
+          code: 'vtasched.name.duplicate',
+          message: `'${it.key}' is given twice`,
+        });
       seen.add(it.key);
       for (const p of it.params) {
         if (!k.params || !(p.name in k.params)) {
-          out.push({ range: p.nameRange, severity: 'error', code: 'vtasched.name.key', message: `unknown ${it.key} key '${p.name}'${k.params ? `: expected ${Object.keys(k.params).join(', ')}` : ''}` });
+          out.push({
+            range: p.nameRange,
+            severity: 'error',
+            code: 'vtasched.name.key',
+            message: `unknown ${it.key} key '${p.name}'${k.params ? `: expected ${Object.keys(k.params).join(', ')}` : ''}`,
+          });
         }
       }
       for (const st of it.steps) {
         if (it.key === 'epilogue' && !SCHED_EPILOGUE_OPS.includes(st.op)) {
-          out.push({ range: st.opRange, severity: 'error', code: 'vtasched.name.alu', message: `unknown ALU operation '${st.op}': expected ${SCHED_EPILOGUE_OPS.join(', ')}` });
+          out.push({
+            range: st.opRange,
+            severity: 'error',
+            code: 'vtasched.name.alu',
+            message: `unknown ALU operation '${st.op}': expected ${SCHED_EPILOGUE_OPS.join(', ')}`,
+          });
         }
       }
     }
     for (const k of spec.keys) {
       if (k.required && !seen.has(k.key)) {
-        out.push({ range: s.nameRange, severity: 'error', code: 'vtasched.missing', message: `${s.op} '${s.name}' needs '${k.key}'` });
+        out.push({
+          range: s.nameRange,
+          severity: 'error',
+          code: 'vtasched.missing',
+          message: `${s.op} '${s.name}' needs '${k.key}'`,
+        });
       }
     }
   }

@@ -14,7 +14,9 @@ export interface TextEdit {
 
 export function tileText(op: Layer['op'], k: Knobs): string {
   const t = k.tile;
-  return op === 'dense' ? `tile b=${t.b} ci=${t.ci} co=${t.co}` : `tile b=${t.b} h=${t.h} w=${t.w} ci=${t.ci} co=${t.co}`;
+  return op === 'dense'
+    ? `tile b=${t.b} ci=${t.ci} co=${t.co}`
+    : `tile b=${t.b} h=${t.h} w=${t.w} ci=${t.ci} co=${t.co}`;
 }
 
 export function threadsText(op: Layer['op'], k: Knobs): string {
@@ -30,8 +32,20 @@ export function knobEdits(l: Layer, k: Knobs): TextEdit[] {
   const edits: TextEdit[] = [];
   const added: string[] = [];
   const items = [
-    { key: 'tile' as const, keys: l.op === 'dense' ? ['b', 'ci', 'co'] as const : ['b', 'h', 'w', 'ci', 'co'] as const, now: l.tile as Record<string, number>, want: k.tile as Record<string, number>, text: tileText(l.op, k) },
-    { key: 'threads' as const, keys: l.op === 'dense' ? ['oc'] as const : ['oc', 'h'] as const, now: l.threads as Record<string, number>, want: k.threads as Record<string, number>, text: threadsText(l.op, k) },
+    {
+      key: 'tile' as const,
+      keys: l.op === 'dense' ? (['b', 'ci', 'co'] as const) : (['b', 'h', 'w', 'ci', 'co'] as const),
+      now: l.tile as Record<string, number>,
+      want: k.tile as Record<string, number>,
+      text: tileText(l.op, k),
+    },
+    {
+      key: 'threads' as const,
+      keys: l.op === 'dense' ? (['oc'] as const) : (['oc', 'h'] as const),
+      now: l.threads as Record<string, number>,
+      want: k.threads as Record<string, number>,
+      text: threadsText(l.op, k),
+    },
   ];
   for (const it of items) {
     const at = l.where[it.key];

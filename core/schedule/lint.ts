@@ -43,7 +43,11 @@ function resolveTarget(file: SchedFile, opts: ScheduleLintOptions, out: SchedDia
     return undefined;
   };
   if (!opts.host && stmt.quoted) return fail(`cannot read '${stmt.value}' here`);
-  const r = readTargetSpec(stmt.quoted ? { path: stmt.value } : { name: stmt.value }, opts.host ?? NO_FILES, opts.file ?? '');
+  const r = readTargetSpec(
+    stmt.quoted ? { path: stmt.value } : { name: stmt.value },
+    opts.host ?? NO_FILES,
+    opts.file ?? '',
+  );
   return 'target' in r ? r.target : fail(r.message);
 }
 
@@ -51,18 +55,36 @@ export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): S
   const diagnostics = checkScheduleSyntax(file);
   const targets = file.statements.filter((s) => s.kind === 'target');
   for (const extra of targets.slice(1)) {
-    diagnostics.push({ range: extra.range, severity: 'error', code: 'vtasched.target', message: 'a second `target` line: a schedule file has one target' });
+    diagnostics.push({
+      range: extra.range,
+      severity: 'error',
+      code: 'vtasched.target',
+      message: 'a second `target` line: a schedule file has one target',
+    });
   }
   const target = resolveTarget(file, opts, diagnostics);
   const layers: LayerFigures[] = [];
   const names = new Map<string, string>();
   for (const s of file.statements) {
     if (s.kind !== 'operator') continue;
-    if (names.has(s.name)) diagnostics.push({ range: s.nameRange, severity: 'error', code: 'vtasched.name.duplicate', message: `a second layer named '${s.name}' (the first is a ${names.get(s.name)})` });
+    if (names.has(s.name))
+      diagnostics.push({
+        range: s.nameRange,
+        severity: 'error',
+        code: 'vtasched.name.duplicate',
+        message: `a second layer named '${s.name}' (the first is a ${names.get(s.name)})`,
+      });
     else names.set(s.name, s.op);
     const report = (range: SchedDiagnostic['range'], code: string, message: string, fixes?: SchedDiagnostic['fixes']) =>
-      diagnostics.push({ range, severity: 'error', code, message: `${s.name}: ${message}`, ...(fixes ? { fixes } : {}) });
-    const warn = (range: SchedDiagnostic['range'], code: string, message: string) => diagnostics.push({ range, severity: 'warning', code, message: `${s.name}: ${message}` });
+      diagnostics.push({
+        range,
+        severity: 'error',
+        code,
+        message: `${s.name}: ${message}`,
+        ...(fixes ? { fixes } : {}),
+      });
+    const warn = (range: SchedDiagnostic['range'], code: string, message: string) =>
+      diagnostics.push({ range, severity: 'warning', code, message: `${s.name}: ${message}` });
     const layer = readLayer(s, report);
     if (!layer || !target) continue;
     const figures = layerFigures(layer, target, report, warn);
@@ -70,17 +92,26 @@ export function lintSchedule(file: SchedFile, opts: ScheduleLintOptions = {}): S
   }
   diagnostics.push(...readNetworks(file).diagnostics);
   // In file order, as an editor's problem list and the CLI show them (the sort is stable).
-  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  diagnostics.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
   return { diagnostics, target, layers };
 }
 
 /** A schedule finding as a program finding of `file` (its quick fixes' edits in that file). */
 export function schedDiagnosticIn(file: string, d: SchedDiagnostic): Diagnostic {
   const { fixes, ...rest } = d;
-  return { file, ...rest, ...(fixes ? { fixes: fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ file, ...e })) })) } : {}) };
+  return {
+    file,
+    ...rest,
+    ...(fixes ? { fixes: fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ file, ...e })) })) } : {}),
+  };
 }
 
 /** The lint errors that lie within a layer's block (a layer with any is neither lowered nor estimated). */
 export function layerErrors(lint: ScheduleLint, op: SchedOperator): SchedDiagnostic[] {
-  return lint.diagnostics.filter((d) => d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line);
+  return lint.diagnostics.filter(
+    (d) =>
+      d.severity === 'error' && d.range.start.line >= op.range.start.line && d.range.start.line <= op.range.end.line,
+  );
 }

@@ -79,7 +79,11 @@ export function lowerSchedule(file: SchedFile, lint: ScheduleLint, opts: LowerSc
 }
 
 /** The file (or layer) lowered to a stream: what loweredProgram builds and printLowered prints. */
-export function lowerScheduleStream(file: SchedFile, lint: ScheduleLint, opts: LowerScheduleOptions): LoweredScheduleStream {
+export function lowerScheduleStream(
+  file: SchedFile,
+  lint: ScheduleLint,
+  opts: LowerScheduleOptions,
+): LoweredScheduleStream {
   const diagnostics: SchedDiagnostic[] = [];
   const t = lint.target;
   let ops = file.statements.filter((s): s is SchedOperator => s.kind === 'operator');
@@ -87,7 +91,12 @@ export function lowerScheduleStream(file: SchedFile, lint: ScheduleLint, opts: L
     ops = ops.filter((o) => o.name === opts.layer);
     if (!ops.length) {
       const names = file.statements.filter((s): s is SchedOperator => s.kind === 'operator').map((o) => o.name);
-      diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vtasched.lower', message: `no layer named '${opts.layer}'${names.length ? `: the file has ${names.join(', ')}` : ''}` });
+      diagnostics.push({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'error',
+        code: 'vtasched.lower',
+        message: `no layer named '${opts.layer}'${names.length ? `: the file has ${names.join(', ')}` : ''}`,
+      });
       return { stream: undefined, diagnostics, layers: [] };
     }
   }
@@ -102,23 +111,50 @@ export function lowerScheduleStream(file: SchedFile, lint: ScheduleLint, opts: L
   stream.layers = lowered;
   const w = new StreamWriter(stream);
   for (const op of ops) {
-    const fail = (message: string) => diagnostics.push({ range: op.nameRange, severity: 'error', code: 'vtasched.lower', message: `${op.name}: ${message}` });
+    const fail = (message: string) =>
+      diagnostics.push({
+        range: op.nameRange,
+        severity: 'error',
+        code: 'vtasched.lower',
+        message: `${op.name}: ${message}`,
+      });
     const figures = lint.layers.find((f) => f.layer.nameRange === op.nameRange);
     const errors = layerErrors(lint, op);
-    if (errors.length) { fail(`not lowered: it has ${errors.length} error${errors.length === 1 ? '' : 's'} (first: ${errors[0]!.message})`); continue; }
-    if (!figures) { fail(`not lowered: ${op.op} is not lowered yet`); continue; }
+    if (errors.length) {
+      fail(
+        `not lowered: it has ${errors.length} error${errors.length === 1 ? '' : 's'} (first: ${errors[0]!.message})`,
+      );
+      continue;
+    }
+    if (!figures) {
+      fail(`not lowered: ${op.op} is not lowered yet`);
+      continue;
+    }
     const l = figures.layer;
     const size = loweredSize(lint, op.name);
     const max = opts.maxInstructions ?? 2_000_000;
-    if (size > max) { fail(`not lowered: its program would have about ${size.toLocaleString('en-US')} instructions, more than the limit of ${max.toLocaleString('en-US')}: use larger tiles, or raise the limit (--max-instructions)`); continue; }
+    if (size > max) {
+      fail(
+        `not lowered: its program would have about ${size.toLocaleString('en-US')} instructions, more than the limit of ${max.toLocaleString('en-US')}: use larger tiles, or raise the limit (--max-instructions)`,
+      );
+      continue;
+    }
     const why = notLowerable(l);
-    if (why) { fail(`not lowered: ${why}`); continue; }
-    lowerLayer(figures, t, {
-      origin: `${opts.file}:${op.range.start.line + 1}`,
-      seed: 2 * lowered.length + 1,
-      afterAnother: lowered.length > 0,
-      values,
-    }, w);
+    if (why) {
+      fail(`not lowered: ${why}`);
+      continue;
+    }
+    lowerLayer(
+      figures,
+      t,
+      {
+        origin: `${opts.file}:${op.range.start.line + 1}`,
+        seed: 2 * lowered.length + 1,
+        afterAnother: lowered.length > 0,
+        values,
+      },
+      w,
+    );
     lowered.push(op.name);
   }
   if (!lowered.length) return { stream: undefined, diagnostics, layers: [] };
@@ -129,7 +165,8 @@ export function lowerScheduleStream(file: SchedFile, lint: ScheduleLint, opts: L
 
 /** Why the lowering cannot lower a layer that lints clean, if it cannot. */
 export function notLowerable(l: Layer): string | undefined {
-  if (l.op !== 'conv2d_transpose' && (l.padH >= l.kh || l.padW >= l.kw)) return `a padding of ${l.padH},${l.padW} is not smaller than the ${l.kh}x${l.kw} kernel, so some tiles would read only padding`;
+  if (l.op !== 'conv2d_transpose' && (l.padH >= l.kh || l.padW >= l.kw))
+    return `a padding of ${l.padH},${l.padW} is not smaller than the ${l.kh}x${l.kw} kernel, so some tiles would read only padding`;
   return undefined;
 }
 
@@ -140,7 +177,13 @@ export function newStream(targetSpec: string, file: string, values: 'random' | '
       `Lowered from ${file} by VTA Studio (vta lower): `,
       `Inputs and weights are ${values === 'zeros' ? 'zeros' : 'random'}; each layer's output tensor is NAME_out.`,
     ],
-    targetSpec, tensors: [], kernels: [], instances: [], decls: [], items: [], layers: [],
+    targetSpec,
+    tensors: [],
+    kernels: [],
+    instances: [],
+    decls: [],
+    items: [],
+    layers: [],
   };
 }
 

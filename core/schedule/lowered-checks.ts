@@ -58,7 +58,12 @@ export interface LayerLoweredChecks {
  * Lowers, checks and runs one layer (a layer with lint errors gives nothing: its lint
  * findings say why). Everything it reports sits on `op.nameRange`.
  */
-export function checkLoweredLayer(ast: SchedFile, lint: ScheduleLint, op: SchedOperator, opts: LoweredCheckOptions): LayerLoweredChecks {
+export function checkLoweredLayer(
+  ast: SchedFile,
+  lint: ScheduleLint,
+  op: SchedOperator,
+  opts: LoweredCheckOptions,
+): LayerLoweredChecks {
   const none: LayerLoweredChecks = { diagnostics: [], estimate: undefined, skippedInstructions: undefined };
   const f = lint.layers.find((x) => x.layer.nameRange === op.nameRange);
   if (!f) return none;
@@ -70,14 +75,20 @@ export function checkLoweredLayer(ast: SchedFile, lint: ScheduleLint, op: SchedO
   const programFile = `${opts.file} (${f.layer.name} lowered)`;
   // Checks and timing do not read the values: no random draws.
   const source = { file: opts.file, start: op.range.start, end: op.range.end };
-  const built = loweredProgram(layerStream(f, t, { file: opts.file, line: op.range.start.line }), t, { data: false, source, file: programFile });
+  const built = loweredProgram(layerStream(f, t, { file: opts.file, line: op.range.start.line }), t, {
+    data: false,
+    source,
+    file: programFile,
+  });
   const program = built.program;
   const findings = checkProgram(program, programFile, built.diagnostics);
   const diagnostics: SchedDiagnostic[] = [];
   for (const d of findings) {
     if (d.severity === 'info') continue;
     diagnostics.push({
-      range: op.nameRange, severity: d.severity, code: d.code,
+      range: op.nameRange,
+      severity: d.severity,
+      code: d.code,
       message: `${f.layer.name}: its lowered program${d.instruction !== undefined ? ` (instruction ${d.instruction})` : ''}: ${d.message}`,
     });
   }
@@ -86,11 +97,19 @@ export function checkLoweredLayer(ast: SchedFile, lint: ScheduleLint, op: SchedO
   const s = run.summary;
   const e = estimateOf(s, program.insns.length, f);
   return {
-    diagnostics, skippedInstructions: undefined,
+    diagnostics,
+    skippedInstructions: undefined,
     estimate: {
-      name: f.layer.name, nameRange: op.nameRange, instructions: e.instructions,
-      cycles: e.cycles, microseconds: s.microseconds, timingRow: s.timingRow,
-      gemmUtilisation: e.gemmUtilisation, dramReadBytes: e.dramReadBytes, dramWriteBytes: e.dramWriteBytes, bound: e.bound,
+      name: f.layer.name,
+      nameRange: op.nameRange,
+      instructions: e.instructions,
+      cycles: e.cycles,
+      microseconds: s.microseconds,
+      timingRow: s.timingRow,
+      gemmUtilisation: e.gemmUtilisation,
+      dramReadBytes: e.dramReadBytes,
+      dramWriteBytes: e.dramWriteBytes,
+      bound: e.bound,
     },
   };
 }
@@ -114,5 +133,6 @@ export function checkLoweredLayers(ast: SchedFile, lint: ScheduleLint, opts: Low
 export function addLayerChecks(out: LoweredChecks, op: SchedOperator, r: LayerLoweredChecks): void {
   for (const d of r.diagnostics) out.diagnostics.push(d); // no spread: a layer may have 100,000s
   if (r.estimate) out.estimates.push(r.estimate);
-  if (r.skippedInstructions !== undefined) out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
+  if (r.skippedInstructions !== undefined)
+    out.skipped.push({ name: op.name, nameRange: op.nameRange, instructions: r.skippedInstructions });
 }

@@ -51,14 +51,23 @@ export function loweredProgram(s: LoweredStream, t: VtaTarget, opts: LoweredProg
   const tensors: TensorPlacement[] = [];
   const tensorBase: number[] = [];
   let cursor = 0;
-  for (const d of s.decls) for (const i of d.tensors) {
-    const x = s.tensors[i]!;
-    const info = memInfo(t, x.mem);
-    const byteOffset = Math.ceil(cursor / info.elemBytes) * info.elemBytes;
-    cursor = byteOffset + x.count * info.elemBytes;
-    tensorBase[i] = byteOffset / info.elemBytes;
-    tensors.push({ name: x.name, mem: x.mem, count: x.count, byteOffset, elemBytes: info.elemBytes, initialised: true, source: opts.source });
-  }
+  for (const d of s.decls)
+    for (const i of d.tensors) {
+      const x = s.tensors[i]!;
+      const info = memInfo(t, x.mem);
+      const byteOffset = Math.ceil(cursor / info.elemBytes) * info.elemBytes;
+      cursor = byteOffset + x.count * info.elemBytes;
+      tensorBase[i] = byteOffset / info.elemBytes;
+      tensors.push({
+        name: x.name,
+        mem: x.mem,
+        count: x.count,
+        byteOffset,
+        elemBytes: info.elemBytes,
+        initialised: true,
+        source: opts.source,
+      });
+    }
 
   // The stream, its pushes and pops folded into flags as the assembler folds them.
   const insns: ProgramInsn[] = [];
@@ -72,10 +81,17 @@ export function loweredProgram(s: LoweredStream, t: VtaTarget, opts: LoweredProg
   let label: string | undefined;
   for (const it of s.items) {
     switch (it.kind) {
-      case 'push': folder.push(it.queue, tokenSource); break;
-      case 'pop': folder.pop(it.queue, tokenSource); break;
-      case 'label': label = it.name; break;
-      case 'comment': break;
+      case 'push':
+        folder.push(it.queue, tokenSource);
+        break;
+      case 'pop':
+        folder.pop(it.queue, tokenSource);
+        break;
+      case 'label':
+        label = it.name;
+        break;
+      case 'comment':
+        break;
       case 'insn': {
         const insn = it.insn;
         // Set afresh, so that building a stream twice gives the same program.
@@ -103,7 +119,8 @@ export function loweredProgram(s: LoweredStream, t: VtaTarget, opts: LoweredProg
   folder.finish();
   if (opts.checkFields !== false) {
     const checks = fieldChecksFor(t);
-    for (let i = 0; i < insns.length; i++) fieldsFit(insns[i]!.insn, checks, (f, v) => report(misfitMessage(f, v, t), 'vta.range.field', i));
+    for (let i = 0; i < insns.length; i++)
+      fieldsFit(insns[i]!.insn, checks, (f, v) => report(misfitMessage(f, v, t), 'vta.range.field', i));
   }
 
   // Kernel instances after the data, in order of first load.
@@ -115,8 +132,15 @@ export function loweredProgram(s: LoweredStream, t: VtaTarget, opts: LoweredProg
   for (const i of order) {
     const inst = s.instances[i]!;
     const uops = expanders[inst.kernel]!(inst.args);
-    const bad = uops.find((u) => !fits(u.dst, uopLayout.dst.width) || !fits(u.src, uopLayout.src.width) || !fits(u.wgt, uopLayout.wgt.width));
-    if (bad) report(`kernel ${inst.key}: micro-op dst=${bad.dst} src=${bad.src} wgt=${bad.wgt} does not fit the micro-op fields (${uopLayout.dst.width}, ${uopLayout.src.width}, ${uopLayout.wgt.width} bits)`, 'vta.range.uop');
+    const bad = uops.find(
+      (u) =>
+        !fits(u.dst, uopLayout.dst.width) || !fits(u.src, uopLayout.src.width) || !fits(u.wgt, uopLayout.wgt.width),
+    );
+    if (bad)
+      report(
+        `kernel ${inst.key}: micro-op dst=${bad.dst} src=${bad.src} wgt=${bad.wgt} does not fit the micro-op fields (${uopLayout.dst.width}, ${uopLayout.src.width}, ${uopLayout.wgt.width} bits)`,
+        'vta.range.uop',
+      );
     placed[i] = Math.ceil(cursor / UOP_BYTES) * UOP_BYTES;
     cursor = placed[i]! + uops.length * UOP_BYTES;
     if (!bad) encoded.push([placed[i]!, uops]);
@@ -125,14 +149,17 @@ export function loweredProgram(s: LoweredStream, t: VtaTarget, opts: LoweredProg
   for (let k = 0; k < uopLoads.length; k++) uopLoads[k]!.insn.dram_base = placed[uopLoadInstances[k]!]! / UOP_BYTES;
 
   const dram = new Uint8Array(cursor);
-  for (const [at, uops] of encoded) for (let i = 0; i < uops.length; i++) encodeUop(t, uops[i]!, dram, at + i * UOP_BYTES);
+  for (const [at, uops] of encoded)
+    for (let i = 0; i < uops.length; i++) encodeUop(t, uops[i]!, dram, at + i * UOP_BYTES);
   if (opts.data) {
-    s.decls.forEach((d) => d.tensors.forEach((i) => {
-      const x = s.tensors[i]!;
-      if (x.init === undefined || x.init === 'zeros') return;
-      const info = memInfo(t, x.mem);
-      writeRandom(dram, tensorBase[i]! * info.elemBytes, x.count * info.elemBytes, info.laneBits, x.init.seed);
-    }));
+    s.decls.forEach((d) =>
+      d.tensors.forEach((i) => {
+        const x = s.tensors[i]!;
+        if (x.init === undefined || x.init === 'zeros') return;
+        const info = memInfo(t, x.mem);
+        writeRandom(dram, tensorBase[i]! * info.elemBytes, x.count * info.elemBytes, info.laneBits, x.init.seed);
+      }),
+    );
   }
   return { program: { target: t, insns, dram, layout: { tensors, kernels, bytes: cursor } }, diagnostics };
 }

@@ -117,7 +117,9 @@ export class StreamWriter {
 
   /** The kernel with these arguments, named once for all the instructions that use it. */
   instance(kernel: number, args: readonly number[]): number {
-    return this.s.instances.push({ kernel, args, key: instanceKey(this.s.kernels[kernel]!.name, args as number[]) }) - 1;
+    return (
+      this.s.instances.push({ kernel, args, key: instanceKey(this.s.kernels[kernel]!.name, args as number[]) }) - 1
+    );
   }
 
   comment(text: string): void {
@@ -160,7 +162,16 @@ export class StreamWriter {
   }
 
   /** `load inp|wgt sram=S dram=T + offset y= x= stride= pad=T,B,L,R`. */
-  load(mem: 'inp' | 'wgt', tensor: number, offset: number, sram: number, y: number, x: number, stride: number, pad?: readonly [number, number, number, number]): void {
+  load(
+    mem: 'inp' | 'wgt',
+    tensor: number,
+    offset: number,
+    sram: number,
+    y: number,
+    x: number,
+    stride: number,
+    pad?: readonly [number, number, number, number],
+  ): void {
     const insn = emptyInsn(Opcode.LOAD);
     insn.memory_type = mem === 'inp' ? MemType.INP : MemType.WGT;
     this.transfer(insn, tensor, offset, sram, y, x, stride);
@@ -174,7 +185,15 @@ export class StreamWriter {
     this.transfer(insn, tensor, offset, sram, y, x, stride);
   }
 
-  private transfer(insn: Insn, tensor: number, offset: number, sram: number, y: number, x: number, stride: number): void {
+  private transfer(
+    insn: Insn,
+    tensor: number,
+    offset: number,
+    sram: number,
+    y: number,
+    x: number,
+    stride: number,
+  ): void {
     insn.sram_base = sram;
     insn.y_size = y;
     insn.x_size = x;
@@ -221,7 +240,9 @@ export class StreamWriter {
  * The micro-ops of a kernel's instances: the formulas read once into coefficients over
  * the parameters and loop variables, so that each instance is plain arithmetic.
  */
-export function kernelExpander(k: LoweredKernel): (args: readonly number[]) => Array<{ dst: number; src: number; wgt: number }> {
+export function kernelExpander(
+  k: LoweredKernel,
+): (args: readonly number[]) => Array<{ dst: number; src: number; wgt: number }> {
   const vars = [...k.params, ...k.loops.map(([v]) => v)];
   const coefs = (f: Linear | undefined) => {
     const c = new Float64Array(vars.length);
@@ -235,13 +256,25 @@ export function kernelExpander(k: LoweredKernel): (args: readonly number[]) => A
   return (args) => {
     const out: Array<{ dst: number; src: number; wgt: number }> = [];
     // The parameters' part, then the loops odometer-style, innermost fastest.
-    let dst = d0, src = s0, wgt = w0;
-    for (let i = 0; i < np; i++) { dst += cd[i]! * args[i]!; src += cs[i]! * args[i]!; wgt += cw[i]! * args[i]!; }
+    let dst = d0,
+      src = s0,
+      wgt = w0;
+    for (let i = 0; i < np; i++) {
+      dst += cd[i]! * args[i]!;
+      src += cs[i]! * args[i]!;
+      wgt += cw[i]! * args[i]!;
+    }
     const idx = new Array<number>(counts.length).fill(0);
     if (counts.some((n) => n <= 0)) return out;
     for (;;) {
-      let d = dst, s = src, w = wgt;
-      for (let j = 0; j < idx.length; j++) { d += cd[np + j]! * idx[j]!; s += cs[np + j]! * idx[j]!; w += cw[np + j]! * idx[j]!; }
+      let d = dst,
+        s = src,
+        w = wgt;
+      for (let j = 0; j < idx.length; j++) {
+        d += cd[np + j]! * idx[j]!;
+        s += cs[np + j]! * idx[j]!;
+        w += cw[np + j]! * idx[j]!;
+      }
       out.push({ dst: d, src: s, wgt: w });
       let j = idx.length - 1;
       while (j >= 0 && ++idx[j]! === counts[j]!) idx[j--] = 0;

@@ -40,7 +40,12 @@ export interface Network {
 function positive(p: SchedParam, out: SchedDiagnostic[]): number | undefined {
   const v = p.value;
   if (v?.kind === 'num' && Number.isSafeInteger(v.value) && v.value >= (p.name === 'us' ? 0 : 1)) return v.value;
-  out.push({ range: v?.range ?? p.range, severity: 'error', code: 'vtasched.value', message: `${p.name} must be ${p.name === 'us' ? 'a whole number of microseconds' : 'a positive integer'}` });
+  out.push({
+    range: v?.range ?? p.range,
+    severity: 'error',
+    code: 'vtasched.value',
+    message: `${p.name} must be ${p.name === 'us' ? 'a whole number of microseconds' : 'a positive integer'}`,
+  });
   return undefined;
 }
 
@@ -53,7 +58,12 @@ export function readNetworks(file: SchedFile): { networks: Network[]; diagnostic
   for (const s of file.statements) {
     if (s.kind !== 'network') continue;
     if (seen.has(s.name) || ops.some((o) => o.name === s.name)) {
-      diagnostics.push({ range: s.nameRange, severity: 'error', code: 'vtasched.name.duplicate', message: `a second definition of '${s.name}': networks and layers share one namespace` });
+      diagnostics.push({
+        range: s.nameRange,
+        severity: 'error',
+        code: 'vtasched.name.duplicate',
+        message: `a second definition of '${s.name}': networks and layers share one namespace`,
+      });
     }
     seen.add(s.name);
     networks.push(readNetwork(s, ops, diagnostics));
@@ -65,7 +75,12 @@ function readNetwork(s: SchedNetwork, ops: SchedOperator[], out: SchedDiagnostic
   const entries: NetworkEntry[] = [];
   for (const e of s.entries) {
     if (e.prefix && e.prefix.text !== 'cpu') {
-      out.push({ range: e.prefix.range, severity: 'error', code: 'vtasched.network', message: `'${e.prefix.text} ${e.name}': a network line is a layer name (\`${e.name} repeat=2\`) or a CPU operator (\`cpu ${e.name} us=1200\`)` });
+      out.push({
+        range: e.prefix.range,
+        severity: 'error',
+        code: 'vtasched.network',
+        message: `'${e.prefix.text} ${e.name}': a network line is a layer name (\`${e.name} repeat=2\`) or a CPU operator (\`cpu ${e.name} us=1200\`)`,
+      });
       continue;
     }
     const kind = e.prefix ? 'cpu' : 'layer';
@@ -74,16 +89,27 @@ function readNetwork(s: SchedNetwork, ops: SchedOperator[], out: SchedDiagnostic
     let us: number | undefined;
     for (const p of e.params) {
       if (!(p.name in keys)) {
-        out.push({ range: p.nameRange, severity: 'error', code: 'vtasched.name.key', message: `unknown key '${p.name}' on a ${kind === 'cpu' ? 'CPU operator' : 'layer'} line: expected ${Object.keys(keys).join(', ')}` });
+        out.push({
+          range: p.nameRange,
+          severity: 'error',
+          code: 'vtasched.name.key',
+          message: `unknown key '${p.name}' on a ${kind === 'cpu' ? 'CPU operator' : 'layer'} line: expected ${Object.keys(keys).join(', ')}`,
+        });
         continue;
       }
       const v = positive(p, out);
       if (v === undefined) continue;
-      if (p.name === 'repeat') repeat = v; else us = v;
+      if (p.name === 'repeat') repeat = v;
+      else us = v;
     }
     const op = kind === 'layer' ? ops.find((o) => o.name === e.name) : undefined;
     if (kind === 'layer' && !op) {
-      out.push({ range: e.nameRange, severity: 'error', code: 'vtasched.network', message: `${s.name}: no layer named '${e.name}'${ops.length ? ` (the file has ${ops.map((o) => o.name).join(', ')})` : ''}; an operator that runs on the CPU is written \`cpu ${e.name} us=…\`` });
+      out.push({
+        range: e.nameRange,
+        severity: 'error',
+        code: 'vtasched.network',
+        message: `${s.name}: no layer named '${e.name}'${ops.length ? ` (the file has ${ops.map((o) => o.name).join(', ')})` : ''}; an operator that runs on the CPU is written \`cpu ${e.name} us=…\``,
+      });
       continue;
     }
     entries.push({ kind, name: e.name, nameRange: e.nameRange, range: e.range, repeat, op, cpuMicroseconds: us });

@@ -54,7 +54,11 @@ export interface NetworkEstimate {
 }
 
 /** Sums a network from its layers' costs (by layer name) at the target's clock. */
-export function estimateNetwork(net: Network, costs: (layer: string) => LayerCost | undefined, target: { clockMHz: number; batchOf: (layer: string) => number | undefined }): NetworkEstimate {
+export function estimateNetwork(
+  net: Network,
+  costs: (layer: string) => LayerCost | undefined,
+  target: { clockMHz: number; batchOf: (layer: string) => number | undefined },
+): NetworkEstimate {
   const rows: NetworkRow[] = [];
   const missing: string[] = [];
   const cpuUnknown: string[] = [];
@@ -63,17 +67,39 @@ export function estimateNetwork(net: Network, costs: (layer: string) => LayerCos
   let batch: number | undefined;
   for (const e of net.entries) {
     if (e.kind === 'cpu') {
-      if (e.cpuMicroseconds === undefined) cpuUnknown.push(e.name); else cpuMicroseconds += e.cpuMicroseconds * e.repeat;
-      rows.push({ kind: 'cpu', name: e.name, nameRange: e.nameRange, repeat: e.repeat, cyclesEach: undefined, cycles: undefined, microseconds: e.cpuMicroseconds === undefined ? undefined : e.cpuMicroseconds * e.repeat, share: undefined, gemmUtilisation: undefined, dramBytes: undefined, bound: undefined });
+      if (e.cpuMicroseconds === undefined) cpuUnknown.push(e.name);
+      else cpuMicroseconds += e.cpuMicroseconds * e.repeat;
+      rows.push({
+        kind: 'cpu',
+        name: e.name,
+        nameRange: e.nameRange,
+        repeat: e.repeat,
+        cyclesEach: undefined,
+        cycles: undefined,
+        microseconds: e.cpuMicroseconds === undefined ? undefined : e.cpuMicroseconds * e.repeat,
+        share: undefined,
+        gemmUtilisation: undefined,
+        dramBytes: undefined,
+        bound: undefined,
+      });
       continue;
     }
     batch ??= target.batchOf(e.name);
     const c = costs(e.name);
-    if (!c) missing.push(e.name); else vtaCycles += c.cycles * e.repeat;
+    if (!c) missing.push(e.name);
+    else vtaCycles += c.cycles * e.repeat;
     rows.push({
-      kind: 'layer', name: e.name, nameRange: e.nameRange, repeat: e.repeat,
-      cyclesEach: c?.cycles, cycles: c && c.cycles * e.repeat, microseconds: c && (c.cycles * e.repeat) / target.clockMHz,
-      share: undefined, gemmUtilisation: c?.gemmUtilisation, dramBytes: c && c.dramBytes * e.repeat, bound: c?.bound,
+      kind: 'layer',
+      name: e.name,
+      nameRange: e.nameRange,
+      repeat: e.repeat,
+      cyclesEach: c?.cycles,
+      cycles: c && c.cycles * e.repeat,
+      microseconds: c && (c.cycles * e.repeat) / target.clockMHz,
+      share: undefined,
+      gemmUtilisation: c?.gemmUtilisation,
+      dramBytes: c && c.dramBytes * e.repeat,
+      bound: c?.bound,
     });
   }
   for (const r of rows) if (r.cycles !== undefined) r.share = vtaCycles > 0 ? r.cycles / vtaCycles : 0;
@@ -81,15 +107,26 @@ export function estimateNetwork(net: Network, costs: (layer: string) => LayerCos
   const latency = vtaMicroseconds + cpuMicroseconds;
   const images = batch ?? 1;
   return {
-    name: net.name, nameRange: net.nameRange, rows, complete: missing.length === 0, missing,
-    vtaCycles, vtaMicroseconds, cpuMicroseconds, cpuUnknown, latencyMicroseconds: latency, batch: images,
+    name: net.name,
+    nameRange: net.nameRange,
+    rows,
+    complete: missing.length === 0,
+    missing,
+    vtaCycles,
+    vtaMicroseconds,
+    cpuMicroseconds,
+    cpuUnknown,
+    latencyMicroseconds: latency,
+    batch: images,
     framesPerSecond: latency > 0 ? (images * 1e6) / latency : 0,
     vtaFramesPerSecond: vtaMicroseconds > 0 ? (images * 1e6) / vtaMicroseconds : 0,
   };
 }
 
 /** A network's estimate as plain data (no ranges): `vta estimate --format json`, the editor's estimate view. */
-export type NetworkEstimateJson = Omit<NetworkEstimate, 'nameRange' | 'rows'> & { rows: Array<Omit<NetworkRow, 'nameRange'>> };
+export type NetworkEstimateJson = Omit<NetworkEstimate, 'nameRange' | 'rows'> & {
+  rows: Array<Omit<NetworkRow, 'nameRange'>>;
+};
 
 export function networkJson(n: NetworkEstimate): NetworkEstimateJson {
   const { nameRange: _n, rows, ...rest } = n;

@@ -7,7 +7,17 @@ import type { Range } from '../lang/ast';
 import { skipGrammarValidations } from '../lang/grammar-checks';
 import { MAX_SOURCE_CHARS } from '../lang/parser';
 import { withoutStackTraces } from '../lang/no-stack-traces';
-import type { SchedFile, SchedItem, SchedNetwork, SchedNetworkEntry, SchedOperator, SchedParam, SchedStmt, SchedTarget, SchedValue } from './ast';
+import type {
+  SchedFile,
+  SchedItem,
+  SchedNetwork,
+  SchedNetworkEntry,
+  SchedOperator,
+  SchedParam,
+  SchedStmt,
+  SchedTarget,
+  SchedValue,
+} from './ast';
 
 const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 const Target = createToken({ name: 'Target', pattern: /target/, longer_alt: Identifier });
@@ -24,7 +34,21 @@ const Comma = createToken({ name: 'Comma', pattern: /,/ });
 const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
 const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
 
-const TOKENS = [WhiteSpace, Newline, Comment, StringLit, Dims, NumberLit, Target, Network, Identifier, Equals, Comma, LBrace, RBrace];
+const TOKENS = [
+  WhiteSpace,
+  Newline,
+  Comment,
+  StringLit,
+  Dims,
+  NumberLit,
+  Target,
+  Network,
+  Identifier,
+  Equals,
+  Comma,
+  LBrace,
+  RBrace,
+];
 // Built on first use, with the parser: a .vta command never needs them.
 let schedLexer: Lexer | undefined;
 
@@ -62,10 +86,38 @@ class SchedParser extends EmbeddedActionsParser {
     const out: SchedStmt[] = [];
     this.MANY(() => {
       this.OR([
-        { ALT: () => { this.CONSUME(Newline); } },
-        { ALT: () => { const t = this.SUBRULE(this.target); if (t) { out.push(t); this.ACTION(() => this.collected.push(t)); } } },
-        { ALT: () => { const o = this.SUBRULE(this.operator); if (o) { out.push(o); this.ACTION(() => this.collected.push(o)); } } },
-        { ALT: () => { const n = this.SUBRULE(this.network); if (n) { out.push(n); this.ACTION(() => this.collected.push(n)); } } },
+        {
+          ALT: () => {
+            this.CONSUME(Newline);
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.SUBRULE(this.target);
+            if (t) {
+              out.push(t);
+              this.ACTION(() => this.collected.push(t));
+            }
+          },
+        },
+        {
+          ALT: () => {
+            const o = this.SUBRULE(this.operator);
+            if (o) {
+              out.push(o);
+              this.ACTION(() => this.collected.push(o));
+            }
+          },
+        },
+        {
+          ALT: () => {
+            const n = this.SUBRULE(this.network);
+            if (n) {
+              out.push(n);
+              this.ACTION(() => this.collected.push(n));
+            }
+          },
+        },
       ]);
     });
     return out;
@@ -78,15 +130,27 @@ class SchedParser extends EmbeddedActionsParser {
     const entries: SchedNetworkEntry[] = [];
     this.MANY(() => {
       this.OR([
-        { ALT: () => { this.CONSUME(Newline); } },
-        { ALT: () => { const e = this.SUBRULE(this.entry); if (e) entries.push(e); } },
+        {
+          ALT: () => {
+            this.CONSUME(Newline);
+          },
+        },
+        {
+          ALT: () => {
+            const e = this.SUBRULE(this.entry);
+            if (e) entries.push(e);
+          },
+        },
       ]);
     });
     const close = this.CONSUME(RBrace);
     return this.ACTION(() => ({
-      kind: 'network' as const, name: name.image, nameRange: rangeOf(name),
+      kind: 'network' as const,
+      name: name.image,
+      nameRange: rangeOf(name),
       entries: entries.filter((e) => e && typeof e.name === 'string'),
-      range: rangeOf(kw, close), headerRange: rangeOf(kw, open),
+      range: rangeOf(kw, close),
+      headerRange: rangeOf(kw, open),
     }));
   });
 
@@ -94,16 +158,32 @@ class SchedParser extends EmbeddedActionsParser {
   entry = this.RULE('entry', (): SchedNetworkEntry => {
     const first = this.CONSUME(Identifier);
     let second: IToken | undefined;
-    this.OPTION({ GATE: () => this.LA(1).tokenType === Identifier && this.LA(2).tokenType !== Equals, DEF: () => { second = this.CONSUME2(Identifier); } });
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType === Identifier && this.LA(2).tokenType !== Equals,
+      DEF: () => {
+        second = this.CONSUME2(Identifier);
+      },
+    });
     const params: SchedParam[] = [];
     this.MANY(() => {
       const n = this.CONSUME3(Identifier);
       this.CONSUME(Equals);
       const v = this.SUBRULE(this.value);
-      this.ACTION(() => params.push({ name: n.image, nameRange: rangeOf(n), value: v, range: v ? span(rangeOf(n), v.range) : rangeOf(n) }));
+      this.ACTION(() =>
+        params.push({
+          name: n.image,
+          nameRange: rangeOf(n),
+          value: v,
+          range: v ? span(rangeOf(n), v.range) : rangeOf(n),
+        }),
+      );
     });
     this.OR([
-      { ALT: () => { this.CONSUME(Newline); } },
+      {
+        ALT: () => {
+          this.CONSUME(Newline);
+        },
+      },
       { GATE: () => this.LA(1).tokenType === RBrace || this.LA(1).tokenType === EOF, ALT: () => {} },
     ]);
     return this.ACTION(() => {
@@ -111,17 +191,17 @@ class SchedParser extends EmbeddedActionsParser {
       const last = params.length ? params[params.length - 1]!.range : rangeOf(nameTok);
       return {
         prefix: second ? { text: first.image, range: rangeOf(first) } : undefined,
-        name: nameTok.image, nameRange: rangeOf(nameTok), params, range: span(rangeOf(first), last),
+        name: nameTok.image,
+        nameRange: rangeOf(nameTok),
+        params,
+        range: span(rangeOf(first), last),
       };
     });
   });
 
   target = this.RULE('target', (): SchedTarget => {
     const kw = this.CONSUME(Target);
-    const v = this.OR([
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => this.CONSUME(StringLit) },
-    ]);
+    const v = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(StringLit) }]);
     return this.ACTION(() => ({
       kind: 'target' as const,
       value: v.tokenType === StringLit ? unquote(v.image) : v.image,
@@ -138,16 +218,29 @@ class SchedParser extends EmbeddedActionsParser {
     const items: SchedItem[] = [];
     this.MANY(() => {
       this.OR([
-        { ALT: () => { this.CONSUME(Newline); } },
-        { ALT: () => { const it = this.SUBRULE(this.item); if (it) items.push(it); } },
+        {
+          ALT: () => {
+            this.CONSUME(Newline);
+          },
+        },
+        {
+          ALT: () => {
+            const it = this.SUBRULE(this.item);
+            if (it) items.push(it);
+          },
+        },
       ]);
     });
     const close = this.CONSUME(RBrace);
     return this.ACTION(() => ({
       kind: 'operator' as const,
-      op: op.image, opRange: rangeOf(op), name: name.image, nameRange: rangeOf(name),
+      op: op.image,
+      opRange: rangeOf(op),
+      name: name.image,
+      nameRange: rangeOf(name),
       items: items.filter((i) => i && typeof i.key === 'string'),
-      range: rangeOf(op, close), headerRange: rangeOf(op, open),
+      range: rangeOf(op, close),
+      headerRange: rangeOf(op, open),
     }));
   });
 
@@ -176,7 +269,16 @@ class SchedParser extends EmbeddedActionsParser {
             const n = this.CONSUME2(Identifier);
             this.CONSUME2(Equals);
             const v = this.SUBRULE3(this.value);
-            this.ACTION(() => !inserted(n) && params.push({ name: n.image, nameRange: rangeOf(n), value: v, range: v ? span(rangeOf(n), v.range) : rangeOf(n) }));
+            this.ACTION(
+              () =>
+                !inserted(n) &&
+                params.push({
+                  name: n.image,
+                  nameRange: rangeOf(n),
+                  value: v,
+                  range: v ? span(rangeOf(n), v.range) : rangeOf(n),
+                }),
+            );
           });
         },
       },
@@ -187,51 +289,78 @@ class SchedParser extends EmbeddedActionsParser {
             DEF: () => {
               const op = this.CONSUME3(Identifier);
               let arg: SchedValue | undefined;
-              this.OPTION(() => { arg = this.SUBRULE4(this.value); });
-              this.ACTION(() => !inserted(op) && steps.push({ op: op.image, opRange: rangeOf(op), arg, range: arg ? span(rangeOf(op), arg.range) : rangeOf(op) }));
+              this.OPTION(() => {
+                arg = this.SUBRULE4(this.value);
+              });
+              this.ACTION(
+                () =>
+                  !inserted(op) &&
+                  steps.push({
+                    op: op.image,
+                    opRange: rangeOf(op),
+                    arg,
+                    range: arg ? span(rangeOf(op), arg.range) : rangeOf(op),
+                  }),
+              );
             },
           });
         },
       },
     ]);
     this.OR2([
-      { ALT: () => { this.CONSUME2(Newline); } },
+      {
+        ALT: () => {
+          this.CONSUME2(Newline);
+        },
+      },
       { GATE: () => this.LA(1).tokenType === RBrace || this.LA(1).tokenType === EOF, ALT: () => {} },
     ]);
     return this.ACTION(() => {
       for (const r of [...values.map((v) => v?.range), ...params.map((p) => p.range), ...steps.map((s) => s.range)]) {
-        if (r && (r.end.line > last.end.line || (r.end.line === last.end.line && r.end.character > last.end.character))) last = r;
+        if (r && (r.end.line > last.end.line || (r.end.line === last.end.line && r.end.character > last.end.character)))
+          last = r;
       }
-      return { key: key.image, keyRange: rangeOf(key), values: values.filter(Boolean), params, steps, range: span(rangeOf(key), last) };
+      return {
+        key: key.image,
+        keyRange: rangeOf(key),
+        values: values.filter(Boolean),
+        params,
+        steps,
+        range: span(rangeOf(key), last),
+      };
     });
   });
 
-  value = this.RULE('value', (): SchedValue => this.OR([
-    {
-      ALT: () => {
-        const t = this.CONSUME(Dims);
-        return { kind: 'dims' as const, dims: t.image.split(/[xX]/).map(Number), text: t.image, range: rangeOf(t) };
-      },
-    },
-    {
-      ALT: () => {
-        const t = this.CONSUME(NumberLit);
-        return { kind: 'num' as const, value: Number(t.image.replace(/_/g, '')), range: rangeOf(t) };
-      },
-    },
-    {
-      ALT: () => {
-        const t = this.CONSUME(Identifier);
-        return { kind: 'name' as const, name: t.image, range: rangeOf(t) };
-      },
-    },
-    {
-      ALT: () => {
-        const t = this.CONSUME(StringLit);
-        return { kind: 'string' as const, value: unquote(t.image), range: rangeOf(t) };
-      },
-    },
-  ]));
+  value = this.RULE(
+    'value',
+    (): SchedValue =>
+      this.OR([
+        {
+          ALT: () => {
+            const t = this.CONSUME(Dims);
+            return { kind: 'dims' as const, dims: t.image.split(/[xX]/).map(Number), text: t.image, range: rangeOf(t) };
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(NumberLit);
+            return { kind: 'num' as const, value: Number(t.image.replace(/_/g, '')), range: rangeOf(t) };
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(Identifier);
+            return { kind: 'name' as const, name: t.image, range: rangeOf(t) };
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(StringLit);
+            return { kind: 'string' as const, value: unquote(t.image), range: rangeOf(t) };
+          },
+        },
+      ]),
+  );
 }
 
 let shared: SchedParser | undefined;
@@ -245,9 +374,22 @@ function parseText(text: string): SchedFile {
   // As for `.vta` (a network's schedule is a few hundred lines): no 50 MB token arrays.
   if (text.length > MAX_SOURCE_CHARS) {
     const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    return { statements: [], comments: [], errors: [{ message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses`, range: at }] };
+    return {
+      statements: [],
+      comments: [],
+      errors: [
+        {
+          message: `the file has ${text.length} characters, more than the ${MAX_SOURCE_CHARS} this tool parses`,
+          range: at,
+        },
+      ],
+    };
   }
-  schedLexer ??= new Lexer(TOKENS, { ensureOptimizations: false, positionTracking: 'full', skipValidations: skipGrammarValidations });
+  schedLexer ??= new Lexer(TOKENS, {
+    ensureOptimizations: false,
+    positionTracking: 'full',
+    skipValidations: skipGrammarValidations,
+  });
   const lexed = schedLexer.tokenize(text);
   const errors: SchedFile['errors'] = lexed.errors.map((e) => ({
     message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length))}`,
@@ -262,9 +404,20 @@ function parseText(text: string): SchedFile {
   let statements: SchedStmt[] = [];
   try {
     parser.file();
-    statements = parser.collected.filter((s) => s && (s.kind === 'target' ? typeof s.value === 'string' : s.kind === 'network' ? typeof s.name === 'string' && s.name.length > 0 : typeof s.op === 'string' && typeof s.name === 'string' && s.name.length > 0 && s.op.length > 0));
+    statements = parser.collected.filter(
+      (s) =>
+        s &&
+        (s.kind === 'target'
+          ? typeof s.value === 'string'
+          : s.kind === 'network'
+            ? typeof s.name === 'string' && s.name.length > 0
+            : typeof s.op === 'string' && typeof s.name === 'string' && s.name.length > 0 && s.op.length > 0),
+    );
   } catch (e) {
-    errors.push({ message: `the parser gave up: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+    errors.push({
+      message: `the parser gave up: ${(e as Error).message}`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
   }
   for (const e of parser.errors) {
     const tok = e.token;

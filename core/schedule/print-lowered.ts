@@ -18,7 +18,7 @@ function linearText(f: Linear): string {
   let s = '';
   for (const [coef, v] of f.terms) {
     const term = Math.abs(coef) === 1 ? v : `${Math.abs(coef)} * ${v}`;
-    s += s ? (coef < 0 ? ` - ${term}` : ` + ${term}`) : (coef < 0 ? `-${term}` : term);
+    s += s ? (coef < 0 ? ` - ${term}` : ` + ${term}`) : coef < 0 ? `-${term}` : term;
   }
   if (!s) return String(f.c);
   return f.c === 0 ? s : `${s} ${f.c < 0 ? '-' : '+'} ${Math.abs(f.c)}`;
@@ -57,16 +57,22 @@ function insnText(s: LoweredStream, it: InsnItem): string {
   const kernel = () => s.instances[it.instance]!.key;
   const dram = () => `dram=${s.tensors[it.tensor]!.name} + ${it.offset}`;
   switch (x.opcode) {
-    case Opcode.FINISH: return 'finish';
-    case Opcode.GEMM: return `gemm ${kernel()}${x.reset_reg ? ' reset' : ''} ${loopsText(x)}`;
-    case Opcode.ALU: return `alu ${ALU_OP_NAMES[x.alu_opcode]} ${kernel()} imm=${x.imm} ${loopsText(x)}`;
+    case Opcode.FINISH:
+      return 'finish';
+    case Opcode.GEMM:
+      return `gemm ${kernel()}${x.reset_reg ? ' reset' : ''} ${loopsText(x)}`;
+    case Opcode.ALU:
+      return `alu ${ALU_OP_NAMES[x.alu_opcode]} ${kernel()} imm=${x.imm} ${loopsText(x)}`;
     case Opcode.STORE:
       if (it.tensor < 0) return 'nop  st';
       return `store out sram=${x.sram_base} ${dram()} y=${x.y_size} x=${x.x_size} stride=${x.x_stride}`;
     default: {
       if (it.instance >= 0) return `load uop ${kernel()} sram=${x.sram_base}`;
       if (it.tensor < 0) return x.memory_type === MemType.UOP ? 'nop  ex' : 'nop  ld';
-      const pad = x.y_pad_0 || x.y_pad_1 || x.x_pad_0 || x.x_pad_1 ? ` pad=${x.y_pad_0},${x.y_pad_1},${x.x_pad_0},${x.x_pad_1}` : '';
+      const pad =
+        x.y_pad_0 || x.y_pad_1 || x.x_pad_0 || x.x_pad_1
+          ? ` pad=${x.y_pad_0},${x.y_pad_1},${x.x_pad_0},${x.x_pad_1}`
+          : '';
       return `load ${x.memory_type === MemType.INP ? 'inp' : 'wgt'} sram=${x.sram_base} ${dram()} y=${x.y_size} x=${x.x_size} stride=${x.x_stride}${pad}`;
     }
   }
@@ -83,11 +89,21 @@ export function printLowered(s: LoweredStream): string {
   }
   for (const it of s.items) {
     switch (it.kind) {
-      case 'insn': out.push(withComment(`  ${insnText(s, it)}`, it.comment)); break;
-      case 'push': out.push(withComment(`  push ${it.queue}`, it.comment)); break;
-      case 'pop': out.push(withComment(`  pop  ${it.queue}`, it.comment)); break;
-      case 'label': out.push(withComment(`${it.name}:`, it.comment)); break;
-      case 'comment': out.push(withComment('', it.text)); break;
+      case 'insn':
+        out.push(withComment(`  ${insnText(s, it)}`, it.comment));
+        break;
+      case 'push':
+        out.push(withComment(`  push ${it.queue}`, it.comment));
+        break;
+      case 'pop':
+        out.push(withComment(`  pop  ${it.queue}`, it.comment));
+        break;
+      case 'label':
+        out.push(withComment(`${it.name}:`, it.comment));
+        break;
+      case 'comment':
+        out.push(withComment('', it.text));
+        break;
     }
   }
   out.push('');

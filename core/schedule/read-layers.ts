@@ -18,7 +18,9 @@ export function readLayers(file: SchedFile): ReadLayers {
   for (const op of file.statements) {
     if (op.kind !== 'operator') continue;
     const before = out.problems.length;
-    const layer = readLayer(op, (range, code, message) => out.problems.push({ range, severity: 'error', code, message: `${op.name}: ${message}` }));
+    const layer = readLayer(op, (range, code, message) =>
+      out.problems.push({ range, severity: 'error', code, message: `${op.name}: ${message}` }),
+    );
     if (layer && out.problems.length === before) out.layers.push({ layer, op });
   }
   return out;

@@ -87,16 +87,27 @@ export function cleanSchedules(l: Layer, t: VtaTarget, maxThreads = 2): LayerFig
   const threadCounts = divisors(maxThreads, all);
   const depth = { INP: t.inp.depth, WGT: t.wgt.depth, ACC: t.acc.depth, UOP: t.uop.depth };
   const out: LayerFigures[] = [];
-  for (const b of bs) for (const h of hs) for (const w of ws) for (const ci of cis) for (const co of cos) {
-    const tile = { b, h, w, ci, co };
-    const rows = tileRows(l, t, tile);
-    for (const oc of threadCounts) for (const th of l.op === 'dense' ? [1] : threadCounts) {
-      const n = oc * th;
-      if (rows.INP * n > depth.INP || rows.WGT * n > depth.WGT || rows.ACC * n > depth.ACC || rows.UOP * n > depth.UOP) continue;
-      const f = cleanFigures(l, t, { tile, threads: { oc, h: th } });
-      if (f) out.push(f);
-    }
-  }
+  for (const b of bs)
+    for (const h of hs)
+      for (const w of ws)
+        for (const ci of cis)
+          for (const co of cos) {
+            const tile = { b, h, w, ci, co };
+            const rows = tileRows(l, t, tile);
+            for (const oc of threadCounts)
+              for (const th of l.op === 'dense' ? [1] : threadCounts) {
+                const n = oc * th;
+                if (
+                  rows.INP * n > depth.INP ||
+                  rows.WGT * n > depth.WGT ||
+                  rows.ACC * n > depth.ACC ||
+                  rows.UOP * n > depth.UOP
+                )
+                  continue;
+                const f = cleanFigures(l, t, { tile, threads: { oc, h: th } });
+                if (f) out.push(f);
+              }
+          }
   return out;
 }
 
@@ -140,14 +151,22 @@ export function tuneLayer(l: Layer, t: VtaTarget, estimate: LayerEstimator, opts
   const clock = timingParamsFor(t).clockMHz;
   const ranked: TunedSchedule[] = [];
   let estimated = 0;
-  const same = (a: Knobs, b: Knobs) => (Object.keys(a.tile) as Array<keyof Tile>).every((k) => a.tile[k] === b.tile[k]) && a.threads.oc === b.threads.oc && a.threads.h === b.threads.h;
+  const same = (a: Knobs, b: Knobs) =>
+    (Object.keys(a.tile) as Array<keyof Tile>).every((k) => a.tile[k] === b.tile[k]) &&
+    a.threads.oc === b.threads.oc &&
+    a.threads.h === b.threads.h;
   const own = cleanFigures(l, t);
   let baseline: { cycles: number } | null = null;
   const consider = (f: LayerFigures) => {
     const e = estimate(f, t);
     estimated++;
     if (!e) return undefined;
-    const s: TunedSchedule = { ...knobsOf(f), cycles: e.cycles, microseconds: e.cycles / clock, gemmUtilisation: e.gemmUtilisation };
+    const s: TunedSchedule = {
+      ...knobsOf(f),
+      cycles: e.cycles,
+      microseconds: e.cycles / clock,
+      gemmUtilisation: e.gemmUtilisation,
+    };
     ranked.push(s);
     ranked.sort((a, b) => a.cycles - b.cycles);
     if (ranked.length > keep) ranked.pop();

@@ -8,7 +8,16 @@
  * microsecond in functional mode (where there are no cycles).
  */
 import type { Insn } from '../isa';
-import { ALU_OP_NAMES, MEM_TYPE_NAMES, MODULES, MODULE_NAMES, Opcode, isNop, queueConsumer, queueProducer } from '../isa';
+import {
+  ALU_OP_NAMES,
+  MEM_TYPE_NAMES,
+  MODULES,
+  MODULE_NAMES,
+  Opcode,
+  isNop,
+  queueConsumer,
+  queueProducer,
+} from '../isa';
 import type { Program } from '../program/program';
 import type { SimTrace } from './simulator';
 
@@ -38,12 +47,18 @@ const TID: Record<string, number> = { ld: 1, ex: 2, st: 3 };
 /** A short mnemonic for slice names: `LOAD INP`, `GEMM reset`, `ALU max imm`, `NOP`… */
 export function mnemonic(insn: Insn): string {
   switch (insn.opcode) {
-    case Opcode.LOAD: return isNop(insn) ? 'NOP' : `LOAD ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}`;
-    case Opcode.STORE: return isNop(insn) ? 'NOP' : 'STORE';
-    case Opcode.GEMM: return insn.reset_reg ? 'GEMM reset' : 'GEMM';
-    case Opcode.ALU: return `ALU ${ALU_OP_NAMES[insn.alu_opcode] ?? insn.alu_opcode}${insn.use_imm ? ' imm' : ''}`;
-    case Opcode.FINISH: return 'FINISH';
-    default: return `opcode ${insn.opcode}`;
+    case Opcode.LOAD:
+      return isNop(insn) ? 'NOP' : `LOAD ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}`;
+    case Opcode.STORE:
+      return isNop(insn) ? 'NOP' : 'STORE';
+    case Opcode.GEMM:
+      return insn.reset_reg ? 'GEMM reset' : 'GEMM';
+    case Opcode.ALU:
+      return `ALU ${ALU_OP_NAMES[insn.alu_opcode] ?? insn.alu_opcode}${insn.use_imm ? ' imm' : ''}`;
+    case Opcode.FINISH:
+      return 'FINISH';
+    default:
+      return `opcode ${insn.opcode}`;
   }
 }
 
@@ -66,14 +81,29 @@ export function toChromeTrace(trace: SimTrace, program: Program): ChromeTraceFil
     if (pi.source) args.source = `${pi.source.file}:${pi.source.start.line + 1}`;
     if (pi.origin === 'token-nop') args.origin = 'token NOP';
     ev.push({
-      name: mnemonic(pi.insn) + (pi.label ? ` (${pi.label})` : ''), cat: r.module, ph: 'X', pid: PID, tid: TID[r.module],
-      ts: us(r.start), dur: us(Math.max(r.end - r.start, 0)), args,
+      name: mnemonic(pi.insn) + (pi.label ? ` (${pi.label})` : ''),
+      cat: r.module,
+      ph: 'X',
+      pid: PID,
+      tid: TID[r.module],
+      ts: us(r.start),
+      dur: us(Math.max(r.end - r.start, 0)),
+      args,
     });
     ends.set(r.index, { start: r.start, end: r.end });
   }
   for (const s of trace.stalls) {
     const name = s.cause === 'token' ? `wait ${s.queue}` : s.cause === 'dram' ? 'wait DRAM bus' : 'wait fetch';
-    ev.push({ name, cat: `stall,${s.cause}`, ph: 'X', pid: PID, tid: TID[s.module], ts: us(s.start), dur: us(s.end - s.start), args: { index: s.index } });
+    ev.push({
+      name,
+      cat: `stall,${s.cause}`,
+      ph: 'X',
+      pid: PID,
+      tid: TID[s.module],
+      ts: us(s.start),
+      dur: us(s.end - s.start),
+      args: { index: s.index },
+    });
   }
   // Flow arrows: start inside the pushing slice (just before its end), finish at the popping slice.
   trace.tokens.forEach((t, id) => {
@@ -81,9 +111,19 @@ export function toChromeTrace(trace: SimTrace, program: Program): ChromeTraceFil
     const from = ends.get(t.push.index);
     if (!from) return;
     const inside = from.end - Math.min(0.5, (from.end - from.start) / 2);
-    const producer = queueProducer(t.queue), consumer = queueConsumer(t.queue);
+    const producer = queueProducer(t.queue),
+      consumer = queueConsumer(t.queue);
     ev.push({ name: t.queue, cat: 'token', ph: 's', id: id + 1, pid: PID, tid: TID[producer], ts: us(inside) });
-    ev.push({ name: t.queue, cat: 'token', ph: 'f', bp: 'e', id: id + 1, pid: PID, tid: TID[consumer], ts: us(t.pop.time) });
+    ev.push({
+      name: t.queue,
+      cat: 'token',
+      ph: 'f',
+      bp: 'e',
+      id: id + 1,
+      pid: PID,
+      tid: TID[consumer],
+      ts: us(t.pop.time),
+    });
   });
   // Tokens held per queue over time.
   const changes = new Map<string, Array<[number, number]>>();
@@ -107,7 +147,13 @@ export function toChromeTrace(trace: SimTrace, program: Program): ChromeTraceFil
     o.live.forEach((v, k) => {
       if (v === prev) return;
       prev = v;
-      ev.push({ name: `live rows ${o.buffer.toUpperCase()}`, ph: 'C', pid: PID, ts: us(k * o.bucket), args: { rows: v } });
+      ev.push({
+        name: `live rows ${o.buffer.toUpperCase()}`,
+        ph: 'C',
+        pid: PID,
+        ts: us(k * o.bucket),
+        args: { rows: v },
+      });
     });
   }
   return {

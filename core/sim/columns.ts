@@ -4,14 +4,19 @@
  * a snapshot is restored.
  */
 
-interface TypedArrayCtor<T> { new (n: number): T }
+interface TypedArrayCtor<T> {
+  new (n: number): T;
+}
 type Typed = Int32Array | Float64Array | Uint8Array | Int8Array;
 
 export class Column<T extends Typed> {
   data: T;
   length = 0;
 
-  constructor(private readonly ctor: TypedArrayCtor<T>, initial = 64) {
+  constructor(
+    private readonly ctor: TypedArrayCtor<T>,
+    initial = 64,
+  ) {
     this.data = new ctor(initial);
   }
 

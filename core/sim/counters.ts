@@ -19,11 +19,19 @@ export const COUNTER_KEYS = [
 export type CounterKey = (typeof COUNTER_KEYS)[number];
 export type FsimCounters = Record<CounterKey, number>;
 
-export const C_INP = 0, C_WGT = 1, C_ACC = 2, C_UOP = 3, C_OUT = 4, C_GEMM = 5, C_ALU = 6;
+export const C_INP = 0,
+  C_WGT = 1,
+  C_ACC = 2,
+  C_UOP = 3,
+  C_OUT = 4,
+  C_GEMM = 5,
+  C_ALU = 6;
 
 /** The counters as a plain object whose key order is fsim's. */
 export function countersObject(c: Float64Array): FsimCounters {
   const out = {} as FsimCounters;
-  COUNTER_KEYS.forEach((k, i) => { out[k] = c[i]!; });
+  COUNTER_KEYS.forEach((k, i) => {
+    out[k] = c[i]!;
+  });
   return out;
 }

@@ -88,14 +88,19 @@ export function deadlockError(m: Machine, heads: Array<BlockedHead | undefined>,
   // instruction that carries it.
   const pop = m.program.insns[first.insnIndex]?.tokenSources?.[popFlagFor(first.queue)];
   if (!pop) return new SimError('deadlock', message, first.insnIndex, first.source, chain);
-  const related = first.source && first.source.start.line !== pop.start.line
-    ? [{ source: first.source, message: `the blocked instruction ${first.insnIndex}, which carries this pop` }] : undefined;
+  const related =
+    first.source && first.source.start.line !== pop.start.line
+      ? [{ source: first.source, message: `the blocked instruction ${first.insnIndex}, which carries this pop` }]
+      : undefined;
   return new SimError('deadlock', message, first.insnIndex, pop, chain, related);
 }
 
 export function missingFinishError(m: Machine): SimError {
   const last = m.n - 1;
-  return new SimError('missing-finish',
+  return new SimError(
+    'missing-finish',
     `all ${m.n} instructions ran and none was FINISH, so the run never ends (fsim would spin forever)`,
-    last, last >= 0 ? m.program.insns[last]?.source : undefined);
+    last,
+    last >= 0 ? m.program.insns[last]?.source : undefined,
+  );
 }

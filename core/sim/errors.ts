@@ -83,7 +83,14 @@ export class SimError extends Error {
   }
 
   /** Plain JSON form for traces and protocol messages. */
-  toJSON(): { code: SimErrorCode; message: string; insnIndex: number; source?: SourceRange; chain?: WaitLink[]; related?: SimError['related'] } {
+  toJSON(): {
+    code: SimErrorCode;
+    message: string;
+    insnIndex: number;
+    source?: SourceRange;
+    chain?: WaitLink[];
+    related?: SimError['related'];
+  } {
     const out: ReturnType<SimError['toJSON']> = { code: this.code, message: this.message, insnIndex: this.insnIndex };
     if (this.source) out.source = this.source;
     if (this.related) out.related = this.related;

@@ -11,7 +11,15 @@ import type { Insn } from '../isa';
 import type { ModuleId } from '../isa';
 import { AluOp, MEM_TYPE_NAMES, MODULES, MemType as MemType_, Opcode as Opcode_, emptyInsn, moduleOf } from '../isa';
 import type { Program } from '../program/program';
-import { C_ACC as C_ACC_, C_ALU as C_ALU_, C_GEMM as C_GEMM_, C_INP as C_INP_, C_OUT as C_OUT_, C_UOP as C_UOP_, C_WGT as C_WGT_ } from './counters';
+import {
+  C_ACC as C_ACC_,
+  C_ALU as C_ALU_,
+  C_GEMM as C_GEMM_,
+  C_INP as C_INP_,
+  C_OUT as C_OUT_,
+  C_UOP as C_UOP_,
+  C_WGT as C_WGT_,
+} from './counters';
 import type { SimErrorCode } from './errors';
 import { SimError } from './errors';
 import type { SimGeometry } from './geometry';
@@ -47,17 +55,38 @@ const C_WGT = C_WGT_;
 const STRIDE = 16;
 const OPCODE = 0;
 /* LOAD and STORE */
-const MEM_TYPE = 1, SRAM_BASE = 2, DRAM_BASE = 3, Y_SIZE = 4, X_SIZE = 5, X_STRIDE = 6,
-  Y_PAD_0 = 7, Y_PAD_1 = 8, X_PAD_0 = 9, X_PAD_1 = 10;
+const MEM_TYPE = 1,
+  SRAM_BASE = 2,
+  DRAM_BASE = 3,
+  Y_SIZE = 4,
+  X_SIZE = 5,
+  X_STRIDE = 6,
+  Y_PAD_0 = 7,
+  Y_PAD_1 = 8,
+  X_PAD_0 = 9,
+  X_PAD_1 = 10;
 /* GEMM and ALU (RESET_REG for GEMM; USE_IMM and ALU_OPCODE for ALU) */
-const UOP_BGN = 1, UOP_END = 2, ITER_OUT = 3, ITER_IN = 4, DST_OUT = 5, DST_IN = 6,
-  SRC_OUT = 7, SRC_IN = 8, WGT_OUT = 9, WGT_IN = 10, RESET_REG = 11, USE_IMM = 11, ALU_OPCODE = 12, IMM = 13;
+const UOP_BGN = 1,
+  UOP_END = 2,
+  ITER_OUT = 3,
+  ITER_IN = 4,
+  DST_OUT = 5,
+  DST_IN = 6,
+  SRC_OUT = 7,
+  SRC_IN = 8,
+  WGT_OUT = 9,
+  WGT_IN = 10,
+  RESET_REG = 11,
+  USE_IMM = 11,
+  ALU_OPCODE = 12,
+  IMM = 13;
 /*
  * Every instruction: its module (MODULES order) and its dependency flags (bits 1, 2, 4, 8:
  * pop_prev, pop_next, push_prev, push_next, program-info.ts's FLAGS order), for
  * programInfo, so that the Program's instruction objects are read in one pass.
  */
-const MODULE = 14, DEP_FLAGS = 15;
+const MODULE = 14,
+  DEP_FLAGS = 15;
 const MODULE_INDEX = Object.fromEntries(MODULES.map((id, k) => [id, k])) as Record<ModuleId, number>;
 
 type InsnTable = Int32Array | Float64Array;
@@ -83,7 +112,10 @@ function fillInsns(program: Program, t: InsnTable): boolean {
     const x = insns[i]!.insn;
     put(b + OPCODE, x.opcode);
     put(b + MODULE, MODULE_INDEX[moduleOf(x)]);
-    put(b + DEP_FLAGS, (x.pop_prev_dep ? 1 : 0) | (x.pop_next_dep ? 2 : 0) | (x.push_prev_dep ? 4 : 0) | (x.push_next_dep ? 8 : 0));
+    put(
+      b + DEP_FLAGS,
+      (x.pop_prev_dep ? 1 : 0) | (x.pop_next_dep ? 2 : 0) | (x.push_prev_dep ? 4 : 0) | (x.push_next_dep ? 8 : 0),
+    );
     if (x.opcode === Opcode.LOAD || x.opcode === Opcode.STORE) {
       put(b + MEM_TYPE, x.memory_type);
       put(b + SRAM_BASE, x.sram_base);
@@ -211,7 +243,8 @@ export class Executor {
 
   /** An Insn with row `b`'s fields, for the kernels: one reused object, always hot in the cache. */
   private view(b: number): Insn {
-    const t = this.t, v = this.scratch;
+    const t = this.t,
+      v = this.scratch;
     if (t[b + OPCODE] === Opcode.LOAD || t[b + OPCODE] === Opcode.STORE) {
       v.memory_type = t[b + MEM_TYPE]!;
       v.sram_base = t[b + SRAM_BASE]!;
@@ -252,12 +285,27 @@ export class Executor {
     const opcode = this.t[b + OPCODE]!;
     this.out.reset();
     switch (opcode) {
-      case Opcode.LOAD: this.load(index, b); break;
-      case Opcode.STORE: this.store(index, b); break;
-      case Opcode.GEMM: this.gemm(index, b); break;
-      case Opcode.ALU: this.alu(index, b); break;
-      case Opcode.FINISH: this.out.work = Work.FINISH; break;
-      default: this.fail('unknown-opcode', index, `opcode ${opcode} is not LOAD, STORE, GEMM, FINISH or ALU (fsim: "Unknown op_code")`);
+      case Opcode.LOAD:
+        this.load(index, b);
+        break;
+      case Opcode.STORE:
+        this.store(index, b);
+        break;
+      case Opcode.GEMM:
+        this.gemm(index, b);
+        break;
+      case Opcode.ALU:
+        this.alu(index, b);
+        break;
+      case Opcode.FINISH:
+        this.out.work = Work.FINISH;
+        break;
+      default:
+        this.fail(
+          'unknown-opcode',
+          index,
+          `opcode ${opcode} is not LOAD, STORE, GEMM, FINISH or ALU (fsim: "Unknown op_code")`,
+        );
     }
     return this.out;
   }
@@ -265,31 +313,66 @@ export class Executor {
   // --- LOAD -------------------------------------------------------------------
 
   private load(index: number, b: number): void {
-    const t = this.t, out = this.out;
+    const t = this.t,
+      out = this.out;
     const xSize = t[b + X_SIZE]!;
     if (xSize === 0) return; // NOP: only its tokens matter
     const g = this.g;
     const type = t[b + MEM_TYPE]!;
     let depth: number, buf: number, sramRowBytes: number, counter: number, counterRowBytes: number;
     switch (type) {
-      case MemType.UOP: depth = g.uopDepth; buf = Buf.UOP; sramRowBytes = 4; counter = C_UOP; counterRowBytes = 4; break;
-      case MemType.INP: depth = g.inpDepth; buf = Buf.INP; sramRowBytes = g.inpLanes; counter = C_INP; counterRowBytes = g.inpLanes; break;
-      case MemType.WGT: depth = g.wgtDepth; buf = Buf.WGT; sramRowBytes = g.wgtLanes; counter = C_WGT; counterRowBytes = g.wgtLanes; break;
+      case MemType.UOP:
+        depth = g.uopDepth;
+        buf = Buf.UOP;
+        sramRowBytes = 4;
+        counter = C_UOP;
+        counterRowBytes = 4;
+        break;
+      case MemType.INP:
+        depth = g.inpDepth;
+        buf = Buf.INP;
+        sramRowBytes = g.inpLanes;
+        counter = C_INP;
+        counterRowBytes = g.inpLanes;
+        break;
+      case MemType.WGT:
+        depth = g.wgtDepth;
+        buf = Buf.WGT;
+        sramRowBytes = g.wgtLanes;
+        counter = C_WGT;
+        counterRowBytes = g.wgtLanes;
+        break;
       case MemType.ACC:
-      case MemType.ACC_8BIT: depth = g.accDepth; buf = Buf.ACC; sramRowBytes = g.accRowBytes; counter = C_ACC; counterRowBytes = g.accRowBytes; break;
+      case MemType.ACC_8BIT:
+        depth = g.accDepth;
+        buf = Buf.ACC;
+        sramRowBytes = g.accRowBytes;
+        counter = C_ACC;
+        counterRowBytes = g.accRowBytes;
+        break;
       default:
-        this.fail('bad-load-type', index, `LOAD with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): only UOP, WGT, INP, ACC and ACC_8BIT can be loaded (fsim: fatal)`);
+        this.fail(
+          'bad-load-type',
+          index,
+          `LOAD with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): only UOP, WGT, INP, ACC and ACC_8BIT can be loaded (fsim: fatal)`,
+        );
     }
-    const ySize = t[b + Y_SIZE]!, sram = t[b + SRAM_BASE]!;
-    const yPad0 = t[b + Y_PAD_0]!, yPad1 = t[b + Y_PAD_1]!;
-    const xPad0 = t[b + X_PAD_0]!, xPad1 = t[b + X_PAD_1]!;
+    const ySize = t[b + Y_SIZE]!,
+      sram = t[b + SRAM_BASE]!;
+    const yPad0 = t[b + Y_PAD_0]!,
+      yPad1 = t[b + Y_PAD_1]!;
+    const xPad0 = t[b + X_PAD_0]!,
+      xPad1 = t[b + X_PAD_1]!;
     const X = xPad0 + xSize + xPad1;
     const Y = yPad0 + ySize + yPad1;
     const rows = X * Y;
     if (sram + rows > depth) {
       const padded = rows !== xSize * ySize ? ` (${Y}×${X} with padding)` : '';
-      this.fail('sram-out-of-range', index,
-        `LOAD ${MEM_TYPE_NAMES[type]} writes ${rows} ${buf === Buf.UOP ? 'micro-ops' : 'rows'}${padded} from sram_base ${sram}, up to ${sram + rows - 1}, past the ${BUF_LABEL[buf]} buffer's depth ${depth}`);
+      this.fail(
+        'sram-out-of-range',
+        index,
+        `LOAD ${MEM_TYPE_NAMES[type]} writes ${rows} ${buf === Buf.UOP ? 'micro-ops' : 'rows'}${padded} from sram_base ${sram}, up to ${sram + rows - 1}, past the ${BUF_LABEL[buf]} buffer's depth ${depth}`,
+      );
     }
     const eb = g.elemBytes[type]!;
     this.checkDram(index, b, eb);
@@ -314,8 +397,7 @@ export class Executor {
     else if (buf === Buf.WGT) {
       mem.touchWgtRows(sram, sram + rows);
       mem.wgtWritten(sram, sram + rows);
-    }
-    else mem.touchAccRows(sram, sram + rows);
+    } else mem.touchAccRows(sram, sram + rows);
   }
 
   /**
@@ -326,13 +408,18 @@ export class Executor {
     const t = this.t;
     const ySize = t[b + Y_SIZE]!;
     if (ySize === 0) return 0;
-    const base = t[b + DRAM_BASE]!, xSize = t[b + X_SIZE]!, stride = t[b + X_STRIDE]!;
+    const base = t[b + DRAM_BASE]!,
+      xSize = t[b + X_SIZE]!,
+      stride = t[b + X_STRIDE]!;
     const hi = (base + (ySize - 1) * stride + xSize) * eb;
     const len = this.mem.dram.length;
     if (hi > len) {
       const what = t[b + OPCODE] === Opcode.STORE ? 'STORE writes' : `LOAD ${MEM_TYPE_NAMES[t[b + MEM_TYPE]!]} reads`;
-      this.fail('dram-out-of-range', index,
-        `${what} DRAM bytes ${base * eb}..${hi - 1} (dram_base ${base}, ${ySize} rows of ${xSize} elements, stride ${stride}, ${eb} B per element), past the ${len}-byte DRAM image`);
+      this.fail(
+        'dram-out-of-range',
+        index,
+        `${what} DRAM bytes ${base * eb}..${hi - 1} (dram_base ${base}, ${ySize} rows of ${xSize} elements, stride ${stride}, ${eb} B per element), past the ${len}-byte DRAM image`,
+      );
     }
     return hi;
   }
@@ -340,25 +427,39 @@ export class Executor {
   // --- STORE ------------------------------------------------------------------
 
   private store(index: number, b: number): void {
-    const t = this.t, out = this.out;
+    const t = this.t,
+      out = this.out;
     const xSize = t[b + X_SIZE]!;
     if (xSize === 0) return;
     const type = t[b + MEM_TYPE]!;
     if (type !== MemType.OUT) {
-      this.fail('bad-store-type', index,
-        `STORE with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): fsim stores only from OUT (4)`);
+      this.fail(
+        'bad-store-type',
+        index,
+        `STORE with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): fsim stores only from OUT (4)`,
+      );
     }
-    const yPad0 = t[b + Y_PAD_0]!, yPad1 = t[b + Y_PAD_1]!, xPad0 = t[b + X_PAD_0]!, xPad1 = t[b + X_PAD_1]!;
+    const yPad0 = t[b + Y_PAD_0]!,
+      yPad1 = t[b + Y_PAD_1]!,
+      xPad0 = t[b + X_PAD_0]!,
+      xPad1 = t[b + X_PAD_1]!;
     if (yPad0 || yPad1 || xPad0 || xPad1) {
-      this.fail('bad-store-padding', index,
-        `STORE with padding (y ${yPad0},${yPad1}, x ${xPad0},${xPad1}): a STORE cannot pad (fsim: CHECK failure)`);
+      this.fail(
+        'bad-store-padding',
+        index,
+        `STORE with padding (y ${yPad0},${yPad1}, x ${xPad0},${xPad1}): a STORE cannot pad (fsim: CHECK failure)`,
+      );
     }
     const g = this.g;
-    const ySize = t[b + Y_SIZE]!, sram = t[b + SRAM_BASE]!;
+    const ySize = t[b + Y_SIZE]!,
+      sram = t[b + SRAM_BASE]!;
     const rows = xSize * ySize;
     if (sram + rows > g.accDepth) {
-      this.fail('sram-out-of-range', index,
-        `STORE reads ${rows} rows from sram_base ${sram}, up to ${sram + rows - 1}, past the ACC/OUT buffer's depth ${g.accDepth}`);
+      this.fail(
+        'sram-out-of-range',
+        index,
+        `STORE reads ${rows} rows from sram_base ${sram}, up to ${sram + rows - 1}, past the ACC/OUT buffer's depth ${g.accDepth}`,
+      );
     }
     const hi = this.checkDram(index, b, g.outRowBytes);
     this.counters[C_OUT] += rows * g.outRowBytes;
@@ -376,11 +477,15 @@ export class Executor {
   /** Checks the micro-op range; returns false when the loop nest is empty. */
   private uopRange(index: number, what: string, b: number): boolean {
     const t = this.t;
-    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
+    const bgn = t[b + UOP_BGN]!,
+      end = t[b + UOP_END]!;
     if (t[b + ITER_OUT] === 0 || t[b + ITER_IN] === 0 || end <= bgn) return false;
     if (end > this.g.uopDepth) {
-      this.fail('uop-out-of-range', index,
-        `${what} uses micro-ops ${bgn}..${end - 1}, past the UOP buffer's depth ${this.g.uopDepth}`);
+      this.fail(
+        'uop-out-of-range',
+        index,
+        `${what} uses micro-ops ${bgn}..${end - 1}, past the UOP buffer's depth ${this.g.uopDepth}`,
+      );
     }
     return true;
   }
@@ -388,12 +493,18 @@ export class Executor {
   /** Smallest and largest row a micro-op field plus the loop offsets reaches (into hLo, hHi, hHiUop). */
   private hull(field: Int32Array, b: number, fOut: number, fIn: number): void {
     const t = this.t;
-    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
-    let lo = Infinity, hi = -Infinity, hiUop = bgn;
+    const bgn = t[b + UOP_BGN]!,
+      end = t[b + UOP_END]!;
+    let lo = Infinity,
+      hi = -Infinity,
+      hiUop = bgn;
     for (let u = bgn; u < end; u++) {
       const v = field[u]!;
       if (v < lo) lo = v;
-      if (v > hi) { hi = v; hiUop = u; }
+      if (v > hi) {
+        hi = v;
+        hiUop = u;
+      }
     }
     this.hLo = lo;
     // Factors are unsigned fields, so the offsets only grow with the iteration.
@@ -402,28 +513,43 @@ export class Executor {
   }
 
   /** Checks the last hull() against the buffer's depth. */
-  private checkHull(index: number, what: string, field: string, depth: number, buf: number, b: number, arr: Int32Array): void {
+  private checkHull(
+    index: number,
+    what: string,
+    field: string,
+    depth: number,
+    buf: number,
+    b: number,
+    arr: Int32Array,
+  ): void {
     const hi = this.hHi;
     if (hi >= depth) {
       const u = this.hHiUop;
-      this.fail('sram-out-of-range', index,
-        `${what} reaches ${BUF_LABEL[buf]} row ${hi} (micro-op ${u} ${field} ${arr[u]} + loop offset ${hi - arr[u]!}; iter_out ${this.t[b + ITER_OUT]}, iter_in ${this.t[b + ITER_IN]}), past the buffer's depth ${depth}`);
+      this.fail(
+        'sram-out-of-range',
+        index,
+        `${what} reaches ${BUF_LABEL[buf]} row ${hi} (micro-op ${u} ${field} ${arr[u]} + loop offset ${hi - arr[u]!}; iter_out ${this.t[b + ITER_OUT]}, iter_in ${this.t[b + ITER_IN]}), past the buffer's depth ${depth}`,
+      );
     }
   }
 
   private gemm(index: number, b: number): void {
-    const t = this.t, out = this.out;
+    const t = this.t,
+      out = this.out;
     out.work = Work.GEMM;
     const reset = (out.gemmReset = t[b + RESET_REG] !== 0);
     if (!this.uopRange(index, 'GEMM', b)) return;
-    const g = this.g, mem = this.mem;
-    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
+    const g = this.g,
+      mem = this.mem;
+    const bgn = t[b + UOP_BGN]!,
+      end = t[b + UOP_END]!;
     const iters = t[b + ITER_OUT]! * t[b + ITER_IN]! * (end - bgn);
     out.uopIters = iters;
     out.add(Buf.UOP, Access.READ, bgn, end);
     this.hull(mem.uopDst, b, DST_OUT, DST_IN);
     this.checkHull(index, 'GEMM', 'dst', g.accDepth, Buf.ACC, b, mem.uopDst);
-    const aLo = this.hLo, aHi = this.hHi;
+    const aLo = this.hLo,
+      aHi = this.hHi;
     if (reset) {
       out.add(Buf.ACC, Access.WRITE, aLo, aHi + 1);
       if (!this.data) return;
@@ -434,7 +560,8 @@ export class Executor {
     }
     this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
     this.checkHull(index, 'GEMM', 'src', g.inpDepth, Buf.INP, b, mem.uopSrc);
-    const iLo = this.hLo, iHi = this.hHi;
+    const iLo = this.hLo,
+      iHi = this.hHi;
     this.hull(mem.uopWgt, b, WGT_OUT, WGT_IN);
     this.checkHull(index, 'GEMM', 'wgt', g.wgtDepth, Buf.WGT, b, mem.uopWgt);
     this.counters[C_GEMM] += iters;
@@ -449,7 +576,8 @@ export class Executor {
   }
 
   private alu(index: number, b: number): void {
-    const t = this.t, out = this.out;
+    const t = this.t,
+      out = this.out;
     out.work = Work.ALU;
     out.aluImm = t[b + USE_IMM] !== 0;
     const op = t[b + ALU_OPCODE]!;
@@ -457,15 +585,18 @@ export class Executor {
       this.fail('unknown-alu-opcode', index, `ALU opcode ${op} is not MIN, MAX, ADD, SHR or MUL`);
     }
     if (!this.uopRange(index, 'ALU', b)) return;
-    const g = this.g, mem = this.mem;
-    const bgn = t[b + UOP_BGN]!, end = t[b + UOP_END]!;
+    const g = this.g,
+      mem = this.mem;
+    const bgn = t[b + UOP_BGN]!,
+      end = t[b + UOP_END]!;
     const iters = t[b + ITER_OUT]! * t[b + ITER_IN]! * (end - bgn);
     out.uopIters = iters;
     this.counters[C_ALU] += iters;
     out.add(Buf.UOP, Access.READ, bgn, end);
     this.hull(mem.uopDst, b, DST_OUT, DST_IN);
     this.checkHull(index, 'ALU', 'dst', g.accDepth, Buf.ACC, b, mem.uopDst);
-    const dLo = this.hLo, dHi = this.hHi;
+    const dLo = this.hLo,
+      dHi = this.hHi;
     // Immediate mode still computes the source index and fsim reads that row (its value unused).
     this.hull(mem.uopSrc, b, SRC_OUT, SRC_IN);
     this.checkHull(index, 'ALU', 'src', g.accDepth, Buf.ACC, b, mem.uopSrc);
@@ -473,8 +604,19 @@ export class Executor {
     out.add(Buf.ACC, Access.UPDATE, dLo, dHi + 1);
     if (!this.data) return;
     if (this.simd) {
-      this.simd.alu(op, t[b + USE_IMM]!, t[b + IMM]!, bgn, end, t[b + ITER_OUT]!, t[b + ITER_IN]!,
-        t[b + DST_OUT]!, t[b + DST_IN]!, t[b + SRC_OUT]!, t[b + SRC_IN]!);
+      this.simd.alu(
+        op,
+        t[b + USE_IMM]!,
+        t[b + IMM]!,
+        bgn,
+        end,
+        t[b + ITER_OUT]!,
+        t[b + ITER_IN]!,
+        t[b + DST_OUT]!,
+        t[b + DST_IN]!,
+        t[b + SRC_OUT]!,
+        t[b + SRC_IN]!,
+      );
     } else aluExecute(mem, this.view(b));
     mem.touchAccRows(dLo, dHi + 1);
   }

@@ -46,7 +46,10 @@ export class FunctionalScheduler implements Scheduler {
   private readonly rng?: Prng;
   private readonly ready = new Int32Array(3);
 
-  constructor(private readonly m: Machine, order: Interleaving = 'program-order') {
+  constructor(
+    private readonly m: Machine,
+    order: Interleaving = 'program-order',
+  ) {
     if (order !== 'program-order') this.rng = new Prng(order.seed);
     if (m.n === 0) this.end(missingFinishError(m));
   }
@@ -114,8 +117,13 @@ export class FunctionalScheduler implements Scheduler {
 
   save(): FunctionalState {
     return {
-      pos: this.pos.slice(), time: this.time, status: this.status, error: this.error,
-      rng: this.rng?.state ?? 0, lastIndex: this.lastIndex, lastModule: this.lastModule,
+      pos: this.pos.slice(),
+      time: this.time,
+      status: this.status,
+      error: this.error,
+      rng: this.rng?.state ?? 0,
+      lastIndex: this.lastIndex,
+      lastModule: this.lastModule,
     };
   }
 
@@ -145,7 +153,9 @@ export class FunctionalScheduler implements Scheduler {
       }
       const i = list[p]!;
       const q = m.popsReady(i, this.time);
-      return q < 0 ? { ...base, state: 'ready', insnIndex: i } : { ...base, state: 'waiting-token', insnIndex: i, waitingOn: QUEUES[q] };
+      return q < 0
+        ? { ...base, state: 'ready', insnIndex: i }
+        : { ...base, state: 'waiting-token', insnIndex: i, waitingOn: QUEUES[q] };
     });
   }
 

@@ -24,7 +24,14 @@ export interface SimGeometry {
   /** DRAM element bytes per memory-type id. */
   elemBytes: Record<number, number>;
   /** Micro-op field positions: shift and mask of dst, src, wgt in the 32-bit word. */
-  uopFields: { dstShift: number; dstMask: number; srcShift: number; srcMask: number; wgtShift: number; wgtMask: number };
+  uopFields: {
+    dstShift: number;
+    dstMask: number;
+    srcShift: number;
+    srcMask: number;
+    wgtShift: number;
+    wgtMask: number;
+  };
   /** Bytes per ACC row (for fsim's counters). */
   accRowBytes: number;
   /** Bytes per OUT row. */
@@ -40,12 +47,16 @@ export function simGeometry(t: VtaTarget): SimGeometry {
   if (t.wgtBits !== 8) bad.push(`weight width ${t.wgtBits} bits`);
   if (t.accBits !== 32) bad.push(`accumulator width ${t.accBits} bits`);
   if (bad.length > 0) {
-    throw new SimError('unsupported-target',
-      `target ${t.name} has ${bad.join(', ')}; the simulator models 8-bit inputs and weights with 32-bit accumulators (LOG_INP_WIDTH=3, LOG_WGT_WIDTH=3, LOG_ACC_WIDTH=5), as fsim's arithmetic assumes`, -1);
+    throw new SimError(
+      'unsupported-target',
+      `target ${t.name} has ${bad.join(', ')}; the simulator models 8-bit inputs and weights with 32-bit accumulators (LOG_INP_WIDTH=3, LOG_WGT_WIDTH=3, LOG_ACC_WIDTH=5), as fsim's arithmetic assumes`,
+      -1,
+    );
   }
   // The SRAM views alias DRAM bytes as int32 lanes; every engine that runs VTA Studio is
   // little-endian, but say so rather than compute garbage.
-  if (!LITTLE_ENDIAN) throw new SimError('unsupported-target', 'the simulator needs a little-endian JavaScript engine', -1);
+  if (!LITTLE_ENDIAN)
+    throw new SimError('unsupported-target', 'the simulator needs a little-endian JavaScript engine', -1);
   const l = uopLayoutFor(t);
   const mask = (w: number) => (w >= 32 ? 0xffffffff : (1 << w) - 1) >>> 0;
   return {
@@ -61,9 +72,12 @@ export function simGeometry(t: VtaTarget): SimGeometry {
     accDepth: t.acc.depth,
     elemBytes: t.elemBytes,
     uopFields: {
-      dstShift: l.dst.offset, dstMask: mask(l.dst.width),
-      srcShift: l.src.offset, srcMask: mask(l.src.width),
-      wgtShift: l.wgt.offset, wgtMask: mask(l.wgt.width),
+      dstShift: l.dst.offset,
+      dstMask: mask(l.dst.width),
+      srcShift: l.src.offset,
+      srcMask: mask(l.src.width),
+      wgtShift: l.wgt.offset,
+      wgtMask: mask(l.wgt.width),
     },
     accRowBytes: t.acc.rowBytes,
     outRowBytes: t.out.rowBytes,

@@ -50,7 +50,10 @@ export class Machine {
   readonly started: Int32Array;
   startedCount = 0;
 
-  constructor(readonly program: Program, opts: MachineOptions) {
+  constructor(
+    readonly program: Program,
+    opts: MachineOptions,
+  ) {
     this.geometry = simGeometry(program.target);
     // Timing-only moves no data: no kernels, and the DRAM image is only read.
     const simd = opts.kernel === 'auto' && opts.data ? instantiateSimdKernels(this.geometry) : undefined;
@@ -74,8 +77,12 @@ export class Machine {
     const bad = this.info.illegal.get(index);
     if (!bad) return;
     const m = this.info.module[index] === 0 ? 'load-module' : 'store-module';
-    throw new SimError('illegal-dep-flag', `${m} instruction with ${bad.join(' and ')} set: that queue does not exist for this module (fsim dereferences a null queue and crashes)`,
-      index, this.program.insns[index]?.source);
+    throw new SimError(
+      'illegal-dep-flag',
+      `${m} instruction with ${bad.join(' and ')} set: that queue does not exist for this module (fsim dereferences a null queue and crashes)`,
+      index,
+      this.program.insns[index]?.source,
+    );
   }
 
   /** The first queue the instruction pops that holds no token visible at `time`; -1 when it can start. */
@@ -105,7 +112,8 @@ export class Machine {
     this.stats[S.EXEC + this.info.module[index]!]++;
     const out = this.exec.exec(index);
     this.account(out);
-    if (tracing && trace.recording) for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
+    if (tracing && trace.recording)
+      for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
     return out;
   }
 
@@ -117,9 +125,15 @@ export class Machine {
         if (out.gemmReset) st[S.GEMM_RESET_ITERS] += out.uopIters;
         else st[S.GEMM_ITERS] += out.uopIters;
         break;
-      case Work.ALU: st[S.ALU_ITERS] += out.uopIters; break;
-      case Work.LOAD: st[S.DRAM_READ] += out.dmaRows * out.dmaRowBytes; break;
-      case Work.STORE: st[S.DRAM_WRITE] += out.dmaRows * out.dmaRowBytes; break;
+      case Work.ALU:
+        st[S.ALU_ITERS] += out.uopIters;
+        break;
+      case Work.LOAD:
+        st[S.DRAM_READ] += out.dmaRows * out.dmaRowBytes;
+        break;
+      case Work.STORE:
+        st[S.DRAM_WRITE] += out.dmaRows * out.dmaRowBytes;
+        break;
     }
   }
 

@@ -72,7 +72,12 @@ export class SimMemory {
    *   offsets of sramLayout); without them the SRAMs get a plain ArrayBuffer.
    * @param writesDram false when nothing will write DRAM (timing only): no copy is made.
    */
-  constructor(readonly geometry: SimGeometry, initialDram: Uint8Array, private readonly kernels?: KernelMemory, writesDram = true) {
+  constructor(
+    readonly geometry: SimGeometry,
+    initialDram: Uint8Array,
+    private readonly kernels?: KernelMemory,
+    writesDram = true,
+  ) {
     const l = (this.layout = sramLayout(geometry));
     const buf = kernels?.memory.buffer ?? new ArrayBuffer(l.bytes);
     const g = geometry;

@@ -20,7 +20,12 @@ export interface OccupancySeries {
   peak: number;
 }
 
-export function computeOccupancy(accesses: readonly TraceAccess[], depths: Record<BufferName, number>, endTime: number, maxPoints = 512): OccupancySeries[] {
+export function computeOccupancy(
+  accesses: readonly TraceAccess[],
+  depths: Record<BufferName, number>,
+  endTime: number,
+  maxPoints = 512,
+): OccupancySeries[] {
   const span = Math.max(1, Math.ceil(endTime));
   const bucket = Math.max(1, Math.ceil(span / maxPoints));
   const points = Math.ceil(span / bucket);
@@ -31,7 +36,8 @@ export function computeOccupancy(accesses: readonly TraceAccess[], depths: Recor
     const area = new Float64Array(points + 1);
     const full = new Float64Array(points + 2);
     const add = (s: number, e: number) => {
-      const bs = Math.floor(s / bucket), be = Math.floor(e / bucket);
+      const bs = Math.floor(s / bucket),
+        be = Math.floor(e / bucket);
       if (bs >= points) return;
       if (bs === be) {
         area[bs] += e - s;
@@ -63,7 +69,8 @@ export function computeOccupancy(accesses: readonly TraceAccess[], depths: Recor
     }
     for (let r = 0; r < depth; r++) close(r);
     const live: number[] = [];
-    let run = 0, peak = 0;
+    let run = 0,
+      peak = 0;
     for (let k = 0; k < points; k++) {
       run += full[k]!;
       const v = (area[k]! + run) / bucket;

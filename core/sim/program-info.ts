@@ -24,10 +24,12 @@ const FLAGS: readonly DepFlag[] = ['pop_prev_dep', 'pop_next_dep', 'push_prev_de
  * For module m and flag f (FLAGS order), QUEUE_OF[m * 4 + f]: the queue index the flag
  * names, or -1 where the module has no such queue.
  */
-const QUEUE_OF = MODULES.flatMap((id) => FLAGS.map((flag) => {
-  const q = queueOfFlag(id, flag);
-  return q === undefined ? -1 : queueIndex(q);
-}));
+const QUEUE_OF = MODULES.flatMap((id) =>
+  FLAGS.map((flag) => {
+    const q = queueOfFlag(id, flag);
+    return q === undefined ? -1 : queueIndex(q);
+  }),
+);
 
 /** An instruction's module (MODULES order) and dependency flags (bit f: FLAGS[f]), by index. */
 export interface InsnFacts {

@@ -28,7 +28,15 @@ import { TimingScheduler } from './timing';
 import type { TimingParams } from './timing-params';
 import { timingParamsFor } from './timing-params';
 import type { TokenQueuesState } from './tokens';
-import type { RecorderState, TraceAccess, TraceInsn, TraceLimits, TraceStall, TraceToken, TraceTruncation } from './trace';
+import type {
+  RecorderState,
+  TraceAccess,
+  TraceInsn,
+  TraceLimits,
+  TraceStall,
+  TraceToken,
+  TraceTruncation,
+} from './trace';
 import { DEFAULT_TRACE_LIMITS } from './trace';
 
 // Imported constants are read in the hot loop; module-local copies avoid the per-access
@@ -68,9 +76,16 @@ export interface SimProgress {
 }
 
 export type StopReason =
-  | 'event' | 'insn' | 'time' | 'breakpoint'
-  | 'finished' | 'error' | 'deadlock'
-  | 'step-limit' | 'cycle-limit' | 'cancelled';
+  | 'event'
+  | 'insn'
+  | 'time'
+  | 'breakpoint'
+  | 'finished'
+  | 'error'
+  | 'deadlock'
+  | 'step-limit'
+  | 'cycle-limit'
+  | 'cancelled';
 
 export interface QueueView {
   queue: QueueId;
@@ -84,8 +99,12 @@ export interface SimSnapshot {
   readonly step: number;
   readonly pages: PageSnapshot;
   readonly machine: {
-    counters: Float64Array; stats: Float64Array; tokens: TokenQueuesState; trace: RecorderState;
-    startedCount: number; events: number;
+    counters: Float64Array;
+    stats: Float64Array;
+    tokens: TokenQueuesState;
+    trace: RecorderState;
+    startedCount: number;
+    events: number;
   };
   readonly scheduler: unknown;
 }
@@ -146,7 +165,10 @@ export class Simulator {
   /** Where run(breakpoints) last stopped: continuing must not stop there again at once. */
   private pausedBefore?: { index: number; step: number };
 
-  constructor(readonly program: Program, options: SimOptions = {}) {
+  constructor(
+    readonly program: Program,
+    options: SimOptions = {},
+  ) {
     this.opts = options;
     this.mode = options.mode ?? 'functional';
     const traceOpt = options.trace ?? true;
@@ -159,7 +181,8 @@ export class Simulator {
     if (this.mode === 'functional') {
       this.sched = new FunctionalScheduler(this.m, options.interleaving);
     } else {
-      this.timing = typeof options.timing === 'object' ? options.timing : timingParamsFor(program.target, options.timing);
+      this.timing =
+        typeof options.timing === 'object' ? options.timing : timingParamsFor(program.target, options.timing);
       this.sched = new TimingScheduler(this.m, this.timing);
     }
     if (options.snapshots !== false) {
@@ -248,7 +271,8 @@ export class Simulator {
   readUops(index: number, count = 1): Array<{ dst: number; src: number; wgt: number }> {
     const mem = this.m.mem;
     const out = [];
-    for (let u = index; u < index + count; u++) out.push({ dst: mem.uopDst[u]!, src: mem.uopSrc[u]!, wgt: mem.uopWgt[u]! });
+    for (let u = index; u < index + count; u++)
+      out.push({ dst: mem.uopDst[u]!, src: mem.uopSrc[u]!, wgt: mem.uopWgt[u]! });
     return out;
   }
 
@@ -260,9 +284,11 @@ export class Simulator {
    * caller's to forbid. The timing-only mode holds no data, so it refuses.
    */
   writeMemory(region: 'dram' | 'inp' | 'wgt' | 'acc', offset: number, data: Uint8Array): number {
-    if (this.mode === 'timing') throw new Error('the timing-only mode holds no data: run in functional or both mode to write memory');
+    if (this.mode === 'timing')
+      throw new Error('the timing-only mode holds no data: run in functional or both mode to write memory');
     const mem = this.m.mem;
-    const target = region === 'dram' ? mem.dram : region === 'inp' ? mem.inpBytes : region === 'wgt' ? mem.wgtBytes : mem.accBytes;
+    const target =
+      region === 'dram' ? mem.dram : region === 'inp' ? mem.inpBytes : region === 'wgt' ? mem.wgtBytes : mem.accBytes;
     const n = Math.max(0, Math.min(data.length, target.length - offset));
     if (offset < 0 || n === 0) return 0;
     target.set(data.subarray(0, n), offset);
@@ -288,7 +314,10 @@ export class Simulator {
   /** Runs until an instruction (of `module`, if given) has started. */
   stepInsn(module?: ModuleId): StopReason {
     const want = module === undefined ? -1 : MODULES.indexOf(module);
-    return this.advance((ev) => (ev === Ev.START || ev === Ev.EXEC) && (want < 0 || this.sched.lastModule === want), 'insn');
+    return this.advance(
+      (ev) => (ev === Ev.START || ev === Ev.EXEC) && (want < 0 || this.sched.lastModule === want),
+      'insn',
+    );
   }
 
   /** Runs every step that happens before `time`. */
@@ -307,7 +336,8 @@ export class Simulator {
     if (!breakpoints || breakpoints.size === 0) {
       return this.store || !this.sched.runSteps ? this.advance(() => false, 'finished') : this.runUnwatched();
     }
-    if (!this.store) throw new Error('run(breakpoints) needs snapshots to stop before an instruction (the snapshots option is false)');
+    if (!this.store)
+      throw new Error('run(breakpoints) needs snapshots to stop before an instruction (the snapshots option is false)');
     let hit = -1;
     const reason = this.advance((ev) => {
       if (ev !== Ev.START && ev !== Ev.EXEC) return false;
@@ -404,11 +434,15 @@ export class Simulator {
     if (ev !== Ev.START && ev !== Ev.EXEC) return 0.2;
     const out = this.m.exec.out;
     switch (out.work) {
-      case Work.GEMM: return 0.5 + out.uopIters * (this.kernel === 'simd' ? 0.03 : 0.4);
-      case Work.ALU: return 0.5 + out.uopIters * this.m.geometry.accLanes * 0.004;
+      case Work.GEMM:
+        return 0.5 + out.uopIters * (this.kernel === 'simd' ? 0.03 : 0.4);
+      case Work.ALU:
+        return 0.5 + out.uopIters * this.m.geometry.accLanes * 0.004;
       case Work.LOAD:
-      case Work.STORE: return 0.5 + (out.dmaRows * out.dmaRowBytes) * 0.002;
-      default: return 0.3;
+      case Work.STORE:
+        return 0.5 + out.dmaRows * out.dmaRowBytes * 0.002;
+      default:
+        return 0.3;
     }
   }
 
@@ -420,8 +454,12 @@ export class Simulator {
       step: this.stepCount,
       pages,
       machine: {
-        counters: m.counters.slice(), stats: m.stats.slice(), tokens: m.tokens.save(), trace: m.trace.save(),
-        startedCount: m.startedCount, events: this.events.length,
+        counters: m.counters.slice(),
+        stats: m.stats.slice(),
+        tokens: m.tokens.save(),
+        trace: m.trace.save(),
+        startedCount: m.startedCount,
+        events: this.events.length,
       },
       scheduler: this.sched.save(),
     };
@@ -503,25 +541,41 @@ export class Simulator {
   // --- results --------------------------------------------------------------------
 
   summary(): SimSummary {
-    const s = summarize(this.m, this.mode, this.status, this.sched.time,
-      this.timing ? { row: this.timing.name, clockMHz: this.timing.clockMHz } : undefined);
+    const s = summarize(
+      this.m,
+      this.mode,
+      this.status,
+      this.sched.time,
+      this.timing ? { row: this.timing.name, clockMHz: this.timing.clockMHz } : undefined,
+    );
     if (this.sched.status === 'finished') {
       // Timing mode applies an instruction's effect when it starts; one still running when
       // FINISH completes would, on hardware, not have finished its work.
       for (const [index] of this.sched.pending()) {
-        s.warnings.push(`instruction ${index} (${MODULES[this.m.info.module[index]!]}) was still running when FINISH completed: on hardware its work may not be done`);
+        s.warnings.push(
+          `instruction ${index} (${MODULES[this.m.info.module[index]!]}) was still running when FINISH completed: on hardware its work may not be done`,
+        );
       }
       const left = this.sched.unexecuted();
-      if (left.length) s.warnings.push(`${left.length} instruction(s) never ran: FINISH ended the run first (first: ${left.slice(0, 5).join(', ')})`);
+      if (left.length)
+        s.warnings.push(
+          `${left.length} instruction(s) never ran: FINISH ended the run first (first: ${left.slice(0, 5).join(', ')})`,
+        );
     }
     return s;
   }
 
   result(reason: StopReason = this.sched.status === 'running' ? 'event' : this.endReason()): SimResult {
     return {
-      status: this.status, reason, error: this.sched.error, counters: this.counters(),
-      time: this.sched.time, steps: this.stepCount, unexecuted: this.sched.unexecuted(),
-      dram: this.mode === 'timing' ? this.m.mem.dram : this.m.mem.dram.slice(), summary: this.summary(),
+      status: this.status,
+      reason,
+      error: this.sched.error,
+      counters: this.counters(),
+      time: this.sched.time,
+      steps: this.stepCount,
+      unexecuted: this.sched.unexecuted(),
+      dram: this.mode === 'timing' ? this.m.mem.dram : this.m.mem.dram.slice(),
+      summary: this.summary(),
     };
   }
 
@@ -536,11 +590,19 @@ export class Simulator {
     const g = m.geometry;
     const end = rec.insns.reduce((e, r) => Math.max(e, r.end), now);
     const t: SimTrace = {
-      format: 'vta-sim-trace', version: 1, mode: this.mode, timeUnit: this.sched.timeUnit,
-      estimate: this.mode !== 'functional', target: this.program.target.name,
+      format: 'vta-sim-trace',
+      version: 1,
+      mode: this.mode,
+      timeUnit: this.sched.timeUnit,
+      estimate: this.mode !== 'functional',
+      target: this.program.target.name,
       clockMHz: this.timing?.clockMHz ?? this.program.target.board.clockMHz,
       ...rec,
-      occupancy: computeOccupancy(rec.accesses, { uop: g.uopDepth, inp: g.inpDepth, wgt: g.wgtDepth, acc: g.accDepth }, end),
+      occupancy: computeOccupancy(
+        rec.accesses,
+        { uop: g.uopDepth, inp: g.inpDepth, wgt: g.wgtDepth, acc: g.accDepth },
+        end,
+      ),
       summary: this.summary(),
       unexecuted: this.sched.unexecuted(),
     };
@@ -553,7 +615,11 @@ export class Simulator {
 
   /** Bytes held by the trace columns and the automatic snapshots (for memory reports). */
   memoryFootprint(): { traceBytes: number; snapshotBytes: number; snapshots: number } {
-    return { traceBytes: this.m.trace.bytes, snapshotBytes: this.store?.bytes() ?? 0, snapshots: this.store?.count ?? 0 };
+    return {
+      traceBytes: this.m.trace.bytes,
+      snapshotBytes: this.store?.bytes() ?? 0,
+      snapshots: this.store?.count ?? 0,
+    };
   }
 }
 
@@ -563,4 +629,3 @@ export function simulate(program: Program, options: SimOptions = {}): SimResult 
   const reason = sim.run();
   return sim.result(reason);
 }
-

@@ -24,9 +24,14 @@ export class PageTracker {
   /** What live memory equals, except for pages flagged dirty. */
   private base: PageSnapshot;
 
-  constructor(private readonly mem: SimMemory, initialDram: Uint8Array) {
+  constructor(
+    private readonly mem: SimMemory,
+    initialDram: Uint8Array,
+  ) {
     const sram = Array.from({ length: mem.sramDirty.length }, () => ZERO_PAGE);
-    const dram = Array.from({ length: mem.dramDirty.length }, (_, p) => initialDram.subarray(p * PAGE_BYTES, (p + 1) * PAGE_BYTES));
+    const dram = Array.from({ length: mem.dramDirty.length }, (_, p) =>
+      initialDram.subarray(p * PAGE_BYTES, (p + 1) * PAGE_BYTES),
+    );
     this.base = { sram, dram, ownBytes: 0 };
   }
 
@@ -55,7 +60,8 @@ export class PageTracker {
 
   restore(snap: PageSnapshot): void {
     // Byte range of the SRAM pages put back, to tell the memory which WGT rows changed.
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     const put = (live: Uint8Array, dirty: Uint8Array, base: Uint8Array[], want: Uint8Array[], sram: boolean) => {
       for (let p = 0; p < want.length; p++) {
         if (dirty[p] || base[p] !== want[p]) {
@@ -72,7 +78,9 @@ export class PageTracker {
     put(mem.sram, mem.sramDirty, this.base.sram, snap.sram, true);
     put(mem.dram, mem.dramDirty, this.base.dram, snap.dram, false);
     this.base = snap;
-    const row = mem.geometry.wgtLanes, wgtLo = mem.layout.wgt, wgtHi = wgtLo + mem.geometry.wgtDepth * row;
+    const row = mem.geometry.wgtLanes,
+      wgtLo = mem.layout.wgt,
+      wgtHi = wgtLo + mem.geometry.wgtDepth * row;
     if (hi > wgtLo && lo < wgtHi) {
       mem.wgtWritten(Math.floor((Math.max(lo, wgtLo) - wgtLo) / row), Math.ceil((Math.min(hi, wgtHi) - wgtLo) / row));
     }
@@ -134,7 +142,9 @@ export class SnapshotStore<T extends { step: number; pages: PageSnapshot }> {
 
   /** Latest snapshot at or before `step`. */
   atOrBefore(step: number): T | undefined {
-    let lo = 0, hi = this.list.length - 1, best: T | undefined;
+    let lo = 0,
+      hi = this.list.length - 1,
+      best: T | undefined;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (this.list[mid]!.step <= step) {

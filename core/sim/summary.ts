@@ -53,14 +53,22 @@ export interface SimSummary {
   warnings: string[];
 }
 
-export function summarize(m: Machine, mode: SimMode, status: SimStatus, time: number, timing?: { row: string; clockMHz: number }): SimSummary {
+export function summarize(
+  m: Machine,
+  mode: SimMode,
+  status: SimStatus,
+  time: number,
+  timing?: { row: string; clockMHz: number },
+): SimSummary {
   const st = m.stats;
   const g = m.geometry;
   const T = Math.max(time, 1);
   const modules = {} as Record<ModuleId, ModuleSummary>;
   MODULES.forEach((id, k) => {
     const stalls = {} as Record<StallCause, number>;
-    STALL_CAUSES.forEach((c, ci) => { stalls[c] = st[stallSlot(k, ci)]!; });
+    STALL_CAUSES.forEach((c, ci) => {
+      stalls[c] = st[stallSlot(k, ci)]!;
+    });
     modules[id] = { executed: st[S.EXEC + k]!, busy: st[S.BUSY + k]!, utilisation: round(st[S.BUSY + k]! / T), stalls };
   });
   const queues = {} as Record<QueueId, QueueSummary>;
@@ -68,18 +76,34 @@ export function summarize(m: Machine, mode: SimMode, status: SimStatus, time: nu
   const warnings: string[] = [];
   QUEUES.forEach((q, k) => {
     const t = m.tokens;
-    queues[q] = { pushed: t.pushed[k]!, popped: t.popped[k]!, left: t.count(k), maxHeld: t.maxHeld[k]!, capacity: Number.isFinite(capacity) ? capacity : null };
+    queues[q] = {
+      pushed: t.pushed[k]!,
+      popped: t.popped[k]!,
+      left: t.count(k),
+      maxHeld: t.maxHeld[k]!,
+      capacity: Number.isFinite(capacity) ? capacity : null,
+    };
     if (t.maxHeld[k]! > capacity) {
-      warnings.push(`queue ${q} held ${t.maxHeld[k]} tokens at once, more than the ${capacity} the ${m.program.target.name} target's queues hold`);
+      warnings.push(
+        `queue ${q} held ${t.maxHeld[k]} tokens at once, more than the ${capacity} the ${m.program.target.name} target's queues hold`,
+      );
     }
   });
   const executed = m.startedCount;
   const cycles = mode !== 'functional';
   const s: SimSummary = {
-    status, mode, timeUnit: cycles ? 'cycle' : 'step', estimate: cycles, time,
+    status,
+    mode,
+    timeUnit: cycles ? 'cycle' : 'step',
+    estimate: cycles,
+    time,
     instructions: { total: m.n, executed, unexecuted: m.n - executed },
     modules,
-    gemm: { uopIterations: st[S.GEMM_ITERS]!, resetIterations: st[S.GEMM_RESET_ITERS]!, macs: st[S.GEMM_ITERS]! * g.batch * g.blockIn * g.blockOut },
+    gemm: {
+      uopIterations: st[S.GEMM_ITERS]!,
+      resetIterations: st[S.GEMM_RESET_ITERS]!,
+      macs: st[S.GEMM_ITERS]! * g.batch * g.blockIn * g.blockOut,
+    },
     alu: { uopIterations: st[S.ALU_ITERS]! },
     dram: { readBytes: st[S.DRAM_READ]!, writeBytes: st[S.DRAM_WRITE]! },
     queues,

@@ -23,8 +23,19 @@ import { S as S_ } from './stats';
 import type { TimingParams } from './timing-params';
 import type { TimingCore } from './timing-phases';
 import {
-  BUSY as BUSY_, CONSUMER as CONSUMER_, DMA as DMA_, DONE as DONE_, FETCH as FETCH_, F_BLOCKED as F_BLOCKED_, F_DISPATCH as F_DISPATCH_,
-  F_DONE as F_DONE_, F_REQ as F_REQ_, IDLE as IDLE_, INSN_BYTES as INSN_BYTES_, WAIT_CMD as WAIT_CMD_, WAIT_TOKEN as WAIT_TOKEN_,
+  BUSY as BUSY_,
+  CONSUMER as CONSUMER_,
+  DMA as DMA_,
+  DONE as DONE_,
+  FETCH as FETCH_,
+  F_BLOCKED as F_BLOCKED_,
+  F_DISPATCH as F_DISPATCH_,
+  F_DONE as F_DONE_,
+  F_REQ as F_REQ_,
+  IDLE as IDLE_,
+  INSN_BYTES as INSN_BYTES_,
+  WAIT_CMD as WAIT_CMD_,
+  WAIT_TOKEN as WAIT_TOKEN_,
 } from './timing-phases';
 import { Cause as Cause_ } from './trace';
 
@@ -34,8 +45,16 @@ const Opcode = Opcode_;
 const Work = Work_;
 const S = S_;
 const Cause = Cause_;
-const IDLE = IDLE_, WAIT_TOKEN = WAIT_TOKEN_, DMA = DMA_, BUSY = BUSY_, DONE = DONE_, WAIT_CMD = WAIT_CMD_;
-const F_REQ = F_REQ_, F_DISPATCH = F_DISPATCH_, F_BLOCKED = F_BLOCKED_, F_DONE = F_DONE_;
+const IDLE = IDLE_,
+  WAIT_TOKEN = WAIT_TOKEN_,
+  DMA = DMA_,
+  BUSY = BUSY_,
+  DONE = DONE_,
+  WAIT_CMD = WAIT_CMD_;
+const F_REQ = F_REQ_,
+  F_DISPATCH = F_DISPATCH_,
+  F_BLOCKED = F_BLOCKED_,
+  F_DONE = F_DONE_;
 const FETCH = FETCH_;
 const CONSUMER = CONSUMER_;
 const INSN_BYTES = INSN_BYTES_;
@@ -45,24 +64,78 @@ const INSN_BYTES = INSN_BYTES_;
  * whose time would exceed `maxTime` and after the run ends; returns the steps taken.
  * Each branch below is the timing.ts method named in its comment, inlined.
  */
-export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first: number, count: number, maxTime: number): number {
+export function runTimingBatch(
+  s: TimingCore,
+  m: Machine,
+  p: TimingParams,
+  first: number,
+  count: number,
+  maxTime: number,
+): number {
   if (s.status !== 'running') return 0;
-  const info = m.info, modList = info.modList, module = info.module, popMask = info.popMask;
+  const info = m.info,
+    modList = info.modList,
+    module = info.module,
+    popMask = info.popMask;
   const hasIllegal = info.illegal.size > 0;
-  const stats = m.stats, tokens = m.tokens, exec = m.exec, trace = m.trace, tracing = trace.enabled;
-  const startStep = m.startStep, startTime = m.startTime, started = m.started, pushMask = info.pushMask;
-  const next = s.next, phase = s.phase, cur = s.cur, pos = s.pos, dispatched = s.dispatched, availAt = s.availAt;
-  const rowsLeft = s.rowsLeft, burst = s.burst, rowBeats = s.rowBeats, write = s.write, padRow = s.padRow, padBottom = s.padBottom;
-  const stallOpen = s.stallOpen, stallStart = s.stallStart, stallCause = s.stallCause, stallQ = s.stallQ, stallIdx = s.stallIdx;
-  const tIds = tokens.ids, tVis = tokens.vis, tHead = tokens.head, tTail = tokens.tail;
-  const tPushed = tokens.pushed, tPopped = tokens.popped, tMaxHeld = tokens.maxHeld;
+  const stats = m.stats,
+    tokens = m.tokens,
+    exec = m.exec,
+    trace = m.trace,
+    tracing = trace.enabled;
+  const startStep = m.startStep,
+    startTime = m.startTime,
+    started = m.started,
+    pushMask = info.pushMask;
+  const next = s.next,
+    phase = s.phase,
+    cur = s.cur,
+    pos = s.pos,
+    dispatched = s.dispatched,
+    availAt = s.availAt;
+  const rowsLeft = s.rowsLeft,
+    burst = s.burst,
+    rowBeats = s.rowBeats,
+    write = s.write,
+    padRow = s.padRow,
+    padBottom = s.padBottom;
+  const stallOpen = s.stallOpen,
+    stallStart = s.stallStart,
+    stallCause = s.stallCause,
+    stallQ = s.stallQ,
+    stallIdx = s.stallIdx;
+  const tIds = tokens.ids,
+    tVis = tokens.vis,
+    tHead = tokens.head,
+    tTail = tokens.tail;
+  const tPushed = tokens.pushed,
+    tPopped = tokens.popped,
+    tMaxHeld = tokens.maxHeld;
   const f = s.f;
-  const busBytes = p.busBytes, maxBurst = p.maxBurstBeats, readLat = p.readLatency, writeLat = p.writeLatency;
-  const chunk = p.fetchChunkInsns, depth = p.cmdQueueDepth, dispLat = p.dispatchLatency, tokenLat = p.tokenLatency;
-  const insnGap = p.insnGap, memSetup = p.memSetup, memTail = p.memTail, padRate = p.padBytesPerCycle;
+  const busBytes = p.busBytes,
+    maxBurst = p.maxBurstBeats,
+    readLat = p.readLatency,
+    writeLat = p.writeLatency;
+  const chunk = p.fetchChunkInsns,
+    depth = p.cmdQueueDepth,
+    dispLat = p.dispatchLatency,
+    tokenLat = p.tokenLatency;
+  const insnGap = p.insnGap,
+    memSetup = p.memSetup,
+    memTail = p.memTail,
+    padRate = p.padBytesPerCycle;
   const n = m.n;
-  let busFreeAt = s.busFreeAt, time = s.time, lastIndex = s.lastIndex, lastModule = s.lastModule;
-  let fPhase = f[0]!, fNext = f[1]!, fStart = f[2]!, fEnd = f[3]!, fFirst = f[4]!, fDone = f[5]!, fBlocked = f[6]!;
+  let busFreeAt = s.busFreeAt,
+    time = s.time,
+    lastIndex = s.lastIndex,
+    lastModule = s.lastModule;
+  let fPhase = f[0]!,
+    fNext = f[1]!,
+    fStart = f[2]!,
+    fEnd = f[3]!,
+    fFirst = f[4]!,
+    fDone = f[5]!,
+    fBlocked = f[6]!;
   let startedCount = m.startedCount;
   let done = 0;
   let stuck = false;
@@ -70,10 +143,20 @@ export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first
   try {
     run: while (done < count) {
       // The earliest agent, ties to the lowest, as in step().
-      let a = 0, t = next[0]!;
-      if (next[1]! < t) { a = 1; t = next[1]!; }
-      if (next[2]! < t) { a = 2; t = next[2]!; }
-      if (next[3]! < t) { a = 3; t = next[3]!; }
+      let a = 0,
+        t = next[0]!;
+      if (next[1]! < t) {
+        a = 1;
+        t = next[1]!;
+      }
+      if (next[2]! < t) {
+        a = 2;
+        t = next[2]!;
+      }
+      if (next[3]! < t) {
+        a = 3;
+        t = next[3]!;
+      }
       if (t > maxTime) break;
       if (t === Infinity) {
         stuck = true;
@@ -134,7 +217,8 @@ export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first
         const index = cur[a]!;
         lastIndex = index;
         lastModule = a;
-        const rb = rowBeats[a]!, b = burst[a]!;
+        const rb = rowBeats[a]!,
+          b = burst[a]!;
         const beats = Math.min(maxBurst, rb - b * maxBurst);
         let ready: number, dataStart: number, end: number;
         if (write[a]) {
@@ -211,7 +295,8 @@ export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first
         const index = list[ps]!;
         lastIndex = index;
         // The wait that keeps the instruction from starting, if any: cause and queue.
-        let cause = -1, waitQ = -1;
+        let cause = -1,
+          waitQ = -1;
         if (ps >= dispatched[a]! || availAt[index]! > t) {
           phase[a] = WAIT_CMD;
           next[a] = ps >= dispatched[a]! ? Infinity : availAt[index]!;
@@ -231,7 +316,8 @@ export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first
         // openStall (a wait) and closeStall (a start), written out around one closeStall:
         // each call site inlined spends TurboFan's inlining budget, which this loop has
         // used up, and openStall was left a call at both waits.
-        if (cause >= 0 && stallOpen[a] && stallCause[a] === cause && stallQ[a] === waitQ && stallIdx[a] === index) continue;
+        if (cause >= 0 && stallOpen[a] && stallCause[a] === cause && stallQ[a] === waitQ && stallIdx[a] === index)
+          continue;
         closeStall(s, m, a, t);
         if (cause >= 0) {
           stallOpen[a] = 1;
@@ -265,7 +351,8 @@ export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first
         stats[S.EXEC + a]++;
         const out = exec.exec(index);
         m.account(out);
-        if (tracing && trace.recording) for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
+        if (tracing && trace.recording)
+          for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
         switch (out.work) {
           case Work.LOAD:
           case Work.STORE: {
@@ -317,7 +404,13 @@ export function runTimingBatch(s: TimingCore, m: Machine, p: TimingParams, first
   s.time = time;
   s.lastIndex = lastIndex;
   s.lastModule = lastModule;
-  f[0] = fPhase; f[1] = fNext; f[2] = fStart; f[3] = fEnd; f[4] = fFirst; f[5] = fDone; f[6] = fBlocked;
+  f[0] = fPhase;
+  f[1] = fNext;
+  f[2] = fStart;
+  f[3] = fEnd;
+  f[4] = fFirst;
+  f[5] = fDone;
+  f[6] = fBlocked;
   if (error !== undefined) s.caught(error);
   else if (stuck) {
     // act(-1): the step that finds no agent able to act ends the run (and counts).

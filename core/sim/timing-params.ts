@@ -108,7 +108,8 @@ const BOARD_DDR = { readLatency: 32, writeLatency: 16 };
  */
 const PYNQ_DDR = { ...BOARD_DDR, dramBytesPerCycle: 5.5 };
 
-const PIPELINED_DESC = 'pipelined GEMM (1 uop/cycle) and ALU (1 uop/cycle with immediate, 1 per 2 cycles tensor-tensor)';
+const PIPELINED_DESC =
+  'pipelined GEMM (1 uop/cycle) and ALU (1 uop/cycle with immediate, 1 per 2 cycles tensor-tensor)';
 
 /** One row per TARGET of vta_config.json; unknown targets use `pynq`, as pkg_config.py does. */
 export const TIMING_TABLE: Record<string, Row> = {
@@ -121,14 +122,44 @@ export const TIMING_TABLE: Record<string, Row> = {
    * `tsim` only in those rates; it is what the calibration compares with TSIM.
    */
   'tsim-2019': {
-    ...PIPELINED_CORE, ...TSIM_MEMORY, gemmInterval: 4, aluImmInterval: 5, aluTensorInterval: 6,
-    description: 'TSIM as measured in apache/tvm#3347 (2019): state-machine GEMM (4 cycles/uop) and ALU (5 with immediate, 6 tensor-tensor)',
+    ...PIPELINED_CORE,
+    ...TSIM_MEMORY,
+    gemmInterval: 4,
+    aluImmInterval: 5,
+    aluTensorInterval: 6,
+    description:
+      'TSIM as measured in apache/tvm#3347 (2019): state-machine GEMM (4 cycles/uop) and ALU (5 with immediate, 6 tensor-tensor)',
   },
-  pynq: { ...PIPELINED_CORE, ...PYNQ_DDR, maxBurstBeats: 256, description: `${PIPELINED_DESC}; Pynq DDR at 5.5 B/cycle (fitted to tophub's ResNet-18 times; latency not calibrated)` },
-  ultra96: { ...PIPELINED_CORE, ...BOARD_DDR, maxBurstBeats: 256, description: `${PIPELINED_DESC}; board DDR (latency not calibrated)` },
-  zcu104: { ...PIPELINED_CORE, ...BOARD_DDR, maxBurstBeats: 256, description: `${PIPELINED_DESC}; board DDR (latency not calibrated)` },
-  de10nano: { ...PIPELINED_CORE, ...BOARD_DDR, maxBurstBeats: 16, description: `${PIPELINED_DESC}; board DDR, 16-beat bursts (latency not calibrated)` },
-  intelfocl: { ...PIPELINED_CORE, ...BOARD_DDR, maxBurstBeats: 256, description: `${PIPELINED_DESC}; board DDR (latency not calibrated)` },
+  pynq: {
+    ...PIPELINED_CORE,
+    ...PYNQ_DDR,
+    maxBurstBeats: 256,
+    description: `${PIPELINED_DESC}; Pynq DDR at 5.5 B/cycle (fitted to tophub's ResNet-18 times; latency not calibrated)`,
+  },
+  ultra96: {
+    ...PIPELINED_CORE,
+    ...BOARD_DDR,
+    maxBurstBeats: 256,
+    description: `${PIPELINED_DESC}; board DDR (latency not calibrated)`,
+  },
+  zcu104: {
+    ...PIPELINED_CORE,
+    ...BOARD_DDR,
+    maxBurstBeats: 256,
+    description: `${PIPELINED_DESC}; board DDR (latency not calibrated)`,
+  },
+  de10nano: {
+    ...PIPELINED_CORE,
+    ...BOARD_DDR,
+    maxBurstBeats: 16,
+    description: `${PIPELINED_DESC}; board DDR, 16-beat bursts (latency not calibrated)`,
+  },
+  intelfocl: {
+    ...PIPELINED_CORE,
+    ...BOARD_DDR,
+    maxBurstBeats: 256,
+    description: `${PIPELINED_DESC}; board DDR (latency not calibrated)`,
+  },
 };
 
 /** Row names usable with `--timing`. */

@@ -5,9 +5,17 @@
  */
 
 /** A module's phase. */
-export const IDLE = 0, WAIT_TOKEN = 1, DMA = 2, BUSY = 3, DONE = 4, WAIT_CMD = 5;
+export const IDLE = 0,
+  WAIT_TOKEN = 1,
+  DMA = 2,
+  BUSY = 3,
+  DONE = 4,
+  WAIT_CMD = 5;
 /** Fetch's phase (the `f` array's first entry). */
-export const F_REQ = 0, F_DISPATCH = 1, F_BLOCKED = 2, F_DONE = 3;
+export const F_REQ = 0,
+  F_DISPATCH = 1,
+  F_BLOCKED = 2,
+  F_DONE = 3;
 /** Fetch's agent number, after the three modules (ties go to the lowest: fetch acts last). */
 export const FETCH = 3;
 /** Consumer module of each queue, in QUEUES order (ld->ex, ex->ld, ex->st, st->ex). */

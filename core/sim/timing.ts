@@ -32,8 +32,19 @@ import { QUEUE_COUNT as QUEUE_COUNT_ } from './tokens';
 import { runTimingBatch } from './timing-batch';
 import type { TimingCore } from './timing-phases';
 import {
-  BUSY as BUSY_, CONSUMER as CONSUMER_, DMA as DMA_, DONE as DONE_, FETCH as FETCH_, F_BLOCKED as F_BLOCKED_, F_DISPATCH as F_DISPATCH_,
-  F_DONE as F_DONE_, F_REQ as F_REQ_, IDLE as IDLE_, INSN_BYTES as INSN_BYTES_, WAIT_CMD as WAIT_CMD_, WAIT_TOKEN as WAIT_TOKEN_,
+  BUSY as BUSY_,
+  CONSUMER as CONSUMER_,
+  DMA as DMA_,
+  DONE as DONE_,
+  FETCH as FETCH_,
+  F_BLOCKED as F_BLOCKED_,
+  F_DISPATCH as F_DISPATCH_,
+  F_DONE as F_DONE_,
+  F_REQ as F_REQ_,
+  IDLE as IDLE_,
+  INSN_BYTES as INSN_BYTES_,
+  WAIT_CMD as WAIT_CMD_,
+  WAIT_TOKEN as WAIT_TOKEN_,
 } from './timing-phases';
 
 // Imported constants are read in the hot loop; module-local copies avoid the per-access
@@ -45,18 +56,44 @@ const S = S_;
 const Cause = Cause_;
 const QUEUE_COUNT = QUEUE_COUNT_;
 
-const IDLE = IDLE_, WAIT_TOKEN = WAIT_TOKEN_, DMA = DMA_, BUSY = BUSY_, DONE = DONE_, WAIT_CMD = WAIT_CMD_;
-const F_REQ = F_REQ_, F_DISPATCH = F_DISPATCH_, F_BLOCKED = F_BLOCKED_, F_DONE = F_DONE_;
+const IDLE = IDLE_,
+  WAIT_TOKEN = WAIT_TOKEN_,
+  DMA = DMA_,
+  BUSY = BUSY_,
+  DONE = DONE_,
+  WAIT_CMD = WAIT_CMD_;
+const F_REQ = F_REQ_,
+  F_DISPATCH = F_DISPATCH_,
+  F_BLOCKED = F_BLOCKED_,
+  F_DONE = F_DONE_;
 const FETCH = FETCH_;
 const CONSUMER = CONSUMER_;
 const INSN_BYTES = INSN_BYTES_;
 
 interface TimingState {
-  time: number; status: EngineStatus; error?: SimError; lastIndex: number; lastModule: number;
-  phase: Uint8Array; next: Float64Array; cur: Int32Array; pos: Int32Array; dispatched: Int32Array;
-  stallOpen: Uint8Array; stallStart: Float64Array; stallCause: Uint8Array; stallQ: Int8Array; stallIdx: Int32Array;
-  rowsLeft: Int32Array; burst: Int32Array; rowBeats: Float64Array; write: Uint8Array; padRow: Float64Array; padBottom: Float64Array;
-  f: Float64Array; busFreeAt: number;
+  time: number;
+  status: EngineStatus;
+  error?: SimError;
+  lastIndex: number;
+  lastModule: number;
+  phase: Uint8Array;
+  next: Float64Array;
+  cur: Int32Array;
+  pos: Int32Array;
+  dispatched: Int32Array;
+  stallOpen: Uint8Array;
+  stallStart: Float64Array;
+  stallCause: Uint8Array;
+  stallQ: Int8Array;
+  stallIdx: Int32Array;
+  rowsLeft: Int32Array;
+  burst: Int32Array;
+  rowBeats: Float64Array;
+  write: Uint8Array;
+  padRow: Float64Array;
+  padBottom: Float64Array;
+  f: Float64Array;
+  busFreeAt: number;
 }
 
 /**
@@ -94,7 +131,10 @@ export class TimingScheduler implements Scheduler, TimingCore {
   /** When each dispatched instruction is in its module's queue. */
   readonly availAt: Float64Array;
 
-  constructor(private readonly m: Machine, readonly params: TimingParams) {
+  constructor(
+    private readonly m: Machine,
+    readonly params: TimingParams,
+  ) {
     this.availAt = new Float64Array(m.n);
     if (m.n === 0) {
       this.status = 'error';
@@ -111,7 +151,8 @@ export class TimingScheduler implements Scheduler, TimingCore {
   step(stepIndex: number): number {
     if (this.status !== 'running') return Ev.NONE;
     const next = this.next;
-    let a = -1, t = Infinity;
+    let a = -1,
+      t = Infinity;
     for (let k = 0; k < 4; k++) {
       if (next[k]! < t) {
         t = next[k]!;
@@ -138,9 +179,12 @@ export class TimingScheduler implements Scheduler, TimingCore {
     this.time = t;
     if (a === FETCH) return this.fetchStep(t);
     switch (this.phase[a]) {
-      case DMA: return this.dmaStep(a, t);
-      case BUSY: return this.complete(a, t);
-      default: return this.tryStart(a, t, stepIndex);
+      case DMA:
+        return this.dmaStep(a, t);
+      case BUSY:
+        return this.complete(a, t);
+      default:
+        return this.tryStart(a, t, stepIndex);
     }
   }
 
@@ -164,7 +208,8 @@ export class TimingScheduler implements Scheduler, TimingCore {
 
   /** Returns true when a new stall began. */
   private openStall(mod: number, t: number, cause: number, q: number, index: number): boolean {
-    if (this.stallOpen[mod] && this.stallCause[mod] === cause && this.stallQ[mod] === q && this.stallIdx[mod] === index) return false;
+    if (this.stallOpen[mod] && this.stallCause[mod] === cause && this.stallQ[mod] === q && this.stallIdx[mod] === index)
+      return false;
     this.closeStall(mod, t);
     this.stallOpen[mod] = 1;
     this.stallStart[mod] = t;
@@ -183,7 +228,8 @@ export class TimingScheduler implements Scheduler, TimingCore {
   // --- modules ----------------------------------------------------------------
 
   private tryStart(mod: number, t: number, stepIndex: number): number {
-    const m = this.m, p = this.params;
+    const m = this.m,
+      p = this.params;
     const list = m.info.modList[mod]!;
     const pos = this.pos[mod]!;
     this.lastModule = mod;
@@ -247,8 +293,11 @@ export class TimingScheduler implements Scheduler, TimingCore {
         this.busy(mod, t + p.aluSetup + issue + p.aluLatency);
         break;
       }
-      case Work.FINISH: this.busy(mod, t + p.finishCycles); break;
-      default: this.busy(mod, t + p.nopCycles);
+      case Work.FINISH:
+        this.busy(mod, t + p.finishCycles);
+        break;
+      default:
+        this.busy(mod, t + p.nopCycles);
     }
     return Ev.START;
   }
@@ -260,7 +309,8 @@ export class TimingScheduler implements Scheduler, TimingCore {
 
   /** One DRAM burst of the current LOAD/STORE. */
   private dmaStep(mod: number, t: number): number {
-    const p = this.params, m = this.m;
+    const p = this.params,
+      m = this.m;
     const index = this.cur[mod]!;
     this.lastIndex = index;
     this.lastModule = mod;
@@ -320,7 +370,9 @@ export class TimingScheduler implements Scheduler, TimingCore {
   // --- fetch ------------------------------------------------------------------
 
   private fetchStep(t: number): number {
-    const m = this.m, p = this.params, f = this.f;
+    const m = this.m,
+      p = this.params,
+      f = this.f;
     this.lastIndex = -1;
     this.lastModule = FETCH;
     if (f[0] === F_REQ) {
@@ -381,8 +433,12 @@ export class TimingScheduler implements Scheduler, TimingCore {
     const fetch = this.f[0] === F_BLOCKED ? { full: this.f[6]!, depth: this.params.cmdQueueDepth } : undefined;
     if (heads.every((h) => !h || h.queue < 0)) {
       const i = this.f[1]!;
-      return new SimError('deadlock', `deadlock before FINISH: fetch cannot dispatch instruction ${i}: ${fetch ? `${MODULE_NAMES[MODULES[fetch.full]!]}'s command queue is full (${fetch.depth} entries)` : 'no module can take it'}`,
-        i, m.program.insns[i]?.source);
+      return new SimError(
+        'deadlock',
+        `deadlock before FINISH: fetch cannot dispatch instruction ${i}: ${fetch ? `${MODULE_NAMES[MODULES[fetch.full]!]}'s command queue is full (${fetch.depth} entries)` : 'no module can take it'}`,
+        i,
+        m.program.insns[i]?.source,
+      );
     }
     return deadlockError(m, heads, fetch);
   }
@@ -391,26 +447,57 @@ export class TimingScheduler implements Scheduler, TimingCore {
 
   save(): TimingState {
     return {
-      time: this.time, status: this.status, error: this.error, lastIndex: this.lastIndex, lastModule: this.lastModule,
-      phase: this.phase.slice(), next: this.next.slice(), cur: this.cur.slice(), pos: this.pos.slice(),
-      dispatched: this.dispatched.slice(), stallOpen: this.stallOpen.slice(), stallStart: this.stallStart.slice(),
-      stallCause: this.stallCause.slice(), stallQ: this.stallQ.slice(), stallIdx: this.stallIdx.slice(),
-      rowsLeft: this.rowsLeft.slice(), burst: this.burst.slice(), rowBeats: this.rowBeats.slice(),
-      write: this.write.slice(), padRow: this.padRow.slice(), padBottom: this.padBottom.slice(),
-      f: this.f.slice(), busFreeAt: this.busFreeAt,
+      time: this.time,
+      status: this.status,
+      error: this.error,
+      lastIndex: this.lastIndex,
+      lastModule: this.lastModule,
+      phase: this.phase.slice(),
+      next: this.next.slice(),
+      cur: this.cur.slice(),
+      pos: this.pos.slice(),
+      dispatched: this.dispatched.slice(),
+      stallOpen: this.stallOpen.slice(),
+      stallStart: this.stallStart.slice(),
+      stallCause: this.stallCause.slice(),
+      stallQ: this.stallQ.slice(),
+      stallIdx: this.stallIdx.slice(),
+      rowsLeft: this.rowsLeft.slice(),
+      burst: this.burst.slice(),
+      rowBeats: this.rowBeats.slice(),
+      write: this.write.slice(),
+      padRow: this.padRow.slice(),
+      padBottom: this.padBottom.slice(),
+      f: this.f.slice(),
+      busFreeAt: this.busFreeAt,
     };
   }
 
   load(state: unknown): void {
     const s = state as TimingState;
-    this.time = s.time; this.status = s.status; this.error = s.error;
-    this.lastIndex = s.lastIndex; this.lastModule = s.lastModule;
-    this.phase = s.phase.slice(); this.next = s.next.slice(); this.cur = s.cur.slice(); this.pos = s.pos.slice();
-    this.dispatched = s.dispatched.slice(); this.stallOpen = s.stallOpen.slice(); this.stallStart = s.stallStart.slice();
-    this.stallCause = s.stallCause.slice(); this.stallQ = s.stallQ.slice(); this.stallIdx = s.stallIdx.slice();
-    this.rowsLeft = s.rowsLeft.slice(); this.burst = s.burst.slice(); this.rowBeats = s.rowBeats.slice();
-    this.write = s.write.slice(); this.padRow = s.padRow.slice(); this.padBottom = s.padBottom.slice();
-    this.f = s.f.slice(); this.busFreeAt = s.busFreeAt;
+    this.time = s.time;
+    this.status = s.status;
+    this.error = s.error;
+    this.lastIndex = s.lastIndex;
+    this.lastModule = s.lastModule;
+    this.phase = s.phase.slice();
+    this.next = s.next.slice();
+    this.cur = s.cur.slice();
+    this.pos = s.pos.slice();
+    this.dispatched = s.dispatched.slice();
+    this.stallOpen = s.stallOpen.slice();
+    this.stallStart = s.stallStart.slice();
+    this.stallCause = s.stallCause.slice();
+    this.stallQ = s.stallQ.slice();
+    this.stallIdx = s.stallIdx.slice();
+    this.rowsLeft = s.rowsLeft.slice();
+    this.burst = s.burst.slice();
+    this.rowBeats = s.rowBeats.slice();
+    this.write = s.write.slice();
+    this.padRow = s.padRow.slice();
+    this.padBottom = s.padBottom.slice();
+    this.f = s.f.slice();
+    this.busFreeAt = s.busFreeAt;
   }
 
   pending(): Array<[number, number]> {
@@ -429,11 +516,20 @@ export class TimingScheduler implements Scheduler, TimingCore {
       const pos = this.pos[mod]!;
       const cur = this.cur[mod]!;
       const view: ModuleView = {
-        module: MODULES[mod]!, position: pos, state: 'ready',
+        module: MODULES[mod]!,
+        position: pos,
+        state: 'ready',
         insnIndex: cur >= 0 ? cur : pos < list.length ? list[pos]! : -1,
       };
       const ph = this.phase[mod]!;
-      const states: Record<number, ModuleState> = { [IDLE]: 'ready', [WAIT_TOKEN]: 'waiting-token', [DMA]: 'transferring', [BUSY]: 'busy', [DONE]: 'done', [WAIT_CMD]: 'waiting-fetch' };
+      const states: Record<number, ModuleState> = {
+        [IDLE]: 'ready',
+        [WAIT_TOKEN]: 'waiting-token',
+        [DMA]: 'transferring',
+        [BUSY]: 'busy',
+        [DONE]: 'done',
+        [WAIT_CMD]: 'waiting-fetch',
+      };
       view.state = this.status === 'running' || ph === DONE ? states[ph]! : pos >= list.length ? 'done' : 'ready';
       if (ph === WAIT_TOKEN && this.stallQ[mod]! >= 0) view.waitingOn = QUEUES[this.stallQ[mod]!];
       if (cur >= 0) view.since = m.startTime[cur];

@@ -71,11 +71,14 @@ export class TokenQueues {
   /** Makes room for one more token in queue `q` (compacting or doubling). */
   grow(q: number): void {
     // Compact first; double only when the live part fills more than half.
-    const h = this.head[q]!, t = this.tail[q]!, live = t - h;
+    const h = this.head[q]!,
+      t = this.tail[q]!,
+      live = t - h;
     const cap = this.ids[q]!.length;
     const ids = live * 2 > cap ? new Int32Array(cap * 2) : this.ids[q]!;
     const vis = live * 2 > cap ? new Float64Array(cap * 2) : this.vis[q]!;
-    const oldIds = this.ids[q]!, oldVis = this.vis[q]!;
+    const oldIds = this.ids[q]!,
+      oldVis = this.vis[q]!;
     if (ids === oldIds) {
       ids.copyWithin(0, h, t);
       vis.copyWithin(0, h, t);

@@ -96,7 +96,10 @@ export class TraceRecorder {
   private truncatedAt = -1;
   private on: boolean;
 
-  constructor(readonly enabled: boolean, readonly limits: TraceLimits = DEFAULT_TRACE_LIMITS) {
+  constructor(
+    readonly enabled: boolean,
+    readonly limits: TraceLimits = DEFAULT_TRACE_LIMITS,
+  ) {
     this.on = enabled;
   }
 
@@ -150,8 +153,12 @@ export class TraceRecorder {
 
   save(): RecorderState {
     return {
-      insns: this.insIdx.length, stalls: this.stIdx.length, tokens: this.tkQueue.length,
-      accesses: this.acIdx.length, dropped: this.dropped, truncatedAt: this.truncatedAt,
+      insns: this.insIdx.length,
+      stalls: this.stIdx.length,
+      tokens: this.tkQueue.length,
+      accesses: this.acIdx.length,
+      dropped: this.dropped,
+      truncatedAt: this.truncatedAt,
     };
   }
 
@@ -168,9 +175,26 @@ export class TraceRecorder {
   /** Bytes held by the columns. */
   get bytes(): number {
     let b = 0;
-    for (const c of [this.insIdx, this.insStart, this.insEnd, this.stIdx, this.stStart, this.stEnd, this.stCause,
-      this.stQueue, this.tkQueue, this.tkPush, this.tkPop, this.tkPopTime, this.acIdx, this.acBuf, this.acKind,
-      this.acLo, this.acHi]) b += c.bytes;
+    for (const c of [
+      this.insIdx,
+      this.insStart,
+      this.insEnd,
+      this.stIdx,
+      this.stStart,
+      this.stEnd,
+      this.stCause,
+      this.stQueue,
+      this.tkQueue,
+      this.tkPush,
+      this.tkPop,
+      this.tkPopTime,
+      this.acIdx,
+      this.acBuf,
+      this.acKind,
+      this.acLo,
+      this.acHi,
+    ])
+      b += c.bytes;
     return b;
   }
 
@@ -185,15 +209,24 @@ export class TraceRecorder {
    *   unless it stopped early), as [index, start]; they get end = `now`
    * @param queued tokens still in the queues, as [queue, pushIndex]
    */
-  materialize(moduleOf: (i: number) => ModuleId, now: number, pending: Array<[number, number]>, queued: Array<[number, number]>): {
-    insns: TraceInsn[]; stalls: TraceStall[]; tokens: TraceToken[]; accesses: TraceAccess[];
+  materialize(
+    moduleOf: (i: number) => ModuleId,
+    now: number,
+    pending: Array<[number, number]>,
+    queued: Array<[number, number]>,
+  ): {
+    insns: TraceInsn[];
+    stalls: TraceStall[];
+    tokens: TraceToken[];
+    accesses: TraceAccess[];
   } {
     const insns: TraceInsn[] = [];
     const startOf = new Map<number, number>();
     const endOf = new Map<number, number>();
     for (let k = 0; k < this.insIdx.length; k++) {
       const index = this.insIdx.get(k);
-      const start = this.insStart.get(k), end = this.insEnd.get(k);
+      const start = this.insStart.get(k),
+        end = this.insEnd.get(k);
       insns.push({ index, module: moduleOf(index), start, end });
       startOf.set(index, start);
       endOf.set(index, end);
@@ -210,7 +243,10 @@ export class TraceRecorder {
       const index = this.stIdx.get(k);
       const q = this.stQueue.get(k);
       const s: TraceStall = {
-        index, module: moduleOf(index), start: this.stStart.get(k), end: this.stEnd.get(k),
+        index,
+        module: moduleOf(index),
+        start: this.stStart.get(k),
+        end: this.stEnd.get(k),
         cause: STALL_CAUSES[this.stCause.get(k)]!,
       };
       if (q >= 0) s.queue = QUEUES[q]!;
@@ -227,7 +263,8 @@ export class TraceRecorder {
       });
     }
     if (this.on) {
-      for (const [q, push] of queued) tokens.push({ queue: QUEUES[q]!, push: { index: push, time: endOf.get(push) ?? 0 } });
+      for (const [q, push] of queued)
+        tokens.push({ queue: QUEUES[q]!, push: { index: push, time: endOf.get(push) ?? 0 } });
     }
     tokens.sort((a, b) => a.push.time - b.push.time);
     const accesses: TraceAccess[] = [];
@@ -236,8 +273,13 @@ export class TraceRecorder {
       const start = startOf.get(index);
       if (start === undefined) continue; // started after the trace was capped
       accesses.push({
-        index, buffer: BUFFER_NAMES[this.acBuf.get(k)]!, kind: ACCESS_NAMES[this.acKind.get(k)]!,
-        lo: this.acLo.get(k), hi: this.acHi.get(k), start, end: endOf.get(index)!,
+        index,
+        buffer: BUFFER_NAMES[this.acBuf.get(k)]!,
+        kind: ACCESS_NAMES[this.acKind.get(k)]!,
+        lo: this.acLo.get(k),
+        hi: this.acHi.get(k),
+        start,
+        end: endOf.get(index)!,
       });
     }
     accesses.sort((a, b) => a.start - b.start || a.index - b.index);

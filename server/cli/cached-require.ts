@@ -50,7 +50,13 @@ export function cachedRequire(path: string): unknown {
   const mod = new M(path);
   mod.filename = path;
   mod.paths = M._nodeModulePaths(dir);
-  const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: NodeModule, filename: string, dirname: string) => void;
+  const fn = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: NodeModule,
+    filename: string,
+    dirname: string,
+  ) => void;
   fn.call(mod.exports, mod.exports, createRequire(path), mod, path, dir);
   mod.loaded = true;
   if (cacheFile && (cached === undefined || script.cachedDataRejected)) {

@@ -28,9 +28,18 @@ const tune = designTuner();
 parentPort?.on('message', (job: ExploreJob) => {
   try {
     if (job.kind === 'designs') {
-      for (const d of job.designs) parentPort!.postMessage({ kind: 'result', result: evaluateDesign(d, job.fpga, job.network, tune) } satisfies ExploreMessage);
+      for (const d of job.designs)
+        parentPort!.postMessage({
+          kind: 'result',
+          result: evaluateDesign(d, job.fpga, job.network, tune),
+        } satisfies ExploreMessage);
     } else {
-      for (const { index, layer } of job.layers) parentPort!.postMessage({ kind: 'tuned', index, tuning: tuneLayer(layer, job.target, timingModelEstimate) } satisfies ExploreMessage);
+      for (const { index, layer } of job.layers)
+        parentPort!.postMessage({
+          kind: 'tuned',
+          index,
+          tuning: tuneLayer(layer, job.target, timingModelEstimate),
+        } satisfies ExploreMessage);
     }
     parentPort!.postMessage({ kind: 'done' } satisfies ExploreMessage);
   } catch (e) {

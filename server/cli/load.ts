@@ -42,7 +42,12 @@ export interface LoadedInput {
 export function assembleFile(path: string, cwd: string, target?: VtaTarget, maxInstructions?: number): LoadedInput {
   const { abs, bytes } = readInput(path, cwd);
   const text = new TextDecoder().decode(bytes);
-  const r = assembleText(text, { file: path, host: { ...nodeHost, resolve: (from, rel) => nodeHost.resolve(from === path ? abs : from, rel) }, target, maxInstructions });
+  const r = assembleText(text, {
+    file: path,
+    host: { ...nodeHost, resolve: (from, rel) => nodeHost.resolve(from === path ? abs : from, rel) },
+    target,
+    maxInstructions,
+  });
   return { program: r.program, diagnostics: r.diagnostics, file: path, assembled: r };
 }
 
@@ -57,12 +62,20 @@ export interface LoadedSchedule {
 export function loadSchedule(path: string, cwd: string, target?: VtaTarget): LoadedSchedule {
   const { abs, bytes } = readInput(path, cwd);
   const ast = parseSchedule(new TextDecoder().decode(bytes));
-  const host = { ...nodeHost, resolve: (from: string, rel: string) => nodeHost.resolve(from === path ? abs : from, rel) };
+  const host = {
+    ...nodeHost,
+    resolve: (from: string, rel: string) => nodeHost.resolve(from === path ? abs : from, rel),
+  };
   const lint = lintSchedule(ast, { target, host, file: path });
   return { ast, lint, diagnostics: lint.diagnostics.map((d) => schedDiagnosticIn(path, d)) };
 }
 
-export function loadBinaries(insnPath: string, dramPath: string | undefined, cwd: string, target: VtaTarget): LoadedInput {
+export function loadBinaries(
+  insnPath: string,
+  dramPath: string | undefined,
+  cwd: string,
+  target: VtaTarget,
+): LoadedInput {
   const insn = readInput(insnPath, cwd);
   const dram = dramPath ? readInput(dramPath, cwd).bytes : undefined;
   const s = decodeStream(target, insn.bytes, insnPath);

@@ -12,4 +12,16 @@ import { lspCommand } from './commands/lsp';
 import { simCommand } from './commands/sim';
 import { tuneCommand } from './commands/tune';
 
-export const extraCommands: CliCommand[] = [importDumpCommand, decodeCommand, importAutotvmCommand, exportAutotvmCommand, lowerCommand, estimateCommand, tuneCommand, exploreCommand, simCommand, lspCommand, debugAdapterCommand];
+export const extraCommands: CliCommand[] = [
+  importDumpCommand,
+  decodeCommand,
+  importAutotvmCommand,
+  exportAutotvmCommand,
+  lowerCommand,
+  estimateCommand,
+  tuneCommand,
+  exploreCommand,
+  simCommand,
+  lspCommand,
+  debugAdapterCommand,
+];

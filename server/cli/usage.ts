@@ -27,7 +27,11 @@ export function topHelp(commands: readonly CliCommand[]): string {
     'usage: vta COMMAND [options]',
     '',
     'Commands, each with the options it takes (vta COMMAND --help explains them):',
-    ...commands.flatMap((c) => [`  ${c.name.padEnd(width)}  ${c.summary}`, ...synopsis(c.help).map((s) => `${pad}${s}`), '']),
+    ...commands.flatMap((c) => [
+      `  ${c.name.padEnd(width)}  ${c.summary}`,
+      ...synopsis(c.help).map((s) => `${pad}${s}`),
+      '',
+    ]),
     'Every command takes -h, --help. vta --version (or vta version) prints the version.',
     '',
     '',

@@ -16,7 +16,11 @@ export const MAX_READ_BYTES = 1 << 20;
  * argument is absent. NaN, fractions and strings are errors, and so are 2^53 and
  * beyond unless `beyondSafe` (an offset that only has to land outside the program).
  */
-export function intArg(args: object | undefined, name: string, opts: { min?: number; max?: number; dflt?: number; beyondSafe?: boolean } = {}): number {
+export function intArg(
+  args: object | undefined,
+  name: string,
+  opts: { min?: number; max?: number; dflt?: number; beyondSafe?: boolean } = {},
+): number {
   const v = (args as Record<string, unknown> | undefined)?.[name];
   if (v === undefined || v === null) {
     if (opts.dflt !== undefined) return opts.dflt;
@@ -24,7 +28,8 @@ export function intArg(args: object | undefined, name: string, opts: { min?: num
   }
   const min = opts.min ?? (opts.beyondSafe ? -Number.MAX_VALUE : Number.MIN_SAFE_INTEGER);
   const max = opts.max ?? (opts.beyondSafe ? Number.MAX_VALUE : Number.MAX_SAFE_INTEGER);
-  if (typeof v !== 'number' || !(opts.beyondSafe ? Number.isInteger(v) : Number.isSafeInteger(v))) throw new ArgsError(`${name} must be an integer, not ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !(opts.beyondSafe ? Number.isInteger(v) : Number.isSafeInteger(v)))
+    throw new ArgsError(`${name} must be an integer, not ${JSON.stringify(v)}`);
   if (v < min || v > max) throw new ArgsError(`${name} ${v} is outside ${min}..${max}`);
   return v;
 }
@@ -33,7 +38,8 @@ export function intArg(args: object | undefined, name: string, opts: { min?: num
 export function listArg(args: object | undefined, name: string): Array<Record<string, unknown>> {
   const v = (args as Record<string, unknown> | undefined)?.[name];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) throw new ArgsError(`${name} must be a list of objects`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x)))
+    throw new ArgsError(`${name} must be a list of objects`);
   return v as Array<Record<string, unknown>>;
 }
 
@@ -63,13 +69,35 @@ const ACCESS_TYPES = new Set(['read', 'write', 'readWrite']);
 
 /** What each request's arguments must look like, where a handler reads them. */
 const CHECKS: Record<string, (a: Args) => void> = {
-  next: threadArg, stepIn: threadArg, stepOut: threadArg, stepBack: threadArg, reverseContinue: threadArg, continue: threadArg, pause: threadArg,
-  stepCycle: threadArg, exceptionInfo: threadArg,
-  stackTrace: (a) => { intArg(a, 'threadId'); intArg(a, 'startFrame', { min: 0, dflt: 0 }); intArg(a, 'levels', { min: 0, dflt: 0 }); },
+  next: threadArg,
+  stepIn: threadArg,
+  stepOut: threadArg,
+  stepBack: threadArg,
+  reverseContinue: threadArg,
+  continue: threadArg,
+  pause: threadArg,
+  stepCycle: threadArg,
+  exceptionInfo: threadArg,
+  stackTrace: (a) => {
+    intArg(a, 'threadId');
+    intArg(a, 'startFrame', { min: 0, dflt: 0 });
+    intArg(a, 'levels', { min: 0, dflt: 0 });
+  },
   scopes: (a) => void intArg(a, 'frameId'),
-  variables: (a) => { intArg(a, 'variablesReference'); intArg(a, 'start', { min: 0, dflt: 0 }); intArg(a, 'count', { min: 0, dflt: 0 }); },
-  setVariable: (a) => { intArg(a, 'variablesReference'); stringArg(a, 'name'); stringArg(a, 'value'); },
-  evaluate: (a) => { stringArg(a, 'expression'); intArg(a, 'frameId', { dflt: 0 }); },
+  variables: (a) => {
+    intArg(a, 'variablesReference');
+    intArg(a, 'start', { min: 0, dflt: 0 });
+    intArg(a, 'count', { min: 0, dflt: 0 });
+  },
+  setVariable: (a) => {
+    intArg(a, 'variablesReference');
+    stringArg(a, 'name');
+    stringArg(a, 'value');
+  },
+  evaluate: (a) => {
+    stringArg(a, 'expression');
+    intArg(a, 'frameId', { dflt: 0 });
+  },
   source: (a) => void intArg(a, 'sourceReference', { dflt: 0 }),
   setBreakpoints: (a) => {
     sourceArg(a);
@@ -78,12 +106,20 @@ const CHECKS: Record<string, (a: Args) => void> = {
       for (const k of ['condition', 'hitCondition', 'logMessage']) optionalString(b, k);
     }
   },
-  breakpointLocations: (a) => { sourceArg(a); intArg(a, 'line'); intArg(a, 'endLine', { dflt: 0 }); },
-  dataBreakpointInfo: (a) => { stringArg(a, 'name'); intArg(a, 'variablesReference', { dflt: 0 }); },
+  breakpointLocations: (a) => {
+    sourceArg(a);
+    intArg(a, 'line');
+    intArg(a, 'endLine', { dflt: 0 });
+  },
+  dataBreakpointInfo: (a) => {
+    stringArg(a, 'name');
+    intArg(a, 'variablesReference', { dflt: 0 });
+  },
   setDataBreakpoints: (a) => {
     for (const b of listArg(a, 'breakpoints')) {
       stringArg(b, 'dataId');
-      if (b.accessType !== undefined && !ACCESS_TYPES.has(b.accessType as string)) throw new ArgsError(`accessType must be read, write or readWrite, not ${JSON.stringify(b.accessType)}`);
+      if (b.accessType !== undefined && !ACCESS_TYPES.has(b.accessType as string))
+        throw new ArgsError(`accessType must be read, write or readWrite, not ${JSON.stringify(b.accessType)}`);
       for (const k of ['condition', 'hitCondition']) optionalString(b, k);
     }
   },
@@ -94,8 +130,16 @@ const CHECKS: Record<string, (a: Args) => void> = {
       for (const k of ['condition', 'hitCondition']) optionalString(b, k);
     }
   },
-  readMemory: (a) => { stringArg(a, 'memoryReference'); intArg(a, 'offset', { dflt: 0 }); intArg(a, 'count', { min: 0 }); },
-  writeMemory: (a) => { stringArg(a, 'memoryReference'); intArg(a, 'offset', { dflt: 0 }); stringArg(a, 'data'); },
+  readMemory: (a) => {
+    stringArg(a, 'memoryReference');
+    intArg(a, 'offset', { dflt: 0 });
+    intArg(a, 'count', { min: 0 });
+  },
+  writeMemory: (a) => {
+    stringArg(a, 'memoryReference');
+    intArg(a, 'offset', { dflt: 0 });
+    stringArg(a, 'data');
+  },
   disassemble: (a) => {
     stringArg(a, 'memoryReference');
     intArg(a, 'offset', { dflt: 0, beyondSafe: true });
@@ -106,6 +150,7 @@ const CHECKS: Record<string, (a: Args) => void> = {
 
 /** Throws an ArgsError when a request's arguments are not what its handler reads. */
 export function checkDapArgs(command: string, args: unknown): void {
-  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) throw new ArgsError('arguments must be an object');
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+    throw new ArgsError('arguments must be an object');
   CHECKS[command]?.(args as Args);
 }

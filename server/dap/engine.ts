@@ -93,7 +93,10 @@ export class DebugEngine {
   reverseBlocked?: string;
   readonly sources = new Map<string, RowSource>();
 
-  constructor(readonly program: Program, private readonly opts: EngineOptions) {
+  constructor(
+    readonly program: Program,
+    private readonly opts: EngineOptions,
+  ) {
     this.simMode = opts.mode;
     this.sim = new Simulator(program, {
       mode: this.simMode,
@@ -146,15 +149,30 @@ export class DebugEngine {
     this.sources.set('acc', { name: 'acc', rows: g.acc, read: (r) => Array.from(sim.readAcc(r)) });
     this.sources.set('inp', { name: 'inp', rows: g.inp, read: (r) => Array.from(sim.readInp(r)) });
     this.sources.set('wgt', { name: 'wgt', rows: g.wgt, read: (r) => Array.from(sim.readWgt(r)) });
-    this.sources.set('uop', { name: 'uop', rows: g.uop, read: (r) => { const u = sim.readUops(r)[0]!; return [u.dst, u.src, u.wgt]; } });
-    this.sources.set('dram', { name: 'dram', rows: this.program.dram.length, read: (r) => [sim.readDram(r, 1)[0] ?? 0], scalarRows: true });
+    this.sources.set('uop', {
+      name: 'uop',
+      rows: g.uop,
+      read: (r) => {
+        const u = sim.readUops(r)[0]!;
+        return [u.dst, u.src, u.wgt];
+      },
+    });
+    this.sources.set('dram', {
+      name: 'dram',
+      rows: this.program.dram.length,
+      read: (r) => [sim.readDram(r, 1)[0] ?? 0],
+      scalarRows: true,
+    });
     for (const tp of this.program.layout.tensors) {
       if (this.sources.has(tp.name)) continue;
       const eb = tp.elemBytes;
       const read = (r: number): number[] => {
         const bytes = sim.readDram(tp.byteOffset + r * eb, eb);
         if (tp.mem === 'acc') return Array.from(new Int32Array(bytes.buffer, bytes.byteOffset, eb >> 2));
-        if (tp.mem === 'uop') { const u = decodeUop(t, bytes, 0); return [u.dst, u.src, u.wgt]; }
+        if (tp.mem === 'uop') {
+          const u = decodeUop(t, bytes, 0);
+          return [u.dst, u.src, u.wgt];
+        }
         return Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, eb));
       };
       this.sources.set(tp.name, { name: tp.name, rows: tp.count, read });
@@ -236,12 +254,19 @@ export class DebugEngine {
   }
 
   /** Breakpoints on instruction indices (the disassembly view). */
-  setInstructionBreakpoints(specs: Array<{ index: number; condition?: string; hitCondition?: string }>): LineBreakpoint[] {
+  setInstructionBreakpoints(
+    specs: Array<{ index: number; condition?: string; hitCondition?: string }>,
+  ): LineBreakpoint[] {
     const out = specs.map((s) => {
       const pi = this.program.insns[s.index];
       const bp: LineBreakpoint = {
-        line: pi?.source ? pi.source.start.line + 1 : 0, condition: s.condition, hitCondition: s.hitCondition,
-        id: this.nextId++, verified: !!pi, insns: pi ? [s.index] : [], hits: 0,
+        line: pi?.source ? pi.source.start.line + 1 : 0,
+        condition: s.condition,
+        hitCondition: s.hitCondition,
+        id: this.nextId++,
+        verified: !!pi,
+        insns: pi ? [s.index] : [],
+        hits: 0,
       };
       if (!pi) bp.message = `no instruction ${s.index}`;
       return bp;
@@ -252,23 +277,38 @@ export class DebugEngine {
   }
 
   /** dataId for an expression or a variable: `acc:0:1` (rows [0,1)), `queue:ld->ex`. */
-  dataIdFor(expression: string): { dataId: string; description: string; accessTypes: Array<'read' | 'write' | 'readWrite'> } | { error: string } {
-    const queue = QUEUES.find((q) => expression === q || expression === `queue("${q}")` || expression === `queue('${q}')`);
-    if (queue) return { dataId: `queue:${queue}`, description: `tokens on ${queue} (push or pop)`, accessTypes: ['readWrite', 'write', 'read'] };
+  dataIdFor(
+    expression: string,
+  ): { dataId: string; description: string; accessTypes: Array<'read' | 'write' | 'readWrite'> } | { error: string } {
+    const queue = QUEUES.find(
+      (q) => expression === q || expression === `queue("${q}")` || expression === `queue('${q}')`,
+    );
+    if (queue)
+      return {
+        dataId: `queue:${queue}`,
+        description: `tokens on ${queue} (push or pop)`,
+        accessTypes: ['readWrite', 'write', 'read'],
+      };
     let v: Value;
     try {
       v = this.evaluate(expression);
     } catch (e) {
       return { error: (e as Error).message };
     }
-    if (typeof v === 'number') return { error: `${expression} is a number; data breakpoints take SRAM rows (acc[0], wgt[0:16]) or queues` };
+    if (typeof v === 'number')
+      return { error: `${expression} is a number; data breakpoints take SRAM rows (acc[0], wgt[0:16]) or queues` };
     if (v.kind === 'lanes') {
       const m = /^(inp|wgt|acc|uop)\[(\d+)\]/.exec(v.label);
       if (!m) return { error: `${expression}: data breakpoints take SRAM rows (acc[0], wgt[0:16]) or queues` };
       const row = Number(m[2]);
-      return { dataId: `${m[1]}:${row}:${row + 1}`, description: `${m[1]}[${row}]`, accessTypes: ['write', 'read', 'readWrite'] };
+      return {
+        dataId: `${m[1]}:${row}:${row + 1}`,
+        description: `${m[1]}[${row}]`,
+        accessTypes: ['write', 'read', 'readWrite'],
+      };
     }
-    if (!SRAMS.includes(v.src.name as SramName)) return { error: `${expression}: data breakpoints take SRAM rows (acc[0], wgt[0:16]) or queues, not DRAM` };
+    if (!SRAMS.includes(v.src.name as SramName))
+      return { error: `${expression}: data breakpoints take SRAM rows (acc[0], wgt[0:16]) or queues, not DRAM` };
     return {
       dataId: `${v.src.name}:${v.lo}:${v.hi}`,
       description: v.hi - v.lo === 1 ? `${v.src.name}[${v.lo}]` : `${v.src.name}[${v.lo}:${v.hi}]`,
@@ -276,10 +316,27 @@ export class DebugEngine {
     };
   }
 
-  setDataBreakpoints(specs: Array<{ dataId: string; accessType?: 'read' | 'write' | 'readWrite'; condition?: string; hitCondition?: string }>): Array<DataBreakpoint & { verified: boolean; message?: string }> {
+  setDataBreakpoints(
+    specs: Array<{
+      dataId: string;
+      accessType?: 'read' | 'write' | 'readWrite';
+      condition?: string;
+      hitCondition?: string;
+    }>,
+  ): Array<DataBreakpoint & { verified: boolean; message?: string }> {
     const out = specs.map((s) => {
       const accessType = s.accessType ?? (s.dataId.startsWith('queue:') ? 'readWrite' : 'write');
-      const bp = { id: this.nextId++, dataId: s.dataId, accessType, condition: s.condition, hitCondition: s.hitCondition, hits: 0, insns: new Set<number>(), label: s.dataId, verified: true } as DataBreakpoint & { verified: boolean; message?: string };
+      const bp = {
+        id: this.nextId++,
+        dataId: s.dataId,
+        accessType,
+        condition: s.condition,
+        hitCondition: s.hitCondition,
+        hits: 0,
+        insns: new Set<number>(),
+        label: s.dataId,
+        verified: true,
+      } as DataBreakpoint & { verified: boolean; message?: string };
       const q = /^queue:(.+)$/.exec(s.dataId);
       const r = /^(inp|wgt|acc|uop):(\d+):(\d+)$/.exec(s.dataId);
       if (q && QUEUES.includes(q[1] as QueueId)) {
@@ -287,11 +344,19 @@ export class DebugEngine {
         bp.label = `queue ${queue}`;
         this.program.insns.forEach((pi, i) => {
           const u = tokenUse(pi.insn);
-          const push = u.pushes.includes(queue), pop = u.pops.includes(queue);
-          if ((push && accessType !== 'read') || (pop && accessType !== 'write') || ((push || pop) && accessType === 'readWrite')) bp.insns.add(i);
+          const push = u.pushes.includes(queue),
+            pop = u.pops.includes(queue);
+          if (
+            (push && accessType !== 'read') ||
+            (pop && accessType !== 'write') ||
+            ((push || pop) && accessType === 'readWrite')
+          )
+            bp.insns.add(i);
         });
       } else if (r) {
-        const buf = r[1] as AccessBuffer, lo = Number(r[2]), hi = Number(r[3]);
+        const buf = r[1] as AccessBuffer,
+          lo = Number(r[2]),
+          hi = Number(r[3]);
         bp.label = hi - lo === 1 ? `${buf}[${lo}]` : `${buf}[${lo}:${hi}]`;
         const n = this.program.insns.length;
         for (let i = 0; i < n; i++) {
@@ -305,7 +370,10 @@ export class DebugEngine {
             if (accessType === 'write' && !a.write) continue;
             if (accessType === 'read' && a.write) continue;
             for (let k = 0; k < a.rows.length; k += 2) {
-              if (a.rows[k]! < hi && a.rows[k + 1]! > lo) { bp.insns.add(i); break; }
+              if (a.rows[k]! < hi && a.rows[k + 1]! > lo) {
+                bp.insns.add(i);
+                break;
+              }
             }
           }
         }
@@ -329,7 +397,8 @@ export class DebugEngine {
       if (l) l.push(bp);
       else this.bpAt.set(i, [bp]);
     };
-    for (const list of this.lineBps.values()) for (const bp of list) if (bp.verified) for (const i of bp.insns) add(i, bp);
+    for (const list of this.lineBps.values())
+      for (const bp of list) if (bp.verified) for (const i of bp.insns) add(i, bp);
     for (const bp of this.dataBps) for (const i of bp.insns) add(i, bp);
   }
 
@@ -337,7 +406,9 @@ export class DebugEngine {
 
   /** The clock: the time of the last step, or where stepCycle left the cursor (nothing happened since). */
   get clock(): number {
-    return this.cursor !== undefined && this.cursor.steps === this.sim.steps ? Math.max(this.cursor.time, this.sim.time) : this.sim.time;
+    return this.cursor !== undefined && this.cursor.steps === this.sim.steps
+      ? Math.max(this.cursor.time, this.sim.time)
+      : this.sim.time;
   }
 
   private recordStop(stop: Stop): Stop {
@@ -352,12 +423,22 @@ export class DebugEngine {
   private endStop(r: StopReason): Stop | undefined {
     if (r === 'finished') {
       // FINISH runs on the compute module: focus it, and say how the run went.
-      return this.recordStop({ reason: 'finished', description: 'FINISH ran: the program ended', module: 'ex', summary: this.sim.result(r).summary });
+      return this.recordStop({
+        reason: 'finished',
+        description: 'FINISH ran: the program ended',
+        module: 'ex',
+        summary: this.sim.result(r).summary,
+      });
     }
     if (r === 'deadlock' || r === 'error') {
       const e = this.sim.error;
       const mod = e && e.insnIndex >= 0 ? this.program.insns[e.insnIndex]?.module : undefined;
-      return this.recordStop({ reason: 'exception', description: e ? `${e.code}: ${e.message}` : r, text: e ? errorText(e) : r, module: mod });
+      return this.recordStop({
+        reason: 'exception',
+        description: e ? `${e.code}: ${e.message}` : r,
+        text: e ? errorText(e) : r,
+        module: mod,
+      });
     }
     return undefined;
   }
@@ -388,8 +469,15 @@ export class DebugEngine {
       if ((n & 1023) === 0 && Date.now() > deadline) break;
     }
     const v = this.moduleView(module);
-    const why = v.state === 'waiting-token' ? `it waits for a token on ${v.waitingOn}` : `instruction ${from} is still ${v.state}`;
-    return this.recordStop({ reason: 'step', module, description: `${MODULE_NAMES[module]} has not moved after ${STEP_OVER_MS / 1000} s of simulation: ${why}; step again or continue` });
+    const why =
+      v.state === 'waiting-token'
+        ? `it waits for a token on ${v.waitingOn}`
+        : `instruction ${from} is still ${v.state}`;
+    return this.recordStop({
+      reason: 'step',
+      module,
+      description: `${MODULE_NAMES[module]} has not moved after ${STEP_OVER_MS / 1000} s of simulation: ${why}; step again or continue`,
+    });
   }
 
   /** `stepIn`: the next event that concerns `module` (start, end or wait). */
@@ -464,7 +552,8 @@ export class DebugEngine {
 
   /** Breakpoints that may be hit without stopping (conditions, hit counts, logpoints). */
   private get hasSoftBreakpoints(): boolean {
-    for (const list of this.bpAt.values()) for (const bp of list) if (bp.condition || bp.hitCondition || ('logMessage' in bp && bp.logMessage)) return true;
+    for (const list of this.bpAt.values())
+      for (const bp of list) if (bp.condition || bp.hitCondition || ('logMessage' in bp && bp.logMessage)) return true;
     return false;
   }
 
@@ -485,9 +574,14 @@ export class DebugEngine {
         if (Date.now() > deadline) return undefined;
       }
       let next = -1;
-      for (const v of this.sim.modules()) if (v.state === 'ready' && v.insnIndex >= 0 && (next < 0 || v.insnIndex < next)) next = v.insnIndex;
+      for (const v of this.sim.modules())
+        if (v.state === 'ready' && v.insnIndex >= 0 && (next < 0 || v.insnIndex < next)) next = v.insnIndex;
       const here = this.sim.steps;
-      if (next >= 0 && this.bpSet.has(next) && !(here === from && this.lastStop?.step === from && this.lastStop.reason !== 'entry')) {
+      if (
+        next >= 0 &&
+        this.bpSet.has(next) &&
+        !(here === from && this.lastStop?.step === from && this.lastStop.reason !== 'entry')
+      ) {
         const stop = this.checkHit(next, true);
         if (stop) return this.recordStop(stop);
       }
@@ -502,7 +596,10 @@ export class DebugEngine {
 
   /** After run() stopped before a breakpoint instruction: which one is about to start. */
   private hitIndex(): number {
-    const cands = this.sim.modules().map((v) => v.insnIndex).filter((i) => i >= 0 && this.bpSet.has(i));
+    const cands = this.sim
+      .modules()
+      .map((v) => v.insnIndex)
+      .filter((i) => i >= 0 && this.bpSet.has(i));
     if (cands.length <= 1) return cands[0] ?? -1;
     const at = this.sim.steps;
     this.sim.stepInsn();
@@ -538,7 +635,9 @@ export class DebugEngine {
     const pi = this.program.insns[idx]!;
     if (data.length) {
       return {
-        reason: 'data breakpoint', hitBreakpointIds: ids, module: pi.module,
+        reason: 'data breakpoint',
+        hitBreakpointIds: ids,
+        module: pi.module,
         description: `${data.join(', ')}: ${MODULE_NAMES[pi.module]} is about to run ${this.describeInsn(idx)}`,
       };
     }
@@ -617,7 +716,16 @@ export class DebugEngine {
     const t = this.program.target;
     const sim = this.sim;
     if (ref === 'dram') return { size: this.program.dram.length, read: (o, n) => sim.readDram(o, n) };
-    const rowBytes = ref === 'inp' ? t.batch * t.blockIn : ref === 'wgt' ? t.blockOut * t.blockIn : ref === 'acc' ? t.batch * t.blockOut * 4 : ref === 'uop' ? 4 : 0;
+    const rowBytes =
+      ref === 'inp'
+        ? t.batch * t.blockIn
+        : ref === 'wgt'
+          ? t.blockOut * t.blockIn
+          : ref === 'acc'
+            ? t.batch * t.blockOut * 4
+            : ref === 'uop'
+              ? 4
+              : 0;
     if (!rowBytes) return undefined;
     const depth = ref === 'inp' ? t.inp.depth : ref === 'wgt' ? t.wgt.depth : ref === 'acc' ? t.acc.depth : t.uop.depth;
     const rowsOf = (lo: number, n: number): Uint8Array => {
@@ -638,7 +746,8 @@ export class DebugEngine {
       read: (o, n) => {
         const end = Math.min(o + n, depth * rowBytes);
         if (end <= o) return new Uint8Array(0);
-        const lo = Math.floor(o / rowBytes), hi = Math.ceil(end / rowBytes);
+        const lo = Math.floor(o / rowBytes),
+          hi = Math.ceil(end / rowBytes);
         const bytes = rowsOf(lo, hi - lo);
         return bytes.slice(o - lo * rowBytes, end - lo * rowBytes);
       },
@@ -652,9 +761,11 @@ export class DebugEngine {
 
   /** Writes DRAM or INP/WGT/ACC bytes. Returns the bytes written. Reverse stepping is then cut. */
   writeMemory(ref: string, offset: number, data: Uint8Array): number {
-    if (ref !== 'dram' && ref !== 'inp' && ref !== 'wgt' && ref !== 'acc') throw new Error(`memory ${ref} cannot be written (dram, inp, wgt, acc can)`);
+    if (ref !== 'dram' && ref !== 'inp' && ref !== 'wgt' && ref !== 'acc')
+      throw new Error(`memory ${ref} cannot be written (dram, inp, wgt, acc can)`);
     const n = this.sim.writeMemory(ref, offset, data);
-    if (n > 0) this.reverseBlocked = `memory was written at step ${this.sim.steps}, so earlier states no longer lead here`;
+    if (n > 0)
+      this.reverseBlocked = `memory was written at step ${this.sim.steps}, so earlier states no longer lead here`;
     return n;
   }
 
@@ -674,12 +785,18 @@ function hitMatches(h: string, hits: number): boolean {
   const p = parseHit(h);
   if (!p) return true;
   switch (p.op) {
-    case '>=': return hits >= p.n;
-    case '<=': return hits <= p.n;
-    case '>': return hits > p.n;
-    case '<': return hits < p.n;
-    case '%': return p.n > 0 && hits % p.n === 0;
-    default: return hits === p.n;
+    case '>=':
+      return hits >= p.n;
+    case '<=':
+      return hits <= p.n;
+    case '>':
+      return hits > p.n;
+    case '<':
+      return hits < p.n;
+    case '%':
+      return p.n > 0 && hits % p.n === 0;
+    default:
+      return hits === p.n;
   }
 }
 
@@ -687,8 +804,10 @@ function hitMatches(h: string, hits: number): boolean {
 export function errorText(e: SimError): string {
   const lines = [`${e.code}: ${e.message}`];
   for (const l of e.chain ?? []) {
-    lines.push(`  ${MODULE_NAMES[l.module]} waits on ${l.queue} at instruction ${l.insnIndex}${l.source ? ` (line ${l.source.start.line + 1})` : ''}; `
-      + `producer ${MODULE_NAMES[l.producer.module]} is ${l.producer.state} (${l.producer.pushed} pushed, ${l.producer.popped} popped)`);
+    lines.push(
+      `  ${MODULE_NAMES[l.module]} waits on ${l.queue} at instruction ${l.insnIndex}${l.source ? ` (line ${l.source.start.line + 1})` : ''}; ` +
+        `producer ${MODULE_NAMES[l.producer.module]} is ${l.producer.state} (${l.producer.pushed} pushed, ${l.producer.popped} popped)`,
+    );
   }
   return lines.join('\n');
 }

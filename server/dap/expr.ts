@@ -52,13 +52,24 @@ function lex(text: string): Tok[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     NUM.lastIndex = i;
     const num = NUM.exec(text);
-    if (num) { out.push({ t: 'num', v: Number(num[0]) }); i += num[0].length; continue; }
+    if (num) {
+      out.push({ t: 'num', v: Number(num[0]) });
+      i += num[0].length;
+      continue;
+    }
     ID.lastIndex = i;
     const id = ID.exec(text);
-    if (id) { out.push({ t: 'id', v: id[0] }); i += id[0].length; continue; }
+    if (id) {
+      out.push({ t: 'id', v: id[0] });
+      i += id[0].length;
+      continue;
+    }
     if (c === '"' || c === "'") {
       const end = text.indexOf(c, i + 1);
       if (end < 0) throw new EvalError('unterminated string');
@@ -84,7 +95,10 @@ export function evaluate(text: string, env: EvalEnv): Value {
   // Parentheses, brackets and prefix operators recurse: at most MAX_NESTING deep, as in programs.
   let depth = 0;
   const nested = <T>(f: () => T): T => {
-    if (++depth > MAX_NESTING) throw new EvalError(`nesting deeper than ${MAX_NESTING} levels (parentheses, brackets and prefix operators together)`);
+    if (++depth > MAX_NESTING)
+      throw new EvalError(
+        `nesting deeper than ${MAX_NESTING} levels (parentheses, brackets and prefix operators together)`,
+      );
     try {
       return f();
     } finally {
@@ -100,20 +114,24 @@ export function evaluate(text: string, env: EvalEnv): Value {
     if (typeof v !== 'number') throw new EvalError(`${what} needs a number, not ${describe(v)}`);
     return v;
   };
-  const binary = (next: () => Value, ops: string[], apply: (op: string, a: number, b: number) => number) => (): Value => {
-    let a = next();
-    while (toks[p]?.t === 'op' && ops.includes(toks[p]!.v as string)) {
-      const op = toks[p++]!.v as string;
-      const b = next();
-      a = apply(op, num(a, `'${op}'`), num(b, `'${op}'`));
-    }
-    return a;
-  };
+  const binary =
+    (next: () => Value, ops: string[], apply: (op: string, a: number, b: number) => number) => (): Value => {
+      let a = next();
+      while (toks[p]?.t === 'op' && ops.includes(toks[p]!.v as string)) {
+        const op = toks[p++]!.v as string;
+        const b = next();
+        a = apply(op, num(a, `'${op}'`), num(b, `'${op}'`));
+      }
+      return a;
+    };
   const index = (base: Value): Value => {
     p++; // [
     const lo = num(nested(expr), 'an index');
     let hi: number | undefined;
-    if (peek(':')) { p++; hi = num(nested(expr), 'an index'); }
+    if (peek(':')) {
+      p++;
+      hi = num(nested(expr), 'an index');
+    }
     expect(']');
     if (typeof base === 'number') throw new EvalError('a number cannot be indexed');
     if (base.kind === 'rows') {
@@ -124,10 +142,14 @@ export function evaluate(text: string, env: EvalEnv): Value {
         if (base.src.scalarRows) return base.src.read(a)[0]!;
         return { kind: 'lanes', label: `${base.src.name}[${a}]`, values: base.src.read(a) };
       }
-      if (lo < 0 || hi > n || hi < lo) throw new EvalError(`${base.src.name}: rows ${a}:${base.lo + hi} are outside 0:${base.src.rows}`);
+      if (lo < 0 || hi > n || hi < lo)
+        throw new EvalError(`${base.src.name}: rows ${a}:${base.lo + hi} are outside 0:${base.src.rows}`);
       if (base.src.scalarRows) {
         // A slice of single values is read into a list: bounded, as a condition may run at every step.
-        if (base.lo + hi - a > MAX_SLICE_VALUES) throw new EvalError(`${base.src.name}[${a}:${base.lo + hi}]: a slice holds at most ${MAX_SLICE_VALUES.toLocaleString('en-US')} values`);
+        if (base.lo + hi - a > MAX_SLICE_VALUES)
+          throw new EvalError(
+            `${base.src.name}[${a}:${base.lo + hi}]: a slice holds at most ${MAX_SLICE_VALUES.toLocaleString('en-US')} values`,
+          );
         const values: number[] = [];
         for (let r = a; r < base.lo + hi; r++) values.push(base.src.read(r)[0]!);
         return { kind: 'lanes', label: `${base.src.name}[${a}:${base.lo + hi}]`, values };
@@ -145,9 +167,17 @@ export function evaluate(text: string, env: EvalEnv): Value {
   const primary = (): Value => {
     const tok = toks[p];
     if (!tok) throw new EvalError('unexpected end of expression');
-    if (tok.t === 'num') { p++; return tok.v; }
+    if (tok.t === 'num') {
+      p++;
+      return tok.v;
+    }
     if (tok.t === 'str') throw new EvalError(`a string ("${tok.v}") is only an argument of queue(…)`);
-    if (tok.t === 'op' && tok.v === '(') { p++; const v = nested(expr); expect(')'); return v; }
+    if (tok.t === 'op' && tok.v === '(') {
+      p++;
+      const v = nested(expr);
+      expect(')');
+      return v;
+    }
     if (tok.t === 'id') {
       p++;
       const name = tok.v;
@@ -155,7 +185,8 @@ export function evaluate(text: string, env: EvalEnv): Value {
         p++;
         if (name !== 'queue') throw new EvalError(`unknown function ${name}(…); the only one is queue("ld->ex")`);
         const arg = toks[p];
-        if (!arg || arg.t !== 'str') throw new EvalError('queue(…) takes a queue name in quotes: "ld->ex", "ex->ld", "ex->st" or "st->ex"');
+        if (!arg || arg.t !== 'str')
+          throw new EvalError('queue(…) takes a queue name in quotes: "ld->ex", "ex->ld", "ex->st" or "st->ex"');
         p++;
         expect(')');
         return env.queue(arg.v);
@@ -165,7 +196,10 @@ export function evaluate(text: string, env: EvalEnv): Value {
       if (name === 'true') return 1;
       if (name === 'false') return 0;
       const src = env.source(name);
-      if (!src) throw new EvalError(`unknown name '${name}' (names: cycle, steps, queue("…"), inp, wgt, acc, uop, dram and the program's data names)`);
+      if (!src)
+        throw new EvalError(
+          `unknown name '${name}' (names: cycle, steps, queue("…"), inp, wgt, acc, uop, dram and the program's data names)`,
+        );
       return { kind: 'rows', src, lo: 0, hi: src.rows };
     }
     throw new EvalError(`unexpected '${String(tok.v)}'`);
@@ -176,8 +210,14 @@ export function evaluate(text: string, env: EvalEnv): Value {
     return v;
   };
   const unary = (): Value => {
-    if (peek('-')) { p++; return -num(nested(unary), "'-'"); }
-    if (peek('!')) { p++; return isTrue(nested(unary)) ? 0 : 1; }
+    if (peek('-')) {
+      p++;
+      return -num(nested(unary), "'-'");
+    }
+    if (peek('!')) {
+      p++;
+      return isTrue(nested(unary)) ? 0 : 1;
+    }
     return postfix();
   };
   const mul = binary(unary, ['*', '/', '%'], (op, a, b) => {
@@ -186,15 +226,36 @@ export function evaluate(text: string, env: EvalEnv): Value {
   });
   const add = binary(mul, ['+', '-'], (op, a, b) => (op === '+' ? a + b : a - b));
   const cmp = binary(add, ['==', '!=', '<', '<=', '>', '>='], (op, a, b) =>
-    Number(op === '==' ? a === b : op === '!=' ? a !== b : op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b));
+    Number(
+      op === '=='
+        ? a === b
+        : op === '!='
+          ? a !== b
+          : op === '<'
+            ? a < b
+            : op === '<='
+              ? a <= b
+              : op === '>'
+                ? a > b
+                : a >= b,
+    ),
+  );
   const and = (): Value => {
     let a = cmp();
-    while (peek('&&')) { p++; const b = cmp(); a = Number(isTrue(a) && isTrue(b)); }
+    while (peek('&&')) {
+      p++;
+      const b = cmp();
+      a = Number(isTrue(a) && isTrue(b));
+    }
     return a;
   };
   const expr = (): Value => {
     let a = and();
-    while (peek('||')) { p++; const b = and(); a = Number(isTrue(a) || isTrue(b)); }
+    while (peek('||')) {
+      p++;
+      const b = and();
+      a = Number(isTrue(a) || isTrue(b));
+    }
     return a;
   };
   if (toks.length === 0) throw new EvalError('empty expression');

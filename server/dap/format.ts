@@ -17,18 +17,23 @@ export function insnText(insn: Insn): string {
     case Opcode.LOAD:
     case Opcode.STORE: {
       if (isNop(insn)) return `NOP (${insn.opcode === Opcode.LOAD ? 'LOAD' : 'STORE'} x=0)${flags(insn)}`;
-      const name = insn.opcode === Opcode.LOAD ? `LOAD ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}` : 'STORE';
-      const pad = insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1
-        ? ` pad=(${insn.y_pad_0},${insn.y_pad_1},${insn.x_pad_0},${insn.x_pad_1})` : '';
+      const name =
+        insn.opcode === Opcode.LOAD ? `LOAD ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}` : 'STORE';
+      const pad =
+        insn.y_pad_0 || insn.y_pad_1 || insn.x_pad_0 || insn.x_pad_1
+          ? ` pad=(${insn.y_pad_0},${insn.y_pad_1},${insn.x_pad_0},${insn.x_pad_1})`
+          : '';
       return `${name} sram=${insn.sram_base} dram=${insn.dram_base} y=${insn.y_size} x=${insn.x_size} stride=${insn.x_stride}${pad}${flags(insn)}`;
     }
     case Opcode.GEMM:
     case Opcode.ALU: {
-      const head = insn.opcode === Opcode.GEMM
-        ? `GEMM${insn.reset_reg ? ' reset' : ''}`
-        : `ALU ${ALU_OP_NAMES[insn.alu_opcode] ?? `op${insn.alu_opcode}`}${insn.use_imm ? ` imm=${insn.imm}` : ''}`;
-      const loops = `outer=${insn.iter_out}(${insn.dst_factor_out},${insn.src_factor_out}${insn.opcode === Opcode.GEMM ? `,${insn.wgt_factor_out}` : ''})`
-        + ` inner=${insn.iter_in}(${insn.dst_factor_in},${insn.src_factor_in}${insn.opcode === Opcode.GEMM ? `,${insn.wgt_factor_in}` : ''})`;
+      const head =
+        insn.opcode === Opcode.GEMM
+          ? `GEMM${insn.reset_reg ? ' reset' : ''}`
+          : `ALU ${ALU_OP_NAMES[insn.alu_opcode] ?? `op${insn.alu_opcode}`}${insn.use_imm ? ` imm=${insn.imm}` : ''}`;
+      const loops =
+        `outer=${insn.iter_out}(${insn.dst_factor_out},${insn.src_factor_out}${insn.opcode === Opcode.GEMM ? `,${insn.wgt_factor_out}` : ''})` +
+        ` inner=${insn.iter_in}(${insn.dst_factor_in},${insn.src_factor_in}${insn.opcode === Opcode.GEMM ? `,${insn.wgt_factor_in}` : ''})`;
       return `${head} uop=${insn.uop_bgn}..${insn.uop_end} ${loops}${flags(insn)}`;
     }
     case Opcode.FINISH:

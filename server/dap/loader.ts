@@ -98,11 +98,14 @@ function zeroImageFor(t: VtaTarget, insns: readonly Insn[]): Uint8Array {
 
 export function loadProgram(launch: VtaLaunchArgs): LoadedProgram {
   const given = [launch.program, launch.insn, launch.dump].filter((x) => typeof x === 'string' && x !== '');
-  if (given.length !== 1) throw new LaunchError('launch: give one of "program" (a .vta file, an instruction binary or a TVM dump), "insn" (with "dram") or "dump"');
+  if (given.length !== 1)
+    throw new LaunchError(
+      'launch: give one of "program" (a .vta file, an instruction binary or a TVM dump), "insn" (with "dram") or "dump"',
+    );
   const args = {
     ...launch,
     program: given[0]!,
-    format: launch.insn ? 'binary' as const : launch.dump ? 'dump' as const : launch.format,
+    format: launch.insn ? ('binary' as const) : launch.dump ? ('dump' as const) : launch.format,
   };
   const cwd = args.cwd ?? process.cwd();
   const abs = resolve(cwd, args.program);
@@ -112,7 +115,11 @@ export function loadProgram(launch: VtaLaunchArgs): LoadedProgram {
     const text = new TextDecoder().decode(readBytes(abs));
     const r = assembleText(text, { file: abs, host: nodeHost, target });
     if (!r.program || hasErrors(r.diagnostics)) {
-      const errs = r.diagnostics.filter((d) => d.severity === 'error').slice(0, 10).map(formatDiagnostic).join('\n');
+      const errs = r.diagnostics
+        .filter((d) => d.severity === 'error')
+        .slice(0, 10)
+        .map(formatDiagnostic)
+        .join('\n');
       throw new LaunchError(`${args.program} does not assemble:\n${errs}`);
     }
     return { program: r.program, file: abs, diagnostics: r.diagnostics, kind };

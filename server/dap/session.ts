@@ -7,7 +7,17 @@
  */
 import { basename } from 'node:path';
 import {
-  Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Response, Scope, Source, StackFrame, StoppedEvent, Event as DapEvent, TerminatedEvent,
+  Handles,
+  InitializedEvent,
+  LoggingDebugSession,
+  OutputEvent,
+  Response,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  Event as DapEvent,
+  TerminatedEvent,
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -51,7 +61,10 @@ export class VtaDebugSession extends LoggingDebugSession {
   private handles = new Handles<Ref>();
   private configured!: Promise<void>;
   private configuredDone!: () => void;
-  private pendingBps: Array<{ args: DebugProtocol.SetBreakpointsArguments; response: DebugProtocol.SetBreakpointsResponse }> = [];
+  private pendingBps: Array<{
+    args: DebugProtocol.SetBreakpointsArguments;
+    response: DebugProtocol.SetBreakpointsResponse;
+  }> = [];
   private running = false;
   private lastStop?: Stop;
   private noDebug = false;
@@ -104,16 +117,25 @@ export class VtaDebugSession extends LoggingDebugSession {
     this.configuredDone();
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: VtaLaunchRequestArguments): Promise<void> {
+  protected override async launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: VtaLaunchRequestArguments,
+  ): Promise<void> {
     try {
       this.loaded = loadProgram(args);
-      this.engine = new DebugEngine(this.loaded.program, { mode: args.mode ?? 'both', seed: args.seed, log: (t) => this.out(t) });
+      this.engine = new DebugEngine(this.loaded.program, {
+        mode: args.mode ?? 'both',
+        seed: args.seed,
+        log: (t) => this.out(t),
+      });
     } catch (e) {
       this.sendErrorResponse(response, 1001, (e as Error).message);
       this.sendEvent(new TerminatedEvent());
       return;
     }
-    for (const d of this.loaded.diagnostics) if (d.severity !== 'info') this.out(`${d.file}:${d.range.start.line + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const d of this.loaded.diagnostics)
+      if (d.severity !== 'info')
+        this.out(`${d.file}:${d.range.start.line + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
     this.noDebug = !!args.noDebug;
     for (const p of this.pendingBps) this.setBreakPointsRequest(p.response, p.args);
     this.pendingBps = [];
@@ -121,7 +143,9 @@ export class VtaDebugSession extends LoggingDebugSession {
     await this.configured;
     this.sendResponse(response);
     const e = this.engine;
-    this.out(`VTA ${this.loaded.program.target.name}: ${count(this.loaded.program.insns.length, 'instruction')}, ${e.simMode === 'functional' ? 'functional (time counts instructions)' : e.simMode === 'timing' ? 'timing estimate (cycles; no data moves)' : 'timing estimate (cycles) with data'}\n`);
+    this.out(
+      `VTA ${this.loaded.program.target.name}: ${count(this.loaded.program.insns.length, 'instruction')}, ${e.simMode === 'functional' ? 'functional (time counts instructions)' : e.simMode === 'timing' ? 'timing estimate (cycles; no data moves)' : 'timing estimate (cycles) with data'}\n`,
+    );
     if (args.stopOnEntry) this.stopped({ reason: 'entry' });
     else this.startContinue();
   }
@@ -144,7 +168,9 @@ export class VtaDebugSession extends LoggingDebugSession {
     // The end of the run: its summary in the Debug Console, focus on FINISH's module (whose
     // frame shows where the run ended); continuing or stepping on ends the session.
     if (stop.summary) this.out(this.summaryText(stop.summary));
-    const tid = stop.summary ? THREAD_OF.ex : threadId ?? (stop.module ? THREAD_OF[stop.module] : this.busiestThread());
+    const tid = stop.summary
+      ? THREAD_OF.ex
+      : (threadId ?? (stop.module ? THREAD_OF[stop.module] : this.busiestThread()));
     const ev = new StoppedEvent(stop.reason, tid, stop.text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (stop.description) ev.body.description = stop.description;
@@ -224,26 +250,41 @@ export class VtaDebugSession extends LoggingDebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.forward(response, args.threadId, (e) => e.next(args.threadId === undefined ? undefined : MODULE_OF(args.threadId)));
+    this.forward(response, args.threadId, (e) =>
+      e.next(args.threadId === undefined ? undefined : MODULE_OF(args.threadId)),
+    );
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     this.forward(response, args.threadId, (e) => e.stepModuleEvent(MODULE_OF(args.threadId)));
   }
 
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+  protected override stepOutRequest(
+    response: DebugProtocol.StepOutResponse,
+    args: DebugProtocol.StepOutArguments,
+  ): void {
     this.forward(response, args.threadId, (e) => e.stepModuleInsn(MODULE_OF(args.threadId)));
   }
 
-  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+  protected override stepBackRequest(
+    response: DebugProtocol.StepBackResponse,
+    args: DebugProtocol.StepBackArguments,
+  ): void {
     this.motion(response, args.threadId, (e) => e.stepBack());
   }
 
-  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse, args: DebugProtocol.ReverseContinueArguments): void {
+  protected override reverseContinueRequest(
+    response: DebugProtocol.ReverseContinueResponse,
+    args: DebugProtocol.ReverseContinueArguments,
+  ): void {
     this.motion(response, args.threadId, (e) => e.reverseContinue());
   }
 
-  protected override customRequest(command: string, response: DebugProtocol.Response, args: { threadId?: number } | undefined): void {
+  protected override customRequest(
+    command: string,
+    response: DebugProtocol.Response,
+    args: { threadId?: number } | undefined,
+  ): void {
     if (command === 'stepCycle') {
       this.forward(response, args?.threadId, (e) => e.stepCycle());
       return;
@@ -264,7 +305,10 @@ export class VtaDebugSession extends LoggingDebugSession {
     this.sendEvent(new TerminatedEvent());
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+  protected override disconnectRequest(
+    response: DebugProtocol.DisconnectResponse,
+    args: DebugProtocol.DisconnectArguments,
+  ): void {
     this.running = false;
     // Responds, then (over stdio only) ends the process.
     super.disconnectRequest(response, args);
@@ -273,7 +317,12 @@ export class VtaDebugSession extends LoggingDebugSession {
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const err = this.engine?.error;
     response.body = err
-      ? { exceptionId: err.code, description: err.message, breakMode: 'always', details: { message: err.message, stackTrace: errorText(err) } }
+      ? {
+          exceptionId: err.code,
+          description: err.message,
+          breakMode: 'always',
+          details: { message: err.message, stackTrace: errorText(err) },
+        }
       : { exceptionId: 'none', description: this.lastStop?.description ?? 'no simulation error', breakMode: 'never' };
     this.sendResponse(response);
   }
@@ -282,31 +331,55 @@ export class VtaDebugSession extends LoggingDebugSession {
 
   private fileOf(source: DebugProtocol.Source): string | undefined {
     if (!this.loaded) return source.path;
-    if (source.sourceReference === LISTING_REF || (this.loaded.listing && source.path === this.loaded.file)) return this.loaded.file;
+    if (source.sourceReference === LISTING_REF || (this.loaded.listing && source.path === this.loaded.file))
+      return this.loaded.file;
     return source.path;
   }
 
-  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
     const e = this.engine;
     if (!e) {
       this.pendingBps.push({ response, args });
       return;
     }
     const file = this.fileOf(args.source);
-    const specs = (args.breakpoints ?? []).map((b) => ({ line: b.line, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage }));
+    const specs = (args.breakpoints ?? []).map((b) => ({
+      line: b.line,
+      condition: b.condition,
+      hitCondition: b.hitCondition,
+      logMessage: b.logMessage,
+    }));
     const bps = file ? e.setLineBreakpoints(file, this.noDebug ? [] : specs) : [];
     if (this.noDebug || !file) {
-      response.body = { breakpoints: specs.map((b) => ({ verified: false, line: b.line, message: this.noDebug ? 'running without debugging' : 'no source' })) };
+      response.body = {
+        breakpoints: specs.map((b) => ({
+          verified: false,
+          line: b.line,
+          message: this.noDebug ? 'running without debugging' : 'no source',
+        })),
+      };
       this.sendResponse(response);
       return;
     }
     response.body = {
-      breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message, source: this.sourceFor(file ?? '') })),
+      breakpoints: bps.map((b) => ({
+        id: b.id,
+        verified: b.verified,
+        line: b.line,
+        message: b.message,
+        source: this.sourceFor(file ?? ''),
+      })),
     };
     this.sendResponse(response);
   }
 
-  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+  protected override breakpointLocationsRequest(
+    response: DebugProtocol.BreakpointLocationsResponse,
+    args: DebugProtocol.BreakpointLocationsArguments,
+  ): void {
     const file = this.fileOf(args.source);
     const lines = file && this.engine ? this.engine.instructionLines(file).map((l) => l + 1) : [];
     const end = args.endLine ?? args.line;
@@ -314,39 +387,76 @@ export class VtaDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+  protected override dataBreakpointInfoRequest(
+    response: DebugProtocol.DataBreakpointInfoResponse,
+    args: DebugProtocol.DataBreakpointInfoArguments,
+  ): void {
     const e = this.engine;
     let expr = args.name;
     if (args.variablesReference) {
       const ref = this.handles.get(args.variablesReference);
-      if (ref?.k === 'rows') expr = ref.src === 'dram' ? '' : `${ref.src}[${/^\d+$/.test(args.name) ? args.name : args.name.replace(/^\[|\]$/g, '')}]`;
+      if (ref?.k === 'rows')
+        expr =
+          ref.src === 'dram'
+            ? ''
+            : `${ref.src}[${/^\d+$/.test(args.name) ? args.name : args.name.replace(/^\[|\]$/g, '')}]`;
       else if (ref?.k === 'lanes') expr = ref.label;
       else if (ref?.k === 'buffers') expr = args.name.toLowerCase();
       else if (ref?.k === 'queues') expr = args.name;
     }
     const r = e && expr ? e.dataIdFor(expr) : { error: 'no data breakpoint here' };
-    response.body = 'error' in r
-      ? { dataId: null, description: r.error }
-      : { dataId: r.dataId, description: r.description, accessTypes: r.accessTypes, canPersist: true };
+    response.body =
+      'error' in r
+        ? { dataId: null, description: r.error }
+        : { dataId: r.dataId, description: r.description, accessTypes: r.accessTypes, canPersist: true };
     this.sendResponse(response);
   }
 
-  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+  protected override setDataBreakpointsRequest(
+    response: DebugProtocol.SetDataBreakpointsResponse,
+    args: DebugProtocol.SetDataBreakpointsArguments,
+  ): void {
     const e = this.engine;
     if (!e) return this.sendErrorResponse(response, 1002, 'no program is running');
-    const bps = e.setDataBreakpoints(args.breakpoints.map((b) => ({ dataId: b.dataId, accessType: b.accessType, condition: b.condition, hitCondition: b.hitCondition })));
-    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, message: b.message ?? `${b.label}: ${count(b.insns.size, 'instruction')}` })) };
+    const bps = e.setDataBreakpoints(
+      args.breakpoints.map((b) => ({
+        dataId: b.dataId,
+        accessType: b.accessType,
+        condition: b.condition,
+        hitCondition: b.hitCondition,
+      })),
+    );
+    response.body = {
+      breakpoints: bps.map((b) => ({
+        id: b.id,
+        verified: b.verified,
+        message: b.message ?? `${b.label}: ${count(b.insns.size, 'instruction')}`,
+      })),
+    };
     this.sendResponse(response);
   }
 
-  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+  protected override setInstructionBreakpointsRequest(
+    response: DebugProtocol.SetInstructionBreakpointsResponse,
+    args: DebugProtocol.SetInstructionBreakpointsArguments,
+  ): void {
     const e = this.engine;
     if (!e) return this.sendErrorResponse(response, 1002, 'no program is running');
-    const bps = e.setInstructionBreakpoints(args.breakpoints.map((b) => ({
-      index: Math.floor((parseAddress(b.instructionReference) + (b.offset ?? 0) * INSN_BYTES) / INSN_BYTES),
-      condition: b.condition, hitCondition: b.hitCondition,
-    })));
-    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, message: b.message, instructionReference: b.insns.length ? addr(b.insns[0]!) : undefined })) };
+    const bps = e.setInstructionBreakpoints(
+      args.breakpoints.map((b) => ({
+        index: Math.floor((parseAddress(b.instructionReference) + (b.offset ?? 0) * INSN_BYTES) / INSN_BYTES),
+        condition: b.condition,
+        hitCondition: b.hitCondition,
+      })),
+    );
+    response.body = {
+      breakpoints: bps.map((b) => ({
+        id: b.id,
+        verified: b.verified,
+        message: b.message,
+        instructionReference: b.insns.length ? addr(b.insns[0]!) : undefined,
+      })),
+    };
     this.sendResponse(response);
   }
 
@@ -362,7 +472,10 @@ export class VtaDebugSession extends LoggingDebugSession {
     return new Source(basename(file), file);
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+  protected override stackTraceRequest(
+    response: DebugProtocol.StackTraceResponse,
+    args: DebugProtocol.StackTraceArguments,
+  ): void {
     const e = this.engine;
     if (!e) return this.sendErrorResponse(response, 1002, 'no program is running');
     const m = MODULE_OF(args.threadId);
@@ -373,15 +486,26 @@ export class VtaDebugSession extends LoggingDebugSession {
       // A module with nothing left: at its last instruction (or the program's first, if it had none).
       const last = e.byModule[m][n - 1];
       const src = e.program.insns[last ?? 0]?.source;
-      frame = new StackFrame(args.threadId, `${MODULE_NAMES[m]}: done, ${count(n, 'instruction')} ran${last === undefined ? ' (it had none)' : ''}`,
-        src ? this.sourceFor(src.file) : undefined, src ? src.start.line + 1 : 0, src ? src.start.character + 1 : 0);
+      frame = new StackFrame(
+        args.threadId,
+        `${MODULE_NAMES[m]}: done, ${count(n, 'instruction')} ran${last === undefined ? ' (it had none)' : ''}`,
+        src ? this.sourceFor(src.file) : undefined,
+        src ? src.start.line + 1 : 0,
+        src ? src.start.character + 1 : 0,
+      );
       if (last !== undefined) frame.instructionPointerReference = addr(last);
     } else {
       const pi = e.program.insns[v.insnIndex]!;
       const src = pi.source;
-      const what = v.state === 'waiting-token' ? ` — waiting on ${v.waitingOn}` : v.state === 'ready' ? '' : ` — ${v.state}`;
-      frame = new StackFrame(args.threadId, `${MODULE_NAMES[m]} #${v.insnIndex}: ${insnText(pi.insn)}${what}`,
-        src ? this.sourceFor(src.file) : undefined, src ? src.start.line + 1 : 0, src ? src.start.character + 1 : 0);
+      const what =
+        v.state === 'waiting-token' ? ` — waiting on ${v.waitingOn}` : v.state === 'ready' ? '' : ` — ${v.state}`;
+      frame = new StackFrame(
+        args.threadId,
+        `${MODULE_NAMES[m]} #${v.insnIndex}: ${insnText(pi.insn)}${what}`,
+        src ? this.sourceFor(src.file) : undefined,
+        src ? src.start.line + 1 : 0,
+        src ? src.start.character + 1 : 0,
+      );
       frame.instructionPointerReference = addr(v.insnIndex);
     }
     response.body = { stackFrames: [frame], totalFrames: 1 };
@@ -409,17 +533,26 @@ export class VtaDebugSession extends LoggingDebugSession {
       new Scope('Counters', this.handles.create({ k: 'counters' }), false),
       new Scope('Buffers', this.handles.create({ k: 'buffers' }), true),
     ];
-    if (this.engine && this.engine.program.layout.tensors.length) scopes.push(new Scope('DRAM tensors', this.handles.create({ k: 'tensors' }), true));
+    if (this.engine && this.engine.program.layout.tensors.length)
+      scopes.push(new Scope('DRAM tensors', this.handles.create({ k: 'tensors' }), true));
     scopes[0]!.presentationHint = 'locals';
     response.body = { scopes };
     this.sendResponse(response);
   }
 
-  private v(name: string, value: string, ref: Ref | undefined, extra: Partial<DebugProtocol.Variable> = {}): DebugProtocol.Variable {
+  private v(
+    name: string,
+    value: string,
+    ref: Ref | undefined,
+    extra: Partial<DebugProtocol.Variable> = {},
+  ): DebugProtocol.Variable {
     return { name, value, variablesReference: ref ? this.handles.create(ref) : 0, ...extra };
   }
 
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+  protected override variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): void {
     const e = this.engine;
     const ref = this.handles.get(args.variablesReference);
     if (!e || !ref) {
@@ -434,7 +567,8 @@ export class VtaDebugSession extends LoggingDebugSession {
       return this.sendErrorResponse(response, 1005, (err as Error).message);
     }
     // (A count of 0 or none means all, as the protocol says.)
-    if (args.start || args.count) vars = vars.slice(args.start ?? 0, args.count ? (args.start ?? 0) + args.count : vars.length);
+    if (args.start || args.count)
+      vars = vars.slice(args.start ?? 0, args.count ? (args.start ?? 0) + args.count : vars.length);
     response.body = { variables: vars };
     this.sendResponse(response);
   }
@@ -472,21 +606,40 @@ export class VtaDebugSession extends LoggingDebugSession {
         return Object.entries(insn).map(([k, val]) => this.v(k, String(val), undefined));
       }
       case 'queues':
-        return e.sim.queues().map((q) => this.v(q.queue, String(q.tokens), undefined, {
-          evaluateName: `queue("${q.queue}")`, type: `pushed ${q.pushed}, popped ${q.popped}`,
-        }));
+        return e.sim.queues().map((q) =>
+          this.v(q.queue, String(q.tokens), undefined, {
+            evaluateName: `queue("${q.queue}")`,
+            type: `pushed ${q.pushed}, popped ${q.popped}`,
+          }),
+        );
       case 'counters': {
         const out = Object.entries(e.sim.counters()).map(([k, val]) => this.v(k, String(val), undefined));
-        out.unshift(this.v('status', e.status, undefined), this.v(e.sim.timeUnit === 'cycle' ? 'cycle' : 'step', String(e.clock), undefined, { evaluateName: 'cycle' }), this.v('steps', String(e.sim.steps), undefined));
+        out.unshift(
+          this.v('status', e.status, undefined),
+          this.v(e.sim.timeUnit === 'cycle' ? 'cycle' : 'step', String(e.clock), undefined, { evaluateName: 'cycle' }),
+          this.v('steps', String(e.sim.steps), undefined),
+        );
         return out;
       }
       case 'buffers':
         return [...SRAMS, 'dram' as const].map((b) => {
           const src = e.sources.get(b)!;
-          return this.v(b.toUpperCase(), `${src.rows} ${b === 'dram' ? 'bytes' : 'rows'}`, { k: 'rows', src: b, lo: 0, hi: src.rows }, { evaluateName: b, memoryReference: b });
+          return this.v(
+            b.toUpperCase(),
+            `${src.rows} ${b === 'dram' ? 'bytes' : 'rows'}`,
+            { k: 'rows', src: b, lo: 0, hi: src.rows },
+            { evaluateName: b, memoryReference: b },
+          );
         });
       case 'tensors':
-        return e.program.layout.tensors.map((t) => this.v(t.name, `${t.mem}[${t.count}] at DRAM byte ${t.byteOffset}`, { k: 'rows', src: t.name, lo: 0, hi: t.count }, { evaluateName: t.name, memoryReference: 'dram' }));
+        return e.program.layout.tensors.map((t) =>
+          this.v(
+            t.name,
+            `${t.mem}[${t.count}] at DRAM byte ${t.byteOffset}`,
+            { k: 'rows', src: t.name, lo: 0, hi: t.count },
+            { evaluateName: t.name, memoryReference: 'dram' },
+          ),
+        );
       case 'rows': {
         const src = e.sources.get(ref.src)!;
         const n = ref.hi - ref.lo;
@@ -496,24 +649,45 @@ export class VtaDebugSession extends LoggingDebugSession {
           const out: DebugProtocol.Variable[] = [];
           for (let a = ref.lo; a < ref.hi; a += chunk) {
             const b = Math.min(ref.hi, a + chunk);
-            out.push(this.v(`[${a}:${b}]`, `${b - a} rows`, { k: 'rows', src: ref.src, lo: a, hi: b }, { evaluateName: `${ref.src}[${a}:${b}]` }));
+            out.push(
+              this.v(
+                `[${a}:${b}]`,
+                `${b - a} rows`,
+                { k: 'rows', src: ref.src, lo: a, hi: b },
+                { evaluateName: `${ref.src}[${a}:${b}]` },
+              ),
+            );
           }
           return out;
         }
         const out: DebugProtocol.Variable[] = [];
         for (let r = ref.lo; r < ref.hi; r++) {
           const lanes = src.read(r);
-          if (src.scalarRows) out.push(this.v(String(r), String(lanes[0]), undefined, { evaluateName: `${ref.src}[${r}]` }));
-          else out.push(this.v(String(r), lanesText(lanes), { k: 'lanes', label: `${ref.src}[${r}]`, values: lanes }, { evaluateName: `${ref.src}[${r}]` }));
+          if (src.scalarRows)
+            out.push(this.v(String(r), String(lanes[0]), undefined, { evaluateName: `${ref.src}[${r}]` }));
+          else
+            out.push(
+              this.v(
+                String(r),
+                lanesText(lanes),
+                { k: 'lanes', label: `${ref.src}[${r}]`, values: lanes },
+                { evaluateName: `${ref.src}[${r}]` },
+              ),
+            );
         }
         return out;
       }
       case 'lanes':
-        return ref.values.map((x, k) => this.v(String(k), String(x), undefined, { evaluateName: `${ref.label}[${k}]` }));
+        return ref.values.map((x, k) =>
+          this.v(String(k), String(x), undefined, { evaluateName: `${ref.label}[${k}]` }),
+        );
     }
   }
 
-  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+  protected override setVariableRequest(
+    response: DebugProtocol.SetVariableResponse,
+    args: DebugProtocol.SetVariableArguments,
+  ): void {
     const e = this.engine;
     const ref = this.handles.get(args.variablesReference);
     const m = ref?.k === 'lanes' ? /^(inp|wgt|acc)\[(\d+)\]$/.exec(ref.label) : null;
@@ -536,7 +710,10 @@ export class VtaDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override evaluateRequest(
+    response: DebugProtocol.EvaluateResponse,
+    args: DebugProtocol.EvaluateArguments,
+  ): void {
     const e = this.engine;
     if (!e) return this.sendErrorResponse(response, 1002, 'no program is running');
     let v: Value;
@@ -546,20 +723,32 @@ export class VtaDebugSession extends LoggingDebugSession {
       // Shown where it was typed (Debug Console, watch, hover), never as a notification too.
       return this.sendErrorResponse(response, { id: 1006, format: (err as Error).message, showUser: false });
     }
-    const ref: Ref | undefined = typeof v === 'number' ? undefined
-      : v.kind === 'rows' ? { k: 'rows', src: v.src.name, lo: v.lo, hi: v.hi }
-      : { k: 'lanes', label: v.label, values: v.values };
+    const ref: Ref | undefined =
+      typeof v === 'number'
+        ? undefined
+        : v.kind === 'rows'
+          ? { k: 'rows', src: v.src.name, lo: v.lo, hi: v.hi }
+          : { k: 'lanes', label: v.label, values: v.values };
     response.body = { result: describe(v), variablesReference: ref ? this.handles.create(ref) : 0 };
-    if (typeof v !== 'number' && v.kind === 'rows' && (SRAMS as readonly string[]).concat('dram').includes(v.src.name)) response.body.memoryReference = v.src.name;
+    if (typeof v !== 'number' && v.kind === 'rows' && (SRAMS as readonly string[]).concat('dram').includes(v.src.name))
+      response.body.memoryReference = v.src.name;
     this.sendResponse(response);
   }
 
   // --- memory and disassembly ---------------------------------------------------------
 
-  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+  protected override readMemoryRequest(
+    response: DebugProtocol.ReadMemoryResponse,
+    args: DebugProtocol.ReadMemoryArguments,
+  ): void {
     const mem = this.engine?.memoryBytes(args.memoryReference);
-    if (!mem) return this.sendErrorResponse(response, 1007, `unknown memory ${args.memoryReference} (dram, ${SRAMS.join(', ')})`);
-    const start = (args.offset ?? 0);
+    if (!mem)
+      return this.sendErrorResponse(
+        response,
+        1007,
+        `unknown memory ${args.memoryReference} (dram, ${SRAMS.join(', ')})`,
+      );
+    const start = args.offset ?? 0;
     // At most MAX_READ_BYTES per answer: a client reads on from where it ends. Bytes past the memory are unreadable.
     const count = Math.min(args.count, MAX_READ_BYTES);
     const bytes = start >= 0 ? mem.read(start, count) : new Uint8Array(0);
@@ -571,20 +760,28 @@ export class VtaDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+  protected override writeMemoryRequest(
+    response: DebugProtocol.WriteMemoryResponse,
+    args: DebugProtocol.WriteMemoryArguments,
+  ): void {
     const e = this.engine;
     if (!e) return this.sendErrorResponse(response, 1002, 'no program is running');
     try {
       const n = e.writeMemory(args.memoryReference, args.offset ?? 0, new Uint8Array(Buffer.from(args.data, 'base64')));
       response.body = { offset: args.offset ?? 0, bytesWritten: n };
-      this.out(`wrote ${count(n, 'byte')} of ${args.memoryReference}; stepping back now stops here (the recorded history does not contain the write)\n`);
+      this.out(
+        `wrote ${count(n, 'byte')} of ${args.memoryReference}; stepping back now stops here (the recorded history does not contain the write)\n`,
+      );
     } catch (err) {
       return this.sendErrorResponse(response, 1008, (err as Error).message);
     }
     this.sendResponse(response);
   }
 
-  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+  protected override disassembleRequest(
+    response: DebugProtocol.DisassembleResponse,
+    args: DebugProtocol.DisassembleArguments,
+  ): void {
     const e = this.engine;
     if (!e) return this.sendErrorResponse(response, 1002, 'no program is running');
     const base = parseAddress(args.memoryReference) + (args.offset ?? 0);
@@ -596,10 +793,18 @@ export class VtaDebugSession extends LoggingDebugSession {
       const i = first + k;
       const pi = Number.isSafeInteger(i) && i >= 0 ? e.program.insns[i] : undefined;
       if (!pi) {
-        out.push({ address: Number.isSafeInteger(i) ? addr(Math.max(i, 0)) : '0x0', instruction: '??', presentationHint: 'invalid' });
+        out.push({
+          address: Number.isSafeInteger(i) ? addr(Math.max(i, 0)) : '0x0',
+          instruction: '??',
+          presentationHint: 'invalid',
+        });
         continue;
       }
-      const d: DebugProtocol.DisassembledInstruction = { address: addr(i), instruction: insnText(pi.insn), symbol: pi.label };
+      const d: DebugProtocol.DisassembledInstruction = {
+        address: addr(i),
+        instruction: insnText(pi.insn),
+        symbol: pi.label,
+      };
       if (args.resolveSymbols !== false && pi.source) {
         if (pi.source.file !== lastFile) d.location = this.sourceFor(pi.source.file);
         lastFile = pi.source.file;
@@ -619,4 +824,3 @@ function parseAddress(ref: string): number {
   const n = Number(ref);
   return Number.isFinite(n) ? n : 0;
 }
-

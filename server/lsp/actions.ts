@@ -10,9 +10,11 @@ export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeAction
   const out: CodeAction[] = [];
   const all = ws.findings(a).filter((d) => d.file === a.file);
   for (const ld of params.context.diagnostics) {
-    const fixes = fixesOf(ld.data, true)
-      ?? all.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes
-      ?? [];
+    const fixes =
+      fixesOf(ld.data, true) ??
+      all.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)
+        ?.fixes ??
+      [];
     for (const f of fixes) {
       const changes: Record<string, TextEdit[]> = {};
       for (const e of f.edits) (changes[pathToUri(e.file)] ??= []).push({ range: e.range, newText: e.newText });
@@ -33,7 +35,19 @@ export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeAction
       kind: CodeActionKind.QuickFix,
       diagnostics: missing ? [toLspDiagnostic(missing)] : undefined,
       isPreferred: true,
-      edit: { changes: { [a.uri]: [{ range: { start: { line: lastLine, character: endsWithNl ? 0 : lastLen }, end: { line: lastLine, character: endsWithNl ? 0 : lastLen } }, newText }] } },
+      edit: {
+        changes: {
+          [a.uri]: [
+            {
+              range: {
+                start: { line: lastLine, character: endsWithNl ? 0 : lastLen },
+                end: { line: lastLine, character: endsWithNl ? 0 : lastLen },
+              },
+              newText,
+            },
+          ],
+        },
+      },
     });
   }
   return out;
@@ -43,11 +57,20 @@ export function codeActionsVta(ws: Workspace, a: VtaAnalysis, params: CodeAction
 export function codeActionsSched(a: SchedAnalysis, params: CodeActionParams, tuner?: ScheduleTuner): CodeAction[] {
   const out: CodeAction[] = tuner ? fastestScheduleAction(tuner, a, params.range) : [];
   for (const ld of params.context.diagnostics) {
-    const fixes = fixesOf(ld.data, false)
-      ?? a.lint.diagnostics.find((d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line)?.fixes
-      ?? [];
+    const fixes =
+      fixesOf(ld.data, false) ??
+      a.lint.diagnostics.find(
+        (d) => d.code === ld.code && d.message === ld.message && d.range.start.line === ld.range.start.line,
+      )?.fixes ??
+      [];
     for (const f of fixes) {
-      out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [ld], isPreferred: true, edit: { changes: { [a.uri]: f.edits.map((e) => ({ range: e.range, newText: e.newText })) } } });
+      out.push({
+        title: f.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [ld],
+        isPreferred: true,
+        edit: { changes: { [a.uri]: f.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+      });
     }
   }
   // Several findings of one layer share their fix: offer it once.

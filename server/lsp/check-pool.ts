@@ -31,7 +31,10 @@ function workerScript(): string | undefined {
 }
 
 /** The findings of one job, or why there are none (the check threw, or the worker ran out of memory). */
-export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; instructions: number; read: string[] } | { error: string } | { timedOut: string };
+export type CheckResult =
+  | { diagnostics: Diagnostic[]; assembleMs: number; instructions: number; read: string[] }
+  | { error: string }
+  | { timedOut: string };
 
 /**
  * How long a job may run before it is stopped with a diagnostic saying so: the first
@@ -42,7 +45,8 @@ export type CheckResult = { diagnostics: Diagnostic[]; assembleMs: number; instr
  */
 export const TIME_BUDGET_MS = { first: 4000, all: 30_000, layer: 30_000 } as const;
 const budgetOf = (job: CheckJob | LayerJob): number =>
-  ('tier' in job ? TIME_BUDGET_MS[job.tier] : TIME_BUDGET_MS.layer) + ('tier' in job ? job.text.length : job.layer.text.length) / 100;
+  ('tier' in job ? TIME_BUDGET_MS[job.tier] : TIME_BUDGET_MS.layer) +
+  ('tier' in job ? job.text.length : job.layer.text.length) / 100;
 
 /**
  * Each worker's heap limit: a document whose checks need more gets a diagnostic saying
@@ -80,7 +84,15 @@ interface Slot {
 }
 
 /** A tiny program run once by each new worker, so that its first real job does not pay for loading the parser. */
-const WARM_UP: Omit<CheckJob, 'id'> = { tier: 'first', uri: 'vta-warm-up:', version: 0, file: '/vta-warm-up.vta', text: 'target default\n  nop ld\n  finish\n', files: {}, settingTarget: undefined };
+const WARM_UP: Omit<CheckJob, 'id'> = {
+  tier: 'first',
+  uri: 'vta-warm-up:',
+  version: 0,
+  file: '/vta-warm-up.vta',
+  text: 'target default\n  nop ld\n  finish\n',
+  files: {},
+  settingTarget: undefined,
+};
 
 export class CheckPool {
   private readonly slots: Slot[] = [];
@@ -116,7 +128,14 @@ export class CheckPool {
     const m = await this.post({ ...job, id: this.nextId++ }, job.uri);
     if (!m) return undefined;
     if (m.timedOut) return { timedOut: m.timedOut };
-    return m.diagnostics ? { diagnostics: m.diagnostics, assembleMs: m.assembleMs ?? 0, instructions: m.instructions ?? 0, read: m.read ?? [] } : { error: m.error ?? 'the checks stopped' };
+    return m.diagnostics
+      ? {
+          diagnostics: m.diagnostics,
+          assembleMs: m.assembleMs ?? 0,
+          instructions: m.instructions ?? 0,
+          read: m.read ?? [],
+        }
+      : { error: m.error ?? 'the checks stopped' };
   }
 
   /**
@@ -148,13 +167,18 @@ export class CheckPool {
       if (!p || p.uri !== uri || p.stale) continue;
       p.stale = true;
       const ran = performance.now() - (p.postedAt ?? performance.now());
-      s.graceTimer = setTimeout(() => {
-        if (s.running !== p) return;
-        this.onLog(`vta: stopped the checks of ${uri} (version ${'version' in p.job ? p.job.version : '?'}): the document changed`);
-        this.replace(s);
-        p.resolve(undefined);
-        this.pump();
-      }, Math.max(0, this.graceMs - ran));
+      s.graceTimer = setTimeout(
+        () => {
+          if (s.running !== p) return;
+          this.onLog(
+            `vta: stopped the checks of ${uri} (version ${'version' in p.job ? p.job.version : '?'}): the document changed`,
+          );
+          this.replace(s);
+          p.resolve(undefined);
+          this.pump();
+        },
+        Math.max(0, this.graceMs - ran),
+      );
     }
   }
 
@@ -218,7 +242,10 @@ export class CheckPool {
         slot.budgetTimer = setTimeout(() => {
           if (slot.running !== p) return;
           this.replace(slot);
-          p.resolve({ id: p.job.id, timedOut: `the checks of this version took more than ${(budget / 1000).toFixed(0)} s and were cut short (loops or transfers too large to check while typing?)` });
+          p.resolve({
+            id: p.job.id,
+            timedOut: `the checks of this version took more than ${(budget / 1000).toFixed(0)} s and were cut short (loops or transfers too large to check while typing?)`,
+          });
           this.pump();
         }, budget);
         return;
@@ -237,7 +264,12 @@ export class CheckPool {
       const oom = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
       if (!oom) this.onLog(`vta: the checks worker stopped: ${e.stack ?? e}`);
       this.replace(slot);
-      p?.resolve({ id: p.job.id, error: oom ? `the checks of this program need more than ${WORKER_HEAP_MB} MB of memory; they were stopped` : `the checks stopped: ${e.message}` });
+      p?.resolve({
+        id: p.job.id,
+        error: oom
+          ? `the checks of this program need more than ${WORKER_HEAP_MB} MB of memory; they were stopped`
+          : `the checks stopped: ${e.message}`,
+      });
       this.pump();
     });
   }

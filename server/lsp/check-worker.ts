@@ -79,8 +79,11 @@ export interface CheckDone {
 const kept = new Map<string, { job: CheckJob; result: AssembleResult; read: string[] }>();
 
 const sameInput = (a: CheckJob, b: CheckJob): boolean =>
-  a.version === b.version && a.file === b.file && a.text === b.text && a.settingTarget === b.settingTarget
-  && JSON.stringify(a.files) === JSON.stringify(b.files);
+  a.version === b.version &&
+  a.file === b.file &&
+  a.text === b.text &&
+  a.settingTarget === b.settingTarget &&
+  JSON.stringify(a.files) === JSON.stringify(b.files);
 
 /** The disk as the server sees it: open documents' texts first; every path read is added to `seen`. */
 function openFilesHost(files: Record<string, string>, seen = new Set<string>()): AsmHost {
@@ -120,7 +123,8 @@ export function runLayerJob(job: LayerJob): CheckDone {
   const { file, text, index, settingTarget, files } = job.layer;
   const ast = parseSchedule(text);
   const op = ast.statements[index];
-  if (op?.kind !== 'operator') return { id: job.id, layer: { diagnostics: [], estimate: undefined, skippedInstructions: undefined } };
+  if (op?.kind !== 'operator')
+    return { id: job.id, layer: { diagnostics: [], estimate: undefined, skippedInstructions: undefined } };
   const lint = lintSchedule(ast, { host: openFilesHost(files ?? {}), file, fallbackTarget: settingTarget });
   return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file }) };
 }

@@ -4,13 +4,18 @@
  * vscode-languageserver's own detection (`--socket=N`, `--pipe=NAME`) applies.
  */
 import {
-  createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, type Connection,
+  createConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ProposedFeatures,
+  type Connection,
 } from 'vscode-languageserver/node';
 import { startLanguageServer } from './server';
 
 export function connectionFor(args: string[]): Connection {
   if (args.includes('--stdio')) return createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-  if (args.includes('--node-ipc')) return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
+  if (args.includes('--node-ipc'))
+    return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
   return createConnection(ProposedFeatures.all);
 }
 

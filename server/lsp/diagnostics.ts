@@ -8,7 +8,10 @@
  * first tier is published.
  */
 import {
-  DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
+  DiagnosticSeverity,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+  type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { SchedDiagnostic } from '../../core/schedule';
@@ -24,7 +27,12 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   }));
   return {
     range: d.range,
-    severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    severity:
+      d.severity === 'error'
+        ? DiagnosticSeverity.Error
+        : d.severity === 'warning'
+          ? DiagnosticSeverity.Warning
+          : DiagnosticSeverity.Information,
     code: d.code,
     source: 'vta',
     message: d.message,
@@ -35,7 +43,11 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
 
 function toLspSchedDiagnostic(d: SchedDiagnostic): LspDiagnostic {
   return {
-    range: d.range, severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, code: d.code, source: 'vta', message: d.message,
+    range: d.range,
+    severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    code: d.code,
+    source: 'vta',
+    message: d.message,
     data: d.fixes?.length ? { fixes: d.fixes } : undefined,
   };
 }
@@ -43,7 +55,9 @@ function toLspSchedDiagnostic(d: SchedDiagnostic): LspDiagnostic {
 /** The checks without a worker (the server run from sources). */
 function onThisThread(job: Omit<CheckJob, 'id'>): CheckResult {
   const r = runCheckJob({ ...job, id: 0 });
-  return r.diagnostics ? { diagnostics: r.diagnostics, assembleMs: 0, instructions: r.instructions ?? 0, read: r.read ?? [] } : { error: `the checks stopped: ${r.error?.split('\n')[0]}` };
+  return r.diagnostics
+    ? { diagnostics: r.diagnostics, assembleMs: 0, instructions: r.instructions ?? 0, read: r.read ?? [] }
+    : { error: `the checks stopped: ${r.error?.split('\n')[0]}` };
 }
 
 export class DiagnosticsScheduler {
@@ -88,14 +102,22 @@ export class DiagnosticsScheduler {
    * scheduling); `slow` publishes the expensive tier and whatever the editor should
    * fetch again with it.
    */
-  private readonly tiersOf: Record<Language, { fast(uri: string, version: number): Promise<boolean>; slow(uri: string, version: number): Promise<void> }> = {
+  private readonly tiersOf: Record<
+    Language,
+    { fast(uri: string, version: number): Promise<boolean>; slow(uri: string, version: number): Promise<void> }
+  > = {
     vta: {
       // Both tiers in the checks workers: the first tier, then every check.
       fast: (uri, version) => this.run(uri, version, 'first'),
       slow: async (uri, version) => {
         const ok = await this.run(uri, version, 'all');
         // The user paused: a document too slow to assemble on every request gets its program now.
-        if (ok && this.ws.documents.get(uri)?.version === version && this.ws.buildDeferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) {
+        if (
+          ok &&
+          this.ws.documents.get(uri)?.version === version &&
+          this.ws.buildDeferred(uri) &&
+          this.ws.hintsWithoutProgram.delete(uri)
+        ) {
           this.connection.languages.inlayHint.refresh().catch(() => undefined);
         }
       },
@@ -105,7 +127,11 @@ export class DiagnosticsScheduler {
       fast: async (uri, version) => {
         const a = this.ws.vtasched(uri);
         if (!a || a.version !== version) return false;
-        void this.connection.sendDiagnostics({ uri, version, diagnostics: outgoingDiagnostics(a.lint.diagnostics, this.maxDiagnostics).map(toLspSchedDiagnostic) });
+        void this.connection.sendDiagnostics({
+          uri,
+          version,
+          diagnostics: outgoingDiagnostics(a.lint.diagnostics, this.maxDiagnostics).map(toLspSchedDiagnostic),
+        });
         return true;
       },
       // Each layer lowered, checked and estimated (in the workers, cached by the layer's text).
@@ -115,12 +141,15 @@ export class DiagnosticsScheduler {
         const stale = () => this.ws.documents.get(uri)?.version !== version || this.tiers === 'fast';
         const lowered = await this.ws.schedLowered(a, stale);
         if (!lowered || stale()) return;
-        const all = outgoingDiagnostics(a.lint.diagnostics.concat(lowered.diagnostics), this.maxDiagnostics).map(toLspSchedDiagnostic);
+        const all = outgoingDiagnostics(a.lint.diagnostics.concat(lowered.diagnostics), this.maxDiagnostics).map(
+          toLspSchedDiagnostic,
+        );
         void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
         // The estimates are inlay hints: ask the editor to fetch them again (if it can).
         this.connection.languages.inlayHint.refresh().catch(() => undefined);
         // A network's lens shows its total: fetch the lenses again too.
-        if (a.ast.statements.some((s) => s.kind === 'network')) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+        if (a.ast.statements.some((s) => s.kind === 'network'))
+          this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
       },
     },
   };
@@ -136,13 +165,17 @@ export class DiagnosticsScheduler {
     this.cancel(uri);
     const tiers = this.tiersOf[language];
     const current = () => this.tiers !== 'fast' && this.ws.documents.get(uri)?.version === version;
-    const failed = (e: unknown) => this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`);
+    const failed = (e: unknown) =>
+      this.connection.console.error(`vta: checks of ${uri} failed: ${(e as Error).stack ?? e}`);
     tiers.fast(uri, version).then((done) => {
       if (!done || !current()) return;
-      this.timers.set(uri, setTimeout(() => {
-        this.timers.delete(uri);
-        if (current()) tiers.slow(uri, version).catch(failed);
-      }, this.delay));
+      this.timers.set(
+        uri,
+        setTimeout(() => {
+          this.timers.delete(uri);
+          if (current()) tiers.slow(uri, version).catch(failed);
+        }, this.delay),
+      );
     }, failed);
   }
 
@@ -169,7 +202,8 @@ export class DiagnosticsScheduler {
     if (r && (this.publishedVersion.get(uri) ?? -1) > version) r = undefined;
     if (!r) {
       this.wakeAssessed(uri);
-      if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: this.lastPublished.get(uri) ?? [] });
+      if (tier === 'first')
+        void this.connection.sendDiagnostics({ uri, version, diagnostics: this.lastPublished.get(uri) ?? [] });
       return false;
     }
     let diagnostics: LspDiagnostic[];
@@ -178,14 +212,32 @@ export class DiagnosticsScheduler {
       this.ws.assembled.set(uri, { version, ms: Number.POSITIVE_INFINITY, instructions: Number.POSITIVE_INFINITY });
       this.wakeAssessed(uri);
       const kept = tier === 'all' ? (this.lastPublished.get(uri) ?? []).filter((d) => d.code !== 'vta.limit') : [];
-      diagnostics = [...kept, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, code: 'vta.limit', source: 'vta', message: r.timedOut }];
+      diagnostics = [
+        ...kept,
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Warning,
+          code: 'vta.limit',
+          source: 'vta',
+          message: r.timedOut,
+        },
+      ];
     } else if ('error' in r) {
       this.wakeAssessed(uri);
-      diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'vta.limit', source: 'vta', message: r.error }];
+      diagnostics = [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Error,
+          code: 'vta.limit',
+          source: 'vta',
+          message: r.error,
+        },
+      ];
     } else {
       if (tier === 'first') this.ws.assembled.set(uri, { version, ms: r.assembleMs, instructions: r.instructions });
       this.wakeAssessed(uri);
-      if (!this.ws.deferred(uri) && this.ws.hintsWithoutProgram.delete(uri)) this.connection.languages.inlayHint.refresh().catch(() => undefined);
+      if (!this.ws.deferred(uri) && this.ws.hintsWithoutProgram.delete(uri))
+        this.connection.languages.inlayHint.refresh().catch(() => undefined);
       if (r.read.length) this.ws.filesOf.set(uri, [file, ...r.read]);
       this.ws.checked.set(uri, { version, diagnostics: r.diagnostics });
       const includes = r.diagnostics.some((d) => d.file !== file) ? this.includesOf(uri) : [];
@@ -204,7 +256,8 @@ export class DiagnosticsScheduler {
    */
   assessed(uri: string, ms = 1000): Promise<void> {
     const doc = this.ws.documents.get(uri);
-    if (!doc || this.ws.assembled.get(uri)?.version === doc.version || this.ws.language(uri) !== 'vta') return Promise.resolve();
+    if (!doc || this.ws.assembled.get(uri)?.version === doc.version || this.ws.language(uri) !== 'vta')
+      return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const list = this.assessedWaiters.get(uri) ?? [];
@@ -253,9 +306,16 @@ export class DiagnosticsScheduler {
    * This document's findings, plus one summary per included file that has errors,
    * placed on the `include` line that brings it in.
    */
-  private forFile(diags: Diagnostic[], file: string, includes: Array<{ from: string; range: Diagnostic['range']; path: string }> = []): LspDiagnostic[] {
+  private forFile(
+    diags: Diagnostic[],
+    file: string,
+    includes: Array<{ from: string; range: Diagnostic['range']; path: string }> = [],
+  ): LspDiagnostic[] {
     // Well-formed ranges and at most maxDiagnostics (core/lang/findings.ts), then the include summaries.
-    const own = outgoingDiagnostics(diags.filter((d) => d.file === file), this.maxDiagnostics).map(toLspDiagnostic);
+    const own = outgoingDiagnostics(
+      diags.filter((d) => d.file === file),
+      this.maxDiagnostics,
+    ).map(toLspDiagnostic);
     const direct = includes.filter((i) => i.from === file);
     const counted = new Map<string, { n: number; first: Diagnostic }>();
     for (const d of diags) {
@@ -268,7 +328,10 @@ export class DiagnosticsScheduler {
       const at = direct.find((i) => i.path === path) ?? direct[0];
       if (!at) continue;
       own.push({
-        range: at.range, severity: DiagnosticSeverity.Error, code: 'vta.include.errors', source: 'vta',
+        range: at.range,
+        severity: DiagnosticSeverity.Error,
+        code: 'vta.include.errors',
+        source: 'vta',
         message: `${path} has ${c.n} error${c.n === 1 ? '' : 's'}; the first: ${c.first.message}`,
         relatedInformation: [{ location: { uri: pathToUri(path), range: c.first.range }, message: c.first.message }],
       });

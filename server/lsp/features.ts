@@ -6,10 +6,38 @@
  * `none`. server.ts routes each request to the entry of its document's language.
  */
 import type {
-  CodeAction, CodeActionParams, CodeLens, CodeLensParams, CompletionItem, CompletionParams, DefinitionParams, DocumentFormattingParams,
-  DocumentHighlight, DocumentHighlightParams, DocumentLink, DocumentLinkParams, DocumentSymbol, DocumentSymbolParams, FoldingRange,
-  FoldingRangeParams, Hover, HoverParams, InlayHint, InlayHintParams, Location, PrepareRenameParams, Range, ReferenceParams, RenameParams,
-  SemanticTokens, SemanticTokensParams, SignatureHelp, SignatureHelpParams, TextDocuments, TextEdit, WorkspaceEdit,
+  CodeAction,
+  CodeActionParams,
+  CodeLens,
+  CodeLensParams,
+  CompletionItem,
+  CompletionParams,
+  DefinitionParams,
+  DocumentFormattingParams,
+  DocumentHighlight,
+  DocumentHighlightParams,
+  DocumentLink,
+  DocumentLinkParams,
+  DocumentSymbol,
+  DocumentSymbolParams,
+  FoldingRange,
+  FoldingRangeParams,
+  Hover,
+  HoverParams,
+  InlayHint,
+  InlayHintParams,
+  Location,
+  PrepareRenameParams,
+  Range,
+  ReferenceParams,
+  RenameParams,
+  SemanticTokens,
+  SemanticTokensParams,
+  SignatureHelp,
+  SignatureHelpParams,
+  TextDocuments,
+  TextEdit,
+  WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatVta } from '../../core/lsp-support/format';
@@ -53,9 +81,16 @@ export type Feature = keyof FeatureTypes;
  * params.ts), and whether it reads the assembled program (then it first waits, briefly,
  * until the checks worker has measured what the program costs: Workspace.deferred).
  */
-export const FEATURES: { [F in Feature]: { method: string; empty: FeatureTypes[F][1]; required: readonly string[]; readsProgram?: true } } = {
+export const FEATURES: {
+  [F in Feature]: { method: string; empty: FeatureTypes[F][1]; required: readonly string[]; readsProgram?: true };
+} = {
   hover: { method: 'textDocument/hover', empty: null, required: ['textDocument', 'position'], readsProgram: true },
-  completion: { method: 'textDocument/completion', empty: [], required: ['textDocument', 'position'], readsProgram: true },
+  completion: {
+    method: 'textDocument/completion',
+    empty: [],
+    required: ['textDocument', 'position'],
+    readsProgram: true,
+  },
   signatureHelp: { method: 'textDocument/signatureHelp', empty: null, required: ['textDocument', 'position'] },
   definition: { method: 'textDocument/definition', empty: null, required: ['textDocument', 'position'] },
   references: { method: 'textDocument/references', empty: [], required: ['textDocument', 'position', 'context'] },
@@ -66,7 +101,12 @@ export const FEATURES: { [F in Feature]: { method: string; empty: FeatureTypes[F
   foldingRange: { method: 'textDocument/foldingRange', empty: [], required: ['textDocument'] },
   semanticTokens: { method: 'textDocument/semanticTokens/full', empty: { data: [] }, required: ['textDocument'] },
   inlayHint: { method: 'textDocument/inlayHint', empty: [], required: ['textDocument', 'range'], readsProgram: true },
-  codeAction: { method: 'textDocument/codeAction', empty: [], required: ['textDocument', 'range', 'context'], readsProgram: true },
+  codeAction: {
+    method: 'textDocument/codeAction',
+    empty: [],
+    required: ['textDocument', 'range', 'context'],
+    readsProgram: true,
+  },
   formatting: { method: 'textDocument/formatting', empty: [], required: ['textDocument'] },
   documentLink: { method: 'textDocument/documentLink', empty: [], required: ['textDocument'] },
   codeLens: { method: 'textDocument/codeLens', empty: [], required: ['textDocument'] },
@@ -76,7 +116,11 @@ export const FEATURES: { [F in Feature]: { method: string; empty: FeatureTypes[F
  * A feature of one language: its document's analysis, the params and what the server
  * holds, to the answer (or a promise of it).
  */
-type FeatureOf<A, F extends Feature> = (a: A, p: FeatureTypes[F][0], ctx: FeatureContext) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>;
+type FeatureOf<A, F extends Feature> = (
+  a: A,
+  p: FeatureTypes[F][0],
+  ctx: FeatureContext,
+) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>;
 
 /** One language's entry: how to analyse its document, and every feature. */
 export interface LanguageFeatures<A> {
@@ -100,7 +144,11 @@ export interface FeatureContext {
 const HOVER_WAIT_MS = 4000;
 
 /** A hex word (an instruction or micro-op) explained, in any document: decoded for the document's target, else the setting's. */
-function hex({ ws, documents }: FeatureContext, p: HoverParams, target: () => VtaTarget | undefined = () => undefined): Hover | null {
+function hex(
+  { ws, documents }: FeatureContext,
+  p: HoverParams,
+  target: () => VtaTarget | undefined = () => undefined,
+): Hover | null {
   return hexHover(documents.get(p.textDocument.uri), p.position, () => target() ?? ws.settingTarget);
 }
 
@@ -119,7 +167,14 @@ export const LANGUAGES: { vta: LanguageFeatures<VtaAnalysis>; vtasched: Language
       rename: (a, p, ctx) => rename(a, p.position, p.newName, ctx.includers),
       documentSymbol: (a) => documentSymbolsVta(a),
       foldingRange: (a) => foldingVta(a),
-      semanticTokens: (a) => semanticTokensVta({ text: a.text, statements: a.ast.statements, defs: a.symbols.defs, refs: a.symbols.refs, file: a.file }),
+      semanticTokens: (a) =>
+        semanticTokensVta({
+          text: a.text,
+          statements: a.ast.statements,
+          defs: a.symbols.defs,
+          refs: a.symbols.refs,
+          file: a.file,
+        }),
       inlayHint: (a, p, { ws }) => {
         // Without the program now: the editor is asked again once the checks have it.
         if (ws.deferred(a.uri)) ws.hintsWithoutProgram.add(a.uri);
@@ -144,8 +199,14 @@ export const LANGUAGES: { vta: LanguageFeatures<VtaAnalysis>; vtasched: Language
         if (h) return h;
         // A layer's hover shows its lowered figures: the layer under the cursor is lowered (off the thread) first,
         // for at most a few seconds; past that the hover answers with what it has (the lint's figures).
-        const op = a.ast.statements.find((x) => x.kind === 'operator' && x.range.start.line <= p.position.line && p.position.line <= x.range.end.line);
-        if (op?.kind === 'operator') await Promise.race([ctx.ws.lowered(a, op).catch(() => undefined), new Promise((r) => setTimeout(r, HOVER_WAIT_MS))]);
+        const op = a.ast.statements.find(
+          (x) => x.kind === 'operator' && x.range.start.line <= p.position.line && p.position.line <= x.range.end.line,
+        );
+        if (op?.kind === 'operator')
+          await Promise.race([
+            ctx.ws.lowered(a, op).catch(() => undefined),
+            new Promise((r) => setTimeout(r, HOVER_WAIT_MS)),
+          ]);
         const now = ctx.ws.vtasched(a.uri);
         return now ? hoverSched(ctx.ws, now, p.position, ctx.tuner) : null;
       },

@@ -9,9 +9,15 @@ import { defaultTarget, type VtaTarget } from '../../core/isa';
 import { hexWordHover } from '../../core/lsp-support/hex-hover';
 
 /** `target`: the document's target, asked for only when the line holds a word. */
-export function hexHover(doc: TextDocument | undefined, pos: Position, target: () => VtaTarget | undefined): Hover | null {
+export function hexHover(
+  doc: TextDocument | undefined,
+  pos: Position,
+  target: () => VtaTarget | undefined,
+): Hover | null {
   if (!doc) return null;
-  const line = doc.getText({ start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  const line = doc
+    .getText({ start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } })
+    .replace(/\r?\n$/, '');
   if (!/[0-9a-fA-F]{8}/.test(line)) return null;
   const h = hexWordHover(target() ?? defaultTarget(), line, pos.character);
   if (!h) return null;

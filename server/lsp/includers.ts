@@ -10,7 +10,12 @@ import { uriToPath, type Workspace } from './workspace';
 import type { WorkspaceFiles } from './workspace-files';
 
 /** Symbol indexes of the files, other than those in `covered`, whose includes reach `file`. */
-export function includerIndexes(ws: Workspace, disk: WorkspaceFiles, file: string, covered: ReadonlySet<string>): SymbolIndex[] {
+export function includerIndexes(
+  ws: Workspace,
+  disk: WorkspaceFiles,
+  file: string,
+  covered: ReadonlySet<string>,
+): SymbolIndex[] {
   const out: SymbolIndex[] = [];
   const seen = new Set<string>();
   for (const doc of ws.documents.all()) {
@@ -43,5 +48,10 @@ export function includerIndexes(ws: Workspace, disk: WorkspaceFiles, file: strin
 /** The same definition in another file's index: a global of the same name, defined at the same place. */
 export function sameDef(index: SymbolIndex, def: SymbolDef): SymbolDef | undefined {
   const d = index.globals.get(def.name);
-  return d && d.file === def.file && d.range.start.line === def.range.start.line && d.range.start.character === def.range.start.character ? d : undefined;
+  return d &&
+    d.file === def.file &&
+    d.range.start.line === def.range.start.line &&
+    d.range.start.character === def.range.start.character
+    ? d
+    : undefined;
 }

@@ -16,21 +16,37 @@ export function inlayHintsVta(ws: Workspace, a: VtaAnalysis, range: Range): Inla
   const index = p && programIndex(p);
   for (const s of statementsInLines(a.ast, range.start.line, range.end.line)) {
     const line = s.range.start.line;
-    if (s.kind === 'insn' && (s.mnemonic === 'load' || s.mnemonic === 'store' || s.mnemonic === 'gemm' || s.mnemonic === 'alu')) {
+    if (
+      s.kind === 'insn' &&
+      (s.mnemonic === 'load' || s.mnemonic === 'store' || s.mnemonic === 'gemm' || s.mnemonic === 'alu')
+    ) {
       const idx = insnsOf(a, s);
       if (!index || !idx.length) continue;
       const first = index.accesses(idx[0]!) ?? [];
       // Through a loop a line writes several instructions: show the union of their rows.
       const all = idx.map((i) => index.accesses(i) ?? []);
-      const merged = first.map((x, n) => unionAccess(x, all.map((acc) => acc[n]).filter((y): y is RowAccess => !!y && y.buf === x.buf && y.role === x.role)));
-      const parts = merged.filter((x) => x.buf !== 'uop' && (x.write || s.mnemonic === 'store' || x.role.includes('reads'))).map((x) => `${x.write ? '→' : '←'}${x.buf.toUpperCase()}[${formatRows(x)}]`);
+      const merged = first.map((x, n) =>
+        unionAccess(
+          x,
+          all.map((acc) => acc[n]).filter((y): y is RowAccess => !!y && y.buf === x.buf && y.role === x.role),
+        ),
+      );
+      const parts = merged
+        .filter((x) => x.buf !== 'uop' && (x.write || s.mnemonic === 'store' || x.role.includes('reads')))
+        .map((x) => `${x.write ? '→' : '←'}${x.buf.toUpperCase()}[${formatRows(x)}]`);
       if (!parts.length) continue;
       const label = parts.join(' ') + (idx.length > 1 ? ` (${idx.length} instructions)` : '');
       out.push({ position: s.range.end, label: ` ${label}`, kind: InlayHintKind.Type, paddingLeft: true });
     } else if (s.kind === 'push' || s.kind === 'pop') {
       const t = index?.tokenLine(a.file, line);
       if (!t) continue;
-      out.push({ position: s.range.end, label: ` ${t.queue}: ${t.count}`, kind: InlayHintKind.Parameter, paddingLeft: true, tooltip: 'Tokens in the queue after this line, counted in text order' });
+      out.push({
+        position: s.range.end,
+        label: ` ${t.queue}: ${t.count}`,
+        kind: InlayHintKind.Parameter,
+        paddingLeft: true,
+        tooltip: 'Tokens in the queue after this line, counted in text order',
+      });
     }
   }
   return out;
@@ -65,9 +81,17 @@ function unionAccess(first: RowAccess, all: RowAccess[]): RowAccess {
 export function inlayHintsSched(ws: Workspace, a: SchedAnalysis, range: Range): InlayHint[] {
   const out: InlayHint[] = [];
   for (const s of a.ast.statements) {
-    if (s.kind !== 'operator' || s.nameRange.start.line < range.start.line || s.nameRange.start.line > range.end.line) continue;
+    if (s.kind !== 'operator' || s.nameRange.start.line < range.start.line || s.nameRange.start.line > range.end.line)
+      continue;
     const e = ws.layerLowered(a, s, false)?.estimate;
-    if (e) out.push({ position: s.headerRange.end, label: ` ${estimateText(e)}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Timing-model estimate of the lowered layer; hover the name for its figures' });
+    if (e)
+      out.push({
+        position: s.headerRange.end,
+        label: ` ${estimateText(e)}`,
+        kind: InlayHintKind.Type,
+        paddingLeft: true,
+        tooltip: 'Timing-model estimate of the lowered layer; hover the name for its figures',
+      });
   }
   return out;
 }

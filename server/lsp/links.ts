@@ -44,7 +44,15 @@ export function codeLensesVta(a: VtaAnalysis): CodeLens[] {
 function findFirstInstruction(items: Stmt[]): Stmt | undefined {
   for (const s of items) {
     if (!s) continue;
-    if (s.kind === 'insn' || s.kind === 'push' || s.kind === 'pop' || s.kind === 'label' || s.kind === 'for' || s.kind === 'if') return s;
+    if (
+      s.kind === 'insn' ||
+      s.kind === 'push' ||
+      s.kind === 'pop' ||
+      s.kind === 'label' ||
+      s.kind === 'for' ||
+      s.kind === 'if'
+    )
+      return s;
   }
   return undefined;
 }
@@ -66,7 +74,8 @@ export function codeLensesSched(a: SchedAnalysis, ws?: Workspace): CodeLens[] {
     const errors = layerErrors(a.lint, s);
     const linted = a.lint.layers.some((f) => f.layer.nameRange === s.nameRange);
     if (errors.length || !linted) {
-      const first = errors[0]?.message.replace(new RegExp(`^${s.name}: `), '') ?? `${s.op} layers cannot be lowered yet`;
+      const first =
+        errors[0]?.message.replace(new RegExp(`^${s.name}: `), '') ?? `${s.op} layers cannot be lowered yet`;
       const why = first.length > MAX_LENS_TEXT ? `${first.slice(0, MAX_LENS_TEXT - 1)}…` : first;
       const title = `⚠ Cannot simulate: ${errors.length > 1 ? `${count(errors.length, 'error')}, first: ` : ''}${why}`;
       out.push({ range, command: { title, command: 'workbench.actions.view.problems', arguments: [] } });

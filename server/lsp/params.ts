@@ -19,7 +19,9 @@ export function isPosition(x: unknown): x is { line: number; character: number }
   return isObject(x) && isUint(x.line) && isUint(x.character);
 }
 
-export function isRange(x: unknown): x is { start: { line: number; character: number }; end: { line: number; character: number } } {
+export function isRange(
+  x: unknown,
+): x is { start: { line: number; character: number }; end: { line: number; character: number } } {
   if (!isObject(x) || !isPosition(x.start) || !isPosition(x.end)) return false;
   return x.start.line < x.end.line || (x.start.line === x.end.line && x.start.character <= x.end.character);
 }
@@ -36,7 +38,8 @@ function invalid(what: string): never {
 export function checkParams(p: unknown, required: readonly string[]): void {
   if (!isObject(p)) invalid('params must be an object');
   for (const k of required) if (p[k] === undefined || p[k] === null) invalid(`${k} is missing`);
-  if ('textDocument' in p && !(isObject(p.textDocument) && typeof p.textDocument.uri === 'string')) invalid('textDocument.uri must be a string');
+  if ('textDocument' in p && !(isObject(p.textDocument) && typeof p.textDocument.uri === 'string'))
+    invalid('textDocument.uri must be a string');
   if ('position' in p && !isPosition(p.position)) invalid('position must be {line, character}, integers from 0');
   if ('range' in p && !isRange(p.range)) invalid('range must be {start, end}, positions with start before end');
   if ('query' in p && typeof p.query !== 'string') invalid('query must be a string');
@@ -46,7 +49,8 @@ export function checkParams(p: unknown, required: readonly string[]): void {
   if (ctx && 'diagnostics' in ctx) {
     if (!Array.isArray(ctx.diagnostics)) invalid('context.diagnostics must be an array');
     for (const d of ctx.diagnostics as unknown[]) {
-      if (!isObject(d) || !isRange(d.range) || typeof d.message !== 'string') invalid('each of context.diagnostics needs a range and a message');
+      if (!isObject(d) || !isRange(d.range) || typeof d.message !== 'string')
+        invalid('each of context.diagnostics needs a range and a message');
     }
   }
 }
@@ -59,7 +63,15 @@ export function fixesOf(data: unknown, withFile: true): Fix[] | undefined;
 export function fixesOf(data: unknown, withFile: false): SchedFix[] | undefined;
 export function fixesOf(data: unknown, withFile: boolean): Fix[] | SchedFix[] | undefined {
   if (!isObject(data) || !Array.isArray(data.fixes)) return undefined;
-  const ok = data.fixes.every((f: unknown) => isObject(f) && typeof f.title === 'string' && Array.isArray(f.edits)
-    && f.edits.every((e: unknown) => isObject(e) && (!withFile || typeof e.file === 'string') && isRange(e.range) && typeof e.newText === 'string'));
-  return ok ? data.fixes as Fix[] | SchedFix[] : undefined;
+  const ok = data.fixes.every(
+    (f: unknown) =>
+      isObject(f) &&
+      typeof f.title === 'string' &&
+      Array.isArray(f.edits) &&
+      f.edits.every(
+        (e: unknown) =>
+          isObject(e) && (!withFile || typeof e.file === 'string') && isRange(e.range) && typeof e.newText === 'string',
+      ),
+  );
+  return ok ? (data.fixes as Fix[] | SchedFix[]) : undefined;
 }

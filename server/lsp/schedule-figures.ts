@@ -27,9 +27,10 @@ function estimateMarkdown(e: LayerEstimate, f: LayerFigures): string {
 export function layerFiguresMarkdown(f: LayerFigures, e?: LayerEstimate, skipped?: number): string {
   const l = f.layer;
   const threads = l.threads.oc * l.threads.h;
-  const shape = l.op === 'conv2d'
-    ? `${l.batch}x${l.inChannels}x${l.inH}x${l.inW} → ${l.batch}x${l.outChannels}x${l.outH}x${l.outW}`
-    : `${l.batch}x${l.inChannels} → ${l.batch}x${l.outChannels}`;
+  const shape =
+    l.op === 'conv2d'
+      ? `${l.batch}x${l.inChannels}x${l.inH}x${l.inW} → ${l.batch}x${l.outChannels}x${l.outH}x${l.outW}`
+      : `${l.batch}x${l.inChannels} → ${l.batch}x${l.outChannels}`;
   const rows = f.buffers.map((u) => {
     const pct = Math.round((u.total / u.depth) * 100);
     return `| ${u.buffer} | ${n(u.perTile)} | ${n(u.total)} | ${n(u.depth)} | ${pct}%${u.total > u.depth ? ' **over**' : ''} |`;
@@ -48,6 +49,11 @@ export function layerFiguresMarkdown(f: LayerFigures, e?: LayerEstimate, skipped
     `DRAM traffic: input ${bytes(f.traffic.input)}, weights ${bytes(f.traffic.weight)}, output ${bytes(f.traffic.output)}. ` +
       `GEMM: ${n(f.gemmIterations)} micro-op iterations (at one per cycle, at least that many cycles).`,
     ...(e ? ['', estimateMarkdown(e, f)] : []),
-    ...(skipped !== undefined ? ['', `Not estimated: the lowered layer would have about ${n(skipped)} instructions (the editor estimates layers up to 200,000; \`vta lower\` + \`vta sim\` run any size).`] : []),
+    ...(skipped !== undefined
+      ? [
+          '',
+          `Not estimated: the lowered layer would have about ${n(skipped)} instructions (the editor estimates layers up to 200,000; \`vta lower\` + \`vta sim\` run any size).`,
+        ]
+      : []),
   ].join('\n');
 }

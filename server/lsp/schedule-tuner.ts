@@ -31,7 +31,10 @@ export class ScheduleTuner {
   private running: string | undefined;
   private worker: Worker | undefined;
 
-  constructor(private readonly onReady: () => void, private readonly script = workerScript()) {}
+  constructor(
+    private readonly onReady: () => void,
+    private readonly script = workerScript(),
+  ) {}
 
   /** The layer's tuning when ready; otherwise queued (first in line), and undefined. */
   tuning(l: Layer, t: VtaTarget): LayerTuning | undefined {
@@ -68,7 +71,10 @@ export class ScheduleTuner {
       this.worker = new Worker(this.script);
       this.worker.unref();
       this.worker.on('message', (m: TuneDone) => this.finish(m));
-      this.worker.on('error', () => { this.worker = undefined; this.finish({ key: job.key, error: 'the tuning worker stopped' }); });
+      this.worker.on('error', () => {
+        this.worker = undefined;
+        this.finish({ key: job.key, error: 'the tuning worker stopped' });
+      });
     }
     this.worker.postMessage(job);
   }

@@ -9,9 +9,25 @@ import { vtaLexer } from '../../core/lang/lexer';
 import { moduleOfStmt } from '../../core/lsp-support/locate';
 import type { SymbolKind } from '../../core/lsp-support/symbols';
 
-export const TOKEN_TYPES = ['keyword', 'function', 'variable', 'parameter', 'number', 'string', 'comment', 'operator', 'property', 'label', 'enumMember', 'type'] as const;
+export const TOKEN_TYPES = [
+  'keyword',
+  'function',
+  'variable',
+  'parameter',
+  'number',
+  'string',
+  'comment',
+  'operator',
+  'property',
+  'label',
+  'enumMember',
+  'type',
+] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'ld', 'ex', 'st'] as const;
-export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
+export const SEMANTIC_LEGEND: SemanticTokensLegend = {
+  tokenTypes: [...TOKEN_TYPES],
+  tokenModifiers: [...TOKEN_MODIFIERS],
+};
 
 type TokType = (typeof TOKEN_TYPES)[number];
 type TokMod = (typeof TOKEN_MODIFIERS)[number];
@@ -20,7 +36,12 @@ const type = (t: TokType) => TOKEN_TYPES.indexOf(t);
 const mods = (ms: TokMod[]) => ms.reduce((acc, m) => acc | (1 << TOKEN_MODIFIERS.indexOf(m)), 0);
 
 const SYMBOL_TYPE: Record<SymbolKind, TokType> = {
-  const: 'variable', data: 'variable', kernel: 'function', label: 'label', loopvar: 'variable', param: 'parameter',
+  const: 'variable',
+  data: 'variable',
+  kernel: 'function',
+  label: 'label',
+  loopvar: 'variable',
+  param: 'parameter',
 };
 
 export interface SemanticInput {
@@ -36,7 +57,10 @@ export function semanticTokensVta(input: SemanticInput): SemanticTokens {
   const at = new Map<string, { t: TokType; m: TokMod[] }>();
   for (const d of input.defs) {
     if (d.file !== input.file) continue;
-    at.set(key(d.range.start), { t: SYMBOL_TYPE[d.kind], m: d.kind === 'const' ? ['declaration', 'readonly'] : ['declaration'] });
+    at.set(key(d.range.start), {
+      t: SYMBOL_TYPE[d.kind],
+      m: d.kind === 'const' ? ['declaration', 'readonly'] : ['declaration'],
+    });
   }
   for (const r of input.refs) {
     if (r.file !== input.file || !r.def) continue;
@@ -50,7 +74,9 @@ export function semanticTokensVta(input: SemanticInput): SemanticTokens {
           const m = moduleOfStmt(s);
           at.set(key(s.mnemonicRange.start), { t: 'keyword', m: [m] });
           for (const o of s.operands) at.set(key(o.key.range.start), { t: 'property', m: [] });
-          for (const w of s.words) if (!at.has(key(w.range.start))) at.set(key(w.range.start), { t: w.name === 'reset' ? 'keyword' : 'enumMember', m: [] });
+          for (const w of s.words)
+            if (!at.has(key(w.range.start)))
+              at.set(key(w.range.start), { t: w.name === 'reset' ? 'keyword' : 'enumMember', m: [] });
           break;
         }
         case 'uop':
@@ -62,7 +88,10 @@ export function semanticTokensVta(input: SemanticInput): SemanticTokens {
           const m = (s.kind === 'push' ? from : to) as TokMod;
           at.set(key(s.range.start), { t: 'keyword', m: ['ld', 'ex', 'st'].includes(m) ? [m] : [] });
           at.set(key(s.queueRange.start), { t: 'enumMember', m: [] });
-          at.set(`${s.queueRange.end.line}:${s.queueRange.end.character - (to?.length ?? 0)}`, { t: 'enumMember', m: [] });
+          at.set(`${s.queueRange.end.line}:${s.queueRange.end.character - (to?.length ?? 0)}`, {
+            t: 'enumMember',
+            m: [],
+          });
           break;
         }
         case 'data':
@@ -96,7 +125,8 @@ export function semanticTokensVta(input: SemanticInput): SemanticTokens {
       else if (name === 'StringLit') cls = { t: 'string', m: [] };
       else if (name === 'NumberLit') cls = { t: 'number', m: [] };
       else if (name.startsWith('Kw_')) cls = { t: 'keyword', m: [] };
-      else if (name === 'Arrow' || name === 'DotDot' || t.tokenType.CATEGORIES?.some((c) => c.name === 'BinOp')) cls = { t: 'operator', m: [] };
+      else if (name === 'Arrow' || name === 'DotDot' || t.tokenType.CATEGORIES?.some((c) => c.name === 'BinOp'))
+        cls = { t: 'operator', m: [] };
     }
     if (!cls || name === 'Newline') continue;
     b.push(line, ch, len, type(cls.t), mods(cls.m));
@@ -107,8 +137,13 @@ export function semanticTokensVta(input: SemanticInput): SemanticTokens {
 /** Semantic tokens of a `.vtasched` file: operators, layer names, keys, sub-keys, values, comments. */
 export function semanticTokensSched(file: import('../../core/schedule').SchedFile): SemanticTokens {
   const toks: Array<{ line: number; ch: number; len: number; t: TokType; m: TokMod[] }> = [];
-  const add = (r: { start: { line: number; character: number }; end: { line: number; character: number } }, t: TokType, m: TokMod[] = []) => {
-    if (r.start.line === r.end.line && r.end.character > r.start.character) toks.push({ line: r.start.line, ch: r.start.character, len: r.end.character - r.start.character, t, m });
+  const add = (
+    r: { start: { line: number; character: number }; end: { line: number; character: number } },
+    t: TokType,
+    m: TokMod[] = [],
+  ) => {
+    if (r.start.line === r.end.line && r.end.character > r.start.character)
+      toks.push({ line: r.start.line, ch: r.start.character, len: r.end.character - r.start.character, t, m });
   };
   const value = (v: import('../../core/schedule').SchedValue | undefined) => {
     if (!v) return;
@@ -117,12 +152,18 @@ export function semanticTokensSched(file: import('../../core/schedule').SchedFil
   for (const c of file.comments) add(c.range, 'comment');
   for (const s of file.statements) {
     if (s.kind === 'target') {
-      add({ start: s.range.start, end: { line: s.range.start.line, character: s.range.start.character + 6 } }, 'keyword');
+      add(
+        { start: s.range.start, end: { line: s.range.start.line, character: s.range.start.character + 6 } },
+        'keyword',
+      );
       add(s.valueRange, s.valueRange.start.character === s.range.start.character ? 'keyword' : 'enumMember');
       continue;
     }
     if (s.kind === 'network') {
-      add({ start: s.range.start, end: { line: s.range.start.line, character: s.range.start.character + 7 } }, 'keyword');
+      add(
+        { start: s.range.start, end: { line: s.range.start.line, character: s.range.start.character + 7 } },
+        'keyword',
+      );
       add(s.nameRange, 'type', ['declaration']);
       for (const e of s.entries) {
         if (e.prefix) add(e.prefix.range, 'keyword');

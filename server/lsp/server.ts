@@ -6,11 +6,24 @@
  * that throws answers with an empty result instead of taking the server down.
  */
 import {
-  MessageType, ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult,
+  MessageType,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticsScheduler } from './diagnostics';
-import { FEATURES, LANGUAGES, none, type Feature, type FeatureContext, type FeatureTypes, type LanguageFeatures } from './features';
+import {
+  FEATURES,
+  LANGUAGES,
+  none,
+  type Feature,
+  type FeatureContext,
+  type FeatureTypes,
+  type LanguageFeatures,
+} from './features';
 import { ScheduleTuner } from './schedule-tuner';
 import { workspaceSymbolsVta } from './outline';
 import { SEMANTIC_LEGEND } from './semantic';
@@ -47,14 +60,16 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
    * the fields it reads; a malformed one is an InvalidParams error), and any failure
    * inside answered with `fallback` and logged.
    */
-  const safe = <P, R>(fallback: R, f: (p: P) => R, required: readonly string[] = ['textDocument']) => (p: P): R => {
-    try {
-      checkParams(p, required);
-      return f(p);
-    } catch (e) {
-      return failed(fallback, e);
-    }
-  };
+  const safe =
+    <P, R>(fallback: R, f: (p: P) => R, required: readonly string[] = ['textDocument']) =>
+    (p: P): R => {
+      try {
+        checkParams(p, required);
+        return f(p);
+      } catch (e) {
+        return failed(fallback, e);
+      }
+    };
   /**
    * The handler of a feature (features.ts), safe as above: it looks the document's
    * language up and calls that language's entry with the document's analysis. A
@@ -72,7 +87,13 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
         const language = ws.language(uri);
         if (!language) return empty;
         const entry = LANGUAGES[language] as LanguageFeatures<unknown>;
-        const f = entry.features[feature] as typeof none | ((a: unknown, p: FeatureTypes[F][0], c: FeatureContext) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>);
+        const f = entry.features[feature] as
+          | typeof none
+          | ((
+              a: unknown,
+              p: FeatureTypes[F][0],
+              c: FeatureContext,
+            ) => FeatureTypes[F][1] | Promise<FeatureTypes[F][1]>);
         const a = f === none ? undefined : entry.analysis(ws, uri);
         return f === none || a === undefined ? empty : await f(a, p, ctx);
       } catch (e) {
@@ -166,7 +187,12 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     const ours = languageId === 'vta' || languageOf(uri, languageId) === 'vtasched';
     // Programs that include the changed file see new content too; the other documents' analyses stay.
     // Any other file (a schedule's vta_config.json, open and unsaved) may be read by every document.
-    const readers = ours ? ws.includers(uri) : documents.all().filter((d) => d.languageId === 'vta' || languageOf(d.uri, d.languageId) === 'vtasched').map((d) => d.uri);
+    const readers = ours
+      ? ws.includers(uri)
+      : documents
+          .all()
+          .filter((d) => d.languageId === 'vta' || languageOf(d.uri, d.languageId) === 'vtasched')
+          .map((d) => d.uri);
     ws.invalidate([uri, ...readers]);
     if (ours) diags.changed(uri);
     for (const other of readers) diags.changed(other);
@@ -201,14 +227,27 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
   connection.onDocumentLinks(route('documentLink'));
   connection.onCodeLens(route('codeLens'));
   // The one request about no document: every open program's names, and those of the workspace's files on disk.
-  connection.onWorkspaceSymbol(safe([], (p) => {
-    const analyses = documents.all().filter((d) => ws.language(d.uri) === 'vta').map((d) => ws.vta(d.uri)).filter((a): a is VtaAnalysis => !!a);
-    const open = new Set(analyses.map((a) => a.file));
-    // Files on disk that are not open contribute their top-level names too.
-    const onDisk = diskFiles.list().filter((f) => !open.has(f)).map((file) => ({ file, ast: diskFiles.parse(file) }))
-      .filter((x): x is { file: string; ast: NonNullable<typeof x.ast> } => !!x.ast);
-    return workspaceSymbolsVta(analyses, p.query, onDisk);
-  }, ['query']));
+  connection.onWorkspaceSymbol(
+    safe(
+      [],
+      (p) => {
+        const analyses = documents
+          .all()
+          .filter((d) => ws.language(d.uri) === 'vta')
+          .map((d) => ws.vta(d.uri))
+          .filter((a): a is VtaAnalysis => !!a);
+        const open = new Set(analyses.map((a) => a.file));
+        // Files on disk that are not open contribute their top-level names too.
+        const onDisk = diskFiles
+          .list()
+          .filter((f) => !open.has(f))
+          .map((file) => ({ file, ast: diskFiles.parse(file) }))
+          .filter((x): x is { file: string; ast: NonNullable<typeof x.ast> } => !!x.ast);
+        return workspaceSymbolsVta(analyses, p.query, onDisk);
+      },
+      ['query'],
+    ),
+  );
 
   documents.listen(connection);
   connection.listen();

@@ -19,7 +19,11 @@ export interface ServerSettings {
   maxDiagnostics: number;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { target: 'default', tiers: 'all', maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS };
+export const DEFAULT_SETTINGS: ServerSettings = {
+  target: 'default',
+  tiers: 'all',
+  maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS,
+};
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -39,7 +43,8 @@ export function readSettings(raw: unknown, prev: ServerSettings): { settings: Se
       settings.target = 'default';
     }
   }
-  const tiers = isObject(raw.diagnostics) && 'tiers' in raw.diagnostics ? raw.diagnostics.tiers : raw['diagnostics.tiers'];
+  const tiers =
+    isObject(raw.diagnostics) && 'tiers' in raw.diagnostics ? raw.diagnostics.tiers : raw['diagnostics.tiers'];
   if (tiers !== undefined && tiers !== null) {
     if (tiers === 'all' || tiers === 'fast') settings.tiers = tiers;
     else {
@@ -51,7 +56,9 @@ export function readSettings(raw: unknown, prev: ServerSettings): { settings: Se
   if (max !== undefined && max !== null) {
     if (typeof max === 'number' && Number.isSafeInteger(max) && max >= 1) settings.maxDiagnostics = max;
     else {
-      warnings.push(`VTA: diagnostics.max must be a positive integer, not ${JSON.stringify(max)}; using ${DEFAULT_MAX_DIAGNOSTICS}.`);
+      warnings.push(
+        `VTA: diagnostics.max must be a positive integer, not ${JSON.stringify(max)}; using ${DEFAULT_MAX_DIAGNOSTICS}.`,
+      );
       settings.maxDiagnostics = DEFAULT_MAX_DIAGNOSTICS;
     }
   }
@@ -73,7 +80,9 @@ export function resolveSettingTarget(name: string, roots: readonly string[]): Re
   if (name === 'default') return {};
   const r = readTargetSetting(name, nodeHost, roots[0] ?? process.cwd());
   if ('target' in r) return { target: r.target };
-  return { warning: `VTA: the target setting ${r.problem === 'config' ? `'${name}' is not a usable vta_config.json (${r.message})` : r.message}; files without a \`target\` line use 'default'.` };
+  return {
+    warning: `VTA: the target setting ${r.problem === 'config' ? `'${name}' is not a usable vta_config.json (${r.message})` : r.message}; files without a \`target\` line use 'default'.`,
+  };
 }
 
 /** True when the target setting names a file (it may change on disk). */

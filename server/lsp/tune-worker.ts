@@ -22,7 +22,10 @@ export interface TuneDone {
 
 parentPort?.on('message', (job: TuneJob) => {
   try {
-    parentPort!.postMessage({ key: job.key, tuning: tuneLayer(job.layer, job.target, timingModelEstimate) } satisfies TuneDone);
+    parentPort!.postMessage({
+      key: job.key,
+      tuning: tuneLayer(job.layer, job.target, timingModelEstimate),
+    } satisfies TuneDone);
   } catch (e) {
     parentPort!.postMessage({ key: job.key, error: (e as Error).message } satisfies TuneDone);
   }

@@ -16,7 +16,12 @@ import { parseVta } from '../../core/lang/parser';
 import { parseSchedule } from '../../core/schedule';
 import type { SchedFile, SchedOperator } from '../../core/schedule';
 import { lintSchedule, type ScheduleLint } from '../../core/schedule';
-import { addLayerChecks, checkLoweredLayer, type LayerLoweredChecks, type LoweredChecks } from '../../core/schedule/lowered-checks';
+import {
+  addLayerChecks,
+  checkLoweredLayer,
+  type LayerLoweredChecks,
+  type LoweredChecks,
+} from '../../core/schedule/lowered-checks';
 import { buildSymbolIndex, type SymbolIndex } from '../../core/lsp-support/symbols';
 import { nodeHost } from '../node-host';
 
@@ -174,19 +179,47 @@ export class Workspace {
     const ast = parseVta(text);
     // The symbol index and the assembler of this version share the included files' trees: each is parsed once.
     const includedAsts = new Map<string, SourceFile>();
-    const symbols = buildSymbolIndex(file, ast, { resolve: (from, rel) => this.host.resolve(from, rel), parse: (p) => includedTree(this.host, includedAsts, p) });
+    const symbols = buildSymbolIndex(file, ast, {
+      resolve: (from, rel) => this.host.resolve(from, rel),
+      parse: (p) => includedTree(this.host, includedAsts, p),
+    });
     let result: AssembleResult | undefined;
     const assemble = (): AssembleResult => {
       try {
         // The setting applies only when neither the file nor its includes name a target.
-        return assembleAst(ast, { file, host: this.host, fallbackTarget: this.settingTarget, includedAsts, maxInstructions: REQUEST_MAX_INSTRUCTIONS, maxLoopIterations: REQUEST_MAX_LOOP_ITERATIONS });
+        return assembleAst(ast, {
+          file,
+          host: this.host,
+          fallbackTarget: this.settingTarget,
+          includedAsts,
+          maxInstructions: REQUEST_MAX_INSTRUCTIONS,
+          maxLoopIterations: REQUEST_MAX_LOOP_ITERATIONS,
+        });
       } catch (e) {
-        return { ast, kernels: [], diagnostics: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'vta.internal', message: String(e) }] };
+        return {
+          ast,
+          kernels: [],
+          diagnostics: [
+            {
+              file,
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              severity: 'error',
+              code: 'vta.internal',
+              message: String(e),
+            },
+          ],
+        };
       }
     };
     const deferred = () => this.deferred(uri);
     const a: VtaAnalysis = {
-      kind: 'vta', uri, file, version: doc.version, text, ast, symbols,
+      kind: 'vta',
+      uri,
+      file,
+      version: doc.version,
+      text,
+      ast,
+      symbols,
       get result(): AssembleResult {
         if (result) return result;
         if (deferred()) return { ast, kernels: [], diagnostics: [] };
@@ -232,7 +265,8 @@ export class Workspace {
   includers(uri: string): string[] {
     const path = uriToPath(uri);
     const out: string[] = [];
-    for (const [other, files] of this.filesOf) if (other !== uri && files.slice(1).includes(path) && this.documents.get(other)) out.push(other);
+    for (const [other, files] of this.filesOf)
+      if (other !== uri && files.slice(1).includes(path) && this.documents.get(other)) out.push(other);
     return out;
   }
 
@@ -268,7 +302,13 @@ export class Workspace {
    * Lowers and checks one layer off the server's thread (set by the diagnostics
    * scheduler when the checks workers run); without it layers are lowered here.
    */
-  lowerOffThread?: (job: { file: string; text: string; index: number; settingTarget: VtaTarget | undefined; files: Record<string, string> }) => Promise<LayerLoweredChecks | { error: string }>;
+  lowerOffThread?: (job: {
+    file: string;
+    text: string;
+    index: number;
+    settingTarget: VtaTarget | undefined;
+    files: Record<string, string>;
+  }) => Promise<LayerLoweredChecks | { error: string }>;
 
   /** Every open document's text by path but `uri`'s: what the checks workers read instead of the disk. */
   openTexts(uri: string): Record<string, string> {
@@ -308,7 +348,13 @@ export class Workspace {
     const hit = this.layerLowered(a, op, !this.lowerOffThread);
     if (hit || !this.lowerOffThread) return hit;
     const key = this.layerKey(a, op);
-    const r = await this.lowerOffThread({ file: uriToPath(a.uri), text: a.text, index: a.ast.statements.indexOf(op), settingTarget: this.settingTarget, files: this.openTexts(a.uri) });
+    const r = await this.lowerOffThread({
+      file: uriToPath(a.uri),
+      text: a.text,
+      index: a.ast.statements.indexOf(op),
+      settingTarget: this.settingTarget,
+      files: this.openTexts(a.uri),
+    });
     if ('error' in r) return undefined;
     this.keepLayer(key, r);
     return this.layerLowered(a, op, false);

@@ -17,31 +17,58 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.html': 'text/html',
+};
 
 export interface Harness {
   origin: string;
   browser: Browser;
   close(): Promise<void>;
   /** A page of the simulator view, or of another view (`view: 'explore'`). */
-  newPage(opts?: { width?: number; height?: number; theme?: 'dark' | 'light'; view?: 'simulator' | 'explore' }): Promise<Page>;
+  newPage(opts?: {
+    width?: number;
+    height?: number;
+    theme?: 'dark' | 'light';
+    view?: 'simulator' | 'explore';
+  }): Promise<Page>;
 }
 
 const DARK = {
-  '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1e1e1e', '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-focusBorder': '#007fd4',
-  '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#cca700',
-  '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-orange': '#d18616',
-  '--vscode-errorForeground': '#f48771', '--vscode-editorWidget-border': '#454545', '--vscode-textLink-foreground': '#3794ff',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-editor-background': '#1e1e1e',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-font-family': 'sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-focusBorder': '#007fd4',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-errorForeground': '#f48771',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-textLink-foreground': '#3794ff',
 };
 const LIGHT = {
-  ...DARK, '--vscode-foreground': '#616161', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171',
-  '--vscode-charts-blue': '#1a85ff', '--vscode-charts-green': '#388a34', '--vscode-charts-yellow': '#bf8803',
-  '--vscode-errorForeground': '#a1260d', '--vscode-editorWidget-border': '#c8c8c8',
+  ...DARK,
+  '--vscode-foreground': '#616161',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-descriptionForeground': '#717171',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-yellow': '#bf8803',
+  '--vscode-errorForeground': '#a1260d',
+  '--vscode-editorWidget-border': '#c8c8c8',
 };
 
 export async function startHarness(): Promise<Harness> {
-  if (!existsSync(join(ROOT, 'dist/webviews/simulator.js'))) throw new Error('run `npm run build` first: dist/webviews/simulator.js is missing');
+  if (!existsSync(join(ROOT, 'dist/webviews/simulator.js')))
+    throw new Error('run `npm run build` first: dist/webviews/simulator.js is missing');
   // `npm test` installs Chromium first if it is missing; a single test file run alone does not.
   const executablePath = chromiumPath();
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -53,10 +80,25 @@ export async function startHarness(): Promise<Harness> {
     if (url.pathname === '/' || url.pathname === '/index.html' || url.pathname === '/explore.html') {
       const theme = url.searchParams.get('theme') === 'light' ? LIGHT : DARK;
       // VS Code sets the --vscode-* variables on <html>; here a stylesheet from the same origin does (CSP allows it).
-      const html = (url.pathname === '/explore.html'
-        ? exploreHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webviews/explore.js`, styleUri: `${origin}/media/explore.css` })
-        : simulatorHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webviews/simulator.js`, workerUri: `${origin}/dist/webviews/sim-worker.js`, styleUri: `${origin}/media/simulator.css` }))
-        .replace('</head>', `<link rel="stylesheet" href="${origin}/theme.css?${theme === LIGHT ? 'light' : 'dark'}" nonce="${nonce}">\n</head>`);
+      const html = (
+        url.pathname === '/explore.html'
+          ? exploreHtml({
+              cspSource: origin,
+              nonce,
+              scriptUri: `${origin}/dist/webviews/explore.js`,
+              styleUri: `${origin}/media/explore.css`,
+            })
+          : simulatorHtml({
+              cspSource: origin,
+              nonce,
+              scriptUri: `${origin}/dist/webviews/simulator.js`,
+              workerUri: `${origin}/dist/webviews/sim-worker.js`,
+              styleUri: `${origin}/media/simulator.css`,
+            })
+      ).replace(
+        '</head>',
+        `<link rel="stylesheet" href="${origin}/theme.css?${theme === LIGHT ? 'light' : 'dark'}" nonce="${nonce}">\n</head>`,
+      );
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
       return;
@@ -64,12 +106,25 @@ export async function startHarness(): Promise<Harness> {
     if (url.pathname === '/theme.css') {
       const theme = url.search.includes('light') ? LIGHT : DARK;
       res.writeHead(200, { 'content-type': 'text/css' });
-      res.end(`:root { ${Object.entries(theme).map(([k, v]) => `${k}: ${v};`).join(' ')} }`);
+      res.end(
+        `:root { ${Object.entries(theme)
+          .map(([k, v]) => `${k}: ${v};`)
+          .join(' ')} }`,
+      );
       return;
     }
-    if (url.pathname === '/favicon.ico') { res.writeHead(204); res.end(); return; }
-    if (url.pathname.startsWith('/dist/webviews/') || url.pathname.startsWith('/media/')) file = join(ROOT, url.pathname);
-    if (!file || file.includes('..') || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (url.pathname.startsWith('/dist/webviews/') || url.pathname.startsWith('/media/'))
+      file = join(ROOT, url.pathname);
+    if (!file || file.includes('..') || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
@@ -77,10 +132,12 @@ export async function startHarness(): Promise<Harness> {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // A browser that cannot start must fail the suite, not leave the server holding the
   // test process open until the runner is killed.
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true }).catch(async (e: unknown) => {
-    await new Promise<void>((r) => server.close(() => r()));
-    throw e;
-  });
+  const browser = await chromium
+    .launch({ executablePath, args: CHROMIUM_ARGS, headless: true })
+    .catch(async (e: unknown) => {
+      await new Promise<void>((r) => server.close(() => r()));
+      throw e;
+    });
   return {
     origin,
     browser,
@@ -101,10 +158,20 @@ export async function startHarness(): Promise<Harness> {
         });`);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       (page as unknown as { vtaErrors: string[] }).vtaErrors = errors;
       await page.goto(`${origin}/${opts.view === 'explore' ? 'explore.html' : ''}?theme=${opts.theme ?? 'dark'}`);
-      await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === "ready"), undefined, { timeout: 10_000 }).catch((e) => { throw new Error(`${String(e)}\n${errors.join("\n")}`); });
+      await page
+        .waitForFunction(
+          () => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'),
+          undefined,
+          { timeout: 10_000 },
+        )
+        .catch((e) => {
+          throw new Error(`${String(e)}\n${errors.join('\n')}`);
+        });
       return page;
     },
   };
@@ -112,11 +179,20 @@ export async function startHarness(): Promise<Harness> {
 
 /** Sends a program as the extension would and waits until the view shows a run or an error. */
 export async function sendProgram(page: Page, text: string, file: string, target?: string): Promise<'ready' | 'error'> {
-  await page.evaluate(() => { document.getElementById('app')!.dataset.state = 'sent'; });
-  await page.evaluate(([text, file, target]) => {
-    window.postMessage(target ? { type: 'program', text, file, target } : { type: 'program', text, file }, '*');
-  }, [text, file, target] as const);
-  await page.waitForFunction(() => ['ready', 'error'].includes(document.getElementById('app')!.dataset.state ?? ''), undefined, { timeout: 60_000 });
+  await page.evaluate(() => {
+    document.getElementById('app')!.dataset.state = 'sent';
+  });
+  await page.evaluate(
+    ([text, file, target]) => {
+      window.postMessage(target ? { type: 'program', text, file, target } : { type: 'program', text, file }, '*');
+    },
+    [text, file, target] as const,
+  );
+  await page.waitForFunction(
+    () => ['ready', 'error'].includes(document.getElementById('app')!.dataset.state ?? ''),
+    undefined,
+    { timeout: 60_000 },
+  );
   return (await page.evaluate(() => document.getElementById('app')!.dataset.state)) as 'ready' | 'error';
 }
 

@@ -13,26 +13,39 @@ import type { Page } from 'playwright-core';
 import { assemble, barsPerModule, expectedPeaks } from './expected';
 import { type Harness, posted, ROOT, SCREENSHOTS, sendProgram, startHarness } from './harness';
 
-const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.vta')).sort();
+const EXAMPLES = readdirSync(join(ROOT, 'examples'))
+  .filter((f) => f.endsWith('.vta'))
+  .sort();
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h?.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h?.close();
+});
 
 async function laneBars(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => {
     const out: Record<string, number> = {};
-    for (const li of Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li'))) out[li.dataset.module!] = Number(li.dataset.bars);
+    for (const li of Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li')))
+      out[li.dataset.module!] = Number(li.dataset.bars);
     return out;
   });
 }
 
 async function visibleBars(page: Page): Promise<number[]> {
   await page.evaluate(() => (window as unknown as { vtaSimulatorView: { redraw(): void } }).vtaSimulatorView.redraw());
-  return page.evaluate(() => document.querySelector<HTMLCanvasElement>('.timeline-canvas')!.dataset.visible!.split(',').map(Number));
+  return page.evaluate(() =>
+    document.querySelector<HTMLCanvasElement>('.timeline-canvas')!.dataset.visible!.split(',').map(Number),
+  );
 }
 
-interface Example { file: string; text: string; program: ReturnType<typeof assemble> }
+interface Example {
+  file: string;
+  text: string;
+  program: ReturnType<typeof assemble>;
+}
 
 /** Runs `fn` on a fresh page that shows an example (path under the repository), and closes the page. */
 async function onExample(path: string, fn: (page: Page, ex: Example) => Promise<void>): Promise<void> {
@@ -56,23 +69,43 @@ describe('simulator view: examples', () => {
         // The lane list a screen reader reads, and what the canvas draws over the whole run.
         assert.deepEqual(await laneBars(page), want);
         assert.deepEqual(await visibleBars(page), [want.ld, want.ex, want.st]);
-        const drawn = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('.timeline-canvas')!.dataset.drawn!.split(',').map(Number));
-        assert.ok(drawn.every((d, k) => d >= Math.min(1, [want.ld, want.ex, want.st][k]!) && d <= [want.ld, want.ex, want.st][k]!), `drawn ${drawn}`);
+        const drawn = await page.evaluate(() =>
+          document.querySelector<HTMLCanvasElement>('.timeline-canvas')!.dataset.drawn!.split(',').map(Number),
+        );
+        assert.ok(
+          drawn.every(
+            (d, k) => d >= Math.min(1, [want.ld, want.ex, want.st][k]!) && d <= [want.ld, want.ex, want.st][k]!,
+          ),
+          `drawn ${drawn}`,
+        );
 
-        const peaks = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('.occ-info li'))
-          .map((li) => [li.dataset.buffer!, Number(li.dataset.peak)])));
+        const peaks = await page.evaluate(() =>
+          Object.fromEntries(
+            Array.from(document.querySelectorAll<HTMLElement>('.occ-info li')).map((li) => [
+              li.dataset.buffer!,
+              Number(li.dataset.peak),
+            ]),
+          ),
+        );
         assert.deepEqual(peaks, expectedPeaks(program));
         const occText = await page.locator('.occ-info').innerText();
         assert.match(occText, /INP: peak \d+ of 2,048 rows/);
 
         // The debugger's cycle moves the cursor there (and the view to it).
         const at = await page.evaluate(() => {
-          const v = (window as unknown as { vtaSimulatorView: { view: { t0: number; t1: number } } }).vtaSimulatorView.view;
+          const v = (window as unknown as { vtaSimulatorView: { view: { t0: number; t1: number } } }).vtaSimulatorView
+            .view;
           return Math.floor(v.t0 + (v.t1 - v.t0) * 0.37);
         });
         await page.evaluate((cycle) => window.postMessage({ type: 'debugCycle', cycle }, '*'), at);
         await page.waitForFunction((c) => document.getElementById('app')!.dataset.debugCycle === String(c), at);
-        assert.equal(await page.evaluate(() => (window as unknown as { vtaSimulatorView: { view: { cursor?: number } } }).vtaSimulatorView.view.cursor), at);
+        assert.equal(
+          await page.evaluate(
+            () =>
+              (window as unknown as { vtaSimulatorView: { view: { cursor?: number } } }).vtaSimulatorView.view.cursor,
+          ),
+          at,
+        );
 
         await page.waitForTimeout(100);
         await page.screenshot({ path: join(SCREENSHOTS, `${name.replace('.vta', '')}.png`), fullPage: true });
@@ -81,7 +114,15 @@ describe('simulator view: examples', () => {
         for (const mod of ['ld', 'ex', 'st'] as const) {
           const index = program.insns.findIndex((pi) => pi.module === mod && pi.source);
           if (index < 0) continue;
-          const at = await page.evaluate((i) => (window as unknown as { vtaSimulatorView: { barCenter(i: number): { x: number; y: number } | undefined } }).vtaSimulatorView.barCenter(i), index);
+          const at = await page.evaluate(
+            (i) =>
+              (
+                window as unknown as {
+                  vtaSimulatorView: { barCenter(i: number): { x: number; y: number } | undefined };
+                }
+              ).vtaSimulatorView.barCenter(i),
+            index,
+          );
           assert.ok(at, `bar of instruction ${index} is on screen`);
           const before = (await posted(page)).length;
           await page.mouse.click(at.x, at.y);
@@ -91,7 +132,9 @@ describe('simulator view: examples', () => {
           assert.equal(msgs.length, 1, JSON.stringify(msgs));
           assert.equal(msgs[0]!.type, 'reveal');
           assert.equal(msgs[0]!.file, src.file);
-          const lines = new Set(program.insns.filter((pi) => pi.module === mod && pi.source).map((pi) => pi.source!.start.line));
+          const lines = new Set(
+            program.insns.filter((pi) => pi.module === mod && pi.source).map((pi) => pi.source!.start.line),
+          );
           assert.ok(lines.has(msgs[0]!.line as number), `line ${msgs[0]!.line} is a ${mod} instruction's line`);
         }
 
@@ -100,7 +143,11 @@ describe('simulator view: examples', () => {
         const n = program.insns.filter((pi) => pi.source?.start.line === target.source!.start.line).length;
         await page.evaluate((line) => window.postMessage({ type: 'cursor', line }, '*'), target.source!.start.line);
         await page.waitForFunction((k) => document.getElementById('app')!.dataset.highlighted === String(k), n);
-        assert.deepEqual((page as unknown as { vtaErrors: string[] }).vtaErrors, [], 'no page errors, no CSP violations');
+        assert.deepEqual(
+          (page as unknown as { vtaErrors: string[] }).vtaErrors,
+          [],
+          'no page errors, no CSP violations',
+        );
       });
     });
   }
@@ -114,7 +161,9 @@ describe('simulator view: precise clicks', () => {
         if (!pi.source || pi.origin !== 'written') continue;
         // Zoom the shared view onto this instruction's own time span (from the model the view holds).
         const at = await page.evaluate((i) => {
-          const w = window as unknown as { vtaSimulatorView: { zoomTo(i: number): void; barCenter(i: number): { x: number; y: number } | undefined } };
+          const w = window as unknown as {
+            vtaSimulatorView: { zoomTo(i: number): void; barCenter(i: number): { x: number; y: number } | undefined };
+          };
           w.vtaSimulatorView.zoomTo(i);
           return w.vtaSimulatorView.barCenter(i);
         }, index);
@@ -122,12 +171,19 @@ describe('simulator view: precise clicks', () => {
         const before = (await posted(page)).length;
         await page.mouse.click(at.x, at.y);
         const msgs = (await posted(page)).slice(before);
-        assert.deepEqual(msgs, [{ type: 'reveal', line: pi.source.start.line, file: pi.source.file }], `instruction ${index}`);
+        assert.deepEqual(
+          msgs,
+          [{ type: 'reveal', line: pi.source.start.line, file: pi.source.file }],
+          `instruction ${index}`,
+        );
       }
       // Zoomed in, with the cursor over a bar, for a look at single-cycle detail.
       await page.mouse.move(300, 200);
       await page.waitForTimeout(100);
-      await page.locator('#timeline-title').locator('..').screenshot({ path: join(SCREENSHOTS, 'gemm-block-zoomed.png') });
+      await page
+        .locator('#timeline-title')
+        .locator('..')
+        .screenshot({ path: join(SCREENSHOTS, 'gemm-block-zoomed.png') });
     });
   });
 });
@@ -144,19 +200,36 @@ describe('simulator view: keyboard and exports', () => {
       assert.deepEqual((await posted(page)).slice(before), [{ type: 'reveal', line: ld[1]!.source!.start.line, file }]);
       assert.match(await page.locator('[aria-live]').innerText(), /load instruction 1: LOAD WGT/);
       await page.getByRole('button', { name: 'Export PNG' }).click();
-      await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'export-png'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'export-png'),
+      );
       const png = (await posted(page)).find((m) => m.type === 'export-png')!;
       const bytes = Buffer.from(String(png.dataUrl).split(',')[1]!, 'base64');
       assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
       assert.ok(bytes.length > 5000);
       await page.getByRole('button', { name: 'Export trace' }).click();
-      await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'export-trace'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'export-trace'),
+      );
       const tr = (await posted(page)).find((m) => m.type === 'export-trace')!;
       const json = JSON.parse(String(tr.json)) as { traceEvents: Array<{ ph: string }> };
-      assert.equal(json.traceEvents.filter((e) => e.ph === 'X' && (e as { cat?: string }).cat !== undefined && !String((e as { cat?: string }).cat).startsWith('stall')).length, program.insns.length);
+      assert.equal(
+        json.traceEvents.filter(
+          (e) =>
+            e.ph === 'X' &&
+            (e as { cat?: string }).cat !== undefined &&
+            !String((e as { cat?: string }).cat).startsWith('stall'),
+        ).length,
+        program.insns.length,
+      );
       // A second run of the same file is compared with the first, side by side.
       assert.equal(await sendProgram(page, text.replace('imm=4', 'imm=3'), file), 'ready');
-      assert.deepEqual(await page.locator('table.summary thead th').allInnerTexts(), ['figure', 'this run', 'previous run', 'change']);
+      assert.deepEqual(await page.locator('table.summary thead th').allInnerTexts(), [
+        'figure',
+        'this run',
+        'previous run',
+        'change',
+      ]);
       assert.match(await page.locator('tr[data-figure="time"]').innerText(), /^time \(cycles\)\t[\d,]+\t[\d,]+\t/);
     });
   });
@@ -197,7 +270,9 @@ describe('simulator view: bad input', () => {
   it('a huge or malformed message is refused with a message in the view', async () => {
     const page = await h.newPage();
     try {
-      await page.evaluate(() => window.postMessage({ type: 'program', text: 'x'.repeat(4_000_001), file: 'big.vta' }, '*'));
+      await page.evaluate(() =>
+        window.postMessage({ type: 'program', text: 'x'.repeat(4_000_001), file: 'big.vta' }, '*'),
+      );
       await page.waitForFunction(() => document.getElementById('app')!.dataset.state === 'error');
       assert.match(await page.getByRole('alert').innerText(), /too large/);
       await page.evaluate(() => window.postMessage({ type: 'program', text: 42 }, '*'));

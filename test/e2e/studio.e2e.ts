@@ -16,7 +16,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { prepareStudio, projectRoot, startCodeServer, type PreparedStudio, type StudioServer } from '../../scripts/studio.mjs';
+import {
+  prepareStudio,
+  projectRoot,
+  startCodeServer,
+  type PreparedStudio,
+  type StudioServer,
+} from '../../scripts/studio.mjs';
 import { packageVersion, VSIX_BUDGET_BYTES } from '../../scripts/package.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 
@@ -51,7 +57,10 @@ async function openFile(relPath: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(relPath);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.press('Enter');
   await page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).first().waitFor({ timeout: 15_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
@@ -66,11 +75,17 @@ async function simulatorFrame(file: string, timeoutMs = 30_000): Promise<Frame> 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const f of page.frames()) {
-      const ok = await f.evaluate((name) => {
-        const app = document.querySelector<HTMLElement>('#app');
-        return !!app && app.dataset.state === 'ready' && !!document.querySelector('.timeline-canvas')
-          && (document.querySelector('#app .status')?.textContent ?? '').startsWith(`${name}:`);
-      }, file).catch(() => false);
+      const ok = await f
+        .evaluate((name) => {
+          const app = document.querySelector<HTMLElement>('#app');
+          return (
+            !!app &&
+            app.dataset.state === 'ready' &&
+            !!document.querySelector('.timeline-canvas') &&
+            (document.querySelector('#app .status')?.textContent ?? '').startsWith(`${name}:`)
+          );
+        }, file)
+        .catch(() => false);
       if (ok) return f;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -99,7 +114,14 @@ function c2Instructions(): string {
 }
 
 /** One bar of the cycle timeline, as the view announces it to screen readers. */
-interface Bar { module: string; index: number; label: string; unit: string; start: number; end: number }
+interface Bar {
+  module: string;
+  index: number;
+  label: string;
+  unit: string;
+  start: number;
+  end: number;
+}
 
 /** The editor's stop line is the line whose text is TEXT: the two sit at the same height. */
 async function sameLine(a: import('playwright-core').Locator, b: import('playwright-core').Locator): Promise<boolean> {
@@ -114,19 +136,45 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     work = mkdtempSync(join(tmpdir(), 'vta-e2e-'));
     cpSync(join(projectRoot, 'examples'), join(work, 'examples'), { recursive: true });
     // A schedule with one layer that fits (c2) and one whose tile overflows INP (big).
-    writeFileSync(join(work, 'examples', 'two-layers.vtasched'), [
-      'target pynq_1x16_i8w8a32_15_15_18_17', '',
-      'conv2d c2 {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
-      '  tile   b=1 h=8 w=56 ci=16 co=32', '  threads oc=2 h=1', '  epilogue shr 8, max 0, min 127', '}', '',
-      'conv2d big {', '  input  = 1x64x56x56', '  filter = 64x64x3x3', '  pad    = 1', '  stride = 1',
-      '  tile   b=1 h=56 w=56 ci=64 co=64', '  threads oc=1 h=1', '  epilogue shr 8, max 0, min 127', '}', ''].join('\n'));
+    writeFileSync(
+      join(work, 'examples', 'two-layers.vtasched'),
+      [
+        'target pynq_1x16_i8w8a32_15_15_18_17',
+        '',
+        'conv2d c2 {',
+        '  input  = 1x64x56x56',
+        '  filter = 64x64x3x3',
+        '  pad    = 1',
+        '  stride = 1',
+        '  tile   b=1 h=8 w=56 ci=16 co=32',
+        '  threads oc=2 h=1',
+        '  epilogue shr 8, max 0, min 127',
+        '}',
+        '',
+        'conv2d big {',
+        '  input  = 1x64x56x56',
+        '  filter = 64x64x3x3',
+        '  pad    = 1',
+        '  stride = 1',
+        '  tile   b=1 h=56 w=56 ci=64 co=64',
+        '  threads oc=1 h=1',
+        '  epilogue shr 8, max 0, min 127',
+        '}',
+        '',
+      ].join('\n'),
+    );
     const p = prepareStudio({ stateDir: join(work, 'studio'), log });
     prepared = p;
     timings.setup = p.seconds.setup;
     timings.freshSetup = p.freshSetup ? 1 : 0;
     timings.buildPackageInstall = p.seconds.build + p.seconds.package + p.seconds.install;
     t0 = Date.now();
-    server = await startCodeServer({ entry: p.entry, folder: join(work, 'examples'), userDataDir: p.userDataDir, extensionsDir: p.extensionsDir });
+    server = await startCodeServer({
+      entry: p.entry,
+      folder: join(work, 'examples'),
+      userDataDir: p.userDataDir,
+      extensionsDir: p.extensionsDir,
+    });
     timings.codeServerStart = (Date.now() - t0) / 1000;
     t0 = Date.now();
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
@@ -164,7 +212,12 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     walk(root, '');
     assert.ok(files.includes('LICENSE.txt') || files.includes('LICENSE'), files.join('\n'));
     assert.ok(files.includes('dist/client/extension.js') && files.includes('dist/server/lsp.js'), files.join('\n'));
-    assert.deepEqual(files.filter((f) => /\.(map|ts|mts|mjs)$/.test(f) || /^(test|core|server|client|webviews|scripts|node_modules)\//.test(f)), []);
+    assert.deepEqual(
+      files.filter(
+        (f) => /\.(map|ts|mts|mjs)$/.test(f) || /^(test|core|server|client|webviews|scripts|node_modules)\//.test(f),
+      ),
+      [],
+    );
     // Minified: the extension bundle's lines are long and few.
     const ext = readFileSync(join(root, 'dist/client/extension.js'), 'utf8');
     assert.ok(ext.split('\n').length < ext.length / 500, 'dist/client/extension.js is minified');
@@ -247,14 +300,21 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       const insn = join(work, 'examples', 'gemv-two-threads.insn.bin');
       const layout = join(work, 'examples', 'gemv-two-threads.layout.json');
       const deadline = Date.now() + 20_000;
-      while (!(existsSync(insn) && existsSync(layout)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while (!(existsSync(insn) && existsSync(layout)) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
       assert.ok(existsSync(insn), 'gemv-two-threads.insn.bin was written');
-      assert.ok(existsSync(join(work, 'examples', 'gemv-two-threads.dram.bin')), 'gemv-two-threads.dram.bin was written');
+      assert.ok(
+        existsSync(join(work, 'examples', 'gemv-two-threads.dram.bin')),
+        'gemv-two-threads.dram.bin was written',
+      );
       const bytes = readFileSync(insn);
       assert.ok(bytes.length > 0 && bytes.length % 16 === 0, `16 bytes per instruction (${bytes.length})`);
       const l = JSON.parse(readFileSync(layout, 'utf8')) as { instructions: number; target: string };
       assert.equal(l.instructions * 16, bytes.length);
-      await page.locator('.notifications-toasts', { hasText: /wrote \d+ instructions/ }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.notifications-toasts', { hasText: /wrote \d+ instructions/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await shot('assemble');
     } catch (e) {
       await shot('assemble-failed');
@@ -277,10 +337,14 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       await page.locator('.debug-call-stack', { hasText: /paused on entry/i }).waitFor({ timeout: 10_000 });
       const before = await stack.innerText();
       await page.keyboard.press('F10');
-      await page.waitForFunction((b) => {
-        const t = (document.querySelector('.debug-call-stack') as HTMLElement | null)?.innerText ?? '';
-        return t !== b && /#\d+/.test(t) && /paused on step/i.test(t);
-      }, before, { timeout: 15_000 });
+      await page.waitForFunction(
+        (b) => {
+          const t = (document.querySelector('.debug-call-stack') as HTMLElement | null)?.innerText ?? '';
+          return t !== b && /#\d+/.test(t) && /paused on step/i.test(t);
+        },
+        before,
+        { timeout: 15_000 },
+      );
       await shot('debug');
       await page.keyboard.press('Shift+F5');
       await toolbar.waitFor({ state: 'hidden', timeout: 15_000 });
@@ -305,25 +369,37 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       const gemmLine = editor.locator('.view-line', { hasText: 'gemm blk outer=4' }).first();
       await gemmLine.waitFor();
       // Cursor on the line, then the command a user runs with F9.
-      await gemmLine.locator('span span', { hasText: /^gemm$/ }).first().click();
+      await gemmLine
+        .locator('span span', { hasText: /^gemm$/ })
+        .first()
+        .click();
       await runCommand('Debug: Toggle Breakpoint');
       const glyph = editor.locator('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified').first();
       await glyph.waitFor({ state: 'visible', timeout: 10_000 });
       assert.ok(await sameLine(glyph, gemmLine), 'the breakpoint sits in the gutter of the GEMM line');
-      await page.locator('.debug-breakpoints .monaco-list-row', { hasText: new RegExp(`gemm-block\\.vta\\s*${LINE}$`) }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.debug-breakpoints .monaco-list-row', { hasText: new RegExp(`gemm-block\\.vta\\s*${LINE}$`) })
+        .first()
+        .waitFor({ timeout: 10_000 });
 
       // F5 with no launch.json: the extension's configuration provider makes the launch configuration.
       assert.ok(!existsSync(join(work, 'examples', '.vscode', 'launch.json')), 'no launch.json');
       await page.keyboard.press('F5');
       await toolbar.waitFor({ state: 'visible', timeout: 30_000 });
       const stack = page.locator('.debug-call-stack');
-      await stack.locator('.monaco-list-row', { hasText: /paused on (entry|breakpoint)/i }).first().waitFor({ timeout: 20_000 });
+      await stack
+        .locator('.monaco-list-row', { hasText: /paused on (entry|breakpoint)/i })
+        .first()
+        .waitFor({ timeout: 20_000 });
       if (/paused on entry/i.test(await stack.innerText())) {
         // The configuration F5 makes stops on entry first: continue to the breakpoint.
         log('F5 stopped on entry; continuing to the breakpoint');
         await page.keyboard.press('F5');
       }
-      await stack.locator('.monaco-list-row', { hasText: /paused on breakpoint/i }).first().waitFor({ timeout: 20_000 });
+      await stack
+        .locator('.monaco-list-row', { hasText: /paused on breakpoint/i })
+        .first()
+        .waitFor({ timeout: 20_000 });
       const stackText = await stack.innerText();
       // The compute module stopped at its GEMM, on the breakpoint's line.
       const top = stack.locator('.monaco-list-row', { hasText: /compute #\d+: GEMM/ }).first();
@@ -339,17 +415,27 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       // The Variables view: the first scope is the selected thread's module; select each module's frame in turn.
       const vars = page.locator('.debug-variables');
       await vars.locator('.monaco-list-row', { hasText: 'Module compute' }).first().waitFor({ timeout: 10_000 });
-      await vars.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*line\\s*[:=]?\\s*${LINE}\\s*$`) }).first().waitFor({ timeout: 10_000 });
+      await vars
+        .locator('.monaco-list-row', { hasText: new RegExp(`^\\s*line\\s*[:=]?\\s*${LINE}\\s*$`) })
+        .first()
+        .waitFor({ timeout: 10_000 });
       const seen: string[] = [];
       for (const name of ['load', 'compute', 'store']) {
         const frame = stack.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${name}( #\\d+|: done)`) }).first();
         if (!(await frame.isVisible())) {
           // A thread that did not stop first is collapsed: expand it.
-          await stack.locator('.monaco-list-row:has(.thread)', { hasText: name }).first().locator('.monaco-tl-twistie').click();
+          await stack
+            .locator('.monaco-list-row:has(.thread)', { hasText: name })
+            .first()
+            .locator('.monaco-tl-twistie')
+            .click();
         }
         await frame.waitFor({ state: 'visible', timeout: 10_000 });
         await frame.click();
-        await vars.locator('.monaco-list-row', { hasText: `Module ${name}` }).first().waitFor({ timeout: 10_000 });
+        await vars
+          .locator('.monaco-list-row', { hasText: `Module ${name}` })
+          .first()
+          .waitFor({ timeout: 10_000 });
         seen.push(name);
       }
       const scopes = await vars.locator('.monaco-list-row').allInnerTexts();
@@ -366,8 +452,14 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
         await page.keyboard.press('Shift+F5');
         await toolbar.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
       }
-      await runCommand('Remove All Breakpoints').catch((e: Error) => log(`could not remove the breakpoint: ${e.message}`));
-      await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'gemm-block.vta' }).first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => log('the breakpoint is still listed'));
+      await runCommand('Remove All Breakpoints').catch((e: Error) =>
+        log(`could not remove the breakpoint: ${e.message}`),
+      );
+      await page
+        .locator('.debug-breakpoints .monaco-list-row', { hasText: 'gemm-block.vta' })
+        .first()
+        .waitFor({ state: 'detached', timeout: 5_000 })
+        .catch(() => log('the breakpoint is still listed'));
       timings.debugBreakpoint = (Date.now() - t0) / 1000;
     }
   });
@@ -377,7 +469,10 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     try {
       await openFile('gemv-two-threads.vta');
       await runCommand('VTA: Open Simulator');
-      await page.locator('.tabs-container .tab', { hasText: /simulat/i }).first().waitFor({ timeout: 20_000 });
+      await page
+        .locator('.tabs-container .tab', { hasText: /simulat/i })
+        .first()
+        .waitFor({ timeout: 20_000 });
       // The view's content sits in nested iframes: find the frame with the app root.
       let text = '';
       const deadline = Date.now() + 30_000;
@@ -409,9 +504,15 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       const lens = page.locator('.codelens-decoration a', { hasText: 'Lower to .vta' }).first();
       await lens.waitFor({ timeout: 30_000 });
       await lens.click();
-      await page.locator('.tabs-container .tab.active', { hasText: /Untitled/ }).first().waitFor({ timeout: 20_000 });
+      await page
+        .locator('.tabs-container .tab.active', { hasText: /Untitled/ })
+        .first()
+        .waitFor({ timeout: 20_000 });
       // Monaco renders spaces as no-break spaces.
-      const head = (await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+      const head = (await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(
+        /\u00a0/g,
+        ' ',
+      );
       assert.match(head, /Lowered from resnet18\.vtasched by VTA Studio \(vta lower\): c2\./, head.slice(0, 500));
       // The layer's other lens, Simulate, lowers it again and opens the simulator view on it.
       await page.locator('.tabs-container .tab', { hasText: 'resnet18.vtasched' }).first().click();
@@ -444,8 +545,14 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       await openFile('gemv-two-threads.vta');
       await runCommand('VTA: Open Simulator');
       const f = await simulatorFrame('gemv-two-threads.vta');
-      const counts = await f.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li'))
-        .map((li) => [li.dataset.module!, Number(li.dataset.bars)])));
+      const counts = await f.evaluate(() =>
+        Object.fromEntries(
+          Array.from(document.querySelectorAll<HTMLElement>('.lanes-info li')).map((li) => [
+            li.dataset.module!,
+            Number(li.dataset.bars),
+          ]),
+        ),
+      );
       assert.ok(counts.ld! > 0 && counts.ex! > 0, JSON.stringify(counts));
       // Read the bars the way a screen reader does: the timeline announces each selected bar
       // (module, instruction, label, cycle range) in its live region; record every announcement.
@@ -453,7 +560,11 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
         const live = document.querySelector('#app [aria-live]')!;
         const w = window as unknown as { __said: string[] };
         w.__said = [];
-        new MutationObserver(() => w.__said.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
+        new MutationObserver(() => w.__said.push(live.textContent ?? '')).observe(live, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
       });
       const canvas = f.locator('.timeline-canvas');
       await canvas.focus();
@@ -465,15 +576,27 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       const said = await f.evaluate(() => (window as unknown as { __said: string[] }).__said);
       const bars = new Map<string, Bar>();
       for (const t of said) {
-        const m = /^(load|compute|store) instruction (\d+): (.+?), (cycle|step)s (\d+(?:\.\d+)?) to (\d+(?:\.\d+)?)/.exec(t);
-        if (m) bars.set(`${m[1]}/${m[2]}`, { module: m[1]!, index: Number(m[2]), label: m[3]!, unit: m[4]!, start: Number(m[5]), end: Number(m[6]) });
+        const m =
+          /^(load|compute|store) instruction (\d+): (.+?), (cycle|step)s (\d+(?:\.\d+)?) to (\d+(?:\.\d+)?)/.exec(t);
+        if (m)
+          bars.set(`${m[1]}/${m[2]}`, {
+            module: m[1]!,
+            index: Number(m[2]),
+            label: m[3]!,
+            unit: m[4]!,
+            start: Number(m[5]),
+            end: Number(m[6]),
+          });
       }
       const all = [...bars.values()].sort((a, b) => a.index - b.index);
       const ld = all.filter((b) => b.module === 'load');
       const ex = all.filter((b) => b.module === 'compute');
       assert.equal(ld.length, counts.ld, `every load bar read (${said.length} announcements)`);
       assert.equal(ex.length, counts.ex, `every compute bar read (${said.length} announcements)`);
-      assert.ok(all.every((b) => b.unit === 'cycle'), 'the timeline is in cycles');
+      assert.ok(
+        all.every((b) => b.unit === 'cycle'),
+        'the timeline is in cycles',
+      );
       // Block j: its weight load is the j-th LOAD WGT; its GEMMs come after it in the program and before the next one.
       const wgt = ld.filter((b) => b.label === 'LOAD WGT');
       assert.equal(wgt.length, 4, wgt.map((b) => JSON.stringify(b)).join('\n'));
@@ -484,10 +607,15 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       for (let j = 0; j + 1 < wgt.length; j++) {
         const next = wgt[j + 1]!;
         for (const g of gemms.filter((b) => blockOf(b) === j)) {
-          if (next.start < g.end && g.start < next.end) overlaps.push(`LOAD WGT of block ${j + 1} [${next.start}, ${next.end}) overlaps GEMM #${g.index} of block ${j} [${g.start}, ${g.end})`);
+          if (next.start < g.end && g.start < next.end)
+            overlaps.push(
+              `LOAD WGT of block ${j + 1} [${next.start}, ${next.end}) overlaps GEMM #${g.index} of block ${j} [${g.start}, ${g.end})`,
+            );
         }
       }
-      log(`weight loads: ${wgt.map((b) => `#${b.index} [${b.start}, ${b.end})`).join(' ')}; GEMMs: ${gemms.map((b) => `#${b.index}/block ${blockOf(b)} [${b.start}, ${b.end})`).join(' ')}`);
+      log(
+        `weight loads: ${wgt.map((b) => `#${b.index} [${b.start}, ${b.end})`).join(' ')}; GEMMs: ${gemms.map((b) => `#${b.index}/block ${blockOf(b)} [${b.start}, ${b.end})`).join(' ')}`,
+      );
       log(overlaps.join('\n') || 'no overlap');
       assert.ok(overlaps.length > 0, 'some LOAD WGT of block j+1 overlaps a GEMM of block j');
       await shot('simulator-overlap');
@@ -507,7 +635,10 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     try {
       await openFile('gemm-block.vta');
       await runCommand('VTA: Check');
-      await page.locator('.notifications-toasts', { hasText: 'VTA: no problems in gemm-block.vta.' }).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator('.notifications-toasts', { hasText: 'VTA: no problems in gemm-block.vta.' })
+        .first()
+        .waitFor({ timeout: 30_000 });
       await shot('check-clean');
     } catch (e) {
       await shot('check-clean-failed');
@@ -522,14 +653,22 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
     try {
       await openFile('gemm-block.vta');
       const editor = page.locator('.editor-group-container.active .editor-instance');
-      const colourOf = (text: string, word: string) => editor.locator('.view-line', { hasText: text }).first()
-        .locator('span span', { hasText: new RegExp(`^${word}$`) }).first().evaluate((el) => getComputedStyle(el).color);
+      const colourOf = (text: string, word: string) =>
+        editor
+          .locator('.view-line', { hasText: text })
+          .first()
+          .locator('span span', { hasText: new RegExp(`^${word}$`) })
+          .first()
+          .evaluate((el) => getComputedStyle(el).color);
       const goTo = async (line: number) => {
         await page.keyboard.press('Control+G');
         await page.keyboard.type(String(line));
         await page.keyboard.press('Enter');
       };
-      const lineOf = (re: RegExp) => readFileSync(join(work, 'examples', 'gemm-block.vta'), 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+      const lineOf = (re: RegExp) =>
+        readFileSync(join(work, 'examples', 'gemm-block.vta'), 'utf8')
+          .split('\n')
+          .findIndex((l) => re.test(l)) + 1;
       // Semantic tokens arrive after the TextMate colours: wait until load and gemm differ.
       let colours: string[] = [];
       const deadline = Date.now() + 30_000;
@@ -559,7 +698,10 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       const vta = page.locator('.quick-input-list .monaco-list-row', { hasText: 'VTA Simulator' }).first();
       await vta.waitFor({ state: 'visible', timeout: 15_000 });
       await vta.click();
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Debug gemm-block.vta' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Debug gemm-block.vta' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 15_000 });
       await shot('debug-picker');
       await input.press('Escape');
     } catch (e) {
@@ -577,11 +719,17 @@ describe('VTA Studio in code-server', { timeout: 600_000 }, () => {
       await openFile('two-layers.vtasched');
       const editor = page.locator('.editor-group-container.active .editor-instance');
       // Layers with errors say why they cannot be simulated.
-      await editor.locator('.codelens-decoration', { hasText: /Cannot simulate: (\d+ errors, first: )?INP needs/ }).first().waitFor({ timeout: 30_000 });
+      await editor
+        .locator('.codelens-decoration', { hasText: /Cannot simulate: (\d+ errors, first: )?INP needs/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
       const simulateLens = editor.locator('.codelens-decoration a', { hasText: 'Simulate' }).first();
       await simulateLens.waitFor({ timeout: 30_000 });
       await simulateLens.click();
-      await page.locator('.tabs-container .tab', { hasText: 'Simulator: c2 of two-layers.vtasched' }).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator('.tabs-container .tab', { hasText: 'Simulator: c2 of two-layers.vtasched' })
+        .first()
+        .waitFor({ timeout: 30_000 });
       await shot('simulator-title');
     } catch (e) {
       await shot('simulator-title-failed');

@@ -11,13 +11,22 @@ const dir = process.env.VTA_EXAMPLES_DIR ? path.resolve(process.env.VTA_EXAMPLES
 
 function filesUnder(d) {
   return readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(path.join(d, e.name)) : [path.join(d, e.name)]);
+    e.isDirectory() ? filesUnder(path.join(d, e.name)) : [path.join(d, e.name)],
+  );
 }
-const files = filesUnder(dir).filter((f) => /\.(vta|vtasched)$/.test(f)).sort();
+const files = filesUnder(dir)
+  .filter((f) => /\.(vta|vtasched)$/.test(f))
+  .sort();
 
 test('the examples folder has programs and schedules to check', () => {
-  assert.ok(files.some((f) => f.endsWith('.vta')), `no .vta file under ${dir}`);
-  assert.ok(files.some((f) => f.endsWith('.vtasched')), `no .vtasched file under ${dir}`);
+  assert.ok(
+    files.some((f) => f.endsWith('.vta')),
+    `no .vta file under ${dir}`,
+  );
+  assert.ok(
+    files.some((f) => f.endsWith('.vtasched')),
+    `no .vtasched file under ${dir}`,
+  );
 });
 
 for (const file of files) {

@@ -41,17 +41,27 @@ for (const lang of LANGS) {
   test(`${lang}: comments, brackets, auto-closing and surrounding pairs`, () => {
     const c = load(lang);
     assert.equal(c.comments.lineComment, ';');
-    assert.deepEqual(c.brackets, [['{', '}'], ['[', ']'], ['(', ')']]);
+    assert.deepEqual(c.brackets, [
+      ['{', '}'],
+      ['[', ']'],
+      ['(', ')'],
+    ]);
     const autoClosed = c.autoClosingPairs.map((p) => p.open + p.close);
     assert.deepEqual(autoClosed, ['{}', '[]', '()', '""']);
     for (const p of c.autoClosingPairs) assert.deepEqual(p.notIn, ['string', 'comment']);
-    assert.deepEqual(c.surroundingPairs.map((p) => p.join('')), ['{}', '[]', '()', '""']);
+    assert.deepEqual(
+      c.surroundingPairs.map((p) => p.join('')),
+      ['{}', '[]', '()', '""'],
+    );
   });
 
   test(`${lang}: every example's folding markers pair up`, () => {
     const c = load(lang);
     const dir = path.join(root, 'examples');
-    const all = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? all(path.join(d, e.name)) : [path.join(d, e.name)]);
+    const all = (d) =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? all(path.join(d, e.name)) : [path.join(d, e.name)],
+      );
     const files = all(dir).filter((f) => f.endsWith(`.${lang}`));
     assert.ok(files.length > 0);
     for (const f of files) {
@@ -86,7 +96,12 @@ test('vta: folding covers blocks, nests, keeps if/else together and ignores brac
     '; endregion', //             14
   ].join('\n');
   const { ranges, unpairedStarts, unpairedEnds } = markerFolds(text, c.folding.markers);
-  assert.deepEqual(ranges, [[0, 8], [1, 3], [4, 7], [12, 14]]);
+  assert.deepEqual(ranges, [
+    [0, 8],
+    [1, 3],
+    [4, 7],
+    [12, 14],
+  ]);
   assert.equal(unpairedStarts, 0);
   assert.equal(unpairedEnds, 0);
 });
@@ -98,15 +113,30 @@ test('vta: gemv-two-threads folds the loop and both ifs', () => {
   const loop = at('for j in 0..CO {');
   const if1 = at('  if j >= 2 {');
   const if2 = at('  if j + 2 < CO {');
-  const expected = [[loop, at('}', loop)], [if1, at('  }', if1)], [if2, at('  }', if2)]];
+  const expected = [
+    [loop, at('}', loop)],
+    [if1, at('  }', if1)],
+    [if2, at('  }', if2)],
+  ];
   assert.ok(expected.flat().every((n) => n > 0));
   assert.deepEqual(markerFolds(lines.join('\n'), c.folding.markers).ranges, expected);
 });
 
 test('vtasched: each layer folds', () => {
   const c = load('vtasched');
-  const text = ['conv2d c2 {', '  input = 1x64x56x56', '}', 'dense fc { input = 1x512 }', 'dense fc2 {  ; last', '  input = 1x512', '}'].join('\n');
-  assert.deepEqual(markerFolds(text, c.folding.markers).ranges, [[0, 2], [4, 6]]);
+  const text = [
+    'conv2d c2 {',
+    '  input = 1x64x56x56',
+    '}',
+    'dense fc { input = 1x512 }',
+    'dense fc2 {  ; last',
+    '  input = 1x512',
+    '}',
+  ].join('\n');
+  assert.deepEqual(markerFolds(text, c.folding.markers).ranges, [
+    [0, 2],
+    [4, 6],
+  ]);
 });
 
 for (const lang of LANGS) {
@@ -114,14 +144,21 @@ for (const lang of LANGS) {
     const { increaseIndentPattern: inc, decreaseIndentPattern: dec } = load(lang).indentationRules;
     const increases = (l) => new RegExp(inc).test(l);
     const decreases = (l) => new RegExp(dec).test(l);
-    for (const l of ['for j in 0..CO {', 'kernel taps(kh) {   ; comment', '  } else {', 'conv2d c2 {', 'if j >= 2 { // why']) {
+    for (const l of [
+      'for j in 0..CO {',
+      'kernel taps(kh) {   ; comment',
+      '  } else {',
+      'conv2d c2 {',
+      'if j >= 2 { // why',
+    ]) {
       assert.ok(increases(l), `should indent after: ${l}`);
     }
     for (const l of ['kernel blk { uop dst=0 src=0 wgt=0 }', '; a comment {', 'include "a{"', '  gemm k', '}']) {
       assert.ok(!increases(l), `should not indent after: ${l}`);
     }
     for (const l of ['}', '  }', '  } else {']) assert.ok(decreases(l), `should outdent: ${l}`);
-    for (const l of ['  uop dst=0 src=0 }', 'kernel k {', '  gemm k']) assert.ok(!decreases(l), `should not outdent: ${l}`);
+    for (const l of ['  uop dst=0 src=0 }', 'kernel k {', '  gemm k'])
+      assert.ok(!decreases(l), `should not outdent: ${l}`);
   });
 }
 
@@ -129,7 +166,18 @@ test('vta: word pattern keeps queue names, operand keys and numbers whole', () =
   const c = load('vta');
   assert.deepEqual(words(c, '  pop  ld->ex ; st->ex'), ['pop', 'ld->ex', 'st->ex']);
   assert.deepEqual(words(c, '  push ex->ld'), ['push', 'ex->ld']);
-  assert.deepEqual(words(c, '  gemm blk(j, 2) outer=4 dst_out=1 src_in=0x1F_ff'), ['gemm', 'blk', 'j', '2', 'outer', '4', 'dst_out', '1', 'src_in', '0x1F_ff']);
+  assert.deepEqual(words(c, '  gemm blk(j, 2) outer=4 dst_out=1 src_in=0x1F_ff'), [
+    'gemm',
+    'blk',
+    'j',
+    '2',
+    'outer',
+    '4',
+    'dst_out',
+    '1',
+    'src_in',
+    '0x1F_ff',
+  ]);
   assert.deepEqual(words(c, 'data t : acc8[4] @ 64'), ['data', 't', 'acc8', '4', '64']);
   assert.deepEqual(words(c, '  gemm uop=0..4 reset'), ['gemm', 'uop', '0', '4', 'reset']);
   assert.deepEqual(words(c, 'x->y a-b'), ['x', 'y', 'a', 'b']);

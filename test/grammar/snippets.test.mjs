@@ -33,7 +33,10 @@ function tokenLines(text) {
     });
     return Number(Function(`"use strict"; return (${js});`)());
   };
-  const lines = text.split('\n').map((l) => l.replace(/;.*$/, '').trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/;.*$/, '').trim())
+    .filter(Boolean);
   const out = [];
   const blockEnd = (from) => {
     let depth = 0;
@@ -95,7 +98,10 @@ for (const lang of ['vta', 'vtasched']) {
     assert.ok(Object.keys(snippets).length >= (lang === 'vta' ? 4 : 2));
     for (const [name, s] of Object.entries(snippets)) {
       const prefixes = [s.prefix].flat();
-      assert.ok(prefixes.length > 0 && prefixes.every((p) => typeof p === 'string' && /^[a-z][\w-]*$/.test(p)), `${name}: prefix`);
+      assert.ok(
+        prefixes.length > 0 && prefixes.every((p) => typeof p === 'string' && /^[a-z][\w-]*$/.test(p)),
+        `${name}: prefix`,
+      );
       assert.equal(typeof s.description, 'string', `${name}: description`);
       assert.ok(Array.isArray(s.body) && s.body.every((l) => typeof l === 'string'), `${name}: body`);
       assert.ok((s.body.join('\n').match(/\$0/g) ?? []).length <= 1, `${name}: at most one final tab stop`);
@@ -111,7 +117,10 @@ for (const lang of ['vta', 'vtasched']) {
 test('the expansion helper and the checks can fail', async () => {
   assert.equal(expand(['a ${1:x} ${2|p,q|} $1 $0']), 'a x p x ');
   assert.deepEqual(balance(tokenLines('for i in 0..3 {\n  push ld->ex\n}\npop ld->ex')).net, { 'ld->ex': 2 });
-  assert.equal(balance(tokenLines('const N = 2\nif N > 1 {\n  pop ex->ld\n} else {\n  push ex->ld\n}')).underflow, 'pop ex->ld');
+  assert.equal(
+    balance(tokenLines('const N = 2\nif N > 1 {\n  pop ex->ld\n} else {\n  push ex->ld\n}')).underflow,
+    'pop ex->ld',
+  );
   const grammar = await loadGrammar('vta');
   assert.notDeepEqual(problems(grammar, expand(['push ${1:ld->st}']), 'vta'), []);
 });
@@ -122,7 +131,11 @@ const named = (prefix) => {
   assert.ok(entry, `no snippet with prefix ${prefix}`);
   return expand(entry.body);
 };
-const code = (text) => text.split('\n').map((l) => l.replace(/;.*$/, '').trim()).filter(Boolean);
+const code = (text) =>
+  text
+    .split('\n')
+    .map((l) => l.replace(/;.*$/, '').trim())
+    .filter(Boolean);
 
 test('vta: the program skeleton is complete and ends with the st->ex / finish sequence', () => {
   const text = named('program');
@@ -131,7 +144,10 @@ test('vta: the program skeleton is complete and ends with the st->ex / finish se
   for (const kind of ['inp', 'wgt', 'out']) assert.match(text, new RegExp(`^data \\w+ : ${kind}\\[`, 'm'));
   assert.match(text, /^kernel \w+ \{ uop /m);
   for (const insn of ['load inp', 'load wgt', 'load uop', 'gemm', 'store out']) {
-    assert.ok(lines.some((l) => l.startsWith(insn)), insn);
+    assert.ok(
+      lines.some((l) => l.startsWith(insn)),
+      insn,
+    );
   }
   assert.deepEqual(lines.slice(-3), ['push st->ex', 'pop  st->ex', 'finish']);
   const { net, underflow } = balance(tokenLines(text));
@@ -169,7 +185,8 @@ test('vtasched: conv2d and dense snippets', () => {
   const s = load('vtasched');
   const by = (p) => expand(Object.values(s).find((x) => [x.prefix].flat().includes(p)).body);
   const conv = by('conv2d');
-  for (const key of ['input', 'filter', 'pad', 'stride', 'tile', 'threads', 'epilogue']) assert.match(conv, new RegExp(`^\\s+${key}\\b`, 'm'));
+  for (const key of ['input', 'filter', 'pad', 'stride', 'tile', 'threads', 'epilogue'])
+    assert.match(conv, new RegExp(`^\\s+${key}\\b`, 'm'));
   assert.match(conv, /input {2}= 1x64x56x56/);
   assert.match(conv, /filter = 64x64x3x3/);
   const dense = by('dense');

@@ -53,10 +53,17 @@ export function tokenize(grammar, text, probe = '}') {
   const lines = text.split(/\r?\n/).map((line, n) => {
     const r = grammar.tokenizeLine(line, stack);
     stack = r.ruleStack;
-    const tokens = r.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), start: t.startIndex, end: t.endIndex, scopes: t.scopes }));
+    const tokens = r.tokens.map((t) => ({
+      text: line.slice(t.startIndex, t.endIndex),
+      start: t.startIndex,
+      end: t.endIndex,
+      scopes: t.scopes,
+    }));
     return { line, n: n + 1, tokens };
   });
-  const after = grammar.tokenizeLine(probe, stack).tokens.map((t) => ({ text: probe.slice(t.startIndex, t.endIndex), scopes: t.scopes }));
+  const after = grammar
+    .tokenizeLine(probe, stack)
+    .tokens.map((t) => ({ text: probe.slice(t.startIndex, t.endIndex), scopes: t.scopes }));
   return { lines, after };
 }
 
@@ -68,10 +75,13 @@ export function problems(grammar, text, lang) {
   for (const { line, n, tokens } of lines) {
     for (const t of tokens) {
       const bad = t.scopes.filter((s) => s.startsWith('invalid'));
-      if (bad.length) out.push(`line ${n} col ${t.start + 1}: ${JSON.stringify(t.text)} is ${bad.join(' ')}\n    ${line}`);
+      if (bad.length)
+        out.push(`line ${n} col ${t.start + 1}: ${JSON.stringify(t.text)} is ${bad.join(' ')}\n    ${line}`);
       const innermost = t.scopes[t.scopes.length - 1];
       if (t.text.trim() && (innermost === rootScope || innermost.startsWith('meta.'))) {
-        out.push(`line ${n} col ${t.start + 1}: ${JSON.stringify(t.text.trim())} has no token scope (${t.scopes.join(' ')})\n    ${line}`);
+        out.push(
+          `line ${n} col ${t.start + 1}: ${JSON.stringify(t.text.trim())} has no token scope (${t.scopes.join(' ')})\n    ${line}`,
+        );
       }
     }
   }

@@ -12,7 +12,13 @@ export const THREAD = { ld: 1, ex: 2, st: 3 } as const;
 
 /** A started and initialized client for `f`, stopped afterwards. */
 export async function withClient(f: (dc: DebugClient) => Promise<void>): Promise<void> {
-  const dc = new DebugClient('node', `"${resolve(ROOT, 'bin/vta.cjs')}" debug-adapter`, 'vta', { shell: true, cwd: ROOT }, false);
+  const dc = new DebugClient(
+    'node',
+    `"${resolve(ROOT, 'bin/vta.cjs')}" debug-adapter`,
+    'vta',
+    { shell: true, cwd: ROOT },
+    false,
+  );
   dc.defaultTimeout = 10_000;
   await dc.start();
   try {

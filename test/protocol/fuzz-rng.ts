@@ -8,7 +8,18 @@ export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 1) >>> 0;
 export { Rng } from '../support/random-program';
 
 /** Integers a client may send where a count, an offset or a position belongs. */
-export const NASTY_INTS: readonly number[] = [-1, -(2 ** 31), 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 53), 2 ** 53 + 2, 1.5, Number.NaN, 1e300];
+export const NASTY_INTS: readonly number[] = [
+  -1,
+  -(2 ** 31),
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  -(2 ** 53),
+  2 ** 53 + 2,
+  1.5,
+  Number.NaN,
+  1e300,
+];
 
 /** Fails with the seed and what was being done, so the run can be repeated. */
 export function fuzzFailure(what: string): Error {

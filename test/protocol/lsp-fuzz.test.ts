@@ -28,8 +28,11 @@ type Range = LspDiagnostic['range'];
 
 const isUint = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 2 ** 31;
 const goodPos = (p: Pos | undefined) => !!p && isUint(p.line) && isUint(p.character);
-const goodRange = (r: Range | undefined) => !!r && goodPos(r.start) && goodPos(r.end)
-  && (r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character));
+const goodRange = (r: Range | undefined) =>
+  !!r &&
+  goodPos(r.start) &&
+  goodPos(r.end) &&
+  (r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character));
 
 /** Every `range`-like field in an answer is well-formed; returns the first bad one. */
 function badRange(x: unknown, depth = 0): string | undefined {
@@ -42,7 +45,13 @@ function badRange(x: unknown, depth = 0): string | undefined {
     return undefined;
   }
   for (const [k, v] of Object.entries(x)) {
-    if (/^(range|selectionRange|targetRange|targetSelectionRange)$/.test(k) && v && typeof v === 'object' && !goodRange(v as Range)) return `${k} ${JSON.stringify(v)}`;
+    if (
+      /^(range|selectionRange|targetRange|targetSelectionRange)$/.test(k) &&
+      v &&
+      typeof v === 'object' &&
+      !goodRange(v as Range)
+    )
+      return `${k} ${JSON.stringify(v)}`;
     if (k === 'position' && v && typeof v === 'object' && !goodPos(v as Pos)) return `position ${JSON.stringify(v)}`;
     const b = typeof v === 'object' ? badRange(v, depth + 1) : undefined;
     if (b) return b;
@@ -52,11 +61,56 @@ function badRange(x: unknown, depth = 0): string | undefined {
 
 /** Fragments typed or pasted: statements, brackets, numbers of every size, line ends of every kind, odd characters. */
 const FRAGMENTS = [
-  'load inp sram=0 dram=0 x=4 y=1\n', 'store out sram=0 dram=0 x=1 y=1\n', 'gemm blk outer=2 inner=2\n', 'alu add dst=0 src=1\n',
-  'push ld->ex\n', 'pop ex->ld\n', 'nop ld\n', 'finish\n', 'for i in 0..4 { nop ld }\n', 'if 1 { nop st }\n',
-  'data q : inp[4]\n', 'const K = 3\n', 'kernel kk { uop dst=0 src=0 wgt=0 }\n', 'include "missing.vta"\n', 'target default\n',
-  '{', '}', '(', ')', '[', ']', '=', ',', '->', '..', '@', '"', ';', '# note', '//', '\n', '\r\n', '\r', '\t', ' ', '\u0000', 'é', '😀',
-  '0', '1', '-1', '255', '256', '4096', '0x7f', '0b101', '1_000', '99999999999999999999', '1e9', 'NaN',
+  'load inp sram=0 dram=0 x=4 y=1\n',
+  'store out sram=0 dram=0 x=1 y=1\n',
+  'gemm blk outer=2 inner=2\n',
+  'alu add dst=0 src=1\n',
+  'push ld->ex\n',
+  'pop ex->ld\n',
+  'nop ld\n',
+  'finish\n',
+  'for i in 0..4 { nop ld }\n',
+  'if 1 { nop st }\n',
+  'data q : inp[4]\n',
+  'const K = 3\n',
+  'kernel kk { uop dst=0 src=0 wgt=0 }\n',
+  'include "missing.vta"\n',
+  'target default\n',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '=',
+  ',',
+  '->',
+  '..',
+  '@',
+  '"',
+  ';',
+  '# note',
+  '//',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  ' ',
+  '\u0000',
+  'é',
+  '😀',
+  '0',
+  '1',
+  '-1',
+  '255',
+  '256',
+  '4096',
+  '0x7f',
+  '0b101',
+  '1_000',
+  '99999999999999999999',
+  '1e9',
+  'NaN',
 ];
 
 interface Doc {
@@ -66,28 +120,46 @@ interface Doc {
 }
 
 /** Publications of one version of a document so far. */
-const publications = (uri: string, version: number) => (lsp().published.get(uri) ?? []).filter((p) => p.version === version).length;
+const publications = (uri: string, version: number) =>
+  (lsp().published.get(uri) ?? []).filter((p) => p.version === version).length;
 
 /** Waits until a version has `n` publications (the first tier, then every check), or fails naming it. */
 function published(uri: string, version: number, n: number, ms: number): Promise<void> {
-  return within(new Promise<void>((res) => {
-    const poll = setInterval(() => {
-      if (publications(uri, version) < n) return;
-      clearInterval(poll);
-      res();
-    }, 10);
-  }), ms, `diagnostics of ${uri} v${version} (${n} publication${n > 1 ? 's' : ''})`);
+  return within(
+    new Promise<void>((res) => {
+      const poll = setInterval(() => {
+        if (publications(uri, version) < n) return;
+        clearInterval(poll);
+        res();
+      }, 10);
+    }),
+    ms,
+    `diagnostics of ${uri} v${version} (${n} publication${n > 1 ? 's' : ''})`,
+  );
 }
 
 describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
   test(`${EDITS} random edits with every request interleaved, some malformed`, async () => {
     const rng = new Rng(FUZZ_SEED);
-    const sources = ['examples/gemm-block.vta', 'examples/elementwise.vta', 'examples/defects/out-of-bounds.vta', 'examples/resnet18.vtasched'];
+    const sources = [
+      'examples/gemm-block.vta',
+      'examples/elementwise.vta',
+      'examples/defects/out-of-bounds.vta',
+      'examples/resnet18.vtasched',
+    ];
     const docs: Doc[] = sources.map((rel) => {
       const uri = uriOf(rel);
-      return { uri, sched: rel.endsWith('.vtasched'), mirror: TextDocument.create(uri, 'vta', 1, readFileSync(resolve(ROOT, rel), 'utf8')) };
+      return {
+        uri,
+        sched: rel.endsWith('.vtasched'),
+        mirror: TextDocument.create(uri, 'vta', 1, readFileSync(resolve(ROOT, rel), 'utf8')),
+      };
     });
-    docs.push({ uri: 'untitled:Untitled-fuzz', sched: false, mirror: TextDocument.create('untitled:Untitled-fuzz', 'vta', 1, '') });
+    docs.push({
+      uri: 'untitled:Untitled-fuzz',
+      sched: false,
+      mirror: TextDocument.create('untitled:Untitled-fuzz', 'vta', 1, ''),
+    });
     const corpusLines = docs.flatMap((d) => d.mirror.getText().split('\n'));
     for (const d of docs) await lsp().open(d.uri, d.mirror.getText(), d.sched ? 'vtasched' : 'vta');
     const problems: string[] = [];
@@ -100,7 +172,9 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
     const randomRange = (d: Doc): Range => {
       const a = randomPos(d);
       const b = randomPos(d);
-      return a.line < b.line || (a.line === b.line && a.character <= b.character) ? { start: a, end: b } : { start: b, end: a };
+      return a.line < b.line || (a.line === b.line && a.character <= b.character)
+        ? { start: a, end: b }
+        : { start: b, end: a };
     };
 
     const edit = async (d: Doc) => {
@@ -108,27 +182,62 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
       const at = rng.int(0, text.length);
       let change: { range: Range; text: string };
       const k = rng.int(0, 9);
-      if (k <= 3) change = { range: { start: d.mirror.positionAt(at), end: d.mirror.positionAt(at) }, text: rng.pick(FRAGMENTS) };
-      else if (k <= 5) change = { range: { start: d.mirror.positionAt(at), end: d.mirror.positionAt(Math.min(text.length, at + rng.int(1, 40))) }, text: '' };
+      if (k <= 3)
+        change = { range: { start: d.mirror.positionAt(at), end: d.mirror.positionAt(at) }, text: rng.pick(FRAGMENTS) };
+      else if (k <= 5)
+        change = {
+          range: {
+            start: d.mirror.positionAt(at),
+            end: d.mirror.positionAt(Math.min(text.length, at + rng.int(1, 40))),
+          },
+          text: '',
+        };
       else if (k === 6) {
         const line = d.mirror.positionAt(at).line;
-        change = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `${rng.pick(corpusLines)}\n` };
+        change = {
+          range: { start: { line, character: 0 }, end: { line, character: 0 } },
+          text: `${rng.pick(corpusLines)}\n`,
+        };
       } else if (k === 7) {
         const m = /\d+/.exec(text.slice(at));
         const s = m ? at + m.index : at;
-        change = { range: { start: d.mirror.positionAt(s), end: d.mirror.positionAt(s + (m?.[0].length ?? 0)) }, text: String(rng.pick([0, 1, 2, 3, 7, 15, 16, 63, 64, 255, 1024])) };
-      } else if (k === 8) change = { range: { start: d.mirror.positionAt(at), end: d.mirror.positionAt(at) }, text: '('.repeat(rng.int(1, 30)) + '1' + ')'.repeat(rng.int(0, 30)) };
-      else change = { range: { start: { line: 0, character: 0 }, end: d.mirror.positionAt(text.length) }, text: rng.chance(0.5) ? readFileSync(resolve(ROOT, sources[0]!), 'utf8') : '' };
+        change = {
+          range: { start: d.mirror.positionAt(s), end: d.mirror.positionAt(s + (m?.[0].length ?? 0)) },
+          text: String(rng.pick([0, 1, 2, 3, 7, 15, 16, 63, 64, 255, 1024])),
+        };
+      } else if (k === 8)
+        change = {
+          range: { start: d.mirror.positionAt(at), end: d.mirror.positionAt(at) },
+          text: '('.repeat(rng.int(1, 30)) + '1' + ')'.repeat(rng.int(0, 30)),
+        };
+      else
+        change = {
+          range: { start: { line: 0, character: 0 }, end: d.mirror.positionAt(text.length) },
+          text: rng.chance(0.5) ? readFileSync(resolve(ROOT, sources[0]!), 'utf8') : '',
+        };
       const version = d.mirror.version + 1;
       TextDocument.update(d.mirror, [change], version);
       await lsp().change(d.uri, [change]);
     };
 
     const METHODS = [
-      'textDocument/hover', 'textDocument/completion', 'textDocument/signatureHelp', 'textDocument/definition', 'textDocument/references',
-      'textDocument/documentHighlight', 'textDocument/prepareRename', 'textDocument/rename', 'textDocument/documentSymbol', 'textDocument/foldingRange',
-      'textDocument/semanticTokens/full', 'textDocument/inlayHint', 'textDocument/codeAction', 'textDocument/formatting', 'textDocument/documentLink',
-      'textDocument/codeLens', 'workspace/symbol',
+      'textDocument/hover',
+      'textDocument/completion',
+      'textDocument/signatureHelp',
+      'textDocument/definition',
+      'textDocument/references',
+      'textDocument/documentHighlight',
+      'textDocument/prepareRename',
+      'textDocument/rename',
+      'textDocument/documentSymbol',
+      'textDocument/foldingRange',
+      'textDocument/semanticTokens/full',
+      'textDocument/inlayHint',
+      'textDocument/codeAction',
+      'textDocument/formatting',
+      'textDocument/documentLink',
+      'textDocument/codeLens',
+      'workspace/symbol',
     ];
     /** Params of a method: well-formed, or (malformed) with one field broken. */
     const paramsOf = (m: string, d: Doc, malformed: boolean): unknown => {
@@ -139,8 +248,18 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
       if (/inlayHint|codeAction/.test(m)) p.range = randomRange(d);
       if (/codeAction/.test(m)) {
         // Diagnostic data the server did not write (issue 20: `f.edits is not iterable`) is well-formed params all the same.
-        const data = rng.pick<unknown>([undefined, { fixes: 5 }, { fixes: [{ title: 'x', edits: 'no' }] }, { fixes: [null] }, 'text', [1, 2], { fixes: [{ title: 't', edits: [{ file: 1, range: null, newText: 2 }] }] }]);
-        p.context = { diagnostics: [{ range: randomRange(d), message: 'm', code: rng.pick(['vta.finish.missing', 'x', 7]), data }] };
+        const data = rng.pick<unknown>([
+          undefined,
+          { fixes: 5 },
+          { fixes: [{ title: 'x', edits: 'no' }] },
+          { fixes: [null] },
+          'text',
+          [1, 2],
+          { fixes: [{ title: 't', edits: [{ file: 1, range: null, newText: 2 }] }] },
+        ]);
+        p.context = {
+          diagnostics: [{ range: randomRange(d), message: 'm', code: rng.pick(['vta.finish.missing', 'x', 7]), data }],
+        };
       }
       if (/formatting/.test(m)) p.options = { tabSize: 2, insertSpaces: true };
       if (m === 'workspace/symbol') return { query: rng.pick(['', 'a', 'act', 'zz']) };
@@ -150,8 +269,12 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
       if (bad === 1) return { ...p, textDocument: rng.pick([undefined, null, { uri: 5 }, 'uri']) };
       if (bad === 2) return { ...p, position: { line: rng.pick(NASTY_INTS), character: rng.pick([0, ...NASTY_INTS]) } };
       if (bad === 3) return { ...p, range: { start: { line: 5, character: 0 }, end: { line: 1, character: 0 } } };
-      if (bad === 4) return { ...p, position: undefined, range: undefined, context: rng.pick([undefined, 5, { diagnostics: 'x' }]) };
-      return { ...p, range: { start: { line: rng.pick(NASTY_INTS), character: 0 }, end: { line: 2 ** 53, character: 2 ** 53 } } };
+      if (bad === 4)
+        return { ...p, position: undefined, range: undefined, context: rng.pick([undefined, 5, { diagnostics: 'x' }]) };
+      return {
+        ...p,
+        range: { start: { line: rng.pick(NASTY_INTS), character: 0 }, end: { line: 2 ** 53, character: 2 ** 53 } },
+      };
     };
 
     const count = { answered: 0, invalidParams: 0 };
@@ -185,28 +308,47 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
     for (const d of docs) {
       for (let v = 1; v <= d.mirror.version; v++) await published(d.uri, v, 1, 10_000);
       for (const p of lsp().published.get(d.uri) ?? []) {
-        for (const g of p.diagnostics) if (!goodRange(g.range)) problems.push(`diagnostic with a bad range for ${d.uri} v${p.version}: ${JSON.stringify(g)}`);
+        for (const g of p.diagnostics)
+          if (!goodRange(g.range))
+            problems.push(`diagnostic with a bad range for ${d.uri} v${p.version}: ${JSON.stringify(g)}`);
       }
     }
     assert.equal(lsp().exited, false, fuzzFailure(`the server exited: ${lsp().stderr.slice(-2000)}`).message);
     assert.deepEqual(problems.slice(0, 10), [], fuzzFailure(problems.slice(0, 10).join('\n')).message);
     const errors = lsp().logs.filter((l) => /Error|failed|\n\s+at /.test(l) && !/stopped the checks/.test(l));
-    assert.deepEqual(errors.slice(0, 5), [], fuzzFailure(`the server logged errors:\n${errors.slice(0, 5).join('\n')}`).message);
+    assert.deepEqual(
+      errors.slice(0, 5),
+      [],
+      fuzzFailure(`the server logged errors:\n${errors.slice(0, 5).join('\n')}`).message,
+    );
 
     // (The run did what it says: requests answered, malformed ones refused.)
     assert.ok(count.answered > EDITS / 5 && count.invalidParams > EDITS / 50, JSON.stringify(count));
 
     // The server's text is ours: reopening gives the diagnostics of the incremental edits.
-    const norm = (ds: LspDiagnostic[]) => JSON.stringify(ds.map((g) => [g.range, g.code, g.message]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)));
-    const last = (uri: string, version: number) => lsp().published.get(uri)!.filter((p) => p.version === version).at(-1)!.diagnostics;
+    const norm = (ds: LspDiagnostic[]) =>
+      JSON.stringify(
+        ds.map((g) => [g.range, g.code, g.message]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+      );
+    const last = (uri: string, version: number) =>
+      lsp()
+        .published.get(uri)!
+        .filter((p) => p.version === version)
+        .at(-1)!.diagnostics;
     for (const d of docs.filter((x) => !x.sched)) {
       await published(d.uri, d.mirror.version, 2, 20_000);
       const before = last(d.uri, d.mirror.version);
       await lsp().close(d.uri);
       const version = d.mirror.version + 100;
-      await lsp().conn.sendNotification('textDocument/didOpen', { textDocument: { uri: d.uri, languageId: 'vta', version, text: d.mirror.getText() } });
+      await lsp().conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: d.uri, languageId: 'vta', version, text: d.mirror.getText() },
+      });
       await published(d.uri, version, 2, 20_000);
-      assert.equal(norm(last(d.uri, version)), norm(before), fuzzFailure(`${d.uri}: reopened text gives other diagnostics`).message);
+      assert.equal(
+        norm(last(d.uri, version)),
+        norm(before),
+        fuzzFailure(`${d.uri}: reopened text gives other diagnostics`).message,
+      );
     }
   });
 });
@@ -218,12 +360,31 @@ describe('language server: the inputs issue 20 found', () => {
     await lsp().open(uri, text);
     const logged = lsp().logs.length;
     const range = { start: { line: 1, character: 2 }, end: { line: 1, character: 8 } };
-    for (const data of [{ fixes: 5 }, { fixes: [{ title: 'x', edits: 'no' }] }, { fixes: [null] }, 'text', { fixes: [{ title: 't', edits: [{ file: 1, range: null, newText: 2 }] }] }]) {
-      const actions = await lsp().request<Array<{ title: string }>>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [{ range, message: 'm', code: 'vta.x', data }] } });
+    for (const data of [
+      { fixes: 5 },
+      { fixes: [{ title: 'x', edits: 'no' }] },
+      { fixes: [null] },
+      'text',
+      { fixes: [{ title: 't', edits: [{ file: 1, range: null, newText: 2 }] }] },
+    ]) {
+      const actions = await lsp().request<Array<{ title: string }>>('textDocument/codeAction', {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [{ range, message: 'm', code: 'vta.x', data }] },
+      });
       // Only the server's own fix (no `finish`) is offered.
-      assert.deepEqual(actions.map((a) => a.title), ['Insert `finish` at the end of the program'], JSON.stringify(data));
+      assert.deepEqual(
+        actions.map((a) => a.title),
+        ['Insert `finish` at the end of the program'],
+        JSON.stringify(data),
+      );
     }
-    assert.deepEqual(lsp().logs.slice(logged).filter((l) => /Error|failed/.test(l)), []);
+    assert.deepEqual(
+      lsp()
+        .logs.slice(logged)
+        .filter((l) => /Error|failed/.test(l)),
+      [],
+    );
     await lsp().close(uri);
   });
 
@@ -238,16 +399,53 @@ describe('language server: the inputs issue 20 found', () => {
         return (e as { code: number }).code;
       }
     };
-    assert.equal(await code('textDocument/hover', { textDocument: { uri }, position: { line: -1, character: 0 } }), INVALID_PARAMS);
-    assert.equal(await code('textDocument/hover', { textDocument: { uri }, position: { line: 2 ** 53, character: 0 } }), INVALID_PARAMS);
-    assert.equal(await code('textDocument/hover', { textDocument: { uri }, position: { line: 1.5, character: 0 } }), INVALID_PARAMS);
-    assert.equal(await code('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 3, character: 0 }, end: { line: 1, character: 0 } } }), INVALID_PARAMS);
-    assert.equal(await code('textDocument/references', { textDocument: { uri }, position: { line: 1, character: 3 } }), INVALID_PARAMS);
-    assert.equal(await code('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: 'x' } }), INVALID_PARAMS);
+    assert.equal(
+      await code('textDocument/hover', { textDocument: { uri }, position: { line: -1, character: 0 } }),
+      INVALID_PARAMS,
+    );
+    assert.equal(
+      await code('textDocument/hover', { textDocument: { uri }, position: { line: 2 ** 53, character: 0 } }),
+      INVALID_PARAMS,
+    );
+    assert.equal(
+      await code('textDocument/hover', { textDocument: { uri }, position: { line: 1.5, character: 0 } }),
+      INVALID_PARAMS,
+    );
+    assert.equal(
+      await code('textDocument/inlayHint', {
+        textDocument: { uri },
+        range: { start: { line: 3, character: 0 }, end: { line: 1, character: 0 } },
+      }),
+      INVALID_PARAMS,
+    );
+    assert.equal(
+      await code('textDocument/references', { textDocument: { uri }, position: { line: 1, character: 3 } }),
+      INVALID_PARAMS,
+    );
+    assert.equal(
+      await code('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: 'x' },
+      }),
+      INVALID_PARAMS,
+    );
     assert.equal(await code('textDocument/documentSymbol', null), INVALID_PARAMS);
     assert.equal(await code('textDocument/documentSymbol', { textDocument: { uri: 5 } }), INVALID_PARAMS);
-    assert.equal(await lsp().request('textDocument/hover', { textDocument: { uri }, position: { line: 2 ** 31 - 1, character: 2 ** 31 - 1 } }), null);
-    assert.deepEqual(await lsp().request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2 ** 31 - 1, character: 0 } } }), []);
+    assert.equal(
+      await lsp().request('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 2 ** 31 - 1, character: 2 ** 31 - 1 },
+      }),
+      null,
+    );
+    assert.deepEqual(
+      await lsp().request('textDocument/inlayHint', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 2 ** 31 - 1, character: 0 } },
+      }),
+      [],
+    );
     await lsp().close(uri);
   });
 
@@ -259,7 +457,9 @@ describe('language server: the inputs issue 20 found', () => {
     await lsp().open(small, 'target default\n  nop ld\n  finish\n');
     await lsp().diagnostics(small, (p) => p.version === 1);
     await lsp().open(uri, big);
-    const symbols = await lsp().request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: small } });
+    const symbols = await lsp().request<Array<{ name: string }>>('textDocument/documentSymbol', {
+      textDocument: { uri: small },
+    });
     assert.ok(Array.isArray(symbols));
     // The answer came before the big document's first diagnostics, which the checks worker publishes.
     assert.equal(lsp().published.get(uri), undefined, 'the request waited for the checks of another document');
@@ -273,7 +473,10 @@ describe('language server: the inputs issue 20 found', () => {
     await lsp().open(uri, 'target default\n  load uop sram=0 dram=0 x=65535 y=65535\n  finish\n');
     const symbols = await lsp().request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.ok(Array.isArray(symbols));
-    const hints = await lsp().request<unknown[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } } });
+    const hints = await lsp().request<unknown[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } },
+    });
     assert.ok(Array.isArray(hints));
     // Its findings, or (while the checks' work grows with the sizes) a note that they were cut short.
     const p = await lsp().diagnostics(uri, (x) => x.version === 1, 20_000);
@@ -284,7 +487,10 @@ describe('language server: the inputs issue 20 found', () => {
   test('every version gets diagnostics, also those a newer version superseded before they were checked', async () => {
     const uri = 'file:///tmp/vta-lsp-versions.vta';
     await lsp().open(uri, 'target default\n  nop ld\n  finish\n');
-    for (let i = 0; i < 8; i++) await lsp().change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '  nop ex\n' }]);
+    for (let i = 0; i < 8; i++)
+      await lsp().change(uri, [
+        { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '  nop ex\n' },
+      ]);
     for (let v = 1; v <= 9; v++) await published(uri, v, 1, 20_000);
     // The newest version is checked for real: 9 `nop` lines, no finding.
     await published(uri, 9, 2, 20_000);

@@ -8,7 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -40,17 +45,29 @@ export class LspClient {
   capabilities: Record<string, unknown> = {};
 
   constructor() {
-    this.proc = spawn(process.execPath, [resolve(ROOT, 'bin/vta.cjs'), 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr!.on('data', (d) => { this.stderr += String(d); });
-    this.proc.on('exit', () => { this.exited = true; });
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.proc = spawn(process.execPath, [resolve(ROOT, 'bin/vta.cjs'), 'lsp', '--stdio'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.proc.stderr!.on('data', (d) => {
+      this.stderr += String(d);
+    });
+    this.proc.on('exit', () => {
+      this.exited = true;
+    });
+    this.conn = createMessageConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
+    );
     this.conn.onNotification('textDocument/publishDiagnostics', (p: Published) => {
       const list = this.published.get(p.uri) ?? [];
       list.push(p);
       this.published.set(p.uri, list);
       for (const w of this.waiters.splice(0)) w();
     });
-    this.conn.onNotification('window/logMessage', (m: { message: string }) => { this.logs.push(m.message); });
+    this.conn.onNotification('window/logMessage', (m: { message: string }) => {
+      this.logs.push(m.message);
+    });
     this.conn.onRequest('workspace/configuration', () => []);
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('workspace/semanticTokens/refresh', () => null);
@@ -59,7 +76,7 @@ export class LspClient {
   }
 
   async initialize(): Promise<{ capabilities: Record<string, unknown> }> {
-    const r = await this.conn.sendRequest('initialize', {
+    const r = (await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(ROOT).href,
       capabilities: {
@@ -73,7 +90,7 @@ export class LspClient {
         workspace: { workspaceEdit: { documentChanges: false } },
       },
       workspaceFolders: null,
-    }) as { capabilities: Record<string, unknown> };
+    })) as { capabilities: Record<string, unknown> };
     await this.conn.sendNotification('initialized', {});
     this.capabilities = r.capabilities;
     return r;
@@ -103,7 +120,10 @@ export class LspClient {
   change(uri: string, changes: Array<{ range?: LspDiagnostic['range']; text: string }>): Promise<void> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    return this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
   }
 
   /** Waits until a publication for `uri` satisfies `pred` (the newest one is checked). */
@@ -113,10 +133,16 @@ export class LspClient {
       const last = this.published.get(uri)?.at(-1);
       if (last && pred(last)) return last;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(last)?.slice(0, 2000)}\nstderr: ${this.stderr}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching diagnostics for ${uri}; last: ${JSON.stringify(last)?.slice(0, 2000)}\nstderr: ${this.stderr}`,
+        );
       await new Promise<void>((res) => {
         const t = setTimeout(res, Math.min(left, 200));
-        this.waiters.push(() => { clearTimeout(t); res(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          res();
+        });
       });
     }
   }
@@ -128,7 +154,12 @@ export class LspClient {
     const p = await this.diagnostics(uri, (x) => x.version === version, timeoutMs);
     // The cheap tier comes first; the full tier follows the debounce. Wait for a quiet moment.
     await new Promise((r) => setTimeout(r, Math.max(0, 600 - (Date.now() - before))));
-    return this.published.get(uri)!.filter((x) => x.version === version).at(-1) ?? p;
+    return (
+      this.published
+        .get(uri)!
+        .filter((x) => x.version === version)
+        .at(-1) ?? p
+    );
   }
 
   async shutdown(): Promise<void> {

@@ -19,14 +19,23 @@ test('hovering a 32-hex-digit word in a comment shows its decoding; elsewhere th
   ].join('\n');
   await lsp().open(uri, text);
   type H = { contents: { value: string }; range?: { start: { character: number }; end: { character: number } } } | null;
-  const h = await lsp().request<H>('textDocument/hover', { textDocument: { uri }, position: posOf(text, '00010004', 0, 2) });
+  const h = await lsp().request<H>('textDocument/hover', {
+    textDocument: { uri },
+    position: posOf(text, '00010004', 0, 2),
+  });
   assert.ok(h);
   assert.match(h.contents.value, /LOAD ACC \(compute module\)/);
   assert.match(h.contents.value, /26-57 {2}dram_base {7}64/);
   assert.match(h.contents.value, /\.vta: load acc sram=0 dram=64 y=4 x=1/);
   assert.equal(h.range!.end.character - h.range!.start.character, 32);
-  const u = await lsp().request<H>('textDocument/hover', { textDocument: { uri }, position: posOf(text, '00000801', 0, 3) });
+  const u = await lsp().request<H>('textDocument/hover', {
+    textDocument: { uri },
+    position: posOf(text, '00000801', 0, 3),
+  });
   assert.match(u!.contents.value, /micro-op[\s\S]*dst_idx +1/);
-  const finish = await lsp().request<H>('textDocument/hover', { textDocument: { uri }, position: posOf(text, 'finish', 0, 2) });
+  const finish = await lsp().request<H>('textDocument/hover', {
+    textDocument: { uri },
+    position: posOf(text, 'finish', 0, 2),
+  });
   assert.ok(finish && !/compute module\)\*\*/.test(finish.contents.value));
 });

@@ -15,10 +15,24 @@ import { serverForFile } from './lsp-harness';
 const lsp = serverForFile();
 
 /** A vta_config.json for a board (the default sizes; the board sets the clock and the bus). */
-const config = (target: string) => JSON.stringify({
-  TARGET: target, HW_VER: '0.0.2', LOG_INP_WIDTH: 3, LOG_WGT_WIDTH: 3, LOG_ACC_WIDTH: 5, LOG_BATCH: 0, LOG_BLOCK: 4,
-  LOG_UOP_BUFF_SIZE: 15, LOG_INP_BUFF_SIZE: 15, LOG_WGT_BUFF_SIZE: 18, LOG_ACC_BUFF_SIZE: 17,
-}, null, 2);
+const config = (target: string) =>
+  JSON.stringify(
+    {
+      TARGET: target,
+      HW_VER: '0.0.2',
+      LOG_INP_WIDTH: 3,
+      LOG_WGT_WIDTH: 3,
+      LOG_ACC_WIDTH: 5,
+      LOG_BATCH: 0,
+      LOG_BLOCK: 4,
+      LOG_UOP_BUFF_SIZE: 15,
+      LOG_INP_BUFF_SIZE: 15,
+      LOG_WGT_BUFF_SIZE: 18,
+      LOG_ACC_BUFF_SIZE: 17,
+    },
+    null,
+    2,
+  );
 
 type Hint = { label: string };
 
@@ -27,7 +41,10 @@ async function hintsWhen(uri: string, ok: (h: Hint[]) => boolean, what: string):
   const deadline = Date.now() + 20_000;
   let hints: Hint[] = [];
   while (Date.now() < deadline) {
-    hints = await lsp().request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
+    hints = await lsp().request<Hint[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+    });
     if (ok(hints)) return hints;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -41,16 +58,26 @@ describe('checks workers', () => {
     const cfg = pathToFileURL(join(dir, 'cfg.json')).href;
     const sched = pathToFileURL(join(dir, 'net.vtasched')).href;
     await lsp().open(cfg, config('pynq'), 'json');
-    await lsp().open(sched, 'target "cfg.json"\ndense fc {\n  input  = 1x64\n  weight = 32x64\n  epilogue shr 8, min 127\n}\n');
+    await lsp().open(
+      sched,
+      'target "cfg.json"\ndense fc {\n  input  = 1x64\n  weight = 32x64\n  epilogue shr 8, min 127\n}\n',
+    );
     const first = await hintsWhen(sched, (h) => h.length === 1, 'the layer lowered with the unsaved config');
     assert.match(first[0]!.label, /cycles \(\d+ µs\)/);
     // The lint (the server's thread) reads the same config: no finding about the target.
     const lint = await lsp().diagnostics(sched, (p) => p.version === 1);
-    assert.deepEqual(lint.diagnostics.map((d) => d.code), []);
+    assert.deepEqual(
+      lint.diagnostics.map((d) => d.code),
+      [],
+    );
 
     // An edit of the config, still unsaved (ultra96: a faster clock and a wider bus) lowers the layer again.
     await lsp().change(cfg, [{ text: config('ultra96') }]);
-    const second = await hintsWhen(sched, (h) => h.length === 1 && h[0]!.label !== first[0]!.label, 'the layer lowered again after the config edit');
+    const second = await hintsWhen(
+      sched,
+      (h) => h.length === 1 && h[0]!.label !== first[0]!.label,
+      'the layer lowered again after the config edit',
+    );
     assert.match(second[0]!.label, /cycles \(\d+ µs\)/);
     await lsp().close(sched);
     await lsp().close(cfg);

@@ -13,7 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import { DEFAULT_CONFIG_KEYS } from '../../core/isa';
 import { ensureBuilt, LspClient, ROOT, type Published } from './lsp-harness';
 
-interface ShowMessage { type: number; message: string }
+interface ShowMessage {
+  type: number;
+  message: string;
+}
 
 /** A server started as VS Code starts it: initializationOptions, and optionally workspace/configuration. */
 class SettingsClient extends LspClient {
@@ -23,8 +26,12 @@ class SettingsClient extends LspClient {
 
   constructor() {
     super();
-    this.conn.onNotification('window/showMessage', (m: ShowMessage) => { this.shown.push(m); });
-    this.conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'vta' ? this.pulled : null)));
+    this.conn.onNotification('window/showMessage', (m: ShowMessage) => {
+      this.shown.push(m);
+    });
+    this.conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
+      p.items.map((i) => (i.section === 'vta' ? this.pulled : null)),
+    );
   }
 
   async start(initializationOptions: unknown, root: string, pull = false): Promise<void> {
@@ -46,12 +53,20 @@ class SettingsClient extends LspClient {
   }
 
   /** Waits for the next publication for `uri` after `since` publications that satisfies `pred`. */
-  async next(uri: string, since: number, pred: (p: Published) => boolean = () => true, timeoutMs = 10_000): Promise<Published> {
+  async next(
+    uri: string,
+    since: number,
+    pred: (p: Published) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<Published> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const fresh = (this.published.get(uri) ?? []).slice(since).filter(pred);
       if (fresh.length) return fresh.at(-1)!;
-      if (Date.now() > deadline) throw new Error(`no new matching diagnostics for ${uri}; last: ${JSON.stringify(this.published.get(uri)?.at(-1))?.slice(0, 2000)}\nstderr: ${this.stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no new matching diagnostics for ${uri}; last: ${JSON.stringify(this.published.get(uri)?.at(-1))?.slice(0, 2000)}\nstderr: ${this.stderr}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -88,7 +103,12 @@ function uriIn(name: string): string {
  * cheap tier, then (tiers 'all') the debounced one, however long the machine takes;
  * with tiers 'fast' it leaves the debounced tier ample time not to come.
  */
-async function openSettled(c: SettingsClient, name: string, text: string, tiers: 'all' | 'fast' = 'all'): Promise<Published> {
+async function openSettled(
+  c: SettingsClient,
+  name: string,
+  text: string,
+  tiers: 'all' | 'fast' = 'all',
+): Promise<Published> {
   const uri = uriIn(name);
   const before = c.count(uri);
   await c.open(uri, text);
@@ -129,7 +149,10 @@ describe('language server settings', () => {
     assert.ok(mul, `tsim: ${JSON.stringify(p.diagnostics)}`);
     assert.equal(mul.severity, 2);
     assert.match(mul.message, /target 'tsim'/);
-    assert.equal(mul.range.start.line, mulNoTarget.split('\n').findIndex((l) => /^\s*alu mul /.test(l)));
+    assert.equal(
+      mul.range.start.line,
+      mulNoTarget.split('\n').findIndex((l) => /^\s*alu mul /.test(l)),
+    );
     // A file's own `target` line wins over the setting.
     assert.ok(!codes(await openSettled(tsim, 'b.vta', mulOwnTarget)).includes('vta.fidelity.mul'));
     assert.deepEqual(tsim.shown, []);
@@ -138,20 +161,40 @@ describe('language server settings', () => {
   test('a tsim target bounds the token queues at 255 (a depth error only tsim causes)', async () => {
     // 256 ld->ex tokens pushed before any pop: fine for fsim's unbounded queues, not for tsim's 255.
     const text = [
-      'data a : inp[1] = random(seed=1)', 'data b : wgt[1] = random(seed=2)', 'data y : out[1]',
+      'data a : inp[1] = random(seed=1)',
+      'data b : wgt[1] = random(seed=2)',
+      'data y : out[1]',
       'kernel k { uop dst=0 src=0 wgt=0 }',
-      '  load inp sram=0 dram=a y=1 x=1', '  load wgt sram=0 dram=b y=1 x=1',
-      '  for i in 0..256 {', '    nop ld', '    push ld->ex', '  }',
+      '  load inp sram=0 dram=a y=1 x=1',
+      '  load wgt sram=0 dram=b y=1 x=1',
+      '  for i in 0..256 {',
+      '    nop ld',
+      '    push ld->ex',
+      '  }',
       '  load uop k',
-      '  for i in 0..256 {', '    pop ld->ex', '    nop ex', '  }',
-      '  gemm k reset', '  push ex->st', '  pop ex->st', '  store out sram=0 dram=y y=1 x=1', '  push st->ex', '  pop st->ex', '  finish', '',
+      '  for i in 0..256 {',
+      '    pop ld->ex',
+      '    nop ex',
+      '  }',
+      '  gemm k reset',
+      '  push ex->st',
+      '  pop ex->st',
+      '  store out sram=0 dram=y y=1 x=1',
+      '  push st->ex',
+      '  pop st->ex',
+      '  finish',
+      '',
     ].join('\n');
     const plain = await server({ target: 'default', diagnostics: { tiers: 'all' } });
     const pd = await openSettled(plain, 'q.vta', text);
     assert.deepEqual(pd.diagnostics, []);
     const tsim = await server({ target: 'tsim', diagnostics: { tiers: 'all' } });
     const pt = await openSettled(tsim, 'q.vta', text);
-    assert.deepEqual(pt.diagnostics.map((d) => [d.code, d.severity, d.range.start.line]), [['vta.tokens.depth', 1, 8]], JSON.stringify(pt.diagnostics));
+    assert.deepEqual(
+      pt.diagnostics.map((d) => [d.code, d.severity, d.range.start.line]),
+      [['vta.tokens.depth', 1, 8]],
+      JSON.stringify(pt.diagnostics),
+    );
     assert.match(pt.diagnostics[0]!.message, /tsim target's queue holds 255/);
   });
 
@@ -165,7 +208,10 @@ describe('language server settings', () => {
   });
 
   test('an unknown or invalid target warns once and falls back to default', async () => {
-    for (const [target, why] of [['nosuchboard', /neither a shipped target/], ['cfg/broken.json', /not a usable vta_config\.json/]] as const) {
+    for (const [target, why] of [
+      ['nosuchboard', /neither a shipped target/],
+      ['cfg/broken.json', /not a usable vta_config\.json/],
+    ] as const) {
       const c = await server({ target, diagnostics: { tiers: 'all' } });
       const p = await openSettled(c, 'a.vta', mulNoTarget);
       assert.equal(c.shown.length, 1, JSON.stringify(c.shown));
@@ -175,7 +221,10 @@ describe('language server settings', () => {
       assert.match(c.shown[0]!.message, /'default'/);
       // Falls back to default: no fidelity warning, no errors.
       assert.ok(!codes(p).includes('vta.fidelity.mul'));
-      assert.deepEqual(p.diagnostics.filter((d) => d.severity === 1), []);
+      assert.deepEqual(
+        p.diagnostics.filter((d) => d.severity === 1),
+        [],
+      );
       // The same setting pushed again (as VS Code does right after start-up) is not shown twice.
       const n = c.count(uriIn('a.vta'));
       await c.configure({ vta: { target, diagnostics: { tiers: 'all' } } });
@@ -192,13 +241,20 @@ describe('language server settings', () => {
     const fast = await server({ target: 'default', diagnostics: { tiers: 'fast' } });
     const pf = await openSettled(fast, 'deadlock.vta', deadlock, 'fast');
     const uri = uriIn('deadlock.vta');
-    assert.deepEqual(codes(pf).filter((c) => c.startsWith('vta.tokens.') || c.startsWith('vta.hazard.')), [], JSON.stringify(pf.diagnostics));
+    assert.deepEqual(
+      codes(pf).filter((c) => c.startsWith('vta.tokens.') || c.startsWith('vta.hazard.')),
+      [],
+      JSON.stringify(pf.diagnostics),
+    );
     // Only ever the cheap tier: one publication for the one version.
     assert.equal(fast.count(uri), 1);
     // The cheap tier itself still runs: a syntax error shows at once.
     await fast.change(uri, [{ text: deadlock + '\n  gemm k bogus=\n' }]);
     const broken = await fast.next(uri, 1, (p) => p.version === 2);
-    assert.ok(broken.diagnostics.some((d) => d.severity === 1 && String(d.code).startsWith('vta.syntax')), JSON.stringify(broken.diagnostics));
+    assert.ok(
+      broken.diagnostics.some((d) => d.severity === 1 && String(d.code).startsWith('vta.syntax')),
+      JSON.stringify(broken.diagnostics),
+    );
   });
 
   test('didChangeConfiguration (pushed settings) re-checks every open document', async () => {
@@ -218,7 +274,10 @@ describe('language server settings', () => {
     await c.configure({ vta: { target: 'tsim', diagnostics: { tiers: 'fast' } } });
     await c.next(dlUri, n);
     await sleep(900);
-    assert.deepEqual(codes(c.published.get(dlUri)!.at(-1)!).filter((x) => x.startsWith('vta.tokens.')), []);
+    assert.deepEqual(
+      codes(c.published.get(dlUri)!.at(-1)!).filter((x) => x.startsWith('vta.tokens.')),
+      [],
+    );
     // Still tsim: the fidelity warning is a cheap-tier finding and stays.
     assert.ok(codes(c.published.get(mulUri)!.at(-1)!).includes('vta.fidelity.mul'));
 

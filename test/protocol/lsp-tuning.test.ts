@@ -34,20 +34,35 @@ test('hover on a layer lists its five fastest schedules; the code action writes 
   const header = { line: 2, character: 9 };
   let value = '';
   for (let i = 0; i < 150 && !value.includes('| 5 |'); i++) {
-    const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: header });
+    const h = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: header,
+    });
     value = h.contents.value;
     if (!value.includes('| 5 |')) {
       assert.match(value, /Fastest schedules\*\*: the timing model is ranking/);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  assert.match(value, /\*\*Fastest schedules\*\* \(timing model; \d+ schedules lint clean, \d+ simulated; this layer's own knobs: [\d,]+ cycles\)/);
-  const cycles = [...value.matchAll(/^\| \d \| `tile [^`]+` \| `threads [^`]+` \| ([\d,]+) \|/gm)].map((m) => Number(m[1]!.replace(/,/g, '')));
+  assert.match(
+    value,
+    /\*\*Fastest schedules\*\* \(timing model; \d+ schedules lint clean, \d+ simulated; this layer's own knobs: [\d,]+ cycles\)/,
+  );
+  const cycles = [...value.matchAll(/^\| \d \| `tile [^`]+` \| `threads [^`]+` \| ([\d,]+) \|/gm)].map((m) =>
+    Number(m[1]!.replace(/,/g, '')),
+  );
   assert.equal(cycles.length, 5);
-  assert.deepEqual(cycles, [...cycles].sort((a, b) => a - b));
+  assert.deepEqual(
+    cycles,
+    [...cycles].sort((a, b) => a - b),
+  );
 
-  const actions = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ range: never; newText: string }>> } }>>('textDocument/codeAction', {
-    textDocument: { uri }, range: { start: { line: 5, character: 2 }, end: { line: 5, character: 2 } }, context: { diagnostics: [] },
+  const actions = await client.request<
+    Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ range: never; newText: string }>> } }>
+  >('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 5, character: 2 }, end: { line: 5, character: 2 } },
+    context: { diagnostics: [] },
   });
   const use = actions.find((a) => a.title.startsWith('Use the fastest schedule'));
   assert.ok(use, JSON.stringify(actions.map((a) => a.title)));
@@ -55,13 +70,21 @@ test('hover on a layer lists its five fastest schedules; the code action writes 
   const tuned = applyEdits(text, use.edit.changes[uri]!);
   assert.match(tuned, /\n {2}tile {3}b=1 h=\d+ w=\d+ ci=\d+ co=\d+ {3}; small tiles\n/);
   const lint = lintSchedule(parseSchedule(tuned));
-  assert.deepEqual(lint.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    lint.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   const l = lint.layers[0]!.layer;
-  assert.ok(use.title.includes(`tile b=${l.tile.b} h=${l.tile.h} w=${l.tile.w} ci=${l.tile.ci} co=${l.tile.co}`), use.title);
+  assert.ok(
+    use.title.includes(`tile b=${l.tile.b} h=${l.tile.h} w=${l.tile.w} ci=${l.tile.ci} co=${l.tile.co}`),
+    use.title,
+  );
   assert.match(use.title, new RegExp(`\\(${cycles[0]!.toLocaleString('en-US')} cycles`));
   // Outside any layer: no such action.
   const none = await client.request<Array<{ title: string }>>('textDocument/codeAction', {
-    textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [] },
   });
   assert.ok(!none.some((a) => a.title.startsWith('Use the fastest')));
 });

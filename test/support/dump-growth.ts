@@ -9,7 +9,9 @@ export function dumpGrowthPatterns(spec: string): Array<(n: number) => string> {
     (n) => spec.repeat(n),
     (n) => 'INSTRUCTION 1: LOAD ' + '\tdep - '.repeat(n * 200),
     (n) => 'There are ' + '9'.repeat(n * 1000) + ' instructions\n' + '\tDRAM: 0x' + 'f'.repeat(n * 1000),
-    (n) => 'There are 1 instructions\nINSTRUCTION 0: GEMM\n' + '\touter loop - iter: 1, wgt: 1, inp: 1, acc: 1\n'.repeat(n * 20),
+    (n) =>
+      'There are 1 instructions\nINSTRUCTION 0: GEMM\n' +
+      '\touter loop - iter: 1, wgt: 1, inp: 1, acc: 1\n'.repeat(n * 20),
     (n) => '\t'.repeat(n * 1000) + 'x\n' + '[0'.repeat(n * 500) + '\n' + 'DEBUG - UOP 1: acc=' + '1'.repeat(n * 1000),
   ];
 }

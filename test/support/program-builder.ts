@@ -7,7 +7,19 @@
  * one, and a NOP of that module carries it when there is none or its flag is taken.
  */
 import type { DepFlag, Insn, ModuleId, QueueId, Uop, VtaTarget } from '../../core/isa';
-import { AluOp, MemType, Opcode, defaultTarget, emptyInsn, encodeUop, moduleOf, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../core/isa';
+import {
+  AluOp,
+  MemType,
+  Opcode,
+  defaultTarget,
+  emptyInsn,
+  encodeUop,
+  moduleOf,
+  popFlagFor,
+  pushFlagFor,
+  queueConsumer,
+  queueProducer,
+} from '../../core/isa';
 import type { DataMem, Program, ProgramInsn, TensorPlacement, KernelPlacement } from '../../core/program/program';
 
 export interface MemArgs {
@@ -33,7 +45,12 @@ export interface LoopArgs {
 }
 
 const MEM_NAMES: Record<number, DataMem> = {
-  [MemType.INP]: 'inp', [MemType.WGT]: 'wgt', [MemType.ACC]: 'acc', [MemType.ACC_8BIT]: 'acc8', [MemType.OUT]: 'out', [MemType.UOP]: 'uop',
+  [MemType.INP]: 'inp',
+  [MemType.WGT]: 'wgt',
+  [MemType.ACC]: 'acc',
+  [MemType.ACC_8BIT]: 'acc8',
+  [MemType.OUT]: 'out',
+  [MemType.UOP]: 'uop',
 };
 
 export class ProgramBuilder {
@@ -48,7 +65,10 @@ export class ProgramBuilder {
   /** Label for the next instruction; its source line is the instruction count so far (handy in messages). */
   private nextLabel?: string;
 
-  constructor(readonly target: VtaTarget = defaultTarget(), readonly file = 'built.vta') {}
+  constructor(
+    readonly target: VtaTarget = defaultTarget(),
+    readonly file = 'built.vta',
+  ) {}
 
   /** Appends bytes to the DRAM image at an offset aligned to `align`; returns the byte offset. */
   private place(bytes: Uint8Array, align: number): number {
@@ -104,7 +124,9 @@ export class ProgramBuilder {
     const index = this.insns.length;
     const module = moduleOf(insn);
     const pi: ProgramInsn = {
-      insn, module, origin,
+      insn,
+      module,
+      origin,
       source: { file: this.file, start: { line: index, character: 0 }, end: { line: index, character: 1 } },
     };
     if (this.nextLabel) {
@@ -119,8 +141,17 @@ export class ProgramBuilder {
   private mem(opcode: number, memType: number, a: MemArgs): number {
     const [t, b, l, r] = a.pad ?? [0, 0, 0, 0];
     return this.raw({
-      opcode, memory_type: memType, sram_base: a.sram, dram_base: a.dram, y_size: a.y ?? 1, x_size: a.x,
-      x_stride: a.stride ?? a.x, y_pad_0: t, y_pad_1: b, x_pad_0: l, x_pad_1: r,
+      opcode,
+      memory_type: memType,
+      sram_base: a.sram,
+      dram_base: a.dram,
+      y_size: a.y ?? 1,
+      x_size: a.x,
+      x_stride: a.stride ?? a.x,
+      y_pad_0: t,
+      y_pad_1: b,
+      x_pad_0: l,
+      x_pad_1: r,
     });
   }
 
@@ -134,18 +165,34 @@ export class ProgramBuilder {
 
   private loop(l: LoopArgs) {
     return {
-      uop_bgn: l.uop[0], uop_end: l.uop[1], iter_out: l.outer ?? 1, iter_in: l.inner ?? 1,
-      dst_factor_out: l.dstOut ?? 0, dst_factor_in: l.dstIn ?? 0, src_factor_out: l.srcOut ?? 0, src_factor_in: l.srcIn ?? 0,
+      uop_bgn: l.uop[0],
+      uop_end: l.uop[1],
+      iter_out: l.outer ?? 1,
+      iter_in: l.inner ?? 1,
+      dst_factor_out: l.dstOut ?? 0,
+      dst_factor_in: l.dstIn ?? 0,
+      src_factor_out: l.srcOut ?? 0,
+      src_factor_in: l.srcIn ?? 0,
     };
   }
 
   gemm(l: LoopArgs & { reset?: boolean }): number {
-    return this.raw({ opcode: Opcode.GEMM, reset_reg: l.reset ? 1 : 0, ...this.loop(l), wgt_factor_out: l.wgtOut ?? 0, wgt_factor_in: l.wgtIn ?? 0 });
+    return this.raw({
+      opcode: Opcode.GEMM,
+      reset_reg: l.reset ? 1 : 0,
+      ...this.loop(l),
+      wgt_factor_out: l.wgtOut ?? 0,
+      wgt_factor_in: l.wgtIn ?? 0,
+    });
   }
 
   alu(op: keyof typeof AluOp, l: LoopArgs & { imm?: number }): number {
     return this.raw({
-      opcode: Opcode.ALU, alu_opcode: AluOp[op], use_imm: l.imm === undefined ? 0 : 1, imm: l.imm ?? 0, ...this.loop(l),
+      opcode: Opcode.ALU,
+      alu_opcode: AluOp[op],
+      use_imm: l.imm === undefined ? 0 : 1,
+      imm: l.imm ?? 0,
+      ...this.loop(l),
     });
   }
 

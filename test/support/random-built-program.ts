@@ -25,7 +25,10 @@ import type { Program } from '../../core/program/program';
 import { Prng } from '../../core/sim/prng';
 import { ProgramBuilder } from './program-builder';
 
-const INP_HALF = 16, WGT_HALF = 8, ACC_HALF = 32, OUT_PER_BLOCK = 32;
+const INP_HALF = 16,
+  WGT_HALF = 8,
+  ACC_HALF = 32,
+  OUT_PER_BLOCK = 32;
 const ALU_OPS = ['MIN', 'MAX', 'ADD', 'SHR', 'MUL'] as const;
 
 export interface RandomProgramOptions {
@@ -58,10 +61,13 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Pr
   /** A random 2-D shape whose padded footprint fits `rows` SRAM rows, reading at most `avail` DRAM elements. */
   const shape = (rows: number, avail: number, allowPad: boolean) => {
     for (;;) {
-      const x = int(1, 6), y = int(1, 3);
+      const x = int(1, 6),
+        y = int(1, 3);
       const stride = x + int(0, 3);
-      const pad: [number, number, number, number] = allowPad && r.next() < 0.4 ? [int(0, 2), int(0, 2), int(0, 2), int(0, 2)] : [0, 0, 0, 0];
-      const X = pad[2] + x + pad[3], Y = pad[0] + y + pad[1];
+      const pad: [number, number, number, number] =
+        allowPad && r.next() < 0.4 ? [int(0, 2), int(0, 2), int(0, 2), int(0, 2)] : [0, 0, 0, 0];
+      const X = pad[2] + x + pad[3],
+        Y = pad[0] + y + pad[1];
       if (X * Y > rows) continue;
       const span = (y - 1) * stride + x;
       if (span > avail) continue;
@@ -71,9 +77,15 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Pr
   /** Loop counts and factors, and a base range for micro-op fields, so every index stays in [0, size). */
   const loops = (size: number) => {
     for (;;) {
-      const outer = int(1, 3), inner = int(1, 3);
+      const outer = int(1, 3),
+        inner = int(1, 3);
       const f = () => (r.next() < 0.3 ? 0 : int(0, 4));
-      const dOut = f(), dIn = f(), sOut = f(), sIn = f(), wOut = f(), wIn = f();
+      const dOut = f(),
+        dIn = f(),
+        sOut = f(),
+        sIn = f(),
+        wOut = f(),
+        wIn = f();
       const reach = (fo: number, fi: number) => (outer - 1) * fo + (inner - 1) * fi;
       const room = Math.min(size - reach(dOut, dIn), size - reach(sOut, sIn), size - reach(wOut, wIn));
       if (room >= 1) return { outer, inner, dOut, dIn, sOut, sIn, wOut, wIn, reach };
@@ -111,7 +123,11 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Pr
       if (kind < 0.25) {
         const acc8 = r.next() < 0.3;
         const s = shape(ACC_HALF, 48, true);
-        b.load(acc8 ? MemType.ACC_8BIT : MemType.ACC, { ...s, sram: h * ACC_HALF + s.sram, dram: (acc8 ? acc8T : accT) + s.dram });
+        b.load(acc8 ? MemType.ACC_8BIT : MemType.ACC, {
+          ...s,
+          sram: h * ACC_HALF + s.sram,
+          dram: (acc8 ? acc8T : accT) + s.dram,
+        });
       } else if (kind < 0.6) {
         // GEMM: ACC rows in this half, INP and WGT rows in this half.
         const size = Math.min(INP_HALF, WGT_HALF);
@@ -125,7 +141,18 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Pr
           });
         }
         const uop = loadKernel(list);
-        b.gemm({ uop, reset: r.next() < 0.2, outer: l.outer, inner: l.inner, dstOut: l.dOut, dstIn: l.dIn, srcOut: l.sOut, srcIn: l.sIn, wgtOut: l.wOut, wgtIn: l.wIn });
+        b.gemm({
+          uop,
+          reset: r.next() < 0.2,
+          outer: l.outer,
+          inner: l.inner,
+          dstOut: l.dOut,
+          dstIn: l.dIn,
+          srcOut: l.sOut,
+          srcIn: l.sIn,
+          wgtOut: l.wOut,
+          wgtIn: l.wIn,
+        });
       } else {
         const l = loops(ACC_HALF);
         const list: Uop[] = [];
@@ -140,7 +167,16 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Pr
         const op = pick(ALU_OPS);
         const useImm = r.next() < 0.5;
         const imm = op === 'SHR' && r.next() < 0.7 ? int(-40, 40) : int(-32768, 32767);
-        b.alu(op, { uop, imm: useImm ? imm : undefined, outer: l.outer, inner: l.inner, dstOut: l.dOut, dstIn: l.dIn, srcOut: l.sOut, srcIn: l.sIn });
+        b.alu(op, {
+          uop,
+          imm: useImm ? imm : undefined,
+          outer: l.outer,
+          inner: l.inner,
+          dstOut: l.dOut,
+          dstIn: l.dIn,
+          srcOut: l.sOut,
+          srcIn: l.sIn,
+        });
       }
     }
     if (j + 2 < nBlocks) b.push('ex->ld');
@@ -149,7 +185,13 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Pr
     b.pop('ex->st');
     for (let k = int(1, 2); k > 0; k--) {
       const s = shape(ACC_HALF, OUT_PER_BLOCK, false);
-      b.store({ sram: h * ACC_HALF + s.sram, dram: outT + j * OUT_PER_BLOCK + s.dram, x: s.x, y: s.y, stride: s.stride });
+      b.store({
+        sram: h * ACC_HALF + s.sram,
+        dram: outT + j * OUT_PER_BLOCK + s.dram,
+        x: s.x,
+        y: s.y,
+        stride: s.stride,
+      });
     }
     if (j + 2 < nBlocks) b.push('st->ex');
   }

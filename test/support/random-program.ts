@@ -14,9 +14,11 @@ export class Rng {
   next(): number {
     // xorshift32
     let x = this.s;
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     this.s = x;
     return x;
   }

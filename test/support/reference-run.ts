@@ -40,24 +40,32 @@ export function refShr(x: number, y: number): number {
     const s = y % 32;
     return Math.floor(x / 2 ** s);
   }
-  const s = (((-y) % TWO32) % 32 + 32) % 32;
+  const s = (((-y % TWO32) % 32) + 32) % 32;
   return wrapProduct(x, 2 ** s);
 }
 
 export function refAlu(op: number, x: number, y: number): number {
   switch (op) {
-    case 0: return Math.min(x, y);
-    case 1: return Math.max(x, y);
-    case 2: return wrap32(x + y);
-    case 3: return refShr(x, y);
-    case 4: return wrapProduct(x, y);
-    default: throw new Error(`bad ALU op ${op}`);
+    case 0:
+      return Math.min(x, y);
+    case 1:
+      return Math.max(x, y);
+    case 2:
+      return wrap32(x + y);
+    case 3:
+      return refShr(x, y);
+    case 4:
+      return wrapProduct(x, y);
+    default:
+      throw new Error(`bad ALU op ${op}`);
   }
 }
 
 export function referenceRun(p: Program): ReferenceResult {
   const t = p.target;
-  const B = t.batch, BI = t.blockIn, BO = t.blockOut;
+  const B = t.batch,
+    BI = t.blockIn,
+    BO = t.blockOut;
   const dram = p.dram.slice();
   // SRAMs start zeroed; rows are created when first touched.
   const rows = (lanes: number) => {
@@ -70,7 +78,13 @@ export function referenceRun(p: Program): ReferenceResult {
   const uops: Array<{ dst: number; src: number; wgt: number }> = [];
   const uop = (i: number) => (uops[i] ??= { dst: 0, src: 0, wgt: 0 });
   const counters: Record<string, number> = {
-    inp_load_nbytes: 0, wgt_load_nbytes: 0, acc_load_nbytes: 0, uop_load_nbytes: 0, out_store_nbytes: 0, gemm_counter: 0, alu_counter: 0,
+    inp_load_nbytes: 0,
+    wgt_load_nbytes: 0,
+    acc_load_nbytes: 0,
+    uop_load_nbytes: 0,
+    out_store_nbytes: 0,
+    gemm_counter: 0,
+    alu_counter: 0,
   };
   const s8 = (b: number) => (b >= 128 ? b - 256 : b);
   const readI32 = (at: number) => {
@@ -87,22 +101,37 @@ export function referenceRun(p: Program): ReferenceResult {
     for (let yy = 0; yy < Y; yy++) {
       for (let xx = 0; xx < X; xx++) {
         const row = ins.sram_base + yy * X + xx;
-        const y = yy - ins.y_pad_0, x = xx - ins.x_pad_0;
+        const y = yy - ins.y_pad_0,
+          x = xx - ins.x_pad_0;
         const inData = y >= 0 && y < ins.y_size && x >= 0 && x < ins.x_size;
         const base = (ins.dram_base + y * ins.x_stride + x) * eb;
         switch (ins.memory_type) {
-          case 0: uops[row] = inData ? decodeUop(t, dram, base) : { dst: 0, src: 0, wgt: 0 }; break;
-          case 1: for (let l = 0; l < BO * BI; l++) wgt(row)[l] = inData ? s8(dram[base + l]!) : 0; break;
-          case 2: for (let l = 0; l < B * BI; l++) inp(row)[l] = inData ? s8(dram[base + l]!) : 0; break;
-          case 3: for (let l = 0; l < B * BO; l++) acc(row)[l] = inData ? readI32(base + 4 * l) : 0; break;
-          case 5: for (let l = 0; l < B * BO; l++) acc(row)[l] = inData ? s8(dram[base + l]!) : 0; break;
-          default: throw new Error('bad load type');
+          case 0:
+            uops[row] = inData ? decodeUop(t, dram, base) : { dst: 0, src: 0, wgt: 0 };
+            break;
+          case 1:
+            for (let l = 0; l < BO * BI; l++) wgt(row)[l] = inData ? s8(dram[base + l]!) : 0;
+            break;
+          case 2:
+            for (let l = 0; l < B * BI; l++) inp(row)[l] = inData ? s8(dram[base + l]!) : 0;
+            break;
+          case 3:
+            for (let l = 0; l < B * BO; l++) acc(row)[l] = inData ? readI32(base + 4 * l) : 0;
+            break;
+          case 5:
+            for (let l = 0; l < B * BO; l++) acc(row)[l] = inData ? s8(dram[base + l]!) : 0;
+            break;
+          default:
+            throw new Error('bad load type');
         }
       }
     }
     const rowBytes: Record<number, [string, number]> = {
-      0: ['uop_load_nbytes', 4], 1: ['wgt_load_nbytes', t.wgt.rowBytes], 2: ['inp_load_nbytes', t.inp.rowBytes],
-      3: ['acc_load_nbytes', t.acc.rowBytes], 5: ['acc_load_nbytes', t.acc.rowBytes],
+      0: ['uop_load_nbytes', 4],
+      1: ['wgt_load_nbytes', t.wgt.rowBytes],
+      2: ['inp_load_nbytes', t.inp.rowBytes],
+      3: ['acc_load_nbytes', t.acc.rowBytes],
+      5: ['acc_load_nbytes', t.acc.rowBytes],
     };
     const [key, rb] = rowBytes[ins.memory_type]!;
     counters[key]! += ins.x_size * ins.y_size * rb;

@@ -36,7 +36,10 @@ export function tvmShapedProgram(seed: number, opts: TvmShapeOptions = {}): stri
   // Pre-seeded write-after-read credits for the two ACC halves.
   L.push('  nop st', '  push st->ex', '  nop st', '  push st->ex');
   const lastFolds = r.chance(0.5); // last block's STORE carries the runtime's closing push
-  const blockLines = (j: number | string, when: (expr: string, test: (v: number) => boolean, lines: string[]) => string[]): string[] => {
+  const blockLines = (
+    j: number | string,
+    when: (expr: string, test: (v: number) => boolean, lines: string[]) => string[],
+  ): string[] => {
     const half = `(${j} % 2) * K`;
     const acc = `${j} % 2`;
     return [
@@ -59,7 +62,8 @@ export function tvmShapedProgram(seed: number, opts: TvmShapeOptions = {}): stri
     ];
   };
   if (unroll) {
-    for (let j = 0; j < N; j++) L.push(...blockLines(j, (_e, test, lines) => (test(j) ? lines.map((s) => `  ${s}`) : [])));
+    for (let j = 0; j < N; j++)
+      L.push(...blockLines(j, (_e, test, lines) => (test(j) ? lines.map((s) => `  ${s}`) : [])));
   } else {
     L.push(`for j in 0..${N} {`);
     L.push(...blockLines('j', (e, _t, lines) => [`  if ${e} {`, ...lines.map((s) => `    ${s}`), '  }']));

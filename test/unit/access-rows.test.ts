@@ -6,7 +6,9 @@ import { Rng } from '../support/random-program';
 /** The rows {idx[u] + i·fo + j·fi} below depth as sorted half-open intervals, by listing them all. */
 function bruteRows(idx: number[], io: number, fo: number, ii: number, fi: number, depth: number): number[] {
   const set = new Set<number>();
-  for (const b of idx) for (let i = 0; i < io; i++) for (let j = 0; j < ii; j++) if (b + i * fo + j * fi < depth) set.add(b + i * fo + j * fi);
+  for (const b of idx)
+    for (let i = 0; i < io; i++)
+      for (let j = 0; j < ii; j++) if (b + i * fo + j * fi < depth) set.add(b + i * fo + j * fi);
   const vals = [...set].sort((a, b) => a - b);
   const rows: number[] = [];
   for (const v of vals) {
@@ -20,9 +22,11 @@ test('GEMM/ALU rows are exact for every loop shape, the consecutive shortcuts in
   const r = new Rng(5);
   for (let k = 0; k < 5000; k++) {
     const idx = Array.from({ length: r.int(1, 3) }, () => r.int(0, 40));
-    const io = r.int(0, 6), ii = r.int(0, 6);
+    const io = r.int(0, 6),
+      ii = r.int(0, 6);
     // Factors 0 and 1 and the row-major case (fo = ii) are the shortcuts; others go the long way.
-    const fo = r.pick([0, 1, ii, r.int(0, 9)]), fi = r.pick([0, 1, r.int(0, 9)]);
+    const fo = r.pick([0, 1, ii, r.int(0, 9)]),
+      fi = r.pick([0, 1, r.int(0, 9)]);
     const depth = r.int(1, 64);
     const got = loopRows(idx, io, fo, ii, fi, depth, 'acc', true, 'test');
     const what = JSON.stringify({ idx, io, fo, ii, fi, depth });
@@ -35,8 +39,10 @@ test('GEMM/ALU rows stay exact on the bitset path (many micro-ops, both loops mo
   const r = new Rng(7);
   for (let k = 0; k < 300; k++) {
     const idx = Array.from({ length: r.int(1, 90) }, () => r.int(0, 700));
-    const io = r.int(1, 80), ii = r.int(1, 80);
-    const fo = r.int(1, 40), fi = r.int(1, 9);
+    const io = r.int(1, 80),
+      ii = r.int(1, 80);
+    const fo = r.int(1, 40),
+      fi = r.int(1, 9);
     const depth = r.pick([64, 100, 1000, 2048]);
     const got = loopRows(idx, io, fo, ii, fi, depth, 'acc', true, 'test');
     const what = JSON.stringify({ idx, io, fo, ii, fi, depth });

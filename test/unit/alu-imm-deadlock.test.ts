@@ -36,7 +36,10 @@ test('an immediate-mode ALU whose source index runs past the accumulator is a bo
   assert.equal(b.length, 1, JSON.stringify(findings));
   assert.equal(b[0]!.severity, 'error');
   assert.equal(b[0]!.range.start.line, 6);
-  assert.match(b[0]!.message, /ALU \(immediate mode\) computes source ACC rows 2046\.\.2049, past the end of the ACC buffer \(2048 rows, 0\.\.2047\)/);
+  assert.match(
+    b[0]!.message,
+    /ALU \(immediate mode\) computes source ACC rows 2046\.\.2049, past the end of the ACC buffer \(2048 rows, 0\.\.2047\)/,
+  );
   // The simulator stops on the same instruction.
   const r = simulate(program, { mode: 'functional' });
   assert.equal(r.error?.code, 'sram-out-of-range');
@@ -45,7 +48,10 @@ test('an immediate-mode ALU whose source index runs past the accumulator is a bo
 
 test('in range, the unused source rows of an immediate-mode ALU raise no uninitialised-read or hazard finding', () => {
   const { program, findings } = run(aluProgram(8));
-  assert.deepEqual(findings.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.message}`), []);
+  assert.deepEqual(
+    findings.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.message}`),
+    [],
+  );
   assert.equal(simulate(program, {}).status, 'finished');
 });
 
@@ -60,7 +66,10 @@ test('vta check and vta sim point at the same pop line for a deadlock; the instr
   assert.match(readFileSync(file, 'utf8').split('\n')[d.range.start.line]!, /^\s*pop\s+ld->ex/);
   assert.equal(e.related![0]!.source.start.line, d.range.start.line + 1);
   // A deadlock on a flag written in a bare binary (no pop line) stays at the instruction.
-  const bare = simulate({ ...program, insns: program.insns.map((p) => ({ ...p, tokenSources: undefined })) }, {}).error!;
+  const bare = simulate(
+    { ...program, insns: program.insns.map((p) => ({ ...p, tokenSources: undefined })) },
+    {},
+  ).error!;
   assert.equal(bare.source!.start.line, d.range.start.line + 1);
   assert.equal(bare.related, undefined);
 });

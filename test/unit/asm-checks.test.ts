@@ -31,20 +31,39 @@ test('a field past its width is an error on the operand value', () => {
 
 test('kernels: used before loading, overwritten, empty, RAW distance', () => {
   assert.equal(only(check('kernel k { uop dst=0 src=0 }\ngemm k\nfinish\n'), 'vta.kernel.not-loaded').length, 1);
-  const over = only(check('kernel k { uop dst=0 src=0 }\nkernel j { uop dst=1 src=0 }\nload uop k\nload uop j sram=0\ngemm k reset\nfinish\n'), 'vta.kernel.overwritten');
+  const over = only(
+    check(
+      'kernel k { uop dst=0 src=0 }\nkernel j { uop dst=1 src=0 }\nload uop k\nload uop j sram=0\ngemm k reset\nfinish\n',
+    ),
+    'vta.kernel.overwritten',
+  );
   assert.equal(over.length, 1);
   assert.equal(line(over[0]!), 4);
   assert.equal(over[0]!.related?.length, 2);
   assert.equal(only(check('kernel e { }\nload uop e\nfinish\n'), 'vta.kernel.empty').length, 1);
-  const dist = only(check('kernel k { uop dst=0 src=0\n uop dst=1 src=0\n uop dst=0 src=1 }\nload uop k\ngemm k reset\nfinish\n'), 'vta.uop.distance');
+  const dist = only(
+    check('kernel k { uop dst=0 src=0\n uop dst=1 src=0\n uop dst=0 src=1 }\nload uop k\ngemm k reset\nfinish\n'),
+    'vta.uop.distance',
+  );
   assert.equal(dist.length, 1);
   assert.equal(dist[0]!.severity, 'warning');
   assert.equal(line(dist[0]!), 2);
-  assert.equal(only(check('kernel k { uop dst=0 src=0\n uop dst=1 src=0\n uop dst=2 src=0\n uop dst=0 src=1 }\nload uop k\ngemm k reset\nfinish\n'), 'vta.uop.distance').length, 0);
+  assert.equal(
+    only(
+      check(
+        'kernel k { uop dst=0 src=0\n uop dst=1 src=0\n uop dst=2 src=0\n uop dst=0 src=1 }\nload uop k\ngemm k reset\nfinish\n',
+      ),
+      'vta.uop.distance',
+    ).length,
+    0,
+  );
 });
 
 test('a kernel that overflows the UOP buffer is a bounds error', () => {
-  const d = only(check('kernel big { for i in 0..100 { uop dst=i src=0 } }\nload uop big sram=8150\nfinish\n'), 'vta.bounds.uop');
+  const d = only(
+    check('kernel big { for i in 0..100 { uop dst=i src=0 } }\nload uop big sram=8150\nfinish\n'),
+    'vta.bounds.uop',
+  );
   assert.equal(d.length, 1);
   assert.match(d[0]!.message, /8150\.\.8249/);
 });
@@ -52,12 +71,15 @@ test('a kernel that overflows the UOP buffer is a bounds error', () => {
 test('reads of rows nothing wrote are warnings; written rows are not', () => {
   const d = only(check('kernel k { uop dst=0 src=2 wgt=1 }\nload uop k\ngemm k reset\ngemm k\nfinish\n'), 'vta.uninit');
   assert.deepEqual(d.map((x) => /INP|WGT/.exec(x.message)![0]).sort(), ['INP', 'WGT']);
-  const ok = check('kernel k { uop dst=0 src=0 }\nload inp sram=0 dram=a x=1\nload wgt sram=0 dram=b x=1\npush ld->ex\nload uop k\npop ld->ex\ngemm k reset\ngemm k\nfinish\n');
+  const ok = check(
+    'kernel k { uop dst=0 src=0 }\nload inp sram=0 dram=a x=1\nload wgt sram=0 dram=b x=1\npush ld->ex\nload uop k\npop ld->ex\ngemm k reset\ngemm k\nfinish\n',
+  );
   assert.equal(only(ok, 'vta.uninit').length, 0);
 });
 
 test('STORE of rows last written by LOAD ACC is a fidelity warning', () => {
-  const body = 'data c : acc[1]\nload acc sram=0 dram=c x=1\npush ex->st\npop ex->st\nstore out sram=0 dram=y x=1\npush st->ex\npop st->ex\nfinish\n';
+  const body =
+    'data c : acc[1]\nload acc sram=0 dram=c x=1\npush ex->st\npop ex->st\nstore out sram=0 dram=y x=1\npush st->ex\npop st->ex\nfinish\n';
   assert.equal(only(check(body), 'vta.fidelity.store-after-load').length, 1);
   const fixed = body.replace('push ex->st', 'kernel k { uop dst=0 src=0 }\nload uop k\nalu shr k imm=0\npush ex->st');
   assert.equal(only(check(fixed), 'vta.fidelity.store-after-load').length, 0);
@@ -106,8 +128,13 @@ test('names: duplicates, unknown names, include cycles and unreadable files', ()
   assert.equal(only(check('load inp sram=nope dram=a x=1\nfinish\n'), 'vta.name.unknown').length, 1);
   const cyc = check('include "x.vta"\nfinish\n', { 'x.vta': 'include "main.vta"\n' });
   assert.equal(only(cyc, 'vta.name.include-cycle').length, 1);
-  const inc = check('include "c.vta"\nload inp sram=0 dram=a x=N\npush ld->ex\npop ld->ex\nfinish\n', { 'c.vta': 'const N = 2\n' });
-  assert.deepEqual(inc.filter((x) => x.severity === 'error'), []);
+  const inc = check('include "c.vta"\nload inp sram=0 dram=a x=N\npush ld->ex\npop ld->ex\nfinish\n', {
+    'c.vta': 'const N = 2\n',
+  });
+  assert.deepEqual(
+    inc.filter((x) => x.severity === 'error'),
+    [],
+  );
   assert.equal(only(check('include "missing.vta"\nfinish\n'), 'vta.name.file').length, 1);
   assert.equal(only(check('load inp sram=0 dram=a\nfinish\n'), 'vta.name.missing').length, 1);
 });
@@ -123,14 +150,20 @@ test('unknown and impossible targets are errors on the target line', () => {
 });
 
 test('data initialisers: lists, files and their sizes', () => {
-  const r = assembleText('data t : acc[1] = [1, -2]\ndata u : inp[1] = file("u.bin")\nfinish\n', { file: 'd.vta', host: memoryHost({ 'u.bin': new Uint8Array(16).fill(7) }) });
+  const r = assembleText('data t : acc[1] = [1, -2]\ndata u : inp[1] = file("u.bin")\nfinish\n', {
+    file: 'd.vta',
+    host: memoryHost({ 'u.bin': new Uint8Array(16).fill(7) }),
+  });
   assert.deepEqual(r.diagnostics, []);
   const dv = new DataView(r.program!.dram.buffer);
   assert.equal(dv.getInt32(0, true), 1);
   assert.equal(dv.getInt32(4, true), -2);
   assert.equal(dv.getInt32(8, true), 0);
   assert.equal(r.program!.dram[64], 7);
-  const wrong = assembleText('data u : inp[2] = file("u.bin")\nfinish\n', { file: 'd.vta', host: memoryHost({ 'u.bin': new Uint8Array(16) }) });
+  const wrong = assembleText('data u : inp[2] = file("u.bin")\nfinish\n', {
+    file: 'd.vta',
+    host: memoryHost({ 'u.bin': new Uint8Array(16) }),
+  });
   assert.match(wrong.diagnostics[0]!.message, /has 16 bytes; 2 inp elements need exactly 32/);
   const big = assembleText('data t : inp[1] = [200]\nfinish\n', { file: 'd.vta' });
   assert.match(big.diagnostics[0]!.message, /does not fit int8/);
@@ -143,7 +176,10 @@ test('a kernel placed over a data tensor is an error; inside a bare image it is 
   const img = new Uint8Array(64);
   const text = 'image "x.bin"\ndata v : inp[4] @ 0\nkernel k @ 16 { uop dst=0 src=0 }\nload uop k\nfinish\n';
   const r = assembleText(text, { file: 'i.vta', host: memoryHost({ 'x.bin': img }) });
-  assert.deepEqual(r.diagnostics.filter((x) => x.code === 'vta.bounds.dram'), []);
+  assert.deepEqual(
+    r.diagnostics.filter((x) => x.code === 'vta.bounds.dram'),
+    [],
+  );
 });
 
 test('a memory name inherited from Object.prototype is still an unknown memory', () => {
@@ -155,11 +191,13 @@ test('a memory name inherited from Object.prototype is still an unknown memory',
 });
 
 test('the assembler reports plain ranges: no getters, so a diagnostic clones and compares as it prints', () => {
-  const text = 'const K = 1\nconst K = 2\ndata x : inp[4]\nkernel g(r) { uop dst=r src=0 }\nload uop g(1, 2) sram=0\nload inp sram=nope dram=x y=1 x=1\nfinish\n';
+  const text =
+    'const K = 1\nconst K = 2\ndata x : inp[4]\nkernel g(r) { uop dst=r src=0 }\nload uop g(1, 2) sram=0\nload inp sram=nope dram=x y=1 x=1\nfinish\n';
   const d = assembleText(text, { file: 'p.vta' }).diagnostics;
   assert.ok(d.length >= 3, JSON.stringify(d));
   for (const x of [...d, ...d.flatMap((y) => y.related ?? [])]) {
-    for (const r of [x.range, x.range.start, x.range.end]) assert.equal(Object.getPrototypeOf(r), Object.prototype, x.message);
+    for (const r of [x.range, x.range.start, x.range.end])
+      assert.equal(Object.getPrototypeOf(r), Object.prototype, x.message);
     assert.deepEqual(structuredClone(x.range), JSON.parse(JSON.stringify(x.range)));
   }
 });

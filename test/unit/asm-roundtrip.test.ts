@@ -8,7 +8,9 @@ import type { Program } from '../../core/program/program';
 import { simulate } from '../../core/sim';
 import { randomProgram } from '../support/random-program';
 
-const VALID = readdirSync('examples').filter((f) => f.endsWith('.vta')).map((f) => `examples/${f}`);
+const VALID = readdirSync('examples')
+  .filter((f) => f.endsWith('.vta'))
+  .map((f) => `examples/${f}`);
 const DEFECTS = readdirSync('examples/defects').map((f) => `examples/defects/${f}`);
 
 function assemble(text: string, file = 'main.vta', files: Record<string, string | Uint8Array> = {}) {
@@ -17,7 +19,10 @@ function assemble(text: string, file = 'main.vta', files: Record<string, string 
 }
 
 function bytesOf(p: Program): Uint8Array {
-  return encodeProgram(p.target, p.insns.map((x) => x.insn));
+  return encodeProgram(
+    p.target,
+    p.insns.map((x) => x.insn),
+  );
 }
 
 /** asm → disasm (with the image) → asm; returns both byte sets. */
@@ -37,7 +42,11 @@ test('every valid example checks clean: no error or warning', () => {
   for (const f of VALID) {
     const r = assemble(readFileSync(f, 'utf8'), f);
     const d = checkProgram(r.program!, f, r.diagnostics).filter((x) => x.severity !== 'info');
-    assert.deepEqual(d.map((x) => `${x.code}: ${x.message}`), [], f);
+    assert.deepEqual(
+      d.map((x) => `${x.code}: ${x.message}`),
+      [],
+      f,
+    );
   }
 });
 
@@ -70,7 +79,11 @@ test('asm → disasm → asm is a fixed point for 1,000 random valid programs', 
     const text = randomProgram(seed);
     const r = assemble(text);
     const d = checkProgram(r.program!, 'main.vta', r.diagnostics).filter((x) => x.severity !== 'info');
-    assert.deepEqual(d.map((x) => `${x.range.start.line + 1}: ${x.code} ${x.message}`), [], text);
+    assert.deepEqual(
+      d.map((x) => `${x.range.start.line + 1}: ${x.code} ${x.message}`),
+      [],
+      text,
+    );
     const rt = roundTrip(r.program!, r.program!.target);
     assert.deepEqual(rt.insn[1], rt.insn[0], text);
     assert.deepEqual(rt.dram[1], rt.dram[0], text);
@@ -81,18 +94,43 @@ test('on a HW_VER 0.0.1 target a program that stores assembles clean and round-t
   const host = memoryHost({ '/w/v001.json': JSON.stringify({ HW_VER: '0.0.1' }) });
   const text = readFileSync('examples/gemm-block.vta', 'utf8').replace(/^target .*$/m, 'target "v001.json"');
   const a = assembleText(text, { file: '/w/p.vta', host });
-  assert.deepEqual(a.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
   const t = a.program!.target;
-  const bytes = encodeProgram(t, a.program!.insns.map((p) => p.insn));
-  const stores = a.program!.insns.map((p, i) => [p.insn, i] as const).filter(([insn]) => insn.opcode === 1 && insn.x_size > 0);
+  const bytes = encodeProgram(
+    t,
+    a.program!.insns.map((p) => p.insn),
+  );
+  const stores = a
+    .program!.insns.map((p, i) => [p.insn, i] as const)
+    .filter(([insn]) => insn.opcode === 1 && insn.x_size > 0);
   assert.ok(stores.length > 0);
   // memory_type is bits 7–8 on 0.0.1: zero for every store.
   for (const [, i] of stores) assert.equal((bytes[i * 16]! >> 7) | ((bytes[i * 16 + 1]! & 1) << 1), 0);
-  const listing = disassemble(decodeStream(t, bytes, 'p.insn.bin').insns, { target: t, targetText: '"v001.json"', dram: a.program!.dram, imagePath: 'p.dram.bin' });
+  const listing = disassemble(decodeStream(t, bytes, 'p.insn.bin').insns, {
+    target: t,
+    targetText: '"v001.json"',
+    dram: a.program!.dram,
+    imagePath: 'p.dram.bin',
+  });
   assert.deepEqual(listing.problems, []);
-  const again = assembleText(listing.text, { file: '/w/q.vta', host: memoryHost({ '/w/v001.json': JSON.stringify({ HW_VER: '0.0.1' }), '/w/p.dram.bin': a.program!.dram }) });
-  assert.deepEqual(again.diagnostics.filter((d) => d.severity === 'error'), []);
-  assert.deepEqual(encodeProgram(t, again.program!.insns.map((p) => p.insn)), bytes);
+  const again = assembleText(listing.text, {
+    file: '/w/q.vta',
+    host: memoryHost({ '/w/v001.json': JSON.stringify({ HW_VER: '0.0.1' }), '/w/p.dram.bin': a.program!.dram }),
+  });
+  assert.deepEqual(
+    again.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  assert.deepEqual(
+    encodeProgram(
+      t,
+      again.program!.insns.map((p) => p.insn),
+    ),
+    bytes,
+  );
   // And it runs: the simulator stores from OUT.
   assert.equal(simulate(a.program!, {}).status, 'finished');
 });
@@ -104,7 +142,10 @@ test('without an image the disassembly re-assembles to the same instruction byte
     const dis = disassemble(decodeStream(r.program!.target, bytes, 'x').insns, { target: r.program!.target });
     assert.match(dis.text, /uop=\d+\.\.\d+/);
     const again = assemble(dis.text, 'y.vta');
-    assert.deepEqual(again.diagnostics.filter((x) => x.severity === 'error'), []);
+    assert.deepEqual(
+      again.diagnostics.filter((x) => x.severity === 'error'),
+      [],
+    );
     assert.deepEqual(bytesOf(again.program!), bytes, f);
   }
 });

@@ -53,9 +53,19 @@ test('random 1,000-instruction streams, whatever their field values, are checked
     for (let i = 0; i < dram.length; i++) dram[i] = rng.int(0, 255);
     writeFileSync(join(dir, `r${k}.insn.bin`), insn);
     writeFileSync(join(dir, `r${k}.dram.bin`), dram);
-    const r = vta('check', '--format', 'json', '--insn', join(dir, `r${k}.insn.bin`), '--dram', join(dir, `r${k}.dram.bin`));
+    const r = vta(
+      'check',
+      '--format',
+      'json',
+      '--insn',
+      join(dir, `r${k}.insn.bin`),
+      '--dram',
+      join(dir, `r${k}.dram.bin`),
+    );
     assert.equal(r.code, 1, r.err);
-    const diags = JSON.parse(r.out) as Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } } }>;
+    const diags = JSON.parse(r.out) as Array<{
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    }>;
     assert.ok(diags.length > 0 && diags.length <= 300);
     for (const d of diags) {
       assert.ok(Number.isInteger(d.range.start.line) && Number.isInteger(d.range.end.character), JSON.stringify(d));

@@ -30,14 +30,19 @@ const DUMPS = 12;
 /** Sources checked by one process. */
 const BATCH = 25;
 const TIMEOUT_MS = 10_000;
-const INTERNAL = /\n\s+at \S|TypeError|RangeError|ReferenceError|Maximum call stack|internal error|FATAL|is not a function|Cannot read prop/;
+const INTERNAL =
+  /\n\s+at \S|TypeError|RangeError|ReferenceError|Maximum call stack|internal error|FATAL|is not a function|Cannot read prop/;
 
 const rng = new Rng(FUZZ_SEED + 2020);
 const dir = mkdtempSync(join(tmpdir(), `vta-cli-fuzz-${FUZZ_SEED}-`));
 
 const examples = [
-  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.vta')).map((f) => join(ROOT, 'examples', f)),
-  ...readdirSync(join(ROOT, 'examples/defects')).filter((f) => f.endsWith('.vta')).map((f) => join(ROOT, 'examples/defects', f)),
+  ...readdirSync(join(ROOT, 'examples'))
+    .filter((f) => f.endsWith('.vta'))
+    .map((f) => join(ROOT, 'examples', f)),
+  ...readdirSync(join(ROOT, 'examples/defects'))
+    .filter((f) => f.endsWith('.vta'))
+    .map((f) => join(ROOT, 'examples/defects', f)),
 ].sort();
 /** Two small layers (resnet18.vtasched's layers take a second or more each to lower and check). */
 const schedule = `target default
@@ -56,24 +61,88 @@ dense fc {
   epilogue shr 8, min 127
 }
 `;
-const dumps = readdirSync(join(ROOT, 'test/fixtures/dumps')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(ROOT, 'test/fixtures/dumps', f), 'utf8'));
+const dumps = readdirSync(join(ROOT, 'test/fixtures/dumps'))
+  .filter((f) => f.endsWith('.log'))
+  .map((f) => readFileSync(join(ROOT, 'test/fixtures/dumps', f), 'utf8'));
 
 /** What is typed or pasted into a source: statements, brackets, numbers of every size, line ends of every kind, odd characters. */
 const FRAGMENTS = [
-  'load inp sram=0 dram=0 x=4 y=1\n', 'load uop sram=0 dram=0 x=65535 y=65535\n', 'store out sram=0 dram=0 x=1 y=1\n', 'gemm blk outer=2 inner=2\n',
-  'alu add dst=0 src=1\n', 'push ld->ex\n', 'pop ex->ld\n', 'nop ld\n', 'finish\n', 'for i in 0..1000000 { nop ld }\n', 'for j in 0..2 {\n',
-  'if 1 { nop st }\n', 'data q : inp[4]\n', 'const K = 3\n', 'kernel kk { uop dst=0 src=0 wgt=0 }\n', 'include "missing.vta"\n', 'image "nope.bin"\n',
-  'target default\n', 'target pynq\n', '{', '}', '(', ')', '[', ']', '=', ',', '->', '..', '@', '"', ';', '//', '\n', '\r\n', '\r', '\t', '\u0000', 'é', '😀', '\u2028',
+  'load inp sram=0 dram=0 x=4 y=1\n',
+  'load uop sram=0 dram=0 x=65535 y=65535\n',
+  'store out sram=0 dram=0 x=1 y=1\n',
+  'gemm blk outer=2 inner=2\n',
+  'alu add dst=0 src=1\n',
+  'push ld->ex\n',
+  'pop ex->ld\n',
+  'nop ld\n',
+  'finish\n',
+  'for i in 0..1000000 { nop ld }\n',
+  'for j in 0..2 {\n',
+  'if 1 { nop st }\n',
+  'data q : inp[4]\n',
+  'const K = 3\n',
+  'kernel kk { uop dst=0 src=0 wgt=0 }\n',
+  'include "missing.vta"\n',
+  'image "nope.bin"\n',
+  'target default\n',
+  'target pynq\n',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '=',
+  ',',
+  '->',
+  '..',
+  '@',
+  '"',
+  ';',
+  '//',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  '\u0000',
+  'é',
+  '😀',
+  '\u2028',
 ];
-const NUMBERS = ['0', '1', '-1', '7', '255', '256', '4095', '4096', '8192', '65535', '65536', '1000000', '2147483647', '4294967296', '9007199254740991',
-  '99999999999999999999', '0xFFFFFFFF', '0b' + '1'.repeat(60), '1<<53', '(1<<20)', '1/0', '5%0', '-9007199254740991-2'];
+const NUMBERS = [
+  '0',
+  '1',
+  '-1',
+  '7',
+  '255',
+  '256',
+  '4095',
+  '4096',
+  '8192',
+  '65535',
+  '65536',
+  '1000000',
+  '2147483647',
+  '4294967296',
+  '9007199254740991',
+  '99999999999999999999',
+  '0xFFFFFFFF',
+  '0b' + '1'.repeat(60),
+  '1<<53',
+  '(1<<20)',
+  '1/0',
+  '5%0',
+  '-9007199254740991-2',
+];
 
 /** One random edit of a text. */
 function mutateText(text: string, fragments: readonly string[]): string {
   const at = rng.int(0, text.length);
   switch (rng.int(0, 6)) {
-    case 0: return text.slice(0, at) + rng.pick(fragments) + text.slice(at);
-    case 1: return text.slice(0, at) + text.slice(Math.min(text.length, at + rng.int(1, 60)));
+    case 0:
+      return text.slice(0, at) + rng.pick(fragments) + text.slice(at);
+    case 1:
+      return text.slice(0, at) + text.slice(Math.min(text.length, at + rng.int(1, 60)));
     case 2: {
       const numbers = [...text.matchAll(/\b\d+\b/g)];
       if (!numbers.length) return text + rng.pick(NUMBERS);
@@ -88,11 +157,13 @@ function mutateText(text: string, fragments: readonly string[]): string {
     }
     case 4: {
       const lines = text.split('\n');
-      const i = rng.int(0, lines.length - 1), j = rng.int(0, lines.length - 1);
+      const i = rng.int(0, lines.length - 1),
+        j = rng.int(0, lines.length - 1);
       [lines[i], lines[j]] = [lines[j]!, lines[i]!];
       return lines.join('\n');
     }
-    case 5: return rng.chance(0.5) ? text.replace(/\n/g, rng.pick(['\r', '\r\n'])) : text.slice(0, at);
+    case 5:
+      return rng.chance(0.5) ? text.replace(/\n/g, rng.pick(['\r', '\r\n'])) : text.slice(0, at);
     default: {
       const other = readFileSync(rng.pick(examples), 'utf8');
       const from = rng.int(0, other.length);
@@ -106,11 +177,22 @@ function mutateBytes(bytes: Uint8Array): Uint8Array {
   const b = [...bytes];
   const at = rng.int(0, Math.max(0, b.length - 1));
   switch (rng.int(0, 4)) {
-    case 0: for (let k = rng.int(1, 8); k > 0; k--) b[rng.int(0, b.length - 1)]! ^= 1 << rng.int(0, 7); break;
-    case 1: for (let k = rng.int(1, 16); k > 0; k--) b[rng.int(0, b.length - 1)] = rng.pick([0, 0xff, 0x7f, 0x80, rng.int(0, 255)]); break;
-    case 2: b.length = at; break;
-    case 3: b.splice(at, 0, ...b.slice(at, at + rng.int(1, 64))); break;
-    default: b.splice(at, 0, ...Array.from({ length: rng.int(1, 40) }, () => rng.int(0, 255))); break;
+    case 0:
+      for (let k = rng.int(1, 8); k > 0; k--) b[rng.int(0, b.length - 1)]! ^= 1 << rng.int(0, 7);
+      break;
+    case 1:
+      for (let k = rng.int(1, 16); k > 0; k--)
+        b[rng.int(0, b.length - 1)] = rng.pick([0, 0xff, 0x7f, 0x80, rng.int(0, 255)]);
+      break;
+    case 2:
+      b.length = at;
+      break;
+    case 3:
+      b.splice(at, 0, ...b.slice(at, at + rng.int(1, 64)));
+      break;
+    default:
+      b.splice(at, 0, ...Array.from({ length: rng.int(1, 40) }, () => rng.int(0, 255)));
+      break;
   }
   return Uint8Array.from(b);
 }
@@ -121,15 +203,31 @@ function mutated<T>(x: T, edits: number, f: (x: T) => T): T {
   return x;
 }
 
-interface Run { args: string[]; code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; out: string; err: string }
+interface Run {
+  args: string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  out: string;
+  err: string;
+}
 
 function vta(args: string[]): Promise<Run> {
   return new Promise((res) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/vta.cjs'), ...args], { cwd: dir });
-    let out = '', err = '', timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { if (out.length < 1 << 24) out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { if (err.length < 1 << 20) err += d; });
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, TIMEOUT_MS);
+    let out = '',
+      err = '',
+      timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      if (out.length < 1 << 24) out += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (err.length < 1 << 20) err += d;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       res({ args, code, signal, timedOut, out, err });
@@ -138,7 +236,9 @@ function vta(args: string[]): Promise<Run> {
 }
 
 const isUint = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
-type Finding = { range?: { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } };
+type Finding = {
+  range?: { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } };
+};
 
 /** Why a run failed, or undefined. */
 function failure(r: Run): string | undefined {
@@ -155,9 +255,17 @@ function failure(r: Run): string | undefined {
       return `--format json printed no JSON: ${r.out.slice(0, 300)}`;
     }
     for (const f of found) {
-      const s = f.range?.start, e = f.range?.end;
-      const ok = !!s && !!e && isUint(s.line) && isUint(s.character) && isUint(e.line) && isUint(e.character)
-        && ((s.line as number) < (e.line as number) || (s.line === e.line && (s.character as number) <= (e.character as number)));
+      const s = f.range?.start,
+        e = f.range?.end;
+      const ok =
+        !!s &&
+        !!e &&
+        isUint(s.line) &&
+        isUint(s.character) &&
+        isUint(e.line) &&
+        isUint(e.character) &&
+        ((s.line as number) < (e.line as number) ||
+          (s.line === e.line && (s.character as number) <= (e.character as number)));
       if (!ok) return `a finding with a bad range: ${JSON.stringify(f).slice(0, 300)}`;
     }
   }
@@ -180,49 +288,108 @@ async function runAll(commands: string[][]): Promise<number> {
   return commands.length;
 }
 
-test(`cli fuzz: ${SOURCES} sources, ${SCHEDULES} schedules, ${STREAMS} streams, ${DUMPS} dumps through vta check/asm/disasm/sim/import-dump (seed ${FUZZ_SEED})`, { timeout: 240_000 }, async () => {
-  const commands: string[][] = [];
-  // Sources: checked in batches; a few also assembled and simulated (capped).
-  mkdirSync(join(dir, 'src'));
-  const sources: string[] = [];
-  for (let i = 0; i < SOURCES; i++) {
-    const file = join(dir, 'src', `m${i}.vta`);
-    writeFileSync(file, mutated(readFileSync(rng.pick(examples), 'utf8'), rng.int(1, 6), (t) => mutateText(t, FRAGMENTS)));
-    sources.push(file);
-    if (i % 25 === 0) commands.push(['asm', file, '-o', join(dir, 'src')]);
-    if (i % 25 === 12) commands.push(['sim', file, '--max-steps', '100000', '--quiet']);
-  }
-  for (let i = 0; i < sources.length; i += BATCH) commands.push(['check', '--format', 'json', ...sources.slice(i, i + BATCH)]);
-  const schedWords = ['conv2d', 'dense', 'tile', 'threads', 'epilogue shr 8,', 'x=0', '{', '}', '=', ',', '65536', '1x64x56x56', 'target "none.json"', '\r', '#'];
-  const schedules: string[] = [];
-  for (let i = 0; i < SCHEDULES; i++) {
-    const file = join(dir, 'src', `s${i}.vtasched`);
-    writeFileSync(file, mutated(schedule, rng.int(1, 4), (t) => mutateText(t, schedWords)));
-    schedules.push(file);
-  }
-  for (let i = 0; i < SCHEDULES; i += 5) commands.push(i % 10 ? ['check', ...schedules.slice(i, i + 5)] : ['check', '--format', 'json', ...schedules.slice(i, i + 5)]);
+test(
+  `cli fuzz: ${SOURCES} sources, ${SCHEDULES} schedules, ${STREAMS} streams, ${DUMPS} dumps through vta check/asm/disasm/sim/import-dump (seed ${FUZZ_SEED})`,
+  { timeout: 240_000 },
+  async () => {
+    const commands: string[][] = [];
+    // Sources: checked in batches; a few also assembled and simulated (capped).
+    mkdirSync(join(dir, 'src'));
+    const sources: string[] = [];
+    for (let i = 0; i < SOURCES; i++) {
+      const file = join(dir, 'src', `m${i}.vta`);
+      writeFileSync(
+        file,
+        mutated(readFileSync(rng.pick(examples), 'utf8'), rng.int(1, 6), (t) => mutateText(t, FRAGMENTS)),
+      );
+      sources.push(file);
+      if (i % 25 === 0) commands.push(['asm', file, '-o', join(dir, 'src')]);
+      if (i % 25 === 12) commands.push(['sim', file, '--max-steps', '100000', '--quiet']);
+    }
+    for (let i = 0; i < sources.length; i += BATCH)
+      commands.push(['check', '--format', 'json', ...sources.slice(i, i + BATCH)]);
+    const schedWords = [
+      'conv2d',
+      'dense',
+      'tile',
+      'threads',
+      'epilogue shr 8,',
+      'x=0',
+      '{',
+      '}',
+      '=',
+      ',',
+      '65536',
+      '1x64x56x56',
+      'target "none.json"',
+      '\r',
+      '#',
+    ];
+    const schedules: string[] = [];
+    for (let i = 0; i < SCHEDULES; i++) {
+      const file = join(dir, 'src', `s${i}.vtasched`);
+      writeFileSync(
+        file,
+        mutated(schedule, rng.int(1, 4), (t) => mutateText(t, schedWords)),
+      );
+      schedules.push(file);
+    }
+    for (let i = 0; i < SCHEDULES; i += 5)
+      commands.push(
+        i % 10 ? ['check', ...schedules.slice(i, i + 5)] : ['check', '--format', 'json', ...schedules.slice(i, i + 5)],
+      );
 
-  // Streams: the examples assembled here, then damaged; each through check, and some through disasm or sim.
-  mkdirSync(join(dir, 'bin'));
-  const images = examples.map((f) => assembleText(readFileSync(f, 'utf8'), { file: f, host: nodeHost }).program).filter((p) => !!p);
-  for (let i = 0; i < STREAMS; i++) {
-    const p = rng.pick(images);
-    const insn = join(dir, 'bin', `b${i}.insn.bin`), dram = join(dir, 'bin', `b${i}.dram.bin`);
-    writeFileSync(insn, mutated(encodeProgram(p.target, p.insns.map((x) => x.insn)), rng.int(1, 3), mutateBytes));
-    writeFileSync(dram, rng.chance(0.7) ? p.dram : mutated(p.dram, 1, mutateBytes));
-    commands.push(['check', '--format', 'json', '--insn', insn, '--dram', dram]);
-    if (i % 3 === 1) commands.push(['disasm', insn, '--dram', dram, '-o', join(dir, 'bin', `b${i}.vta`)]);
-    if (i % 3 === 2) commands.push(['sim', '--insn', insn, '--dram', dram, '--max-steps', '100000', '--quiet']);
-  }
+    // Streams: the examples assembled here, then damaged; each through check, and some through disasm or sim.
+    mkdirSync(join(dir, 'bin'));
+    const images = examples
+      .map((f) => assembleText(readFileSync(f, 'utf8'), { file: f, host: nodeHost }).program)
+      .filter((p) => !!p);
+    for (let i = 0; i < STREAMS; i++) {
+      const p = rng.pick(images);
+      const insn = join(dir, 'bin', `b${i}.insn.bin`),
+        dram = join(dir, 'bin', `b${i}.dram.bin`);
+      writeFileSync(
+        insn,
+        mutated(
+          encodeProgram(
+            p.target,
+            p.insns.map((x) => x.insn),
+          ),
+          rng.int(1, 3),
+          mutateBytes,
+        ),
+      );
+      writeFileSync(dram, rng.chance(0.7) ? p.dram : mutated(p.dram, 1, mutateBytes));
+      commands.push(['check', '--format', 'json', '--insn', insn, '--dram', dram]);
+      if (i % 3 === 1) commands.push(['disasm', insn, '--dram', dram, '-o', join(dir, 'bin', `b${i}.vta`)]);
+      if (i % 3 === 2) commands.push(['sim', '--insn', insn, '--dram', dram, '--max-steps', '100000', '--quiet']);
+    }
 
-  // Dumps: the fixtures with damaged lines and numbers.
-  const dumpWords = ['\n', 'INSTRUCTION', 'LOAD', 'GEMM', 'UOP', '0xffffffff', '-1', 'dep - pop prev: 1', 'sram_base=', 'y_size=65535', 'x_size=0', '\t'];
-  for (let i = 0; i < DUMPS; i++) {
-    const file = join(dir, 'src', `d${i}.log`);
-    writeFileSync(file, mutated(rng.pick(dumps), rng.int(1, 8), (t) => mutateText(t, dumpWords)));
-    commands.push(['import-dump', file, '-o', join(dir, 'src', `d${i}.vta`)]);
-  }
+    // Dumps: the fixtures with damaged lines and numbers.
+    const dumpWords = [
+      '\n',
+      'INSTRUCTION',
+      'LOAD',
+      'GEMM',
+      'UOP',
+      '0xffffffff',
+      '-1',
+      'dep - pop prev: 1',
+      'sram_base=',
+      'y_size=65535',
+      'x_size=0',
+      '\t',
+    ];
+    for (let i = 0; i < DUMPS; i++) {
+      const file = join(dir, 'src', `d${i}.log`);
+      writeFileSync(
+        file,
+        mutated(rng.pick(dumps), rng.int(1, 8), (t) => mutateText(t, dumpWords)),
+      );
+      commands.push(['import-dump', file, '-o', join(dir, 'src', `d${i}.vta`)]);
+    }
 
-  const ran = await runAll(commands);
-  assert.ok(ran > 0);
-});
+    const ran = await runAll(commands);
+    assert.ok(ran > 0);
+  },
+);

@@ -9,7 +9,11 @@ import { test } from 'node:test';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 function vta(args: string[], opts: { cwd?: string; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/vta.cjs'), ...args], { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/vta.cjs'), ...args], {
+    encoding: 'utf8',
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -32,7 +36,7 @@ test('import-dump --target FILE -o: a quoted target line relative to the output;
   assert.match(stdout.out, /^target "cfg\/vta_config\.json"$/m);
 });
 
-test('disasm --hex of a stream\'s hex lines gives the same program as disasm of its binary (file and standard input)', () => {
+test("disasm --hex of a stream's hex lines gives the same program as disasm of its binary (file and standard input)", () => {
   const dir = mkdtempSync(join(tmpdir(), 'vta-hex-'));
   for (const f of ['conv3x3.vta', 'gemv-two-threads.vta']) {
     const a = vta(['asm', `examples/${f}`, '-o', dir]);
@@ -40,7 +44,12 @@ test('disasm --hex of a stream\'s hex lines gives the same program as disasm of 
     const name = f.replace(/\.vta$/, '');
     const bin = readFileSync(join(dir, `${name}.insn.bin`));
     const lines: string[] = [];
-    for (let i = 0; i < bin.length; i += 16) lines.push(`instr No.${i / 16} \t info: ${Buffer.from(bin.subarray(i, i + 16)).reverse().toString('hex')}`);
+    for (let i = 0; i < bin.length; i += 16)
+      lines.push(
+        `instr No.${i / 16} \t info: ${Buffer.from(bin.subarray(i, i + 16))
+          .reverse()
+          .toString('hex')}`,
+      );
     writeFileSync(join(dir, `${name}.hex.log`), lines.join('\n') + '\n');
     const fromBin = vta(['disasm', join(dir, `${name}.insn.bin`)]);
     const fromHex = vta(['disasm', '--hex', join(dir, `${name}.hex.log`)]);

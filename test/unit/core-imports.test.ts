@@ -21,9 +21,12 @@ test('core/ imports neither vscode nor any Node built-in (it runs in a web worke
   const offenders: string[] = [];
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
-    for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    for (const m of text.matchAll(
+      /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g,
+    )) {
       const spec = m[1] ?? m[2] ?? m[3]!;
-      if (spec === 'vscode' || spec.startsWith('vscode-') || BUILTINS.has(spec) || spec.startsWith('node:')) offenders.push(`${f}: ${spec}`);
+      if (spec === 'vscode' || spec.startsWith('vscode-') || BUILTINS.has(spec) || spec.startsWith('node:'))
+        offenders.push(`${f}: ${spec}`);
     }
   }
   assert.deepEqual(offenders, []);
@@ -40,7 +43,10 @@ test('the import check itself catches a Node built-in', () => {
 test('core/ folders import only from the layers below them', async () => {
   const { coreImports, layerViolations } = await import('../../scripts/import-graph.mjs');
   const edges = coreImports();
-  assert.ok(edges.some((e: { from: string }) => e.from.startsWith(join('core', 'schedule'))), 'schedule imports found');
+  assert.ok(
+    edges.some((e: { from: string }) => e.from.startsWith(join('core', 'schedule'))),
+    'schedule imports found',
+  );
   assert.deepEqual(layerViolations(edges), []);
 });
 
@@ -53,7 +59,10 @@ test('the layer check catches an import running up a layer', async () => {
 test('core/ has no import circle between files', async () => {
   const { coreImports, importCircles } = await import('../../scripts/import-graph.mjs');
   assert.deepEqual(importCircles(coreImports()), []);
-  const circle = [{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'a.ts' }];
+  const circle = [
+    { from: 'a.ts', to: 'b.ts' },
+    { from: 'b.ts', to: 'a.ts' },
+  ];
   assert.deepEqual(importCircles(circle), [['a.ts', 'b.ts']]);
 });
 
@@ -73,13 +82,28 @@ test('only the parser and the assembler import core/lang/fast/', async () => {
 // The front ends' own rules (docs/ARCHITECTURE.md): the extension is the only code that
 // runs inside VS Code, and the webviews run in a browser.
 test('only client/ imports vscode, and webviews/ import no Node built-in', () => {
-  const specs = (dir: string) => sources(dir).flatMap((f) =>
-    [...readFileSync(f, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ f, spec: m[1] ?? m[2]! })));
+  const specs = (dir: string) =>
+    sources(dir).flatMap((f) =>
+      [
+        ...readFileSync(f, 'utf8').matchAll(
+          /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+        ),
+      ].map((m) => ({ f, spec: m[1] ?? m[2]! })),
+    );
   const vscode = ['server', 'webviews', 'core'].flatMap(specs).filter((x) => x.spec === 'vscode');
-  assert.deepEqual(vscode.map((x) => x.f), []);
-  assert.ok(specs('client').some((x) => x.spec === 'vscode'), 'client imports vscode');
+  assert.deepEqual(
+    vscode.map((x) => x.f),
+    [],
+  );
+  assert.ok(
+    specs('client').some((x) => x.spec === 'vscode'),
+    'client imports vscode',
+  );
   const node = specs('webviews').filter((x) => BUILTINS.has(x.spec) || x.spec.startsWith('node:'));
-  assert.deepEqual(node.map((x) => `${x.f}: ${x.spec}`), []);
+  assert.deepEqual(
+    node.map((x) => `${x.f}: ${x.spec}`),
+    [],
+  );
 });
 
 // Test and benchmark code stays out of what ships (docs/ARCHITECTURE.md): builders,
@@ -93,7 +117,9 @@ test('nothing that ships imports test/ or bench/', () => {
   const shipped = ['core', 'server', 'client', 'webviews'].flatMap((dir) => sources(dir));
   const offenders: string[] = [];
   for (const f of shipped) {
-    for (const m of readFileSync(f, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    for (const m of readFileSync(f, 'utf8').matchAll(
+      /(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+    )) {
       if (intoTestOrBench(f, m[1] ?? m[2]!)) offenders.push(`${f}: ${m[1] ?? m[2]}`);
     }
   }

@@ -13,7 +13,9 @@ function headerProblem(text: string): string | undefined {
   const m = /^(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n)+)/.exec(text);
   if (!m) return 'does not open with a comment';
   const words = m[1]!.replace(/^\s*(?:\/\*\*?|\*\/|\*|\/\/)/gm, ' ').match(/[A-Za-z]+/g) ?? [];
-  return words.length < MIN_WORDS ? `opens with a comment of ${words.length} words (a reason needs ${MIN_WORDS} or more)` : undefined;
+  return words.length < MIN_WORDS
+    ? `opens with a comment of ${words.length} words (a reason needs ${MIN_WORDS} or more)`
+    : undefined;
 }
 
 test('every file of core/ opens with a comment that says why it exists', async () => {
@@ -29,8 +31,14 @@ test('every file of core/ opens with a comment that says why it exists', async (
 
 test('the header rule catches code first, a code line before the comment and a label-sized comment', () => {
   assert.match(headerProblem("export * from './a';\n")!, /does not open/);
-  assert.match(headerProblem("import x from 'y';\n/** The reason this file exists, in one sentence. */\n")!, /does not open/);
+  assert.match(
+    headerProblem("import x from 'y';\n/** The reason this file exists, in one sentence. */\n")!,
+    /does not open/,
+  );
   assert.match(headerProblem('/** Helpers. */\nexport const a = 1;\n')!, /1 words/);
-  assert.equal(headerProblem('/**\n * The parser of the thing, kept apart because the lexer needs it.\n */\nexport {};\n'), undefined);
+  assert.equal(
+    headerProblem('/**\n * The parser of the thing, kept apart because the lexer needs it.\n */\nexport {};\n'),
+    undefined,
+  );
   assert.equal(headerProblem('// One line comment that gives a reason for the file.\nexport {};\n'), undefined);
 });

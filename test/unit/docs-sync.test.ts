@@ -73,7 +73,8 @@ test('the schedule reference documents exactly the schedule codes core/ reports'
   assert.ok(templates.has('vtasched.bounds.') && templates.has('vtasched.range.'), [...templates.keys()].join());
   const documented = new Set([...scheduleDoc.matchAll(/`(vtasched(?:\.[a-z0-9_-]+)+)`/g)].map((m) => m[1]!));
   const missing = [...codes.keys()].filter((c) => !documented.has(c));
-  for (const prefix of templates.keys()) if (![...documented].some((c) => c.startsWith(prefix))) missing.push(`${prefix}*`);
+  for (const prefix of templates.keys())
+    if (![...documented].some((c) => c.startsWith(prefix))) missing.push(`${prefix}*`);
   assert.deepEqual(missing, [], 'schedule codes not in docs/reference/schedules.md');
   const stale = [...documented].filter((c) => !codes.has(c) && ![...templates.keys()].some((p) => c.startsWith(p)));
   assert.deepEqual(stale, [], 'codes in docs/reference/schedules.md that core/ does not report');
@@ -104,23 +105,36 @@ test('every diagnostic code in core/ is documented in the language reference', (
   for (const [prefix, f] of templates) {
     if (![...documented].some((c) => c.startsWith(prefix))) missing.push(`${prefix}* (built in ${f})`);
   }
-  assert.deepEqual(missing, [], `codes reported by core/ but not documented in docs/reference/language.md:\n${missing.join('\n')}`);
+  assert.deepEqual(
+    missing,
+    [],
+    `codes reported by core/ but not documented in docs/reference/language.md:\n${missing.join('\n')}`,
+  );
 });
 
 test('the language reference documents no diagnostic code that core/ cannot report', () => {
   const { codes, templates } = codesInCore();
   const prefixes = [...templates.keys()];
   const stale = [...codesInDoc()].filter((c) => !codes.has(c) && !prefixes.some((p) => c.startsWith(p)));
-  assert.deepEqual(stale, [], `codes documented in docs/reference/language.md that no file in core/ reports:\n${stale.join('\n')}`);
+  assert.deepEqual(
+    stale,
+    [],
+    `codes documented in docs/reference/language.md that no file in core/ reports:\n${stale.join('\n')}`,
+  );
 });
 
 test('the documented random(seed=N) test vectors are what the generator draws', () => {
   for (const seed of [0, 1]) {
     const rng = new SeededRandom(seed);
     const draws = [0, 1, 2, 3].map(() => `0x${rng.nextU32().toString(16).toUpperCase().padStart(8, '0')}`).join(' ');
-    assert.ok(languageDoc.includes(`\`${draws}\``), `language.md should give the first draws for seed ${seed} as \`${draws}\``);
+    assert.ok(
+      languageDoc.includes(`\`${draws}\``),
+      `language.md should give the first draws for seed ${seed} as \`${draws}\``,
+    );
   }
-  const r = assembleText('data a : inp[1] = random(seed=1)\ndata b : acc[1] = random(seed=1)\nfinish\n', { file: 'seed.vta' });
+  const r = assembleText('data a : inp[1] = random(seed=1)\ndata b : acc[1] = random(seed=1)\nfinish\n', {
+    file: 'seed.vta',
+  });
   const dram = r.program!.dram;
   const bytes = [...dram.slice(0, 4)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
   assert.ok(languageDoc.includes(`\`${bytes}\``), `language.md should say random(seed=1) inp starts with \`${bytes}\``);
@@ -165,7 +179,13 @@ function headingAnchors(md: string): Set<string> {
     if (line.startsWith('```')) inFence = !inFence;
     const m = !inFence && /^#{1,6}\s+(.*)$/.exec(line);
     if (!m) continue;
-    out.add(m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+    out.add(
+      m[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
   }
   return out;
 }

@@ -7,11 +7,24 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { MAX_DUMP_DIAGNOSTICS, parseTvmDump, type DumpDiagnostic, type ParsedDump } from '../../core/asm/dump/parse-dump';
+import {
+  MAX_DUMP_DIAGNOSTICS,
+  parseTvmDump,
+  type DumpDiagnostic,
+  type ParsedDump,
+} from '../../core/asm/dump/parse-dump';
 import { dumpGrowthPatterns } from '../support/dump-growth';
-import { arbProgram, arbUops, runtimeRepresentable, writeRuntimeDump, writeRuntimeUops, writeTestLibDump } from './dump-writer';
+import {
+  arbProgram,
+  arbUops,
+  runtimeRepresentable,
+  writeRuntimeDump,
+  writeRuntimeUops,
+  writeTestLibDump,
+} from './dump-writer';
 
-const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/dumps/${name}`, import.meta.url)), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/dumps/${name}`, import.meta.url)), 'utf8');
 const SPEC = fixture('runtime-spec-example.log');
 const SPEC_LINES = SPEC.split('\n');
 const clean = parseTvmDump(SPEC);
@@ -21,8 +34,10 @@ function assertWellFormed(text: string, r: ParsedDump): void {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   for (const d of r.diagnostics) {
     assert.ok(Number.isInteger(d.line) && d.line >= 0 && d.line < lines.length, `line ${d.line} of ${lines.length}`);
-    assert.ok(d.character >= 0 && d.character <= d.endCharacter && d.endCharacter <= lines[d.line]!.length,
-      `span ${d.character}-${d.endCharacter} on a line of ${lines[d.line]!.length}`);
+    assert.ok(
+      d.character >= 0 && d.character <= d.endCharacter && d.endCharacter <= lines[d.line]!.length,
+      `span ${d.character}-${d.endCharacter} on a line of ${lines[d.line]!.length}`,
+    );
     assert.ok(['error', 'warning', 'info'].includes(d.severity));
     assert.match(d.code, /^vta\.dump\.[a-z-]+$/);
     assert.ok(d.message.length > 0);
@@ -51,7 +66,10 @@ const edit = (f: (lines: string[]) => void): string => {
 const notInfo = (r: ParsedDump): DumpDiagnostic[] => r.diagnostics.filter((d) => d.severity !== 'info');
 const only = (r: ParsedDump, code: string): DumpDiagnostic => {
   const ds = notInfo(r);
-  assert.deepStrictEqual(ds.map((d) => d.code), [code]);
+  assert.deepStrictEqual(
+    ds.map((d) => d.code),
+    [code],
+  );
   return ds[0]!;
 };
 /** The spec example's instructions except those at the given positions. */
@@ -63,9 +81,18 @@ describe('dump with a missing line', () => {
     const e = only(r, 'vta.dump.missing-line');
     assert.equal(e.severity, 'error');
     assert.equal(e.line, 11);
-    assert.match(e.message, /INSTRUCTION 1 \(LOAD ACC\): expected a "⇥y: size=…, pad=\[…, …\]" line here, found "⇥x: size/);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(1));
-    assert.deepStrictEqual(r.instructions.map((d) => d.index), [0, 2, 3, 4, 5, 6]);
+    assert.match(
+      e.message,
+      /INSTRUCTION 1 \(LOAD ACC\): expected a "⇥y: size=…, pad=\[…, …\]" line here, found "⇥x: size/,
+    );
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(1),
+    );
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.index),
+      [0, 2, 3, 4, 5, 6],
+    );
   });
 
   it('a missing counter line: warning, the instruction is kept', () => {
@@ -74,25 +101,46 @@ describe('dump with a missing line', () => {
     assert.equal(w.severity, 'warning');
     assert.equal(w.line, 6);
     assert.match(w.message, /expected a "⇥s2g_queue = …, g2s_queue = …" line after this line/);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep());
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(),
+    );
   });
 
   it('a missing INSTRUCTION line: its body lines are reported once, then the index gap', () => {
     const r = parse(edit((l) => l.splice(8, 1)));
-    assert.deepStrictEqual(notInfo(r).map((d) => [d.code, d.line]), [
-      ['vta.dump.orphan-line', 8],
-      ['vta.dump.index-gap', 14],
-      ['vta.dump.count-mismatch', 0],
-    ]);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(1));
+    assert.deepStrictEqual(
+      notInfo(r).map((d) => [d.code, d.line]),
+      [
+        ['vta.dump.orphan-line', 8],
+        ['vta.dump.index-gap', 14],
+        ['vta.dump.count-mismatch', 0],
+      ],
+    );
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(1),
+    );
   });
 
   it('a whole instruction missing: index gap and count mismatch, but no counter-mismatch cascade', () => {
     const r = parse(edit((l) => l.splice(23, 7))); // INSTRUCTION 3 (STORE)
-    assert.deepStrictEqual(notInfo(r).map((d) => [d.code, d.line]), [['vta.dump.index-gap', 23], ['vta.dump.count-mismatch', 0]]);
-    assert.match(notInfo(r)[0]!.message, /expected INSTRUCTION 3 here, found INSTRUCTION 4 \(1 instruction missing\?\)/);
+    assert.deepStrictEqual(
+      notInfo(r).map((d) => [d.code, d.line]),
+      [
+        ['vta.dump.index-gap', 23],
+        ['vta.dump.count-mismatch', 0],
+      ],
+    );
+    assert.match(
+      notInfo(r)[0]!.message,
+      /expected INSTRUCTION 3 here, found INSTRUCTION 4 \(1 instruction missing\?\)/,
+    );
     assert.match(notInfo(r)[1]!.message, /the header says 7 instructions but 6 "INSTRUCTION" lines follow/);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(3));
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(3),
+    );
   });
 
   it('a duplicated line is unexpected', () => {
@@ -100,7 +148,10 @@ describe('dump with a missing line', () => {
     const e = only(r, 'vta.dump.unexpected-line');
     assert.equal(e.line, 4);
     assert.match(e.message, /unexpected "⇥DRAM: 0x…, SRAM:0x…" line in INSTRUCTION 0 \(LOAD UOP\): expected "⇥y: size/);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(0));
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(0),
+    );
   });
 });
 
@@ -110,10 +161,13 @@ describe('lines in the wrong place', () => {
     const e = only(r, 'vta.dump.unexpected-line');
     assert.equal(e.line, 4);
     assert.match(e.message, /unexpected "⇥range \(…, …\)" line in INSTRUCTION 0 \(LOAD UOP\): expected "⇥y: size/);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(0));
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(0),
+    );
   });
 
-  it('lines after FINISH are not the dump\'s', () => {
+  it("lines after FINISH are not the dump's", () => {
     const r = parse(SPEC + '\tdep - pop prev: 0, pop next: 0, push prev: 0, push next: 0\n\tx: size=1\n');
     assert.deepStrictEqual(notInfo(r), []);
     assert.equal(r.instructions.length, 7);
@@ -131,7 +185,13 @@ describe('lines in the wrong place', () => {
   it('a test-library dump cut before its final counters', () => {
     const tl = fixture('testlib-gemm.log').split('\n');
     const r = parse(tl.slice(0, 30).join('\n')); // through INSTRUCTION 5's dep line
-    assert.deepStrictEqual(notInfo(r).map((d) => [d.code, d.line]), [['vta.dump.truncated', 29], ['vta.dump.count-mismatch', 1]]);
+    assert.deepStrictEqual(
+      notInfo(r).map((d) => [d.code, d.line]),
+      [
+        ['vta.dump.truncated', 29],
+        ['vta.dump.count-mismatch', 1],
+      ],
+    );
     assert.equal(r.instructions.length, 5);
     assert.equal(r.finalCounters, undefined);
   });
@@ -140,7 +200,10 @@ describe('lines in the wrong place', () => {
     const tl = fixture('testlib-gemm.log').split('\n');
     tl.splice(34, 1); // FINISH's dep line
     const r = parse(tl.join('\n'));
-    assert.deepStrictEqual(notInfo(r).map((d) => [d.code, d.line]), [['vta.dump.truncated', 33]]);
+    assert.deepStrictEqual(
+      notInfo(r).map((d) => [d.code, d.line]),
+      [['vta.dump.truncated', 33]],
+    );
     assert.equal(r.instructions.length, 6);
   });
 
@@ -158,12 +221,21 @@ describe('lines in the wrong place', () => {
 describe('truncated instruction', () => {
   it('cut off at the end of the text', () => {
     const r = parse(SPEC_LINES.slice(0, 26).join('\n')); // ends after INSTRUCTION 3's DRAM line
-    assert.deepStrictEqual(notInfo(r).map((d) => [d.code, d.severity, d.line]), [
-      ['vta.dump.truncated', 'error', 25],
-      ['vta.dump.count-mismatch', 'warning', 0],
-    ]);
-    assert.match(notInfo(r)[0]!.message, /INSTRUCTION 3 \(STORE\) is incomplete: expected a "⇥y: size=…, pad=\[…, …\]" line after this line \(2 lines missing\)/);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(3, 4, 5, 6));
+    assert.deepStrictEqual(
+      notInfo(r).map((d) => [d.code, d.severity, d.line]),
+      [
+        ['vta.dump.truncated', 'error', 25],
+        ['vta.dump.count-mismatch', 'warning', 0],
+      ],
+    );
+    assert.match(
+      notInfo(r)[0]!.message,
+      /INSTRUCTION 3 \(STORE\) is incomplete: expected a "⇥y: size=…, pad=\[…, …\]" line after this line \(2 lines missing\)/,
+    );
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(3, 4, 5, 6),
+    );
   });
 
   it('cut off by the next INSTRUCTION header', () => {
@@ -171,7 +243,10 @@ describe('truncated instruction', () => {
     const e = only(r, 'vta.dump.truncated');
     assert.equal(e.line, 24);
     assert.match(e.message, /expected a "⇥DRAM: 0x…, SRAM:0x…" line after this line/);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(3));
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(3),
+    );
   });
 
   it('a runtime dump cut inside a header line', () => {
@@ -184,21 +259,155 @@ describe('truncated instruction', () => {
 });
 
 describe('non-numeric and out-of-range values', () => {
-  const cases: { name: string; line: number; from: string; to: string; at: number; end: number; dropped?: number; message: RegExp }[] = [
-    { name: 'DRAM not hex', line: 3, from: '0x00000c00', to: '0xzz000c00', at: 7, end: 17, dropped: 0, message: /DRAM line: expected a hexadecimal number \(0x…\) for DRAM, found "0xzz000c00/ },
-    { name: 'DRAM without 0x', line: 3, from: '0x00000c00', to: '00000c00', at: 7, end: 15, dropped: 0, message: /hexadecimal/ },
-    { name: 'y size a word', line: 4, from: 'size=1', to: 'size=one', at: 9, end: 12, dropped: 0, message: /y line: expected a decimal number for y size, found "one, pad/ },
-    { name: 'range not an integer', line: 18, from: '(0, 1)', to: '(0, 1.5)', at: 11, end: 14, dropped: 2, message: /decimal number for the end uop/ },
-    { name: 'dep flag 2', line: 9, from: 'pop prev: 0', to: 'pop prev: 2', at: 17, end: 18, dropped: 1, message: /pop prev in \[0, 1\]/ },
-    { name: 'pad 16 does not fit 4 bits', line: 12, from: 'pad=[0, 0]', to: 'pad=[0, 16]', at: 30, end: 32, dropped: 1, message: /x pad in \[0, 15\]/ },
-    { name: 'SRAM too wide', line: 10, from: 'SRAM:0x0000', to: 'SRAM:0x10000', at: 24, end: 31, dropped: 1, message: /SRAM in \[0x0, 0xffff\]/ },
-    { name: 'iter too large for 14 bits', line: 19, from: 'iter: 1', to: 'iter: 16384', at: 20, end: 25, dropped: 2, message: /iteration count in \[0, 16383\]/ },
-    { name: 'unknown GEMM/ALU factor name', line: 20, from: 'dst: 1', to: 'wgt: 1', at: 23, end: 26, dropped: 2, message: /inner loop line: expected "dst:" or "src:" \(the factors are "dst:", "src:"\), found "wgt: 1/ },
-    { name: 'instruction index', line: 1, from: 'INSTRUCTION 0', to: 'INSTRUCTION x', at: 12, end: 13, dropped: 0, message: /INSTRUCTION line: expected a decimal number for the instruction index/ },
-    { name: 'unknown kind', line: 15, from: 'ALU - add imm', to: 'BLAH', at: 15, end: 19, dropped: 2, message: /an instruction kind \(NOP-MEMORY-STAGE/ },
-    { name: 'unknown memory type', line: 8, from: 'LOAD ACC', to: 'LOAD XYZ', at: 20, end: 23, dropped: 1, message: /a memory type after LOAD/ },
-    { name: 'garbage after a line', line: 5, from: 'pad=[0, 0]', to: 'pad=[0, 0] extra', at: 33, end: 38, dropped: 0, message: /expected the end of the line, found "extra"/ },
-    { name: 'counter not a number (instruction kept)', line: 6, from: 'l2g_queue = 0', to: 'l2g_queue = abc', at: 13, end: 16, message: /queue-counter line: expected a decimal number for l2g_queue/ },
+  const cases: {
+    name: string;
+    line: number;
+    from: string;
+    to: string;
+    at: number;
+    end: number;
+    dropped?: number;
+    message: RegExp;
+  }[] = [
+    {
+      name: 'DRAM not hex',
+      line: 3,
+      from: '0x00000c00',
+      to: '0xzz000c00',
+      at: 7,
+      end: 17,
+      dropped: 0,
+      message: /DRAM line: expected a hexadecimal number \(0x…\) for DRAM, found "0xzz000c00/,
+    },
+    {
+      name: 'DRAM without 0x',
+      line: 3,
+      from: '0x00000c00',
+      to: '00000c00',
+      at: 7,
+      end: 15,
+      dropped: 0,
+      message: /hexadecimal/,
+    },
+    {
+      name: 'y size a word',
+      line: 4,
+      from: 'size=1',
+      to: 'size=one',
+      at: 9,
+      end: 12,
+      dropped: 0,
+      message: /y line: expected a decimal number for y size, found "one, pad/,
+    },
+    {
+      name: 'range not an integer',
+      line: 18,
+      from: '(0, 1)',
+      to: '(0, 1.5)',
+      at: 11,
+      end: 14,
+      dropped: 2,
+      message: /decimal number for the end uop/,
+    },
+    {
+      name: 'dep flag 2',
+      line: 9,
+      from: 'pop prev: 0',
+      to: 'pop prev: 2',
+      at: 17,
+      end: 18,
+      dropped: 1,
+      message: /pop prev in \[0, 1\]/,
+    },
+    {
+      name: 'pad 16 does not fit 4 bits',
+      line: 12,
+      from: 'pad=[0, 0]',
+      to: 'pad=[0, 16]',
+      at: 30,
+      end: 32,
+      dropped: 1,
+      message: /x pad in \[0, 15\]/,
+    },
+    {
+      name: 'SRAM too wide',
+      line: 10,
+      from: 'SRAM:0x0000',
+      to: 'SRAM:0x10000',
+      at: 24,
+      end: 31,
+      dropped: 1,
+      message: /SRAM in \[0x0, 0xffff\]/,
+    },
+    {
+      name: 'iter too large for 14 bits',
+      line: 19,
+      from: 'iter: 1',
+      to: 'iter: 16384',
+      at: 20,
+      end: 25,
+      dropped: 2,
+      message: /iteration count in \[0, 16383\]/,
+    },
+    {
+      name: 'unknown GEMM/ALU factor name',
+      line: 20,
+      from: 'dst: 1',
+      to: 'wgt: 1',
+      at: 23,
+      end: 26,
+      dropped: 2,
+      message: /inner loop line: expected "dst:" or "src:" \(the factors are "dst:", "src:"\), found "wgt: 1/,
+    },
+    {
+      name: 'instruction index',
+      line: 1,
+      from: 'INSTRUCTION 0',
+      to: 'INSTRUCTION x',
+      at: 12,
+      end: 13,
+      dropped: 0,
+      message: /INSTRUCTION line: expected a decimal number for the instruction index/,
+    },
+    {
+      name: 'unknown kind',
+      line: 15,
+      from: 'ALU - add imm',
+      to: 'BLAH',
+      at: 15,
+      end: 19,
+      dropped: 2,
+      message: /an instruction kind \(NOP-MEMORY-STAGE/,
+    },
+    {
+      name: 'unknown memory type',
+      line: 8,
+      from: 'LOAD ACC',
+      to: 'LOAD XYZ',
+      at: 20,
+      end: 23,
+      dropped: 1,
+      message: /a memory type after LOAD/,
+    },
+    {
+      name: 'garbage after a line',
+      line: 5,
+      from: 'pad=[0, 0]',
+      to: 'pad=[0, 0] extra',
+      at: 33,
+      end: 38,
+      dropped: 0,
+      message: /expected the end of the line, found "extra"/,
+    },
+    {
+      name: 'counter not a number (instruction kept)',
+      line: 6,
+      from: 'l2g_queue = 0',
+      to: 'l2g_queue = abc',
+      at: 13,
+      end: 16,
+      message: /queue-counter line: expected a decimal number for l2g_queue/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -214,15 +423,26 @@ describe('non-numeric and out-of-range values', () => {
       assert.equal(e.character, c.at, e.message);
       assert.equal(e.endCharacter, c.end, e.message);
       assert.match(e.message, c.message);
-      assert.deepStrictEqual(r.instructions.map((d) => d.insn), c.dropped === undefined ? keep() : keep(c.dropped));
+      assert.deepStrictEqual(
+        r.instructions.map((d) => d.insn),
+        c.dropped === undefined ? keep() : keep(c.dropped),
+      );
       // The rest is read without further complaint.
-      assert.deepStrictEqual(notInfo(r).filter((d) => d.severity === 'warning'), []);
+      assert.deepStrictEqual(
+        notInfo(r).filter((d) => d.severity === 'warning'),
+        [],
+      );
     });
   }
 
   it('a malformed uop line is reported and the kernel goes on', () => {
-    const r = parse('There are 3 uops\n[0000]\t acc=0, inp=0, wgt=0\n[0001]\t acc=?, inp=0, wgt=0\n[0002]\t acc=2, inp=0, wgt=0\n\n');
-    assert.deepStrictEqual(r.uopKernels[0]!.uops, [{ dst: 0, src: 0, wgt: 0 }, { dst: 2, src: 0, wgt: 0 }]);
+    const r = parse(
+      'There are 3 uops\n[0000]\t acc=0, inp=0, wgt=0\n[0001]\t acc=?, inp=0, wgt=0\n[0002]\t acc=2, inp=0, wgt=0\n\n',
+    );
+    assert.deepStrictEqual(r.uopKernels[0]!.uops, [
+      { dst: 0, src: 0, wgt: 0 },
+      { dst: 2, src: 0, wgt: 0 },
+    ]);
     const e = r.diagnostics.find((d) => d.severity === 'error')!;
     assert.deepStrictEqual([e.code, e.line, e.character], ['vta.dump.bad-number', 2, 12]);
   });
@@ -233,9 +453,15 @@ describe('wrong header', () => {
     const r = parse(SPEC.replace('There are 7', 'There are 9'));
     const w = only(r, 'vta.dump.count-mismatch');
     assert.equal(w.line, 0);
-    assert.match(w.message, /says 9 instructions but 7 "INSTRUCTION" lines follow \(lines missing or the log is cut short\?\)/);
+    assert.match(
+      w.message,
+      /says 9 instructions but 7 "INSTRUCTION" lines follow \(lines missing or the log is cut short\?\)/,
+    );
     assert.equal(r.declaredCount, 9);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep());
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(),
+    );
   });
 
   it('fewer declared than present', () => {
@@ -248,25 +474,40 @@ describe('wrong header', () => {
     const e = only(r, 'vta.dump.bad-number');
     assert.deepStrictEqual([e.line, e.character, e.endCharacter], [0, 10, 15]);
     assert.equal(r.declaredCount, undefined);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep());
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(),
+    );
   });
 
   it('no header at all', () => {
     const r = parse(SPEC_LINES.slice(1).join('\n'));
     const w = only(r, 'vta.dump.missing-header');
     assert.equal(w.line, 0);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep());
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(),
+    );
   });
 
   it('a log that starts mid-dump does not check counters it cannot know', () => {
     const r = parse(SPEC_LINES.slice(23).join('\n')); // from INSTRUCTION 3
-    assert.deepStrictEqual(notInfo(r).map((d) => d.code), ['vta.dump.missing-header', 'vta.dump.index-gap']);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep(0, 1, 2));
+    assert.deepStrictEqual(
+      notInfo(r).map((d) => d.code),
+      ['vta.dump.missing-header', 'vta.dump.index-gap'],
+    );
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(0, 1, 2),
+    );
   });
 
   it('a second dump whose header is missing', () => {
     const r = parse(SPEC + SPEC_LINES.slice(1).join('\n'));
-    assert.deepStrictEqual(notInfo(r).map((d) => [d.code, d.line]), [['vta.dump.missing-header', 41]]);
+    assert.deepStrictEqual(
+      notInfo(r).map((d) => [d.code, d.line]),
+      [['vta.dump.missing-header', 41]],
+    );
     assert.ok(r.diagnostics.some((d) => d.code === 'vta.dump.multiple-dumps'));
     assert.equal(r.instructions.length, 14);
   });
@@ -274,22 +515,29 @@ describe('wrong header', () => {
 
 describe('edited dump: the running counters', () => {
   it('a flag changed by hand gives one counter-mismatch warning where the counters disagree', () => {
-    const r = parse(edit((l) => {
-      l[16] = l[16]!.replace('push next: 1', 'push next: 0'); // ALU no longer pushes g2s
-    }));
+    const r = parse(
+      edit((l) => {
+        l[16] = l[16]!.replace('push next: 1', 'push next: 0'); // ALU no longer pushes g2s
+      }),
+    );
     const w = only(r, 'vta.dump.counter-mismatch');
     assert.equal(w.severity, 'warning');
     assert.equal(w.line, 22);
     assert.equal(w.character, 1);
-    assert.match(w.message, /prints s2g_queue = 0, g2s_queue = 1, but the instructions above give s2g_queue = 0, g2s_queue = 0/);
+    assert.match(
+      w.message,
+      /prints s2g_queue = 0, g2s_queue = 1, but the instructions above give s2g_queue = 0, g2s_queue = 0/,
+    );
     assert.equal(r.instructions.length, 7);
     assert.equal(r.instructions[2]!.insn.push_next_dep, 0);
   });
 
   it('a counter changed by hand', () => {
-    const r = parse(edit((l) => {
-      l[34 + 2] = '\tl2g_queue = 5, g2l_queue = 0';
-    }));
+    const r = parse(
+      edit((l) => {
+        l[34 + 2] = '\tl2g_queue = 5, g2l_queue = 0';
+      }),
+    );
     const w = only(r, 'vta.dump.counter-mismatch');
     assert.equal(w.line, 36);
     assert.match(w.message, /give l2g_queue = 0, g2l_queue = 0/);
@@ -334,8 +582,14 @@ describe('random bytes', () => {
   it('random bytes before and after a dump do not disturb it', () => {
     const text = randomText(50_000, 3, 255) + '\n' + SPEC + randomText(50_000, 4, 255);
     const r = parse(text);
-    assert.deepStrictEqual(r.instructions.map((d) => d.insn), keep());
-    assert.deepStrictEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.insn),
+      keep(),
+    );
+    assert.deepStrictEqual(
+      r.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
   });
 
   it('random mutations of valid dumps never throw and give well-formed diagnostics', () => {
@@ -348,32 +602,52 @@ describe('random bytes', () => {
       fc.record({ op: fc.constant('insert' as const), at: fc.nat(), s: fc.string({ maxLength: 40 }) }),
     );
     fc.assert(
-      fc.property(arbProgram, fc.boolean(), arbUops, fc.array(mutation, { minLength: 1, maxLength: 6 }), (p, runtime, uops, muts) => {
-        let text = writeRuntimeUops(uops) + (runtime ? writeRuntimeDump(runtimeRepresentable(p)) : writeTestLibDump(p));
-        for (const m of muts) {
-          const lines = text.split('\n');
-          const k = m.at % Math.max(lines.length, 1);
-          switch (m.op) {
-            case 'delete': lines.splice(k, 1); break;
-            case 'duplicate': lines.splice(k, 0, lines[k] ?? ''); break;
-            case 'swap': if (k + 1 < lines.length) [lines[k], lines[k + 1]] = [lines[k + 1]!, lines[k]!]; break;
-            case 'char': { const at = m.at % Math.max(text.length, 1); text = text.slice(0, at) + m.ch + text.slice(at + 1); continue; }
-            case 'cut': text = text.slice(0, m.at % Math.max(text.length, 1)); continue;
-            case 'insert': lines.splice(k, 0, m.s); break;
+      fc.property(
+        arbProgram,
+        fc.boolean(),
+        arbUops,
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        (p, runtime, uops, muts) => {
+          let text =
+            writeRuntimeUops(uops) + (runtime ? writeRuntimeDump(runtimeRepresentable(p)) : writeTestLibDump(p));
+          for (const m of muts) {
+            const lines = text.split('\n');
+            const k = m.at % Math.max(lines.length, 1);
+            switch (m.op) {
+              case 'delete':
+                lines.splice(k, 1);
+                break;
+              case 'duplicate':
+                lines.splice(k, 0, lines[k] ?? '');
+                break;
+              case 'swap':
+                if (k + 1 < lines.length) [lines[k], lines[k + 1]] = [lines[k + 1]!, lines[k]!];
+                break;
+              case 'char': {
+                const at = m.at % Math.max(text.length, 1);
+                text = text.slice(0, at) + m.ch + text.slice(at + 1);
+                continue;
+              }
+              case 'cut':
+                text = text.slice(0, m.at % Math.max(text.length, 1));
+                continue;
+              case 'insert':
+                lines.splice(k, 0, m.s);
+                break;
+            }
+            text = lines.join('\n');
           }
-          text = lines.join('\n');
-        }
-        const r = parse(text);
-        const headers = text.split('\n').filter((l) => /INSTRUCTION/.test(l)).length;
-        assert.ok(r.instructions.length <= headers);
-      }),
+          const r = parse(text);
+          const headers = text.split('\n').filter((l) => /INSTRUCTION/.test(l)).length;
+          assert.ok(r.instructions.length <= headers);
+        },
+      ),
       { numRuns: 400 },
     );
   });
 });
 
 // --- size and time --------------------------------------------------------------
-
 
 describe('large input', () => {
   const MB50 = 50 * 1024 * 1024;
@@ -386,7 +660,10 @@ describe('large input', () => {
     assert.equal(r.instructions.length, 7 * reps);
     assert.deepStrictEqual(notInfo(r), []);
     assert.equal(r.declaredCount, 7 * reps);
-    assert.match(r.diagnostics.find((d) => d.code === 'vta.dump.multiple-dumps')!.message, new RegExp(`${reps} instruction dumps`));
+    assert.match(
+      r.diagnostics.find((d) => d.code === 'vta.dump.multiple-dumps')!.message,
+      new RegExp(`${reps} instruction dumps`),
+    );
   });
 
   it('a 50 MB single line of garbage', () => {
@@ -398,7 +675,8 @@ describe('large input', () => {
   });
 
   it('5 MB of broken instructions: the diagnostics are capped', () => {
-    const text = 'There are 1 instructions\n' + 'INSTRUCTION 0: GEMM\n\tdep - pop prev: 9\n'.repeat(Math.ceil(MB50 / 10 / 39));
+    const text =
+      'There are 1 instructions\n' + 'INSTRUCTION 0: GEMM\n\tdep - pop prev: 9\n'.repeat(Math.ceil(MB50 / 10 / 39));
     const r = parseTvmDump(text);
     assert.equal(r.instructions.length, 0);
     assert.ok(r.diagnostics.length <= MAX_DUMP_DIAGNOSTICS + 5, `${r.diagnostics.length}`);

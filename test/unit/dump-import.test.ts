@@ -17,26 +17,47 @@ const CONV = readFileSync('test/fixtures/dumps/runtime-conv2d-block32.log', 'utf
 /** Imports, assembles (the config next to the file) and checks. */
 function importAndCheck(log: string, target = BLOCK32, targetText = '"block32_vta_config.json"') {
   const r = importTvmDump(log, target, 'test', targetText);
-  const a = assembleText(r.text, { file: '/w/x.vta', host: memoryHost({ '/w/x.vta': r.text, '/w/block32_vta_config.json': CONFIG }) });
+  const a = assembleText(r.text, {
+    file: '/w/x.vta',
+    host: memoryHost({ '/w/x.vta': r.text, '/w/block32_vta_config.json': CONFIG }),
+  });
   assert.ok(a.program, r.text);
   const findings = checkProgram(a.program, '/w/x.vta', a.diagnostics);
   return { r, program: a.program, errors: findings.filter((d) => d.severity === 'error') };
 }
 
-const insnBytes = (p: { target: Parameters<typeof encodeProgram>[0]; insns: Array<{ insn: Parameters<typeof encodeProgram>[1][number] }> }) =>
-  encodeProgram(p.target, p.insns.map((x) => x.insn));
+const insnBytes = (p: {
+  target: Parameters<typeof encodeProgram>[0];
+  insns: Array<{ insn: Parameters<typeof encodeProgram>[1][number] }>;
+}) =>
+  encodeProgram(
+    p.target,
+    p.insns.map((x) => x.insn),
+  );
 
 test('a BLOCK=32 runtime conv2d dump (19 instructions) imports, checks with no error and simulates to FINISH', () => {
   const { r, program, errors } = importAndCheck(CONV);
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'info'), []);
-  assert.deepEqual(errors.map((d) => `${d.code} ${d.message}`), [], r.text);
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
+  assert.deepEqual(
+    errors.map((d) => `${d.code} ${d.message}`),
+    [],
+    r.text,
+  );
   assert.equal(program.insns.length, 19);
   const ops = program.insns.map((x) => x.insn);
   assert.equal(ops.filter((i) => i.opcode === Opcode.GEMM).length, 3);
-  assert.deepEqual(ops.filter((i) => i.opcode === Opcode.ALU).map((i) => i.alu_opcode), [3, 2, 1, 0]);
+  assert.deepEqual(
+    ops.filter((i) => i.opcode === Opcode.ALU).map((i) => i.alu_opcode),
+    [3, 2, 1, 0],
+  );
   // Every address is the dump's: WGT at element 0x20 (32 KiB in), ACC at 0x140, OUT at 0x600.
-  assert.deepEqual(ops.filter((i) => i.opcode <= Opcode.STORE && i.x_size > 0).map((i) => i.dram_base),
-    [0x1c00, 0x0, 0x20, 0x2, 0x21, 0x140, 0x1c02, 0x1c04, 0x600]);
+  assert.deepEqual(
+    ops.filter((i) => i.opcode <= Opcode.STORE && i.x_size > 0).map((i) => i.dram_base),
+    [0x1c00, 0x0, 0x20, 0x2, 0x21, 0x140, 0x1c02, 0x1c04, 0x600],
+  );
   assert.match(r.text, /^; DRAM contents are not in the dump/m);
   assert.match(r.text, /^data wgt0 : wgt\[1\] @ 32768 = zeros$/m);
   assert.match(r.text, /^data out0 : out\[2\] @ 49152 = zeros$/m);
@@ -59,7 +80,11 @@ test('lost leading tabs, prose between the lines and uop listings placed anywher
   const moved = text.slice(0, firstUops) + text.slice(header) + '\nThe first kernel:\n' + text.slice(firstUops, header);
   for (const log of [text, moved]) {
     const { r, program, errors } = importAndCheck(log);
-    assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'info'), [], log);
+    assert.deepEqual(
+      r.diagnostics.filter((d) => d.severity !== 'info'),
+      [],
+      log,
+    );
     assert.deepEqual(errors, []);
     assert.deepEqual(insnBytes(program), insnBytes(base.program));
   }
@@ -74,7 +99,10 @@ test('a dump cut in the middle of an instruction imports what it holds, with a d
   assert.ok(truncated, JSON.stringify(r.diagnostics));
   assert.equal(truncated.line, at + 2);
   assert.equal(program.insns.length, 12);
-  assert.deepEqual(errors.filter((d) => d.code.startsWith('vta.bounds') || d.code.startsWith('vta.syntax')), []);
+  assert.deepEqual(
+    errors.filter((d) => d.code.startsWith('vta.bounds') || d.code.startsWith('vta.syntax')),
+    [],
+  );
 });
 
 test('a hand-written test-library dump (DEBUG - prefixes, STORE ACC, range before reset_out) checks and runs', () => {
@@ -111,7 +139,10 @@ test('a hand-written test-library dump (DEBUG - prefixes, STORE ACC, range befor
   ].join('\n');
   const { r, program, errors } = importAndCheck(log, defaultTarget(), 'default');
   assert.equal(r.parsed.variant, 'test-lib');
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
   assert.deepEqual(errors, [], r.text);
   assert.equal(program.insns.length, 5);
   assert.match(r.text, /kernel k0 @ 1024 \{ uop dst=0 src=0 \}/);
@@ -121,17 +152,29 @@ test('a hand-written test-library dump (DEBUG - prefixes, STORE ACC, range befor
 test('without a target text, a target read from a file is written as a quoted path that parses', () => {
   const r = importTvmDump(CONV, BLOCK32);
   assert.match(r.text, /^target "block32_vta_config\.json"$/m);
-  const a = assembleText(r.text, { file: '/w/x.vta', host: memoryHost({ '/w/x.vta': r.text, '/w/block32_vta_config.json': CONFIG }) });
-  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+  const a = assembleText(r.text, {
+    file: '/w/x.vta',
+    host: memoryHost({ '/w/x.vta': r.text, '/w/block32_vta_config.json': CONFIG }),
+  });
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   assert.equal(a.program!.target.keys.LOG_BLOCK, 5);
 });
 
 test('an instruction dump without micro-op listings (debug flag 2 only) still checks: its micro-ops are zeros', () => {
-  const noUops = CONV.split('\n').filter((l) => !/^(There are \d+ uops|\[\d{4}\])/.test(l)).join('\n');
+  const noUops = CONV.split('\n')
+    .filter((l) => !/^(There are \d+ uops|\[\d{4}\])/.test(l))
+    .join('\n');
   const { r, program, errors } = importAndCheck(noUops);
   assert.doesNotMatch(r.text, /^kernel /m);
   assert.match(r.text, /load uop sram=0 dram=7168 x=2/);
-  assert.deepEqual(errors.map((d) => `${d.code} ${d.message}`), [], r.text);
+  assert.deepEqual(
+    errors.map((d) => `${d.code} ${d.message}`),
+    [],
+    r.text,
+  );
   assert.equal(program.insns.length, 19);
   assert.equal(simulate(program, {}).status, 'finished');
 });

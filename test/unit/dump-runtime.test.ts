@@ -8,21 +8,48 @@ import { describe, it } from 'node:test';
 import { parseTvmDump, type ParsedDump } from '../../core/asm/dump/parse-dump';
 import { mkInsn } from './dump-writer';
 
-const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/dumps/${name}`, import.meta.url)), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/dumps/${name}`, import.meta.url)), 'utf8');
 
-const LOAD = 0, STORE = 1, GEMM = 2, FINISH = 3, ALU = 4;
+const LOAD = 0,
+  STORE = 1,
+  GEMM = 2,
+  FINISH = 3,
+  ALU = 4;
 const codes = (r: ParsedDump, severity?: string): string[] =>
-  r.diagnostics.filter((d) => !severity || d.severity === severity).map((d) => d.code).sort();
+  r.diagnostics
+    .filter((d) => !severity || d.severity === severity)
+    .map((d) => d.code)
+    .sort();
 
 /** The seven instructions the synthetic example of §6.2 describes. */
 const SPEC_EXAMPLE = [
   mkInsn(LOAD, { memory_type: 0, dram_base: 0xc00, sram_base: 0, y_size: 1, x_size: 1, x_stride: 1 }),
   mkInsn(LOAD, { memory_type: 3, dram_base: 0x80, sram_base: 0, y_size: 1, x_size: 4, x_stride: 4 }),
   mkInsn(ALU, {
-    push_next_dep: 1, reset_reg: 0, uop_bgn: 0, uop_end: 1, iter_out: 1, dst_factor_out: 0, src_factor_out: 0,
-    iter_in: 4, dst_factor_in: 1, src_factor_in: 1, alu_opcode: 2, use_imm: 1, imm: 0,
+    push_next_dep: 1,
+    reset_reg: 0,
+    uop_bgn: 0,
+    uop_end: 1,
+    iter_out: 1,
+    dst_factor_out: 0,
+    src_factor_out: 0,
+    iter_in: 4,
+    dst_factor_in: 1,
+    src_factor_in: 1,
+    alu_opcode: 2,
+    use_imm: 1,
+    imm: 0,
   }),
-  mkInsn(STORE, { pop_prev_dep: 1, push_prev_dep: 1, memory_type: 4, dram_base: 0x200, y_size: 1, x_size: 4, x_stride: 4 }),
+  mkInsn(STORE, {
+    pop_prev_dep: 1,
+    push_prev_dep: 1,
+    memory_type: 4,
+    dram_base: 0x200,
+    y_size: 1,
+    x_size: 4,
+    x_stride: 4,
+  }),
   mkInsn(LOAD, { push_next_dep: 1, memory_type: 2 }),
   mkInsn(LOAD, { pop_prev_dep: 1, pop_next_dep: 1, memory_type: 0 }),
   mkInsn(FINISH),
@@ -42,13 +69,25 @@ describe('runtime dump: the synthetic example of vta-isa.md §6.2', () => {
   });
 
   it('records the printed index and the header line of each instruction', () => {
-    assert.deepStrictEqual(r.instructions.map((d) => d.index), [0, 1, 2, 3, 4, 5, 6]);
-    assert.deepStrictEqual(r.instructions.map((d) => d.line), [1, 8, 15, 23, 30, 34, 38]);
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.index),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.line),
+      [1, 8, 15, 23, 30, 34, 38],
+    );
   });
 
   it('marks the NOPs with their stage and the ALU immediate as unknown', () => {
-    assert.deepStrictEqual(r.instructions.map((d) => d.nopStage), [undefined, undefined, undefined, undefined, 'ld', 'ex', undefined]);
-    assert.deepStrictEqual(r.instructions.map((d) => d.immUnknown), [undefined, undefined, true, undefined, undefined, undefined, undefined]);
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.nopStage),
+      [undefined, undefined, undefined, undefined, 'ld', 'ex', undefined],
+    );
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.immUnknown),
+      [undefined, undefined, true, undefined, undefined, undefined, undefined],
+    );
   });
 
   it('reads the final counters and finds them consistent', () => {
@@ -82,14 +121,26 @@ describe('runtime dump: the synthetic example of vta-isa.md §6.2', () => {
       mixed.push(l);
     });
     const m = parseTvmDump(mixed.join('\n'));
-    assert.deepStrictEqual(m.diagnostics.filter((d) => d.severity !== 'info'), []);
-    assert.deepStrictEqual(m.instructions.map((d) => d.insn), SPEC_EXAMPLE);
-    assert.deepStrictEqual(m.instructions.map((d) => d.line), r.instructions.map((d) => lineMap[d.line]));
+    assert.deepStrictEqual(
+      m.diagnostics.filter((d) => d.severity !== 'info'),
+      [],
+    );
+    assert.deepStrictEqual(
+      m.instructions.map((d) => d.insn),
+      SPEC_EXAMPLE,
+    );
+    assert.deepStrictEqual(
+      m.instructions.map((d) => d.line),
+      r.instructions.map((d) => lineMap[d.line]),
+    );
   });
 
   it('accepts spaces in place of the tabs', () => {
     const s = parseTvmDump(fixture('runtime-spec-example.log').replace(/\t/g, '    '));
-    assert.deepStrictEqual(s.instructions.map((d) => d.insn), SPEC_EXAMPLE);
+    assert.deepStrictEqual(
+      s.instructions.map((d) => d.insn),
+      SPEC_EXAMPLE,
+    );
     assert.deepStrictEqual(codes(s), ['vta.dump.imm-unknown']);
   });
 });
@@ -100,28 +151,90 @@ describe('runtime dump: two Synchronize calls, uop dumps, GEMM, ACC_8BIT, NOP-ST
   it('imports the instructions of both dumps in sequence', () => {
     const expected = [
       mkInsn(STORE, { push_prev_dep: 1 }),
-      mkInsn(LOAD, { memory_type: 2, dram_base: 0x10000, sram_base: 0, y_size: 2, y_pad_0: 1, y_pad_1: 1, x_size: 2, x_stride: 4, x_pad_0: 1, x_pad_1: 1 }),
-      mkInsn(LOAD, { push_next_dep: 1, memory_type: 1, dram_base: 0x400, sram_base: 0x10, y_size: 1, x_size: 2, x_stride: 2 }),
+      mkInsn(LOAD, {
+        memory_type: 2,
+        dram_base: 0x10000,
+        sram_base: 0,
+        y_size: 2,
+        y_pad_0: 1,
+        y_pad_1: 1,
+        x_size: 2,
+        x_stride: 4,
+        x_pad_0: 1,
+        x_pad_1: 1,
+      }),
+      mkInsn(LOAD, {
+        push_next_dep: 1,
+        memory_type: 1,
+        dram_base: 0x400,
+        sram_base: 0x10,
+        y_size: 1,
+        x_size: 2,
+        x_stride: 2,
+      }),
       mkInsn(LOAD, { memory_type: 0, dram_base: 0x20000, y_size: 1, x_size: 2, x_stride: 2 }),
       mkInsn(GEMM, {
-        pop_prev_dep: 1, pop_next_dep: 1, push_prev_dep: 1, reset_reg: 0, uop_bgn: 0, uop_end: 2,
-        iter_out: 3, wgt_factor_out: 1, src_factor_out: 2, dst_factor_out: 4,
-        iter_in: 5, wgt_factor_in: 6, src_factor_in: 7, dst_factor_in: 8,
+        pop_prev_dep: 1,
+        pop_next_dep: 1,
+        push_prev_dep: 1,
+        reset_reg: 0,
+        uop_bgn: 0,
+        uop_end: 2,
+        iter_out: 3,
+        wgt_factor_out: 1,
+        src_factor_out: 2,
+        dst_factor_out: 4,
+        iter_in: 5,
+        wgt_factor_in: 6,
+        src_factor_in: 7,
+        dst_factor_in: 8,
       }),
       mkInsn(LOAD, { memory_type: 5, dram_base: 0x123, sram_base: 0x20, y_size: 1, x_size: 16, x_stride: 16 }),
-      mkInsn(ALU, { push_next_dep: 1, uop_bgn: 2, uop_end: 3, iter_out: 1, iter_in: 16, dst_factor_in: 1, src_factor_in: 1, alu_opcode: 3, use_imm: 1 }),
-      mkInsn(STORE, { pop_prev_dep: 1, push_prev_dep: 1, memory_type: 4, dram_base: 0xfffffff0, sram_base: 0x7ff, y_size: 16, x_size: 1, x_stride: 1 }),
+      mkInsn(ALU, {
+        push_next_dep: 1,
+        uop_bgn: 2,
+        uop_end: 3,
+        iter_out: 1,
+        iter_in: 16,
+        dst_factor_in: 1,
+        src_factor_in: 1,
+        alu_opcode: 3,
+        use_imm: 1,
+      }),
+      mkInsn(STORE, {
+        pop_prev_dep: 1,
+        push_prev_dep: 1,
+        memory_type: 4,
+        dram_base: 0xfffffff0,
+        sram_base: 0x7ff,
+        y_size: 16,
+        x_size: 1,
+        x_stride: 1,
+      }),
       mkInsn(FINISH),
       mkInsn(ALU, {
-        pop_next_dep: 1, reset_reg: 1, uop_bgn: 0, uop_end: 1, iter_out: 2, dst_factor_out: 3, src_factor_out: 4,
-        iter_in: 5, dst_factor_in: 6, src_factor_in: 7, alu_opcode: 1, use_imm: 1,
+        pop_next_dep: 1,
+        reset_reg: 1,
+        uop_bgn: 0,
+        uop_end: 1,
+        iter_out: 2,
+        dst_factor_out: 3,
+        src_factor_out: 4,
+        iter_in: 5,
+        dst_factor_in: 6,
+        src_factor_in: 7,
+        alu_opcode: 1,
+        use_imm: 1,
       }),
       mkInsn(LOAD, { push_prev_dep: 1, memory_type: 0 }),
       mkInsn(FINISH),
     ];
     assert.equal(r.instructions.length, expected.length);
     r.instructions.forEach((d, n) => assert.deepStrictEqual(d.insn, expected[n], `instruction ${n}`));
-    assert.deepStrictEqual(r.instructions.map((d) => d.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2]);
+    assert.deepStrictEqual(
+      r.instructions.map((d) => d.index),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2],
+    );
     assert.equal(r.declaredCount, 12);
   });
 
@@ -139,7 +252,13 @@ describe('runtime dump: two Synchronize calls, uop dumps, GEMM, ACC_8BIT, NOP-ST
 
   it('reads both uop kernels', () => {
     assert.deepStrictEqual(r.uopKernels, [
-      { line: 1, uops: [{ dst: 0, src: 0, wgt: 0 }, { dst: 1, src: 1, wgt: 0 }] },
+      {
+        line: 1,
+        uops: [
+          { dst: 0, src: 0, wgt: 0 },
+          { dst: 1, src: 1, wgt: 0 },
+        ],
+      },
       { line: 5, uops: [{ dst: 0, src: 0, wgt: 0 }] },
     ]);
   });
@@ -159,20 +278,29 @@ describe('runtime dump: two Synchronize calls, uop dumps, GEMM, ACC_8BIT, NOP-ST
 
 describe('runtime dump: every ALU name', () => {
   const one = (name: string): ParsedDump =>
-    parseTvmDump([
-      'There are 1 instructions',
-      `INSTRUCTION 0: ALU - ${name}`,
-      '\tdep - pop prev: 0, pop next: 0, push prev: 0, push next: 0',
-      '\treset_out: 0',
-      '\trange (0, 1)',
-      '\touter loop - iter: 1, dst: 0, src: 0',
-      '\tinner loop - iter: 1, dst: 0, src: 0',
-      '\tl2g_queue = 0, g2l_queue = 0',
-      '\ts2g_queue = 0, g2s_queue = 0',
-    ].join('\n'));
+    parseTvmDump(
+      [
+        'There are 1 instructions',
+        `INSTRUCTION 0: ALU - ${name}`,
+        '\tdep - pop prev: 0, pop next: 0, push prev: 0, push next: 0',
+        '\treset_out: 0',
+        '\trange (0, 1)',
+        '\touter loop - iter: 1, dst: 0, src: 0',
+        '\tinner loop - iter: 1, dst: 0, src: 0',
+        '\tl2g_queue = 0, g2l_queue = 0',
+        '\ts2g_queue = 0, g2s_queue = 0',
+      ].join('\n'),
+    );
   const table: [string, number, number, boolean][] = [
-    ['min', 0, 0, false], ['min imm', 0, 1, false], ['max', 1, 0, false], ['max imm', 1, 1, false],
-    ['add', 2, 0, false], ['add imm', 2, 1, false], ['shr', 3, 1, true], ['mul', 4, 0, true], ['unknown op', 5, 0, true],
+    ['min', 0, 0, false],
+    ['min imm', 0, 1, false],
+    ['max', 1, 0, false],
+    ['max imm', 1, 1, false],
+    ['add', 2, 0, false],
+    ['add imm', 2, 1, false],
+    ['shr', 3, 1, true],
+    ['mul', 4, 0, true],
+    ['unknown op', 5, 0, true],
   ];
   for (const [name, op, useImm, hidden] of table) {
     it(`"${name}" → alu_opcode ${op}, use_imm ${useImm}`, () => {
@@ -207,14 +335,27 @@ describe('runtime dump: every ALU name', () => {
 
 describe('runtime dump: micro-op dumps', () => {
   it('reads a kernel and checks its count and indices', () => {
-    const r = parseTvmDump('There are 3 uops\n[0000]\t acc=0, inp=0, wgt=0\n[0001]\t acc=1, inp=16, wgt=2\n[0003]\t acc=5, inp=6, wgt=7\n\n');
-    assert.deepStrictEqual(r.uopKernels, [{ line: 0, uops: [{ dst: 0, src: 0, wgt: 0 }, { dst: 1, src: 16, wgt: 2 }, { dst: 5, src: 6, wgt: 7 }] }]);
+    const r = parseTvmDump(
+      'There are 3 uops\n[0000]\t acc=0, inp=0, wgt=0\n[0001]\t acc=1, inp=16, wgt=2\n[0003]\t acc=5, inp=6, wgt=7\n\n',
+    );
+    assert.deepStrictEqual(r.uopKernels, [
+      {
+        line: 0,
+        uops: [
+          { dst: 0, src: 0, wgt: 0 },
+          { dst: 1, src: 16, wgt: 2 },
+          { dst: 5, src: 6, wgt: 7 },
+        ],
+      },
+    ]);
     assert.deepStrictEqual(codes(r), ['vta.dump.no-instructions', 'vta.dump.uop-index']);
     assert.equal(r.diagnostics.find((d) => d.code === 'vta.dump.uop-index')!.line, 3);
   });
 
   it('warns when fewer uops follow than the header says', () => {
-    const r = parseTvmDump('There are 3 uops\n[0000]\t acc=0, inp=0, wgt=0\n\nThere are 1 instructions\nINSTRUCTION 0: FINISH\n\tl2g_queue = 0, g2l_queue = 0\n\ts2g_queue = 0, g2s_queue = 0\n');
+    const r = parseTvmDump(
+      'There are 3 uops\n[0000]\t acc=0, inp=0, wgt=0\n\nThere are 1 instructions\nINSTRUCTION 0: FINISH\n\tl2g_queue = 0, g2l_queue = 0\n\ts2g_queue = 0, g2s_queue = 0\n',
+    );
     assert.deepStrictEqual(codes(r), ['vta.dump.uop-count-mismatch']);
     assert.equal(r.diagnostics[0]!.line, 0);
     assert.equal(r.instructions.length, 1);

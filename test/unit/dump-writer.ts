@@ -107,11 +107,12 @@ export function writeRuntimeDump(insns: readonly Insn[], opts: WriteOptions = {}
   insns.forEach((i, n) => {
     const head = `INSTRUCTION ${n}: `;
     if ((i.opcode === LOAD || i.opcode === STORE) && i.x_size === 0) {
-      const stage = i.opcode === STORE
-        ? 'NOP-STORE-STAGE'
-        : i.memory_type === MEM_UOP || i.memory_type === MEM_ACC || i.memory_type === MEM_ACC_8BIT
-          ? 'NOP-COMPUTE-STAGE'
-          : 'NOP-MEMORY-STAGE';
+      const stage =
+        i.opcode === STORE
+          ? 'NOP-STORE-STAGE'
+          : i.memory_type === MEM_UOP || i.memory_type === MEM_ACC || i.memory_type === MEM_ACC_8BIT
+            ? 'NOP-COMPUTE-STAGE'
+            : 'NOP-MEMORY-STAGE';
       out.push(head + stage, depLine(i));
       updateQueues(q, i, false);
       counters();
@@ -130,7 +131,8 @@ export function writeRuntimeDump(insns: readonly Insn[], opts: WriteOptions = {}
         break;
       case GEMM:
         out.push(
-          `${head}GEMM`, depLine(i),
+          `${head}GEMM`,
+          depLine(i),
           `\treset_out: ${i.reset_reg}`,
           `\trange (${i.uop_bgn}, ${i.uop_end})`,
           gemmLoop('outer', i.iter_out, i.wgt_factor_out, i.src_factor_out, i.dst_factor_out, true),
@@ -171,7 +173,8 @@ export function writeTestLibDump(insns: readonly Insn[], opts: WriteOptions = {}
         break;
       case GEMM:
         out.push(
-          `${head}GEMM`, depLine(i),
+          `${head}GEMM`,
+          depLine(i),
           `\trange (${i.uop_bgn}, ${i.uop_end})`,
           `\treset_out: ${i.reset_reg}`,
           gemmLoop('outer', i.iter_out, i.wgt_factor_out, i.src_factor_out, i.dst_factor_out, false),
@@ -216,7 +219,10 @@ export function mkInsn(opcode: number, fields: Partial<Insn> = {}): Insn {
 }
 
 const flagsOf = (i: Insn): Partial<Insn> => ({
-  pop_prev_dep: i.pop_prev_dep, pop_next_dep: i.pop_next_dep, push_prev_dep: i.push_prev_dep, push_next_dep: i.push_next_dep,
+  pop_prev_dep: i.pop_prev_dep,
+  pop_next_dep: i.pop_next_dep,
+  push_prev_dep: i.push_prev_dep,
+  push_next_dep: i.push_next_dep,
 });
 
 export interface Expected {
@@ -270,15 +276,31 @@ const arbFlags = fc.record({ pop_prev_dep: bit, pop_next_dep: bit, push_prev_dep
 /** LOAD/STORE with any 3-bit memory type; x_size is 0 (a NOP) a quarter of the time. */
 export const arbMemInsn: fc.Arbitrary<Insn> = fc
   .record({
-    flags: arbFlags, opcode: fc.constantFrom(LOAD, STORE), memory_type: upTo(7), sram_base: upTo(0xffff), dram_base: upTo(0xffffffff),
-    y_size: upTo(0xffff), x_size: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: upTo(0xffff), weight: 3 }),
-    x_stride: upTo(0xffff), y_pad_0: upTo(15), y_pad_1: upTo(15), x_pad_0: upTo(15), x_pad_1: upTo(15),
+    flags: arbFlags,
+    opcode: fc.constantFrom(LOAD, STORE),
+    memory_type: upTo(7),
+    sram_base: upTo(0xffff),
+    dram_base: upTo(0xffffffff),
+    y_size: upTo(0xffff),
+    x_size: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: upTo(0xffff), weight: 3 }),
+    x_stride: upTo(0xffff),
+    y_pad_0: upTo(15),
+    y_pad_1: upTo(15),
+    x_pad_0: upTo(15),
+    x_pad_1: upTo(15),
   })
   .map(({ flags, ...r }) => mkInsn(r.opcode, { ...flags, ...r }));
 
 const loopFields = {
-  reset_reg: bit, uop_bgn: upTo(8191), uop_end: upTo(16383), iter_out: upTo(16383), iter_in: upTo(16383),
-  dst_factor_out: upTo(2047), dst_factor_in: upTo(2047), src_factor_out: upTo(2047), src_factor_in: upTo(2047),
+  reset_reg: bit,
+  uop_bgn: upTo(8191),
+  uop_end: upTo(16383),
+  iter_out: upTo(16383),
+  iter_in: upTo(16383),
+  dst_factor_out: upTo(2047),
+  dst_factor_in: upTo(2047),
+  src_factor_out: upTo(2047),
+  src_factor_in: upTo(2047),
 };
 
 export const arbGemmInsn: fc.Arbitrary<Insn> = fc
@@ -286,7 +308,13 @@ export const arbGemmInsn: fc.Arbitrary<Insn> = fc
   .map(({ flags, ...r }) => mkInsn(GEMM, { ...flags, ...r }));
 
 export const arbAluInsn: fc.Arbitrary<Insn> = fc
-  .record({ flags: arbFlags, ...loopFields, alu_opcode: upTo(7), use_imm: bit, imm: fc.integer({ min: -32768, max: 32767 }) })
+  .record({
+    flags: arbFlags,
+    ...loopFields,
+    alu_opcode: upTo(7),
+    use_imm: bit,
+    imm: fc.integer({ min: -32768, max: 32767 }),
+  })
   .map(({ flags, ...r }) => mkInsn(ALU, { ...flags, ...r }));
 
 export const arbFinishInsn: fc.Arbitrary<Insn> = arbFlags.map((flags) => mkInsn(FINISH, flags));
@@ -308,7 +336,10 @@ export const arbProgram: fc.Arbitrary<Insn[]> = fc.array(arbInsn, { maxLength: 3
  */
 export function runtimeRepresentable(p: readonly Insn[]): Insn[] {
   return p.map((i) =>
-    i.opcode === LOAD && i.x_size === 0 && (i.memory_type === 4 || i.memory_type > MEM_ACC_8BIT) ? { ...i, memory_type: MEM_INP } : i);
+    i.opcode === LOAD && i.x_size === 0 && (i.memory_type === 4 || i.memory_type > MEM_ACC_8BIT)
+      ? { ...i, memory_type: MEM_INP }
+      : i,
+  );
 }
 
 export const arbUops: fc.Arbitrary<Uop[]> = fc.array(

@@ -30,7 +30,7 @@ test('the check fails on a file with a line past the width and on odd layout', (
   try {
     // The project's own settings, so the negative case checks the same width.
     copyFileSync('.prettierrc.json', join(dir, '.prettierrc.json'));
-    writeFileSync(join(dir, 'ok.ts'), "export const a = 1;\n");
+    writeFileSync(join(dir, 'ok.ts'), 'export const a = 1;\n');
     writeFileSync(join(dir, 'long.ts'), `export const b = [${Array.from({ length: 40 }, (_, i) => i).join(', ')}];\n`);
     writeFileSync(join(dir, 'odd.ts'), 'export   function f( x:number ){return x}\n');
     assert.deepEqual(unformatted(dir, [CODE]).files.sort(), ['long.ts', 'odd.ts']);

@@ -35,7 +35,10 @@ function assertDefaultDerived(t: VtaTarget): void {
   );
   // Depths 8192 / 2048 / 1024 / 2048 / 2048 and their logs 13 / 11 / 10 / 11 / 11.
   assert.deepEqual([t.uop.depth, t.inp.depth, t.wgt.depth, t.acc.depth, t.out.depth], [8192, 2048, 1024, 2048, 2048]);
-  assert.deepEqual([t.uop.logDepth, t.inp.logDepth, t.wgt.logDepth, t.acc.logDepth, t.out.logDepth], [13, 11, 10, 11, 11]);
+  assert.deepEqual(
+    [t.uop.logDepth, t.inp.logDepth, t.wgt.logDepth, t.acc.logDepth, t.out.logDepth],
+    [13, 11, 10, 11, 11],
+  );
   // DRAM element units: UOP 4, WGT 256, INP 16, ACC 64, OUT 16, ACC_8BIT 16.
   assert.equal(t.elemBytes[MEM.UOP], 4);
   assert.equal(t.elemBytes[MEM.WGT], 256);
@@ -118,13 +121,16 @@ describe('ISA config: derived quantities (§1.2)', () => {
   it('very old split keys LOG_BLOCK_IN = LOG_BLOCK_OUT are accepted (§1.1)', () => {
     const k = readConfigKeys({ LOG_BLOCK_IN: 5, LOG_BLOCK_OUT: 5 });
     assert.equal(k.LOG_BLOCK, 5);
-    assert.throws(() => readConfigKeys({ LOG_BLOCK_IN: 4, LOG_BLOCK_OUT: 5 }, 'old.json'), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /old\.json/);
-      assert.match(e.message, /LOG_BLOCK_IN/);
-      assert.match(e.message, /LOG_BLOCK_OUT/);
-      return true;
-    });
+    assert.throws(
+      () => readConfigKeys({ LOG_BLOCK_IN: 4, LOG_BLOCK_OUT: 5 }, 'old.json'),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /old\.json/);
+        assert.match(e.message, /LOG_BLOCK_IN/);
+        assert.match(e.message, /LOG_BLOCK_OUT/);
+        return true;
+      },
+    );
   });
 
   it('readConfigKeys does not modify (and so accepts a frozen) input object', () => {
@@ -226,7 +232,13 @@ describe('ISA config: impossible configurations are rejected with ConfigError', 
   });
 
   it('element larger than the 4096 B page (LOG_BLOCK=7: WGT element 16 KiB)', () => {
-    rejects(() => fromJson({ ...DOC_DEFAULT_JSON, LOG_BLOCK: 7 }, 'block7.json'), /WGT/, /16384/, /4096/, /block7\.json/);
+    rejects(
+      () => fromJson({ ...DOC_DEFAULT_JSON, LOG_BLOCK: 7 }, 'block7.json'),
+      /WGT/,
+      /16384/,
+      /4096/,
+      /block7\.json/,
+    );
   });
 
   it('an element of exactly 4096 B is accepted (LOG_BLOCK=6: WGT row 8·64·64/8 B)', () => {
@@ -306,13 +318,20 @@ describe('ISA config: impossible configurations are rejected with ConfigError', 
 
   it('every accepted variant has layouts that fit 128 / 32 bits', () => {
     const variants: Array<Partial<VtaConfigKeys>> = [
-      {}, { HW_VER: '0.0.1' }, { LOG_BLOCK: 5 }, { LOG_BLOCK: 6 }, { LOG_BATCH: 2 },
-      { LOG_INP_BUFF_SIZE: 14 }, { LOG_UOP_BUFF_SIZE: 14 }, { LOG_ACC_BUFF_SIZE: 16 },
+      {},
+      { HW_VER: '0.0.1' },
+      { LOG_BLOCK: 5 },
+      { LOG_BLOCK: 6 },
+      { LOG_BATCH: 2 },
+      { LOG_INP_BUFF_SIZE: 14 },
+      { LOG_UOP_BUFF_SIZE: 14 },
+      { LOG_ACC_BUFF_SIZE: 16 },
     ];
     for (const v of variants) {
       const t = deriveTarget('variant', { ...DOC_DEFAULT_KEYS, ...v });
       const l = layoutsFor(t);
-      for (const kind of ['mem', 'gemm', 'alu', 'finish'] as const) assert.ok(l[kind].bits <= 128, `${JSON.stringify(v)} ${kind}`);
+      for (const kind of ['mem', 'gemm', 'alu', 'finish'] as const)
+        assert.ok(l[kind].bits <= 128, `${JSON.stringify(v)} ${kind}`);
       const u = uopLayoutFor(t);
       assert.ok(u.wgt.offset + u.wgt.width <= 32, JSON.stringify(v));
     }

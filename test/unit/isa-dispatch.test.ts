@@ -59,7 +59,8 @@ function moduleIdOf(name: DocModule): ModuleId {
   assert.ok(entry, `no module named ${name}`);
   return entry[0] as ModuleId;
 }
-const runtimeName = (q: QueueId | undefined): DocQueue | null => (q === undefined ? null : (QUEUE_RUNTIME_NAMES[q] as DocQueue));
+const runtimeName = (q: QueueId | undefined): DocQueue | null =>
+  q === undefined ? null : (QUEUE_RUNTIME_NAMES[q] as DocQueue);
 
 describe('ISA dispatch (§3.1)', () => {
   it('the three modules are load, compute and store', () => {
@@ -67,7 +68,8 @@ describe('ISA dispatch (§3.1)', () => {
   });
 
   it('STORE with any memory_type runs on store', () => {
-    for (let m = 0; m < 8; m++) assert.equal(moduleName(insn(OP.STORE, { memory_type: m, x_size: 1 })), 'store', `STORE mem ${m}`);
+    for (let m = 0; m < 8; m++)
+      assert.equal(moduleName(insn(OP.STORE, { memory_type: m, x_size: 1 })), 'store', `STORE mem ${m}`);
   });
 
   it('LOAD INP and LOAD WGT run on load', () => {
@@ -86,7 +88,15 @@ describe('ISA dispatch (§3.1)', () => {
   });
 
   it('dispatch ignores flags, sizes and the other fields', () => {
-    const noise = { pop_prev_dep: 1, pop_next_dep: 1, push_prev_dep: 1, push_next_dep: 1, x_size: 0, y_size: 9, sram_base: 3 };
+    const noise = {
+      pop_prev_dep: 1,
+      pop_next_dep: 1,
+      push_prev_dep: 1,
+      push_next_dep: 1,
+      x_size: 0,
+      y_size: 9,
+      sram_base: 3,
+    };
     assert.equal(moduleName(insn(OP.LOAD, { ...noise, memory_type: MEM.WGT })), 'load');
     assert.equal(moduleName(insn(OP.LOAD, { ...noise, memory_type: MEM.UOP })), 'compute');
     assert.equal(moduleName(insn(OP.STORE, { ...noise, memory_type: MEM.INP })), 'store');
@@ -121,7 +131,9 @@ describe('ISA dependency flags (§3.2)', () => {
   }
 
   it('popFlagFor / pushFlagFor give the consumer / producer flag of each queue', () => {
-    for (const [name, [producer, consumer]] of Object.entries(DOC_QUEUE_ENDS) as Array<[DocQueue, [DocModule, DocModule]]>) {
+    for (const [name, [producer, consumer]] of Object.entries(DOC_QUEUE_ENDS) as Array<
+      [DocQueue, [DocModule, DocModule]]
+    >) {
       const q = (Object.keys(QUEUE_RUNTIME_NAMES) as QueueId[]).find((k) => QUEUE_RUNTIME_NAMES[k] === name)!;
       const expectedPop = (Object.keys(DOC_FLAG_TABLE[consumer]) as DepFlag[]).find(
         (f) => f.startsWith('pop') && DOC_FLAG_TABLE[consumer][f] === name,
@@ -133,7 +145,8 @@ describe('ISA dependency flags (§3.2)', () => {
       assert.equal(pushFlagFor(q), expectedPush, `${name} push`);
     }
     // Spelled out from the table as well: prev/next is relative to load < compute < store.
-    const byName = (n: DocQueue) => (Object.keys(QUEUE_RUNTIME_NAMES) as QueueId[]).find((k) => QUEUE_RUNTIME_NAMES[k] === n)!;
+    const byName = (n: DocQueue) =>
+      (Object.keys(QUEUE_RUNTIME_NAMES) as QueueId[]).find((k) => QUEUE_RUNTIME_NAMES[k] === n)!;
     assert.equal(popFlagFor(byName('l2g')), 'pop_prev_dep');
     assert.equal(popFlagFor(byName('g2l')), 'pop_next_dep');
     assert.equal(popFlagFor(byName('g2s')), 'pop_prev_dep');
@@ -193,8 +206,14 @@ describe('ISA dependency flags (§3.2)', () => {
     // The same prev flags are legal on a compute-stage LOAD (UOP).
     const ex = tokenUse(insn(OP.LOAD, { memory_type: MEM.UOP, x_size: 1, pop_prev_dep: 1, push_prev_dep: 1 }));
     assert.deepEqual(ex.illegal, []);
-    assert.deepEqual(ex.pops.map((q) => QUEUE_RUNTIME_NAMES[q]), ['l2g']);
-    assert.deepEqual(ex.pushes.map((q) => QUEUE_RUNTIME_NAMES[q]), ['g2l']);
+    assert.deepEqual(
+      ex.pops.map((q) => QUEUE_RUNTIME_NAMES[q]),
+      ['l2g'],
+    );
+    assert.deepEqual(
+      ex.pushes.map((q) => QUEUE_RUNTIME_NAMES[q]),
+      ['g2l'],
+    );
   });
 });
 

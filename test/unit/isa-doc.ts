@@ -20,6 +20,7 @@ export function docDefaultConfigJson(): Record<string, string | number> {
     const m = /^\|\s*([A-Z_]+)\s*\|\s*(`"([^"]*)"`|(\d+))\s*\|/.exec(row);
     if (m) json[m[1]!] = m[3] ?? Number(m[4]);
   }
-  if (Object.keys(json).length < 11) throw new Error(`${ISA_DOC}: §1.1 table has ${Object.keys(json).length} keys, expected 11`);
+  if (Object.keys(json).length < 11)
+    throw new Error(`${ISA_DOC}: §1.1 table has ${Object.keys(json).length} keys, expected 11`);
   return json;
 }

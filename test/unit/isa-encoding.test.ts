@@ -15,7 +15,17 @@ import type { FieldName, OpcodeId } from '../../core/isa/fields';
 import { placeFields } from '../../core/isa/fields';
 import { decodeStream } from '../../core/asm/binary';
 import type { Insn } from '../../core/isa/insn';
-import { EncodeError, FIELD_NAMES, decodeInsn, decodeUop, emptyInsn, encodeInsn, encodeUop, fieldAt, setFieldAt } from '../../core/isa/insn';
+import {
+  EncodeError,
+  FIELD_NAMES,
+  decodeInsn,
+  decodeUop,
+  emptyInsn,
+  encodeInsn,
+  encodeUop,
+  fieldAt,
+  setFieldAt,
+} from '../../core/isa/insn';
 import { docDefaultConfigJson } from './isa-doc';
 
 // ---------------------------------------------------------------------------
@@ -179,7 +189,14 @@ interface ConfigRef {
   uopUsed: number;
 }
 
-function kinds(mem: RefField[], memUnused: bigint, gemm: RefField[], gemmUnused: bigint, alu: RefField[], aluUnused: bigint): KindRef[] {
+function kinds(
+  mem: RefField[],
+  memUnused: bigint,
+  gemm: RefField[],
+  gemmUnused: bigint,
+  alu: RefField[],
+  aluUnused: bigint,
+): KindRef[] {
   return [
     { name: 'LOAD', opcode: OP.LOAD, table: mem, used: ALL128 & ~memUnused },
     { name: 'STORE', opcode: OP.STORE, table: mem, used: ALL128 & ~memUnused },
@@ -219,7 +236,14 @@ const CONFIGS: ConfigRef[] = [
   {
     label: 'LOG_BLOCK=5 (1x32)',
     make: fromJson('block5.json', { ...DOC_DEFAULT_JSON, LOG_BLOCK: 5 }),
-    kinds: kinds(MEM_002, bits(58, 63), GEMM_BLOCK5, bits(63, 63) | bits(120, 127), ALU_BLOCK5, bits(63, 63) | bits(124, 127)),
+    kinds: kinds(
+      MEM_002,
+      bits(58, 63),
+      GEMM_BLOCK5,
+      bits(63, 63) | bits(120, 127),
+      ALU_BLOCK5,
+      bits(63, 63) | bits(124, 127),
+    ),
     uop: UOP_BLOCK5,
     uopUsed: 0x0fffffff,
   },
@@ -274,7 +298,8 @@ function refUop(table: RefUopField[], u: Record<UopField, number>): number {
   let v = 0n;
   for (const f of table) {
     const raw = u[f.field];
-    if (!Number.isInteger(raw) || raw < 0 || raw > 2 ** widthOf(f) - 1) throw new Error(`test bug: uop ${f.field} = ${raw}`);
+    if (!Number.isInteger(raw) || raw < 0 || raw > 2 ** widthOf(f) - 1)
+      throw new Error(`test bug: uop ${f.field} = ${raw}`);
     v |= BigInt(raw) << BigInt(f.lo);
   }
   return Number(v);
@@ -428,7 +453,9 @@ for (const c of CONFIGS) {
           const bytes = encode(t, insn);
           const expected = toBytes(refValue(k.table, { ...values, opcode: k.opcode }));
           if (hex(bytes) !== hex(expected)) {
-            assert.fail(`iteration ${i}: ${JSON.stringify(values)}\n got      ${hex(bytes)}\n expected ${hex(expected)}`);
+            assert.fail(
+              `iteration ${i}: ${JSON.stringify(values)}\n got      ${hex(bytes)}\n expected ${hex(expected)}`,
+            );
           }
           const dec = decodeInsn(t, bytes);
           assert.deepEqual(dec.insn, insn, `iteration ${i}: decode(encode(x)) != x`);
@@ -456,11 +483,22 @@ for (const c of CONFIGS) {
           if (f.field === 'opcode') continue;
           if (k.opcode === OP.STORE && f.field === 'memory_type' && maxOf(f) + 1 === 4) {
             // 0.0.1 (§2.3): a STORE's OUT (4) does not fit the 2 bits and is written as 0.
-            assert.equal(hex(encode(t, makeInsn(k.opcode, { memory_type: 4 }))), hex(encode(t, makeInsn(k.opcode, { memory_type: 0 }))));
+            assert.equal(
+              hex(encode(t, makeInsn(k.opcode, { memory_type: 4 }))),
+              hex(encode(t, makeInsn(k.opcode, { memory_type: 0 }))),
+            );
           } else {
-            assert.throws(() => encode(t, makeInsn(k.opcode, { [f.field]: maxOf(f) + 1 })), EncodeError, `${f.field} = max+1`);
+            assert.throws(
+              () => encode(t, makeInsn(k.opcode, { [f.field]: maxOf(f) + 1 })),
+              EncodeError,
+              `${f.field} = max+1`,
+            );
           }
-          assert.throws(() => encode(t, makeInsn(k.opcode, { [f.field]: minOf(f) - 1 })), EncodeError, `${f.field} = min-1`);
+          assert.throws(
+            () => encode(t, makeInsn(k.opcode, { [f.field]: minOf(f) - 1 })),
+            EncodeError,
+            `${f.field} = min-1`,
+          );
           assert.throws(() => encode(t, makeInsn(k.opcode, { [f.field]: 0.5 })), EncodeError, `${f.field} = 0.5`);
         }
       });
@@ -494,7 +532,8 @@ for (const c of CONFIGS) {
         for (const f of c.uop) u[f.field] = randomValue(next, f);
         const out = new Uint8Array(4);
         encodeUop(t, u, out);
-        if (hex(out) !== hex(u32Bytes(refUop(c.uop, u)))) assert.fail(`iteration ${i}: ${JSON.stringify(u)} -> ${hex(out)}`);
+        if (hex(out) !== hex(u32Bytes(refUop(c.uop, u))))
+          assert.fail(`iteration ${i}: ${JSON.stringify(u)} -> ${hex(out)}`);
         assert.deepEqual(decodeUop(t, out), u);
       }
     });
@@ -657,7 +696,16 @@ describe('ISA encoding, 0.0.1 vs 0.0.2 when INP depth ≠ ACC depth (LOG_INP_BUF
   }
   const uops: Array<[string, VtaTarget, RefUopField[], number]> = [
     ['0.0.2', t2, UOP_DEFAULT, 0xffffffff],
-    ['0.0.1', t1, [{ field: 'dst', lo: 0, hi: 10 }, { field: 'src', lo: 11, hi: 20 }, { field: 'wgt', lo: 21, hi: 30 }], 0x7fffffff],
+    [
+      '0.0.1',
+      t1,
+      [
+        { field: 'dst', lo: 0, hi: 10 },
+        { field: 'src', lo: 11, hi: 20 },
+        { field: 'wgt', lo: 21, hi: 30 },
+      ],
+      0x7fffffff,
+    ],
   ];
   for (const [label, t, table, used] of uops) {
     it(`${label} micro-op layout`, () => {
@@ -680,7 +728,10 @@ describe('ISA encoding, 0.0.1 vs 0.0.2 when INP depth ≠ ACC depth (LOG_INP_BUF
 
 describe('ISA layout rule (§2.9 algorithm, the C bitfield rule of §2.1)', () => {
   const place = (widths: number[], unit: number) =>
-    placeFields(widths.map((width, i) => ({ name: `f${i}`, width })), unit).map((f) => f.offset);
+    placeFields(
+      widths.map((width, i) => ({ name: `f${i}`, width })),
+      unit,
+    ).map((f) => f.offset);
 
   it('a field that fits exactly up to the boundary stays; one bit more moves it to the next unit', () => {
     assert.deepEqual(place([63, 1, 1], 64), [0, 63, 64]);

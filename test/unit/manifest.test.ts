@@ -33,14 +33,24 @@ test('walkthrough steps complete on events VS Code recognises, through commands 
       if (m[1] === 'onCommand') assert.ok(commands.has(m[2]), `${step.id}: no command ${m[2]}`);
     }
   }
-  const byId = Object.fromEntries(contributes.walkthroughs[0].steps.map((s: { id: string; completionEvents: string[] }) => [s.id, s.completionEvents]));
+  const byId = Object.fromEntries(
+    contributes.walkthroughs[0].steps.map((s: { id: string; completionEvents: string[] }) => [
+      s.id,
+      s.completionEvents,
+    ]),
+  );
   // Opening any .vta file completes "open an example"; any debug session completes "debug".
   assert.ok(byId.openExample.includes('onContext:editorLangId == vta'));
   assert.ok(byId.debug.includes('onContext:inDebugMode'));
 });
 
 test('activation only on the events the extension needs', () => {
-  assert.deepEqual([...pkg.activationEvents].sort(), ['onDebugDynamicConfigurations:vta', 'onDebugResolve:vta', 'onLanguage:vta', 'onLanguage:vtasched']);
+  assert.deepEqual([...pkg.activationEvents].sort(), [
+    'onDebugDynamicConfigurations:vta',
+    'onDebugResolve:vta',
+    'onLanguage:vta',
+    'onLanguage:vtasched',
+  ]);
 });
 
 test('the three modules map to scopes that default themes colour apart', () => {

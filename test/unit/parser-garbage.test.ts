@@ -38,7 +38,44 @@ test('random bytes as .vta give diagnostics, never an exception', () => {
 });
 
 test('random token soup from the language itself never throws', () => {
-  const words = ['load', 'inp', 'uop', 'gemm', 'alu', 'max', 'for', 'i', 'in', '0..3', '{', '}', '(', ')', '=', 'sram', 'x', '1', '-', 'push', 'ld->ex', 'kernel', 'k', 'data', ':', 'wgt', '[', ']', '\n', 'if', 'else', 'const', '@', ',', 'finish', '"s"'];
+  const words = [
+    'load',
+    'inp',
+    'uop',
+    'gemm',
+    'alu',
+    'max',
+    'for',
+    'i',
+    'in',
+    '0..3',
+    '{',
+    '}',
+    '(',
+    ')',
+    '=',
+    'sram',
+    'x',
+    '1',
+    '-',
+    'push',
+    'ld->ex',
+    'kernel',
+    'k',
+    'data',
+    ':',
+    'wgt',
+    '[',
+    ']',
+    '\n',
+    'if',
+    'else',
+    'const',
+    '@',
+    ',',
+    'finish',
+    '"s"',
+  ];
   const r = new Rng(11);
   for (let i = 0; i < 500; i++) {
     const text = Array.from({ length: r.int(1, 60) }, () => r.pick(words)).join(' ');
@@ -80,15 +117,26 @@ test('a 50 MB file is handled', () => {
 });
 
 test('expressions follow C precedence and truncating division', () => {
-  const r = assembleText('const A = 1 + 2 * 3 << 1 == 14\nconst B = -7 / 2\nconst C = -7 % 3\ndata t : inp[A + B + C + 10]\nfinish', { file: 'e.vta' });
+  const r = assembleText(
+    'const A = 1 + 2 * 3 << 1 == 14\nconst B = -7 / 2\nconst C = -7 % 3\ndata t : inp[A + B + C + 10]\nfinish',
+    { file: 'e.vta' },
+  );
   // A = ((1 + 6) << 1) == 14 = 1; B = -3; C = -1 → count 1 + -3 + -1 + 10 = 7
   assert.equal(r.program!.layout.tensors[0]!.count, 7);
 });
 
 test('integer literals: decimal, hex, binary, separators and long ones keep their value', () => {
   const cases: Array<[string, number]> = [
-    ['0', 0], ['7', 7], ['007', 7], ['123456789', 123456789], ['1234567890', 1234567890],
-    ['0x1F', 31], ['0b101', 5], ['1_000', 1000], ['0xFFFF_FFFF', 0xffffffff], ['9007199254740991', 2 ** 53 - 1],
+    ['0', 0],
+    ['7', 7],
+    ['007', 7],
+    ['123456789', 123456789],
+    ['1234567890', 1234567890],
+    ['0x1F', 31],
+    ['0b101', 5],
+    ['1_000', 1000],
+    ['0xFFFF_FFFF', 0xffffffff],
+    ['9007199254740991', 2 ** 53 - 1],
   ];
   for (const [src, want] of cases) {
     const st = parseVta(`const A = ${src}\n`).statements[0];
@@ -98,8 +146,12 @@ test('integer literals: decimal, hex, binary, separators and long ones keep thei
   }
 });
 
-test('parentheses widen a literal\'s range to cover them, and nothing else changes', () => {
+test("parentheses widen a literal's range to cover them, and nothing else changes", () => {
   const st = parseVta('const A = (7)\n').statements[0];
   assert.ok(st?.kind === 'const');
-  assert.deepEqual(JSON.parse(JSON.stringify(st.value)), { kind: 'num', value: 7, range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } } });
+  assert.deepEqual(JSON.parse(JSON.stringify(st.value)), {
+    kind: 'num',
+    value: 7,
+    range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } },
+  });
 });

@@ -45,7 +45,10 @@ const MAIN = [
 
 function assembled(): Program {
   const r = assembleText(MAIN, { file: '/w/main.vta', host: memoryHost({ '/w/main.vta': MAIN, '/w/defs.vta': DEFS }) });
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   return r.program!;
 }
 
@@ -60,7 +63,15 @@ function walked(p: Program): RowAccess[][] {
 }
 
 /** An access as plain data (a summarised set has `approx`; an exact one has none). */
-const plain = (a: RowAccess) => ({ buf: a.buf, write: a.write, rows: [...a.rows], min: a.min, max: a.max, role: a.role, approx: !!a.approx });
+const plain = (a: RowAccess) => ({
+  buf: a.buf,
+  write: a.write,
+  rows: [...a.rows],
+  min: a.min,
+  max: a.max,
+  role: a.role,
+  approx: !!a.approx,
+});
 
 test('one index per Program, shared by every reader', () => {
   const p = assembled();
@@ -77,7 +88,10 @@ test('source lines ↔ instructions: loops write several, one line may hold two 
   for (const line of [6, 7, 8]) {
     const list = x.onLine(file, line);
     assert.equal(list.length, 3, `line ${line}`);
-    assert.deepEqual([...list].sort((a, b) => a - b), list);
+    assert.deepEqual(
+      [...list].sort((a, b) => a - b),
+      list,
+    );
     assert.deepEqual(x.writtenAt(file, { line, character: 2 }), list);
   }
   assert.deepEqual(opcodes(x.onLine(file, 7)), [Opcode.GEMM, Opcode.GEMM, Opcode.GEMM]);
@@ -94,7 +108,10 @@ test('source lines ↔ instructions: loops write several, one line may hold two 
   assert.deepEqual(x.writtenAt(file, { line: 3, character: 0 }), []);
   // Lines that hold instructions, sorted; the included file holds none.
   const lines = x.lines(file);
-  assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+  assert.deepEqual(
+    lines,
+    [...lines].sort((a, b) => a - b),
+  );
   for (const l of [1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16]) assert.ok(lines.includes(l), `line ${l}`);
   for (const l of [0, 5, 9]) assert.ok(!lines.includes(l), `line ${l}`);
   assert.deepEqual(x.files(), [file]);
@@ -125,7 +142,10 @@ test('SRAM rows per instruction: those of one UOP shadow walked in program order
   const p = programs[0]!;
   const x = programIndex(p);
   const load = x.onLine('/w/main.vta', 1)[0]!;
-  assert.deepEqual(x.accesses(load)!.map((a) => [a.role, a.rows]), [['LOAD writes INP rows', [0, 16]]]);
+  assert.deepEqual(
+    x.accesses(load)!.map((a) => [a.role, a.rows]),
+    [['LOAD writes INP rows', [0, 16]]],
+  );
   x.onLine('/w/main.vta', 8).forEach((g, i) => {
     const dst = x.accesses(g)!.find((a) => a.buf === 'acc' && a.write)!;
     assert.deepEqual(dst.rows, [i, i + 1]);
@@ -161,10 +181,16 @@ test('the symbol index and the assembler of one version share the included trees
   const host = { ...files, readText: (p: string) => (reads.push(p), files.readText(p)) };
   const ast = parseVta(MAIN);
   const trees = new Map<string, SourceFile>();
-  const symbols = buildSymbolIndex('/w/main.vta', ast, { resolve: (from, rel) => host.resolve(from, rel), parse: (p) => includedTree(host, trees, p) });
+  const symbols = buildSymbolIndex('/w/main.vta', ast, {
+    resolve: (from, rel) => host.resolve(from, rel),
+    parse: (p) => includedTree(host, trees, p),
+  });
   assert.equal(symbols.globals.get('g')?.file, '/w/defs.vta');
   const r = assembleAst(ast, { file: '/w/main.vta', host, includedAsts: trees });
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   assert.deepEqual(reads, ['/w/defs.vta']);
   assert.equal(r.declarations!.includedAsts, trees);
   assert.deepEqual([...trees.keys()], ['/w/defs.vta']);
@@ -174,9 +200,10 @@ test('the symbol index and the assembler of one version share the included trees
   assert.deepEqual([...alone.declarations!.includedAsts.keys()], ['/w/defs.vta']);
 });
 
-test('only RowWalk walks a program\'s rows: no other shipped file keeps a UOP shadow', async () => {
+test("only RowWalk walks a program's rows: no other shipped file keeps a UOP shadow", async () => {
   const { sources } = await import('../../scripts/import-graph.mjs');
-  const walkers = ['core', 'server', 'client', 'webviews'].flatMap((d) => sources(d) as string[])
+  const walkers = ['core', 'server', 'client', 'webviews']
+    .flatMap((d) => sources(d) as string[])
     .filter((f) => /new UopShadow\(|insnAccesses\(/.test(readFileSync(f, 'utf8')))
     .map((f) => f.split(sep).join('/'));
   assert.deepEqual(walkers.sort(), ['core/analysis/access.ts', 'core/analysis/program-index.ts']);

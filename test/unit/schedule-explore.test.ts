@@ -12,7 +12,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG_KEYS, shippedTarget } from '../../core/isa';
 import { lintSchedule, parseSchedule } from '../../core/schedule';
-import { designConfigJson, designSchedule, designsOf, designTarget, markPareto, readSpace, shardOf, SpaceError, type DesignResult, type ExploreOutput } from '../../core/schedule/explore';
+import {
+  designConfigJson,
+  designSchedule,
+  designsOf,
+  designTarget,
+  markPareto,
+  readSpace,
+  shardOf,
+  SpaceError,
+  type DesignResult,
+  type ExploreOutput,
+} from '../../core/schedule/explore';
 import { bramsFor, designResources, fpgaPart } from '../../core/schedule/fpga';
 import { checkLoweredLayers } from '../../core/schedule/lowered-checks';
 
@@ -38,24 +49,50 @@ network net {
 }
 `;
 
-const SPACE = { fpga: 'pynq-z1', clockMHz: [100, 150], LOG_BLOCK: [4, 5], splits: [{ LOG_WGT_BUFF_SIZE: 18 }, { LOG_WGT_BUFF_SIZE: 16 }] };
+const SPACE = {
+  fpga: 'pynq-z1',
+  clockMHz: [100, 150],
+  LOG_BLOCK: [4, 5],
+  splits: [{ LOG_WGT_BUFF_SIZE: 18 }, { LOG_WGT_BUFF_SIZE: 16 }],
+};
 
 test('space files: every design in a fixed order; unknown keys, FPGAs and values named', () => {
   const space = readSpace(SPACE);
   const designs = designsOf(space);
   assert.equal(designs.length, 8);
-  assert.deepEqual(designs.map((d) => d.index), [...Array(8).keys()]);
-  assert.deepEqual(designs.slice(0, 4).map((d) => [d.config.LOG_BLOCK, d.config.LOG_WGT_BUFF_SIZE, d.clockMHz]), [[4, 18, 100], [4, 18, 150], [4, 16, 100], [4, 16, 150]]);
+  assert.deepEqual(
+    designs.map((d) => d.index),
+    [...Array(8).keys()],
+  );
+  assert.deepEqual(
+    designs.slice(0, 4).map((d) => [d.config.LOG_BLOCK, d.config.LOG_WGT_BUFF_SIZE, d.clockMHz]),
+    [
+      [4, 18, 100],
+      [4, 18, 150],
+      [4, 16, 100],
+      [4, 16, 150],
+    ],
+  );
   // Shards: disjoint, together every design.
   const shards = [1, 2, 3].map((i) => shardOf(designs, i, 3));
-  assert.deepEqual(shards.flat().map((d) => d.index).sort((a, b) => a - b), designs.map((d) => d.index));
+  assert.deepEqual(
+    shards
+      .flat()
+      .map((d) => d.index)
+      .sort((a, b) => a - b),
+    designs.map((d) => d.index),
+  );
   for (const [bad, why] of [
     [{ ...SPACE, LOG_BLOK: [4] }, /unknown key LOG_BLOK/],
     [{ ...SPACE, fpga: 'virtex' }, /unknown 'virtex'/],
     [{ ...SPACE, LOG_BLOCK: [4.5] }, /LOG_BLOCK: 4.5 is not an integer/],
     [{ ...SPACE, LOG_BLOCK_IN: [4], LOG_BLOCK_OUT: [5], LOG_BLOCK: undefined }, /differ/],
     [[1, 2], /JSON object/],
-  ] as const) assert.throws(() => readSpace(bad), (e: Error) => e instanceof SpaceError && why.test(e.message));
+  ] as const)
+    assert.throws(
+      () => readSpace(bad),
+      (e: Error) => e instanceof SpaceError && why.test(e.message),
+    );
 });
 
 test('resources: the rule on the stock 1x16x16 design (docs/how-to/explore-designs.md)', () => {
@@ -67,21 +104,49 @@ test('resources: the rule on the stock 1x16x16 design (docs/how-to/explore-desig
   assert.equal(bramsFor('xilinx', 512, 72), 1);
   assert.equal(bramsFor('intel', 1024, 10), 1);
   assert.equal(designResources(shippedTarget('pynq')!, fpgaPart('de10-nano')!).dsp, Math.ceil(256 / 3));
-  const bad = designTarget({ index: 0, clockMHz: 100, config: { ...DEFAULT_CONFIG_KEYS, TARGET: 'pynq', LOG_BLOCK: 8, LOG_BUS_WIDTH: 6 } });
+  const bad = designTarget({
+    index: 0,
+    clockMHz: 100,
+    config: { ...DEFAULT_CONFIG_KEYS, TARGET: 'pynq', LOG_BLOCK: 8, LOG_BUS_WIDTH: 6 },
+  });
   assert.ok('problem' in bad && /page|bits|smaller/.test(bad.problem), JSON.stringify(bad));
 });
 
 test('the front: no feasible design is beaten on both latency and block RAM by a front design, and every other feasible one is', () => {
   const d = (index: number, bram: number, latencyMs: number | null, feasible = true): DesignResult => ({
-    index, config: { ...DEFAULT_CONFIG_KEYS, LOG_BUS_WIDTH: 6 }, clockMHz: 100, resources: { bram, dsp: 0 }, feasible, reasons: [],
-    peakGops: 1, latencyMs, fps: null, imagesPerRun: 1, pareto: false, layers: [],
+    index,
+    config: { ...DEFAULT_CONFIG_KEYS, LOG_BUS_WIDTH: 6 },
+    clockMHz: 100,
+    resources: { bram, dsp: 0 },
+    feasible,
+    reasons: [],
+    peakGops: 1,
+    latencyMs,
+    fps: null,
+    imagesPerRun: 1,
+    pareto: false,
+    layers: [],
   });
-  const rs = markPareto([d(0, 100, 5), d(1, 80, 6), d(2, 80, 7), d(3, 120, 4), d(4, 120, 5), d(5, 50, 1, false), d(6, 100, 5)]);
-  assert.deepEqual(rs.filter((r) => r.pareto).map((r) => r.index), [0, 1, 3, 6]);
+  const rs = markPareto([
+    d(0, 100, 5),
+    d(1, 80, 6),
+    d(2, 80, 7),
+    d(3, 120, 4),
+    d(4, 120, 5),
+    d(5, 50, 1, false),
+    d(6, 100, 5),
+  ]);
+  assert.deepEqual(
+    rs.filter((r) => r.pareto).map((r) => r.index),
+    [0, 1, 3, 6],
+  );
 });
 
 function explore(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/vta.cjs'), 'explore', ...args], { encoding: 'utf8', cwd });
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/vta.cjs'), 'explore', ...args], {
+    encoding: 'utf8',
+    cwd,
+  });
   assert.equal(r.status, 0, r.stderr);
   return r;
 }
@@ -90,20 +155,49 @@ test('vta explore: four shards merged give the output of one run, and the best d
   const dir = mkdtempSync(join(tmpdir(), 'vta-explore-'));
   writeFileSync(join(dir, 'net.vtasched'), NETWORK);
   writeFileSync(join(dir, 'space.json'), JSON.stringify(SPACE));
-  const whole = JSON.parse(explore(['net.vtasched', '--space', 'space.json', '--format', 'json', '--jobs', '2'], dir).stdout) as ExploreOutput;
+  const whole = JSON.parse(
+    explore(['net.vtasched', '--space', 'space.json', '--format', 'json', '--jobs', '2'], dir).stdout,
+  ) as ExploreOutput;
   assert.equal(whole.designs.length, 8);
   assert.ok(whole.designs.some((x) => x.pareto));
-  for (let i = 1; i <= 4; i++) explore(['net.vtasched', '--space', 'space.json', '--format', 'json', '--jobs', '1', '--shard', `${i}/4`, '-o', `part${i}.json`], dir);
-  const merged = JSON.parse(explore(['merge', 'part1.json', 'part2.json', 'part3.json', 'part4.json', '--format', 'json'], dir).stdout) as ExploreOutput;
+  for (let i = 1; i <= 4; i++)
+    explore(
+      [
+        'net.vtasched',
+        '--space',
+        'space.json',
+        '--format',
+        'json',
+        '--jobs',
+        '1',
+        '--shard',
+        `${i}/4`,
+        '-o',
+        `part${i}.json`,
+      ],
+      dir,
+    );
+  const merged = JSON.parse(
+    explore(['merge', 'part1.json', 'part2.json', 'part3.json', 'part4.json', '--format', 'json'], dir).stdout,
+  ) as ExploreOutput;
   assert.deepEqual(merged, whole);
-  const missing = spawnSync(process.execPath, [join(process.cwd(), 'bin/vta.cjs'), 'explore', 'merge', 'part1.json'], { encoding: 'utf8', cwd: dir });
+  const missing = spawnSync(process.execPath, [join(process.cwd(), 'bin/vta.cjs'), 'explore', 'merge', 'part1.json'], {
+    encoding: 'utf8',
+    cwd: dir,
+  });
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /6 of 8 designs are missing/);
 
   // The network's repeats count in the latency; its CPU part is listed apart.
   assert.deepEqual(whole.network, { name: 'net', cpuMs: 1.5 });
   for (const d of whole.designs.filter((x) => x.latencyMs !== null)) {
-    assert.deepEqual(d.layers.map((l) => [l.layer, l.repeat]), [['a', 3], ['fc', 1]]);
+    assert.deepEqual(
+      d.layers.map((l) => [l.layer, l.repeat]),
+      [
+        ['a', 3],
+        ['fc', 1],
+      ],
+    );
     const cycles = d.layers.reduce((sum, l) => sum + l.cycles! * l.repeat, 0);
     assert.ok(Math.abs(d.latencyMs! - cycles / d.clockMHz / 1000) < 1e-3, `${d.latencyMs} vs ${cycles}`);
   }
@@ -115,11 +209,22 @@ test('vta explore: four shards merged give the output of one run, and the best d
   assert.match(text, /^target "vta_config\.json"$/m);
   const tuned = parseSchedule(text);
   const lint = lintSchedule(tuned, { target: t });
-  assert.deepEqual(lint.diagnostics.filter((x) => x.severity === 'error'), []);
+  assert.deepEqual(
+    lint.diagnostics.filter((x) => x.severity === 'error'),
+    [],
+  );
   const full = checkLoweredLayers(tuned, lint, { file: 'net.vtasched' });
-  assert.deepEqual(full.diagnostics.filter((x) => x.severity === "error"), []);
-  assert.deepEqual(full.estimates.map((e) => [e.name, e.cycles]), best.layers.map((l) => [l.layer, l.cycles]));
-  const csv = explore(['net.vtasched', '--space', 'space.json', '--format', 'csv', '--jobs', '1'], dir).stdout.trim().split('\n');
+  assert.deepEqual(
+    full.diagnostics.filter((x) => x.severity === 'error'),
+    [],
+  );
+  assert.deepEqual(
+    full.estimates.map((e) => [e.name, e.cycles]),
+    best.layers.map((l) => [l.layer, l.cycles]),
+  );
+  const csv = explore(['net.vtasched', '--space', 'space.json', '--format', 'csv', '--jobs', '1'], dir)
+    .stdout.trim()
+    .split('\n');
   assert.equal(csv.length, 9);
   assert.match(csv[0]!, /^index,gemm,.*latencyMs,fps,pareto$/);
   assert.ok(readFileSync(join(dir, 'part1.json'), 'utf8').includes('"shard"'));

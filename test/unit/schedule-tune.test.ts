@@ -50,7 +50,11 @@ test('tune: the pruned search finds the same five fastest schedules as the model
       .sort((a, b) => a - b);
     const r = tuneLayer(f.layer, target, timingModelEstimate);
     assert.equal(r.candidates, cleanSchedules(f.layer, target).length);
-    assert.deepEqual(r.top.map((s) => s.cycles), all.slice(0, 5), f.layer.name);
+    assert.deepEqual(
+      r.top.map((s) => s.cycles),
+      all.slice(0, 5),
+      f.layer.name,
+    );
     assert.ok(r.baseline && r.best && r.best.cycles <= r.baseline.cycles);
     assert.ok(r.estimated <= r.candidates + 1);
   }
@@ -77,14 +81,20 @@ conv2d_transpose up {
 
 test('tune: the lower bound never exceeds the timing model (convolutions, dense, groups, transposed)', () => {
   const { lint, target } = linted(SOURCE + MORE.replace('target default', ''));
-  assert.deepEqual(lint.layers.map((f) => f.layer.name), ['small', 'fc', 'grouped', 'up']);
+  assert.deepEqual(
+    lint.layers.map((f) => f.layer.name),
+    ['small', 'fc', 'grouped', 'up'],
+  );
   for (const f of lint.layers) {
     const all = cleanSchedules(f.layer, target);
     assert.ok(all.length > 0, f.layer.name);
     for (const c of all) {
       const e = timingModelEstimate(c, target);
       assert.ok(e, `${f.layer.name} ${JSON.stringify(c.layer.tile)} estimates`);
-      assert.ok(cyclesLowerBound(c, target) <= e.cycles, `${JSON.stringify(c.layer.tile)} ${JSON.stringify(c.layer.threads)}: bound ${cyclesLowerBound(c, target)} > ${e.cycles}`);
+      assert.ok(
+        cyclesLowerBound(c, target) <= e.cycles,
+        `${JSON.stringify(c.layer.tile)} ${JSON.stringify(c.layer.threads)}: bound ${cyclesLowerBound(c, target)} > ${e.cycles}`,
+      );
     }
   }
 });
@@ -97,7 +107,11 @@ test('tune: every candidate, written back into the file, lints clean', () => {
   for (const c of cands) {
     const text = applyEdits(SOURCE, knobEdits(f.layer, { tile: c.layer.tile, threads: c.layer.threads }));
     const again = lintSchedule(parseSchedule(text));
-    assert.deepEqual(again.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], text);
+    assert.deepEqual(
+      again.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+      [],
+      text,
+    );
     const back = again.layers[0]!.layer;
     assert.deepEqual([back.tile, back.threads], [c.layer.tile, c.layer.threads]);
   }
@@ -106,14 +120,20 @@ test('tune: every candidate, written back into the file, lints clean', () => {
 test('knob edits replace only the values that change and keep spacing and comments', () => {
   const { lint } = linted();
   const l = lint.layers[0]!.layer;
-  const text = applyEdits(SOURCE, knobEdits(l, { tile: { b: 1, h: 8, w: 8, ci: 16, co: 16 }, threads: { oc: 1, h: 2 } }));
+  const text = applyEdits(
+    SOURCE,
+    knobEdits(l, { tile: { b: 1, h: 8, w: 8, ci: 16, co: 16 }, threads: { oc: 1, h: 2 } }),
+  );
   assert.match(text, /\n {2}tile {3}b=1 h=8 w=8 ci=16 co=16 {3}; a first guess\n/);
   assert.match(text, /\n {2}threads oc=1 h=2\n/);
   assert.equal(text.replace(/\n {2}tile.*\n {2}threads.*\n/, ''), SOURCE.replace(/\n {2}tile.*\n {2}threads.*\n/, ''));
   // No tile line: one is added after the header when the knobs differ from the defaults.
   const bare = SOURCE.replace('  tile   b=1 ci=32 co=16\n', '');
   const fcLayer = lintSchedule(parseSchedule(bare)).layers[1]!.layer;
-  const added = applyEdits(bare, knobEdits(fcLayer, { tile: { b: 1, h: 1, w: 1, ci: 32, co: 16 }, threads: { oc: 1, h: 1 } }));
+  const added = applyEdits(
+    bare,
+    knobEdits(fcLayer, { tile: { b: 1, h: 1, w: 1, ci: 32, co: 16 }, threads: { oc: 1, h: 1 } }),
+  );
   assert.match(added, /dense fc \{\n {2}tile b=1 ci=32 co=16\n/);
 });
 
@@ -122,20 +142,43 @@ test('vta tune: JSON in the documented shape, and -o writes the fastest knobs', 
   const src = join(dir, 'two.vtasched');
   writeFileSync(src, SOURCE);
   const out = join(dir, 'tuned.vtasched');
-  const r = spawnSync(process.execPath, ['bin/vta.cjs', 'tune', src, '--format', 'json', '-o', out], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['bin/vta.cjs', 'tune', src, '--format', 'json', '-o', out], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
-  const rows = JSON.parse(r.stdout) as Array<{ layer: string; candidates: number; baseline: { cycles: number } | null; best: { tile: Record<string, number>; threads: Record<string, number>; cycles: number; microseconds: number; gemmUtilisation: number }; top: unknown[] }>;
-  assert.deepEqual(rows.map((x) => x.layer), ['small', 'fc']);
+  const rows = JSON.parse(r.stdout) as Array<{
+    layer: string;
+    candidates: number;
+    baseline: { cycles: number } | null;
+    best: {
+      tile: Record<string, number>;
+      threads: Record<string, number>;
+      cycles: number;
+      microseconds: number;
+      gemmUtilisation: number;
+    };
+    top: unknown[];
+  }>;
+  assert.deepEqual(
+    rows.map((x) => x.layer),
+    ['small', 'fc'],
+  );
   for (const x of rows) {
     assert.deepEqual(Object.keys(x.best.tile).sort(), ['b', 'ci', 'co', 'h', 'w']);
     assert.ok(x.top.length >= 1 && x.top.length <= 5);
     assert.ok(x.baseline && x.best.cycles <= x.baseline.cycles);
   }
   const written = lintSchedule(parseSchedule(readFileSync(out, 'utf8')));
-  assert.deepEqual(written.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    written.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   for (const x of rows) {
     const l = written.layers.find((f) => f.layer.name === x.layer)!.layer;
-    assert.deepEqual({ b: l.tile.b, ci: l.tile.ci, co: l.tile.co, oc: l.threads.oc }, { b: x.best.tile.b, ci: x.best.tile.ci, co: x.best.tile.co, oc: x.best.threads.oc });
+    assert.deepEqual(
+      { b: l.tile.b, ci: l.tile.ci, co: l.tile.co, oc: l.threads.oc },
+      { b: x.best.tile.b, ci: x.best.tile.ci, co: x.best.tile.co, oc: x.best.threads.oc },
+    );
   }
   const bad = spawnSync(process.execPath, ['bin/vta.cjs', 'tune', src, '--layer', 'nosuch'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);

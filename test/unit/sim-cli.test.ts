@@ -18,8 +18,17 @@ const dir = mkdtempSync(join(tmpdir(), 'vta-sim-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(args: string[]) {
-  let stdout = '', stderr = '';
-  const code = await simCommand.run(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; }, cwd: process.cwd() });
+  let stdout = '',
+    stderr = '';
+  const code = await simCommand.run(args, {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    cwd: process.cwd(),
+  });
   return { code, stdout, stderr };
 }
 
@@ -30,7 +39,19 @@ describe('vta sim', () => {
 
   it('simulates a .vta file and writes DRAM, counters, Chrome trace and its own trace', async () => {
     const out = (n: string) => join(dir, n);
-    const r = await run([file, '--dump-dram', out('d.bin'), '--counters', out('c.json'), '--trace', out('t.json'), '--sim-trace', out('s.json'), '--stats', '--quiet']);
+    const r = await run([
+      file,
+      '--dump-dram',
+      out('d.bin'),
+      '--counters',
+      out('c.json'),
+      '--trace',
+      out('t.json'),
+      '--sim-trace',
+      out('s.json'),
+      '--stats',
+      '--quiet',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([...readFileSync(out('d.bin'))], [...ref.dram]);
     const counters = JSON.parse(readFileSync(out('c.json'), 'utf8'));
@@ -47,10 +68,30 @@ describe('vta sim', () => {
   });
 
   it('reads --insn/--dram binaries and gives the same results', async () => {
-    const insn = join(dir, 'p.insn.bin'), dram = join(dir, 'p.dram.bin'), counters = join(dir, 'c2.json'), dump = join(dir, 'd2.bin');
-    writeFileSync(insn, encodeProgram(program.target, program.insns.map((x) => x.insn)));
+    const insn = join(dir, 'p.insn.bin'),
+      dram = join(dir, 'p.dram.bin'),
+      counters = join(dir, 'c2.json'),
+      dump = join(dir, 'd2.bin');
+    writeFileSync(
+      insn,
+      encodeProgram(
+        program.target,
+        program.insns.map((x) => x.insn),
+      ),
+    );
     writeFileSync(dram, program.dram);
-    const r = await run(['--insn', insn, '--dram', dram, '--counters', counters, '--dump-dram', dump, '--mode', 'functional']);
+    const r = await run([
+      '--insn',
+      insn,
+      '--dram',
+      dram,
+      '--counters',
+      counters,
+      '--dump-dram',
+      dump,
+      '--mode',
+      'functional',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(readFileSync(counters, 'utf8')), ref.counters);
     assert.deepEqual([...readFileSync(dump)], [...ref.dram]);
@@ -59,7 +100,10 @@ describe('vta sim', () => {
   it('exits 1 with file:line:col: error CODE: message on a deadlock or a simulation error', async () => {
     const d = await run(['examples/defects/deadlock.vta', '--quiet']);
     assert.equal(d.code, 1);
-    assert.match(d.stderr, /^examples\/defects\/deadlock\.vta:19:3: error vta\.sim\.deadlock: deadlock before FINISH: compute waits/m);
+    assert.match(
+      d.stderr,
+      /^examples\/defects\/deadlock\.vta:19:3: error vta\.sim\.deadlock: deadlock before FINISH: compute waits/m,
+    );
     const o = await run(['examples/defects/out-of-bounds.vta', '--mode', 'functional']);
     assert.equal(o.code, 1);
     assert.match(o.stderr, /^examples\/defects\/out-of-bounds\.vta:12:3: error vta\.sim\.sram-out-of-range: /m);
@@ -73,7 +117,10 @@ describe('vta sim', () => {
   it('exits 1 when a limit stops the run, and warns about work cut off by FINISH', async () => {
     const l = await run([file, '--max-cycles', '20', '--quiet']);
     assert.equal(l.code, 1);
-    assert.match(l.stderr, /error vta\.sim\.cycle-limit: the run reached the --max-cycles limit at cycle \d+, before FINISH/);
+    assert.match(
+      l.stderr,
+      /error vta\.sim\.cycle-limit: the run reached the --max-cycles limit at cycle \d+, before FINISH/,
+    );
     const w = await run(['examples/defects/finish-too-early.vta', '--quiet']);
     assert.equal(w.code, 0);
     assert.match(w.stderr, /warning: instruction 5 \(st\) was still running when FINISH completed/);

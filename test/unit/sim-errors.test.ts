@@ -49,7 +49,12 @@ describe('SRAM ranges', () => {
     const { b, t } = setup();
     b.load(MemType.INP, { sram: 2040, dram: t.x, x: 4, pad: [1, 0, 2, 2] });
     b.finish();
-    const e = expectError(b.build(), 'sram-out-of-range', 0, [/16 rows \(2×8 with padding\)/, /sram_base 2040/, /up to 2055/, /depth 2048/]);
+    const e = expectError(b.build(), 'sram-out-of-range', 0, [
+      /16 rows \(2×8 with padding\)/,
+      /sram_base 2040/,
+      /up to 2055/,
+      /depth 2048/,
+    ]);
     assert.equal(e.format(), 'built.vta:1:1: error sram-out-of-range: ' + e.message);
     assert.equal(e.format('x', 'vta.sim.').split(': ')[1], 'error vta.sim.sram-out-of-range');
   });
@@ -78,12 +83,19 @@ describe('SRAM ranges', () => {
       b.load(MemType.UOP, { sram: 0, dram: t.u, x: 1 });
       b.gemm({ uop: [0, 1], ...loops });
       b.finish();
-      expectError(b.build(), 'sram-out-of-range', 1, [new RegExp(`${field} ${Object.values(uop)[['dst', 'src', 'wgt'].indexOf(field)]}`), new RegExp(`depth ${depth}`), /GEMM reaches/]);
+      expectError(b.build(), 'sram-out-of-range', 1, [
+        new RegExp(`${field} ${Object.values(uop)[['dst', 'src', 'wgt'].indexOf(field)]}`),
+        new RegExp(`depth ${depth}`),
+        /GEMM reaches/,
+      ]);
     });
   }
 
   it('ALU: tensor-tensor source row and destination row past the ACC depth', () => {
-    for (const [uop, what] of [[{ dst: 0, src: 2047, wgt: 0 }, 'src'], [{ dst: 2047, src: 0, wgt: 0 }, 'dst']] as const) {
+    for (const [uop, what] of [
+      [{ dst: 0, src: 2047, wgt: 0 }, 'src'],
+      [{ dst: 2047, src: 0, wgt: 0 }, 'dst'],
+    ] as const) {
       const { b, t } = setup([uop]);
       b.load(MemType.UOP, { sram: 0, dram: t.u, x: 1 });
       b.alu('ADD', { uop: [0, 1], inner: 2, ...(what === 'dst' ? { dstIn: 1 } : { srcIn: 1 }) });
@@ -139,7 +151,15 @@ describe('fields fsim rejects', () => {
 
   it('STORE with padding, or from another memory type than OUT', () => {
     const { b, t } = setup();
-    b.raw({ opcode: Opcode.STORE, memory_type: MemType.OUT, dram_base: t.y, y_size: 1, x_size: 1, x_stride: 1, x_pad_1: 1 });
+    b.raw({
+      opcode: Opcode.STORE,
+      memory_type: MemType.OUT,
+      dram_base: t.y,
+      y_size: 1,
+      x_size: 1,
+      x_stride: 1,
+      x_pad_1: 1,
+    });
     b.finish();
     expectError(b.build(), 'bad-store-padding', 0, [/x 0,1/]);
     const c = setup();
@@ -180,14 +200,26 @@ describe('deadlock and missing FINISH (fsim would hang)', () => {
       const e = r.error!;
       assert.equal(e.code, 'deadlock');
       assert.equal(e.chain!.length, 1);
-      assert.deepEqual({ ...e.chain![0]!, source: undefined }, {
-        module: 'ex', insnIndex: 4, queue: 'ld->ex', source: undefined,
-        producer: { module: 'ld', state: 'done', pushed: 1, popped: 1 },
-      });
+      assert.deepEqual(
+        { ...e.chain![0]!, source: undefined },
+        {
+          module: 'ex',
+          insnIndex: 4,
+          queue: 'ld->ex',
+          source: undefined,
+          producer: { module: 'ld', state: 'done', pushed: 1, popped: 1 },
+        },
+      );
       // The `pop ld->ex` line, as `vta check` reports it; the GEMM that carries the flag is related.
       assert.equal(e.source!.start.line + 1, 19, 'the second pop ld->ex line');
-      assert.deepEqual(e.related!.map((x) => [x.source.start.line + 1, x.message]), [[20, 'the blocked instruction 4, which carries this pop']]);
-      assert.match(e.format(file), /^examples\/defects\/deadlock\.vta:19:3: error deadlock: deadlock before FINISH: compute waits at instruction 4 \(line 20\) for a token on ld->ex; load has no instructions left/);
+      assert.deepEqual(
+        e.related!.map((x) => [x.source.start.line + 1, x.message]),
+        [[20, 'the blocked instruction 4, which carries this pop']],
+      );
+      assert.match(
+        e.format(file),
+        /^examples\/defects\/deadlock\.vta:19:3: error deadlock: deadlock before FINISH: compute waits at instruction 4 \(line 20\) for a token on ld->ex; load has no instructions left/,
+      );
       assert.deepEqual(r.unexecuted, [4, 5, 6]);
     }
   });
@@ -204,7 +236,13 @@ describe('deadlock and missing FINISH (fsim would hang)', () => {
     for (const mode of MODES) {
       const e = simulate(b.build(), { mode }).error!;
       assert.equal(e.code, 'deadlock');
-      assert.deepEqual(e.chain!.map((l) => [l.module, l.queue, l.producer.state]), [['ld', 'ex->ld', 'waiting'], ['ex', 'ld->ex', 'waiting']]);
+      assert.deepEqual(
+        e.chain!.map((l) => [l.module, l.queue, l.producer.state]),
+        [
+          ['ld', 'ex->ld', 'waiting'],
+          ['ex', 'ld->ex', 'waiting'],
+        ],
+      );
       assert.match(e.message, /compute is itself waiting \(a cycle\)|load is itself waiting \(a cycle\)/);
     }
   });
@@ -231,7 +269,10 @@ describe('deadlock and missing FINISH (fsim would hang)', () => {
     assert.equal(simulate(p).status, 'finished', 'functional: fine');
     const r = simulate(p, { mode: 'both' });
     assert.equal(r.status, 'deadlock');
-    assert.match(r.error!.message, /compute cannot receive its next instruction \(600\): fetch is stuck because load's command queue is full \(512 entries\)/);
+    assert.match(
+      r.error!.message,
+      /compute cannot receive its next instruction \(600\): fetch is stuck because load's command queue is full \(512 entries\)/,
+    );
     assert.match(r.error!.message, /load waits at instruction 0 .* for a token on ex->ld/);
   });
 });

@@ -18,7 +18,9 @@ function load(file: string): Program {
   return r.program!;
 }
 
-const good = readdirSync('examples').filter((f) => f.endsWith('.vta')).sort();
+const good = readdirSync('examples')
+  .filter((f) => f.endsWith('.vta'))
+  .sort();
 
 describe('examples', () => {
   it('there are examples to run', () => assert.ok(good.length >= 4, good.join(', ')));
@@ -27,7 +29,13 @@ describe('examples', () => {
     it(`${f}: finishes with the reference results in every mode and interleaving`, () => {
       const p = load(`examples/${f}`);
       const ref = referenceRun(p);
-      for (const opts of [{}, { interleaving: { seed: 1 } }, { interleaving: { seed: 2 } }, { mode: 'both' as const }, { mode: 'both' as const, timing: 'pynq' }]) {
+      for (const opts of [
+        {},
+        { interleaving: { seed: 1 } },
+        { interleaving: { seed: 2 } },
+        { mode: 'both' as const },
+        { mode: 'both' as const, timing: 'pynq' },
+      ]) {
         const r = simulate(p, opts);
         assert.equal(r.status, 'finished', `${JSON.stringify(opts)}: ${r.error?.message}`);
         assert.deepEqual([...r.dram], [...ref.dram], JSON.stringify(opts));
@@ -74,13 +82,18 @@ describe('defects', () => {
     assert.ok(lost > 0);
     // In timing mode the STORE is still transferring when FINISH completes.
     const t = simulate(p, { mode: 'both' });
-    assert.ok(t.summary.warnings.some((w) => w.startsWith(`instruction ${store} `) && w.includes('still running')), t.summary.warnings.join('; '));
+    assert.ok(
+      t.summary.warnings.some((w) => w.startsWith(`instruction ${store} `) && w.includes('still running')),
+      t.summary.warnings.join('; '),
+    );
   });
 
   it('missing-war-token.vta: the race changes the result under some interleaving', () => {
     const p = load('examples/defects/missing-war-token.vta');
     const base = simulate(p).dram;
-    const differs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].some((seed) => simulate(p, { interleaving: { seed } }).dram.some((v, i) => v !== base[i]));
+    const differs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].some((seed) =>
+      simulate(p, { interleaving: { seed } }).dram.some((v, i) => v !== base[i]),
+    );
     assert.ok(differs);
   });
 });

@@ -35,7 +35,7 @@ describe('interleaving independence', () => {
       const runs = {
         'program order': simulate(p, { trace: false }),
         'random order': simulate(p, { trace: false, interleaving: { seed: seed * 7919 } }),
-        'timing': simulate(p, { trace: false, mode: 'both' }),
+        timing: simulate(p, { trace: false, mode: 'both' }),
       };
       for (const [name, r] of Object.entries(runs)) {
         assert.equal(r.status, 'finished', `seed ${seed}, ${name}: ${r.error?.message}`);

@@ -38,11 +38,19 @@ function bothKernels(p: Program, expectSimd = true): void {
 describe('SIMD and JavaScript kernels', () => {
   const geometries = [
     { name: '1x16', keys: {}, simd: true },
-    { name: '1x8', keys: { LOG_BLOCK: 3, LOG_INP_BUFF_SIZE: 13, LOG_WGT_BUFF_SIZE: 14, LOG_ACC_BUFF_SIZE: 15 }, simd: true },
+    {
+      name: '1x8',
+      keys: { LOG_BLOCK: 3, LOG_INP_BUFF_SIZE: 13, LOG_WGT_BUFF_SIZE: 14, LOG_ACC_BUFF_SIZE: 15 },
+      simd: true,
+    },
     { name: '1x32', keys: { LOG_BLOCK: 5 }, simd: true },
     { name: '2x16', keys: { LOG_BATCH: 1 }, simd: true },
     { name: '4x16 small buffers', keys: { LOG_BATCH: 2, LOG_INP_BUFF_SIZE: 13, LOG_ACC_BUFF_SIZE: 15 }, simd: true },
-    { name: '1x4 (JavaScript only: blocks under 8 lanes)', keys: { LOG_BLOCK: 2, LOG_INP_BUFF_SIZE: 12, LOG_WGT_BUFF_SIZE: 12, LOG_ACC_BUFF_SIZE: 14 }, simd: false },
+    {
+      name: '1x4 (JavaScript only: blocks under 8 lanes)',
+      keys: { LOG_BLOCK: 2, LOG_INP_BUFF_SIZE: 12, LOG_WGT_BUFF_SIZE: 12, LOG_ACC_BUFF_SIZE: 14 },
+      simd: false,
+    },
   ];
   for (const g of geometries) {
     it(`${g.name}: random programs agree with the reference`, () => {
@@ -61,11 +69,15 @@ describe('SIMD and JavaScript kernels', () => {
       for (const imm of [undefined, 0, 7, -7, 31, -32, 32767, -32768]) {
         const b = new ProgramBuilder();
         const r = new Prng(op.length * 100 + (imm ?? 1));
-        const values = Array.from({ length: 16 * 6 }, (_, i) => (i % 3 === 0 ? r.int(64) - 32 : (r.int(2 ** 32) | 0)));
+        const values = Array.from({ length: 16 * 6 }, (_, i) => (i % 3 === 0 ? r.int(64) - 32 : r.int(2 ** 32) | 0));
         const a = b.data('a', MemType.ACC, 6, int32Bytes(values));
         const y = b.data('y', MemType.OUT, 6);
         // dst 0 ← src 3, dst 1 ← itself, dst 2 ← src 0 (written by the first micro-op)
-        const u = b.uops('k', [{ dst: 0, src: 3, wgt: 0 }, { dst: 1, src: 1, wgt: 0 }, { dst: 2, src: 0, wgt: 0 }]);
+        const u = b.uops('k', [
+          { dst: 0, src: 3, wgt: 0 },
+          { dst: 1, src: 1, wgt: 0 },
+          { dst: 2, src: 0, wgt: 0 },
+        ]);
         b.load(MemType.ACC, { sram: 0, dram: a, x: 6 });
         b.load(MemType.UOP, { sram: 0, dram: u, x: 3 });
         b.alu(op, { uop: [0, 3], imm, outer: 2, dstOut: 3, srcOut: 1, inner: 1 });
@@ -112,7 +124,10 @@ describe('widened weights', () => {
     const w1 = b.data('w1', MemType.WGT, 4, int8Bytes(bytes(1024, 2)));
     const w2 = b.data('w2', MemType.WGT, 4, int8Bytes(bytes(1024, 3)));
     const y = b.data('y', MemType.OUT, 8);
-    const u = b.uops('k', [0, 1, 2, 3].map((k) => ({ dst: k, src: k, wgt: (k + 1) % 4 })));
+    const u = b.uops(
+      'k',
+      [0, 1, 2, 3].map((k) => ({ dst: k, src: k, wgt: (k + 1) % 4 })),
+    );
     b.load(MemType.INP, { sram: 0, dram: x, x: 4 });
     b.load(MemType.WGT, { sram: 0, dram: w1, x: 4 });
     b.push('ld->ex');
@@ -154,7 +169,7 @@ describe('widened weights', () => {
     }
   });
 
-  it('follow a debugger\'s write of WGT rows (writeMemory) between a LOAD and the GEMMs that read them', () => {
+  it("follow a debugger's write of WGT rows (writeMemory) between a LOAD and the GEMMs that read them", () => {
     const p = reloadProgram();
     const firstGemm = p.insns.findIndex((x) => x.insn.opcode === 2);
     const edited = bytes(2 * 256, 7).map((v) => v & 0xff);
@@ -168,7 +183,11 @@ describe('widened weights', () => {
     const simd = run('auto', true);
     assert.deepEqual(simd, run('js', true), 'the SIMD kernels read the written rows as the JavaScript ones do');
     assert.notDeepEqual(simd, run('auto', false), 'the write changed the result');
-    assert.equal(new Simulator(p, { mode: 'functional' }).writeMemory('acc', 1 << 30, new Uint8Array(4)), 0, 'nothing past the end');
+    assert.equal(
+      new Simulator(p, { mode: 'functional' }).writeMemory('acc', 1 << 30, new Uint8Array(4)),
+      0,
+      'nothing past the end',
+    );
     assert.throws(() => new Simulator(p, { mode: 'timing' }).writeMemory('dram', 0, new Uint8Array(1)), /timing-only/);
   });
 });

@@ -14,7 +14,12 @@ function run(file: string) {
     const t = p.layout.tensors.find((x) => x.name === name)!;
     return from.subarray(t.byteOffset, t.byteOffset + t.count * t.elemBytes);
   };
-  return { p, before: (n: string) => new Int8Array(tensor(n, p.dram).slice().buffer), after: (n: string) => new Int8Array(tensor(n, r.dram).slice().buffer), before32: (n: string) => new Int32Array(tensor(n, p.dram).slice().buffer) };
+  return {
+    p,
+    before: (n: string) => new Int8Array(tensor(n, p.dram).slice().buffer),
+    after: (n: string) => new Int8Array(tensor(n, r.dram).slice().buffer),
+    before32: (n: string) => new Int32Array(tensor(n, p.dram).slice().buffer),
+  };
 }
 
 const int8 = (v: number) => ((v & 0xff) << 24) >> 24;
@@ -41,7 +46,8 @@ test('gemv-two-threads.vta: the matrix-vector product, ReLU, >> 6', () => {
   for (let j = 0; j < 4; j++) {
     for (let o = 0; o < 16; o++) {
       let s = 0;
-      for (let k = 0; k < 16; k++) for (let i = 0; i < 16; i++) s += x[k * 16 + i]! * w[(j * 16 + k) * 256 + o * 16 + i]!;
+      for (let k = 0; k < 16; k++)
+        for (let i = 0; i < 16; i++) s += x[k * 16 + i]! * w[(j * 16 + k) * 256 + o * 16 + i]!;
       want.push(int8(relu(s) >> 6));
     }
   }
@@ -60,7 +66,9 @@ test('conv3x3.vta: direct 3×3 convolution with zero padding, then ReLU and >> 5
     for (let w = 0; w < W; w++) {
       for (let o = 0; o < 16; o++) {
         let s = 0;
-        for (let kh = 0; kh < 3; kh++) for (let kw = 0; kw < 3; kw++) for (let i = 0; i < 16; i++) s += at(h + kh - 1, w + kw - 1, i) * k[(kh * 3 + kw) * 256 + o * 16 + i]!;
+        for (let kh = 0; kh < 3; kh++)
+          for (let kw = 0; kw < 3; kw++)
+            for (let i = 0; i < 16; i++) s += at(h + kh - 1, w + kw - 1, i) * k[(kh * 3 + kw) * 256 + o * 16 + i]!;
         want.push(int8(relu(s) >> 5));
       }
     }
@@ -79,4 +87,3 @@ test('elementwise.vta: clip(((a + b) · 3) >> 2, −128, 127) with int32 wrap-ar
   });
   assert.deepEqual([...after('y')], want);
 });
-

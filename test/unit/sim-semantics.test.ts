@@ -29,7 +29,8 @@ function assertMatchesReference(p: Program, opts = {}): void {
 }
 
 /** Values 0, 1, 2, … as signed bytes. */
-const ramp = (n: number, start = 1) => Array.from({ length: n }, (_, i) => ((i + start) % 256) - (((i + start) % 256) >= 128 ? 256 : 0));
+const ramp = (n: number, start = 1) =>
+  Array.from({ length: n }, (_, i) => ((i + start) % 256) - ((i + start) % 256 >= 128 ? 256 : 0));
 
 describe('LOAD with padding (§4.2)', () => {
   it('INP: X·Y rows from sram_base, zero padding around each row and above/below', () => {
@@ -39,10 +40,12 @@ describe('LOAD with padding (§4.2)', () => {
     b.load(MemType.INP, { sram: 5, dram: x + 1, y: 2, x: 3, stride: 4, pad: [1, 1, 2, 1] });
     b.finish();
     const sim = runToEnd(b.build());
-    const X = 6, Y = 4;
+    const X = 6,
+      Y = 4;
     for (let yy = 0; yy < Y; yy++) {
       for (let xx = 0; xx < X; xx++) {
-        const y = yy - 1, xe = xx - 2;
+        const y = yy - 1,
+          xe = xx - 2;
         const inData = y >= 0 && y < 2 && xe >= 0 && xe < 3;
         const elem = 1 + y * 4 + xe;
         const want = inData ? ramp(16, elem * 16 + 1) : new Array(16).fill(0);
@@ -59,7 +62,10 @@ describe('LOAD with padding (§4.2)', () => {
     const b = new ProgramBuilder();
     const w = b.data('w', MemType.WGT, 2, int8Bytes(ramp(512)));
     const a = b.data('a', MemType.ACC, 2, int32Bytes([...Array(32).keys()].map((i) => i - 5)));
-    const u = b.uops('k', [{ dst: 3, src: 4, wgt: 5 }, { dst: 6, src: 7, wgt: 8 }]);
+    const u = b.uops('k', [
+      { dst: 3, src: 4, wgt: 5 },
+      { dst: 6, src: 7, wgt: 8 },
+    ]);
     b.load(MemType.WGT, { sram: 10, dram: w, x: 2, pad: [0, 0, 1, 1] });
     b.load(MemType.ACC, { sram: 20, dram: a, y: 2, x: 1, stride: 1, pad: [1, 0, 0, 1] });
     b.load(MemType.UOP, { sram: 30, dram: u, x: 2, pad: [1, 0, 1, 0] });
@@ -71,17 +77,32 @@ describe('LOAD with padding (§4.2)', () => {
     assert.deepEqual([...sim.readWgt(13)], new Array(256).fill(0));
     // ACC: X = 2 (x 1 + right pad 1), Y = 3 (top pad 1 + 2 rows)
     assert.deepEqual([...sim.readAcc(20, 2)], new Array(32).fill(0));
-    assert.deepEqual([...sim.readAcc(22)], [...Array(16).keys()].map((i) => i - 5));
+    assert.deepEqual(
+      [...sim.readAcc(22)],
+      [...Array(16).keys()].map((i) => i - 5),
+    );
     assert.deepEqual([...sim.readAcc(23)], new Array(16).fill(0));
-    assert.deepEqual([...sim.readAcc(24)], [...Array(16).keys()].map((i) => i + 11));
+    assert.deepEqual(
+      [...sim.readAcc(24)],
+      [...Array(16).keys()].map((i) => i + 11),
+    );
     // UOP: X = 3 (left pad 1), Y = 2 (top pad 1): [0 0 0] [0 u0 u1]
     assert.deepEqual(sim.readUops(30, 6), [
-      { dst: 0, src: 0, wgt: 0 }, { dst: 0, src: 0, wgt: 0 }, { dst: 0, src: 0, wgt: 0 },
-      { dst: 0, src: 0, wgt: 0 }, { dst: 3, src: 4, wgt: 5 }, { dst: 6, src: 7, wgt: 8 },
+      { dst: 0, src: 0, wgt: 0 },
+      { dst: 0, src: 0, wgt: 0 },
+      { dst: 0, src: 0, wgt: 0 },
+      { dst: 0, src: 0, wgt: 0 },
+      { dst: 3, src: 4, wgt: 5 },
+      { dst: 6, src: 7, wgt: 8 },
     ]);
     assert.deepEqual(sim.counters(), {
-      inp_load_nbytes: 0, wgt_load_nbytes: 2 * 256, acc_load_nbytes: 2 * 64, uop_load_nbytes: 2 * 4,
-      out_store_nbytes: 0, gemm_counter: 0, alu_counter: 0,
+      inp_load_nbytes: 0,
+      wgt_load_nbytes: 2 * 256,
+      acc_load_nbytes: 2 * 64,
+      uop_load_nbytes: 2 * 4,
+      out_store_nbytes: 0,
+      gemm_counter: 0,
+      alu_counter: 0,
     });
   });
 
@@ -106,7 +127,12 @@ describe('STORE (§4.4)', () => {
   it('narrows each int32 lane to its low 8 bits (no saturation), row sram_base + y·x_size + x', () => {
     const b = new ProgramBuilder();
     const vals = [261, -1, 2147483647, -129, 128, -128, 255, 256, 0, 1, -2147483648, 383, -257, 127, 200, -200];
-    const a = b.data('a', MemType.ACC, 4, int32Bytes([...vals, ...vals.map((v) => v + 1), ...vals.map((v) => v ^ 7), ...vals.map((v) => -v)]));
+    const a = b.data(
+      'a',
+      MemType.ACC,
+      4,
+      int32Bytes([...vals, ...vals.map((v) => v + 1), ...vals.map((v) => v ^ 7), ...vals.map((v) => -v)]),
+    );
     const y = b.data('y', MemType.OUT, 8);
     b.load(MemType.ACC, { sram: 0, dram: a, x: 4 });
     b.store({ sram: 0, dram: y + 1, y: 2, x: 2, stride: 3 });
@@ -115,7 +141,8 @@ describe('STORE (§4.4)', () => {
     const r = simulate(p);
     const out = r.dram.slice(p.layout.tensors[1]!.byteOffset);
     const low8 = (v: number) => ((v % 256) + 256) % 256;
-    const rowVals = (k: number) => [vals, vals.map((v) => v + 1), vals.map((v) => v ^ 7), vals.map((v) => -v)][k]!.map(low8);
+    const rowVals = (k: number) =>
+      [vals, vals.map((v) => v + 1), vals.map((v) => v ^ 7), vals.map((v) => -v)][k]!.map(low8);
     // y = 0 → DRAM elements 1, 2 from ACC rows 0, 1; y = 1 → elements 4, 5 from rows 2, 3
     assert.deepEqual([...out.slice(16, 32)], rowVals(0));
     assert.deepEqual([...out.slice(32, 48)], rowVals(1));
@@ -144,7 +171,10 @@ describe('GEMM (§4.5)', () => {
     b.gemm({ uop: [0, 1] });
     b.finish();
     const sim = runToEnd(b.build());
-    assert.deepEqual([...sim.readAcc(0)], Array.from({ length: 16 }, (_, o) => o * 5 + 2 - 40));
+    assert.deepEqual(
+      [...sim.readAcc(0)],
+      Array.from({ length: 16 }, (_, o) => o * 5 + 2 - 40),
+    );
   });
 
   it('reset zeroes only the dst ACC rows and is not counted; two loop levels address dst/src/wgt', () => {
@@ -153,7 +183,10 @@ describe('GEMM (§4.5)', () => {
     const w = b.data('w', MemType.WGT, 8, int8Bytes(ramp(8 * 256, 7)));
     const a = b.data('a', MemType.ACC, 40, int32Bytes(ramp(40 * 16, 11).map((v) => v * 1000)));
     const y = b.data('y', MemType.OUT, 40);
-    const u = b.uops('k', [{ dst: 1, src: 0, wgt: 0 }, { dst: 20, src: 3, wgt: 2 }]);
+    const u = b.uops('k', [
+      { dst: 1, src: 0, wgt: 0 },
+      { dst: 20, src: 3, wgt: 2 },
+    ]);
     b.load(MemType.INP, { sram: 0, dram: x, x: 16 });
     b.load(MemType.WGT, { sram: 0, dram: w, x: 8 });
     b.load(MemType.ACC, { sram: 0, dram: a, x: 40 });
@@ -210,10 +243,11 @@ describe('GEMM (§4.5)', () => {
 
 describe('ALU (§4.6)', () => {
   const ops = ['MIN', 'MAX', 'ADD', 'SHR', 'MUL'] as const;
-  const accValues = (seed: number) => Array.from({ length: 16 * 8 }, (_, i) => {
-    const v = Math.imul(i * 2654435761 + seed, 40503) ^ (i * 7919);
-    return i % 5 === 0 ? v : i % 5 === 1 ? (v % 40) : i % 5 === 2 ? -(v & 0xffff) : v >> 3;
-  });
+  const accValues = (seed: number) =>
+    Array.from({ length: 16 * 8 }, (_, i) => {
+      const v = Math.imul(i * 2654435761 + seed, 40503) ^ (i * 7919);
+      return i % 5 === 0 ? v : i % 5 === 1 ? v % 40 : i % 5 === 2 ? -(v & 0xffff) : v >> 3;
+    });
   for (const op of ops) {
     for (const mode of ['imm', 'tensor'] as const) {
       it(`${op} ${mode === 'imm' ? 'with an immediate' : 'tensor-tensor'}`, () => {
@@ -222,7 +256,10 @@ describe('ALU (§4.6)', () => {
           const b = new ProgramBuilder();
           const a = b.data('a', MemType.ACC, 8, int32Bytes(accValues(op.length * 31 + (imm ?? 5))));
           const y = b.data('y', MemType.OUT, 8);
-          const u = b.uops('k', [{ dst: 0, src: 4, wgt: 0 }, { dst: 1, src: 1, wgt: 0 }]);
+          const u = b.uops('k', [
+            { dst: 0, src: 4, wgt: 0 },
+            { dst: 1, src: 1, wgt: 0 },
+          ]);
           b.load(MemType.ACC, { sram: 0, dram: a, x: 8 });
           b.load(MemType.UOP, { sram: 0, dram: u, x: 2 });
           b.alu(op, { uop: [0, 2], imm, outer: 2, dstOut: 2, srcOut: 1 });
@@ -241,8 +278,14 @@ describe('ALU (§4.6)', () => {
 
   it('SHR: negative amount shifts left, counts are masked to 5 bits (x86), imm is sign-extended', () => {
     const cases: Array<[number, number, number]> = [
-      [5, -3, 40], [-8, 33, -4], [3, -33, 6], [-1, 31, -1], [1, -31, -2147483648],
-      [1234, 32, 1234], [-2147483648, 1, -1073741824], [0x40000001, -2, 4],
+      [5, -3, 40],
+      [-8, 33, -4],
+      [3, -33, 6],
+      [-1, 31, -1],
+      [1, -31, -2147483648],
+      [1234, 32, 1234],
+      [-2147483648, 1, -1073741824],
+      [0x40000001, -2, 4],
     ];
     for (const [x, imm, want] of cases) {
       const b = new ProgramBuilder();
@@ -256,19 +299,45 @@ describe('ALU (§4.6)', () => {
     }
     // Tensor-tensor: the amount is a full int32; -2^31 negates to itself, count 0.
     const b = new ProgramBuilder();
-    const a = b.data('a', MemType.ACC, 2, int32Bytes([...new Array(16).fill(77), -2147483648, -1, -31, 35, ...new Array(12).fill(2)]));
+    const a = b.data(
+      'a',
+      MemType.ACC,
+      2,
+      int32Bytes([...new Array(16).fill(77), -2147483648, -1, -31, 35, ...new Array(12).fill(2)]),
+    );
     const u = b.uops('k', [{ dst: 0, src: 1, wgt: 0 }]);
     b.load(MemType.ACC, { sram: 0, dram: a, x: 2 });
     b.load(MemType.UOP, { sram: 0, dram: u, x: 1 });
     b.alu('SHR', { uop: [0, 1] });
     b.finish();
-    assert.deepEqual([...runToEnd(b.build()).readAcc(0)].slice(0, 5), [77, 154, Number(BigInt.asIntN(32, 77n << 31n)), 9, 19]);
+    assert.deepEqual([...runToEnd(b.build()).readAcc(0)].slice(0, 5), [
+      77,
+      154,
+      Number(BigInt.asIntN(32, 77n << 31n)),
+      9,
+      19,
+    ]);
   });
 
   it('MUL keeps the low 32 bits of the product', () => {
     const b = new ProgramBuilder();
-    const a = b.data('a', MemType.ACC, 2, int32Bytes([65536, 65537, -65537, 2147483647, ...new Array(12).fill(3),
-      65536, 65537, 65537, 2, ...new Array(12).fill(-5)]));
+    const a = b.data(
+      'a',
+      MemType.ACC,
+      2,
+      int32Bytes([
+        65536,
+        65537,
+        -65537,
+        2147483647,
+        ...new Array(12).fill(3),
+        65536,
+        65537,
+        65537,
+        2,
+        ...new Array(12).fill(-5),
+      ]),
+    );
     const u = b.uops('k', [{ dst: 0, src: 1, wgt: 0 }]);
     b.load(MemType.ACC, { sram: 0, dram: a, x: 2 });
     b.load(MemType.UOP, { sram: 0, dram: u, x: 1 });
@@ -282,10 +351,27 @@ describe('NOPs, FINISH and counters', () => {
   it('x_size 0 moves nothing and counts nothing, but carries its tokens', () => {
     const b = new ProgramBuilder();
     const x = b.data('x', MemType.INP, 1, int8Bytes(ramp(16)));
-    b.raw({ opcode: 0, memory_type: MemType.INP, sram_base: 0, dram_base: x, y_size: 1, x_size: 0, x_stride: 1, y_pad_0: 3 });
+    b.raw({
+      opcode: 0,
+      memory_type: MemType.INP,
+      sram_base: 0,
+      dram_base: x,
+      y_size: 1,
+      x_size: 0,
+      x_stride: 1,
+      y_pad_0: 3,
+    });
     b.push('ld->ex');
     b.pop('ld->ex');
-    b.raw({ opcode: 1, memory_type: MemType.UOP, sram_base: 9999, dram_base: 1 << 30, y_size: 5, x_size: 0, x_pad_0: 2 });
+    b.raw({
+      opcode: 1,
+      memory_type: MemType.UOP,
+      sram_base: 9999,
+      dram_base: 1 << 30,
+      y_size: 5,
+      x_size: 0,
+      x_pad_0: 2,
+    });
     b.finish();
     const sim = runToEnd(b.build());
     assert.deepEqual([...sim.readInp(0)], new Array(16).fill(0));
@@ -313,9 +399,20 @@ describe('NOPs, FINISH and counters', () => {
     const p = randomProgram(seed);
     const r = simulate(p);
     assert.deepEqual(Object.keys(r.counters), [...COUNTER_KEYS]);
-    assert.deepEqual(COUNTER_KEYS, ['inp_load_nbytes', 'wgt_load_nbytes', 'acc_load_nbytes', 'uop_load_nbytes', 'out_store_nbytes', 'gemm_counter', 'alu_counter']);
+    assert.deepEqual(COUNTER_KEYS, [
+      'inp_load_nbytes',
+      'wgt_load_nbytes',
+      'acc_load_nbytes',
+      'uop_load_nbytes',
+      'out_store_nbytes',
+      'gemm_counter',
+      'alu_counter',
+    ]);
     assert.deepEqual(r.counters, referenceRun(p).counters);
-    assert.ok(Object.values(r.counters).every((v) => v > 0), 'every counter exercised');
+    assert.ok(
+      Object.values(r.counters).every((v) => v > 0),
+      'every counter exercised',
+    );
   });
 
   it('timing-only mode counts like fsim SKIP_EXEC: same counters, no data moved', () => {
@@ -343,8 +440,17 @@ describe('target geometries', () => {
 
   it('rejects targets without 8-bit inputs/weights and 32-bit accumulators, with the reason', () => {
     const t = deriveTarget('odd', { ...DEFAULT_CONFIG_KEYS, LOG_ACC_WIDTH: 4, LOG_ACC_BUFF_SIZE: 16 });
-    const p: Program = { target: t, insns: [], dram: new Uint8Array(0), layout: { tensors: [], kernels: [], bytes: 0 } };
-    assert.throws(() => new Simulator(p), (e: unknown) => e instanceof SimError && e.code === 'unsupported-target' && /accumulator width 16 bits/.test(e.message));
+    const p: Program = {
+      target: t,
+      insns: [],
+      dram: new Uint8Array(0),
+      layout: { tensors: [], kernels: [], bytes: 0 },
+    };
+    assert.throws(
+      () => new Simulator(p),
+      (e: unknown) =>
+        e instanceof SimError && e.code === 'unsupported-target' && /accumulator width 16 bits/.test(e.message),
+    );
     assert.equal(defaultTarget().accBits, 32);
   });
 });

@@ -21,8 +21,16 @@ function fingerprint(sim: Simulator) {
   const acc = sim.readAcc(0, 128);
   for (let i = 0; i < acc.length; i++) a = Math.imul(a ^ acc[i]!, 16777619);
   return {
-    steps: sim.steps, time: sim.time, status: sim.status, counters: sim.counters(), modules: sim.modules(),
-    queues: sim.queues(), dram: h, acc: a, uops: sim.readUops(0, 64), trace: JSON.stringify(sim.trace()),
+    steps: sim.steps,
+    time: sim.time,
+    status: sim.status,
+    counters: sim.counters(),
+    modules: sim.modules(),
+    queues: sim.queues(),
+    dram: h,
+    acc: a,
+    uops: sim.readUops(0, 64),
+    trace: JSON.stringify(sim.trace()),
   };
 }
 
@@ -55,7 +63,10 @@ describe('forward stepping', () => {
         seen.push(started[0]!);
       }
       assert.equal(sim.status, 'finished');
-      assert.deepEqual([...seen].sort((a, b) => a - b), p.insns.map((_, i) => i).slice(0, seen.length));
+      assert.deepEqual(
+        [...seen].sort((a, b) => a - b),
+        p.insns.map((_, i) => i).slice(0, seen.length),
+      );
       const st = new Simulator(p, { mode });
       while (st.stepInsn('st') === 'insn') {
         const started = p.insns.map((_, i) => i).filter((i) => st.startedAtStep(i) === st.steps - 1);
@@ -176,7 +187,12 @@ describe('limits, cancellation, progress', () => {
     const p = longProgram(3000);
     let polls = 0;
     const progress: number[] = [];
-    const sim = new Simulator(p, { mode: 'both', cancel: () => ++polls === 2, progress: (x) => progress.push(x.steps), progressEveryMs: 0 });
+    const sim = new Simulator(p, {
+      mode: 'both',
+      cancel: () => ++polls === 2,
+      progress: (x) => progress.push(x.steps),
+      progressEveryMs: 0,
+    });
     assert.equal(sim.run(), 'cancelled');
     assert.ok(sim.steps >= 1024 && sim.steps < 4096, `${sim.steps} steps`);
     assert.equal(sim.run(), 'finished');

@@ -24,7 +24,8 @@ import { TIMING_ROWS } from '../../core/sim/timing-params';
 function stepped(p: Program, opts: SimOptions): { sim: Simulator; reason: StopReason } {
   const sim = new Simulator(p, { ...opts, snapshots: false });
   let reason: StopReason;
-  do reason = sim.stepEvent(); while (reason === 'event');
+  do reason = sim.stepEvent();
+  while (reason === 'event');
   return { sim, reason };
 }
 
@@ -35,15 +36,21 @@ function batched(p: Program, opts: SimOptions): { sim: Simulator; reason: StopRe
 
 /** Everything a caller can read after a run, compared. */
 function assertSameRuns(p: Program, opts: SimOptions, what: string): number {
-  const a = batched(p, opts), b = stepped(p, opts);
-  const x = a.sim, y = b.sim;
+  const a = batched(p, opts),
+    b = stepped(p, opts);
+  const x = a.sim,
+    y = b.sim;
   assert.equal(a.reason, b.reason, `${what}: stop reason`);
   assert.equal(x.time, y.time, `${what}: cycles`);
   assert.equal(x.steps, y.steps, `${what}: steps`);
   assert.equal(x.status, y.status, what);
   assert.deepEqual(x.error?.toJSON(), y.error?.toJSON(), what);
   assert.deepEqual(x.result(a.reason), y.result(b.reason), `${what}: result (summary, counters, unexecuted)`);
-  assert.deepEqual(p.insns.map((_, i) => x.startedAtStep(i)), p.insns.map((_, i) => y.startedAtStep(i)), `${what}: start steps`);
+  assert.deepEqual(
+    p.insns.map((_, i) => x.startedAtStep(i)),
+    p.insns.map((_, i) => y.startedAtStep(i)),
+    `${what}: start steps`,
+  );
   assert.deepEqual(x.modules(), y.modules(), `${what}: modules`);
   assert.deepEqual(x.queues(), y.queues(), `${what}: queues`);
   if (opts.trace !== false) assert.deepEqual(x.trace(), y.trace(), `${what}: trace`);
@@ -52,7 +59,9 @@ function assertSameRuns(p: Program, opts: SimOptions, what: string): number {
 
 /** A copy of `p` whose instruction `i` neither pushes nor pops: a token protocol that may deadlock. */
 function withoutTokens(p: Program, i: number): Program {
-  const insns = p.insns.map((x, k) => (k === i ? { ...x, insn: { ...x.insn, pop_prev_dep: 0, pop_next_dep: 0, push_prev_dep: 0, push_next_dep: 0 } } : x));
+  const insns = p.insns.map((x, k) =>
+    k === i ? { ...x, insn: { ...x.insn, pop_prev_dep: 0, pop_next_dep: 0, push_prev_dep: 0, push_next_dep: 0 } } : x,
+  );
   return { ...p, insns };
 }
 
@@ -107,7 +116,10 @@ describe('timing runs in batches give what stepping one step at a time gives', (
     for (const layer of lint.layers) {
       const f = figuresWithKnobs(layer.layer, t);
       if ('errors' in f) continue; // knobs that do not fit: the lint reports them
-      const { program, diagnostics } = loweredProgram(layerStream(f, t, { file: 'r.vtasched' }), t, { data: false, checkFields: false });
+      const { program, diagnostics } = loweredProgram(layerStream(f, t, { file: 'r.vtasched' }), t, {
+        data: false,
+        checkFields: false,
+      });
       if (diagnostics.length) continue;
       for (const timing of ['sim', 'pynq', 'de10nano']) {
         assertSameRuns(program, { mode: 'timing', timing, trace: false }, `${f.layer.name}, ${timing}`);

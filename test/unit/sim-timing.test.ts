@@ -76,12 +76,14 @@ describe('rates and resources', () => {
     };
     const sim = new Simulator(load(8), { mode: 'timing', timing: 'tsim' });
     sim.run();
-    assert.ok(sim.summary().dram.busBusyCycles! >= 8 * 256 / 8);
+    assert.ok(sim.summary().dram.busBusyCycles! >= (8 * 256) / 8);
     const per64 = cycles(load(9)) - cycles(load(1));
-    assert.ok(per64 >= 8 * 256 / 8 && per64 <= 8 * 256 / 8 * 1.2, `${per64} cycles for 2 KiB on a 64-bit bus`);
+    assert.ok(per64 >= (8 * 256) / 8 && per64 <= ((8 * 256) / 8) * 1.2, `${per64} cycles for 2 KiB on a 64-bit bus`);
     const wide = { ...t, busBytes: 16 };
-    const r1 = simulate(load(9), { mode: 'timing', timing: wide }).time - simulate(load(1), { mode: 'timing', timing: wide }).time;
-    assert.ok(r1 >= 8 * 256 / 16 && r1 < per64 * 0.6, `${r1} cycles on a 128-bit bus`);
+    const r1 =
+      simulate(load(9), { mode: 'timing', timing: wide }).time -
+      simulate(load(1), { mode: 'timing', timing: wide }).time;
+    assert.ok(r1 >= (8 * 256) / 16 && r1 < per64 * 0.6, `${r1} cycles on a 128-bit bus`);
     // The ultra96 target's board has a 128-bit bus.
     assert.equal(timingParamsFor(shippedTarget('ultra96')!).busBytes, 16);
   });

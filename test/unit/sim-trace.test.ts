@@ -37,7 +37,10 @@ describe('trace', () => {
       assert.equal(t.format, 'vta-sim-trace');
       assert.equal(t.timeUnit, mode === 'functional' ? 'step' : 'cycle');
       assert.equal(t.estimate, mode !== 'functional');
-      assert.deepEqual(t.insns.map((r) => r.index).sort((x, y) => x - y), p.insns.map((_, i) => i));
+      assert.deepEqual(
+        t.insns.map((r) => r.index).sort((x, y) => x - y),
+        p.insns.map((_, i) => i),
+      );
       for (const r of t.insns) {
         assert.equal(r.module, p.insns[r.index]!.module);
         assert.ok(r.end >= r.start);
@@ -75,8 +78,18 @@ describe('trace', () => {
     sim.run();
     const t = sim.trace();
     const acc = t.accesses.filter((a) => a.buffer === 'acc').map((a) => [a.index, a.kind, a.lo, a.hi]);
-    assert.deepEqual(acc, [[0, 'write', 0, 8], [2, 'update', 0, 4], [3, 'read', 0, 8]]);
-    assert.deepEqual(t.accesses.filter((a) => a.buffer === 'uop').map((a) => [a.index, a.kind, a.lo, a.hi]), [[1, 'write', 0, 1], [2, 'read', 0, 1]]);
+    assert.deepEqual(acc, [
+      [0, 'write', 0, 8],
+      [2, 'update', 0, 4],
+      [3, 'read', 0, 8],
+    ]);
+    assert.deepEqual(
+      t.accesses.filter((a) => a.buffer === 'uop').map((a) => [a.index, a.kind, a.lo, a.hi]),
+      [
+        [1, 'write', 0, 1],
+        [2, 'read', 0, 1],
+      ],
+    );
     const occ = t.occupancy.find((o) => o.buffer === 'acc')!;
     assert.equal(occ.depth, 2048);
     assert.equal(occ.peak, 8, 'all 8 rows live until the STORE reads them');
@@ -124,15 +137,24 @@ describe('Chrome trace export', () => {
     sim.run();
     const t = sim.trace();
     const c = toChromeTrace(t, p);
-    const names = c.traceEvents.filter((e) => e.name === 'thread_name').map((e) => [e.tid, (e.args as { name: string }).name]);
-    assert.deepEqual(names, [[1, 'load'], [2, 'compute'], [3, 'store']]);
+    const names = c.traceEvents
+      .filter((e) => e.name === 'thread_name')
+      .map((e) => [e.tid, (e.args as { name: string }).name]);
+    assert.deepEqual(names, [
+      [1, 'load'],
+      [2, 'compute'],
+      [3, 'store'],
+    ]);
     const slices = c.traceEvents.filter((e) => e.ph === 'X');
     assert.equal(slices.length, t.insns.length + t.stalls.length);
     assert.ok(slices.every((e) => typeof e.ts === 'number' && e.dur! >= 0));
     const starts = c.traceEvents.filter((e) => e.ph === 's');
     const ends = c.traceEvents.filter((e) => e.ph === 'f');
     assert.equal(starts.length, t.tokens.filter((x) => x.pop).length);
-    assert.deepEqual(starts.map((e) => e.id), ends.map((e) => e.id));
+    assert.deepEqual(
+      starts.map((e) => e.id),
+      ends.map((e) => e.id),
+    );
     assert.ok(ends.every((e) => e.bp === 'e'));
     assert.ok(c.traceEvents.some((e) => e.ph === 'C' && e.name.startsWith('tokens ')));
     assert.ok(c.traceEvents.some((e) => e.ph === 'C' && e.name.startsWith('live rows ')));

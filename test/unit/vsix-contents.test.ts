@@ -35,32 +35,56 @@ before(() => {
   assert.ok(existsSync(join(projectRoot, manifest.main)), `run \`npm run build\` first: ${manifest.main} is missing`);
   const r = spawnSync(process.execPath, [vsceScript(), 'ls'], { cwd: projectRoot, encoding: 'utf8' });
   assert.equal(r.status, 0, `vsce ls failed:\n${r.stdout}${r.stderr}`);
-  files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  files = r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 });
 
 /** Relative link targets (no scheme, no pure anchor) of a markdown text, without their anchors. */
 function relativeLinks(md: string): string[] {
-  return [...md.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!)
+  return [...md.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!)
     .filter((href) => !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('#'))
     .map((href) => href.replace(/#.*$/, ''));
 }
 
 test('every file the manifest names is in the package', () => {
   const c = manifest.contributes;
-  const named = [manifest.main, manifest.icon,
-    ...c.languages.map((l) => l.configuration), ...c.grammars.map((g) => g.path), ...c.snippets.map((s) => s.path),
+  const named = [
+    manifest.main,
+    manifest.icon,
+    ...c.languages.map((l) => l.configuration),
+    ...c.grammars.map((g) => g.path),
+    ...c.snippets.map((s) => s.path),
     ...c.debuggers.map((d) => d.program),
-    ...c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image])).filter((p): p is string => !!p),
+    ...c.walkthroughs
+      .flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image]))
+      .filter((p): p is string => !!p),
   ].map((p) => p.replace(/^\.\//, ''));
   for (const p of named) assert.ok(files.includes(p), `${p} is named in package.json but not packaged`);
   // The client, the servers and the views load every bundle of theirs by path; of the CLI,
   // the extension runs the dispatcher with `vta check` (the vta task) and the sweep's worker.
-  const built = (dir: string) => readdirSync(join(projectRoot, 'dist', dir)).filter((f) => f.endsWith('.js')).map((f) => `dist/${dir}/${f}`);
-  const needed = [...built('client'), ...built('server'), ...built('webviews'), 'dist/package.json',
-    'dist/cli/vta.js', 'dist/cli/vta-command.js', 'dist/cli/vta-check.js', 'dist/cli/explore-worker.js'];
+  const built = (dir: string) =>
+    readdirSync(join(projectRoot, 'dist', dir))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => `dist/${dir}/${f}`);
+  const needed = [
+    ...built('client'),
+    ...built('server'),
+    ...built('webviews'),
+    'dist/package.json',
+    'dist/cli/vta.js',
+    'dist/cli/vta-command.js',
+    'dist/cli/vta-check.js',
+    'dist/cli/explore-worker.js',
+  ];
   assert.ok(needed.includes('dist/server/lsp.js') && needed.includes('dist/webviews/simulator.js'), needed.join('\n'));
   for (const p of needed) assert.ok(files.includes(p), `${p} is not packaged`);
-  assert.deepEqual(files.filter((f) => f.startsWith('dist/cli/')).sort(), needed.filter((f) => f.startsWith('dist/cli/')).sort());
+  assert.deepEqual(
+    files.filter((f) => f.startsWith('dist/cli/')).sort(),
+    needed.filter((f) => f.startsWith('dist/cli/')).sort(),
+  );
   for (const css of readdirSync(join(projectRoot, 'media')).filter((f) => f.endsWith('.css'))) {
     assert.ok(files.includes(`media/${css}`), `media/${css} is not packaged`);
   }
@@ -70,8 +94,12 @@ test('every file the manifest names is in the package', () => {
 });
 
 test('the package holds the license, the changelog, a PNG icon and a repository, and no dependency tree', () => {
-  for (const p of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) assert.ok(files.includes(p), `${p} is not packaged`);
-  assert.match(readFileSync(join(projectRoot, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004[^]*END OF TERMS AND CONDITIONS/);
+  for (const p of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json'])
+    assert.ok(files.includes(p), `${p} is not packaged`);
+  assert.match(
+    readFileSync(join(projectRoot, 'LICENSE'), 'utf8'),
+    /Apache License\s+Version 2\.0, January 2004[^]*END OF TERMS AND CONDITIONS/,
+  );
   assert.equal(manifest.license, 'Apache-2.0');
   assert.match(manifest.icon, /\.png$/);
   assert.deepEqual([...readFileSync(join(projectRoot, manifest.icon)).subarray(1, 4)], [...Buffer.from('PNG')]);
@@ -81,10 +109,14 @@ test('the package holds the license, the changelog, a PNG icon and a repository,
 });
 
 test('no source, test, build script, source map or developer file is packaged', () => {
-  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|json)|syntaxes\/[^/]+\.json|snippets\/[^/]+\.json|language-configuration\/[^/]+\.json|media\/([^/]+\.css|icon\.png|walkthrough\/[^/]+\.md)|examples\/.+\.(vta|vtasched|json)|docs\/(reference|how-to)\/[^/]+\.md|docs\/media\/[^/]+\.png|docs\/(SIMULATOR|timing-vs-boards|resnet18)\.md)$/;
+  const allowed =
+    /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|json)|syntaxes\/[^/]+\.json|snippets\/[^/]+\.json|language-configuration\/[^/]+\.json|media\/([^/]+\.css|icon\.png|walkthrough\/[^/]+\.md)|examples\/.+\.(vta|vtasched|json)|docs\/(reference|how-to)\/[^/]+\.md|docs\/media\/[^/]+\.png|docs\/(SIMULATOR|timing-vs-boards|resnet18)\.md)$/;
   const unexpected = files.filter((f) => !allowed.test(f));
   assert.deepEqual(unexpected, [], `files outside what the extension loads or documents:\n${unexpected.join('\n')}`);
-  assert.deepEqual(files.filter((f) => /\.(ts|mts|mjs|map)$/.test(f) || /^(test|core|server|client|webviews|scripts|bench)\//.test(f)), []);
+  assert.deepEqual(
+    files.filter((f) => /\.(ts|mts|mjs|map)$/.test(f) || /^(test|core|server|client|webviews|scripts|bench)\//.test(f)),
+    [],
+  );
 });
 
 test("the package's README has no link VS Code cannot open, and the pages it names are packaged with their links", () => {
@@ -121,5 +153,6 @@ test('the README sections that scripts point users to exist, and the README link
     }
   }
   assert.ok(pointers >= 2, 'the set-up scripts point to README sections');
-  for (const l of relativeLinks(readme)) assert.ok(existsSync(join(projectRoot, l)), `README.md links to ${l}, which does not exist`);
+  for (const l of relativeLinks(readme))
+    assert.ok(existsSync(join(projectRoot, l)), `README.md links to ${l}, which does not exist`);
 });

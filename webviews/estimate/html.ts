@@ -19,7 +19,9 @@ export interface EstimateHtmlOptions {
 
 export function estimateHtml(o: EstimateHtmlOptions): string {
   return viewPage({
-    ...o, title: `VTA estimate: ${o.estimate.name}`, label: 'VTA network estimate',
+    ...o,
+    title: `VTA estimate: ${o.estimate.name}`,
+    label: 'VTA network estimate',
     data: { file: o.file, estimate: JSON.stringify(o.estimate) },
   });
 }

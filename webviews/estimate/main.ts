@@ -8,7 +8,12 @@ import type { NetworkEstimateJson } from '../../core/schedule/network';
 type Estimate = NetworkEstimateJson;
 type Row = Estimate['rows'][number];
 
-type Column = { key: string; title: string; value: (r: Row, i: number) => number | string | undefined; text: (r: Row, i: number) => string };
+type Column = {
+  key: string;
+  title: string;
+  value: (r: Row, i: number) => number | string | undefined;
+  text: (r: Row, i: number) => string;
+};
 
 const ms = (us: number | undefined) => (us === undefined ? '' : (us / 1000).toFixed(2));
 const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)}%`);
@@ -17,12 +22,38 @@ const COLUMNS: Column[] = [
   { key: 'order', title: '#', value: (_r, i) => i, text: (_r, i) => `${i + 1}` },
   { key: 'name', title: 'operator', value: (r) => r.name, text: (r) => (r.kind === 'cpu' ? `cpu ${r.name}` : r.name) },
   { key: 'repeat', title: 'runs', value: (r) => r.repeat, text: (r) => `${r.repeat}` },
-  { key: 'ms', title: 'ms', value: (r) => r.microseconds, text: (r) => (r.kind === 'cpu' && r.microseconds === undefined ? '?' : ms(r.microseconds)) },
+  {
+    key: 'ms',
+    title: 'ms',
+    value: (r) => r.microseconds,
+    text: (r) => (r.kind === 'cpu' && r.microseconds === undefined ? '?' : ms(r.microseconds)),
+  },
   { key: 'share', title: 'share of VTA', value: (r) => r.share, text: (r) => pct(r.share) },
-  { key: 'cycles', title: 'cycles', value: (r) => r.cycles, text: (r) => (r.cycles === undefined ? (r.kind === 'cpu' ? '' : 'not estimated') : r.cycles.toLocaleString('en-US')) },
-  { key: 'gemm', title: 'GEMM', value: (r) => r.gemmUtilisation, text: (r) => (r.gemmUtilisation === undefined ? '' : `${Math.round(r.gemmUtilisation * 100)}%`) },
-  { key: 'dram', title: 'DRAM MB', value: (r) => r.dramBytes, text: (r) => (r.dramBytes === undefined ? '' : (r.dramBytes / 1e6).toFixed(2)) },
-  { key: 'bound', title: 'bound', value: (r) => r.bound ?? (r.kind === 'cpu' ? 'CPU' : ''), text: (r) => (r.bound === 'dram' ? 'DRAM' : r.bound ?? (r.kind === 'cpu' ? 'CPU (assumed)' : '')) },
+  {
+    key: 'cycles',
+    title: 'cycles',
+    value: (r) => r.cycles,
+    text: (r) =>
+      r.cycles === undefined ? (r.kind === 'cpu' ? '' : 'not estimated') : r.cycles.toLocaleString('en-US'),
+  },
+  {
+    key: 'gemm',
+    title: 'GEMM',
+    value: (r) => r.gemmUtilisation,
+    text: (r) => (r.gemmUtilisation === undefined ? '' : `${Math.round(r.gemmUtilisation * 100)}%`),
+  },
+  {
+    key: 'dram',
+    title: 'DRAM MB',
+    value: (r) => r.dramBytes,
+    text: (r) => (r.dramBytes === undefined ? '' : (r.dramBytes / 1e6).toFixed(2)),
+  },
+  {
+    key: 'bound',
+    title: 'bound',
+    value: (r) => r.bound ?? (r.kind === 'cpu' ? 'CPU' : ''),
+    text: (r) => (r.bound === 'dram' ? 'DRAM' : (r.bound ?? (r.kind === 'cpu' ? 'CPU (assumed)' : ''))),
+  },
 ];
 
 /** Rows in the order of `key`: numbers and names compared, missing values last whatever the direction. */
@@ -66,7 +97,8 @@ function render(app: HTMLElement, e: Estimate): void {
         td.append(c.text(row, index));
       }
     }
-    for (const th of Array.from(thead.cells)) th.setAttribute('aria-sort', th.dataset.key === key ? (descending ? 'descending' : 'ascending') : 'none');
+    for (const th of Array.from(thead.cells))
+      th.setAttribute('aria-sort', th.dataset.key === key ? (descending ? 'descending' : 'ascending') : 'none');
   };
   for (const c of COLUMNS) {
     const th = document.createElement('th');
@@ -75,11 +107,19 @@ function render(app: HTMLElement, e: Estimate): void {
     th.tabIndex = 0;
     const sort = () => {
       if (key === c.key) descending = !descending;
-      else { key = c.key; descending = c.key !== 'name' && c.key !== 'order'; }
+      else {
+        key = c.key;
+        descending = c.key !== 'name' && c.key !== 'order';
+      }
       fill();
     };
     th.addEventListener('click', sort);
-    th.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); sort(); } });
+    th.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        sort();
+      }
+    });
     thead.append(th);
   }
   fill();

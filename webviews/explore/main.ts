@@ -8,21 +8,34 @@ import { el } from '../shared/dom';
 import type { DesignResult } from '../../core/schedule/explore';
 import { parseExploreHostMessage, type ExploreViewMessage } from './protocol';
 
-interface VsCodeApi { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown }
+interface VsCodeApi {
+  postMessage(m: unknown): void;
+  setState(s: unknown): void;
+  getState(): unknown;
+}
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const vscode: VsCodeApi = typeof acquireVsCodeApi === 'function'
-  ? acquireVsCodeApi()
-  : { postMessage: () => undefined, setState: () => undefined, getState: () => undefined };
+const vscode: VsCodeApi =
+  typeof acquireVsCodeApi === 'function'
+    ? acquireVsCodeApi()
+    : { postMessage: () => undefined, setState: () => undefined, getState: () => undefined };
 const send = (m: ExploreViewMessage) => vscode.postMessage(m);
 const SVG = 'http://www.w3.org/2000/svg';
 
 type XAxis = 'bram' | 'dsp';
 type YAxis = 'latencyMs' | 'fps';
-const AXIS_TITLES: Record<XAxis | YAxis, string> = { bram: 'block RAMs', dsp: 'DSPs', latencyMs: 'latency (ms)', fps: 'frames per second' };
+const AXIS_TITLES: Record<XAxis | YAxis, string> = {
+  bram: 'block RAMs',
+  dsp: 'DSPs',
+  latencyMs: 'latency (ms)',
+  fps: 'frames per second',
+};
 
 const app = document.getElementById('app') ?? document.body;
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   return e;
@@ -49,8 +62,14 @@ function select<T extends string>(label: string, options: T[], value: T, onChang
 }
 let xAxis: XAxis = 'bram';
 let yAxis: YAxis = 'latencyMs';
-select<YAxis>('y:', ['latencyMs', 'fps'], yAxis, (v) => { yAxis = v; draw(); });
-select<XAxis>('x:', ['bram', 'dsp'], xAxis, (v) => { xAxis = v; draw(); });
+select<YAxis>('y:', ['latencyMs', 'fps'], yAxis, (v) => {
+  yAxis = v;
+  draw();
+});
+select<XAxis>('x:', ['bram', 'dsp'], xAxis, (v) => {
+  xAxis = v;
+  draw();
+});
 const cancel = el('button', undefined, 'Cancel');
 cancel.hidden = true;
 cancel.addEventListener('click', () => send({ type: 'cancel' }));
@@ -63,7 +82,11 @@ const plotHost = el('div', 'plot');
 const tooltip = el('div', 'tooltip');
 tooltip.hidden = true;
 const legend = el('ul', 'legend');
-for (const [cls, text] of [['key-pareto', 'on the front (latency against block RAM)'], ['key-feasible', 'fits the FPGA'], ['key-infeasible', 'does not fit']] as const) {
+for (const [cls, text] of [
+  ['key-pareto', 'on the front (latency against block RAM)'],
+  ['key-feasible', 'fits the FPGA'],
+  ['key-infeasible', 'does not fit'],
+] as const) {
   const li = el('li', `key ${cls}`, text);
   legend.appendChild(li);
 }
@@ -84,7 +107,9 @@ function describe(d: DesignResult): string {
     `#${d.index}: ${shape(d)} GEMM at ${d.clockMHz} MHz`,
     `buffers (log2 bytes): INP ${c.LOG_INP_BUFF_SIZE}, WGT ${c.LOG_WGT_BUFF_SIZE}, ACC ${c.LOG_ACC_BUFF_SIZE}, UOP ${c.LOG_UOP_BUFF_SIZE}`,
     `${fmt(d.resources.bram, 0)} block RAMs, ${fmt(d.resources.dsp, 0)} DSPs, peak ${fmt(d.peakGops, 1)} GOPS`,
-    d.latencyMs === null ? 'latency: not every layer fits' : `latency ${fmt(d.latencyMs, 3)} ms, ${fmt(d.fps ?? 0, 1)} FPS${d.imagesPerRun > 1 ? ` (${d.imagesPerRun} images at once)` : ''}`,
+    d.latencyMs === null
+      ? 'latency: not every layer fits'
+      : `latency ${fmt(d.latencyMs, 3)} ms, ${fmt(d.fps ?? 0, 1)} FPS${d.imagesPerRun > 1 ? ` (${d.imagesPerRun} images at once)` : ''}`,
     d.pareto ? 'on the Pareto front' : d.feasible ? 'fits' : `does not fit: ${d.reasons.join('; ')}`,
     'click to open its vta_config.json and tuned schedule',
   ].join('\n');
@@ -96,7 +121,13 @@ function draw(): void {
   const width = Math.max(420, plotHost.clientWidth || 800);
   const height = 420;
   const pad = { l: 70, r: 20, t: 16, b: 46 };
-  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${AXIS_TITLES[yAxis]} against ${AXIS_TITLES[xAxis]}` });
+  const root = svg('svg', {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': `${AXIS_TITLES[yAxis]} against ${AXIS_TITLES[xAxis]}`,
+  });
   plotHost.appendChild(root);
   if (!points.length) {
     const t = svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', class: 'empty' });
@@ -111,7 +142,9 @@ function draw(): void {
   const sx = (v: number) => pad.l + ((v - x0) / (x1 - x0)) * (width - pad.l - pad.r);
   const sy = (v: number) => height - pad.b - ((v - y0) / (y1 - y0)) * (height - pad.t - pad.b);
   // Axes with five ticks each.
-  root.appendChild(svg('line', { x1: pad.l, y1: height - pad.b, x2: width - pad.r, y2: height - pad.b, class: 'axis' }));
+  root.appendChild(
+    svg('line', { x1: pad.l, y1: height - pad.b, x2: width - pad.r, y2: height - pad.b, class: 'axis' }),
+  );
   root.appendChild(svg('line', { x1: pad.l, y1: pad.t, x2: pad.l, y2: height - pad.b, class: 'axis' }));
   for (let i = 0; i <= 4; i++) {
     const xv = x0 + ((x1 - x0) * i) / 4;
@@ -122,9 +155,20 @@ function draw(): void {
     ty.textContent = fmt(yv, yv < 10 ? 2 : 0);
     root.append(tx, ty);
   }
-  const xt = svg('text', { x: (pad.l + width - pad.r) / 2, y: height - 8, 'text-anchor': 'middle', class: 'axis-title' });
+  const xt = svg('text', {
+    x: (pad.l + width - pad.r) / 2,
+    y: height - 8,
+    'text-anchor': 'middle',
+    class: 'axis-title',
+  });
   xt.textContent = AXIS_TITLES[xAxis];
-  const yt = svg('text', { x: 14, y: (pad.t + height - pad.b) / 2, 'text-anchor': 'middle', class: 'axis-title', transform: `rotate(-90 14 ${(pad.t + height - pad.b) / 2})` });
+  const yt = svg('text', {
+    x: 14,
+    y: (pad.t + height - pad.b) / 2,
+    'text-anchor': 'middle',
+    class: 'axis-title',
+    transform: `rotate(-90 14 ${(pad.t + height - pad.b) / 2})`,
+  });
   yt.textContent = AXIS_TITLES[yAxis];
   root.append(xt, yt);
   if (budget) {
@@ -135,15 +179,23 @@ function draw(): void {
     root.appendChild(bt);
   }
   // The front, as a staircase through its designs in block-RAM order.
-  const front = points.filter((d) => d.pareto).sort((a, b) => a.resources[xAxis] - b.resources[xAxis] || a[yAxis]! - b[yAxis]!);
+  const front = points
+    .filter((d) => d.pareto)
+    .sort((a, b) => a.resources[xAxis] - b.resources[xAxis] || a[yAxis]! - b[yAxis]!);
   if (front.length > 1) {
-    const path = front.map((d, i) => `${i ? 'L' : 'M'}${sx(d.resources[xAxis]).toFixed(1)},${sy(d[yAxis]!).toFixed(1)}`).join(' ');
+    const path = front
+      .map((d, i) => `${i ? 'L' : 'M'}${sx(d.resources[xAxis]).toFixed(1)},${sy(d[yAxis]!).toFixed(1)}`)
+      .join(' ');
     root.appendChild(svg('path', { d: path, class: 'front' }));
   }
   for (const d of points.sort((a, b) => Number(a.pareto) - Number(b.pareto))) {
     const c = svg('circle', {
-      cx: sx(d.resources[xAxis]).toFixed(1), cy: sy(d[yAxis]!).toFixed(1), r: d.pareto ? 7 : 5,
-      class: `design ${d.pareto ? 'pareto' : d.feasible ? 'feasible' : 'infeasible'}`, tabindex: 0, 'data-index': d.index,
+      cx: sx(d.resources[xAxis]).toFixed(1),
+      cy: sy(d[yAxis]!).toFixed(1),
+      r: d.pareto ? 7 : 5,
+      class: `design ${d.pareto ? 'pareto' : d.feasible ? 'feasible' : 'infeasible'}`,
+      tabindex: 0,
+      'data-index': d.index,
       'aria-label': describe(d).split('\n').slice(0, 5).join('; '),
     });
     const show = (ev: { clientX: number; clientY: number }) => {
@@ -153,11 +205,20 @@ function draw(): void {
       tooltip.style.top = `${ev.clientY + 10}px`;
     };
     c.addEventListener('mousemove', show);
-    c.addEventListener('focus', () => { const r = c.getBoundingClientRect(); show({ clientX: r.right, clientY: r.bottom }); });
-    c.addEventListener('mouseleave', () => { tooltip.hidden = true; });
-    c.addEventListener('blur', () => { tooltip.hidden = true; });
+    c.addEventListener('focus', () => {
+      const r = c.getBoundingClientRect();
+      show({ clientX: r.right, clientY: r.bottom });
+    });
+    c.addEventListener('mouseleave', () => {
+      tooltip.hidden = true;
+    });
+    c.addEventListener('blur', () => {
+      tooltip.hidden = true;
+    });
     c.addEventListener('click', () => send({ type: 'open', index: d.index }));
-    c.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') send({ type: 'open', index: d.index }); });
+    c.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') send({ type: 'open', index: d.index });
+    });
     root.appendChild(c);
   }
 }
@@ -169,8 +230,10 @@ function updateStatus(cancelled = false): void {
   const best = onFront.filter((d) => d.latencyMs !== null).sort((a, b) => a.latencyMs! - b.latencyMs!)[0];
   status.textContent = running
     ? `Evaluating designs: ${all.length} of ${total}…`
-    : `${all.length} design${all.length === 1 ? '' : 's'}${cancelled ? ` (cancelled at ${all.length} of ${total})` : ''}, ${feasible} fit, ${onFront.length} on the front`
-      + (best ? `; fastest that fits: #${best.index} (${shape(best)}, ${best.clockMHz} MHz) ${fmt(best.latencyMs!, 3)} ms` : '');
+    : `${all.length} design${all.length === 1 ? '' : 's'}${cancelled ? ` (cancelled at ${all.length} of ${total})` : ''}, ${feasible} fit, ${onFront.length} on the front` +
+      (best
+        ? `; fastest that fits: #${best.index} (${shape(best)}, ${best.clockMHz} MHz) ${fmt(best.latencyMs!, 3)} ms`
+        : '');
   app.dataset.state = running ? 'running' : 'done';
   cancel.hidden = !running;
 }

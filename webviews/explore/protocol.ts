@@ -27,26 +27,43 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 function isDesign(v: unknown): v is DesignResult {
   if (!isObj(v) || !isCount(v.index) || !isObj(v.config) || !isNum(v.clockMHz) || !isObj(v.resources)) return false;
   const r = v.resources;
-  return isNum(r.bram) && isNum(r.dsp) && typeof v.feasible === 'boolean' && typeof v.pareto === 'boolean'
-    && (v.latencyMs === null || isNum(v.latencyMs)) && (v.fps === null || isNum(v.fps)) && isNum(v.peakGops)
-    && Array.isArray(v.reasons) && Array.isArray(v.layers);
+  return (
+    isNum(r.bram) &&
+    isNum(r.dsp) &&
+    typeof v.feasible === 'boolean' &&
+    typeof v.pareto === 'boolean' &&
+    (v.latencyMs === null || isNum(v.latencyMs)) &&
+    (v.fps === null || isNum(v.fps)) &&
+    isNum(v.peakGops) &&
+    Array.isArray(v.reasons) &&
+    Array.isArray(v.layers)
+  );
 }
 
-export function parseExploreHostMessage(v: unknown): { ok: true; msg: ExploreHostMessage } | { ok: false; reason: string } {
+export function parseExploreHostMessage(
+  v: unknown,
+): { ok: true; msg: ExploreHostMessage } | { ok: false; reason: string } {
   if (!isObj(v) || typeof v.type !== 'string') return { ok: false, reason: 'not a message object' };
   switch (v.type) {
     case 'start':
-      if (!isCount(v.total) || typeof v.fpga !== 'string' || typeof v.network !== 'string') return { ok: false, reason: 'start message without total, fpga and network' };
+      if (!isCount(v.total) || typeof v.fpga !== 'string' || typeof v.network !== 'string')
+        return { ok: false, reason: 'start message without total, fpga and network' };
       return {
         ok: true,
         msg: {
-          type: 'start', total: v.total, fpga: v.fpga.slice(0, 200), network: v.network.slice(0, 4096),
-          ...(isObj(v.budget) && isNum(v.budget.bram) && isNum(v.budget.dsp) ? { budget: { bram: v.budget.bram, dsp: v.budget.dsp } } : {}),
+          type: 'start',
+          total: v.total,
+          fpga: v.fpga.slice(0, 200),
+          network: v.network.slice(0, 4096),
+          ...(isObj(v.budget) && isNum(v.budget.bram) && isNum(v.budget.dsp)
+            ? { budget: { bram: v.budget.bram, dsp: v.budget.dsp } }
+            : {}),
         },
       };
     case 'designs':
     case 'done': {
-      if (!Array.isArray(v.designs) || v.designs.length > 1e6) return { ok: false, reason: `${v.type} message without a list of designs` };
+      if (!Array.isArray(v.designs) || v.designs.length > 1e6)
+        return { ok: false, reason: `${v.type} message without a list of designs` };
       const bad = v.designs.findIndex((d) => !isDesign(d));
       if (bad >= 0) return { ok: false, reason: `design ${bad} of the ${v.type} message is malformed` };
       const designs = v.designs as DesignResult[];

@@ -18,7 +18,8 @@ export interface ViewPageOptions {
   data?: Record<string, string>;
 }
 
-export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function viewPage(o: ViewPageOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('the nonce must be at least 16 base64 characters');
@@ -31,7 +32,9 @@ export function viewPage(o: ViewPageOptions): string {
     `script-src 'nonce-${o.nonce}'`,
     ...(o.csp ?? []),
   ].join('; ');
-  const attrs = Object.entries(o.data ?? {}).map(([k, v]) => ` data-${k}="${esc(v)}"`).join('');
+  const attrs = Object.entries(o.data ?? {})
+    .map(([k, v]) => ` data-${k}="${esc(v)}"`)
+    .join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

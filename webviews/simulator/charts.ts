@@ -26,7 +26,12 @@ export class StepChart {
   private palette: Palette = readPalette();
   private readonly schedule = frameCoalescer(() => this.draw());
 
-  constructor(private readonly host: HTMLElement, private readonly view: TimeView, ariaLabel: string, private readonly rowH = 34) {
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly view: TimeView,
+    ariaLabel: string,
+    private readonly rowH = 34,
+  ) {
     this.canvas = document.createElement('canvas');
     this.canvas.setAttribute('role', 'img');
     this.canvas.setAttribute('aria-label', ariaLabel);
@@ -41,7 +46,6 @@ export class StepChart {
     this.schedule();
   }
 
-
   draw(): void {
     const w = Math.max(200, this.host.clientWidth);
     const H = this.series.length * this.rowH + 4;
@@ -54,7 +58,8 @@ export class StepChart {
     const { t0, t1 } = this.view;
     const X = (t: number) => LABEL_W + ((t - t0) / (t1 - t0)) * pw;
     this.series.forEach((s, r) => {
-      const top = r * this.rowH + 3, h = this.rowH - 8;
+      const top = r * this.rowH + 3,
+        h = this.rowH - 8;
       const Y = (v: number) => top + h - (v / Math.max(s.scale, 1)) * h;
       g.fillStyle = p.fg;
       g.textAlign = 'left';
@@ -80,7 +85,9 @@ export class StepChart {
       g.moveTo(LABEL_W, top + h);
       let prevV = k0 < s.value.length ? s.value[k0]! : 0;
       g.lineTo(LABEL_W, Y(prevV));
-      let colPx = -1, colX = LABEL_W, colMax = 0;
+      let colPx = -1,
+        colX = LABEL_W,
+        colMax = 0;
       for (let k = k0; k < s.time.length; k++) {
         const tk = s.time[k]!;
         if (tk > t1) break;
@@ -88,13 +95,21 @@ export class StepChart {
         const px = Math.floor(x);
         const v = s.value[k]!;
         if (px !== colPx) {
-          if (colPx >= 0) { g.lineTo(colX, Y(colMax)); g.lineTo(colX, Y(prevV)); }
+          if (colPx >= 0) {
+            g.lineTo(colX, Y(colMax));
+            g.lineTo(colX, Y(prevV));
+          }
           g.lineTo(x, Y(prevV));
-          colPx = px; colX = x; colMax = Math.max(v, prevV);
+          colPx = px;
+          colX = x;
+          colMax = Math.max(v, prevV);
         } else if (v > colMax) colMax = v;
         prevV = v;
       }
-      if (colPx >= 0) { g.lineTo(colX, Y(colMax)); g.lineTo(colX, Y(prevV)); }
+      if (colPx >= 0) {
+        g.lineTo(colX, Y(colMax));
+        g.lineTo(colX, Y(prevV));
+      }
       g.lineTo(LABEL_W + pw, Y(prevV));
       g.lineTo(LABEL_W + pw, top + h);
       g.closePath();
@@ -122,10 +137,16 @@ export class Heatmaps {
   private readonly schedule = frameCoalescer(() => this.draw());
   static readonly ROW_H = 44;
 
-  constructor(private readonly host: HTMLElement, private readonly view: TimeView) {
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly view: TimeView,
+  ) {
     this.canvas = document.createElement('canvas');
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Buffer heatmaps: rows (top to bottom, in bins) against time; brighter is more of the bin live');
+    this.canvas.setAttribute(
+      'aria-label',
+      'Buffer heatmaps: rows (top to bottom, in bins) against time; brighter is more of the bin live',
+    );
     host.appendChild(this.canvas);
     view.onChange(() => this.schedule());
     new ResizeObserver(() => this.schedule()).observe(host);
@@ -133,7 +154,8 @@ export class Heatmaps {
 
   set(m: ViewModel | undefined): void {
     this.palette = readPalette();
-    const lo = rgbOf(this.palette.heatLow), hi = rgbOf(this.palette.heatHigh);
+    const lo = rgbOf(this.palette.heatLow),
+      hi = rgbOf(this.palette.heatHigh);
     this.images = (m?.buffers ?? []).map((b) => {
       const { rowBins, cols, data } = b.heat;
       // Rows that are never live are left out of the strip: the used part fills it.
@@ -162,7 +184,6 @@ export class Heatmaps {
     this.schedule();
   }
 
-
   draw(): void {
     const w = Math.max(200, this.host.clientWidth);
     const RH = Heatmaps.ROW_H;
@@ -176,18 +197,22 @@ export class Heatmaps {
     const pw = Math.max(10, w - LABEL_W - 8);
     const { t0, t1 } = this.view;
     this.images.forEach(({ b, img }, r) => {
-      const top = r * RH + 2, h = RH - 6;
+      const top = r * RH + 2,
+        h = RH - 6;
       g.fillStyle = p.fg;
       g.textAlign = 'left';
       g.fillText(b.name.toUpperCase(), 6, top + h / 2 - 7);
       g.fillStyle = p.muted;
       g.fillText(`rows 0–${Math.min(img.height * b.heat.rowsPerBin, b.depth) - 1}`, 6, top + h / 2 + 8);
       const colTime = b.heat.colTime;
-      const sx = t0 / colTime, sw = (t1 - t0) / colTime;
+      const sx = t0 / colTime,
+        sw = (t1 - t0) / colTime;
       // Clamp the source rectangle to the image and map it to the matching part of the plot.
-      const cx0 = Math.max(0, sx), cx1 = Math.min(img.width, sx + sw);
+      const cx0 = Math.max(0, sx),
+        cx1 = Math.min(img.width, sx + sw);
       if (cx1 > cx0) {
-        const dx0 = LABEL_W + ((cx0 - sx) / sw) * pw, dx1 = LABEL_W + ((cx1 - sx) / sw) * pw;
+        const dx0 = LABEL_W + ((cx0 - sx) / sw) * pw,
+          dx1 = LABEL_W + ((cx1 - sx) / sw) * pw;
         g.drawImage(img, cx0, 0, cx1 - cx0, img.height, dx0, top, dx1 - dx0, h);
       }
       g.strokeStyle = p.grid;

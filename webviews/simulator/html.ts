@@ -16,8 +16,12 @@ export interface SimulatorHtmlOptions {
 
 export function simulatorHtml(o: SimulatorHtmlOptions): string {
   return viewPage({
-    cspSource: o.cspSource, nonce: o.nonce, scriptUri: o.scriptUri, styleUri: o.styleUri,
-    title: 'VTA simulator', label: 'VTA simulator view',
+    cspSource: o.cspSource,
+    nonce: o.nonce,
+    scriptUri: o.scriptUri,
+    styleUri: o.styleUri,
+    title: 'VTA simulator',
+    label: 'VTA simulator view',
     csp: [`connect-src ${o.cspSource}`, 'worker-src blob:'],
     data: { worker: o.workerUri },
   });

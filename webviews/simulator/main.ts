@@ -16,19 +16,23 @@ import { TimeView } from './timeview';
 import { readPalette } from './theme';
 import { button, checkbox, toolbar } from './ui/components';
 
-interface VsCodeApi { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown }
+interface VsCodeApi {
+  postMessage(m: unknown): void;
+  setState(s: unknown): void;
+  getState(): unknown;
+}
 declare function acquireVsCodeApi(): VsCodeApi;
 
 /** Longest a run may take before the view gives up on the worker. */
 const RUN_TIMEOUT_MS = 120_000;
 
-const vscode: VsCodeApi = typeof acquireVsCodeApi === 'function'
-  ? acquireVsCodeApi()
-  : { postMessage: () => undefined, setState: () => undefined, getState: () => undefined };
+const vscode: VsCodeApi =
+  typeof acquireVsCodeApi === 'function'
+    ? acquireVsCodeApi()
+    : { postMessage: () => undefined, setState: () => undefined, getState: () => undefined };
 const send = (m: ViewMessage) => vscode.postMessage(m);
 
 const app = document.getElementById('app') ?? document.body;
-
 
 function section(title: string, id: string): { box: HTMLElement; body: HTMLElement } {
   const box = el('section', 'panel');
@@ -58,9 +62,27 @@ const controls = toolbar('Simulator view controls', [
   button({ label: 'Zoom in', onClick: () => view.zoom(0.5) }),
   button({ label: 'Zoom out', onClick: () => view.zoom(2) }),
   button({ label: 'Whole run', onClick: () => view.fit() }),
-  button({ label: 'Export PNG', secondary: true, title: 'Save the current view as a PNG image', onClick: () => exportPng() }),
-  button({ label: 'Export trace', secondary: true, title: 'Save the trace as Chrome/Perfetto JSON', onClick: () => exportTrace() }),
-  checkbox({ label: 'Token arrows', checked: true, onChange: (c) => { showArrows = c; timeline.showArrows = c; timeline.refreshTheme(); } }),
+  button({
+    label: 'Export PNG',
+    secondary: true,
+    title: 'Save the current view as a PNG image',
+    onClick: () => exportPng(),
+  }),
+  button({
+    label: 'Export trace',
+    secondary: true,
+    title: 'Save the trace as Chrome/Perfetto JSON',
+    onClick: () => exportTrace(),
+  }),
+  checkbox({
+    label: 'Token arrows',
+    checked: true,
+    onChange: (c) => {
+      showArrows = c;
+      timeline.showArrows = c;
+      timeline.refreshTheme();
+    },
+  }),
 ]);
 const header = el('header', 'header');
 header.append(controls, status);
@@ -69,8 +91,18 @@ app.append(header, errorBox, live);
 const tl = section('Cycle timeline', 'timeline');
 const legend = el('ul', 'legend');
 legend.setAttribute('aria-label', 'Legend');
-for (const [cls, text] of [['load', 'LOAD'], ['gemm', 'GEMM'], ['alu', 'ALU'], ['store', 'STORE'], ['nop', 'NOP / token'], ['stall-token', 'waiting for a token'],
-  ['stall-dram', 'waiting for the DRAM bus'], ['stall-fetch', 'waiting for fetch'], ['token', 'token push → pop'], ['bus', 'DRAM transfer']] as const) {
+for (const [cls, text] of [
+  ['load', 'LOAD'],
+  ['gemm', 'GEMM'],
+  ['alu', 'ALU'],
+  ['store', 'STORE'],
+  ['nop', 'NOP / token'],
+  ['stall-token', 'waiting for a token'],
+  ['stall-dram', 'waiting for the DRAM bus'],
+  ['stall-fetch', 'waiting for fetch'],
+  ['token', 'token push → pop'],
+  ['bus', 'DRAM transfer'],
+] as const) {
   const li = el('li', `key key-${cls}`, text);
   legend.appendChild(li);
 }
@@ -80,7 +112,14 @@ lanesInfo.setAttribute('aria-label', 'Lanes');
 tl.body.appendChild(lanesInfo);
 const timelineHost = el('div', 'canvas-host');
 tl.body.appendChild(timelineHost);
-const timeline = new Timeline(timelineHost, view, (i) => reveal(i), (t) => { live.textContent = t; });
+const timeline = new Timeline(
+  timelineHost,
+  view,
+  (i) => reveal(i),
+  (t) => {
+    live.textContent = t;
+  },
+);
 
 const qs = section('Token queue depths', 'queues');
 const queueChart = new StepChart(qs.body, view, 'Token queue depths over time, one row per queue');
@@ -109,7 +148,10 @@ let currentFile = '';
 function reveal(index: number): void {
   if (!model) return;
   const line = model.line[index]!;
-  if (line < 0) { live.textContent = `instruction ${index} has no source line`; return; }
+  if (line < 0) {
+    live.textContent = `instruction ${index} has no source line`;
+    return;
+  }
   send({ type: 'reveal', line, file: model.files[model.fileOf[index]!]! });
 }
 
@@ -122,7 +164,10 @@ function showError(message: string, problems: Problem[] = []): void {
       const li = el('li');
       const a = el('a', undefined, `line ${p.line + 1}`);
       a.href = '#';
-      a.addEventListener('click', (e) => { e.preventDefault(); send({ type: 'reveal', line: p.line, file: currentFile }); });
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        send({ type: 'reveal', line: p.line, file: currentFile });
+      });
       li.append(a, document.createTextNode(`: ${p.message}`));
       ul.appendChild(li);
     }
@@ -138,32 +183,60 @@ function show(m: ViewModel): void {
   else if (model) previous = undefined;
   model = m;
   errorBox.hidden = true;
-  if (m.error) showError(`The run stopped with an error: ${m.error.message}${m.error.line >= 0 ? ` (line ${m.error.line + 1})` : ''}`);
+  if (m.error)
+    showError(
+      `The run stopped with an error: ${m.error.message}${m.error.line >= 0 ? ` (line ${m.error.line + 1})` : ''}`,
+    );
   for (const s of [tl.box, qs.box, occ.box, sum.box]) s.hidden = false;
   const unit = m.timeUnit === 'cycle' ? 'cycles' : 'steps';
-  status.textContent = `${m.file.split(/[\\/]/).pop()}: ${m.insnCount.toLocaleString('en-US')} instructions, `
-    + `${m.summary.time.toLocaleString('en-US')} ${unit}${m.estimate ? ' (timing estimate)' : ''}, ${m.summary.status}`
-    + (m.truncated ? ` — trace capped after ${m.truncated.afterTime} ${unit}` : '');
-  lanesInfo.replaceChildren(...m.lanes.map((l) => {
-    const li = el('li', undefined, `${MODULE_TITLES[l.module]}: ${l.idx.length.toLocaleString('en-US')} instruction${l.idx.length === 1 ? '' : 's'}`);
-    li.dataset.module = l.module;
-    li.dataset.bars = String(l.idx.length);
-    return li;
-  }));
+  status.textContent =
+    `${m.file.split(/[\\/]/).pop()}: ${m.insnCount.toLocaleString('en-US')} instructions, ` +
+    `${m.summary.time.toLocaleString('en-US')} ${unit}${m.estimate ? ' (timing estimate)' : ''}, ${m.summary.status}` +
+    (m.truncated ? ` — trace capped after ${m.truncated.afterTime} ${unit}` : '');
+  lanesInfo.replaceChildren(
+    ...m.lanes.map((l) => {
+      const li = el(
+        'li',
+        undefined,
+        `${MODULE_TITLES[l.module]}: ${l.idx.length.toLocaleString('en-US')} instruction${l.idx.length === 1 ? '' : 's'}`,
+      );
+      li.dataset.module = l.module;
+      li.dataset.bars = String(l.idx.length);
+      return li;
+    }),
+  );
   timeline.setModel(m);
   view.reset(m.endTime);
-  queueChart.set(m.queues.map((q) => ({ label: `${q.queue} (max ${q.max})`, time: q.time, value: q.depth, scale: Math.max(q.max, 1) })));
-  occInfo.replaceChildren(...m.buffers.map((b) => {
-    const li = el('li', undefined, `${b.name.toUpperCase()}: peak ${b.peak.toLocaleString('en-US')} of ${b.depth.toLocaleString('en-US')} rows`);
-    li.dataset.buffer = b.name;
-    li.dataset.peak = String(b.peak);
-    li.dataset.depth = String(b.depth);
-    return li;
-  }));
-  occChart.set(m.buffers.map((b) => ({
-    label: `${b.name.toUpperCase()} ${b.peak}/${b.depth}`, time: b.time, value: b.live,
-    scale: Math.max(1, b.peak * 1.15, b.peak >= b.depth * 0.8 ? b.depth : 0), limit: b.depth,
-  })));
+  queueChart.set(
+    m.queues.map((q) => ({
+      label: `${q.queue} (max ${q.max})`,
+      time: q.time,
+      value: q.depth,
+      scale: Math.max(q.max, 1),
+    })),
+  );
+  occInfo.replaceChildren(
+    ...m.buffers.map((b) => {
+      const li = el(
+        'li',
+        undefined,
+        `${b.name.toUpperCase()}: peak ${b.peak.toLocaleString('en-US')} of ${b.depth.toLocaleString('en-US')} rows`,
+      );
+      li.dataset.buffer = b.name;
+      li.dataset.peak = String(b.peak);
+      li.dataset.depth = String(b.depth);
+      return li;
+    }),
+  );
+  occChart.set(
+    m.buffers.map((b) => ({
+      label: `${b.name.toUpperCase()} ${b.peak}/${b.depth}`,
+      time: b.time,
+      value: b.live,
+      scale: Math.max(1, b.peak * 1.15, b.peak >= b.depth * 0.8 ? b.depth : 0),
+      limit: b.depth,
+    })),
+  );
   heatmaps.set(m);
   renderSummary(sum.body, m, previous);
   // Draw synchronously once so the render time is measurable and the view is never blank.
@@ -226,11 +299,19 @@ function fail(message: string, problems: Problem[] = []): void {
 function onWorker(m: FromWorker): void {
   if (typeof m !== 'object' || m === null) return;
   app.dataset.receivedAt = String(performance.now());
-  if (m.type === 'chrome') { chromeWaiters.get(m.id)?.(m.json); chromeWaiters.delete(m.id); return; }
+  if (m.type === 'chrome') {
+    chromeWaiters.get(m.id)?.(m.json);
+    chromeWaiters.delete(m.id);
+    return;
+  }
   if (m.id !== runId) return;
   if (timer) clearTimeout(timer);
   if (m.type === 'result') {
-    try { show(m.model); } catch (e) { fail(`The simulator view could not show the run: ${(e as Error).message}`); }
+    try {
+      show(m.model);
+    } catch (e) {
+      fail(`The simulator view could not show the run: ${(e as Error).message}`);
+    }
   } else if (m.type === 'failed') {
     fail(m.message, m.problems);
   }
@@ -278,7 +359,10 @@ function composeImage(): HTMLCanvasElement {
   g.fillStyle = readPalette().bg;
   g.fillRect(0, 0, width, height);
   let y = gap;
-  for (const c of parts) { g.drawImage(c, 0, y); y += c.height + gap; }
+  for (const c of parts) {
+    g.drawImage(c, 0, y);
+    y += c.height + gap;
+  }
   return out;
 }
 
@@ -319,7 +403,8 @@ function onCursor(line: number, file?: string): void {
       for (const l of m.lanes) {
         for (let k = 0; k < l.idx.length; k++) {
           if (l.idx[k] !== hits[0]) continue;
-          const span = view.t1 - view.t0, mid = (l.start[k]! + l.end[k]!) / 2;
+          const span = view.t1 - view.t0,
+            mid = (l.start[k]! + l.end[k]!) / 2;
           view.set(mid - span / 2, mid + span / 2);
         }
       }
@@ -346,7 +431,8 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (!r.ok) {
     // Messages the page posts to itself are not ours to judge; anything else that looks like ours is reported.
     const d = e.data as { type?: unknown };
-    if (d && typeof d === 'object' && (d.type === 'program' || d.type === 'cursor' || d.type === 'debugCycle')) fail(`A message from the editor was refused: ${r.reason}`);
+    if (d && typeof d === 'object' && (d.type === 'program' || d.type === 'cursor' || d.type === 'debugCycle'))
+      fail(`A message from the editor was refused: ${r.reason}`);
     return;
   }
   if (r.msg.type === 'program') void run(r.msg);
@@ -354,8 +440,12 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   else onCursor(r.msg.line, r.msg.file);
 });
 
-new MutationObserver(() => { timeline.refreshTheme(); if (model) { heatmaps.set(model); } })
-  .observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(() => {
+  timeline.refreshTheme();
+  if (model) {
+    heatmaps.set(model);
+  }
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 /** For tests, benchmarks and automation. */
 (window as unknown as Record<string, unknown>).vtaSimulatorView = {
@@ -368,26 +458,33 @@ new MutationObserver(() => { timeline.refreshTheme(); if (model) { heatmaps.set(
   },
   redraw: () => timeline.draw(),
   /** Milliseconds to draw each chart: timeline, queues, occupancy, heatmaps. */
-  drawEach: () => [() => timeline.draw(), () => queueChart.draw(), () => occChart.draw(), () => heatmaps.draw()].map((f) => {
-    const t0 = performance.now();
-    f();
-    return performance.now() - t0;
-  }),
+  drawEach: () =>
+    [() => timeline.draw(), () => queueChart.draw(), () => occChart.draw(), () => heatmaps.draw()].map((f) => {
+      const t0 = performance.now();
+      f();
+      return performance.now() - t0;
+    }),
   /** Draws every chart synchronously (one frame); returns the milliseconds it took. */
   drawAll: () => {
     const t0 = performance.now();
-    timeline.draw(); queueChart.draw(); occChart.draw(); heatmaps.draw();
+    timeline.draw();
+    queueChart.draw();
+    occChart.draw();
+    heatmaps.draw();
     return performance.now() - t0;
   },
   /** Zooms the view onto one instruction's bar. */
   zoomTo: (index: number) => {
     if (!model) return;
-    for (const l of model.lanes) for (let k = 0; k < l.idx.length; k++) {
-      if (l.idx[k] !== index) continue;
-      const s = l.start[k]!, e = l.end[k]!, pad = Math.max((e - s) * 0.25, 2);
-      view.set(s - pad, e + pad);
-      timeline.draw();
-    }
+    for (const l of model.lanes)
+      for (let k = 0; k < l.idx.length; k++) {
+        if (l.idx[k] !== index) continue;
+        const s = l.start[k]!,
+          e = l.end[k]!,
+          pad = Math.max((e - s) * 0.25, 2);
+        view.set(s - pad, e + pad);
+        timeline.draw();
+      }
   },
   renderStats: () => ({ ms: lastRender.ms, frame: lastRender.frame }),
   showArrows: () => showArrows,

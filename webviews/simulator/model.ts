@@ -70,7 +70,14 @@ export interface ViewModel {
   files: string[];
   fileOf: Uint16Array;
   /** Stalls: module (0..2), instruction, start, end, cause (index into CAUSES), queue (-1: none). */
-  stalls: { module: Uint8Array; index: Int32Array; start: Float64Array; end: Float64Array; cause: Uint8Array; queue: Int8Array };
+  stalls: {
+    module: Uint8Array;
+    index: Int32Array;
+    start: Float64Array;
+    end: Float64Array;
+    cause: Uint8Array;
+    queue: Int8Array;
+  };
   /** Tokens: queue (index into QUEUE_KEYS), pushing instruction and time, popping instruction (-1: still queued) and time. */
   tokens: { queue: Uint8Array; pushIdx: Int32Array; pushTime: Float64Array; popIdx: Int32Array; popTime: Float64Array };
   /** DRAM transfers (LOAD/STORE moving data), in start order. */
@@ -91,7 +98,11 @@ export type ToWorker =
   | { type: 'run'; id: number; text: string; file: string; target?: string }
   | { type: 'chrome'; id: number };
 
-export interface Problem { line: number; message: string; severity: string }
+export interface Problem {
+  line: number;
+  message: string;
+  severity: string;
+}
 
 export type FromWorker =
   | { type: 'result'; id: number; model: ViewModel }
@@ -101,7 +112,9 @@ export type FromWorker =
 /** The typed arrays of a model, for a transfer list. */
 export function transferables(m: ViewModel): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  const add = (...a: ArrayBufferView[]) => { for (const x of a) out.push(x.buffer as ArrayBuffer); };
+  const add = (...a: ArrayBufferView[]) => {
+    for (const x of a) out.push(x.buffer as ArrayBuffer);
+  };
   for (const l of m.lanes) add(l.idx, l.start, l.end);
   add(m.labelOf, m.line, m.fileOf);
   add(...Object.values(m.stalls), ...Object.values(m.tokens), m.bus.start, m.bus.end, m.bus.idx);

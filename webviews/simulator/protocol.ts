@@ -34,10 +34,14 @@ export function parseHostMessage(v: unknown): { ok: true; msg: HostMessage } | {
     case 'program': {
       if (typeof v.text !== 'string') return { ok: false, reason: 'program message without text' };
       if (v.text.length > MAX_PROGRAM_CHARS) {
-        return { ok: false, reason: `the program is too large for the simulator view (${v.text.length} characters; at most ${MAX_PROGRAM_CHARS})` };
+        return {
+          ok: false,
+          reason: `the program is too large for the simulator view (${v.text.length} characters; at most ${MAX_PROGRAM_CHARS})`,
+        };
       }
       if (!isName(v.file)) return { ok: false, reason: 'program message without a file name' };
-      if (v.target !== undefined && !isName(v.target)) return { ok: false, reason: 'program message with a bad target' };
+      if (v.target !== undefined && !isName(v.target))
+        return { ok: false, reason: 'program message with a bad target' };
       const msg: HostMessage = { type: 'program', text: v.text, file: v.file };
       if (typeof v.target === 'string') msg.target = v.target;
       return { ok: true, msg };
@@ -49,7 +53,8 @@ export function parseHostMessage(v: unknown): { ok: true; msg: HostMessage } | {
       return { ok: true, msg };
     }
     case 'debugCycle': {
-      if (typeof v.cycle !== 'number' || !Number.isFinite(v.cycle) || v.cycle < 0) return { ok: false, reason: 'debugCycle message without a cycle' };
+      if (typeof v.cycle !== 'number' || !Number.isFinite(v.cycle) || v.cycle < 0)
+        return { ok: false, reason: 'debugCycle message without a cycle' };
       return { ok: true, msg: { type: 'debugCycle', cycle: v.cycle } };
     }
     default:
@@ -65,15 +70,21 @@ export const MAX_TRACE_CHARS = 512 * 1024 * 1024;
 export function parseViewMessage(v: unknown): ViewMessage | undefined {
   if (!isObj(v) || typeof v.type !== 'string') return undefined;
   switch (v.type) {
-    case 'ready': return { type: 'ready' };
+    case 'ready':
+      return { type: 'ready' };
     case 'reveal':
       return isLine(v.line) && isName(v.file) ? { type: 'reveal', line: v.line, file: v.file } : undefined;
     case 'export-png':
-      return typeof v.dataUrl === 'string' && v.dataUrl.startsWith('data:image/png;base64,') && v.dataUrl.length <= MAX_PNG_CHARS
-        ? { type: 'export-png', dataUrl: v.dataUrl } : undefined;
+      return typeof v.dataUrl === 'string' &&
+        v.dataUrl.startsWith('data:image/png;base64,') &&
+        v.dataUrl.length <= MAX_PNG_CHARS
+        ? { type: 'export-png', dataUrl: v.dataUrl }
+        : undefined;
     case 'export-trace':
       return typeof v.json === 'string' && v.json.length <= MAX_TRACE_CHARS && isName(v.file)
-        ? { type: 'export-trace', json: v.json, file: v.file } : undefined;
-    default: return undefined;
+        ? { type: 'export-trace', json: v.json, file: v.file }
+        : undefined;
+    default:
+      return undefined;
   }
 }

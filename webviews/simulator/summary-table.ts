@@ -2,7 +2,13 @@
 import type { ViewModel } from './model';
 import { BUFFER_KEYS, CAUSES, MODULE_KEYS, MODULE_TITLES } from './model';
 
-interface Row { group: string; name: string; value: (m: ViewModel) => number | undefined; unit?: string; percent?: boolean }
+interface Row {
+  group: string;
+  name: string;
+  value: (m: ViewModel) => number | undefined;
+  unit?: string;
+  percent?: boolean;
+}
 
 const ROWS: Row[] = [
   { group: 'run', name: 'time', value: (m) => m.summary.time },
@@ -11,11 +17,34 @@ const ROWS: Row[] = [
   { group: 'run', name: 'ALU utilisation', value: (m) => m.summary.alu.utilisation, percent: true },
   { group: 'run', name: 'DRAM bus utilisation', value: (m) => m.summary.dram.busUtilisation, percent: true },
   { group: 'run', name: 'GEMM MACs', value: (m) => m.summary.gemm.macs },
-  ...MODULE_KEYS.map((k): Row => ({ group: 'modules', name: `${MODULE_TITLES[k]} utilisation`, value: (m) => m.summary.modules[k].utilisation, percent: true })),
-  ...BUFFER_KEYS.map((b): Row => ({ group: 'buffers', name: `${b.toUpperCase()} bytes loaded`, value: (m) => m.bytes[b] })),
+  ...MODULE_KEYS.map(
+    (k): Row => ({
+      group: 'modules',
+      name: `${MODULE_TITLES[k]} utilisation`,
+      value: (m) => m.summary.modules[k].utilisation,
+      percent: true,
+    }),
+  ),
+  ...BUFFER_KEYS.map(
+    (b): Row => ({ group: 'buffers', name: `${b.toUpperCase()} bytes loaded`, value: (m) => m.bytes[b] }),
+  ),
   { group: 'buffers', name: 'OUT bytes stored', value: (m) => m.bytes.out },
-  ...BUFFER_KEYS.map((b): Row => ({ group: 'buffers', name: `${b.toUpperCase()} peak live rows`, value: (m) => m.buffers.find((x) => x.name === b)?.peak })),
-  ...MODULE_KEYS.flatMap((k) => CAUSES.map((c): Row => ({ group: 'stalls', name: `${MODULE_TITLES[k]} waiting (${c === 'dram' ? 'DRAM bus' : c})`, value: (m) => m.summary.modules[k].stalls[c] }))),
+  ...BUFFER_KEYS.map(
+    (b): Row => ({
+      group: 'buffers',
+      name: `${b.toUpperCase()} peak live rows`,
+      value: (m) => m.buffers.find((x) => x.name === b)?.peak,
+    }),
+  ),
+  ...MODULE_KEYS.flatMap((k) =>
+    CAUSES.map(
+      (c): Row => ({
+        group: 'stalls',
+        name: `${MODULE_TITLES[k]} waiting (${c === 'dram' ? 'DRAM bus' : c})`,
+        value: (m) => m.summary.modules[k].stalls[c],
+      }),
+    ),
+  ),
 ];
 
 const fmt = (v: number | undefined, percent?: boolean) =>
@@ -26,8 +55,10 @@ export function renderSummary(host: HTMLElement, cur: ViewModel, prev: ViewModel
   const unit = cur.timeUnit === 'cycle' ? 'cycles' : 'steps';
   const head = document.createElement('p');
   head.className = 'summary-head';
-  head.textContent = `${cur.summary.status} · ${fmt(cur.summary.time)} ${unit}`
-    + (cur.estimate ? ` (estimate, timing row ${cur.timingRow ?? '?'}, ${cur.clockMHz} MHz)` : '') + ` · target ${cur.target}`;
+  head.textContent =
+    `${cur.summary.status} · ${fmt(cur.summary.time)} ${unit}` +
+    (cur.estimate ? ` (estimate, timing row ${cur.timingRow ?? '?'}, ${cur.clockMHz} MHz)` : '') +
+    ` · target ${cur.target}`;
   host.appendChild(head);
   const table = document.createElement('table');
   table.className = 'summary';
@@ -68,7 +99,8 @@ export function renderSummary(host: HTMLElement, cur: ViewModel, prev: ViewModel
       const d = row.insertCell();
       if (a !== undefined && b !== undefined && a !== b) {
         const diff = a - b;
-        d.textContent = r.percent ? `${diff > 0 ? '+' : ''}${(diff * 100).toFixed(1)} pt`
+        d.textContent = r.percent
+          ? `${diff > 0 ? '+' : ''}${(diff * 100).toFixed(1)} pt`
           : `${diff > 0 ? '+' : ''}${diff.toLocaleString('en-US')}${b !== 0 ? ` (${diff > 0 ? '+' : ''}${((diff / b) * 100).toFixed(1)}%)` : ''}`;
       } else d.textContent = '=';
     }

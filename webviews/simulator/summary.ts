@@ -20,7 +20,13 @@ export class CoverageSummary {
    * `start`/`end`: the intervals (any order); `code(k)`: 1..`codes`, the colour of interval k.
    * `extent`: the last time of the run.
    */
-  constructor(start: ArrayLike<number>, end: ArrayLike<number>, code: (k: number) => number, codes: number, extent: number) {
+  constructor(
+    start: ArrayLike<number>,
+    end: ArrayLike<number>,
+    code: (k: number) => number,
+    codes: number,
+    extent: number,
+  ) {
     const ext = Math.max(extent, 1);
     this.base = 2 ** Math.max(0, Math.ceil(Math.log2(ext / MAX_BASE_BUCKETS)));
     let n = Math.ceil(ext / this.base) + 1;
@@ -28,17 +34,26 @@ export class CoverageSummary {
     // Time covered per bucket and code (row-major by bucket); a zero-length interval counts a little.
     let cov = new Float64Array(n * codes);
     for (let k = 0; k < start.length; k++) {
-      const s = start[k]!, e = end[k]!;
+      const s = start[k]!,
+        e = end[k]!;
       const j0 = Math.min(n - 1, Math.max(0, Math.floor(s / b0)));
       const j1 = Math.min(n - 1, Math.max(j0, Math.ceil(e / b0) - 1));
       const c = Math.min(Math.max(code(k), 1), codes) - 1;
-      for (let j = j0; j <= j1; j++) cov[j * codes + c]! += Math.max(Math.min(e, (j + 1) * b0) - Math.max(s, j * b0), 1e-6);
+      for (let j = j0; j <= j1; j++)
+        cov[j * codes + c]! += Math.max(Math.min(e, (j + 1) * b0) - Math.max(s, j * b0), 1e-6);
     }
     for (;;) {
       const a = new Uint8Array(n);
       for (let j = 0; j < n; j++) {
-        let best = 0, bestC = 0;
-        for (let c = 0; c < codes; c++) { const v = cov[j * codes + c]!; if (v > best) { best = v; bestC = c + 1; } }
+        let best = 0,
+          bestC = 0;
+        for (let c = 0; c < codes; c++) {
+          const v = cov[j * codes + c]!;
+          if (v > best) {
+            best = v;
+            bestC = c + 1;
+          }
+        }
         a[j] = bestC;
       }
       this.levels.push(a);
@@ -68,18 +83,29 @@ export class CoverageSummary {
     const a = this.levels[li]!;
     const bs = this.base * 2 ** li;
     const cols = Math.ceil(pw);
-    let runCode = 0, runStart = 0, count = 0;
+    let runCode = 0,
+      runStart = 0,
+      count = 0;
     for (let px = 0; px <= cols; px++) {
       let c = 0;
       if (px < cols) {
-        const ta = v0 + px * tp, tb = ta + tp;
+        const ta = v0 + px * tp,
+          tb = ta + tp;
         if (tb > 0) {
-          const j0 = Math.max(0, Math.floor(ta / bs)), j1 = Math.min(a.length - 1, Math.ceil(tb / bs) - 1);
-          for (let j = j0; j <= j1; j++) if (a[j] !== 0) { c = a[j]!; break; }
+          const j0 = Math.max(0, Math.floor(ta / bs)),
+            j1 = Math.min(a.length - 1, Math.ceil(tb / bs) - 1);
+          for (let j = j0; j <= j1; j++)
+            if (a[j] !== 0) {
+              c = a[j]!;
+              break;
+            }
         }
       }
       if (c === runCode) continue;
-      if (runCode !== 0) { run(runStart, px, runCode); count++; }
+      if (runCode !== 0) {
+        run(runStart, px, runCode);
+        count++;
+      }
       runCode = c;
       runStart = px;
     }
@@ -89,7 +115,8 @@ export class CoverageSummary {
 
 /** First k with a[k] > x in an increasing array. */
 export function upperBound(a: ArrayLike<number>, x: number): number {
-  let lo = 0, hi = a.length;
+  let lo = 0,
+    hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (a[mid]! <= x) lo = mid + 1;

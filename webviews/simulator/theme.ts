@@ -1,9 +1,27 @@
 /** Colours from the VS Code theme (CSS variables), read once per render pass. */
 export interface Palette {
-  fg: string; muted: string; bg: string; grid: string; focus: string; cursor: string;
-  load: string; store: string; gemm: string; alu: string; nop: string; finish: string;
-  stallToken: string; stallDram: string; stallFetch: string; token: string; bus: string;
-  highlight: string; font: string; heatLow: string; heatHigh: string; capacity: string;
+  fg: string;
+  muted: string;
+  bg: string;
+  grid: string;
+  focus: string;
+  cursor: string;
+  load: string;
+  store: string;
+  gemm: string;
+  alu: string;
+  nop: string;
+  finish: string;
+  stallToken: string;
+  stallDram: string;
+  stallFetch: string;
+  token: string;
+  bus: string;
+  highlight: string;
+  font: string;
+  heatLow: string;
+  heatHigh: string;
+  capacity: string;
 }
 
 function v(style: CSSStyleDeclaration, name: string, fallback: string): string {
@@ -45,7 +63,14 @@ export function readPalette(el: Element = document.documentElement): Palette {
 export function rgbOf(color: string): [number, number, number] {
   const c = color.trim();
   if (c.startsWith('#')) {
-    const h = c.length === 4 ? c.slice(1).split('').map((x) => x + x).join('') : c.slice(1, 7);
+    const h =
+      c.length === 4
+        ? c
+            .slice(1)
+            .split('')
+            .map((x) => x + x)
+            .join('')
+        : c.slice(1, 7);
     const n = parseInt(h, 16);
     if (Number.isFinite(n)) return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
   }

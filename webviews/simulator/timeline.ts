@@ -76,16 +76,21 @@ export class Timeline {
     c.tabIndex = 0;
     c.setAttribute('role', 'application');
     c.setAttribute('aria-roledescription', 'cycle timeline');
-    c.setAttribute('aria-label',
-      'Cycle timeline. Left and right arrows: previous or next instruction in the lane; up and down: change lane; '
-      + 'Enter: go to its source line; plus and minus: zoom; Shift with arrows: pan; 0: whole run.');
+    c.setAttribute(
+      'aria-label',
+      'Cycle timeline. Left and right arrows: previous or next instruction in the lane; up and down: change lane; ' +
+        'Enter: go to its source line; plus and minus: zoom; Shift with arrows: pan; 0: whole run.',
+    );
     host.appendChild(c);
     view.onChange(() => this.schedule());
     c.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     c.addEventListener('mousedown', (e) => this.onDown(e));
     window.addEventListener('mousemove', (e) => this.onMove(e));
     window.addEventListener('mouseup', (e) => this.onUp(e));
-    c.addEventListener('mouseleave', () => { this.view.cursor = undefined; this.view.changed(); });
+    c.addEventListener('mouseleave', () => {
+      this.view.cursor = undefined;
+      this.view.changed();
+    });
     c.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.schedule()).observe(host);
   }
@@ -95,7 +100,10 @@ export class Timeline {
     this.palette = readPalette();
     this.highlight = [];
     this.sel = { lane: 0, k: -1 };
-    if (!m) { this.draw(); return; }
+    if (!m) {
+      this.draw();
+      return;
+    }
     this.kinds = m.labels.map(kindOf);
     this.stallByModule = MODULE_KEYS.map((_, mi) => {
       const ks: number[] = [];
@@ -108,20 +116,34 @@ export class Timeline {
       };
     });
     const ext = Math.max(m.endTime, 1);
-    this.laneSum = m.lanes.map((lane) => new CoverageSummary(lane.start, lane.end,
-      (k) => KINDS.indexOf(this.kinds[m.labelOf[lane.idx[k]!]!]!) + 1, KINDS.length, ext));
-    this.stallSum = this.stallByModule.map((st) => new CoverageSummary(st.start, st.end, (k) => st.cause[k]! + 1, CAUSES.length, ext));
+    this.laneSum = m.lanes.map(
+      (lane) =>
+        new CoverageSummary(
+          lane.start,
+          lane.end,
+          (k) => KINDS.indexOf(this.kinds[m.labelOf[lane.idx[k]!]!]!) + 1,
+          KINDS.length,
+          ext,
+        ),
+    );
+    this.stallSum = this.stallByModule.map(
+      (st) => new CoverageSummary(st.start, st.end, (k) => st.cause[k]! + 1, CAUSES.length, ext),
+    );
     this.busSum = new CoverageSummary(m.bus.start, m.bus.end, () => 1, 1, ext);
     this.laneOf = new Int8Array(m.insnCount).fill(-1);
     this.posOf = new Int32Array(m.insnCount);
     m.lanes.forEach((lane, li) => {
       for (let k = 0; k < lane.idx.length; k++) {
         const i = lane.idx[k]!;
-        if (i >= 0 && i < m.insnCount) { this.laneOf[i] = li; this.posOf[i] = k; }
+        if (i >= 0 && i < m.insnCount) {
+          this.laneOf[i] = li;
+          this.posOf[i] = k;
+        }
       }
     });
     let span = 0;
-    for (let k = 0; k < m.tokens.pushTime.length; k++) span = Math.max(span, m.tokens.popTime[k]! - m.tokens.pushTime[k]!);
+    for (let k = 0; k < m.tokens.pushTime.length; k++)
+      span = Math.max(span, m.tokens.popTime[k]! - m.tokens.pushTime[k]!);
     this.tokenSpan = span;
     span = 0;
     for (let k = 0; k < m.bus.start.length; k++) span = Math.max(span, m.bus.end[k]! - m.bus.start[k]!);
@@ -138,7 +160,6 @@ export class Timeline {
     this.palette = readPalette();
     this.schedule();
   }
-
 
   /** Sizes read from the layout once per frame (reading clientWidth per bar would force layouts). */
   private cw = 200;
@@ -175,8 +196,10 @@ export class Timeline {
     if (!m) return undefined;
     const li = this.laneOf[index] ?? -1;
     if (li < 0) return undefined;
-    const lane = m.lanes[li]!, k = this.posOf[index]!;
-    const a = Math.max(this.x(lane.start[k]!), LABEL_W), b = Math.min(this.x(lane.end[k]!), LABEL_W + this.plotWidth);
+    const lane = m.lanes[li]!,
+      k = this.posOf[index]!;
+    const a = Math.max(this.x(lane.start[k]!), LABEL_W),
+      b = Math.min(this.x(lane.end[k]!), LABEL_W + this.plotWidth);
     if (b < a) return undefined;
     return { x: (a + b) / 2, y: this.laneY(li) + LANE_H / 2 };
   }
@@ -210,7 +233,10 @@ export class Timeline {
     g.font = p.font;
     const m = this.model;
     const stats: FrameStats = { visible: [0, 0, 0], drawn: [0, 0, 0], arrows: 0, arrowsHidden: false, ms: 0 };
-    if (!m) { this.lastFrame = stats; return stats; }
+    if (!m) {
+      this.lastFrame = stats;
+      return stats;
+    }
     const { t0: v0, t1: v1 } = this.view;
     const pw = this.plotWidth;
     this.drawAxis(g, w, v0, v1, pw);
@@ -250,7 +276,8 @@ export class Timeline {
       }
       let lastPx = -1;
       for (let k = first; k < s.start.length && s.start[k]! <= v1; k++) {
-        const a = this.x(s.start[k]!), b = this.x(s.end[k]!);
+        const a = this.x(s.start[k]!),
+          b = this.x(s.end[k]!);
         if (b - a < 1 && Math.floor(a) === lastPx) continue;
         lastPx = Math.floor(a);
         g.fillStyle = stallColor(s.cause[k]!);
@@ -274,7 +301,8 @@ export class Timeline {
       let lastPx = -1;
       for (let k = first; k < m.bus.start.length && m.bus.start[k]! <= v1; k++) {
         if (m.bus.end[k]! < v0) continue;
-        const a = this.x(m.bus.start[k]!), b = this.x(m.bus.end[k]!);
+        const a = this.x(m.bus.start[k]!),
+          b = this.x(m.bus.end[k]!);
         if (b - a < 1 && Math.floor(a) === lastPx) continue;
         lastPx = Math.floor(a);
         g.fillRect(a, by, Math.max(b - a, 1), BUS_H);
@@ -292,7 +320,12 @@ export class Timeline {
     if (this.sel.k >= 0) {
       const lane = m.lanes[this.sel.lane]!;
       const r = this.rectOf(lane.idx[this.sel.k]!);
-      if (r) { g.strokeStyle = p.focus; g.setLineDash([3, 2]); g.strokeRect(r.x - 2, r.y - 2, Math.max(r.w, 2) + 4, r.h + 4); g.setLineDash([]); }
+      if (r) {
+        g.strokeStyle = p.focus;
+        g.setLineDash([3, 2]);
+        g.strokeRect(r.x - 2, r.y - 2, Math.max(r.w, 2) + 4, r.h + 4);
+        g.setLineDash([]);
+      }
     }
     g.restore();
     g.fillStyle = p.muted;
@@ -341,11 +374,30 @@ export class Timeline {
 
   private color(kind: Kind): string {
     const p = this.palette;
-    return kind === 'load' ? p.load : kind === 'store' ? p.store : kind === 'gemm' ? p.gemm : kind === 'alu' ? p.alu : kind === 'finish' ? p.finish : p.nop;
+    return kind === 'load'
+      ? p.load
+      : kind === 'store'
+        ? p.store
+        : kind === 'gemm'
+          ? p.gemm
+          : kind === 'alu'
+            ? p.alu
+            : kind === 'finish'
+              ? p.finish
+              : p.nop;
   }
 
-  private drawLane(g: CanvasRenderingContext2D, m: ViewModel, lane: Lane, li: number, v0: number, v1: number, stats: FrameStats): void {
-    const y = this.laneY(li) + 3, h = LANE_H - 9;
+  private drawLane(
+    g: CanvasRenderingContext2D,
+    m: ViewModel,
+    lane: Lane,
+    li: number,
+    v0: number,
+    v1: number,
+    stats: FrameStats,
+  ): void {
+    const y = this.laneY(li) + 3,
+      h = LANE_H - 9;
     const first = lowerBound(lane.end, v0);
     const pw = this.plotWidth;
     const count = Math.max(0, upperBound(lane.start, v1) - first);
@@ -360,13 +412,16 @@ export class Timeline {
       stats.drawn[li] = Math.min(Math.max(drawnRuns, count ? 1 : 0), count);
       return;
     }
-    let lastPx = -1, drawn = 0, visible = 0;
+    let lastPx = -1,
+      drawn = 0,
+      visible = 0;
     let curColor = '';
     for (let k = first; k < lane.idx.length; k++) {
       const s = lane.start[k]!;
       if (s > v1) break;
       visible++;
-      const a = this.x(s), b = this.x(lane.end[k]!);
+      const a = this.x(s),
+        b = this.x(lane.end[k]!);
       const width = b - a;
       const kind = this.kinds[m.labelOf[lane.idx[k]!]!]!;
       if (width < 1.5) {
@@ -374,14 +429,20 @@ export class Timeline {
         if (px === lastPx) continue;
         lastPx = px;
         const col = this.color(kind);
-        if (col !== curColor) { g.fillStyle = col; curColor = col; }
+        if (col !== curColor) {
+          g.fillStyle = col;
+          curColor = col;
+        }
         g.fillRect(px, y, 1, h);
         drawn++;
         continue;
       }
       lastPx = Math.floor(b);
       const col = this.color(kind);
-      if (col !== curColor) { g.fillStyle = col; curColor = col; }
+      if (col !== curColor) {
+        g.fillStyle = col;
+        curColor = col;
+      }
       // A one-pixel gap between adjacent bars keeps them countable.
       g.fillRect(a, y, Math.max(width - 1, 1), h);
       drawn++;
@@ -408,7 +469,10 @@ export class Timeline {
     let count = 0;
     for (let k = first; k < tk.pushTime.length && tk.pushTime[k]! <= v1; k++) {
       if (tk.popIdx[k]! >= 0 && tk.popTime[k]! >= v0) count++;
-      if (count > MAX_ARROWS) { stats.arrowsHidden = true; return; }
+      if (count > MAX_ARROWS) {
+        stats.arrowsHidden = true;
+        return;
+      }
     }
     g.strokeStyle = this.palette.token;
     g.fillStyle = this.palette.token;
@@ -417,22 +481,26 @@ export class Timeline {
     // Many arrows: a summary, one arrow per queue per bin of push and pop pixels (tokens
     // are in push order, so each queue's arrows in one bin pair are consecutive).
     const binned = count > EXACT_ARROWS;
-    const lastBin0 = [NaN, NaN, NaN, NaN], lastBin1 = [NaN, NaN, NaN, NaN];
+    const lastBin0 = [NaN, NaN, NaN, NaN],
+      lastBin1 = [NaN, NaN, NaN, NaN];
     // The heads in one path (they do not overlap); each curve stroked alone (one path of
     // many crossing curves rasterises far more slowly).
     const heads = new Path2D();
     for (let k = first; k < tk.pushTime.length && tk.pushTime[k]! <= v1; k++) {
       if (tk.popIdx[k]! < 0 || tk.popTime[k]! < v0) continue;
       const qi = tk.queue[k]!;
-      const x0 = this.x(tk.pushTime[k]!), x1 = this.x(tk.popTime[k]!);
+      const x0 = this.x(tk.pushTime[k]!),
+        x1 = this.x(tk.popTime[k]!);
       if (binned) {
-        const b0 = Math.floor(x0 / ARROW_BIN_PX), b1 = Math.floor(x1 / ARROW_BIN_PX);
+        const b0 = Math.floor(x0 / ARROW_BIN_PX),
+          b1 = Math.floor(x1 / ARROW_BIN_PX);
         if (b0 === lastBin0[qi] && b1 === lastBin1[qi]) continue;
         lastBin0[qi] = b0;
         lastBin1[qi] = b1;
       }
       const q = QUEUE_KEYS[qi]!;
-      const from = MODULE_KEYS.indexOf(q.slice(0, 2) as 'ld'), to = MODULE_KEYS.indexOf(q.slice(4) as 'ld');
+      const from = MODULE_KEYS.indexOf(q.slice(0, 2) as 'ld'),
+        to = MODULE_KEYS.indexOf(q.slice(4) as 'ld');
       const down = to > from;
       const y0 = this.laneY(from) + (down ? LANE_H - 6 : 3);
       const y1 = this.laneY(to) + (down ? 3 : LANE_H - 6);
@@ -456,8 +524,10 @@ export class Timeline {
     if (!m) return undefined;
     const li = this.laneOf[index] ?? -1;
     if (li < 0) return undefined;
-    const lane = m.lanes[li]!, k = this.posOf[index]!;
-    const a = this.x(lane.start[k]!), b = this.x(lane.end[k]!);
+    const lane = m.lanes[li]!,
+      k = this.posOf[index]!;
+    const a = this.x(lane.start[k]!),
+      b = this.x(lane.end[k]!);
     return { x: a, y: this.laneY(li) + 3, w: b - a, h: LANE_H - 9 };
   }
 
@@ -497,7 +567,10 @@ export class Timeline {
     }
     const inside = x >= LABEL_W && y >= 0 && y <= HEIGHT && x <= this.cssWidth;
     const cur = inside ? Math.max(0, this.t(x)) : undefined;
-    if (cur !== this.view.cursor) { this.view.cursor = cur; this.view.changed(); }
+    if (cur !== this.view.cursor) {
+      this.view.cursor = cur;
+      this.view.changed();
+    }
     this.canvas.style.cursor = inside && this.hit(x, y) ? 'pointer' : 'default';
   }
 
@@ -521,8 +594,10 @@ export class Timeline {
     const lane = m.lanes[this.sel.lane]!;
     const i = lane.idx[this.sel.k]!;
     const line = m.line[i]!;
-    this.announce(`${MODULE_TITLES[lane.module]} instruction ${i}: ${m.labels[m.labelOf[i]!]}, ${m.timeUnit}s ${lane.start[this.sel.k]} to ${lane.end[this.sel.k]}`
-      + (line >= 0 ? `, line ${line + 1}` : ''));
+    this.announce(
+      `${MODULE_TITLES[lane.module]} instruction ${i}: ${m.labels[m.labelOf[i]!]}, ${m.timeUnit}s ${lane.start[this.sel.k]} to ${lane.end[this.sel.k]}` +
+        (line >= 0 ? `, line ${line + 1}` : ''),
+    );
   }
 
   private ensureVisible(t0: number, t1: number): void {
@@ -540,7 +615,8 @@ export class Timeline {
     if (e.key === '+' || e.key === '=') this.view.zoom(0.5, this.view.cursor);
     else if (e.key === '-' || e.key === '_') this.view.zoom(2, this.view.cursor);
     else if (e.key === '0' || e.key === 'Home') this.view.fit();
-    else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && e.shiftKey) this.view.pan(e.key === 'ArrowLeft' ? -0.2 : 0.2);
+    else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && e.shiftKey)
+      this.view.pan(e.key === 'ArrowLeft' ? -0.2 : 0.2);
     else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       if (lane.idx.length) {
         const k = this.sel.k < 0 ? lowerBound(lane.end, this.view.t0) : this.sel.k + (e.key === 'ArrowLeft' ? -1 : 1);
@@ -558,7 +634,10 @@ export class Timeline {
     } else if (e.key === 'Enter' || e.key === ' ') {
       if (this.sel.k >= 0) this.onReveal(lane.idx[this.sel.k]!);
     } else handled = false;
-    if (handled) { e.preventDefault(); this.schedule(); }
+    if (handled) {
+      e.preventDefault();
+      this.schedule();
+    }
   }
 }
 

@@ -48,7 +48,8 @@ export class TimeView {
 
   set(t0: number, t1: number): void {
     const span = Math.max(t1 - t0, Math.min(TimeView.MIN_SPAN, this.end));
-    const lo = -this.end * 0.01, hi = this.end * 1.01;
+    const lo = -this.end * 0.01,
+      hi = this.end * 1.01;
     if (t0 < lo) t0 = lo;
     if (t0 + span > hi) t0 = Math.max(lo, hi - span);
     this.t0 = t0;
@@ -67,7 +68,8 @@ export function tickStep(span: number, px: number): number {
 
 /** First k with a[k] >= x in an increasing array. */
 export function lowerBound(a: ArrayLike<number>, x: number): number {
-  let lo = 0, hi = a.length;
+  let lo = 0,
+    hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (a[mid]! < x) lo = mid + 1;
@@ -94,8 +96,12 @@ export function frameCoalescer(draw: () => void): () => void {
 /** Sets a canvas's backing store for its CSS size and the device pixel ratio; returns the 2D context scaled to CSS pixels. */
 export function fitCanvas(c: HTMLCanvasElement, cssW: number, cssH: number): CanvasRenderingContext2D {
   const dpr = Math.min(window.devicePixelRatio || 1, 2);
-  const w = Math.max(1, Math.round(cssW * dpr)), h = Math.max(1, Math.round(cssH * dpr));
-  if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+  const w = Math.max(1, Math.round(cssW * dpr)),
+    h = Math.max(1, Math.round(cssH * dpr));
+  if (c.width !== w || c.height !== h) {
+    c.width = w;
+    c.height = h;
+  }
   c.style.height = `${cssH}px`;
   const g = c.getContext('2d')!;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);

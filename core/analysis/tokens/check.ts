@@ -6,7 +6,17 @@
  * (execute.ts) and its happens-before clocks.
  */
 import type { DepFlag, ModuleId, QueueId } from '../../isa';
-import { MEM_TYPE_NAMES, MODULE_NAMES, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, queueConsumer, queueProducer } from '../../isa';
+import {
+  MEM_TYPE_NAMES,
+  MODULE_NAMES,
+  Opcode,
+  QUEUES,
+  isNop,
+  popFlagFor,
+  pushFlagFor,
+  queueConsumer,
+  queueProducer,
+} from '../../isa';
 import type { Program, ProgramInsn, SourceRange } from '../../program/program';
 import type { Range } from '../../lang/ast';
 import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../../lang/diagnostic';
@@ -50,7 +60,7 @@ function rangeOf(s: SourceRange): Range {
 function rowsText(rows: number[]): string {
   // rows: sorted, unique row numbers → "0..15, 16..31" style runs.
   const parts: string[] = [];
-  for (let k = 0; k < rows.length;) {
+  for (let k = 0; k < rows.length; ) {
     let e = k;
     while (e + 1 < rows.length && rows[e + 1] === rows[e]! + 1) e++;
     parts.push(rows[k] === rows[e] ? `${rows[k]}` : `${rows[k]}..${rows[e]}`);
@@ -64,12 +74,18 @@ export function insnName(p: ProgramInsn): string {
   const insn = p.insn;
   if (isNop(insn)) return `nop ${p.module}`;
   switch (insn.opcode) {
-    case Opcode.LOAD: return `LOAD ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}`;
-    case Opcode.STORE: return 'STORE';
-    case Opcode.GEMM: return 'GEMM';
-    case Opcode.ALU: return 'ALU';
-    case Opcode.FINISH: return 'FINISH';
-    default: return `opcode ${insn.opcode}`;
+    case Opcode.LOAD:
+      return `LOAD ${MEM_TYPE_NAMES[insn.memory_type] ?? insn.memory_type}`;
+    case Opcode.STORE:
+      return 'STORE';
+    case Opcode.GEMM:
+      return 'GEMM';
+    case Opcode.ALU:
+      return 'ALU';
+    case Opcode.FINISH:
+      return 'FINISH';
+    default:
+      return `opcode ${insn.opcode}`;
   }
 }
 
@@ -78,7 +94,10 @@ class TokenChecker {
   private readonly insns: ProgramInsn[];
   private readonly r: TokenRun;
 
-  constructor(private readonly program: Program, private readonly opts: TokenCheckOptions) {
+  constructor(
+    private readonly program: Program,
+    private readonly opts: TokenCheckOptions,
+  ) {
     this.insns = program.insns;
     this.r = runTokens(program);
   }
@@ -98,7 +117,12 @@ class TokenChecker {
   private loc(i: number): Loc {
     const s = this.insns[i]!.source;
     if (s) return { file: s.file, range: rangeOf(s), instruction: i, real: true };
-    return { file: this.opts.file, range: { start: { line: i, character: 0 }, end: { line: i, character: 0 } }, instruction: i, real: false };
+    return {
+      file: this.opts.file,
+      range: { start: { line: i, character: 0 }, end: { line: i, character: 0 } },
+      instruction: i,
+      real: false,
+    };
   }
 
   /** Where a flag of instruction i was written: its push/pop line, else the instruction. */
@@ -115,14 +139,23 @@ class TokenChecker {
   /** "STORE at line 22 (instruction 7)" */
   private describe(i: number): string {
     const l = this.loc(i);
-    return l.real ? `${insnName(this.insns[i]!)} at line ${l.range.start.line + 1} (instruction ${i})` : `${insnName(this.insns[i]!)} (instruction ${i})`;
+    return l.real
+      ? `${insnName(this.insns[i]!)} at line ${l.range.start.line + 1} (instruction ${i})`
+      : `${insnName(this.insns[i]!)} (instruction ${i})`;
   }
 
   private related(l: Loc, message: string): RelatedInfo {
     return { file: l.file, range: l.range, message, instruction: l.instruction };
   }
 
-  private report(l: Loc, severity: Severity, code: string, message: string, related?: RelatedInfo[], fixes?: Fix[]): void {
+  private report(
+    l: Loc,
+    severity: Severity,
+    code: string,
+    message: string,
+    related?: RelatedInfo[],
+    fixes?: Fix[],
+  ): void {
     const d: Diagnostic = { file: l.file, range: l.range, severity, code, message, instruction: l.instruction };
     if (related?.length) d.related = related.slice(0, MAX_RELATED);
     if (fixes?.length) d.fixes = fixes;
@@ -155,7 +188,11 @@ class TokenChecker {
     const s = this.span(i);
     if (!s) return undefined;
     const at = { line: s.last + 1, character: 0 };
-    return { file: s.file, range: { start: at, end: at }, newText: lines.map((l) => `${this.indent(i)}${l}\n`).join('') };
+    return {
+      file: s.file,
+      range: { start: at, end: at },
+      newText: lines.map((l) => `${this.indent(i)}${l}\n`).join(''),
+    };
   }
 
   /** An edit inserting `lines` on their own lines before instruction i (and its pop lines). */
@@ -163,7 +200,11 @@ class TokenChecker {
     const s = this.span(i);
     if (!s) return undefined;
     const at = { line: s.firstPop, character: 0 };
-    return { file: s.file, range: { start: at, end: at }, newText: lines.map((l) => `${this.indent(i)}${l}\n`).join('') };
+    return {
+      file: s.file,
+      range: { start: at, end: at },
+      newText: lines.map((l) => `${this.indent(i)}${l}\n`).join(''),
+    };
   }
 
   /**
@@ -183,7 +224,8 @@ class TokenChecker {
     // Across iterations of a loop (a later iteration's b against an earlier one's a),
     // the token must skip the iterations that have no partner: guard it with `if`.
     if (push.range.start.line > pop.range.start.line) return this.loopTokenFix(a, b, q, title);
-    if (push.range.start.line === pop.range.start.line) return { title, edits: [{ ...push, newText: push.newText + pop.newText }] };
+    if (push.range.start.line === pop.range.start.line)
+      return { title, edits: [{ ...push, newText: push.newText + pop.newText }] };
     return { title, edits: [push, pop] };
   }
 
@@ -216,15 +258,26 @@ class TokenChecker {
     const ib = pb.start.character;
     const v = loop.variable;
     // The loop's bounds as written (`CO`, not its value), so the guard reads like the loop.
-    const from = loop.fromText === undefined || /^\d+$/.test(loop.fromText) ? String(loop.from + d) : `${loop.fromText} + ${d}`;
+    const from =
+      loop.fromText === undefined || /^\d+$/.test(loop.fromText) ? String(loop.from + d) : `${loop.fromText} + ${d}`;
     const to = loop.toText ?? String(loop.to);
     const pop = `${ind(ib)}if ${v} >= ${from} {\n${ind(ib + 2)}pop ${q}\n${ind(ib)}}\n`;
-    const push = `${ind(ia)}if ${v} + ${d} < ${to} {\n${this.pushLines(queueProducer(q), q, a).map((l) => `${ind(ia + 2)}${l}\n`).join('')}${ind(ia)}}\n`;
+    const push = `${ind(ia)}if ${v} + ${d} < ${to} {\n${this.pushLines(queueProducer(q), q, a)
+      .map((l) => `${ind(ia + 2)}${l}\n`)
+      .join('')}${ind(ia)}}\n`;
     return {
       title: `${title} (guarded: the token crosses ${d} iteration${d === 1 ? '' : 's'} of the ${v} loop)`,
       edits: [
-        { file: sb.file, range: { start: { line: sb.firstPop, character: 0 }, end: { line: sb.firstPop, character: 0 } }, newText: pop },
-        { file: sa.file, range: { start: { line: sa.last + 1, character: 0 }, end: { line: sa.last + 1, character: 0 } }, newText: push },
+        {
+          file: sb.file,
+          range: { start: { line: sb.firstPop, character: 0 }, end: { line: sb.firstPop, character: 0 } },
+          newText: pop,
+        },
+        {
+          file: sa.file,
+          range: { start: { line: sa.last + 1, character: 0 }, end: { line: sa.last + 1, character: 0 } },
+          newText: push,
+        },
       ],
     };
   }
@@ -232,7 +285,12 @@ class TokenChecker {
   private removeLineFix(l: Loc, title: string): Fix | undefined {
     if (!l.real) return undefined;
     const line = l.range.start.line;
-    return { title, edits: [{ file: l.file, range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }] };
+    return {
+      title,
+      edits: [
+        { file: l.file, range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' },
+      ],
+    };
   }
 
   // --- vta.tokens.balance -------------------------------------------------------
@@ -259,13 +317,29 @@ class TokenChecker {
       for (const { loc, count } of groups.values()) {
         const times = count > 1 ? ` (${count} unmatched here)` : '';
         if (push) {
-          const fix = this.insns[loc.instruction]!.tokenSources?.[flag] ? this.removeLineFix(loc, `remove this push ${q}`) : undefined;
-          this.report(loc, 'warning', 'vta.tokens.balance',
-            `push ${q} has no matching pop: ${totals}${times}; the leftover token stays in the queue and leaks into the next run`, undefined, fix ? [fix] : undefined);
+          const fix = this.insns[loc.instruction]!.tokenSources?.[flag]
+            ? this.removeLineFix(loc, `remove this push ${q}`)
+            : undefined;
+          this.report(
+            loc,
+            'warning',
+            'vta.tokens.balance',
+            `push ${q} has no matching pop: ${totals}${times}; the leftover token stays in the queue and leaks into the next run`,
+            undefined,
+            fix ? [fix] : undefined,
+          );
         } else {
-          const fix = this.insns[loc.instruction]!.tokenSources?.[flag] ? this.removeLineFix(loc, `remove this pop ${q}`) : undefined;
-          this.report(loc, 'error', 'vta.tokens.balance',
-            `pop ${q} has no matching push: ${totals}${times}; this pop can never be satisfied`, undefined, fix ? [fix] : undefined);
+          const fix = this.insns[loc.instruction]!.tokenSources?.[flag]
+            ? this.removeLineFix(loc, `remove this pop ${q}`)
+            : undefined;
+          this.report(
+            loc,
+            'error',
+            'vta.tokens.balance',
+            `pop ${q} has no matching push: ${totals}${times}; this pop can never be satisfied`,
+            undefined,
+            fix ? [fix] : undefined,
+          );
         }
       }
     }
@@ -313,7 +387,7 @@ class TokenChecker {
       }
     }
     for (const m of roots) {
-      const s = st[m] as Exclude<typeof st[ModuleId], { kind: 'done' }>;
+      const s = st[m] as Exclude<(typeof st)[ModuleId], { kind: 'done' }>;
       const q = s.queue;
       const w = this.waitsOn(m)!;
       // The chain: from m through the modules it waits on, until done or back at m.
@@ -337,7 +411,8 @@ class TokenChecker {
         const pushes = this.r.pushers[q].length;
         const popsBefore = this.r.poppers[q].indexOf(s.insn);
         message = `deadlock: the ${MODULE_NAMES[m]} module waits here for a token on ${q} (pop ${popsBefore + 1}; ${q} gets ${pushes} push${pushes === 1 ? '' : 'es'} in all) that never comes: ${chain.join(', ')}`;
-        if (loc.real && loc.range.start.line !== this.loc(s.insn).range.start.line) related.push(this.related(this.loc(s.insn), `the blocked ${insnName(this.insns[s.insn]!)}`));
+        if (loc.real && loc.range.start.line !== this.loc(s.insn).range.start.line)
+          related.push(this.related(this.loc(s.insn), `the blocked ${insnName(this.insns[s.insn]!)}`));
         // One push of q by the producer would release it.
         const ps = st[w];
         const prodOrder = this.r.order[w];
@@ -352,10 +427,19 @@ class TokenChecker {
             }
           } else {
             fix = this.insertBefore(ps.insn, ...this.pushLines(w, q, prodOrder[this.r.posInModule[ps.insn]! - 1]));
-            related.push(this.related(this.flagLoc(ps.insn, popFlagFor(ps.queue)), `the ${MODULE_NAMES[w]} module waits here on ${ps.queue}`));
+            related.push(
+              this.related(
+                this.flagLoc(ps.insn, popFlagFor(ps.queue)),
+                `the ${MODULE_NAMES[w]} module waits here on ${ps.queue}`,
+              ),
+            );
           }
         }
-        if (fix) fixes.push({ title: `push ${q} on the ${MODULE_NAMES[w]} module so that this pop can complete`, edits: [fix] });
+        if (fix)
+          fixes.push({
+            title: `push ${q} on the ${MODULE_NAMES[w]} module so that this pop can complete`,
+            edits: [fix],
+          });
         if (this.insns[s.insn]!.tokenSources?.[popFlagFor(q)]) {
           const rm = this.removeLineFix(loc, `remove this pop ${q}`);
           if (rm) fixes.push(rm);
@@ -370,9 +454,14 @@ class TokenChecker {
         let c: ModuleId | undefined = this.waitsOn(o);
         for (let k = 0; k < 3 && c && c !== m; k++) c = this.waitsOn(c);
         if (c !== m) continue;
-        const os = st[o] as Exclude<typeof st[ModuleId], { kind: 'done' }>;
+        const os = st[o] as Exclude<(typeof st)[ModuleId], { kind: 'done' }>;
         const ol = this.flagLoc(os.insn, os.kind === 'pop' ? popFlagFor(os.queue) : pushFlagFor(os.queue));
-        related.push(this.related(ol, `the ${MODULE_NAMES[o]} module waits here on ${os.queue}, behind the ${MODULE_NAMES[this.waitsOn(o)!]} module`));
+        related.push(
+          this.related(
+            ol,
+            `the ${MODULE_NAMES[o]} module waits here on ${os.queue}, behind the ${MODULE_NAMES[this.waitsOn(o)!]} module`,
+          ),
+        );
       }
       this.report(loc, 'error', 'vta.tokens.deadlock', message, related, fixes);
     }
@@ -390,7 +479,8 @@ class TokenChecker {
       const c = queueConsumer(q);
       const cOrder = this.r.order[c];
       const prefix = new Int32Array(cOrder.length + 1);
-      for (let k = 0; k < cOrder.length; k++) prefix[k + 1] = prefix[k]! + (this.r.pops[cOrder[k]!]!.includes(q) ? 1 : 0);
+      for (let k = 0; k < cOrder.length; k++)
+        prefix[k + 1] = prefix[k]! + (this.r.pops[cOrder[k]!]!.includes(q) ? 1 : 0);
       let worst = 0;
       let at = -1;
       for (let k = 0; k < pushers.length; k++) {
@@ -404,8 +494,12 @@ class TokenChecker {
       }
       if (worst <= cap || at < 0) continue;
       const lost = board.implementation === 'chisel';
-      this.report(this.flagLoc(at, pushFlagFor(q)), lost ? 'error' : 'warning', 'vta.tokens.depth',
-        `up to ${worst} tokens can be in flight on ${q} at this push (nothing orders the ${MODULE_NAMES[c]} module's pops before it), but the ${this.program.target.name} target's queue holds ${cap}: ${lost ? 'the semaphore saturates and further tokens are lost' : 'the producer stalls until the queue drains'}`);
+      this.report(
+        this.flagLoc(at, pushFlagFor(q)),
+        lost ? 'error' : 'warning',
+        'vta.tokens.depth',
+        `up to ${worst} tokens can be in flight on ${q} at this push (nothing orders the ${MODULE_NAMES[c]} module's pops before it), but the ${this.program.target.name} target's queue holds ${cap}: ${lost ? 'the semaphore saturates and further tokens are lost' : 'the producer stalls until the queue drains'}`,
+      );
     }
   }
 
@@ -417,15 +511,34 @@ class TokenChecker {
     const fclock = 3 * f;
     for (const m of ['ld', 'st'] as const) {
       const ordered = this.r.clock[fclock + MOD_INDEX[m]]!;
-      const loose = this.r.order[m].filter((i) => i < f && this.r.posInModule[i]! >= ordered && !isNop(this.insns[i]!.insn));
+      const loose = this.r.order[m].filter(
+        (i) => i < f && this.r.posInModule[i]! >= ordered && !isNop(this.insns[i]!.insn),
+      );
       if (!loose.length) continue;
       const last = loose[loose.length - 1]!;
       const q: QueueId = m === 'ld' ? 'ld->ex' : 'st->ex';
-      const names = loose.length === 1 ? this.describe(last) : `${loose.length} ${MODULE_NAMES[m]}-module instructions, the last ${this.describe(last)}`;
-      const related = loose.slice(-MAX_RELATED).reverse().map((i) => this.related(this.loc(i), `${insnName(this.insns[i]!)} can still run after finish`));
-      const fix = this.tokenFix(last, f, q, `order the ${insnName(this.insns[last]!)} before finish: push ${q} after it, pop ${q} before finish`);
-      this.report(this.loc(f), 'error', 'vta.finish.order',
-        `finish can end the run before ${names}: no token orders ${loose.length === 1 ? 'it' : 'them'} before finish, and fsim drops what has not run`, related, fix ? [fix] : undefined);
+      const names =
+        loose.length === 1
+          ? this.describe(last)
+          : `${loose.length} ${MODULE_NAMES[m]}-module instructions, the last ${this.describe(last)}`;
+      const related = loose
+        .slice(-MAX_RELATED)
+        .reverse()
+        .map((i) => this.related(this.loc(i), `${insnName(this.insns[i]!)} can still run after finish`));
+      const fix = this.tokenFix(
+        last,
+        f,
+        q,
+        `order the ${insnName(this.insns[last]!)} before finish: push ${q} after it, pop ${q} before finish`,
+      );
+      this.report(
+        this.loc(f),
+        'error',
+        'vta.finish.order',
+        `finish can end the run before ${names}: no token orders ${loose.length === 1 ? 'it' : 'them'} before finish, and fsim drops what has not run`,
+        related,
+        fix ? [fix] : undefined,
+      );
     }
   }
 
@@ -443,7 +556,14 @@ class TokenChecker {
       lastW[b] = [0, 1, 2].map(() => new Int32Array(d).fill(-1));
       lastR[b] = [0, 1, 2].map(() => new Int32Array(d).fill(-1));
     }
-    interface Group { early: number; late: number; buf: BufferName; kind: 'raw' | 'war' | 'waw'; rows: Set<number>; pairs: Map<string, Set<number>> }
+    interface Group {
+      early: number;
+      late: number;
+      buf: BufferName;
+      kind: 'raw' | 'war' | 'waw';
+      rows: Set<number>;
+      pairs: Map<string, Set<number>>;
+    }
     const groups = new Map<string, Group>();
     const keyOf = (i: number): string => {
       const s = this.insns[i]!.source;
@@ -475,8 +595,12 @@ class TokenChecker {
     for (let n = 0; n < r.execOrder.length; n++) {
       const i = r.execOrder[n]!;
       if (work.units > budget) {
-        this.report(this.loc(i), 'warning', 'vta.budget',
-          `hazards between modules were not checked from here on (${r.execOrder.length - n} of ${r.execOrder.length} instructions in the order they run): the rows the program moves exceed the analysis budget`);
+        this.report(
+          this.loc(i),
+          'warning',
+          'vta.budget',
+          `hazards between modules were not checked from here on (${r.execOrder.length - n} of ${r.execOrder.length} instructions in the order they run): the rows the program moves exceed the analysis budget`,
+        );
         break;
       }
       const m = r.moduleIndex[i]!;
@@ -528,8 +652,20 @@ class TokenChecker {
       const perPair = [...new Set([...g.pairs.values()].map((set) => rowsText([...set].sort((a, b) => a - b))))];
       const rowText = perPair.length > 1 && perPair.length <= 4 ? perPair.join(' and ') : rowsText(rows);
       const message = `${KIND_TEXT[g.kind]} hazard on ${BUF_LABEL[g.buf]} rows ${rowText}: this ${lateName} (${MODULE_NAMES[lm]} module) can ${lateDoes} them while the ${earlyName} at ${this.where(earlyLoc)} (${MODULE_NAMES[em]} module, earlier in the stream) is still ${earlyDoes} them; no chain of tokens orders the two${n > 1 ? ` (${n} instruction pairs)` : ''}`;
-      const related = [this.related(earlyLoc, `the ${earlyName} that ${g.kind === 'war' ? 'reads' : 'writes'} ${BUF_LABEL[g.buf]} rows ${rowsText(rows)}`)];
-      const fix = q ? this.tokenFix(g.early, g.late, q, `order them: push ${q} after the ${earlyName}, pop ${q} before the ${lateName}`) : undefined;
+      const related = [
+        this.related(
+          earlyLoc,
+          `the ${earlyName} that ${g.kind === 'war' ? 'reads' : 'writes'} ${BUF_LABEL[g.buf]} rows ${rowsText(rows)}`,
+        ),
+      ];
+      const fix = q
+        ? this.tokenFix(
+            g.early,
+            g.late,
+            q,
+            `order them: push ${q} after the ${earlyName}, pop ${q} before the ${lateName}`,
+          )
+        : undefined;
       this.report(this.loc(g.late), 'error', CODE[g.kind], message, related, fix ? [fix] : undefined);
     }
   }

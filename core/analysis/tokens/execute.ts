@@ -95,7 +95,11 @@ export function runTokens(program: Program): TokenRun {
   const popped = perQueue(() => 0); // pops so far
   const pos: Record<ModuleId, number> = { ld: 0, ex: 0, st: 0 };
   // The instruction whose pushes are still owed (it ran; a queue was full), per module.
-  const owing: Record<ModuleId, { insn: number; next: number } | undefined> = { ld: undefined, ex: undefined, st: undefined };
+  const owing: Record<ModuleId, { insn: number; next: number } | undefined> = {
+    ld: undefined,
+    ex: undefined,
+    st: undefined,
+  };
   let finishRan = false;
 
   const tryPushes = (m: ModuleId): boolean => {
@@ -168,8 +172,21 @@ export function runTokens(program: Program): TokenRun {
     } else state[m] = { kind: 'done' };
   }
   return {
-    order, posInModule, moduleIndex, pops, pushes, executed, execOrder, clock, pushers, poppers,
-    finish, finishRan, state, deadlocked: stuck && !finishRan, capacity,
+    order,
+    posInModule,
+    moduleIndex,
+    pops,
+    pushes,
+    executed,
+    execOrder,
+    clock,
+    pushers,
+    poppers,
+    finish,
+    finishRan,
+    state,
+    deadlocked: stuck && !finishRan,
+    capacity,
   };
 }
 

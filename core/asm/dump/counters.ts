@@ -22,7 +22,12 @@ export function applyCounters(c: DumpCounters, insn: Insn, variant: DumpVariant)
   } else if (opcode === Opcode.LOAD && (insn.memory_type === MemType.INP || insn.memory_type === MemType.WGT)) {
     if (insn.pop_next_dep) next.g2l--;
     if (insn.push_next_dep) next.l2g++;
-  } else if (opcode === Opcode.LOAD || opcode === Opcode.GEMM || opcode === Opcode.ALU || (opcode === Opcode.FINISH && variant === 'test-lib')) {
+  } else if (
+    opcode === Opcode.LOAD ||
+    opcode === Opcode.GEMM ||
+    opcode === Opcode.ALU ||
+    (opcode === Opcode.FINISH && variant === 'test-lib')
+  ) {
     if (insn.pop_prev_dep) next.l2g--;
     if (insn.push_prev_dep) next.g2l++;
     if (insn.pop_next_dep) next.s2g--;

@@ -41,7 +41,11 @@ export class LineCursor {
   failure: CursorFailure | undefined;
 
   /** `context` names the line in messages, e.g. "DRAM line". */
-  constructor(readonly text: string, start: number, public context: string) {
+  constructor(
+    readonly text: string,
+    start: number,
+    public context: string,
+  ) {
     this.pos = start;
   }
 

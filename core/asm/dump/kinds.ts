@@ -39,7 +39,12 @@ function groupsFor(kind: 'nop' | 'mem' | 'loop' | 'finish', variant: DumpVariant
 export const GEMM_FACTORS = ['wgt', 'inp', 'acc'] as const;
 export const ALU_FACTORS = ['dst', 'src'] as const;
 
-const MEM_NAMES = new Map<string, number>([['UOP', MemType.UOP], ['WGT', MemType.WGT], ['INP', MemType.INP], ['ACC', MemType.ACC]]);
+const MEM_NAMES = new Map<string, number>([
+  ['UOP', MemType.UOP],
+  ['WGT', MemType.WGT],
+  ['INP', MemType.INP],
+  ['ACC', MemType.ACC],
+]);
 
 interface AluName {
   op: number;
@@ -106,8 +111,12 @@ export function parseKind(c: LineCursor, variant: DumpVariant): ParsedKind | und
         insn.memory_type = MemType.ACC_8BIT;
         return { insn, groups, label: 'LOAD (ACC_8BIT)', extra: { memTypeGuessed: true }, depAt: at };
       }
-      c.fail('vta.dump.syntax', at, at + Math.max(name.length, 1),
-        'a memory type after LOAD (UOP, WGT, INP or ACC; for ACC_8BIT the runtime prints the dep line here)');
+      c.fail(
+        'vta.dump.syntax',
+        at,
+        at + Math.max(name.length, 1),
+        'a memory type after LOAD (UOP, WGT, INP or ACC; for ACC_8BIT the runtime prints the dep line here)',
+      );
       return undefined;
     }
     case 'STORE': {
@@ -122,14 +131,25 @@ export function parseKind(c: LineCursor, variant: DumpVariant): ParsedKind | und
     }
     case 'GEMM':
       if (!c.end()) return undefined;
-      return { insn: emptyInsn(Opcode.GEMM), groups: groupsFor('loop', variant), factorNames: GEMM_FACTORS, label: 'GEMM', extra: {} };
+      return {
+        insn: emptyInsn(Opcode.GEMM),
+        groups: groupsFor('loop', variant),
+        factorNames: GEMM_FACTORS,
+        label: 'GEMM',
+        extra: {},
+      };
     case 'ALU': {
       if (!c.lit('-')) return undefined;
       const at = skipBlanks(text, c.pos);
       const name = text.slice(at).trim().replace(/\s+/g, ' ');
       const op = ALU_NAMES.get(name);
       if (!op) {
-        c.fail('vta.dump.syntax', at, text.length, 'an ALU operation (min, min imm, max, max imm, add, add imm, shr, mul or unknown op)');
+        c.fail(
+          'vta.dump.syntax',
+          at,
+          text.length,
+          'an ALU operation (min, min imm, max, max imm, add, add imm, shr, mul or unknown op)',
+        );
         return undefined;
       }
       const insn = emptyInsn(Opcode.ALU);
@@ -144,8 +164,12 @@ export function parseKind(c: LineCursor, variant: DumpVariant): ParsedKind | und
       if (!c.end()) return undefined;
       return { insn: emptyInsn(Opcode.FINISH), groups: groupsFor('finish', variant), label: 'FINISH', extra: {} };
     default:
-      c.fail('vta.dump.syntax', kindAt, kindAt + Math.max(kind.length, 1),
-        'an instruction kind (NOP-MEMORY-STAGE, NOP-COMPUTE-STAGE, NOP-STORE-STAGE, LOAD, STORE, GEMM, ALU or FINISH)');
+      c.fail(
+        'vta.dump.syntax',
+        kindAt,
+        kindAt + Math.max(kind.length, 1),
+        'an instruction kind (NOP-MEMORY-STAGE, NOP-COMPUTE-STAGE, NOP-STORE-STAGE, LOAD, STORE, GEMM, ALU or FINISH)',
+      );
       return undefined;
   }
 }

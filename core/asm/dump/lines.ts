@@ -88,7 +88,8 @@ export function classifyLine(text: string): LineClass {
     return { kind: 'other' };
   }
   if (w === 'INSTRUCTION') return { kind: 'insn', debug, start: q };
-  if (debug && w === 'UOP' && isDigit(text.charCodeAt(skipBlanks(text, q + 3)))) return { kind: 'uop', debug, start: q };
+  if (debug && w === 'UOP' && isDigit(text.charCodeAt(skipBlanks(text, q + 3))))
+    return { kind: 'uop', debug, start: q };
   if (!debug && isRuntimeUopLine(text, q)) return { kind: 'uop', debug, start: q };
   const key = bodyKeyAt(text, q);
   if (key) {
@@ -134,7 +135,12 @@ export function parseDep(c: LineCursor): DepFlags | undefined {
   const push_next_dep = c.int('push next', 0, 1);
   c.end();
   if (!c.ok) return undefined;
-  return { pop_prev_dep: pop_prev_dep!, pop_next_dep: pop_next_dep!, push_prev_dep: push_prev_dep!, push_next_dep: push_next_dep! };
+  return {
+    pop_prev_dep: pop_prev_dep!,
+    pop_next_dep: pop_next_dep!,
+    push_prev_dep: push_prev_dep!,
+    push_next_dep: push_next_dep!,
+  };
 }
 
 export function parseDram(c: LineCursor): { dram_base: number; sram_base: number } | undefined {
@@ -158,7 +164,9 @@ export function parseY(c: LineCursor): { y_size: number; y_pad_0: number; y_pad_
   return c.ok ? { y_size: y_size!, y_pad_0: y_pad_0!, y_pad_1: y_pad_1! } : undefined;
 }
 
-export function parseX(c: LineCursor): { x_size: number; x_stride: number; x_pad_0: number; x_pad_1: number } | undefined {
+export function parseX(
+  c: LineCursor,
+): { x_size: number; x_stride: number; x_pad_0: number; x_pad_1: number } | undefined {
   c.lit('x: size=');
   const x_size = c.int('x size', 0, 0xffff);
   c.lit(', stride=');
@@ -209,7 +217,10 @@ export function parseLoop(
     const at = skipBlanks(c.text, c.pos);
     const name = c.word();
     if (!names.includes(name) || factors.has(name)) {
-      const left = names.filter((n) => !factors.has(n)).map((n) => `"${n}:"`).join(' or ');
+      const left = names
+        .filter((n) => !factors.has(n))
+        .map((n) => `"${n}:"`)
+        .join(' or ');
       c.fail('vta.dump.syntax', at, at + Math.max(name.length, 1), `${left} (the factors are ${list})`);
       break;
     }
@@ -237,7 +248,10 @@ export function parseCounters(c: LineCursor, key: 'l2g' | 's2g'): CounterPair | 
 }
 
 /** `[0003]⇥ acc=1, inp=2, wgt=3` or `UOP 3: acc=1, inp= 2, wgt=3`. */
-export function parseUopLine(c: LineCursor, debug: boolean): { index: number; dst: number; src: number; wgt: number } | undefined {
+export function parseUopLine(
+  c: LineCursor,
+  debug: boolean,
+): { index: number; dst: number; src: number; wgt: number } | undefined {
   let index: number | undefined;
   if (debug) {
     c.lit('UOP');

@@ -53,8 +53,16 @@ export type {
 export const MAX_DUMP_DIAGNOSTICS = 500;
 
 const BODY_LINE_NAME: Record<BodyKey, string> = {
-  dep: 'dep line', dram: 'DRAM line', y: 'y line', x: 'x line', reset: 'reset_out line', range: 'range line',
-  outer: 'outer loop line', inner: 'inner loop line', l2g: 'queue-counter line', s2g: 'queue-counter line',
+  dep: 'dep line',
+  dram: 'DRAM line',
+  y: 'y line',
+  x: 'x line',
+  reset: 'reset_out line',
+  range: 'range line',
+  outer: 'outer loop line',
+  inner: 'inner loop line',
+  l2g: 'queue-counter line',
+  s2g: 'queue-counter line',
 };
 
 /** Where a diagnostic goes. */
@@ -64,7 +72,11 @@ interface Span {
   endCharacter: number;
 }
 
-const spanOf = (line: number, text: string): Span => ({ line, character: firstNonBlank(text), endCharacter: text.length });
+const spanOf = (line: number, text: string): Span => ({
+  line,
+  character: firstNonBlank(text),
+  endCharacter: text.length,
+});
 
 interface PrintedCounter extends CounterPair {
   line: number;
@@ -145,11 +157,22 @@ class DumpParser {
 
   // --- diagnostics ----------------------------------------------------------------
 
-  private diag(line: number, character: number, endCharacter: number, severity: DumpSeverity, code: string, message: string): void {
+  private diag(
+    line: number,
+    character: number,
+    endCharacter: number,
+    severity: DumpSeverity,
+    code: string,
+    message: string,
+  ): void {
     if (this.lineDiagnostics >= MAX_DUMP_DIAGNOSTICS) {
       if (this.lineDiagnostics === MAX_DUMP_DIAGNOSTICS) {
         this.diagnostics.push({
-          line, character: 0, endCharacter: 0, severity: 'warning', code: 'vta.dump.too-many-diagnostics',
+          line,
+          character: 0,
+          endCharacter: 0,
+          severity: 'warning',
+          code: 'vta.dump.too-many-diagnostics',
           message: `more than ${MAX_DUMP_DIAGNOSTICS} problems: the rest are not reported`,
         });
       }
@@ -223,26 +246,41 @@ class DumpParser {
     this.closeDump();
     if (this.secondDump) {
       const n = this.instructions.length;
-      this.summary(this.secondDump, 'info', 'vta.dump.multiple-dumps',
-        `this log holds ${this.dumpCount} instruction dumps (one per Synchronize call); their ${n} instruction${n === 1 ? '' : 's'} are imported in sequence`);
+      this.summary(
+        this.secondDump,
+        'info',
+        'vta.dump.multiple-dumps',
+        `this log holds ${this.dumpCount} instruction dumps (one per Synchronize call); their ${n} instruction${n === 1 ? '' : 's'} are imported in sequence`,
+      );
     }
     if (this.immUnknown.at) {
       const n = this.immUnknown.count;
-      this.summary(this.immUnknown.at, 'info', 'vta.dump.imm-unknown',
-        `the dump does not print ALU immediates: imm is imported as 0 for ${n} ALU instruction${n === 1 ? ' that uses' : 's that use'} one`);
+      this.summary(
+        this.immUnknown.at,
+        'info',
+        'vta.dump.imm-unknown',
+        `the dump does not print ALU immediates: imm is imported as 0 for ${n} ALU instruction${n === 1 ? ' that uses' : 's that use'} one`,
+      );
     }
     if (this.memGuessed.at) {
       const n = this.memGuessed.count;
-      this.summary(this.memGuessed.at, 'info', 'vta.dump.mem-type-guessed',
-        `"LOAD " with no memory-type name (${n} instruction${n === 1 ? '' : 's'}): the runtime prints that for ACC_8BIT and for memory types it has no name for; imported as ACC_8BIT`);
+      this.summary(
+        this.memGuessed.at,
+        'info',
+        'vta.dump.mem-type-guessed',
+        `"LOAD " with no memory-type name (${n} instruction${n === 1 ? '' : 's'}): the runtime prints that for ACC_8BIT and for memory types it has no name for; imported as ACC_8BIT`,
+      );
     }
     if (this.dumpCount === 0) {
       const onlyUops = this.uopKernels.length > 0;
-      this.summary({ line: 0, character: 0, endCharacter: 0 }, onlyUops ? 'warning' : 'error',
+      this.summary(
+        { line: 0, character: 0, endCharacter: 0 },
+        onlyUops ? 'warning' : 'error',
         onlyUops ? 'vta.dump.no-instructions' : 'vta.dump.no-dump',
         onlyUops
           ? 'only micro-op dumps found: no "There are N instructions" / "INSTRUCTION i: …" lines'
-          : 'no VTA debug dump found: expected a "There are N instructions" line followed by "INSTRUCTION i: …" lines (runtime, vta-isa.md §6.2) or the same lines prefixed with "DEBUG - " (test library, §6.4)');
+          : 'no VTA debug dump found: expected a "There are N instructions" line followed by "INSTRUCTION i: …" lines (runtime, vta-isa.md §6.2) or the same lines prefixed with "DEBUG - " (test library, §6.4)',
+      );
     }
     const result: ParsedDump = {
       variant: this.firstVariant ?? 'runtime',
@@ -262,12 +300,23 @@ class DumpParser {
     if (this.firstVariant === undefined) this.firstVariant = variant;
     else if (this.firstVariant !== variant) {
       const name = (v: DumpVariant): string => (v === 'runtime' ? 'runtime' : 'test-library');
-      this.spanDiag(at, 'warning', 'vta.dump.mixed-variants', `this ${name(variant)} dump follows a ${name(this.firstVariant)} dump in the same log`);
+      this.spanDiag(
+        at,
+        'warning',
+        'vta.dump.mixed-variants',
+        `this ${name(variant)} dump follows a ${name(this.firstVariant)} dump in the same log`,
+      );
     }
     if (++this.dumpCount === 2) this.secondDump = at;
     const d: DumpCtx = {
-      variant, at, insnLines: 0, nextIndex: 0, running: zeroCounters(),
-      ended: false, orphanReported: false, finalPrinted: {},
+      variant,
+      at,
+      insnLines: 0,
+      nextIndex: 0,
+      running: zeroCounters(),
+      ended: false,
+      orphanReported: false,
+      finalPrinted: {},
     };
     if (declared !== undefined) {
       d.declared = declared;
@@ -283,9 +332,13 @@ class DumpParser {
     this.cur = undefined;
     if (d.declared !== undefined && d.declared !== d.insnLines) {
       const fewer = d.insnLines < d.declared;
-      this.spanDiag(d.at, 'warning', 'vta.dump.count-mismatch',
+      this.spanDiag(
+        d.at,
+        'warning',
+        'vta.dump.count-mismatch',
         `the header says ${d.declared} instruction${d.declared === 1 ? '' : 's'} but ${d.insnLines} "INSTRUCTION" line${d.insnLines === 1 ? '' : 's'} follow${d.insnLines === 1 ? 's' : ''}` +
-        (fewer ? ' (lines missing or the log is cut short?)' : ''));
+          (fewer ? ' (lines missing or the log is cut short?)' : ''),
+      );
     }
   }
 
@@ -309,8 +362,16 @@ class DumpParser {
     const d = this.enterInstruction(no, text, cls.debug, index);
     const broken = (): void => {
       this.pending = {
-        out: { insn: emptyInsn(Opcode.LOAD), line: no, index: index ?? -1 }, header: spanOf(no, text), label: `INSTRUCTION ${index ?? '?'}`,
-        groups: [], gi: 0, seen: new Set(), broken: true, lastLine: no, lastLineEnd: text.length, printed: {},
+        out: { insn: emptyInsn(Opcode.LOAD), line: no, index: index ?? -1 },
+        header: spanOf(no, text),
+        label: `INSTRUCTION ${index ?? '?'}`,
+        groups: [],
+        gi: 0,
+        seen: new Set(),
+        broken: true,
+        lastLine: no,
+        lastLineEnd: text.length,
+        printed: {},
       };
     };
     if (c.failure) {
@@ -326,13 +387,26 @@ class DumpParser {
     }
     const { insn, groups, factorNames, label: kindLabel, extra, depAt } = kind;
     if (extra.aluOpUnknown) {
-      this.lineDiag(no, text, 'warning', 'vta.dump.alu-unknown-op',
-        'ALU "unknown op": the opcode is one of the unused values 5–7 and is imported as 5');
+      this.lineDiag(
+        no,
+        text,
+        'warning',
+        'vta.dump.alu-unknown-op',
+        'ALU "unknown op": the opcode is one of the unused values 5–7 and is imported as 5',
+      );
     }
     const out: DumpInstruction = { insn, line: no, index: index!, ...extra };
     const p: Pending = {
-      out, header: spanOf(no, text), label: `INSTRUCTION ${index} (${kindLabel})`, groups, gi: 0, seen: new Set(), broken: false,
-      lastLine: no, lastLineEnd: text.length, printed: {},
+      out,
+      header: spanOf(no, text),
+      label: `INSTRUCTION ${index} (${kindLabel})`,
+      groups,
+      gi: 0,
+      seen: new Set(),
+      broken: false,
+      lastLine: no,
+      lastLineEnd: text.length,
+      printed: {},
     };
     if (factorNames) p.factorNames = factorNames;
     this.pending = p;
@@ -345,15 +419,27 @@ class DumpParser {
     if (!d || (index === 0 && d.insnLines > 0)) {
       d = this.openDump(debug ? 'test-lib' : 'runtime', spanOf(no, text));
       if (index !== 0) d.running = undefined;
-      this.lineDiag(no, text, 'warning', 'vta.dump.missing-header',
-        `no "${debug ? 'DEBUG - ' : ''}There are N instructions" line before this ${this.dumpCount > 1 ? 'new dump' : 'dump'}: lines missing or the log starts mid-dump?`);
+      this.lineDiag(
+        no,
+        text,
+        'warning',
+        'vta.dump.missing-header',
+        `no "${debug ? 'DEBUG - ' : ''}There are N instructions" line before this ${this.dumpCount > 1 ? 'new dump' : 'dump'}: lines missing or the log starts mid-dump?`,
+      );
     }
     d.orphanReported = false;
     d.ended = false;
     if (index !== undefined && index !== d.nextIndex) {
-      this.lineDiag(no, text, 'warning', 'vta.dump.index-gap',
+      this.lineDiag(
+        no,
+        text,
+        'warning',
+        'vta.dump.index-gap',
         `expected INSTRUCTION ${d.nextIndex} here, found INSTRUCTION ${index}` +
-        (index > d.nextIndex ? ` (${index - d.nextIndex} instruction${index - d.nextIndex === 1 ? '' : 's'} missing?)` : ''));
+          (index > d.nextIndex
+            ? ` (${index - d.nextIndex} instruction${index - d.nextIndex === 1 ? '' : 's'} missing?)`
+            : ''),
+      );
       d.running = undefined;
     }
     d.nextIndex = (index ?? d.nextIndex) + 1;
@@ -370,8 +456,13 @@ class DumpParser {
     const d = this.cur;
     if (d && !d.ended && !d.orphanReported) {
       d.orphanReported = true;
-      this.lineDiag(no, text, 'error', 'vta.dump.orphan-line',
-        `this ${BODY_LINE_DESCRIPTION[key]} line belongs to no instruction: a duplicated line, or an "INSTRUCTION i: …" line is missing?`);
+      this.lineDiag(
+        no,
+        text,
+        'error',
+        'vta.dump.orphan-line',
+        `this ${BODY_LINE_DESCRIPTION[key]} line belongs to no instruction: a duplicated line, or an "INSTRUCTION i: …" line is missing?`,
+      );
     }
   }
 
@@ -387,17 +478,28 @@ class DumpParser {
     while (g < p.groups.length && !(p.groups[g]!.keys.includes(key) && !(g === p.gi && p.seen.has(key)))) g++;
     if (g >= p.groups.length) {
       const next = this.nextExpected(p);
-      this.lineDiag(no, text, 'error', 'vta.dump.unexpected-line',
-        `unexpected ${BODY_LINE_DESCRIPTION[key]} line in ${p.label}` + (next ? `: expected ${BODY_LINE_DESCRIPTION[next]}` : ''));
+      this.lineDiag(
+        no,
+        text,
+        'error',
+        'vta.dump.unexpected-line',
+        `unexpected ${BODY_LINE_DESCRIPTION[key]} line in ${p.label}` +
+          (next ? `: expected ${BODY_LINE_DESCRIPTION[next]}` : ''),
+      );
       p.broken = true;
       if (key === 'l2g' || key === 's2g') this.readCounters(p, key, c, no, false);
       return;
     }
     const missing = this.requiredBetween(p, g);
     if (missing.length > 0) {
-      this.lineDiag(no, text, 'error', 'vta.dump.missing-line',
+      this.lineDiag(
+        no,
+        text,
+        'error',
+        'vta.dump.missing-line',
         `${p.label}: expected a ${BODY_LINE_DESCRIPTION[missing[0]!]} line here, found ${BODY_LINE_DESCRIPTION[key]}` +
-        (missing.length > 1 ? ` (${missing.length} lines missing)` : ''));
+          (missing.length > 1 ? ` (${missing.length} lines missing)` : ''),
+      );
       p.broken = true;
       if (key === 'l2g' || key === 's2g') this.readCounters(p, key, c, no, false);
       return;
@@ -514,9 +616,10 @@ class DumpParser {
     if (!p) return;
     this.pending = undefined;
     const d = this.cur!;
-    const printed = p.printed.l2g && p.printed.s2g
-      ? { l2g: p.printed.l2g.first, g2l: p.printed.l2g.second, s2g: p.printed.s2g.first, g2s: p.printed.s2g.second }
-      : undefined;
+    const printed =
+      p.printed.l2g && p.printed.s2g
+        ? { l2g: p.printed.l2g.first, g2l: p.printed.l2g.second, s2g: p.printed.s2g.first, g2s: p.printed.s2g.second }
+        : undefined;
     if (p.broken) {
       d.running = printed;
       return;
@@ -524,9 +627,15 @@ class DumpParser {
     const missing = this.requiredBetween(p, p.groups.length);
     const missingFields = missing.filter((k) => !isCounterKey(k));
     if (missingFields.length > 0) {
-      this.diag(p.lastLine, 0, p.lastLineEnd, 'error', 'vta.dump.truncated',
+      this.diag(
+        p.lastLine,
+        0,
+        p.lastLineEnd,
+        'error',
+        'vta.dump.truncated',
         `${p.label} is incomplete: expected a ${BODY_LINE_DESCRIPTION[missingFields[0]!]} line after this line` +
-        (missingFields.length > 1 ? ` (${missingFields.length} lines missing)` : ''));
+          (missingFields.length > 1 ? ` (${missingFields.length} lines missing)` : ''),
+      );
       d.running = printed;
       return;
     }
@@ -542,8 +651,14 @@ class DumpParser {
     this.instructions.push(out);
     if (insn.opcode === Opcode.FINISH) d.ended = true;
     if (missing.length > 0) {
-      this.diag(p.lastLine, 0, p.lastLineEnd, 'warning', 'vta.dump.missing-counters',
-        `${p.label}: expected a ${BODY_LINE_DESCRIPTION[missing[0]!]} line after this line`);
+      this.diag(
+        p.lastLine,
+        0,
+        p.lastLineEnd,
+        'warning',
+        'vta.dump.missing-counters',
+        `${p.label}: expected a ${BODY_LINE_DESCRIPTION[missing[0]!]} line after this line`,
+      );
     }
     const expected = d.running ? applyCounters(d.running, insn, d.variant) : undefined;
     const alt = d.alt ? applyCounters(d.alt, insn, d.variant) : undefined;
@@ -568,13 +683,23 @@ class DumpParser {
    * matches them or `alt` (see DumpCtx.alt). Returns whether it differs from `expected`.
    */
   private checkPrinted(
-    expected: DumpCounters | undefined, alt: DumpCounters | undefined, pr: PrintedCounter | undefined, a: 'l2g' | 's2g', b: 'g2l' | 'g2s',
+    expected: DumpCounters | undefined,
+    alt: DumpCounters | undefined,
+    pr: PrintedCounter | undefined,
+    a: 'l2g' | 's2g',
+    b: 'g2l' | 'g2s',
   ): boolean {
     if (!expected || !pr) return false;
     if (expected[a] === pr.first && expected[b] === pr.second) return false;
     if (alt && alt[a] === pr.first && alt[b] === pr.second) return true;
-    this.diag(pr.line, pr.character, pr.endCharacter, 'warning', 'vta.dump.counter-mismatch',
-      `the dump prints ${a}_queue = ${pr.first}, ${b}_queue = ${pr.second}, but the instructions above give ${a}_queue = ${expected[a]}, ${b}_queue = ${expected[b]} (lines missing or the dump was edited?)`);
+    this.diag(
+      pr.line,
+      pr.character,
+      pr.endCharacter,
+      'warning',
+      'vta.dump.counter-mismatch',
+      `the dump prints ${a}_queue = ${pr.first}, ${b}_queue = ${pr.second}, but the instructions above give ${a}_queue = ${expected[a]}, ${b}_queue = ${expected[b]} (lines missing or the dump was edited?)`,
+    );
     return true;
   }
 
@@ -591,7 +716,13 @@ class DumpParser {
     d.ended = true;
     const [a, b] = key === 'l2g' ? (['l2g', 'g2l'] as const) : (['s2g', 'g2s'] as const);
     if (d.running && d.variant === 'test-lib') {
-      this.checkPrinted(d.running, undefined, { ...v, line: no, character: firstNonBlank(text), endCharacter: text.length }, a, b);
+      this.checkPrinted(
+        d.running,
+        undefined,
+        { ...v, line: no, character: firstNonBlank(text), endCharacter: text.length },
+        a,
+        b,
+      );
     }
     const { l2g, s2g } = d.finalPrinted;
     if (l2g && s2g) this.finalCounters = { l2g: l2g.first, g2l: l2g.second, s2g: s2g.first, g2s: s2g.second };
@@ -628,7 +759,13 @@ class DumpParser {
       this.cursorDiag(no, c.failure!);
     } else {
       if (v.index !== u.nextIndex) {
-        this.lineDiag(no, text, 'warning', 'vta.dump.uop-index', `expected micro-op ${u.nextIndex} here, found ${v.index}`);
+        this.lineDiag(
+          no,
+          text,
+          'warning',
+          'vta.dump.uop-index',
+          `expected micro-op ${u.nextIndex} here, found ${v.index}`,
+        );
       }
       u.kernel.uops.push({ dst: v.dst, src: v.src, wgt: v.wgt });
     }
@@ -642,8 +779,14 @@ class DumpParser {
     if (!u) return;
     this.uop = undefined;
     if (u.declared !== undefined && u.declared !== u.lines) {
-      this.diag(u.kernel.line, 0, 0, 'warning', 'vta.dump.uop-count-mismatch',
-        `the header says ${u.declared} micro-op${u.declared === 1 ? '' : 's'} but ${u.lines} micro-op line${u.lines === 1 ? '' : 's'} follow${u.lines === 1 ? 's' : ''}`);
+      this.diag(
+        u.kernel.line,
+        0,
+        0,
+        'warning',
+        'vta.dump.uop-count-mismatch',
+        `the header says ${u.declared} micro-op${u.declared === 1 ? '' : 's'} but ${u.lines} micro-op line${u.lines === 1 ? '' : 's'} follow${u.lines === 1 ? 's' : ''}`,
+      );
     }
   }
 
@@ -651,7 +794,14 @@ class DumpParser {
 
   internalError(no: number, e: unknown): void {
     this.pending = undefined;
-    this.diag(no, 0, 0, 'error', 'vta.dump.internal-error', `internal error while reading this line: ${e instanceof Error ? e.message : String(e)}`);
+    this.diag(
+      no,
+      0,
+      0,
+      'error',
+      'vta.dump.internal-error',
+      `internal error while reading this line: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 
@@ -683,6 +833,11 @@ export function parseTvmDump(text: string): ParsedDump {
     return parser.finish();
   } catch (e) {
     parser.internalError(no, e);
-    return { variant: 'runtime', instructions: parser.instructions, uopKernels: parser.uopKernels, diagnostics: parser.diagnostics };
+    return {
+      variant: 'runtime',
+      instructions: parser.instructions,
+      uopKernels: parser.uopKernels,
+      diagnostics: parser.diagnostics,
+    };
   }
 }

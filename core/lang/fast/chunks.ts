@@ -10,7 +10,14 @@
  * the run length.
  */
 
-const NL = 10, CR = 13, LBRACE = 123, RBRACE = 125, QUOTE = 34, BACKSLASH = 92, SEMI = 59, SLASH = 47;
+const NL = 10,
+  CR = 13,
+  LBRACE = 123,
+  RBRACE = 125,
+  QUOTE = 34,
+  BACKSLASH = 92,
+  SEMI = 59,
+  SLASH = 47;
 
 /** The characters the scan acts on: line ends, braces, comment and string openers. */
 const SIGNIFICANT = /[\n\r{};"/]/g;

@@ -18,8 +18,24 @@
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 import { WordLike } from '../lexer';
 import {
-  COMMA, CR, EQUALS, GREATER, isBlank, isDigit, isKeyword, isWordStart, LF, LPAREN, MINUS, RBRACE, RPAREN, SEMICOLON,
-  skipBlanks, SLASH, numberEnd, wordEnd,
+  COMMA,
+  CR,
+  EQUALS,
+  GREATER,
+  isBlank,
+  isDigit,
+  isKeyword,
+  isWordStart,
+  LF,
+  LPAREN,
+  MINUS,
+  RBRACE,
+  RPAREN,
+  SEMICOLON,
+  skipBlanks,
+  SLASH,
+  numberEnd,
+  wordEnd,
 } from './scan';
 
 /**
@@ -42,9 +58,12 @@ function endsExpression(text: string, i: number): boolean {
  */
 export function compoundEnd(text: string, offset: number, wordEnd: number): number {
   switch (text.charCodeAt(wordEnd)) {
-    case EQUALS: return simpleOperandEnd(text, offset, wordEnd);
-    case LPAREN: return callEnd(text, offset, wordEnd);
-    default: return -1;
+    case EQUALS:
+      return simpleOperandEnd(text, offset, wordEnd);
+    case LPAREN:
+      return callEnd(text, offset, wordEnd);
+    default:
+      return -1;
   }
 }
 
@@ -63,16 +82,28 @@ export function operatorLength(text: string, i: number): number {
   const c = text.charCodeAt(i);
   const d = text.charCodeAt(i + 1);
   switch (c) {
-    case 60: return d === 60 || d === 61 ? 2 : 1; // <<  <=  <
-    case 62: return d === 62 || d === 61 ? 2 : 1; // >>  >=  >
-    case 61: return d === 61 ? 2 : 0; //             ==  (a lone = is not an operator)
-    case 33: return d === 61 ? 2 : 0; //             !=  (! is unary only)
-    case 38: return d === 38 ? 2 : 1; // &&  &
-    case 124: return d === 124 ? 2 : 1; // ||  |
-    case MINUS: return d === GREATER ? 0 : 1; // -> is an arrow
-    case SLASH: return d === SLASH ? 0 : 1; // // is a comment
-    case 43: case 42: case 37: return 1; // +  *  %
-    default: return 0;
+    case 60:
+      return d === 60 || d === 61 ? 2 : 1; // <<  <=  <
+    case 62:
+      return d === 62 || d === 61 ? 2 : 1; // >>  >=  >
+    case 61:
+      return d === 61 ? 2 : 0; //             ==  (a lone = is not an operator)
+    case 33:
+      return d === 61 ? 2 : 0; //             !=  (! is unary only)
+    case 38:
+      return d === 38 ? 2 : 1; // &&  &
+    case 124:
+      return d === 124 ? 2 : 1; // ||  |
+    case MINUS:
+      return d === GREATER ? 0 : 1; // -> is an arrow
+    case SLASH:
+      return d === SLASH ? 0 : 1; // // is a comment
+    case 43:
+    case 42:
+    case 37:
+      return 1; // +  *  %
+    default:
+      return 0;
   }
 }
 
@@ -112,7 +143,6 @@ export function argumentEnd(text: string, i: number): number {
   return isKeyword(text, i, end) ? -1 : end;
 }
 
-
 /** `name(a, b, …)`, each argument a number or a name, where nothing after it continues. */
 function callEnd(text: string, offset: number, nameEnd: number): number {
   if (isKeyword(text, offset, nameEnd)) return -1;
@@ -148,10 +178,18 @@ export function callArguments(image: string): Array<{ offset: number; length: nu
 export const CompoundOperand = createToken({ name: 'CompoundOperand', pattern: Lexer.NA });
 
 /** `key=VALUE` as one token; it is word-like, so an instruction's items accept it. */
-export const SimpleOperand = createToken({ name: 'SimpleOperand', pattern: Lexer.NA, categories: [WordLike, CompoundOperand] });
+export const SimpleOperand = createToken({
+  name: 'SimpleOperand',
+  pattern: Lexer.NA,
+  categories: [WordLike, CompoundOperand],
+});
 
 /** `key=VALUE OP VALUE` as one token. */
-export const BinaryOperand = createToken({ name: 'BinaryOperand', pattern: Lexer.NA, categories: [WordLike, CompoundOperand] });
+export const BinaryOperand = createToken({
+  name: 'BinaryOperand',
+  pattern: Lexer.NA,
+  categories: [WordLike, CompoundOperand],
+});
 
 /** A kernel call `g(1, 16)` as one token; word-like, as the name it starts with. */
 export const Call = createToken({ name: 'Call', pattern: Lexer.NA, categories: [WordLike] });

@@ -49,14 +49,31 @@ export function binaryOperandNode(image: string, line: number, character: number
   const op = skipBlanks(image, leftEnd);
   const opLength = operatorLength(image, op);
   const right = skipBlanks(image, op + opLength);
-  return new BinaryOperandNode(line, character, nameOf(image, 0, eq), image.slice(op, op + opLength) as BinaryOp,
-    eq + 1, leftEnd - eq - 1, rawValue(image, eq + 1, leftEnd, nameOf), right, image.length - right, rawValue(image, right, image.length, nameOf));
+  return new BinaryOperandNode(
+    line,
+    character,
+    nameOf(image, 0, eq),
+    image.slice(op, op + opLength) as BinaryOp,
+    eq + 1,
+    leftEnd - eq - 1,
+    rawValue(image, eq + 1, leftEnd, nameOf),
+    right,
+    image.length - right,
+    rawValue(image, right, image.length, nameOf),
+  );
 }
 
 /** `key=VALUE` written `image` at (line, character). */
 export function simpleOperandNode(image: string, line: number, character: number, nameOf: NameOf): SimpleOperandNode {
   const eq = simpleOperandEquals(image);
-  return new SimpleOperandNode(line, character, nameOf(image, 0, eq), eq + 1, image.length - eq - 1, rawValue(image, eq + 1, image.length, nameOf));
+  return new SimpleOperandNode(
+    line,
+    character,
+    nameOf(image, 0, eq),
+    eq + 1,
+    image.length - eq - 1,
+    rawValue(image, eq + 1, image.length, nameOf),
+  );
 }
 
 /** `name(a, b)` written `image` at (line, character). */
@@ -120,7 +137,12 @@ export class InsnLineNode implements InsnStmt {
    */
   private built: number | KeptItems = 0;
 
-  constructor(readonly mnemonic: InsnMnemonic, private readonly text: string, line: number, character: number) {
+  constructor(
+    readonly mnemonic: InsnMnemonic,
+    private readonly text: string,
+    line: number,
+    character: number,
+  ) {
     this.line = line | 0;
     this.character = character | 0;
   }
@@ -215,13 +237,32 @@ export class InsnLineNode implements InsnStmt {
     const start = item.start;
     const at = this.character + start;
     switch (item.kind) {
-      case LineItem.WORD: return new NameToken(line, at, item.name);
-      case LineItem.CALL: return new CallWord(item.name, this.text.slice(start, item.end), line, at);
+      case LineItem.WORD:
+        return new NameToken(line, at, item.name);
+      case LineItem.CALL:
+        return new CallWord(item.name, this.text.slice(start, item.end), line, at);
       case LineItem.OPERAND:
-        return new SimpleOperandNode(line, at, item.name, item.valueStart - start, item.valueEnd - item.valueStart, item.value);
+        return new SimpleOperandNode(
+          line,
+          at,
+          item.name,
+          item.valueStart - start,
+          item.valueEnd - item.valueStart,
+          item.value,
+        );
       default:
-        return new BinaryOperandNode(line, at, item.name, item.op as BinaryOp, item.valueStart - start, item.valueEnd - item.valueStart, item.value,
-          item.rightStart - start, item.end - item.rightStart, item.right);
+        return new BinaryOperandNode(
+          line,
+          at,
+          item.name,
+          item.op as BinaryOp,
+          item.valueStart - start,
+          item.valueEnd - item.valueStart,
+          item.value,
+          item.rightStart - start,
+          item.end - item.rightStart,
+          item.right,
+        );
     }
   }
 
@@ -233,7 +274,7 @@ export class InsnLineNode implements InsnStmt {
   nodes(items: LineItem[], count: number, words: false): Operand[];
   nodes(items: LineItem[], count: number, words: boolean): Array<Word | Operand> {
     const out: Array<Word | Operand> = [];
-    for (let k = 0; k < count; k++) if ((items[k]!.kind <= LineItem.CALL) === words) out.push(this.node(items[k]!));
+    for (let k = 0; k < count; k++) if (items[k]!.kind <= LineItem.CALL === words) out.push(this.node(items[k]!));
     return out;
   }
 
@@ -252,7 +293,14 @@ export class InsnLineNode implements InsnStmt {
   }
 
   toJSON(): InsnStmt {
-    return { kind: 'insn', mnemonic: this.mnemonic, mnemonicRange: this.mnemonicRange, words: this.words, operands: this.operands, range: this.range };
+    return {
+      kind: 'insn',
+      mnemonic: this.mnemonic,
+      mnemonicRange: this.mnemonicRange,
+      words: this.words,
+      operands: this.operands,
+      range: this.range,
+    };
   }
 }
 

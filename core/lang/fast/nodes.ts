@@ -33,7 +33,11 @@ abstract class OneTokenNode {
 
 /** A name as written (an operand key, a declared name, a word without arguments such as `inp`): `{ name, range }`. */
 export class NameToken extends OneTokenNode implements Named {
-  constructor(line: number, character: number, readonly name: string) {
+  constructor(
+    line: number,
+    character: number,
+    readonly name: string,
+  ) {
     super(line, character, name.length);
   }
 
@@ -46,7 +50,13 @@ export class NameToken extends OneTokenNode implements Named {
 export class NumberLiteral extends OneTokenNode {
   readonly kind = 'num' as const;
 
-  constructor(line: number, character: number, length: number, readonly value: number, readonly tooLarge?: boolean) {
+  constructor(
+    line: number,
+    character: number,
+    length: number,
+    readonly value: number,
+    readonly tooLarge?: boolean,
+  ) {
     super(line, character, length);
   }
 
@@ -59,7 +69,9 @@ export class NumberLiteral extends OneTokenNode {
   }
 
   toJSON(): Expr {
-    return this.tooLarge ? { kind: 'num', value: this.value, tooLarge: true, range: this.range } : { kind: 'num', value: this.value, range: this.range };
+    return this.tooLarge
+      ? { kind: 'num', value: this.value, tooLarge: true, range: this.range }
+      : { kind: 'num', value: this.value, range: this.range };
   }
 }
 
@@ -67,7 +79,11 @@ export class NumberLiteral extends OneTokenNode {
 export class NameReference extends OneTokenNode {
   readonly kind = 'name' as const;
 
-  constructor(line: number, character: number, readonly name: string) {
+  constructor(
+    line: number,
+    character: number,
+    readonly name: string,
+  ) {
     super(line, character, name.length);
   }
 
@@ -103,7 +119,11 @@ export abstract class CompoundOperandNode implements Operand {
   protected readonly line: number;
   protected readonly character: number;
 
-  constructor(line: number, character: number, readonly keyName: string) {
+  constructor(
+    line: number,
+    character: number,
+    readonly keyName: string,
+  ) {
     this.line = line | 0;
     this.character = character | 0;
   }
@@ -131,7 +151,9 @@ export abstract class CompoundOperandNode implements Operand {
 /** The node of a one-token value: a number (TOO_LARGE past 2^53) or a name. */
 function valueNode(line: number, character: number, length: number, raw: number | string): Expr {
   if (typeof raw === 'string') return new NameReference(line, character, raw);
-  return raw === TOO_LARGE ? new NumberLiteral(line, character, length, Number.MAX_SAFE_INTEGER, true) : new NumberLiteral(line, character, length, raw);
+  return raw === TOO_LARGE
+    ? new NumberLiteral(line, character, length, Number.MAX_SAFE_INTEGER, true)
+    : new NumberLiteral(line, character, length, raw);
 }
 
 /**
@@ -146,7 +168,14 @@ export class SimpleOperandNode extends CompoundOperandNode {
    * `raw` is the value: a number (TOO_LARGE for a literal past 2^53) or a name, written
    * `valueOffset` characters after the key's start and `valueLength` long.
    */
-  constructor(line: number, character: number, keyName: string, valueOffset: number, valueLength: number, private readonly raw: number | string) {
+  constructor(
+    line: number,
+    character: number,
+    keyName: string,
+    valueOffset: number,
+    valueLength: number,
+    private readonly raw: number | string,
+  ) {
     super(line, character, keyName);
     this.valueOffset = valueOffset | 0;
     this.valueLength = valueLength | 0;
@@ -176,20 +205,32 @@ export class SimpleOperandNode extends CompoundOperandNode {
  * number, TOO_LARGE, or a name).
  */
 export class BinaryOperandNode extends CompoundOperandNode {
-  constructor(line: number, character: number, keyName: string, private readonly op: BinaryOp,
-    private readonly leftOffset: number, private readonly leftLength: number, private readonly left: number | string,
-    private readonly rightOffset: number, private readonly rightLength: number, private readonly right: number | string) {
+  constructor(
+    line: number,
+    character: number,
+    keyName: string,
+    private readonly op: BinaryOp,
+    private readonly leftOffset: number,
+    private readonly leftLength: number,
+    private readonly left: number | string,
+    private readonly rightOffset: number,
+    private readonly rightLength: number,
+    private readonly right: number | string,
+  ) {
     super(line, character, keyName);
   }
 
   get values(): Expr[] {
     const { line, character } = this;
-    return [{
-      kind: 'binary', op: this.op,
-      left: valueNode(line, character + this.leftOffset, this.leftLength, this.left),
-      right: valueNode(line, character + this.rightOffset, this.rightLength, this.right),
-      range: new TextRange(line, character + this.leftOffset, line, character + this.valueEnd),
-    }];
+    return [
+      {
+        kind: 'binary',
+        op: this.op,
+        left: valueNode(line, character + this.leftOffset, this.leftLength, this.left),
+        right: valueNode(line, character + this.rightOffset, this.rightLength, this.right),
+        range: new TextRange(line, character + this.leftOffset, line, character + this.valueEnd),
+      },
+    ];
   }
 
   protected get valueEnd(): number {
@@ -207,7 +248,12 @@ export class CallWord implements Word {
   private readonly openOffset: number;
 
   /** `image` is the call as written, from the name to `)`, at (line, character). */
-  constructor(readonly name: string, private readonly image: string, line: number, character: number) {
+  constructor(
+    readonly name: string,
+    private readonly image: string,
+    line: number,
+    character: number,
+  ) {
     this.line = line | 0;
     this.character = character | 0;
     this.openOffset = name.length;
@@ -230,9 +276,11 @@ export class CallWord implements Word {
   argumentValues(out: number[], names: { lookup(name: string): number | undefined }): boolean {
     const image = this.image;
     let n = 0;
-    for (let i = skipBlanks(image, this.openOffset + 1); image.charCodeAt(i) !== RPAREN;) {
+    for (let i = skipBlanks(image, this.openOffset + 1); image.charCodeAt(i) !== RPAREN; ) {
       const end = argumentEnd(image, i);
-      const v = isDigit(image.charCodeAt(i)) ? decimalValue(image, i, end) ?? literalValue(image.slice(i, end)) : names.lookup(image.slice(i, end));
+      const v = isDigit(image.charCodeAt(i))
+        ? (decimalValue(image, i, end) ?? literalValue(image.slice(i, end)))
+        : names.lookup(image.slice(i, end));
       if (v === undefined || v === TOO_LARGE) return false;
       out[n++] = v;
       i = skipBlanks(image, end);
@@ -263,7 +311,12 @@ export class InsnNode implements InsnStmt {
   private readonly endLine: number;
   private readonly endCharacter: number;
 
-  constructor(readonly mnemonic: InsnMnemonic, readonly words: Word[], readonly operands: Operand[], range: TextRange) {
+  constructor(
+    readonly mnemonic: InsnMnemonic,
+    readonly words: Word[],
+    readonly operands: Operand[],
+    range: TextRange,
+  ) {
     this.line = range.startLine;
     this.character = range.startCharacter;
     this.endLine = range.endLine;
@@ -279,7 +332,14 @@ export class InsnNode implements InsnStmt {
   }
 
   toJSON(): InsnStmt {
-    return { kind: 'insn', mnemonic: this.mnemonic, mnemonicRange: this.mnemonicRange, words: this.words, operands: this.operands, range: this.range };
+    return {
+      kind: 'insn',
+      mnemonic: this.mnemonic,
+      mnemonicRange: this.mnemonicRange,
+      words: this.words,
+      operands: this.operands,
+      range: this.range,
+    };
   }
 }
 
@@ -289,7 +349,13 @@ export class QueueTokenNode implements TokenStmt {
   private readonly character: number;
   private readonly queueCharacter: number;
 
-  constructor(readonly kind: 'push' | 'pop', readonly queue: string, line: number, character: number, queueCharacter: number) {
+  constructor(
+    readonly kind: 'push' | 'pop',
+    readonly queue: string,
+    line: number,
+    character: number,
+    queueCharacter: number,
+  ) {
     this.line = line | 0;
     this.character = character | 0;
     this.queueCharacter = queueCharacter | 0;

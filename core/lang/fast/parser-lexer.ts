@@ -17,7 +17,19 @@
  */
 import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type TokenType } from 'chevrotain';
 import {
-  BinaryOperand, Call, CompoundOperand, compoundEnd, compoundType, InsnLine, InsnLineEnd, insnLineEnd, lineBreakLength, QueueLine, QueueLineEnd, queueLineEnd, SimpleOperand,
+  BinaryOperand,
+  Call,
+  CompoundOperand,
+  compoundEnd,
+  compoundType,
+  InsnLine,
+  InsnLineEnd,
+  insnLineEnd,
+  lineBreakLength,
+  QueueLine,
+  QueueLineEnd,
+  queueLineEnd,
+  SimpleOperand,
 } from './compound-tokens';
 import { skipGrammarValidations } from '../grammar-checks';
 import { ALL_TOKENS, Identifier, Kw, Newline, WhiteSpace } from '../lexer';
@@ -64,7 +76,14 @@ function matchWord(text: string, offset: number): CustomPatternMatcherReturn | n
   const keyword = keywordAt(text, offset, end);
   let last = end;
   let type: TokenType;
-  const line = keyword === undefined ? -1 : MNEMONICS.has(keyword) ? insnLineEnd(text, end) : keyword === 'push' || keyword === 'pop' ? queueLineEnd(text, end) : -1;
+  const line =
+    keyword === undefined
+      ? -1
+      : MNEMONICS.has(keyword)
+        ? insnLineEnd(text, end)
+        : keyword === 'push' || keyword === 'pop'
+          ? queueLineEnd(text, end)
+          : -1;
   let next: number;
   if (line >= 0) {
     last = line;
@@ -97,7 +116,17 @@ const Word = createToken({
 const KEYWORD_TYPES: TokenType[] = Object.values(Kw);
 
 /** Every token type the parser reads. */
-export const PARSER_VOCABULARY: TokenType[] = [...ALL_TOKENS, SimpleOperand, BinaryOperand, Call, CompoundOperand, InsnLine, QueueLine, InsnLineEnd, QueueLineEnd];
+export const PARSER_VOCABULARY: TokenType[] = [
+  ...ALL_TOKENS,
+  SimpleOperand,
+  BinaryOperand,
+  Call,
+  CompoundOperand,
+  InsnLine,
+  QueueLine,
+  InsnLineEnd,
+  QueueLineEnd,
+];
 
 /** The patterns in the order they are tried: Word for names and keywords, Blanks for WhiteSpace. */
 const PATTERNS: TokenType[] = ALL_TOKENS.filter((t) => t !== WhiteSpace && !KEYWORD_TYPES.includes(t));
@@ -110,7 +139,11 @@ PATTERNS.unshift(Blanks);
  * Chevrotain counts are replaced by positionTokens, which also counts the line breaks
  * that line tokens took.
  */
-const lexer = new Lexer(PATTERNS, { ensureOptimizations: true, positionTracking: 'onlyStart', skipValidations: skipGrammarValidations });
+const lexer = new Lexer(PATTERNS, {
+  ensureOptimizations: true,
+  positionTracking: 'onlyStart',
+  skipValidations: skipGrammarValidations,
+});
 
 /** Whether a token of this type ends its line (a line break, or a line token that took one). */
 export function endsLine(type: TokenType): boolean {
@@ -125,8 +158,11 @@ function positionTokens(lexed: ILexingResult): void {
   const { tokens, errors } = lexed;
   const comments = lexed.groups.comments ?? [];
   const { offsets, types, lengths } = found;
-  let k = 0, c = 0, e = 0;
-  let line = 1, lineStart = 0;
+  let k = 0,
+    c = 0,
+    e = 0;
+  let line = 1,
+    lineStart = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const at = t.startOffset;

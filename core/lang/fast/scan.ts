@@ -6,9 +6,25 @@
 import type { CustomPatternMatcherReturn } from 'chevrotain';
 import { KEYWORDS } from '../lexer';
 
-export const TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, SPACE = 32, MINUS = 45, SLASH = 47;
-export const LPAREN = 40, RPAREN = 41, COMMA = 44;
-export const ZERO = 48, ONE = 49, NINE = 57, SEMICOLON = 59, EQUALS = 61, GREATER = 62, RBRACE = 125, UNDERSCORE = 95;
+export const TAB = 9,
+  LF = 10,
+  VT = 11,
+  FF = 12,
+  CR = 13,
+  SPACE = 32,
+  MINUS = 45,
+  SLASH = 47;
+export const LPAREN = 40,
+  RPAREN = 41,
+  COMMA = 44;
+export const ZERO = 48,
+  ONE = 49,
+  NINE = 57,
+  SEMICOLON = 59,
+  EQUALS = 61,
+  GREATER = 62,
+  RBRACE = 125,
+  UNDERSCORE = 95;
 
 export const isDigit = (c: number) => c >= ZERO && c <= NINE;
 export const isWordStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === UNDERSCORE;

@@ -16,7 +16,9 @@ import type { SimMemory } from '../memory';
 
 export function aluExecute(mem: SimMemory, insn: Insn): void {
   const lanes = mem.geometry.accLanes;
-  const acc = mem.acc, uD = mem.uopDst, uS = mem.uopSrc;
+  const acc = mem.acc,
+    uD = mem.uopDst,
+    uS = mem.uopSrc;
   const op = insn.alu_opcode;
   const useImm = insn.use_imm !== 0;
   const imm = insn.imm; // already sign-extended from 16 bits by the decoder
@@ -37,28 +39,59 @@ export function aluExecute(mem: SimMemory, insn: Insn): void {
 function aluRowImm(acc: Int32Array, d: number, n: number, op: number, y: number): void {
   const e = d + n;
   switch (op) {
-    case AluOp.MIN: for (let p = d; p < e; p++) { const x = acc[p]!; acc[p] = x < y ? x : y; } break;
-    case AluOp.MAX: for (let p = d; p < e; p++) { const x = acc[p]!; acc[p] = x > y ? x : y; } break;
-    case AluOp.ADD: for (let p = d; p < e; p++) acc[p] = (acc[p]! + y) | 0; break;
+    case AluOp.MIN:
+      for (let p = d; p < e; p++) {
+        const x = acc[p]!;
+        acc[p] = x < y ? x : y;
+      }
+      break;
+    case AluOp.MAX:
+      for (let p = d; p < e; p++) {
+        const x = acc[p]!;
+        acc[p] = x > y ? x : y;
+      }
+      break;
+    case AluOp.ADD:
+      for (let p = d; p < e; p++) acc[p] = (acc[p]! + y) | 0;
+      break;
     case AluOp.SHR:
       if (y >= 0) for (let p = d; p < e; p++) acc[p] = acc[p]! >> y;
       else for (let p = d; p < e; p++) acc[p] = acc[p]! << -y;
       break;
-    case AluOp.MUL: for (let p = d; p < e; p++) acc[p] = Math.imul(acc[p]!, y); break;
+    case AluOp.MUL:
+      for (let p = d; p < e; p++) acc[p] = Math.imul(acc[p]!, y);
+      break;
   }
 }
 
 function aluRowTensor(acc: Int32Array, d: number, s: number, n: number, op: number): void {
   switch (op) {
-    case AluOp.MIN: for (let l = 0; l < n; l++) { const x = acc[d + l]!, y = acc[s + l]!; acc[d + l] = x < y ? x : y; } break;
-    case AluOp.MAX: for (let l = 0; l < n; l++) { const x = acc[d + l]!, y = acc[s + l]!; acc[d + l] = x > y ? x : y; } break;
-    case AluOp.ADD: for (let l = 0; l < n; l++) acc[d + l] = (acc[d + l]! + acc[s + l]!) | 0; break;
+    case AluOp.MIN:
+      for (let l = 0; l < n; l++) {
+        const x = acc[d + l]!,
+          y = acc[s + l]!;
+        acc[d + l] = x < y ? x : y;
+      }
+      break;
+    case AluOp.MAX:
+      for (let l = 0; l < n; l++) {
+        const x = acc[d + l]!,
+          y = acc[s + l]!;
+        acc[d + l] = x > y ? x : y;
+      }
+      break;
+    case AluOp.ADD:
+      for (let l = 0; l < n; l++) acc[d + l] = (acc[d + l]! + acc[s + l]!) | 0;
+      break;
     case AluOp.SHR:
       for (let l = 0; l < n; l++) {
-        const x = acc[d + l]!, y = acc[s + l]!;
+        const x = acc[d + l]!,
+          y = acc[s + l]!;
         acc[d + l] = y >= 0 ? x >> y : x << -y;
       }
       break;
-    case AluOp.MUL: for (let l = 0; l < n; l++) acc[d + l] = Math.imul(acc[d + l]!, acc[s + l]!); break;
+    case AluOp.MUL:
+      for (let l = 0; l < n; l++) acc[d + l] = Math.imul(acc[d + l]!, acc[s + l]!);
+      break;
   }
 }

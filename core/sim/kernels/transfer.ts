@@ -12,15 +12,28 @@ import { MemType } from '../../isa';
 import type { SimMemory } from '../memory';
 
 /** Row-major walk of a padded 2-D load: calls `copy(sramRow, dramElem, count)` per data run and `zero(sramRow, count)` per pad run. */
-function walkPadded(insn: Insn, copy: (row: number, elem: number, n: number) => void, zero: (row: number, n: number) => void): void {
+function walkPadded(
+  insn: Insn,
+  copy: (row: number, elem: number, n: number) => void,
+  zero: (row: number, n: number) => void,
+): void {
   const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
   let row = insn.sram_base;
-  if (insn.y_pad_0 > 0) { zero(row, insn.y_pad_0 * X); row += insn.y_pad_0 * X; }
+  if (insn.y_pad_0 > 0) {
+    zero(row, insn.y_pad_0 * X);
+    row += insn.y_pad_0 * X;
+  }
   for (let y = 0; y < insn.y_size; y++) {
-    if (insn.x_pad_0 > 0) { zero(row, insn.x_pad_0); row += insn.x_pad_0; }
+    if (insn.x_pad_0 > 0) {
+      zero(row, insn.x_pad_0);
+      row += insn.x_pad_0;
+    }
     copy(row, insn.dram_base + y * insn.x_stride, insn.x_size);
     row += insn.x_size;
-    if (insn.x_pad_1 > 0) { zero(row, insn.x_pad_1); row += insn.x_pad_1; }
+    if (insn.x_pad_1 > 0) {
+      zero(row, insn.x_pad_1);
+      row += insn.x_pad_1;
+    }
   }
   if (insn.y_pad_1 > 0) zero(row, insn.y_pad_1 * X);
 }
@@ -32,9 +45,11 @@ export function loadRows(mem: SimMemory, insn: Insn): void {
   const rowBytes = type === MemType.INP ? g.inpLanes : type === MemType.WGT ? g.wgtLanes : g.accLanes * 4;
   const sram = type === MemType.INP ? mem.inpBytes : type === MemType.WGT ? mem.wgtBytes : mem.accBytes;
   const dram = mem.dram;
-  walkPadded(insn,
+  walkPadded(
+    insn,
     (row, elem, n) => sram.set(dram.subarray(elem * rowBytes, (elem + n) * rowBytes), row * rowBytes),
-    (row, n) => sram.fill(0, row * rowBytes, (row + n) * rowBytes));
+    (row, n) => sram.fill(0, row * rowBytes, (row + n) * rowBytes),
+  );
 }
 
 /**
@@ -49,9 +64,11 @@ const NATIVE_RUN = 64;
 export function loadAcc8(mem: SimMemory, insn: Insn): void {
   const lanes = mem.geometry.accLanes;
   const elemBytes = mem.geometry.elemBytes[MemType.ACC_8BIT]!;
-  const acc = mem.acc, dram = mem.dram;
+  const acc = mem.acc,
+    dram = mem.dram;
   const signed = new Int8Array(dram.buffer, dram.byteOffset, dram.length);
-  walkPadded(insn,
+  walkPadded(
+    insn,
     (row, elem, n) => {
       const src = elem * elemBytes;
       const dst = row * lanes;
@@ -59,21 +76,30 @@ export function loadAcc8(mem: SimMemory, insn: Insn): void {
       if (count >= NATIVE_RUN) acc.set(signed.subarray(src, src + count), dst);
       else for (let k = 0; k < count; k++) acc[dst + k] = signed[src + k]!;
     },
-    (row, n) => acc.fill(0, row * lanes, (row + n) * lanes));
+    (row, n) => acc.fill(0, row * lanes, (row + n) * lanes),
+  );
 }
 
 /** A LOAD UOP: each 32-bit little-endian word decoded into the three index arrays. */
 export function loadUops(mem: SimMemory, insn: Insn): void {
   const f = mem.geometry.uopFields;
   const dram = mem.dram;
-  const uD = mem.uopDst, uS = mem.uopSrc, uW = mem.uopWgt;
+  const uD = mem.uopDst,
+    uS = mem.uopSrc,
+    uW = mem.uopWgt;
   // walkPadded's order, without its two closures per call: a UOP load is one of the most
   // frequent instructions, and timing-only runs allocate nothing else per instruction.
   const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
   let row = insn.sram_base;
-  if (insn.y_pad_0 > 0) { zeroUops(mem, row, insn.y_pad_0 * X); row += insn.y_pad_0 * X; }
+  if (insn.y_pad_0 > 0) {
+    zeroUops(mem, row, insn.y_pad_0 * X);
+    row += insn.y_pad_0 * X;
+  }
   for (let y = 0; y < insn.y_size; y++) {
-    if (insn.x_pad_0 > 0) { zeroUops(mem, row, insn.x_pad_0); row += insn.x_pad_0; }
+    if (insn.x_pad_0 > 0) {
+      zeroUops(mem, row, insn.x_pad_0);
+      row += insn.x_pad_0;
+    }
     const elem = insn.dram_base + y * insn.x_stride;
     for (let k = 0; k < insn.x_size; k++) {
       const p = (elem + k) * 4;
@@ -83,7 +109,10 @@ export function loadUops(mem: SimMemory, insn: Insn): void {
       uW[row + k] = (word >>> f.wgtShift) & f.wgtMask;
     }
     row += insn.x_size;
-    if (insn.x_pad_1 > 0) { zeroUops(mem, row, insn.x_pad_1); row += insn.x_pad_1; }
+    if (insn.x_pad_1 > 0) {
+      zeroUops(mem, row, insn.x_pad_1);
+      row += insn.x_pad_1;
+    }
   }
   if (insn.y_pad_1 > 0) zeroUops(mem, row, insn.y_pad_1 * X);
 }
@@ -103,7 +132,8 @@ function zeroUops(mem: SimMemory, row: number, n: number): void {
 export function storeRows(mem: SimMemory, insn: Insn): void {
   const lanes = mem.geometry.accLanes;
   const outRow = mem.geometry.outRowBytes;
-  const acc = mem.acc, dram = mem.dram;
+  const acc = mem.acc,
+    dram = mem.dram;
   for (let y = 0; y < insn.y_size; y++) {
     const src = (insn.sram_base + y * insn.x_size) * lanes;
     const dst = (insn.dram_base + y * insn.x_stride) * outRow;

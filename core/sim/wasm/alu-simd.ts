@@ -21,10 +21,21 @@ import { Code, I32, Op, Simd, V128 } from './encoder';
 
 export function emitAlu(g: SimGeometry, L: KernelLayout): Code {
   const c = new Code(Array.from({ length: 11 }, () => I32));
-  const [op, useImm, imm, uopBgn, uopEnd, iterOut, iterIn, dfo, dfi, sfo, sfi] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
-  const io = c.local(I32), ii = c.local(I32), up = c.local(I32), upBgn = c.local(I32), upEnd = c.local(I32);
-  const offD = c.local(I32), offS = c.local(I32), d = c.local(I32), s = c.local(I32);
-  const count = c.local(I32), x = c.local(I32), y = c.local(I32);
+  const [op, useImm, imm, uopBgn, uopEnd, iterOut, iterIn, dfo, dfi, sfo, sfi] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  ] as const;
+  const io = c.local(I32),
+    ii = c.local(I32),
+    up = c.local(I32),
+    upBgn = c.local(I32),
+    upEnd = c.local(I32);
+  const offD = c.local(I32),
+    offS = c.local(I32),
+    d = c.local(I32),
+    s = c.local(I32);
+  const count = c.local(I32),
+    x = c.local(I32),
+    y = c.local(I32);
   const ys = c.local(V128);
   const sA = Math.log2(g.accLanes * 4);
   const vectors = g.accLanes / 4;
@@ -34,17 +45,35 @@ export function emitAlu(g: SimGeometry, L: KernelLayout): Code {
   c.get(imm).simd(Simd.i32x4Splat).set(ys);
 
   const nest = (tensor: boolean, row: () => void) => {
-    c.doLoop(io, () => c.i32(0), 1, iterOut, () => {
-      c.doLoop(ii, () => c.i32(0), 1, iterIn, () => {
-        c.get(io).get(dfo).op(Op.i32Mul).get(ii).get(dfi).op(Op.i32Mul).op(Op.i32Add).set(offD);
-        if (tensor) c.get(io).get(sfo).op(Op.i32Mul).get(ii).get(sfi).op(Op.i32Mul).op(Op.i32Add).set(offS);
-        c.doLoop(up, () => c.get(upBgn), 4, upEnd, () => {
-          c.get(up).i32Load(L.uopDst).get(offD).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(d);
-          if (tensor) c.get(up).i32Load(L.uopSrc).get(offS).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(s);
-          row();
-        });
-      });
-    });
+    c.doLoop(
+      io,
+      () => c.i32(0),
+      1,
+      iterOut,
+      () => {
+        c.doLoop(
+          ii,
+          () => c.i32(0),
+          1,
+          iterIn,
+          () => {
+            c.get(io).get(dfo).op(Op.i32Mul).get(ii).get(dfi).op(Op.i32Mul).op(Op.i32Add).set(offD);
+            if (tensor) c.get(io).get(sfo).op(Op.i32Mul).get(ii).get(sfi).op(Op.i32Mul).op(Op.i32Add).set(offS);
+            c.doLoop(
+              up,
+              () => c.get(upBgn),
+              4,
+              upEnd,
+              () => {
+                c.get(up).i32Load(L.uopDst).get(offD).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(d);
+                if (tensor) c.get(up).i32Load(L.uopSrc).get(offS).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(s);
+                row();
+              },
+            );
+          },
+        );
+      },
+    );
     c.ret();
   };
   // dst vector v ← f(dst vector v, operand)
@@ -59,17 +88,30 @@ export function emitAlu(g: SimGeometry, L: KernelLayout): Code {
   const immOperand = () => c.get(ys);
   const rowOperand = (v: number) => c.get(s).v128Load(L.acc + v * 16);
   const shiftRow = (simdOp: number) => () => {
-    for (let v = 0; v < vectors; v++) c.get(d).get(d).v128Load(L.acc + v * 16).get(count).simd(simdOp).v128Store(L.acc + v * 16);
+    for (let v = 0; v < vectors; v++)
+      c.get(d)
+        .get(d)
+        .v128Load(L.acc + v * 16)
+        .get(count)
+        .simd(simdOp)
+        .v128Store(L.acc + v * 16);
   };
   const when = (opcode: number, immediate: boolean, body: () => void) => {
     c.get(op).i32(opcode).op(Op.i32Eq);
-    c.get(useImm).op(Op.i32Eqz).op(Op.i32Eqz).i32(immediate ? 1 : 0).op(Op.i32Eq);
+    c.get(useImm)
+      .op(Op.i32Eqz)
+      .op(Op.i32Eqz)
+      .i32(immediate ? 1 : 0)
+      .op(Op.i32Eq);
     c.op(Op.i32And);
     c.ifThen(body);
   };
 
   const lanewise: Array<[number, number]> = [
-    [AluOp.MIN, Simd.i32x4MinS], [AluOp.MAX, Simd.i32x4MaxS], [AluOp.ADD, Simd.i32x4Add], [AluOp.MUL, Simd.i32x4Mul],
+    [AluOp.MIN, Simd.i32x4MinS],
+    [AluOp.MAX, Simd.i32x4MaxS],
+    [AluOp.ADD, Simd.i32x4Add],
+    [AluOp.MUL, Simd.i32x4Mul],
   ];
   for (const [opcode, simdOp] of lanewise) {
     when(opcode, true, () => nest(false, vectorRow(immOperand, simdOp)));
@@ -86,16 +128,22 @@ export function emitAlu(g: SimGeometry, L: KernelLayout): Code {
     nest(false, shiftRow(Simd.i32x4Shl));
   });
   // SHR by a tensor: per lane, y ≥ 0 ? x >> y : x << −y.
-  when(AluOp.SHR, false, () => nest(true, () => {
-    for (let l = 0; l < g.accLanes; l++) {
-      c.get(d).i32Load(L.acc + l * 4).set(x);
-      c.get(s).i32Load(L.acc + l * 4).set(y);
-      c.get(d);
-      c.get(x).get(y).op(Op.i32ShrS);
-      c.get(x).i32(0).get(y).op(Op.i32Sub).op(Op.i32Shl);
-      c.get(y).i32(0).op(Op.i32GeS);
-      c.op(Op.select).i32Store(L.acc + l * 4);
-    }
-  }));
+  when(AluOp.SHR, false, () =>
+    nest(true, () => {
+      for (let l = 0; l < g.accLanes; l++) {
+        c.get(d)
+          .i32Load(L.acc + l * 4)
+          .set(x);
+        c.get(s)
+          .i32Load(L.acc + l * 4)
+          .set(y);
+        c.get(d);
+        c.get(x).get(y).op(Op.i32ShrS);
+        c.get(x).i32(0).get(y).op(Op.i32Sub).op(Op.i32Shl);
+        c.get(y).i32(0).op(Op.i32GeS);
+        c.op(Op.select).i32Store(L.acc + l * 4);
+      }
+    }),
+  );
   return c;
 }

@@ -67,29 +67,89 @@ export class Code {
     return this;
   }
 
-  get(i: number): this { return this.op(0x20).idx(i); }
-  set(i: number): this { return this.op(0x21).idx(i); }
-  tee(i: number): this { return this.op(0x22).idx(i); }
-  i32(n: number): this { this.bytes.push(0x41); sleb(n, this.bytes); return this; }
-  idx(i: number): this { uleb(i, this.bytes); return this; }
+  get(i: number): this {
+    return this.op(0x20).idx(i);
+  }
+  set(i: number): this {
+    return this.op(0x21).idx(i);
+  }
+  tee(i: number): this {
+    return this.op(0x22).idx(i);
+  }
+  i32(n: number): this {
+    this.bytes.push(0x41);
+    sleb(n, this.bytes);
+    return this;
+  }
+  idx(i: number): this {
+    uleb(i, this.bytes);
+    return this;
+  }
   /** Opens a block (0x02) or loop (0x03) with no result. */
-  block(): this { return this.op(0x02, 0x40); }
-  loop(): this { return this.op(0x03, 0x40); }
-  end(): this { return this.op(0x0b); }
-  ret(): this { return this.op(0x0f); }
-  br(depth: number): this { return this.op(0x0c).idx(depth); }
-  brIf(depth: number): this { return this.op(0x0d).idx(depth); }
-  i32Load(offset = 0): this { this.op(0x28, 2); uleb(offset, this.bytes); return this; }
-  i32Store(offset = 0): this { this.op(0x36, 2); uleb(offset, this.bytes); return this; }
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  ret(): this {
+    return this.op(0x0f);
+  }
+  br(depth: number): this {
+    return this.op(0x0c).idx(depth);
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d).idx(depth);
+  }
+  i32Load(offset = 0): this {
+    this.op(0x28, 2);
+    uleb(offset, this.bytes);
+    return this;
+  }
+  i32Store(offset = 0): this {
+    this.op(0x36, 2);
+    uleb(offset, this.bytes);
+    return this;
+  }
   /** A SIMD instruction: 0xfd prefix then the opcode as LEB128. */
-  simd(opcode: number): this { this.bytes.push(0xfd); uleb(opcode, this.bytes); return this; }
-  v128Load(offset = 0): this { this.simd(0x00); this.bytes.push(0); uleb(offset, this.bytes); return this; }
+  simd(opcode: number): this {
+    this.bytes.push(0xfd);
+    uleb(opcode, this.bytes);
+    return this;
+  }
+  v128Load(offset = 0): this {
+    this.simd(0x00);
+    this.bytes.push(0);
+    uleb(offset, this.bytes);
+    return this;
+  }
   /** Eight int8 sign-extended into an i16x8. */
-  v128Load8x8S(offset = 0): this { this.simd(0x01); this.bytes.push(0); uleb(offset, this.bytes); return this; }
-  v128Store(offset = 0): this { this.simd(0x0b); this.bytes.push(0); uleb(offset, this.bytes); return this; }
+  v128Load8x8S(offset = 0): this {
+    this.simd(0x01);
+    this.bytes.push(0);
+    uleb(offset, this.bytes);
+    return this;
+  }
+  v128Store(offset = 0): this {
+    this.simd(0x0b);
+    this.bytes.push(0);
+    uleb(offset, this.bytes);
+    return this;
+  }
   /** if (cond) { then } with no result; `then` emits the body. */
-  ifThen(then: () => void): this { this.op(0x04, 0x40); then(); return this.end(); }
-  shuffle(lanes: number[]): this { this.simd(0x0d); this.bytes.push(...lanes); return this; }
+  ifThen(then: () => void): this {
+    this.op(0x04, 0x40);
+    then();
+    return this.end();
+  }
+  shuffle(lanes: number[]): this {
+    this.simd(0x0d);
+    this.bytes.push(...lanes);
+    return this;
+  }
 
   /**
    * `x = init(); do { body(); x += step } while (x < limit)` (unsigned compare; `limit`
@@ -178,13 +238,30 @@ export function moduleWithFunctions(fns: ExportedFunction[], memMinPages: number
   vec([imp], impSec);
   section(2, impSec, out);
   const funcSec: number[] = [];
-  vec(fns.map((_, k) => { const t: number[] = []; uleb(k, t); return t; }), funcSec);
+  vec(
+    fns.map((_, k) => {
+      const t: number[] = [];
+      uleb(k, t);
+      return t;
+    }),
+    funcSec,
+  );
   section(3, funcSec, out);
   const expSec: number[] = [];
-  vec(fns.map((f, k) => { const e = [...name(f.name), 0x00]; uleb(k, e); return e; }), expSec);
+  vec(
+    fns.map((f, k) => {
+      const e = [...name(f.name), 0x00];
+      uleb(k, e);
+      return e;
+    }),
+    expSec,
+  );
   section(7, expSec, out);
   const codeSec: number[] = [];
-  vec(fns.map((f) => f.code.encode()), codeSec);
+  vec(
+    fns.map((f) => f.code.encode()),
+    codeSec,
+  );
   section(10, codeSec, out);
   return new Uint8Array(out);
 }

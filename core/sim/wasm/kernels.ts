@@ -20,12 +20,33 @@ import { kernelLayout } from './layout';
 export interface SimdKernels {
   layout: KernelLayout;
   memory: WebAssembly.Memory;
-  gemm(uopBgn: number, uopEnd: number, iterOut: number, iterIn: number,
-    dfo: number, dfi: number, sfo: number, sfi: number, wfo: number, wfi: number): void;
+  gemm(
+    uopBgn: number,
+    uopEnd: number,
+    iterOut: number,
+    iterIn: number,
+    dfo: number,
+    dfi: number,
+    sfo: number,
+    sfi: number,
+    wfo: number,
+    wfi: number,
+  ): void;
   gemmReset(uopBgn: number, uopEnd: number, iterOut: number, iterIn: number, dfo: number, dfi: number): void;
   widen(lo: number, hi: number): void;
-  alu(op: number, useImm: number, imm: number, uopBgn: number, uopEnd: number, iterOut: number, iterIn: number,
-    dfo: number, dfi: number, sfo: number, sfi: number): void;
+  alu(
+    op: number,
+    useImm: number,
+    imm: number,
+    uopBgn: number,
+    uopEnd: number,
+    iterOut: number,
+    iterIn: number,
+    dfo: number,
+    dfi: number,
+    sfo: number,
+    sfi: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -33,12 +54,15 @@ const PAGE = 65536;
 /** Builds the module bytes for a geometry. */
 export function buildKernelModule(g: SimGeometry): Uint8Array<ArrayBuffer> {
   const L = kernelLayout(g);
-  return moduleWithFunctions([
-    { name: 'gemm', code: emitGemm(g, L) },
-    { name: 'gemmReset', code: emitGemmReset(g, L) },
-    { name: 'widen', code: emitWiden(g, L) },
-    { name: 'alu', code: emitAlu(g, L) },
-  ], Math.ceil(L.total / PAGE));
+  return moduleWithFunctions(
+    [
+      { name: 'gemm', code: emitGemm(g, L) },
+      { name: 'gemmReset', code: emitGemmReset(g, L) },
+      { name: 'widen', code: emitWiden(g, L) },
+      { name: 'alu', code: emitAlu(g, L) },
+    ],
+    Math.ceil(L.total / PAGE),
+  );
 }
 
 // Compiling is the expensive part; simulators of the same geometry share the module.
@@ -67,7 +91,10 @@ export function instantiateSimdKernels(g: SimGeometry): SimdKernels | undefined 
     const layout = kernelLayout(g);
     const pages = Math.ceil(layout.total / PAGE);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const e = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports as unknown as Omit<SimdKernels, 'layout' | 'memory'>;
+    const e = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports as unknown as Omit<
+      SimdKernels,
+      'layout' | 'memory'
+    >;
     return { layout, memory, gemm: e.gemm, gemmReset: e.gemmReset, widen: e.widen, alu: e.alu };
   } catch {
     return undefined;

@@ -29,15 +29,28 @@ export const asmCommand: CliCommand = {
   summary: 'assemble a .vta program into an instruction stream and DRAM image',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, target: { type: 'string' }, 'max-instructions': { type: 'string', default: String(MAX_EXPANDED_INSTRUCTIONS) } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        target: { type: 'string' },
+        'max-instructions': { type: 'string', default: String(MAX_EXPANDED_INSTRUCTIONS) },
+      },
+    });
     const maxInstructions = positiveIntOption('max-instructions', values['max-instructions']!);
     if (positionals.length !== 1) throw new UsageError('give exactly one FILE.vta');
     const file = positionals[0]!;
     const l = assembleFile(file, io.cwd, resolveTargetOption(values.target, io.cwd), maxInstructions);
     const diags = checkAssembled(l, l.file);
-    io.stderr(outgoingDiagnostics(diags).map((d) => formatDiagnostic(d) + '\n').join(''));
+    io.stderr(
+      outgoingDiagnostics(diags)
+        .map((d) => formatDiagnostic(d) + '\n')
+        .join(''),
+    );
     // Errors that left an instruction out (or the whole program) block output; STORE padding is encodable.
-    const encodingFailed = !l.program || l.diagnostics.some((d) => d.severity === 'error' && d.code !== 'vta.range.store-pad');
+    const encodingFailed =
+      !l.program || l.diagnostics.some((d) => d.severity === 'error' && d.code !== 'vta.range.store-pad');
     if (encodingFailed) {
       io.stderr(`vta asm: ${file} was not assembled (see the errors above)\n`);
       return 1;
@@ -47,10 +60,18 @@ export const asmCommand: CliCommand = {
     const dir = values.out ? resolve(io.cwd, values.out) : dirname(resolve(io.cwd, file));
     const shown = values.out ?? (dirname(file) === '.' ? 'the current folder' : dirname(file));
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.insn.bin`), encodeProgram(p.target, p.insns.map((x) => x.insn)));
+    writeFileSync(
+      join(dir, `${name}.insn.bin`),
+      encodeProgram(
+        p.target,
+        p.insns.map((x) => x.insn),
+      ),
+    );
     writeFileSync(join(dir, `${name}.dram.bin`), p.dram);
     writeFileSync(join(dir, `${name}.layout.json`), JSON.stringify(layoutJson(p), null, 2) + '\n');
-    io.stderr(`vta asm: wrote ${name}.insn.bin (${count(p.insns.length, 'instruction')}, ${num(p.insns.length * 16)} B), ${name}.dram.bin (${num(p.dram.length)} B) and ${name}.layout.json to ${shown}\n`);
+    io.stderr(
+      `vta asm: wrote ${name}.insn.bin (${count(p.insns.length, 'instruction')}, ${num(p.insns.length * 16)} B), ${name}.dram.bin (${num(p.dram.length)} B) and ${name}.layout.json to ${shown}\n`,
+    );
     return hasErrors(diags) ? 1 : 0;
   },
 };

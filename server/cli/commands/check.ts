@@ -37,9 +37,13 @@ export const checkCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
+      args,
+      allowPositionals: true,
       options: {
-        target: { type: 'string' }, format: { type: 'string', default: 'text' }, insn: { type: 'string' }, dram: { type: 'string' },
+        target: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        insn: { type: 'string' },
+        dram: { type: 'string' },
         'max-diagnostics': { type: 'string', default: String(DEFAULT_MAX_DIAGNOSTICS) },
         'max-instructions': { type: 'string', default: String(MAX_EXPANDED_INSTRUCTIONS) },
       },
@@ -50,7 +54,9 @@ export const checkCommand: CliCommand = {
     const target = resolveTargetOption(values.target, io.cwd);
     let all: Diagnostic[] = [];
     // concat, not push(...): a spread of a few hundred thousand findings overflows the stack.
-    const add = (ds: Diagnostic[]) => { all = all.concat(ds); };
+    const add = (ds: Diagnostic[]) => {
+      all = all.concat(ds);
+    };
     if (values.insn) {
       if (positionals.length) throw new UsageError('give either .vta files or --insn, not both');
       const l = loadBinaries(values.insn, values.dram, io.cwd, target ?? defaultTarget());

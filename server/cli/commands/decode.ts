@@ -20,15 +20,23 @@ export const decodeCommand: CliCommand = {
   summary: 'print the fields of instruction or micro-op words given in hex',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { target: { type: 'string' }, 'byte-order': { type: 'string' } } });
-    if (!positionals.length) throw new UsageError('give one or more words in hex (32 digits for an instruction, 8 for a micro-op)');
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { target: { type: 'string' }, 'byte-order': { type: 'string' } },
+    });
+    if (!positionals.length)
+      throw new UsageError('give one or more words in hex (32 digits for an instruction, 8 for a micro-op)');
     const order = values['byte-order'] ?? 'value';
-    if (order !== 'value' && order !== 'memory') throw new UsageError(`--byte-order must be value or memory, not ${order}`);
+    if (order !== 'value' && order !== 'memory')
+      throw new UsageError(`--byte-order must be value or memory, not ${order}`);
     const target = resolveTargetOption(values.target, io.cwd) ?? defaultTarget();
     const words = positionals.map((w) => {
       const digits = w.replace(/^0x/i, '').replace(/_/g, '');
       if (!/^[0-9a-f]+$/i.test(digits) || (digits.length !== 32 && digits.length !== 8)) {
-        throw new UsageError(`'${w}' is not a word: expected 32 hex digits (an instruction) or 8 (a micro-op), found ${digits.length} characters`);
+        throw new UsageError(
+          `'${w}' is not a word: expected 32 hex digits (an instruction) or 8 (a micro-op), found ${digits.length} characters`,
+        );
       }
       return digits;
     });

@@ -39,13 +39,20 @@ export const disasmCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
+      args,
+      allowPositionals: true,
       options: {
-        dram: { type: 'string' }, target: { type: 'string' }, out: { type: 'string', short: 'o' },
-        hex: { type: 'boolean' }, 'byte-order': { type: 'string' },
+        dram: { type: 'string' },
+        target: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        hex: { type: 'boolean' },
+        'byte-order': { type: 'string' },
       },
     });
-    if (positionals.length !== 1) throw new UsageError(values.hex ? 'give exactly one hex text file, or - for standard input' : 'give exactly one X.insn.bin');
+    if (positionals.length !== 1)
+      throw new UsageError(
+        values.hex ? 'give exactly one hex text file, or - for standard input' : 'give exactly one X.insn.bin',
+      );
     const order = byteOrderOption(values['byte-order']);
     if (values['byte-order'] !== undefined && !values.hex) throw new UsageError('--byte-order applies to --hex input');
     const source = positionals[0]!;
@@ -64,7 +71,10 @@ export const disasmCommand: CliCommand = {
         if (line !== undefined) d.range = { start: { line, character: 0 }, end: { line, character: 0 } };
       }
       s.diagnostics.unshift(...hex.diagnostics);
-      kernelUops = kernelsFromListings(s.insns, hex.uopListings.map((l) => l.uops));
+      kernelUops = kernelsFromListings(
+        s.insns,
+        hex.uopListings.map((l) => l.uops),
+      );
       lineOf = (i) => hex.lines[i] ?? i;
     } else {
       s = decodeStream(target, readInput(source, io.cwd).bytes, source);
@@ -73,10 +83,15 @@ export const disasmCommand: CliCommand = {
     const outAbs = values.out ? resolve(io.cwd, values.out) : undefined;
     const imagePath = dram ? (outAbs ? relative(dirname(outAbs), dram.abs) : values.dram!) : undefined;
     const r = disassemble(s.insns, {
-      target, targetText: targetLineText(values.target, io.cwd, outAbs),
-      dram: dram?.bytes, imagePath, title: `disassembled from ${source === '-' ? 'standard input' : source}`, kernelUops,
+      target,
+      targetText: targetLineText(values.target, io.cwd, outAbs),
+      dram: dram?.bytes,
+      imagePath,
+      title: `disassembled from ${source === '-' ? 'standard input' : source}`,
+      kernelUops,
     });
-    for (const p of r.problems) io.stderr(`${source}:${lineOf(p.index) + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}
+    for (const p of r.problems)
+      io.stderr(`${source}:${lineOf(p.index) + 1}:1: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}
 `);
     if (outAbs) {
       writeFileSync(outAbs, r.text);

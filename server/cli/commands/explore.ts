@@ -4,8 +4,16 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import {
-  designsOf, markPareto, sweptNetwork, mergeShards, readSpace, shardOf, SpaceError,
-  type DesignResult, type ExploreOutput, type NetworkLayer,
+  designsOf,
+  markPareto,
+  sweptNetwork,
+  mergeShards,
+  readSpace,
+  shardOf,
+  SpaceError,
+  type DesignResult,
+  type ExploreOutput,
+  type NetworkLayer,
 } from '../../../core/schedule/explore';
 import { schedDiagnosticIn } from '../../../core/schedule/lint';
 import { formatDiagnostic } from '../../../core/lang/diagnostic';
@@ -39,7 +47,15 @@ function formatOf(v: string | undefined): Format {
   throw new UsageError(`--format must be text, json or csv, not ${v}`);
 }
 
-const CONFIG_COLUMNS = ['LOG_BATCH', 'LOG_BLOCK', 'LOG_INP_BUFF_SIZE', 'LOG_WGT_BUFF_SIZE', 'LOG_ACC_BUFF_SIZE', 'LOG_UOP_BUFF_SIZE', 'LOG_BUS_WIDTH'] as const;
+const CONFIG_COLUMNS = [
+  'LOG_BATCH',
+  'LOG_BLOCK',
+  'LOG_INP_BUFF_SIZE',
+  'LOG_WGT_BUFF_SIZE',
+  'LOG_ACC_BUFF_SIZE',
+  'LOG_UOP_BUFF_SIZE',
+  'LOG_BUS_WIDTH',
+] as const;
 
 function shapeOf(d: DesignResult): string {
   const c = d.config;
@@ -50,25 +66,71 @@ function render(out: ExploreOutput, format: Format): string {
   if (format === 'json') return JSON.stringify(out, null, 2) + '\n';
   const rows = out.designs;
   if (format === 'csv') {
-    const head = ['index', 'gemm', ...CONFIG_COLUMNS, 'clockMHz', 'bram', 'dsp', 'feasible', 'peakGops', 'latencyMs', 'fps', 'pareto'];
-    const lines = rows.map((d) => [d.index, shapeOf(d), ...CONFIG_COLUMNS.map((k) => d.config[k]), d.clockMHz, d.resources.bram, d.resources.dsp, d.feasible, d.peakGops, d.latencyMs ?? '', d.fps ?? '', d.pareto].join(','));
+    const head = [
+      'index',
+      'gemm',
+      ...CONFIG_COLUMNS,
+      'clockMHz',
+      'bram',
+      'dsp',
+      'feasible',
+      'peakGops',
+      'latencyMs',
+      'fps',
+      'pareto',
+    ];
+    const lines = rows.map((d) =>
+      [
+        d.index,
+        shapeOf(d),
+        ...CONFIG_COLUMNS.map((k) => d.config[k]),
+        d.clockMHz,
+        d.resources.bram,
+        d.resources.dsp,
+        d.feasible,
+        d.peakGops,
+        d.latencyMs ?? '',
+        d.fps ?? '',
+        d.pareto,
+      ].join(','),
+    );
     return [head.join(','), ...lines].join('\n') + '\n';
   }
   const head = ['#', 'GEMM', 'buffers INP/WGT/ACC/UOP (log2 B)', 'MHz', 'BRAM', 'DSP', 'GOPS', 'latency ms', 'FPS', ''];
   const table = rows.map((d) => [
-    String(d.index), shapeOf(d),
+    String(d.index),
+    shapeOf(d),
     `${d.config.LOG_INP_BUFF_SIZE}/${d.config.LOG_WGT_BUFF_SIZE}/${d.config.LOG_ACC_BUFF_SIZE}/${d.config.LOG_UOP_BUFF_SIZE}`,
-    String(d.clockMHz), String(d.resources.bram), String(d.resources.dsp), d.peakGops.toFixed(1),
-    d.latencyMs === null ? '' : d.latencyMs.toFixed(2), d.fps === null ? '' : d.fps.toFixed(1),
+    String(d.clockMHz),
+    String(d.resources.bram),
+    String(d.resources.dsp),
+    d.peakGops.toFixed(1),
+    d.latencyMs === null ? '' : d.latencyMs.toFixed(2),
+    d.fps === null ? '' : d.fps.toFixed(1),
     d.pareto ? 'pareto' : d.feasible ? '' : `does not fit: ${d.reasons.join('; ')}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 8 ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 3 && i <= 8 ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const best = rows.filter((d) => d.pareto).sort((a, b) => a.latencyMs! - b.latencyMs!)[0];
-  return [line(head), ...table.map(line), '',
-    `${rows.length} design${rows.length === 1 ? '' : 's'} on ${out.space.fpga}${out.shard ? ` (shard ${out.shard.index}/${out.shard.count} of ${out.space.designs})` : ''}, ${rows.filter((d) => d.feasible).length} feasible, ${rows.filter((d) => d.pareto).length} on the front of latency against block RAM`
-    + (best ? `; fastest: #${best.index} (${shapeOf(best)}, ${best.clockMHz} MHz) ${best.latencyMs!.toFixed(2)} ms on VTA` : ''),
-    ...(out.network ? [`network ${out.network.name}: latency and FPS are VTA's part; the CPU part (the file's assumption) adds ${out.network.cpuMs.toFixed(2)} ms to every design`] : []), ''].join('\n');
+  return [
+    line(head),
+    ...table.map(line),
+    '',
+    `${rows.length} design${rows.length === 1 ? '' : 's'} on ${out.space.fpga}${out.shard ? ` (shard ${out.shard.index}/${out.shard.count} of ${out.space.designs})` : ''}, ${rows.filter((d) => d.feasible).length} feasible, ${rows.filter((d) => d.pareto).length} on the front of latency against block RAM` +
+      (best
+        ? `; fastest: #${best.index} (${shapeOf(best)}, ${best.clockMHz} MHz) ${best.latencyMs!.toFixed(2)} ms on VTA`
+        : ''),
+    ...(out.network
+      ? [
+          `network ${out.network.name}: latency and FPS are VTA's part; the CPU part (the file's assumption) adds ${out.network.cpuMs.toFixed(2)} ms to every design`,
+        ]
+      : []),
+    '',
+  ].join('\n');
 }
 
 function progressLine(io: CliIO, tty: boolean) {
@@ -81,7 +143,9 @@ function progressLine(io: CliIO, tty: boolean) {
       last = `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} designs`;
       io.stderr(last);
     },
-    end() { if (tty && last) io.stderr('\n'); },
+    end() {
+      if (tty && last) io.stderr('\n');
+    },
   };
 }
 
@@ -114,22 +178,28 @@ export const exploreCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
+      args,
+      allowPositionals: true,
       options: {
-        space: { type: 'string' }, format: { type: 'string', default: 'text' }, jobs: { type: 'string' },
-        shard: { type: 'string' }, output: { type: 'string', short: 'o' },
+        space: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        jobs: { type: 'string' },
+        shard: { type: 'string' },
+        output: { type: 'string', short: 'o' },
       },
     });
     const format = formatOf(values.format);
     if (positionals[0] === 'merge') return merge(positionals.slice(1), format, values.output, io);
-    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched (or: vta explore merge OUT…)');
+    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched'))
+      throw new UsageError('give exactly one FILE.vtasched (or: vta explore merge OUT…)');
     if (values.space === undefined) throw new UsageError('give the design space: --space SPACE.json');
     const jobs = values.jobs === undefined ? availableParallelism() : positiveIntOption('jobs', values.jobs);
     let shard: { index: number; count: number } | undefined;
     if (values.shard !== undefined) {
       const m = /^(\d+)\/(\d+)$/.exec(values.shard);
       const [i, n] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-      if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard must be I/N with 1 <= I <= N (1-based), not ${values.shard}`);
+      if (!m || n < 1 || i < 1 || i > n)
+        throw new UsageError(`--shard must be I/N with 1 <= I <= N (1-based), not ${values.shard}`);
       shard = { index: i, count: n };
     }
     let space;
@@ -144,7 +214,9 @@ export const exploreCommand: CliCommand = {
     const swept = sweptNetwork(s.ast, basename(path));
     if (swept.problems.length) {
       for (const d of swept.problems.map((x) => schedDiagnosticIn(path, x))) io.stderr(`${formatDiagnostic(d)}\n`);
-      throw new UsageError(`${path}: fix the layers' shapes and the network first (the knobs do not matter here: every design is tuned anew)`);
+      throw new UsageError(
+        `${path}: fix the layers' shapes and the network first (the knobs do not matter here: every design is tuned anew)`,
+      );
     }
     const network: NetworkLayer[] = swept.layers;
     if (!network.length) throw new UsageError(`${path} has no layer the explorer can read`);
@@ -160,7 +232,17 @@ export const exploreCommand: CliCommand = {
     process.once('SIGINT', onInterrupt);
     try {
       progress.show(0, designs.length);
-      await runDesigns(designs, space.fpga, network, jobs, (r) => { results.push(r); progress.show(results.length, designs.length); }, signal);
+      await runDesigns(
+        designs,
+        space.fpga,
+        network,
+        jobs,
+        (r) => {
+          results.push(r);
+          progress.show(results.length, designs.length);
+        },
+        signal,
+      );
     } finally {
       process.removeListener('SIGINT', onInterrupt);
       progress.end();
@@ -170,7 +252,12 @@ export const exploreCommand: CliCommand = {
       return 130;
     }
     results.sort((a, b) => a.index - b.index);
-    const out: ExploreOutput = { space: { fpga: space.fpga.id, designs: all.length }, network: { name: swept.name, cpuMs: swept.cpuMs }, ...(shard ? { shard } : {}), designs: markPareto(results) };
+    const out: ExploreOutput = {
+      space: { fpga: space.fpga.id, designs: all.length },
+      network: { name: swept.name, cpuMs: swept.cpuMs },
+      ...(shard ? { shard } : {}),
+      designs: markPareto(results),
+    };
     const text = render(out, format);
     if (values.output) {
       writeFileSync(resolve(io.cwd, values.output), text);

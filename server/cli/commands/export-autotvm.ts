@@ -23,12 +23,22 @@ export const exportAutotvmCommand: CliCommand = {
   summary: '.vtasched schedule → AutoTVM log lines for TVM (ApplyHistoryBest)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { target: { type: 'string' }, out: { type: 'string', short: 'o' }, append: { type: 'boolean', default: false } } });
-    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        target: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        append: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched'))
+      throw new UsageError('give exactly one FILE.vtasched');
     const path = positionals[0]!;
     const s = loadSchedule(path, io.cwd, resolveTargetOption(values.target, io.cwd));
     if (!s.lint.target) {
-      for (const d of s.diagnostics.filter((x) => x.code === 'vtasched.target')) io.stderr(`${path}:${d.range.start.line + 1}: ${d.message}\n`);
+      for (const d of s.diagnostics.filter((x) => x.code === 'vtasched.target'))
+        io.stderr(`${path}:${d.range.start.line + 1}: ${d.message}\n`);
       return 1;
     }
     const target = s.lint.target;

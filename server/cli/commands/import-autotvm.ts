@@ -28,7 +28,15 @@ export const importAutotvmCommand: CliCommand = {
   summary: 'AutoTVM log (tophub) → .vtasched schedules, one per configuration',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, out: { type: 'string', short: 'o' }, 'config-file': { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        'config-file': { type: 'boolean', default: false },
+      },
+    });
     if (positionals.length !== 1) throw new UsageError('give exactly one AutoTVM LOG');
     const logPath = positionals[0]!;
     const text = new TextDecoder().decode(readInput(logPath, io.cwd).bytes);
@@ -37,7 +45,10 @@ export const importAutotvmCommand: CliCommand = {
     let schedules = importAutotvm(log, basename(logPath));
     if (values.model !== undefined) {
       schedules = schedules.filter((s) => s.model === values.model);
-      if (!schedules.length) throw new UsageError(`--model ${values.model}: the log has no VTA record for it${log.records.length ? ` (it has ${[...new Set(log.records.map((r) => r.model))].join(', ')})` : ''}`);
+      if (!schedules.length)
+        throw new UsageError(
+          `--model ${values.model}: the log has no VTA record for it${log.records.length ? ` (it has ${[...new Set(log.records.map((r) => r.model))].join(', ')})` : ''}`,
+        );
     }
     if (!schedules.length) {
       io.stderr(`${logPath}: no VTA record could be mapped\n`);

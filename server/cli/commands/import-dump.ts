@@ -25,15 +25,21 @@ export const importDumpCommand: CliCommand = {
   summary: 'convert a TVM runtime or test-library dump into .vta',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { target: { type: 'string' }, out: { type: 'string', short: 'o' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { target: { type: 'string' }, out: { type: 'string', short: 'o' } },
+    });
     if (positionals.length !== 1) throw new UsageError('give exactly one LOG file');
     const log = positionals[0]!;
     const target = resolveTargetOption(values.target, io.cwd) ?? defaultTarget();
     const text = new TextDecoder().decode(readInput(log, io.cwd).bytes);
     const outAbs = values.out ? resolve(io.cwd, values.out) : undefined;
     const r = importTvmDump(text, target, `imported from ${log}`, targetLineText(values.target, io.cwd, outAbs));
-    for (const d of r.diagnostics) io.stderr(`${log}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
-    for (const p of r.problems) io.stderr(`${log}: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}\n`);
+    for (const d of r.diagnostics)
+      io.stderr(`${log}:${d.line + 1}:${d.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const p of r.problems)
+      io.stderr(`${log}: error vta.binary.unrepresentable: instruction ${p.index}: ${p.message}\n`);
     if (outAbs) {
       writeFileSync(outAbs, r.text);
       io.stderr(`vta import-dump: wrote ${values.out}

@@ -25,25 +25,47 @@ export const lowerCommand: CliCommand = {
   summary: 'lower a .vtasched schedule to a .vta program',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { layer: { type: 'string' }, target: { type: 'string' }, out: { type: 'string', short: 'o' }, 'max-instructions': { type: 'string', default: '2000000' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        layer: { type: 'string' },
+        target: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        'max-instructions': { type: 'string', default: '2000000' },
+      },
+    });
     const max = positiveIntOption('max-instructions', values['max-instructions']!);
-    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
+    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched'))
+      throw new UsageError('give exactly one FILE.vtasched');
     const path = positionals[0]!;
     const target = resolveTargetOption(values.target, io.cwd);
     const s = loadSchedule(path, io.cwd, target);
     const r = lowerSchedule(s.ast, s.lint, {
-      file: path, layer: values.layer, maxInstructions: max,
-      targetSpec: values.target === undefined ? undefined : target!.name === values.target ? values.target : JSON.stringify(values.target),
+      file: path,
+      layer: values.layer,
+      maxInstructions: max,
+      targetSpec:
+        values.target === undefined
+          ? undefined
+          : target!.name === values.target
+            ? values.target
+            : JSON.stringify(values.target),
     });
     for (const d of r.diagnostics) io.stderr(formatDiagnostic(schedDiagnosticIn(path, d)) + '\n');
-    const asked = s.ast.statements.filter((x) => x.kind === 'operator' && (values.layer === undefined || x.name === values.layer)).map((x) => (x as { name: string }).name);
+    const asked = s.ast.statements
+      .filter((x) => x.kind === 'operator' && (values.layer === undefined || x.name === values.layer))
+      .map((x) => (x as { name: string }).name);
     const leftOut = asked.filter((name) => !r.layers.includes(name));
     if (r.text !== undefined) {
       if (values.out) {
         writeFileSync(resolve(io.cwd, values.out), r.text);
-        io.stderr(`vta lower: wrote ${values.out} with ${r.layers.length === 1 ? 'layer' : 'layers'} ${r.layers.join(', ')}${leftOut.length ? `; left out ${leftOut.join(', ')} (see the errors above)` : ''}\n`);
+        io.stderr(
+          `vta lower: wrote ${values.out} with ${r.layers.length === 1 ? 'layer' : 'layers'} ${r.layers.join(', ')}${leftOut.length ? `; left out ${leftOut.join(', ')} (see the errors above)` : ''}\n`,
+        );
       } else io.stdout(r.text);
-    } else if (values.out) io.stderr(`vta lower: ${values.out} was not written: no layer could be lowered (see the errors above)\n`);
+    } else if (values.out)
+      io.stderr(`vta lower: ${values.out} was not written: no layer could be lowered (see the errors above)\n`);
     return r.text !== undefined && !r.diagnostics.some((d) => d.severity === 'error') ? 0 : 1;
   },
 };

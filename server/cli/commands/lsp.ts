@@ -14,7 +14,11 @@ export const lspCommand: CliCommand = {
   summary: 'run the language server (--stdio or --node-ipc)',
   help: HELP,
   async run(args) {
-    if (!args.includes('--stdio') && !args.includes('--node-ipc') && !args.some((a) => a.startsWith('--socket') || a.startsWith('--pipe'))) {
+    if (
+      !args.includes('--stdio') &&
+      !args.includes('--node-ipc') &&
+      !args.some((a) => a.startsWith('--socket') || a.startsWith('--pipe'))
+    ) {
       throw new UsageError('give a transport: --stdio or --node-ipc');
     }
     return runLanguageServer(args);

@@ -95,9 +95,10 @@ export const simCommand: CliCommand = {
     }
     if (values.dram !== undefined && values.insn === undefined) throw new UsageError('--dram goes with --insn');
     const target = resolveTargetOption(values.target, io.cwd);
-    const loaded = values.insn !== undefined
-      ? loadBinaries(values.insn, values.dram, io.cwd, target ?? defaultTarget())
-      : assembleFile(positionals[0]!, io.cwd, target);
+    const loaded =
+      values.insn !== undefined
+        ? loadBinaries(values.insn, values.dram, io.cwd, target ?? defaultTarget())
+        : assembleFile(positionals[0]!, io.cwd, target);
     for (const d of loaded.diagnostics) if (d.severity !== 'info') io.stderr(formatDiagnostic(d) + '\n');
     if (!loaded.program || hasErrors(loaded.diagnostics)) {
       io.stderr(`vta sim: ${loaded.file} was not simulated (see the errors above)\n`);
@@ -118,7 +119,10 @@ export const simCommand: CliCommand = {
       progressEveryMs: 1000,
     };
     if (!values.quiet) {
-      opts.progress = (p) => io.stderr(`vta sim: ${num(p.executed)} of ${count(p.total, 'instruction')} started, ${mode === 'functional' ? 'step' : 'cycle'} ${num(p.time)}\n`);
+      opts.progress = (p) =>
+        io.stderr(
+          `vta sim: ${num(p.executed)} of ${count(p.total, 'instruction')} started, ${mode === 'functional' ? 'step' : 'cycle'} ${num(p.time)}\n`,
+        );
     }
     if (mode === 'functional' && opts.maxCycles !== undefined) {
       // Functional time counts executed instructions.
@@ -154,14 +158,20 @@ export const simCommand: CliCommand = {
     }
     if (result.status !== 'finished') {
       const unit = sim.timeUnit === 'cycle' ? 'cycle' : 'step';
-      io.stderr(`${loaded.file}: error vta.sim.${reason}: the run reached ${STOP_WORDS[reason] ?? reason} at ${unit} ${num(result.time)}, before FINISH\n`);
+      io.stderr(
+        `${loaded.file}: error vta.sim.${reason}: the run reached ${STOP_WORDS[reason] ?? reason} at ${unit} ${num(result.time)}, before FINISH\n`,
+      );
       return 1;
     }
     return 0;
   },
 };
 
-const STOP_WORDS: Record<string, string> = { 'cycle-limit': 'the --max-cycles limit', 'step-limit': 'the --max-steps limit', cancelled: 'a cancellation' };
+const STOP_WORDS: Record<string, string> = {
+  'cycle-limit': 'the --max-cycles limit',
+  'step-limit': 'the --max-steps limit',
+  cancelled: 'a cancellation',
+};
 const STALL_WORDS: Record<string, string> = { token: 'tokens', dram: 'DRAM', fetch: 'instruction fetch' };
 
 /** `--stats`: every figure of the summary. */
@@ -169,18 +179,33 @@ function formatStats(s: SimSummary): string {
   const lines: string[] = [];
   const unit = s.timeUnit === 'cycle' ? 'cycle' : 'step';
   lines.push(`status        ${s.status}`);
-  lines.push(`time          ${count(s.time, unit)}${s.estimate ? ` (estimate of the ${s.timingRow} timing model${s.microseconds !== undefined ? `, ${s.microseconds} µs` : ''})` : ''}`);
+  lines.push(
+    `time          ${count(s.time, unit)}${s.estimate ? ` (estimate of the ${s.timingRow} timing model${s.microseconds !== undefined ? `, ${s.microseconds} µs` : ''})` : ''}`,
+  );
   lines.push(`instructions  ${num(s.instructions.executed)} of ${num(s.instructions.total)} ran`);
   for (const [m, v] of Object.entries(s.modules)) {
-    const stalls = Object.entries(v.stalls).filter(([, n]) => n > 0).map(([c, n]) => `${STALL_WORDS[c] ?? c} ${num(n)}`).join(', ');
-    lines.push(`  ${(MODULE_WORDS[m] ?? m).padEnd(8)} ${count(v.executed, 'instruction').padStart(17)}, busy ${num(v.busy)} (${pct(v.utilisation)})${stalls ? `, waiting on ${stalls}` : ''}`);
+    const stalls = Object.entries(v.stalls)
+      .filter(([, n]) => n > 0)
+      .map(([c, n]) => `${STALL_WORDS[c] ?? c} ${num(n)}`)
+      .join(', ');
+    lines.push(
+      `  ${(MODULE_WORDS[m] ?? m).padEnd(8)} ${count(v.executed, 'instruction').padStart(17)}, busy ${num(v.busy)} (${pct(v.utilisation)})${stalls ? `, waiting on ${stalls}` : ''}`,
+    );
   }
-  lines.push(`GEMM          ${count(s.gemm.uopIterations, 'micro-op iteration')}, ${num(s.gemm.macs)} multiply-adds${s.gemm.utilisation !== undefined ? `, core busy ${pct(s.gemm.utilisation)}` : ''}`);
-  lines.push(`ALU           ${count(s.alu.uopIterations, 'micro-op iteration')}${s.alu.utilisation !== undefined ? `, busy ${pct(s.alu.utilisation)}` : ''}`);
-  lines.push(`DRAM          ${num(s.dram.readBytes)} B read, ${num(s.dram.writeBytes)} B written${s.dram.busUtilisation !== undefined ? `, bus busy ${pct(s.dram.busUtilisation)}` : ''}`);
+  lines.push(
+    `GEMM          ${count(s.gemm.uopIterations, 'micro-op iteration')}, ${num(s.gemm.macs)} multiply-adds${s.gemm.utilisation !== undefined ? `, core busy ${pct(s.gemm.utilisation)}` : ''}`,
+  );
+  lines.push(
+    `ALU           ${count(s.alu.uopIterations, 'micro-op iteration')}${s.alu.utilisation !== undefined ? `, busy ${pct(s.alu.utilisation)}` : ''}`,
+  );
+  lines.push(
+    `DRAM          ${num(s.dram.readBytes)} B read, ${num(s.dram.writeBytes)} B written${s.dram.busUtilisation !== undefined ? `, bus busy ${pct(s.dram.busUtilisation)}` : ''}`,
+  );
   lines.push('token queues');
   for (const [q, v] of Object.entries(s.queues)) {
-    lines.push(`  ${q.padEnd(6)} pushed ${num(v.pushed)}, popped ${num(v.popped)}, left ${num(v.left)}, most held at once ${num(v.maxHeld)}`);
+    lines.push(
+      `  ${q.padEnd(6)} pushed ${num(v.pushed)}, popped ${num(v.popped)}, left ${num(v.left)}, most held at once ${num(v.maxHeld)}`,
+    );
   }
   lines.push('counters (fsim)');
   for (const [k, v] of Object.entries(s.counters)) lines.push(`  ${k.padEnd(17)} ${v}`);

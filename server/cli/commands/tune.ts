@@ -27,7 +27,13 @@ Exit status: 0 when every layer was tuned, 1 otherwise, 2 on a usage error.`;
 const n = (x: number) => x.toLocaleString('en-US');
 
 function scheduleJson(s: TunedSchedule) {
-  return { tile: s.tile, threads: s.threads, cycles: s.cycles, microseconds: Number(s.microseconds.toFixed(3)), gemmUtilisation: Number(s.gemmUtilisation.toFixed(4)) };
+  return {
+    tile: s.tile,
+    threads: s.threads,
+    cycles: s.cycles,
+    microseconds: Number(s.microseconds.toFixed(3)),
+    gemmUtilisation: Number(s.gemmUtilisation.toFixed(4)),
+  };
 }
 
 function knobsText(s: TunedSchedule): string {
@@ -41,10 +47,18 @@ export const tuneCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { layer: { type: 'string' }, target: { type: 'string' }, jobs: { type: 'string' }, format: { type: 'string', default: 'text' }, output: { type: 'string', short: 'o' } },
+      args,
+      allowPositionals: true,
+      options: {
+        layer: { type: 'string' },
+        target: { type: 'string' },
+        jobs: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string', short: 'o' },
+      },
     });
-    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched')) throw new UsageError('give exactly one FILE.vtasched');
+    if (positionals.length !== 1 || !positionals[0]!.endsWith('.vtasched'))
+      throw new UsageError('give exactly one FILE.vtasched');
     const format = formatOption(values.format);
     const path = positionals[0]!;
     const s = loadSchedule(path, io.cwd, resolveTargetOption(values.target, io.cwd));
@@ -58,7 +72,10 @@ export const tuneCommand: CliCommand = {
     let layers = read.layers;
     if (values.layer !== undefined) {
       layers = layers.filter((f) => f.layer.name === values.layer);
-      if (!layers.length) throw new UsageError(`no layer named '${values.layer}' that could be read (layers: ${read.layers.map((f) => f.layer.name).join(', ') || 'none'})`);
+      if (!layers.length)
+        throw new UsageError(
+          `no layer named '${values.layer}' that could be read (layers: ${read.layers.map((f) => f.layer.name).join(', ') || 'none'})`,
+        );
     }
     const jobs = values.jobs === undefined ? availableParallelism() : positiveIntOption('jobs', values.jobs);
     const tuned: Array<LayerTuning | undefined> = layers.map(() => undefined);
@@ -67,11 +84,17 @@ export const tuneCommand: CliCommand = {
     const onInterrupt = () => cancelSweep(signal);
     process.once('SIGINT', onInterrupt);
     try {
-      await runTunings(layers.map((f) => f.layer), t, jobs, (i, r) => {
-        tuned[i] = r;
-        finished++;
-        if (process.stderr.isTTY) io.stderr(`\rtuned ${finished} of ${layers.length} layers (${r.layer})\x1b[K`);
-      }, signal);
+      await runTunings(
+        layers.map((f) => f.layer),
+        t,
+        jobs,
+        (i, r) => {
+          tuned[i] = r;
+          finished++;
+          if (process.stderr.isTTY) io.stderr(`\rtuned ${finished} of ${layers.length} layers (${r.layer})\x1b[K`);
+        },
+        signal,
+      );
     } finally {
       process.removeListener('SIGINT', onInterrupt);
       if (process.stderr.isTTY && finished) io.stderr('\n');
@@ -82,16 +105,35 @@ export const tuneCommand: CliCommand = {
     }
     const results = tuned.filter((r): r is LayerTuning => r !== undefined);
     if (format === 'json') {
-      io.stdout(JSON.stringify(results.map((r) => ({
-        layer: r.layer, candidates: r.candidates, estimated: r.estimated, baseline: r.baseline,
-        best: r.best ? scheduleJson(r.best) : null, top: r.top.map(scheduleJson),
-      })), null, 2) + '\n');
+      io.stdout(
+        JSON.stringify(
+          results.map((r) => ({
+            layer: r.layer,
+            candidates: r.candidates,
+            estimated: r.estimated,
+            baseline: r.baseline,
+            best: r.best ? scheduleJson(r.best) : null,
+            top: r.top.map(scheduleJson),
+          })),
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       for (const r of results) {
-        const speedup = r.baseline && r.best ? `, ${(r.baseline.cycles / r.best.cycles).toFixed(2)}x the layer's own (${n(r.baseline.cycles)} cycles)` : r.baseline ? '' : '; its own knobs do not lint clean here';
-        io.stdout(`${r.layer}: ${count(r.candidates, 'schedule')} lint clean, ${n(r.estimated)} run on the timing model${speedup}\n`);
+        const speedup =
+          r.baseline && r.best
+            ? `, ${(r.baseline.cycles / r.best.cycles).toFixed(2)}x the layer's own (${n(r.baseline.cycles)} cycles)`
+            : r.baseline
+              ? ''
+              : '; its own knobs do not lint clean here';
+        io.stdout(
+          `${r.layer}: ${count(r.candidates, 'schedule')} lint clean, ${n(r.estimated)} run on the timing model${speedup}\n`,
+        );
         for (const [k, c] of r.top.entries()) {
-          io.stdout(`  ${k + 1}. ${n(c.cycles).padStart(12)} cycles  ${c.microseconds.toFixed(1).padStart(10)} µs  GEMM ${String(Math.round(c.gemmUtilisation * 100)).padStart(3)}%  tile ${knobsText(c)}\n`);
+          io.stdout(
+            `  ${k + 1}. ${n(c.cycles).padStart(12)} cycles  ${c.microseconds.toFixed(1).padStart(10)} µs  GEMM ${String(Math.round(c.gemmUtilisation * 100)).padStart(3)}%  tile ${knobsText(c)}\n`,
+          );
         }
         if (!r.top.length) io.stdout('  no schedule of this layer fits this target\n');
       }
@@ -104,7 +146,9 @@ export const tuneCommand: CliCommand = {
       });
       const out = resolve(io.cwd, values.output);
       writeFileSync(out, applyEdits(source, edits));
-      io.stderr(`vta tune: wrote ${values.output}: ${results.filter((r) => r.best).length} of ${count(results.length, 'layer')} with their fastest knobs\n`);
+      io.stderr(
+        `vta tune: wrote ${values.output}: ${results.filter((r) => r.best).length} of ${count(results.length, 'layer')} with their fastest knobs\n`,
+      );
     }
     return results.every((r) => r.best) ? 0 : 1;
   },

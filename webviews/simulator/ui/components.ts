@@ -4,7 +4,13 @@
  * API; moving from @vscode/webview-ui-toolkit (deprecated upstream) to
  * @vscode-elements/elements changes this file only.
  */
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption } from '@vscode/webview-ui-toolkit';
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+} from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 function register(): void {

@@ -81,6 +81,7 @@ import { binaryOperandNode, callWordNode, InsnLineNode, simpleOperandNode } from
 import { skipBlanks, wordEnd } from './fast/scan';
 import { endsLine, lexForParser, PARSER_VOCABULARY } from './fast/parser-lexer';
 import { MAX_NESTING, NESTING_MESSAGE } from './nesting';
+import { cacheFollowSets } from './follows-cache';
 import { withoutStackTraces } from './no-stack-traces';
 
 const FRIENDLY: Record<string, string> = {
@@ -276,6 +277,7 @@ class VtaParser extends EmbeddedActionsParser {
       skipValidations: skipGrammarValidations,
     });
     this.performSelfAnalysis();
+    cacheFollowSets(this);
   }
 
   /**

@@ -6,6 +6,7 @@ import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken } from 'che
 import type { Range } from '../lang/ast';
 import { skipGrammarValidations } from '../lang/grammar-checks';
 import { MAX_SOURCE_CHARS } from '../lang/parser';
+import { cacheFollowSets } from '../lang/follows-cache';
 import { withoutStackTraces } from '../lang/no-stack-traces';
 import type {
   SchedFile,
@@ -80,6 +81,7 @@ class SchedParser extends EmbeddedActionsParser {
   constructor() {
     super(TOKENS, { recoveryEnabled: true, maxLookahead: 3, skipValidations: skipGrammarValidations });
     this.performSelfAnalysis();
+    cacheFollowSets(this);
   }
 
   file = this.RULE('file', (): SchedStmt[] => {

@@ -16,6 +16,7 @@ export type { TimingParams } from './timing-params';
 export type { StallCause, TraceAccess, TraceInsn, TraceStall, TraceToken, TraceLimits, TraceTruncation } from './trace';
 export { DEFAULT_TRACE_LIMITS } from './trace';
 export type { OccupancySeries } from './occupancy';
+export { liveIntervals } from './occupancy';
 export type { BufferName } from './exec';
 export { toChromeTrace, mnemonic } from './chrome-trace';
 export type { ChromeTraceEvent, ChromeTraceFile } from './chrome-trace';

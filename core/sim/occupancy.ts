@@ -20,6 +20,42 @@ export interface OccupancySeries {
   peak: number;
 }
 
+/**
+ * The liveness rule, once for every view of it: calls `visit(row, start, end)` for each
+ * span in which a row of `buffer` holds a value that is read later — from its write
+ * (or, for a read-modify-write, its first access) to the end of the last read of that
+ * value. Rows past `depth` are ignored.
+ */
+export function liveIntervals(
+  accesses: readonly TraceAccess[],
+  buffer: BufferName,
+  depth: number,
+  visit: (row: number, start: number, end: number) => void,
+): void {
+  const writeT = new Float64Array(depth).fill(-1);
+  const readEnd = new Float64Array(depth).fill(-1);
+  const close = (r: number) => {
+    if (writeT[r]! >= 0 && readEnd[r]! > writeT[r]!) visit(r, writeT[r]!, readEnd[r]!);
+  };
+  for (const a of accesses) {
+    if (a.buffer !== buffer) continue;
+    const hi = Math.min(a.hi, depth);
+    for (let r = Math.max(0, a.lo); r < hi; r++) {
+      if (a.kind === 'write') {
+        close(r);
+        writeT[r] = a.start;
+        readEnd[r] = -1;
+      } else if (a.kind === 'read') {
+        if (writeT[r]! >= 0 && a.end > readEnd[r]!) readEnd[r] = a.end;
+      } else {
+        if (writeT[r]! < 0) writeT[r] = a.start;
+        if (a.end > readEnd[r]!) readEnd[r] = a.end;
+      }
+    }
+  }
+  for (let r = 0; r < depth; r++) close(r);
+}
+
 export function computeOccupancy(
   accesses: readonly TraceAccess[],
   depths: Record<BufferName, number>,
@@ -31,8 +67,6 @@ export function computeOccupancy(
   const points = Math.ceil(span / bucket);
   return BUFFER_NAMES.map((buffer) => {
     const depth = depths[buffer];
-    const writeT = new Float64Array(depth).fill(-1);
-    const readEnd = new Float64Array(depth).fill(-1);
     const area = new Float64Array(points + 1);
     const full = new Float64Array(points + 2);
     const add = (s: number, e: number) => {
@@ -48,26 +82,7 @@ export function computeOccupancy(
       full[bs + 1] += bucket;
       full[Math.min(be, points)] -= bucket;
     };
-    const close = (r: number) => {
-      if (writeT[r]! >= 0 && readEnd[r]! > writeT[r]!) add(writeT[r]!, Math.min(readEnd[r]!, span));
-    };
-    for (const a of accesses) {
-      if (a.buffer !== buffer) continue;
-      const hi = Math.min(a.hi, depth);
-      for (let r = Math.max(0, a.lo); r < hi; r++) {
-        if (a.kind === 'write') {
-          close(r);
-          writeT[r] = a.start;
-          readEnd[r] = -1;
-        } else if (a.kind === 'read') {
-          if (writeT[r]! >= 0 && a.end > readEnd[r]!) readEnd[r] = a.end;
-        } else {
-          if (writeT[r]! < 0) writeT[r] = a.start;
-          if (a.end > readEnd[r]!) readEnd[r] = a.end;
-        }
-      }
-    }
-    for (let r = 0; r < depth; r++) close(r);
+    liveIntervals(accesses, buffer, depth, (_row, s, e) => add(s, Math.min(e, span)));
     const live: number[] = [];
     let run = 0,
       peak = 0;

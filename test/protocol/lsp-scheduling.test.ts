@@ -11,28 +11,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { serverForFile } from './lsp-harness';
+import { docDefaultConfigJson } from '../support/isa-doc';
 
 const lsp = serverForFile();
 
 /** A vta_config.json for a board (the default sizes; the board sets the clock and the bus). */
-const config = (target: string) =>
-  JSON.stringify(
-    {
-      TARGET: target,
-      HW_VER: '0.0.2',
-      LOG_INP_WIDTH: 3,
-      LOG_WGT_WIDTH: 3,
-      LOG_ACC_WIDTH: 5,
-      LOG_BATCH: 0,
-      LOG_BLOCK: 4,
-      LOG_UOP_BUFF_SIZE: 15,
-      LOG_INP_BUFF_SIZE: 15,
-      LOG_WGT_BUFF_SIZE: 18,
-      LOG_ACC_BUFF_SIZE: 17,
-    },
-    null,
-    2,
-  );
+/** The document's default vta_config.json with another TARGET. */
+const config = (target: string) => JSON.stringify({ ...docDefaultConfigJson(), TARGET: target }, null, 2);
 
 type Hint = { label: string };
 

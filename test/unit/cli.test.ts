@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { assembleText } from '../../core/asm';
 import { encodeProgram } from '../../core/isa';
+import { docDefaultConfigJson } from '../support/isa-doc';
 
 function vta(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/vta.cjs', ...args], { encoding: 'utf8' });
@@ -40,22 +41,7 @@ test('vta check lints a .vtasched schedule; a target file is read relative to th
     /^test\/fixtures\/schedules\/resnet18-untuned\.vtasched:\d+:3: error vtasched\.bounds\.inp: c3: INP needs 3,480 of 2,048 rows/,
   );
   const dir = mkdtempSync(join(tmpdir(), 'vta-sched-'));
-  writeFileSync(
-    join(dir, 'cfg.json'),
-    JSON.stringify({
-      TARGET: 'sim',
-      HW_VER: '0.0.1',
-      LOG_INP_WIDTH: 3,
-      LOG_WGT_WIDTH: 3,
-      LOG_ACC_WIDTH: 5,
-      LOG_BATCH: 0,
-      LOG_BLOCK: 4,
-      LOG_UOP_BUFF_SIZE: 15,
-      LOG_INP_BUFF_SIZE: 15,
-      LOG_WGT_BUFF_SIZE: 18,
-      LOG_ACC_BUFF_SIZE: 17,
-    }),
-  );
+  writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ ...docDefaultConfigJson(), HW_VER: '0.0.1' }));
   writeFileSync(
     join(dir, 'l.vtasched'),
     'target "cfg.json"\ndense fc {\n  input = 1x16\n  weight = 16x16\n  epilogue mul 2\n}\n',

@@ -8,7 +8,7 @@ import type { VtaConfigKeys, VtaTarget } from '../../core/isa/config';
 import { BOARDS, ConfigError, readConfigKeys } from '../../core/isa/config';
 import { deriveTarget, shippedTarget, targetFromJson } from '../../core/isa/target';
 import { layoutsFor, uopLayoutFor } from '../../core/isa/fields';
-import { docDefaultConfigJson } from './isa-doc';
+import { docDefaultConfigJson } from '../support/isa-doc';
 
 /** §1.1, the default `vta_config.json`, as the document's table gives it. */
 const DOC_DEFAULT_JSON = docDefaultConfigJson();

@@ -26,7 +26,7 @@ import {
   fieldAt,
   setFieldAt,
 } from '../../core/isa/insn';
-import { docDefaultConfigJson } from './isa-doc';
+import { docDefaultConfigJson } from '../support/isa-doc';
 
 // ---------------------------------------------------------------------------
 // Reference data, copied from vta-isa.md

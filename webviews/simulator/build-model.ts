@@ -5,7 +5,7 @@
 import { assembleText } from '../../core/asm';
 import { isNop, Opcode, shippedTarget } from '../../core/isa';
 import type { Program } from '../../core/program/program';
-import { Simulator, mnemonic, simGeometry, toChromeTrace } from '../../core/sim';
+import { liveIntervals, Simulator, mnemonic, simGeometry, toChromeTrace } from '../../core/sim';
 import type { SimTrace } from '../../core/sim';
 import type { BufferKey, BufferView, Heatmap, Lane, ModuleKey, Problem, QueueView, ViewModel } from './model';
 import { BUFFER_KEYS, CAUSES, MODULE_KEYS, QUEUE_KEYS } from './model';
@@ -258,8 +258,6 @@ export function buildModel(program: Program, trace: SimTrace, file: string): Vie
  * step function, plus a rows × time heatmap of the live fraction.
  */
 function bufferView(name: BufferKey, depth: number, trace: SimTrace, endTime: number): BufferView {
-  const writeT = new Float64Array(depth).fill(-1);
-  const readEnd = new Float64Array(depth).fill(-1);
   const evT: number[] = [],
     evD: number[] = [];
   const rowBins = Math.min(HEAT_ROW_BINS, depth);
@@ -267,10 +265,7 @@ function bufferView(name: BufferKey, depth: number, trace: SimTrace, endTime: nu
   const cols = HEAT_COLS;
   const colTime = Math.max(endTime, 1) / cols;
   const heat = new Float32Array(rowBins * cols);
-  const close = (r: number) => {
-    const s = writeT[r]!,
-      e = readEnd[r]!;
-    if (s < 0 || e <= s) return;
+  liveIntervals(trace.accesses, name, depth, (r, s, e) => {
     evT.push(s, e);
     evD.push(1, -1);
     const base = Math.floor(r / rowsPerBin) * cols;
@@ -281,24 +276,7 @@ function bufferView(name: BufferKey, depth: number, trace: SimTrace, endTime: nu
         hi = Math.min(e, (c + 1) * colTime);
       if (hi > lo) heat[base + c] += (hi - lo) / colTime / rowsPerBin;
     }
-  };
-  for (const a of trace.accesses) {
-    if (a.buffer !== name) continue;
-    const hi = Math.min(a.hi, depth);
-    for (let r = Math.max(0, a.lo); r < hi; r++) {
-      if (a.kind === 'write') {
-        close(r);
-        writeT[r] = a.start;
-        readEnd[r] = -1;
-      } else if (a.kind === 'read') {
-        if (writeT[r]! >= 0 && a.end > readEnd[r]!) readEnd[r] = a.end;
-      } else {
-        if (writeT[r]! < 0) writeT[r] = a.start;
-        if (a.end > readEnd[r]!) readEnd[r] = a.end;
-      }
-    }
-  }
-  for (let r = 0; r < depth; r++) close(r);
+  });
   const order = Array.from(evT.keys()).sort((a, b) => evT[a]! - evT[b]! || evD[a]! - evD[b]!);
   const time: number[] = [0],
     live: number[] = [0];

@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../core/lang/diagnostic';
 import { lowerSchedule } from '../core/schedule';
 import { parseSchedule } from '../core/schedule';
 import { nodeHost } from '../server/node-host';
-import { readSettings, settingTarget } from './settings';
+import { settingFallbackTarget } from './settings';
 
 /** What each lowered (untitled) program is, for the views that show it: `c2 of resnet18.vtasched`. */
 const loweredNames = new WeakMap<vscode.TextDocument, string>();
@@ -42,7 +42,7 @@ export async function lowerScheduleCommand(
   const ast = parseSchedule(doc.getText());
   let fallbackTarget;
   try {
-    fallbackTarget = readSettings(doc.uri).target === 'default' ? undefined : settingTarget(doc.uri);
+    fallbackTarget = settingFallbackTarget(doc.uri);
   } catch (e) {
     void vscode.window.showErrorMessage(`VTA: ${(e as Error).message}`);
     return undefined;

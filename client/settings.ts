@@ -36,6 +36,15 @@ export function isShippedTargetName(name: string): boolean {
  * (and for binaries and dumps, which carry none). A relative JSON path is resolved
  * against the document's workspace folder. Throws a readable Error when unusable.
  */
+/**
+ * The target a program or schedule without a `target` line gets from the setting:
+ * undefined for "default" (the language's own default). Throws on a setting that
+ * names no target, with the setting's name in the message.
+ */
+export function settingFallbackTarget(scope?: vscode.Uri): VtaTarget | undefined {
+  return readSettings(scope).target === 'default' ? undefined : settingTarget(scope);
+}
+
 export function settingTarget(scope?: vscode.Uri): VtaTarget {
   const name = readSettings(scope).target;
   const folder = scope ? vscode.workspace.getWorkspaceFolder(scope) : vscode.workspace.workspaceFolders?.[0];

@@ -13,7 +13,7 @@ import { formatDiagnostic } from '../core/lang/diagnostic';
 import { checkProgram } from '../core/analysis/check';
 import { encodeProgram, shippedTarget } from '../core/isa';
 import { nodeHost } from '../server/node-host';
-import { readSettings, settingTarget } from './settings';
+import { readSettings, settingFallbackTarget, settingTarget } from './settings';
 
 /** Assembles a document's current text, using the vta.target setting when the file has no `target` line. */
 export function assembleDocument(doc: vscode.TextDocument): AssembleResult {
@@ -30,7 +30,7 @@ export function assembleDocument(doc: vscode.TextDocument): AssembleResult {
             nodeHost.resolve(from === file ? join(root, 'untitled.vta') : from, rel),
         };
   // The setting applies only to programs without a `target` line (the assembler's fallback).
-  const fallbackTarget = readSettings(doc.uri).target === 'default' ? undefined : settingTarget(doc.uri);
+  const fallbackTarget = settingFallbackTarget(doc.uri);
   return assembleText(text, { file, host, fallbackTarget });
 }
 

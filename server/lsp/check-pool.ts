@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { LayerLoweredChecks } from '../../core/schedule/lowered-checks';
-import type { CheckDone, CheckJob, ForgetJob, LayerJob } from './check-worker';
+import type { CheckDone, CheckJob, ForgetJob, LayerJob, SchedLintJob } from './check-worker';
+import type { SchedDiagnostic } from '../../core/schedule';
 
 /** The bundled worker beside the server bundle (dist/server) or the CLI bundle (dist/cli). */
 function workerScript(): string | undefined {
@@ -44,9 +45,9 @@ export type CheckResult =
  * the core's to bound; this is the server's guarantee that a version is answered.
  */
 export const TIME_BUDGET_MS = { first: 4000, all: 30_000, layer: 30_000 } as const;
-const budgetOf = (job: CheckJob | LayerJob): number =>
-  ('tier' in job ? TIME_BUDGET_MS[job.tier] : TIME_BUDGET_MS.layer) +
-  ('tier' in job ? job.text.length : job.layer.text.length) / 100;
+const budgetOf = (job: CheckJob | LayerJob | SchedLintJob): number =>
+  ('tier' in job ? TIME_BUDGET_MS[job.tier] : 'schedLint' in job ? TIME_BUDGET_MS.first : TIME_BUDGET_MS.layer) +
+  ('tier' in job ? job.text.length : 'schedLint' in job ? job.schedLint.text.length : job.layer.text.length) / 100;
 
 /**
  * Each worker's heap limit: a document whose checks need more gets a diagnostic saying
@@ -63,7 +64,7 @@ const WORKER_HEAP_MB = 160;
 const RECYCLE_HEAP_MB = 96;
 
 interface Pending {
-  job: CheckJob | LayerJob;
+  job: CheckJob | LayerJob | SchedLintJob;
   /** The document a check job is for (a newer version supersedes it); a unique key for a layer job. */
   uri: string;
   /** Set when a newer version arrived: the result is still delivered if it comes within the grace. */
@@ -139,6 +140,17 @@ export class CheckPool {
   }
 
   /**
+   * A schedule's parse and lint for one version; undefined when a newer version (or a
+   * close) superseded it, as for a program's check.
+   */
+  async schedLint(job: SchedLintJob['schedLint']): Promise<SchedDiagnostic[] | { error: string } | undefined> {
+    this.supersede(job.uri);
+    const m = await this.post({ id: this.nextId++, schedLint: job }, job.uri);
+    if (!m) return undefined;
+    return m.schedDiagnostics ?? { error: m.error ?? m.timedOut ?? 'the schedule lint stopped' };
+  }
+
+  /**
    * One schedule layer lowered and checked. Never superseded: the result is kept by the
    * layer's text, so an edit elsewhere in the schedule still wants it.
    */
@@ -148,7 +160,7 @@ export class CheckPool {
     return m?.layer ?? { error: m?.error ?? m?.timedOut ?? 'the layer checks stopped' };
   }
 
-  private post(job: CheckJob | LayerJob, uri: string): Promise<CheckDone | undefined> {
+  private post(job: CheckJob | LayerJob | SchedLintJob, uri: string): Promise<CheckDone | undefined> {
     return new Promise((resolve) => {
       this.queue.push({ job, uri, resolve });
       this.pump();

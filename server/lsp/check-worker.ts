@@ -3,7 +3,7 @@
  * thread, so that the server keeps answering while a document is checked and can stop
  * a check (by terminating the worker) when a newer version of the document arrives.
  *
- * Two kinds of job: `first` assembles the text and runs the first-tier checks (what
+ * Besides a schedule's jobs (its lint, each layer lowered), two kinds of job: `first` assembles the text and runs the first-tier checks (what
  * is published right after an edit); `all` runs every check, reusing the program the
  * `first` job of the same version assembled when it is still here.
  */
@@ -13,7 +13,7 @@ import { assembleText, type AssembleResult } from '../../core/asm';
 import { checkAssembled, type CheckTier } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import { lintSchedule, parseSchedule } from '../../core/schedule';
+import { lintSchedule, parseSchedule, type SchedDiagnostic } from '../../core/schedule';
 import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
 import type { AsmHost } from '../../core/asm/host';
 import { nodeHost } from '../node-host';
@@ -46,6 +46,24 @@ export interface LayerJob {
   };
 }
 
+/**
+ * A schedule's first tier: parsed and linted (what is published right after an edit of
+ * a `.vtasched` document), here so that a long schedule's parse does not hold up the
+ * server's thread on every keystroke.
+ */
+export interface SchedLintJob {
+  id: number;
+  schedLint: {
+    uri: string;
+    version: number;
+    file: string;
+    text: string;
+    /** Open documents' texts by path (a target's vta_config.json may be one, unsaved); they win over the disk. */
+    files: Record<string, string>;
+    settingTarget: VtaTarget | undefined;
+  };
+}
+
 /** Forget the program kept for a document (it was closed). */
 export interface ForgetJob {
   forget: string;
@@ -65,6 +83,8 @@ export interface CheckDone {
   started?: boolean;
   /** Set by the pool (not the worker) when the job ran past its time budget and was stopped. */
   timedOut?: string;
+  /** The answer to a SchedLintJob. */
+  schedDiagnostics?: SchedDiagnostic[];
   /** The answer to a LayerJob. */
   layer?: LayerLoweredChecks;
   /** The worker's heap after the job, in MB (the pool replaces a worker that grew large). */
@@ -129,7 +149,14 @@ export function runLayerJob(job: LayerJob): CheckDone {
   return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file }) };
 }
 
-parentPort?.on('message', (job: CheckJob | LayerJob | ForgetJob) => {
+/** Parses and lints a schedule as the server's thread does (Workspace.vtasched), reading the open documents first. */
+export function runSchedLintJob(job: SchedLintJob): CheckDone {
+  const { file, text, files, settingTarget } = job.schedLint;
+  const lint = lintSchedule(parseSchedule(text), { host: openFilesHost(files), file, fallbackTarget: settingTarget });
+  return { id: job.id, schedDiagnostics: lint.diagnostics };
+}
+
+parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) => {
   if ('forget' in job) {
     kept.delete(job.forget);
     return;
@@ -137,7 +164,7 @@ parentPort?.on('message', (job: CheckJob | LayerJob | ForgetJob) => {
   parentPort!.postMessage({ id: job.id, started: true } satisfies CheckDone);
   let out: CheckDone;
   try {
-    out = 'layer' in job ? runLayerJob(job) : runCheckJob(job);
+    out = 'layer' in job ? runLayerJob(job) : 'schedLint' in job ? runSchedLintJob(job) : runCheckJob(job);
   } catch (e) {
     out = { id: job.id, error: (e as Error).stack ?? String(e) };
   }

@@ -123,16 +123,51 @@ export class DiagnosticsScheduler {
       },
     },
     vtasched: {
-      // The lint, at once on this thread (arithmetic per layer).
+      // The parse and lint, in the checks workers (a long schedule's parse on every
+      // keystroke held up the server's thread); on this thread when there are none.
       fast: async (uri, version) => {
-        const a = this.ws.vtasched(uri);
-        if (!a || a.version !== version) return false;
-        void this.connection.sendDiagnostics({
-          uri,
-          version,
-          diagnostics: outgoingDiagnostics(a.lint.diagnostics, this.maxDiagnostics).map(toLspSchedDiagnostic),
-        });
-        return true;
+        const doc = this.ws.documents.get(uri);
+        if (!doc) return false;
+        let found: SchedDiagnostic[] | { error: string } | undefined;
+        if (this.pool.available) {
+          found = await this.pool.schedLint({
+            uri,
+            version,
+            file: uriToPath(uri),
+            text: doc.getText(),
+            files: this.ws.openTexts(uri),
+            settingTarget: this.ws.settingTarget,
+          });
+        } else {
+          const a = this.ws.vtasched(uri);
+          found = a?.version === version ? a.lint.diagnostics : undefined;
+        }
+        const open = this.ws.documents.get(uri);
+        // Superseded or closed meanwhile: the version is still answered, with the findings last published.
+        if (!found || !open || (this.publishedVersion.get(uri) ?? -1) > version) {
+          void this.connection.sendDiagnostics({
+            uri,
+            version,
+            diagnostics: open ? (this.lastPublished.get(uri) ?? []) : [],
+          });
+          return false;
+        }
+        const diagnostics =
+          'error' in found
+            ? [
+                {
+                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                  severity: DiagnosticSeverity.Error,
+                  code: 'vta.limit',
+                  source: 'vta',
+                  message: `the schedule's lint stopped: ${found.error.split('\n')[0]}`,
+                },
+              ]
+            : outgoingDiagnostics(found, this.maxDiagnostics).map(toLspSchedDiagnostic);
+        this.lastPublished.set(uri, diagnostics);
+        this.publishedVersion.set(uri, Math.max(version, this.publishedVersion.get(uri) ?? -1));
+        void this.connection.sendDiagnostics({ uri, version, diagnostics });
+        return !('error' in found) && open.version === version;
       },
       // Each layer lowered, checked and estimated (in the workers, cached by the layer's text).
       slow: async (uri, version) => {
@@ -144,6 +179,7 @@ export class DiagnosticsScheduler {
         const all = outgoingDiagnostics(a.lint.diagnostics.concat(lowered.diagnostics), this.maxDiagnostics).map(
           toLspSchedDiagnostic,
         );
+        this.lastPublished.set(uri, all);
         void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
         // The estimates are inlay hints: ask the editor to fetch them again (if it can).
         this.connection.languages.inlayHint.refresh().catch(() => undefined);

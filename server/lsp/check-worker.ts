@@ -18,18 +18,22 @@ import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/
 import type { AsmHost } from '../../core/asm/host';
 import { nodeHost } from '../node-host';
 
-export interface CheckJob {
-  id: number;
-  tier: CheckTier;
+/** One version of an open document as a job reads it. */
+export interface DocumentInput {
   /** The document (the key of the assembled program kept between a version's two jobs). */
   uri: string;
   version: number;
   file: string;
   text: string;
-  /** Open documents' texts by path; they win over the disk, as in the server. */
+  /** Open documents' texts by path; they win over the disk, as in the server (an unsaved vta_config.json too). */
   files: Record<string, string>;
-  /** The vta.target setting, for a program whose files name no target. */
+  /** The vta.target setting, for a program or schedule whose files name no target. */
   settingTarget: VtaTarget | undefined;
+}
+
+export interface CheckJob extends DocumentInput {
+  id: number;
+  tier: CheckTier;
 }
 
 /** One layer of a schedule lowered and checked (the expensive tier of a `.vtasched` document). */
@@ -53,15 +57,7 @@ export interface LayerJob {
  */
 export interface SchedLintJob {
   id: number;
-  schedLint: {
-    uri: string;
-    version: number;
-    file: string;
-    text: string;
-    /** Open documents' texts by path (a target's vta_config.json may be one, unsaved); they win over the disk. */
-    files: Record<string, string>;
-    settingTarget: VtaTarget | undefined;
-  };
+  schedLint: DocumentInput;
 }
 
 /** Forget the program kept for a document (it was closed). */

@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { serverForFile, ROOT, uriOf, type LspDiagnostic } from './lsp-harness';
-import { FUZZ_SEED, NASTY_INTS, Rng, fuzzFailure, within } from './fuzz-rng';
+import { FUZZ_SEED, NASTY_INTS, Rng, SOURCE_FRAGMENTS, SOURCE_NUMBERS, fuzzFailure, within } from './fuzz-rng';
 import { generateProgram } from '../../bench/asm-bench';
 
 const EDITS = 900;
@@ -58,60 +58,6 @@ function badRange(x: unknown, depth = 0): string | undefined {
   }
   return undefined;
 }
-
-/** Fragments typed or pasted: statements, brackets, numbers of every size, line ends of every kind, odd characters. */
-const FRAGMENTS = [
-  'load inp sram=0 dram=0 x=4 y=1\n',
-  'store out sram=0 dram=0 x=1 y=1\n',
-  'gemm blk outer=2 inner=2\n',
-  'alu add dst=0 src=1\n',
-  'push ld->ex\n',
-  'pop ex->ld\n',
-  'nop ld\n',
-  'finish\n',
-  'for i in 0..4 { nop ld }\n',
-  'if 1 { nop st }\n',
-  'data q : inp[4]\n',
-  'const K = 3\n',
-  'kernel kk { uop dst=0 src=0 wgt=0 }\n',
-  'include "missing.vta"\n',
-  'target default\n',
-  '{',
-  '}',
-  '(',
-  ')',
-  '[',
-  ']',
-  '=',
-  ',',
-  '->',
-  '..',
-  '@',
-  '"',
-  ';',
-  '# note',
-  '//',
-  '\n',
-  '\r\n',
-  '\r',
-  '\t',
-  ' ',
-  '\u0000',
-  'é',
-  '😀',
-  '0',
-  '1',
-  '-1',
-  '255',
-  '256',
-  '4096',
-  '0x7f',
-  '0b101',
-  '1_000',
-  '99999999999999999999',
-  '1e9',
-  'NaN',
-];
 
 interface Doc {
   uri: string;
@@ -183,7 +129,10 @@ describe(`lsp fuzz (seed ${FUZZ_SEED})`, () => {
       let change: { range: Range; text: string };
       const k = rng.int(0, 9);
       if (k <= 3)
-        change = { range: { start: d.mirror.positionAt(at), end: d.mirror.positionAt(at) }, text: rng.pick(FRAGMENTS) };
+        change = {
+          range: { start: d.mirror.positionAt(at), end: d.mirror.positionAt(at) },
+          text: rng.pick(rng.chance(0.8) ? SOURCE_FRAGMENTS : SOURCE_NUMBERS),
+        };
       else if (k <= 5)
         change = {
           range: {

@@ -20,7 +20,7 @@ import { test } from 'node:test';
 import { assembleText } from '../../core/asm';
 import { encodeProgram } from '../../core/isa';
 import { nodeHost } from '../../server/node-host';
-import { FUZZ_SEED, Rng, fuzzFailure } from '../protocol/fuzz-rng';
+import { FUZZ_SEED, Rng, SOURCE_FRAGMENTS, SOURCE_NUMBERS, fuzzFailure } from '../protocol/fuzz-rng';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCES = 200;
@@ -65,76 +65,6 @@ const dumps = readdirSync(join(ROOT, 'test/fixtures/dumps'))
   .filter((f) => f.endsWith('.log'))
   .map((f) => readFileSync(join(ROOT, 'test/fixtures/dumps', f), 'utf8'));
 
-/** What is typed or pasted into a source: statements, brackets, numbers of every size, line ends of every kind, odd characters. */
-const FRAGMENTS = [
-  'load inp sram=0 dram=0 x=4 y=1\n',
-  'load uop sram=0 dram=0 x=65535 y=65535\n',
-  'store out sram=0 dram=0 x=1 y=1\n',
-  'gemm blk outer=2 inner=2\n',
-  'alu add dst=0 src=1\n',
-  'push ld->ex\n',
-  'pop ex->ld\n',
-  'nop ld\n',
-  'finish\n',
-  'for i in 0..1000000 { nop ld }\n',
-  'for j in 0..2 {\n',
-  'if 1 { nop st }\n',
-  'data q : inp[4]\n',
-  'const K = 3\n',
-  'kernel kk { uop dst=0 src=0 wgt=0 }\n',
-  'include "missing.vta"\n',
-  'image "nope.bin"\n',
-  'target default\n',
-  'target pynq\n',
-  '{',
-  '}',
-  '(',
-  ')',
-  '[',
-  ']',
-  '=',
-  ',',
-  '->',
-  '..',
-  '@',
-  '"',
-  ';',
-  '//',
-  '\n',
-  '\r\n',
-  '\r',
-  '\t',
-  '\u0000',
-  'é',
-  '😀',
-  '\u2028',
-];
-const NUMBERS = [
-  '0',
-  '1',
-  '-1',
-  '7',
-  '255',
-  '256',
-  '4095',
-  '4096',
-  '8192',
-  '65535',
-  '65536',
-  '1000000',
-  '2147483647',
-  '4294967296',
-  '9007199254740991',
-  '99999999999999999999',
-  '0xFFFFFFFF',
-  '0b' + '1'.repeat(60),
-  '1<<53',
-  '(1<<20)',
-  '1/0',
-  '5%0',
-  '-9007199254740991-2',
-];
-
 /** One random edit of a text. */
 function mutateText(text: string, fragments: readonly string[]): string {
   const at = rng.int(0, text.length);
@@ -145,9 +75,9 @@ function mutateText(text: string, fragments: readonly string[]): string {
       return text.slice(0, at) + text.slice(Math.min(text.length, at + rng.int(1, 60)));
     case 2: {
       const numbers = [...text.matchAll(/\b\d+\b/g)];
-      if (!numbers.length) return text + rng.pick(NUMBERS);
+      if (!numbers.length) return text + rng.pick(SOURCE_NUMBERS);
       const m = rng.pick(numbers);
-      return text.slice(0, m.index) + rng.pick(NUMBERS) + text.slice(m.index + m[0].length);
+      return text.slice(0, m.index) + rng.pick(SOURCE_NUMBERS) + text.slice(m.index + m[0].length);
     }
     case 3: {
       const lines = text.split('\n');
@@ -300,7 +230,7 @@ test(
       const file = join(dir, 'src', `m${i}.vta`);
       writeFileSync(
         file,
-        mutated(readFileSync(rng.pick(examples), 'utf8'), rng.int(1, 6), (t) => mutateText(t, FRAGMENTS)),
+        mutated(readFileSync(rng.pick(examples), 'utf8'), rng.int(1, 6), (t) => mutateText(t, SOURCE_FRAGMENTS)),
       );
       sources.push(file);
       if (i % 25 === 0) commands.push(['asm', file, '-o', join(dir, 'src')]);

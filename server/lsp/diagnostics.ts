@@ -41,6 +41,12 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   };
 }
 
+/** A note at the top of the document saying why its checks gave no findings (stopped, failed). */
+function limitNote(severity: DiagnosticSeverity, message: string): LspDiagnostic {
+  const top = { line: 0, character: 0 };
+  return { range: { start: top, end: top }, severity, code: 'vta.limit', source: 'vta', message };
+}
+
 function toLspSchedDiagnostic(d: SchedDiagnostic): LspDiagnostic {
   return {
     range: d.range,
@@ -143,31 +149,16 @@ export class DiagnosticsScheduler {
           found = a?.version === version ? a.lint.diagnostics : undefined;
         }
         const open = this.ws.documents.get(uri);
-        // Superseded or closed meanwhile: the version is still answered, with the findings last published.
         if (!found || !open || (this.publishedVersion.get(uri) ?? -1) > version) {
-          void this.connection.sendDiagnostics({
-            uri,
-            version,
-            diagnostics: open ? (this.lastPublished.get(uri) ?? []) : [],
-          });
+          this.answerSuperseded(uri, version);
           return false;
         }
-        const diagnostics =
-          'error' in found
-            ? [
-                {
-                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-                  severity: DiagnosticSeverity.Error,
-                  code: 'vta.limit',
-                  source: 'vta',
-                  message: `the schedule's lint stopped: ${found.error.split('\n')[0]}`,
-                },
-              ]
-            : outgoingDiagnostics(found, this.maxDiagnostics).map(toLspSchedDiagnostic);
-        this.lastPublished.set(uri, diagnostics);
-        this.publishedVersion.set(uri, Math.max(version, this.publishedVersion.get(uri) ?? -1));
-        void this.connection.sendDiagnostics({ uri, version, diagnostics });
-        return !('error' in found) && open.version === version;
+        if ('error' in found) {
+          this.answer(uri, version, [limitNote(DiagnosticSeverity.Error, found.error)]);
+          return false;
+        }
+        this.answer(uri, version, outgoingDiagnostics(found, this.maxDiagnostics).map(toLspSchedDiagnostic));
+        return open.version === version;
       },
       // Each layer lowered, checked and estimated (in the workers, cached by the layer's text).
       slow: async (uri, version) => {
@@ -179,8 +170,7 @@ export class DiagnosticsScheduler {
         const all = outgoingDiagnostics(a.lint.diagnostics.concat(lowered.diagnostics), this.maxDiagnostics).map(
           toLspSchedDiagnostic,
         );
-        this.lastPublished.set(uri, all);
-        void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
+        this.answer(uri, version, all);
         // The estimates are inlay hints: ask the editor to fetch them again (if it can).
         this.connection.languages.inlayHint.refresh().catch(() => undefined);
         // A network's lens shows its total: fetch the lenses again too.
@@ -228,18 +218,11 @@ export class DiagnosticsScheduler {
     const files = this.ws.openTexts(uri);
     const job = { tier, uri, version, file, text: doc.getText(), files, settingTarget: this.ws.settingTarget };
     let r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
-    if (!this.ws.documents.get(uri)) {
-      // Closed meanwhile: the version is still answered (cleared), as a client waiting for each version's diagnostics expects.
-      if (tier === 'first') void this.connection.sendDiagnostics({ uri, version, diagnostics: [] });
-      return false;
-    }
-    // A result that comes after a newer version's (a superseded check finishing late) is not
-    // published: that version is answered with the newer findings, as a superseded one is.
-    if (r && (this.publishedVersion.get(uri) ?? -1) > version) r = undefined;
-    if (!r) {
+    // Closed meanwhile, superseded, or a result that comes after a newer version's (a
+    // superseded check finishing late): not published; the version is answered as a superseded one is.
+    if (!r || !this.ws.documents.get(uri) || (this.publishedVersion.get(uri) ?? -1) > version) {
       this.wakeAssessed(uri);
-      if (tier === 'first')
-        void this.connection.sendDiagnostics({ uri, version, diagnostics: this.lastPublished.get(uri) ?? [] });
+      if (tier === 'first') this.answerSuperseded(uri, version);
       return false;
     }
     let diagnostics: LspDiagnostic[];
@@ -248,27 +231,10 @@ export class DiagnosticsScheduler {
       this.ws.assembled.set(uri, { version, ms: Number.POSITIVE_INFINITY, instructions: Number.POSITIVE_INFINITY });
       this.wakeAssessed(uri);
       const kept = tier === 'all' ? (this.lastPublished.get(uri) ?? []).filter((d) => d.code !== 'vta.limit') : [];
-      diagnostics = [
-        ...kept,
-        {
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          severity: DiagnosticSeverity.Warning,
-          code: 'vta.limit',
-          source: 'vta',
-          message: r.timedOut,
-        },
-      ];
+      diagnostics = [...kept, limitNote(DiagnosticSeverity.Warning, r.timedOut)];
     } else if ('error' in r) {
       this.wakeAssessed(uri);
-      diagnostics = [
-        {
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          severity: DiagnosticSeverity.Error,
-          code: 'vta.limit',
-          source: 'vta',
-          message: r.error,
-        },
-      ];
+      diagnostics = [limitNote(DiagnosticSeverity.Error, r.error)];
     } else {
       if (tier === 'first') this.ws.assembled.set(uri, { version, ms: r.assembleMs, instructions: r.instructions });
       this.wakeAssessed(uri);
@@ -279,10 +245,25 @@ export class DiagnosticsScheduler {
       const includes = r.diagnostics.some((d) => d.file !== file) ? this.includesOf(uri) : [];
       diagnostics = this.forFile(r.diagnostics, file, includes);
     }
+    this.answer(uri, version, diagnostics);
+    return 'diagnostics' in r;
+  }
+
+  /** Publishes a version's findings and remembers them (a superseded version is answered with them). */
+  private answer(uri: string, version: number, diagnostics: LspDiagnostic[]): void {
     this.lastPublished.set(uri, diagnostics);
     this.publishedVersion.set(uri, Math.max(version, this.publishedVersion.get(uri) ?? -1));
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
-    return 'diagnostics' in r;
+  }
+
+  /**
+   * Answers a version whose own findings will not come (a newer version superseded it):
+   * with the findings last published, or none when the document was closed, as a
+   * client waiting for each version's diagnostics expects.
+   */
+  private answerSuperseded(uri: string, version: number): void {
+    const diagnostics = this.ws.documents.get(uri) ? (this.lastPublished.get(uri) ?? []) : [];
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
   /**

@@ -18,7 +18,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { assembleText } from '../../core/asm';
 import { encodeProgram } from '../../core/isa';
 import { nodeHost } from '../../server/node-host';
-import { FUZZ_SEED, NASTY_INTS, Rng, fuzzFailure, within } from './fuzz-rng';
+import { FUZZ_SEED, NASTY_INTS, Rng, fuzzFailure, within } from '../support/fuzz-corpus';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SESSIONS = 6;

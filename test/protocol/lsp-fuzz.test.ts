@@ -15,7 +15,15 @@ import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { serverForFile, ROOT, uriOf, type LspDiagnostic } from './lsp-harness';
-import { FUZZ_SEED, NASTY_INTS, Rng, SOURCE_FRAGMENTS, SOURCE_NUMBERS, fuzzFailure, within } from './fuzz-rng';
+import {
+  FUZZ_SEED,
+  NASTY_INTS,
+  Rng,
+  SOURCE_FRAGMENTS,
+  SOURCE_NUMBERS,
+  fuzzFailure,
+  within,
+} from '../support/fuzz-corpus';
 import { generateProgram } from '../../bench/asm-bench';
 
 const EDITS = 900;

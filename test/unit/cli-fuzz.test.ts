@@ -20,7 +20,7 @@ import { test } from 'node:test';
 import { assembleText } from '../../core/asm';
 import { encodeProgram } from '../../core/isa';
 import { nodeHost } from '../../server/node-host';
-import { FUZZ_SEED, Rng, SOURCE_FRAGMENTS, SOURCE_NUMBERS, fuzzFailure } from '../protocol/fuzz-rng';
+import { FUZZ_SEED, Rng, SOURCE_FRAGMENTS, SOURCE_NUMBERS, fuzzFailure } from '../support/fuzz-corpus';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCES = 200;

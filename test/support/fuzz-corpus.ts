@@ -5,7 +5,7 @@
  */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 1) >>> 0;
 
-export { Rng } from '../support/random-program';
+export { Rng } from './random-program';
 
 /** Integers a client may send where a count, an offset or a position belongs. */
 export const NASTY_INTS: readonly number[] = [

@@ -18,17 +18,15 @@ import { AluOp } from '../../isa';
 import type { SimGeometry } from '../geometry';
 import type { KernelLayout } from './layout';
 import { Code, I32, Op, Simd, V128 } from './encoder';
+import { declareHardwareLoops, emitHardwareLoops, emitLoopOffset } from './hardware-loops';
 
 export function emitAlu(g: SimGeometry, L: KernelLayout): Code {
   const c = new Code(Array.from({ length: 11 }, () => I32));
   const [op, useImm, imm, uopBgn, uopEnd, iterOut, iterIn, dfo, dfi, sfo, sfi] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
   ] as const;
-  const io = c.local(I32),
-    ii = c.local(I32),
-    up = c.local(I32),
-    upBgn = c.local(I32),
-    upEnd = c.local(I32);
+  const loops = declareHardwareLoops(c, uopBgn, uopEnd);
+  const { up } = loops;
   const offD = c.local(I32),
     offS = c.local(I32),
     d = c.local(I32),
@@ -40,38 +38,22 @@ export function emitAlu(g: SimGeometry, L: KernelLayout): Code {
   const sA = Math.log2(g.accLanes * 4);
   const vectors = g.accLanes / 4;
 
-  c.get(uopBgn).i32(2).op(Op.i32Shl).set(upBgn);
-  c.get(uopEnd).i32(2).op(Op.i32Shl).set(upEnd);
   c.get(imm).simd(Simd.i32x4Splat).set(ys);
 
   const nest = (tensor: boolean, row: () => void) => {
-    c.doLoop(
-      io,
-      () => c.i32(0),
-      1,
+    emitHardwareLoops(
+      c,
+      loops,
       iterOut,
+      iterIn,
       () => {
-        c.doLoop(
-          ii,
-          () => c.i32(0),
-          1,
-          iterIn,
-          () => {
-            c.get(io).get(dfo).op(Op.i32Mul).get(ii).get(dfi).op(Op.i32Mul).op(Op.i32Add).set(offD);
-            if (tensor) c.get(io).get(sfo).op(Op.i32Mul).get(ii).get(sfi).op(Op.i32Mul).op(Op.i32Add).set(offS);
-            c.doLoop(
-              up,
-              () => c.get(upBgn),
-              4,
-              upEnd,
-              () => {
-                c.get(up).i32Load(L.uopDst).get(offD).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(d);
-                if (tensor) c.get(up).i32Load(L.uopSrc).get(offS).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(s);
-                row();
-              },
-            );
-          },
-        );
+        emitLoopOffset(c, loops, dfo, dfi, offD);
+        if (tensor) emitLoopOffset(c, loops, sfo, sfi, offS);
+      },
+      () => {
+        c.get(up).i32Load(L.uopDst).get(offD).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(d);
+        if (tensor) c.get(up).i32Load(L.uopSrc).get(offS).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(s);
+        row();
       },
     );
     c.ret();

@@ -23,6 +23,7 @@
 import type { SimGeometry } from '../geometry';
 import type { KernelLayout } from './layout';
 import { Code, I32, Op, Simd, V128 } from './encoder';
+import { declareHardwareLoops, emitHardwareLoops, emitLoopOffset } from './hardware-loops';
 
 /** Dot products unrolled per micro-op beyond which the JavaScript kernel is used instead. */
 const MAX_UNROLLED_DOTS = 1024;
@@ -47,11 +48,8 @@ const log2 = (n: number) => Math.log2(n);
 export function emitGemm(g: SimGeometry, L: KernelLayout): Code {
   const c = new Code(Array.from({ length: 10 }, () => I32));
   const [uopBgn, uopEnd, iterOut, iterIn, dfo, dfi, sfo, sfi, wfo, wfi] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
-  const io = c.local(I32),
-    ii = c.local(I32),
-    up = c.local(I32),
-    upBgn = c.local(I32),
-    upEnd = c.local(I32);
+  const loops = declareHardwareLoops(c, uopBgn, uopEnd);
+  const { up } = loops;
   const offA = c.local(I32),
     offI = c.local(I32),
     offW = c.local(I32);
@@ -67,71 +65,54 @@ export function emitGemm(g: SimGeometry, L: KernelLayout): Code {
     sI = log2(g.inpLanes),
     sW = log2(L.wideRowBytes);
 
-  // Micro-op fields are read at byte offset 4u: the loop counts bytes.
-  c.get(uopBgn).i32(2).op(Op.i32Shl).set(upBgn);
-  c.get(uopEnd).i32(2).op(Op.i32Shl).set(upEnd);
   // row offset << shift, from a micro-op field at byte `up` plus the loop offset
   const row = (dst: number, field: number, off: number, shift: number) => {
     c.get(up).i32Load(field).get(off).op(Op.i32Add).i32(shift).op(Op.i32Shl).set(dst);
   };
-  c.doLoop(
-    io,
-    () => c.i32(0),
-    1,
+  emitHardwareLoops(
+    c,
+    loops,
     iterOut,
+    iterIn,
     () => {
-      c.doLoop(
-        ii,
-        () => c.i32(0),
-        1,
-        iterIn,
-        () => {
-          c.get(io).get(dfo).op(Op.i32Mul).get(ii).get(dfi).op(Op.i32Mul).op(Op.i32Add).set(offA);
-          c.get(io).get(sfo).op(Op.i32Mul).get(ii).get(sfi).op(Op.i32Mul).op(Op.i32Add).set(offI);
-          c.get(io).get(wfo).op(Op.i32Mul).get(ii).get(wfi).op(Op.i32Mul).op(Op.i32Add).set(offW);
-          c.doLoop(
-            up,
-            () => c.get(upBgn),
-            4,
-            upEnd,
-            () => {
-              row(a, L.uopDst, offA, sA);
-              row(i, L.uopSrc, offI, sI);
-              row(w, L.uopWgt, offW, sW);
-              for (let b = 0; b < g.batch; b++) {
-                for (let g0 = 0; g0 < groups; g0 += blockGroups) {
-                  for (let ch = 0; ch < g.blockIn / 8; ch++) {
-                    c.get(i)
-                      .v128Load8x8S(L.inp + b * g.blockIn + ch * 8)
-                      .set(x);
-                    for (let q = 0; q < 4; q++) {
-                      const pair = ch * 4 + q;
-                      c.get(x)
-                        .get(x)
-                        .shuffle(lanes32([q, q, q, q]))
-                        .set(s);
-                      for (let k = 0; k < blockGroups; k++) {
-                        c.get(s)
-                          .get(w)
-                          .v128Load(L.wide + (pair * groups + g0 + k) * 16)
-                          .simd(Simd.i32x4DotI16x8S);
-                        if (pair > 0) c.get(accs[k]!).simd(Simd.i32x4Add);
-                        c.set(accs[k]!);
-                      }
-                    }
-                  }
-                  for (let k = 0; k < blockGroups; k++) {
-                    const at = L.acc + (b * g.blockOut + (g0 + k) * 4) * 4;
-                    c.get(a);
-                    c.get(a).v128Load(at).get(accs[k]!).simd(Simd.i32x4Add);
-                    c.v128Store(at);
-                  }
-                }
+      emitLoopOffset(c, loops, dfo, dfi, offA);
+      emitLoopOffset(c, loops, sfo, sfi, offI);
+      emitLoopOffset(c, loops, wfo, wfi, offW);
+    },
+    () => {
+      row(a, L.uopDst, offA, sA);
+      row(i, L.uopSrc, offI, sI);
+      row(w, L.uopWgt, offW, sW);
+      for (let b = 0; b < g.batch; b++) {
+        for (let g0 = 0; g0 < groups; g0 += blockGroups) {
+          for (let ch = 0; ch < g.blockIn / 8; ch++) {
+            c.get(i)
+              .v128Load8x8S(L.inp + b * g.blockIn + ch * 8)
+              .set(x);
+            for (let q = 0; q < 4; q++) {
+              const pair = ch * 4 + q;
+              c.get(x)
+                .get(x)
+                .shuffle(lanes32([q, q, q, q]))
+                .set(s);
+              for (let k = 0; k < blockGroups; k++) {
+                c.get(s)
+                  .get(w)
+                  .v128Load(L.wide + (pair * groups + g0 + k) * 16)
+                  .simd(Simd.i32x4DotI16x8S);
+                if (pair > 0) c.get(accs[k]!).simd(Simd.i32x4Add);
+                c.set(accs[k]!);
               }
-            },
-          );
-        },
-      );
+            }
+          }
+          for (let k = 0; k < blockGroups; k++) {
+            const at = L.acc + (b * g.blockOut + (g0 + k) * 4) * 4;
+            c.get(a);
+            c.get(a).v128Load(at).get(accs[k]!).simd(Simd.i32x4Add);
+            c.v128Store(at);
+          }
+        }
+      }
     },
   );
   return c;
@@ -141,45 +122,24 @@ export function emitGemm(g: SimGeometry, L: KernelLayout): Code {
 export function emitGemmReset(g: SimGeometry, L: KernelLayout): Code {
   const c = new Code(Array.from({ length: 6 }, () => I32));
   const [uopBgn, uopEnd, iterOut, iterIn, dfo, dfi] = [0, 1, 2, 3, 4, 5] as const;
-  const io = c.local(I32),
-    ii = c.local(I32),
-    up = c.local(I32),
-    upBgn = c.local(I32),
-    upEnd = c.local(I32);
+  const loops = declareHardwareLoops(c, uopBgn, uopEnd);
+  const { up } = loops;
   const offA = c.local(I32),
     a = c.local(I32);
   const zero = c.local(V128); // locals start at zero
   const sA = log2(g.accLanes * 4);
-  c.get(uopBgn).i32(2).op(Op.i32Shl).set(upBgn);
-  c.get(uopEnd).i32(2).op(Op.i32Shl).set(upEnd);
-  c.doLoop(
-    io,
-    () => c.i32(0),
-    1,
+  emitHardwareLoops(
+    c,
+    loops,
     iterOut,
+    iterIn,
+    () => emitLoopOffset(c, loops, dfo, dfi, offA),
     () => {
-      c.doLoop(
-        ii,
-        () => c.i32(0),
-        1,
-        iterIn,
-        () => {
-          c.get(io).get(dfo).op(Op.i32Mul).get(ii).get(dfi).op(Op.i32Mul).op(Op.i32Add).set(offA);
-          c.doLoop(
-            up,
-            () => c.get(upBgn),
-            4,
-            upEnd,
-            () => {
-              c.get(up).i32Load(L.uopDst).get(offA).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(a);
-              for (let v = 0; v < g.accLanes / 4; v++)
-                c.get(a)
-                  .get(zero)
-                  .v128Store(L.acc + v * 16);
-            },
-          );
-        },
-      );
+      c.get(up).i32Load(L.uopDst).get(offA).op(Op.i32Add).i32(sA).op(Op.i32Shl).set(a);
+      for (let v = 0; v < g.accLanes / 4; v++)
+        c.get(a)
+          .get(zero)
+          .v128Store(L.acc + v * 16);
     },
   );
   return c;

@@ -372,10 +372,8 @@ describe('vta lsp --stdio', () => {
       60_000,
     );
     assert.ok(p.diagnostics.some((d) => d.code === 'vta.tokens.deadlock'));
-    assert.ok(
-      client.logs.some((l) => l.includes(`stopped the checks of ${uri} (version 1)`)),
-      client.logs.join('\n'),
-    );
+    // Stopped at a checkpoint (test/protocol/check-pool-cancel.test.ts), not by terminating its worker.
+    assert.ok(!client.logs.some((l) => l.includes(`stopped the checks of ${uri}`)), client.logs.join('\n'));
     // Version 1's checks never published: only its cheap tier did.
     assert.equal(client.published.get(uri)!.filter((x) => x.version === 1).length, 1);
     await client.close(uri);

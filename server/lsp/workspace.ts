@@ -327,10 +327,28 @@ export class Workspace {
     files: Record<string, string>;
   }) => Promise<LayerLoweredChecks | { error: string }>;
 
-  /** Every open document's text by path but `uri`'s: what the checks workers read instead of the disk. */
+  /**
+   * The open documents' texts by path that the checks of `uri` may read instead of the
+   * disk: those whose file name appears in its text, or in a text so chosen (an include
+   * of an include). A file is named in a string literal, which holds its name whatever
+   * the directories before it; backslashes are dropped before searching, so an escape
+   * inside the name does not hide it. Sending every open text with every job cost the
+   * server's thread 4.7 s of structured cloning under the fuzz driver's 10,000 edits.
+   */
   openTexts(uri: string): Record<string, string> {
     const files: Record<string, string> = {};
-    for (const d of this.documents.all()) if (d.uri !== uri) files[uriToPath(d.uri)] = d.getText();
+    const others = this.documents.all().filter((d) => d.uri !== uri);
+    const named = [this.documents.get(uri)?.getText() ?? ''];
+    for (let text = named.pop(); text !== undefined; text = named.pop()) {
+      const searched = text.replace(/\\/g, '');
+      for (let i = others.length - 1; i >= 0; i--) {
+        const path = uriToPath(others[i]!.uri);
+        if (!searched.includes(fileName(path))) continue;
+        files[path] = others[i]!.getText();
+        named.push(files[path]);
+        others.splice(i, 1);
+      }
+    }
     return files;
   }
 
@@ -397,6 +415,11 @@ export class Workspace {
     }
     return out;
   }
+}
+
+/** The last part of a path (either separator). */
+function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
 
 /** The languages the server knows. */

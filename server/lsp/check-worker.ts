@@ -15,7 +15,13 @@ import { checkAssembled, type CheckTier } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
 import { Cancelled, cancellable, checkpoint } from '../../core/lang/cancellation';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import { lintSchedule, parseSchedule, type SchedDiagnostic } from '../../core/schedule';
+import {
+  lintSchedule,
+  parseSchedule,
+  type SchedDiagnostic,
+  type SchedFile,
+  type ScheduleLint,
+} from '../../core/schedule';
 import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
 import type { AsmHost } from '../../core/asm/host';
 import { nodeHost } from '../node-host';
@@ -147,22 +153,39 @@ export function runCheckJob(job: CheckJob): CheckDone {
   return { id: job.id, diagnostics: found, assembleMs, instructions: result.program?.insns.length ?? 0, read };
 }
 
-/** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap), reading the open documents as the server's lint does. */
+/**
+ * A schedule parsed and linted, for the last input seen: a schedule's layer jobs (one
+ * per layer after each pause) and its lint read the same version, and parsing it again
+ * for each layer cost as much as lowering the layers under the fuzz driver's edits.
+ */
+let lastLinted: { key: string; ast: SchedFile; lint: ScheduleLint } | undefined;
+
+function linted(input: Pick<DocumentInput, 'file' | 'text' | 'files' | 'settingTarget'>): {
+  ast: SchedFile;
+  lint: ScheduleLint;
+} {
+  const { file, text, files, settingTarget } = input;
+  const key = JSON.stringify([file, text, files, settingTarget]);
+  if (lastLinted?.key !== key) {
+    const ast = parseSchedule(text);
+    const lint = lintSchedule(ast, { host: openFilesHost(files), file, fallbackTarget: settingTarget });
+    lastLinted = { key, ast, lint };
+  }
+  return lastLinted;
+}
+
+/** Lowers and checks one layer of a schedule, reading the open documents as the server's lint does. */
 export function runLayerJob(job: LayerJob): CheckDone {
-  const { file, text, index, settingTarget, files } = job.layer;
-  const ast = parseSchedule(text);
-  const op = ast.statements[index];
+  const { ast, lint } = linted({ ...job.layer, files: job.layer.files ?? {} });
+  const op = ast.statements[job.layer.index];
   if (op?.kind !== 'operator')
     return { id: job.id, layer: { diagnostics: [], estimate: undefined, skippedInstructions: undefined } };
-  const lint = lintSchedule(ast, { host: openFilesHost(files ?? {}), file, fallbackTarget: settingTarget });
-  return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file }) };
+  return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file: job.layer.file }) };
 }
 
 /** Parses and lints a schedule as the server's thread does (Workspace.vtasched), reading the open documents first. */
 export function runSchedLintJob(job: SchedLintJob): CheckDone {
-  const { file, text, files, settingTarget } = job.schedLint;
-  const lint = lintSchedule(parseSchedule(text), { host: openFilesHost(files), file, fallbackTarget: settingTarget });
-  return { id: job.id, schedDiagnostics: lint.diagnostics };
+  return { id: job.id, schedDiagnostics: linted(job.schedLint).lint.diagnostics };
 }
 
 const cancel = new Int32Array((workerData as CheckWorkerData | undefined)?.cancel ?? new SharedArrayBuffer(4));

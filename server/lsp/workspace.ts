@@ -340,7 +340,7 @@ export class Workspace {
     const others = this.documents.all().filter((d) => d.uri !== uri);
     const named = [this.documents.get(uri)?.getText() ?? ''];
     for (let text = named.pop(); text !== undefined; text = named.pop()) {
-      const searched = text.replace(/\\/g, '');
+      const searched = text.includes('\\') ? text.replace(/\\/g, '') : text;
       for (let i = others.length - 1; i >= 0; i--) {
         const path = uriToPath(others[i]!.uri);
         if (!searched.includes(fileName(path))) continue;

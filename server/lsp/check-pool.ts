@@ -59,10 +59,13 @@ const budgetOf = (job: CheckJob | LayerJob | SchedLintJob): number =>
  */
 const WORKER_HEAP_MB = 160;
 /**
- * A worker whose heap has grown past this after a job is replaced by a fresh one: V8
- * keeps a grown heap, and two workers that once checked a large program would hold
- * the server's memory near 2 × WORKER_HEAP_MB for the rest of the session.
+ * A worker whose heap has grown past COLLECT_HEAP_MB after a job collects its garbage
+ * at once (check-worker.ts); one still past RECYCLE_HEAP_MB after that (the programs it
+ * keeps, or no collection available) is replaced by a fresh one: V8 keeps a grown heap,
+ * and two workers that once checked a large program would hold the server's memory
+ * near 2 × WORKER_HEAP_MB for the rest of the session.
  */
+const COLLECT_HEAP_MB = 64;
 const RECYCLE_HEAP_MB = 96;
 
 interface Pending {
@@ -109,7 +112,13 @@ export class CheckPool {
     private readonly script = workerScript(),
     private readonly onLog: (message: string) => void = () => {},
     size = 2,
-    private readonly graceMs = 1000,
+    /**
+     * How long a superseded job may run on from its start before its worker is
+     * terminated. Jobs stop at their checkpoints long before; what reaches none is a
+     * parse (a few ms per 10,000 characters), so on a loaded machine 1 s of wall time
+     * terminated and reloaded workers that were only waiting for a core.
+     */
+    private readonly graceMs = 3000,
   ) {
     // Started now, so that the first check does not wait for the workers to load their code.
     if (this.script) {
@@ -259,7 +268,10 @@ export class CheckPool {
     Atomics.store(slot.cancel, 0, 0);
     const w = new Worker(this.script!, {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-      workerData: { cancel: slot.cancel.buffer as SharedArrayBuffer } satisfies CheckWorkerData,
+      workerData: {
+        cancel: slot.cancel.buffer as SharedArrayBuffer,
+        collectAboveMb: COLLECT_HEAP_MB,
+      } satisfies CheckWorkerData,
     });
     slot.worker = w;
     // The warm-up runs before any job posted later; its answer is ignored (no job has id 0).

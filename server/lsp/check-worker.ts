@@ -8,7 +8,8 @@
  * is published right after an edit); `all` runs every check, reusing the program the
  * `first` job of the same version assembled when it is still here.
  */
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { assembleText, type AssembleResult } from '../../core/asm';
 import { checkAssembled, type CheckTier } from '../../core/analysis/check';
@@ -101,9 +102,12 @@ export interface CheckDone {
   cancelled?: boolean;
 }
 
-/** What the pool gives each worker: `cancel[0]` holds the id of a job the server no longer wants. */
+/** What the pool gives each worker. */
 export interface CheckWorkerData {
+  /** `cancel[0]` holds the id of a job the server no longer wants. */
   cancel: SharedArrayBuffer;
+  /** After a job that leaves the heap larger than this (MB), the worker collects its garbage at once. */
+  collectAboveMb: number;
 }
 
 /**
@@ -188,7 +192,24 @@ export function runSchedLintJob(job: SchedLintJob): CheckDone {
   return { id: job.id, schedDiagnostics: linted(job.schedLint).lint.diagnostics };
 }
 
-const cancel = new Int32Array((workerData as CheckWorkerData | undefined)?.cancel ?? new SharedArrayBuffer(4));
+const data = workerData as CheckWorkerData | undefined;
+const cancel = new Int32Array(data?.cancel ?? new SharedArrayBuffer(4));
+
+/**
+ * A full garbage collection on demand. V8 keeps a heap grown by a large job until its
+ * own schedule shrinks it, which under steady typing is late: two workers held the
+ * server near 2 x 160 MB, and replacing such a worker (what the pool did) cost a
+ * reload and its compiled code each time. `gc` is exposed for this thread's use only
+ * (the flag is read when a context is created).
+ */
+const collect = ((): (() => void) | undefined => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined; // then the pool replaces a worker that stays large
+  }
+})();
 
 parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) => {
   if ('forget' in job) {
@@ -210,5 +231,9 @@ parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) 
       e instanceof Cancelled ? { id: job.id, cancelled: true } : { id: job.id, error: (e as Error).stack ?? String(e) };
   }
   out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
+  if (collect && data && out.heapMb > data.collectAboveMb) {
+    collect();
+    out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
+  }
   parentPort!.postMessage(out);
 });

@@ -327,6 +327,17 @@ export class Workspace {
     files: Record<string, string>;
   }) => Promise<LayerLoweredChecks | { error: string }>;
 
+  private readonly paths = new Map<string, string>();
+  /** uriToPath, remembered: openTexts asks for every open document's at every job. */
+  private pathOf(uri: string): string {
+    let p = this.paths.get(uri);
+    if (p === undefined) {
+      if (this.paths.size > 1024) this.paths.clear();
+      this.paths.set(uri, (p = uriToPath(uri)));
+    }
+    return p;
+  }
+
   /**
    * The open documents' texts by path that the checks of `uri` may read instead of the
    * disk: those whose file name appears in its text, or in a text so chosen (an include
@@ -342,7 +353,7 @@ export class Workspace {
     for (let text = named.pop(); text !== undefined; text = named.pop()) {
       const searched = text.includes('\\') ? text.replace(/\\/g, '') : text;
       for (let i = others.length - 1; i >= 0; i--) {
-        const path = uriToPath(others[i]!.uri);
+        const path = this.pathOf(others[i]!.uri);
         if (!searched.includes(fileName(path))) continue;
         files[path] = others[i]!.getText();
         named.push(files[path]);

@@ -16,10 +16,10 @@
  * test/unit/sim-timing-batched.test.ts holds this loop equal to stepping one step at a
  * time through `step()`: cycles, steps, start steps, statistics, views and trace.
  */
-import { Opcode as Opcode_ } from '../isa';
-import { Work as Work_ } from './exec';
+import { Opcode } from '../isa';
+import { Work } from './exec';
 import type { Machine } from './machine';
-import { S as S_ } from './stats';
+import { S } from './stats';
 import type { TimingParams } from './timing-params';
 import type { TimingCore } from './timing-phases';
 import {
@@ -37,27 +37,7 @@ import {
   WAIT_CMD as WAIT_CMD_,
   WAIT_TOKEN as WAIT_TOKEN_,
 } from './timing-phases';
-import { Cause as Cause_ } from './trace';
-
-// Imported constants are read in the hot loop; module-local copies avoid the per-access
-// getter that per-file transpilation (tsx, tests, benchmarks) puts on imported bindings.
-const Opcode = Opcode_;
-const Work = Work_;
-const S = S_;
-const Cause = Cause_;
-const IDLE = IDLE_,
-  WAIT_TOKEN = WAIT_TOKEN_,
-  DMA = DMA_,
-  BUSY = BUSY_,
-  DONE = DONE_,
-  WAIT_CMD = WAIT_CMD_;
-const F_REQ = F_REQ_,
-  F_DISPATCH = F_DISPATCH_,
-  F_BLOCKED = F_BLOCKED_,
-  F_DONE = F_DONE_;
-const FETCH = FETCH_;
-const CONSUMER = CONSUMER_;
-const INSN_BYTES = INSN_BYTES_;
+import { Cause } from './trace';
 
 /**
  * Performs up to `count` steps of `s`, numbered from `first`, stopping before a step
@@ -73,6 +53,38 @@ export function runTimingBatch(
   maxTime: number,
 ): number {
   if (s.status !== 'running') return 0;
+  // The constants the loop reads, as locals: a bundle keeps module-level constants in
+  // mutable context slots (esbuild emits them as \`var\`), which TurboFan reloads and
+  // checks at every use in the loop.
+  const IDLE = IDLE_,
+    WAIT_TOKEN = WAIT_TOKEN_,
+    DMA = DMA_,
+    BUSY = BUSY_,
+    DONE = DONE_,
+    WAIT_CMD = WAIT_CMD_;
+  const F_REQ = F_REQ_,
+    F_DISPATCH = F_DISPATCH_,
+    F_BLOCKED = F_BLOCKED_,
+    F_DONE = F_DONE_;
+  const FETCH = FETCH_,
+    CONSUMER = CONSUMER_,
+    INSN_BYTES = INSN_BYTES_;
+  const S_EXEC = S.EXEC,
+    S_BUSY = S.BUSY,
+    S_BUS_BUSY = S.BUS_BUSY,
+    S_FETCH_BYTES = S.FETCH_BYTES,
+    S_GEMM_BUSY = S.GEMM_BUSY,
+    S_ALU_BUSY = S.ALU_BUSY,
+    S_DRAM_STALL = S.STALL + Cause.DRAM;
+  const C_TOKEN = Cause.TOKEN,
+    C_FETCH = Cause.FETCH,
+    C_DRAM = Cause.DRAM;
+  const FINISH = Opcode.FINISH;
+  const W_LOAD = Work.LOAD,
+    W_STORE = Work.STORE,
+    W_GEMM = Work.GEMM,
+    W_ALU = Work.ALU,
+    W_FINISH = Work.FINISH;
   const info = m.info,
     modList = info.modList,
     module = info.module,
@@ -178,8 +190,8 @@ export function runTimingBatch(
           const beats = Math.ceil((k * INSN_BYTES) / busBytes);
           const dataStart = Math.max(t + readLat, busFreeAt);
           busFreeAt = dataStart + beats;
-          stats[S.BUS_BUSY] += beats;
-          stats[S.FETCH_BYTES] += k * INSN_BYTES;
+          stats[S_BUS_BUSY] += beats;
+          stats[S_FETCH_BYTES] += k * INSN_BYTES;
           fStart = fNext;
           fEnd = fNext + k;
           fFirst = dataStart;
@@ -230,12 +242,12 @@ export function runTimingBatch(
           dataStart = Math.max(ready, busFreeAt);
           end = dataStart + beats;
         }
-        if (dataStart > ready) {
-          stats[S.STALL + a * 3 + Cause.DRAM] += dataStart - ready;
-          if (tracing) trace.stall(index, ready, dataStart, Cause.DRAM, -1);
-        }
+        // Added even when 0 (exact): whether a burst waits for the bus is the least
+        // predictable branch of the loop, and without a trace nothing else depends on it.
+        stats[S_DRAM_STALL + a * 3] += dataStart - ready;
+        if (tracing && dataStart > ready) trace.stall(index, ready, dataStart, C_DRAM, -1);
         busFreeAt = dataStart + beats;
-        stats[S.BUS_BUSY] += beats;
+        stats[S_BUS_BUSY] += beats;
         let rowDone = false;
         if ((b + 1) * maxBurst >= rb) {
           burst[a] = 0;
@@ -267,14 +279,14 @@ export function runTimingBatch(
           const held = tl + 1 - tHead[q]!;
           if (held > tMaxHeld[q]!) tMaxHeld[q] = held;
         }
-        stats[S.BUSY + a] += t - startTime[index]!;
+        stats[S_BUSY + a] += t - startTime[index]!;
         if (tracing) trace.insnDone(index, startTime[index]!, t);
         for (let q = 0; mask >> q; q++) {
           if (!(mask & (1 << q))) continue;
           const c = CONSUMER[q]!;
           if (phase[c] === WAIT_TOKEN && stallQ[c] === q && visible < next[c]!) next[c] = visible;
         }
-        if (exec.opcode(index) === Opcode.FINISH) {
+        if (exec.opcode(index) === FINISH) {
           s.status = 'finished';
           for (let k = 0; k < 3; k++) closeStall(s, m, k, t);
           break;
@@ -300,7 +312,7 @@ export function runTimingBatch(
         if (ps >= dispatched[a]! || availAt[index]! > t) {
           phase[a] = WAIT_CMD;
           next[a] = ps >= dispatched[a]! ? Infinity : availAt[index]!;
-          cause = Cause.FETCH;
+          cause = C_FETCH;
         } else {
           if (hasIllegal) m.checkLegal(index);
           if (popMask[index] !== 0) {
@@ -308,7 +320,7 @@ export function runTimingBatch(
             if (q >= 0) {
               phase[a] = WAIT_TOKEN;
               next[a] = tokens.headVisibleAt(q);
-              cause = Cause.TOKEN;
+              cause = C_TOKEN;
               waitQ = q;
             }
           }
@@ -348,18 +360,18 @@ export function runTimingBatch(
         startStep[index] = first + done - 1;
         startTime[index] = t;
         started[startedCount++] = index;
-        stats[S.EXEC + a]++;
+        stats[S_EXEC + a]++;
         const out = exec.exec(index);
         m.account(out);
         if (tracing && trace.recording)
           for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
         switch (out.work) {
-          case Work.LOAD:
-          case Work.STORE: {
+          case W_LOAD:
+          case W_STORE: {
             rowsLeft[a] = out.dmaRows;
             burst[a] = 0;
             rowBeats[a] = Math.ceil(out.dmaRowBytes / busBytes);
-            write[a] = out.work === Work.STORE ? 1 : 0;
+            write[a] = out.work === W_STORE ? 1 : 0;
             padRow[a] = Math.ceil(out.padRowBytes / padRate);
             padBottom[a] = Math.ceil(out.padBottomBytes / padRate);
             const firstRequest = t + memSetup + Math.ceil(out.padTopBytes / padRate);
@@ -372,21 +384,21 @@ export function runTimingBatch(
             }
             break;
           }
-          case Work.GEMM: {
+          case W_GEMM: {
             const issue = out.uopIters * p.gemmInterval;
-            stats[S.GEMM_BUSY] += issue;
+            stats[S_GEMM_BUSY] += issue;
             phase[a] = BUSY;
             next[a] = t + p.gemmSetup + issue + p.gemmLatency;
             break;
           }
-          case Work.ALU: {
+          case W_ALU: {
             const issue = out.uopIters * (out.aluImm ? p.aluImmInterval : p.aluTensorInterval);
-            stats[S.ALU_BUSY] += issue;
+            stats[S_ALU_BUSY] += issue;
             phase[a] = BUSY;
             next[a] = t + p.aluSetup + issue + p.aluLatency;
             break;
           }
-          case Work.FINISH:
+          case W_FINISH:
             phase[a] = BUSY;
             next[a] = t + p.finishCycles;
             break;

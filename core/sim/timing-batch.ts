@@ -17,7 +17,8 @@
  * time through `step()`: cycles, steps, start steps, statistics, views and trace.
  */
 import { Opcode } from '../isa';
-import { Work } from './exec';
+import { Row, TRANSFER_COUNTER, Transfer, Work } from './exec';
+import type { ExecOut } from './exec';
 import type { Machine } from './machine';
 import { S } from './stats';
 import type { TimingParams } from './timing-params';
@@ -80,6 +81,25 @@ export function runTimingBatch(
     C_FETCH = Cause.FETCH,
     C_DRAM = Cause.DRAM;
   const FINISH = Opcode.FINISH;
+  const R_STRIDE = Row.STRIDE,
+    R_OPCODE = Row.OPCODE,
+    R_MEM_TYPE = Row.MEM_TYPE,
+    R_Y_SIZE = Row.Y_SIZE,
+    R_X_SIZE = Row.X_SIZE,
+    R_Y_PAD_0 = Row.Y_PAD_0,
+    R_Y_PAD_1 = Row.Y_PAD_1,
+    R_X_PAD_0 = Row.X_PAD_0,
+    R_X_PAD_1 = Row.X_PAD_1,
+    R_TRANSFER = Row.TRANSFER,
+    R_ROW_BYTES = Row.ROW_BYTES,
+    R_SRAM_ROW_BYTES = Row.SRAM_ROW_BYTES;
+  const T_NOP = Transfer.NOP,
+    T_DMA = Transfer.DMA,
+    COUNTER = TRANSFER_COUNTER,
+    LOAD = Opcode.LOAD,
+    STORE = Opcode.STORE,
+    S_DRAM_READ = S.DRAM_READ,
+    S_DRAM_WRITE = S.DRAM_WRITE;
   const W_LOAD = Work.LOAD,
     W_STORE = Work.STORE,
     W_GEMM = Work.GEMM,
@@ -137,6 +157,12 @@ export function runTimingBatch(
     memTail = p.memTail,
     padRate = p.padBytesPerCycle;
   const n = m.n;
+  // A timing-only run without a trace takes a LOAD's or STORE's work from its packed row
+  // (exec.ts, Transfer) instead of calling exec: the same checks, counters and statistics,
+  // decided once when the row was packed, and nothing else of exec's output is read.
+  const fast = !exec.movesData && !tracing;
+  const rows = exec.rows,
+    counters = exec.counters;
   let busFreeAt = s.busFreeAt,
     time = s.time,
     lastIndex = s.lastIndex,
@@ -361,50 +387,85 @@ export function runTimingBatch(
         startTime[index] = t;
         started[startedCount++] = index;
         stats[S_EXEC + a]++;
-        const out = exec.exec(index);
-        m.account(out);
-        if (tracing && trace.recording)
-          for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
-        switch (out.work) {
-          case W_LOAD:
-          case W_STORE: {
-            rowsLeft[a] = out.dmaRows;
-            burst[a] = 0;
-            rowBeats[a] = Math.ceil(out.dmaRowBytes / busBytes);
-            write[a] = out.work === W_STORE ? 1 : 0;
-            padRow[a] = Math.ceil(out.padRowBytes / padRate);
-            padBottom[a] = Math.ceil(out.padBottomBytes / padRate);
-            const firstRequest = t + memSetup + Math.ceil(out.padTopBytes / padRate);
-            if (out.dmaRows === 0) {
-              phase[a] = BUSY;
-              next[a] = firstRequest + padBottom[a]! + memTail;
-            } else {
-              phase[a] = DMA;
-              next[a] = firstRequest;
+        const rb = index * R_STRIDE;
+        const opcode = rows[rb + R_OPCODE]!;
+        const transfer = fast && (opcode === LOAD || opcode === STORE) ? rows[rb + R_TRANSFER]! : 0;
+        if (transfer === T_NOP) {
+          // exec of a LOAD or STORE of x_size 0: nothing but the instruction's time.
+          phase[a] = BUSY;
+          next[a] = t + p.nopCycles;
+          continue;
+        }
+        let dmaRows: number, dmaRowBytes: number, padTopBytes: number, padRowBytes: number, padBottomBytes: number;
+        let isStore: boolean;
+        let out: ExecOut | undefined;
+        if (transfer === T_DMA) {
+          // Executor.load and store's effect in a timing-only run, from the row.
+          const xSize = rows[rb + R_X_SIZE]!,
+            ySize = rows[rb + R_Y_SIZE]!,
+            sramRowBytes = rows[rb + R_SRAM_ROW_BYTES]!;
+          const yPad0 = rows[rb + R_Y_PAD_0]!,
+            xPads = rows[rb + R_X_PAD_0]! + rows[rb + R_X_PAD_1]!;
+          const X = xPads + xSize;
+          counters[COUNTER[rows[rb + R_MEM_TYPE]!]!] += xSize * ySize * sramRowBytes;
+          dmaRows = ySize;
+          dmaRowBytes = rows[rb + R_ROW_BYTES]!;
+          padTopBytes = yPad0 * X * sramRowBytes;
+          padBottomBytes = rows[rb + R_Y_PAD_1]! * X * sramRowBytes;
+          padRowBytes = xPads * sramRowBytes;
+          isStore = opcode === STORE;
+          stats[isStore ? S_DRAM_WRITE : S_DRAM_READ] += dmaRows * dmaRowBytes;
+        } else {
+          out = exec.exec(index);
+          m.account(out);
+          if (tracing && trace.recording)
+            for (let k = 0; k < out.n; k++) trace.access(index, out.buf[k]!, out.kind[k]!, out.lo[k]!, out.hi[k]!);
+          if (out.work !== W_LOAD && out.work !== W_STORE) {
+            switch (out.work) {
+              case W_GEMM: {
+                const issue = out.uopIters * p.gemmInterval;
+                stats[S_GEMM_BUSY] += issue;
+                phase[a] = BUSY;
+                next[a] = t + p.gemmSetup + issue + p.gemmLatency;
+                break;
+              }
+              case W_ALU: {
+                const issue = out.uopIters * (out.aluImm ? p.aluImmInterval : p.aluTensorInterval);
+                stats[S_ALU_BUSY] += issue;
+                phase[a] = BUSY;
+                next[a] = t + p.aluSetup + issue + p.aluLatency;
+                break;
+              }
+              case W_FINISH:
+                phase[a] = BUSY;
+                next[a] = t + p.finishCycles;
+                break;
+              default:
+                phase[a] = BUSY;
+                next[a] = t + p.nopCycles;
             }
-            break;
+            continue;
           }
-          case W_GEMM: {
-            const issue = out.uopIters * p.gemmInterval;
-            stats[S_GEMM_BUSY] += issue;
-            phase[a] = BUSY;
-            next[a] = t + p.gemmSetup + issue + p.gemmLatency;
-            break;
-          }
-          case W_ALU: {
-            const issue = out.uopIters * (out.aluImm ? p.aluImmInterval : p.aluTensorInterval);
-            stats[S_ALU_BUSY] += issue;
-            phase[a] = BUSY;
-            next[a] = t + p.aluSetup + issue + p.aluLatency;
-            break;
-          }
-          case W_FINISH:
-            phase[a] = BUSY;
-            next[a] = t + p.finishCycles;
-            break;
-          default:
-            phase[a] = BUSY;
-            next[a] = t + p.nopCycles;
+          dmaRows = out.dmaRows;
+          dmaRowBytes = out.dmaRowBytes;
+          padTopBytes = out.padTopBytes;
+          padRowBytes = out.padRowBytes;
+          padBottomBytes = out.padBottomBytes;
+          isStore = out.work === W_STORE;
+        }
+        rowsLeft[a] = dmaRows;
+        burst[a] = 0;
+        rowBeats[a] = Math.ceil(dmaRowBytes / busBytes);
+        write[a] = isStore ? 1 : 0;
+        padRow[a] = Math.ceil(padRowBytes / padRate);
+        padBottom[a] = Math.ceil(padBottomBytes / padRate);
+        const firstRequest = t + memSetup + Math.ceil(padTopBytes / padRate);
+        if (dmaRows === 0) {
+          phase[a] = BUSY;
+          next[a] = firstRequest + padBottom[a]! + memTail;
+        } else {
+          phase[a] = DMA;
+          next[a] = firstRequest;
         }
       }
     }

@@ -1,0 +1,112 @@
+/**
+ * A timing-only run without a trace takes a LOAD's or STORE's work from the executor's
+ * packed row (exec.ts: Transfer, decided when the row is packed) instead of calling
+ * exec. Here transfers with random fields, many of them failing one of exec's checks
+ * (memory type, SRAM range, DRAM range, STORE padding) or of size 0, are run that way
+ * and stepped one step at a time (which always calls exec): the stop reason, the error,
+ * cycles, steps, statistics, counters and start steps must be identical.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Insn } from '../../core/isa';
+import { MemType, Opcode, defaultTarget } from '../../core/isa';
+import type { SimOptions, StopReason } from '../../core/sim';
+import { Simulator } from '../../core/sim';
+import { Prng } from '../../core/sim/prng';
+import { TIMING_ROWS } from '../../core/sim/timing-params';
+import type { Program } from '../../core/program/program';
+import { ProgramBuilder } from '../support/program-builder';
+
+const t = defaultTarget();
+const DEPTH: Record<number, number> = {
+  [MemType.UOP]: t.uop.depth,
+  [MemType.INP]: t.inp.depth,
+  [MemType.WGT]: t.wgt.depth,
+  [MemType.ACC]: t.acc.depth,
+  [MemType.ACC_8BIT]: t.acc.depth,
+  [MemType.OUT]: t.acc.depth,
+};
+
+/** Up to 12 LOADs and STOREs with random fields, then FINISH after tokens from every module. */
+function transferProgram(r: Prng): Program {
+  const int = (lo: number, hi: number) => lo + r.int(hi - lo + 1);
+  const b = new ProgramBuilder(t, 'transfers.vta');
+  // A small DRAM image, so that reads and writes past its end are easy to reach.
+  b.data('d', MemType.INP, 64);
+  const dramElems = (type: number) => Math.floor((64 * t.elemBytes[MemType.INP]!) / t.elemBytes[type]!);
+  for (let k = int(1, 12); k > 0; k--) {
+    const store = r.next() < 0.35;
+    const type = store
+      ? r.next() < 0.85
+        ? MemType.OUT
+        : int(0, 7)
+      : r.next() < 0.9
+        ? [MemType.INP, MemType.WGT, MemType.ACC, MemType.ACC_8BIT, MemType.UOP][int(0, 4)]!
+        : int(4, 7);
+    const depth = DEPTH[type] ?? 64;
+    const pad = () => (r.next() < (store ? 0.1 : 0.4) ? int(0, 3) : 0);
+    const fields: Partial<Insn> & { opcode: number } = {
+      opcode: store ? Opcode.STORE : Opcode.LOAD,
+      memory_type: type,
+      y_size: int(0, 4),
+      x_size: r.next() < 0.1 ? 0 : int(1, 8),
+      y_pad_0: pad(),
+      y_pad_1: pad(),
+      x_pad_0: pad(),
+      x_pad_1: pad(),
+    };
+    fields.x_stride = fields.x_size! + int(0, 4);
+    fields.sram_base = r.next() < 0.3 ? Math.max(0, depth - int(0, 60)) : int(0, 64);
+    const elems = dramElems(type in DEPTH ? type : MemType.INP);
+    fields.dram_base = r.next() < 0.3 ? Math.max(0, elems - int(0, 40)) : int(0, 16);
+    b.raw(fields);
+  }
+  b.push('ld->ex');
+  b.push('st->ex');
+  b.pop('ld->ex');
+  b.pop('st->ex');
+  b.finish();
+  return b.build();
+}
+
+function outcome(sim: Simulator, reason: StopReason, p: Program) {
+  return {
+    reason,
+    time: sim.time,
+    steps: sim.steps,
+    status: sim.status,
+    error: sim.error?.toJSON(),
+    result: sim.result(reason),
+    counters: sim.counters(),
+    startSteps: p.insns.map((_, i) => sim.startedAtStep(i)),
+  };
+}
+
+describe('timing-only transfers taken from their packed rows', () => {
+  it('give what exec gives, errors included, over 400 random transfer programs', () => {
+    const r = new Prng(1818);
+    const codes = new Set<string>();
+    for (let seed = 0; seed < 400; seed++) {
+      const p = transferProgram(r);
+      const opts: SimOptions = { mode: 'timing', timing: TIMING_ROWS[seed % TIMING_ROWS.length]!, trace: false };
+      const batched = new Simulator(p, { ...opts, snapshots: false });
+      const a = outcome(batched, batched.run(), p);
+      const stepped = new Simulator(p, { ...opts, snapshots: false });
+      let reason: StopReason;
+      do reason = stepped.stepEvent();
+      while (reason === 'event');
+      assert.deepEqual(a, outcome(stepped, reason, p), `program ${seed}`);
+      codes.add(a.error?.code ?? a.status);
+    }
+    // The programs reach every check, and runs that pass them.
+    for (const c of [
+      'finished',
+      'bad-load-type',
+      'bad-store-type',
+      'bad-store-padding',
+      'sram-out-of-range',
+      'dram-out-of-range',
+    ])
+      assert.ok(codes.has(c), `no program ended with ${c}: ${[...codes].join(', ')}`);
+  });
+});

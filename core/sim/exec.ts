@@ -99,7 +99,7 @@ const MODULE = 14,
 
 /**
  * The row layout, for the timing-only batch loop (timing-batch.ts), which reads a LOAD's
- * or STORE's fields itself when TRANSFER allows it.
+ * or STORE's fields itself when TRANSFER allows it, and a GEMM's or ALU's.
  */
 export const Row = {
   STRIDE,
@@ -114,6 +114,19 @@ export const Row = {
   TRANSFER,
   ROW_BYTES,
   SRAM_ROW_BYTES,
+  UOP_BGN,
+  UOP_END,
+  ITER_OUT,
+  ITER_IN,
+  DST_OUT,
+  DST_IN,
+  SRC_OUT,
+  SRC_IN,
+  WGT_OUT,
+  WGT_IN,
+  RESET_REG,
+  USE_IMM,
+  ALU_OPCODE,
 } as const;
 
 /**

@@ -16,7 +16,8 @@
  * test/unit/sim-timing-batched.test.ts holds this loop equal to stepping one step at a
  * time through `step()`: cycles, steps, start steps, statistics, views and trace.
  */
-import { Opcode } from '../isa';
+import { AluOp, Opcode } from '../isa';
+import { C_ALU as C_ALU_, C_GEMM as C_GEMM_ } from './counters';
 import { Row, TRANSFER_COUNTER, Transfer, Work } from './exec';
 import type { ExecOut } from './exec';
 import type { Machine } from './machine';
@@ -93,6 +94,26 @@ export function runTimingBatch(
     R_TRANSFER = Row.TRANSFER,
     R_ROW_BYTES = Row.ROW_BYTES,
     R_SRAM_ROW_BYTES = Row.SRAM_ROW_BYTES;
+  const R_UOP_BGN = Row.UOP_BGN,
+    R_UOP_END = Row.UOP_END,
+    R_ITER_OUT = Row.ITER_OUT,
+    R_ITER_IN = Row.ITER_IN,
+    R_DST_OUT = Row.DST_OUT,
+    R_DST_IN = Row.DST_IN,
+    R_SRC_OUT = Row.SRC_OUT,
+    R_SRC_IN = Row.SRC_IN,
+    R_WGT_OUT = Row.WGT_OUT,
+    R_WGT_IN = Row.WGT_IN,
+    R_RESET_REG = Row.RESET_REG,
+    R_ALU_OPCODE = Row.ALU_OPCODE;
+  const GEMM = Opcode.GEMM,
+    ALU = Opcode.ALU,
+    ALU_LAST_OP = AluOp.MUL,
+    C_GEMM = C_GEMM_,
+    C_ALU = C_ALU_,
+    S_GEMM_ITERS = S.GEMM_ITERS,
+    S_GEMM_RESET_ITERS = S.GEMM_RESET_ITERS,
+    S_ALU_ITERS = S.ALU_ITERS;
   const T_NOP = Transfer.NOP,
     T_DMA = Transfer.DMA,
     COUNTER = TRANSFER_COUNTER,
@@ -162,7 +183,13 @@ export function runTimingBatch(
   // decided once when the row was packed, and nothing else of exec's output is read.
   const fast = !exec.movesData && !tracing;
   const rows = exec.rows,
-    counters = exec.counters;
+    counters = exec.counters,
+    uopMax = m.mem.uopMax;
+  const g = m.geometry,
+    uopDepth = g.uopDepth,
+    accDepth = g.accDepth,
+    inpDepth = g.inpDepth,
+    wgtDepth = g.wgtDepth;
   let busFreeAt = s.busFreeAt,
     time = s.time,
     lastIndex = s.lastIndex,
@@ -176,6 +203,8 @@ export function runTimingBatch(
     fBlocked = f[6]!;
   let startedCount = m.startedCount;
   let done = 0;
+  // Below maxTime when that is Infinity, so that an agent time of Infinity stops the loop.
+  const stopAt = Math.min(maxTime, Number.MAX_VALUE);
   let stuck = false;
   let error: unknown;
   try {
@@ -195,9 +224,9 @@ export function runTimingBatch(
         a = 3;
         t = next[3]!;
       }
-      if (t > maxTime) break;
-      if (t === Infinity) {
-        stuck = true;
+      // One comparison per step for both ends: the cycle limit, and no agent able to act.
+      if (t > stopAt) {
+        if (!(t > maxTime)) stuck = true;
         break;
       }
       time = t;
@@ -395,6 +424,51 @@ export function runTimingBatch(
           phase[a] = BUSY;
           next[a] = t + p.nopCycles;
           continue;
+        }
+        if (fast && (opcode === GEMM || opcode === ALU)) {
+          // Executor.gemm's and alu's effect in a timing-only run, from the row, when the
+          // micro-op bound (SimMemory.uopMax) shows that no micro-op's rows can leave their
+          // buffers: exec's row checks then pass, and their hulls are read by nothing but
+          // a trace. Otherwise (or for any other check) exec runs, and decides.
+          const isAlu = opcode === ALU;
+          // reset_reg of a GEMM, use_imm of an ALU: the same slot.
+          const flag = rows[rb + R_RESET_REG] !== 0;
+          const bgn = rows[rb + R_UOP_BGN]!,
+            end = rows[rb + R_UOP_END]!,
+            io = rows[rb + R_ITER_OUT]!,
+            ii = rows[rb + R_ITER_IN]!;
+          let iters = 0;
+          let ok = !isAlu || rows[rb + R_ALU_OPCODE]! <= ALU_LAST_OP;
+          if (ok && io !== 0 && ii !== 0 && end > bgn) {
+            // exec's checks, in its order: the micro-op range, then the rows each field
+            // reaches: dst (ACC); src (INP for GEMM, ACC for ALU) and wgt, but a GEMM that
+            // resets reads neither and an ALU reads no wgt.
+            const o = io - 1,
+              i = ii - 1;
+            ok = end <= uopDepth && uopMax[0]! + o * rows[rb + R_DST_OUT]! + i * rows[rb + R_DST_IN]! < accDepth;
+            if (ok && (isAlu || !flag))
+              ok = uopMax[1]! + o * rows[rb + R_SRC_OUT]! + i * rows[rb + R_SRC_IN]! < (isAlu ? accDepth : inpDepth);
+            if (ok && !isAlu && !flag)
+              ok = uopMax[2]! + o * rows[rb + R_WGT_OUT]! + i * rows[rb + R_WGT_IN]! < wgtDepth;
+            iters = io * ii * (end - bgn);
+          }
+          if (ok) {
+            phase[a] = BUSY;
+            if (isAlu) {
+              counters[C_ALU] += iters;
+              stats[S_ALU_ITERS] += iters;
+              const issue = iters * (flag ? p.aluImmInterval : p.aluTensorInterval);
+              stats[S_ALU_BUSY] += issue;
+              next[a] = t + p.aluSetup + issue + p.aluLatency;
+            } else {
+              if (!flag) counters[C_GEMM] += iters;
+              stats[flag ? S_GEMM_RESET_ITERS : S_GEMM_ITERS] += iters;
+              const issue = iters * p.gemmInterval;
+              stats[S_GEMM_BUSY] += issue;
+              next[a] = t + p.gemmSetup + issue + p.gemmLatency;
+            }
+            continue;
+          }
         }
         let dmaRows: number, dmaRowBytes: number, padTopBytes: number, padRowBytes: number, padBottomBytes: number;
         let isStore: boolean;

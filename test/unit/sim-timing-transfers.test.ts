@@ -1,14 +1,16 @@
 /**
  * A timing-only run without a trace takes a LOAD's or STORE's work from the executor's
- * packed row (exec.ts: Transfer, decided when the row is packed) instead of calling
- * exec. Here transfers with random fields, many of them failing one of exec's checks
- * (memory type, SRAM range, DRAM range, STORE padding) or of size 0, are run that way
- * and stepped one step at a time (which always calls exec): the stop reason, the error,
- * cycles, steps, statistics, counters and start steps must be identical.
+ * packed row (exec.ts: Transfer, decided when the row is packed), and a GEMM's or ALU's
+ * from its row and the micro-op bound (SimMemory.uopMax), instead of calling exec. Here
+ * transfers and GEMM/ALU instructions with random fields, many of them failing one of
+ * exec's checks (memory type, SRAM range, DRAM range, STORE padding, micro-op range,
+ * rows a micro-op reaches, ALU opcode) or of size 0, are run that way and stepped one
+ * step at a time (which always calls exec): the stop reason, the error, cycles, steps,
+ * statistics, counters and start steps must be identical.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Insn } from '../../core/isa';
+import type { Insn, Uop } from '../../core/isa';
 import { MemType, Opcode, defaultTarget } from '../../core/isa';
 import type { SimOptions, StopReason } from '../../core/sim';
 import { Simulator } from '../../core/sim';
@@ -69,6 +71,43 @@ function transferProgram(r: Prng): Program {
   return b.build();
 }
 
+/** UOP loads and up to 10 GEMM/ALU instructions with random loops, micro-ops mostly in range. */
+function computeProgram(r: Prng): Program {
+  const int = (lo: number, hi: number) => lo + r.int(hi - lo + 1);
+  const b = new ProgramBuilder(t, 'compute.vta');
+  // Micro-op indices mostly small; now and then one near or at the end of its buffer.
+  const index = (depth: number) => (r.next() < 0.9 ? int(0, 40) : depth - 1 - int(0, 8));
+  const uop = (): Uop => ({ dst: index(t.acc.depth), src: index(t.inp.depth), wgt: index(t.wgt.depth) });
+  for (let k = int(1, 10); k > 0; k--) {
+    if (r.next() < 0.4) {
+      const list = Array.from({ length: int(1, 6) }, uop);
+      b.load(MemType.UOP, { sram: int(0, 16), dram: b.uops(`k${k}`, list), x: list.length });
+    }
+    const alu = r.next() < 0.5;
+    const bgn = r.next() < 0.05 ? t.uop.depth - int(0, 2) : int(0, 20);
+    const factor = (depth: number) => (r.next() < 0.05 ? depth - int(0, 64) : r.next() < 0.3 ? 0 : int(0, 8));
+    b.raw({
+      opcode: alu ? Opcode.ALU : Opcode.GEMM,
+      reset_reg: !alu && r.next() < 0.3 ? 1 : 0,
+      alu_opcode: alu ? (r.next() < 0.05 ? int(5, 7) : int(0, 4)) : 0,
+      use_imm: alu && r.next() < 0.5 ? 1 : 0,
+      imm: alu ? int(-100, 100) : 0,
+      uop_bgn: bgn,
+      uop_end: r.next() < 0.05 ? bgn : bgn + int(1, 6),
+      iter_out: r.next() < 0.05 ? 0 : int(1, 4),
+      iter_in: r.next() < 0.05 ? 0 : int(1, 4),
+      dst_factor_out: factor(t.acc.depth),
+      dst_factor_in: factor(t.acc.depth),
+      src_factor_out: factor(alu ? t.acc.depth : t.inp.depth),
+      src_factor_in: factor(alu ? t.acc.depth : t.inp.depth),
+      wgt_factor_out: alu ? 0 : factor(t.wgt.depth),
+      wgt_factor_in: alu ? 0 : factor(t.wgt.depth),
+    });
+  }
+  b.finish();
+  return b.build();
+}
+
 function outcome(sim: Simulator, reason: StopReason, p: Program) {
   return {
     reason,
@@ -82,31 +121,50 @@ function outcome(sim: Simulator, reason: StopReason, p: Program) {
   };
 }
 
-describe('timing-only transfers taken from their packed rows', () => {
-  it('give what exec gives, errors included, over 400 random transfer programs', () => {
-    const r = new Prng(1818);
-    const codes = new Set<string>();
-    for (let seed = 0; seed < 400; seed++) {
-      const p = transferProgram(r);
-      const opts: SimOptions = { mode: 'timing', timing: TIMING_ROWS[seed % TIMING_ROWS.length]!, trace: false };
-      const batched = new Simulator(p, { ...opts, snapshots: false });
-      const a = outcome(batched, batched.run(), p);
-      const stepped = new Simulator(p, { ...opts, snapshots: false });
-      let reason: StopReason;
-      do reason = stepped.stepEvent();
-      while (reason === 'event');
-      assert.deepEqual(a, outcome(stepped, reason, p), `program ${seed}`);
-      codes.add(a.error?.code ?? a.status);
-    }
+/** Runs `make`'s programs batched and stepped; returns the error codes (or 'finished') they ended with. */
+function compare(make: (r: Prng) => Program, seed: number, count: number): Set<string> {
+  const r = new Prng(seed);
+  const codes = new Set<string>();
+  for (let k = 0; k < count; k++) {
+    const p = make(r);
+    const opts: SimOptions = { mode: 'timing', timing: TIMING_ROWS[k % TIMING_ROWS.length]!, trace: false };
+    const batched = new Simulator(p, { ...opts, snapshots: false });
+    const a = outcome(batched, batched.run(), p);
+    const stepped = new Simulator(p, { ...opts, snapshots: false });
+    let reason: StopReason;
+    do reason = stepped.stepEvent();
+    while (reason === 'event');
+    assert.deepEqual(a, outcome(stepped, reason, p), `program ${k}`);
+    codes.add(a.error ? `${a.error.code}: ${a.error.message.split(' ')[0]}` : a.status);
+  }
+  return codes;
+}
+
+describe('timing-only instructions taken from their packed rows', () => {
+  it('transfers give what exec gives, errors included, over 400 random programs', () => {
+    const codes = [...compare(transferProgram, 1818, 400)].join('; ');
     // The programs reach every check, and runs that pass them.
     for (const c of [
       'finished',
       'bad-load-type',
       'bad-store-type',
       'bad-store-padding',
-      'sram-out-of-range',
+      'sram-out-of-range: LOAD',
+      'sram-out-of-range: STORE',
       'dram-out-of-range',
     ])
-      assert.ok(codes.has(c), `no program ended with ${c}: ${[...codes].join(', ')}`);
+      assert.ok(codes.includes(c), `no program ended with ${c}: ${codes}`);
+  });
+
+  it('GEMM and ALU give what exec gives, errors included, over 400 random programs', () => {
+    const codes = [...compare(computeProgram, 1819, 400)].join('; ');
+    for (const c of [
+      'finished',
+      'uop-out-of-range',
+      'unknown-alu-opcode',
+      'sram-out-of-range: GEMM',
+      'sram-out-of-range: ALU',
+    ])
+      assert.ok(codes.includes(c), `no program ended with ${c}: ${codes}`);
   });
 });

@@ -9,7 +9,16 @@
  */
 import type { Insn } from '../isa';
 import type { ModuleId } from '../isa';
-import { AluOp, MEM_TYPE_NAMES, MODULES, MemType as MemType_, Opcode as Opcode_, emptyInsn, moduleOf } from '../isa';
+import {
+  AluOp,
+  MEM_TYPE_NAMES,
+  MODULES,
+  MemType as MemType_,
+  Opcode as Opcode_,
+  UOP_BYTES,
+  emptyInsn,
+  moduleOf,
+} from '../isa';
 import type { Program } from '../program/program';
 import {
   C_ACC as C_ACC_,
@@ -130,13 +139,14 @@ export const Row = {
 } as const;
 
 /**
- * A row's TRANSFER: EXEC, exec must run it (UOP loads, which fill the micro-op
- * buffer, instructions that fail a check, GEMM, ALU, FINISH); NOP, a LOAD or STORE of
- * x_size 0, which exec leaves as a NOP; DMA, a LOAD or STORE that passes every check of
- * Executor.load and store and moves no state a timing-only run keeps: its effect is the
- * counter, the statistics and the transfer's shape, all from the row.
+ * A row's TRANSFER: EXEC, exec must run it (instructions that fail a check, GEMM, ALU,
+ * FINISH); NOP, a LOAD or STORE of x_size 0, which exec leaves as a NOP; DMA, a LOAD or
+ * STORE that passes every check of Executor.load and store and moves no state a
+ * timing-only run keeps: its effect is the counter, the statistics and the transfer's
+ * shape, all from the row; UOP, the same for a UOP load, which also fills the micro-op
+ * buffer (Executor.fillUops), read by GEMM and ALU even in timing-only runs.
  */
-export const Transfer = { EXEC: 0, NOP: 1, DMA: 2 } as const;
+export const Transfer = { EXEC: 0, NOP: 1, DMA: 2, UOP: 3 } as const;
 
 /** fsim's counter that a LOAD or STORE of each memory type adds to (MemType order). */
 export const TRANSFER_COUNTER: readonly number[] = [C_UOP, C_WGT, C_INP, C_ACC, C_OUT, C_ACC];
@@ -156,7 +166,7 @@ function packInsns(program: Program, g: SimGeometry, dramLength: number): InsnTa
 /**
  * Row b's TRANSFER (its fields already packed), and its ROW_BYTES and SRAM_ROW_BYTES
  * when DMA. The checks are Executor.load's and store's, in their order, without the
- * messages: test/unit/sim-transfer-rows.test.ts holds the two equal.
+ * messages: test/unit/sim-timing-transfers.test.ts holds the two equal.
  */
 function transferKind(t: InsnTable, b: number, g: SimGeometry, dramLength: number): void {
   const xSize = t[b + X_SIZE]!;
@@ -176,8 +186,10 @@ function transferKind(t: InsnTable, b: number, g: SimGeometry, dramLength: numbe
     depth = g.accDepth;
     eb = sramRowBytes = g.outRowBytes;
   } else {
-    // UOP loads fill the micro-op buffer, which GEMM and ALU read even in timing-only runs.
-    if (type === MemType.INP) {
+    if (type === MemType.UOP) {
+      depth = g.uopDepth;
+      sramRowBytes = UOP_BYTES;
+    } else if (type === MemType.INP) {
       depth = g.inpDepth;
       sramRowBytes = g.inpLanes;
     } else if (type === MemType.WGT) {
@@ -195,7 +207,7 @@ function transferKind(t: InsnTable, b: number, g: SimGeometry, dramLength: numbe
   t[b + ROW_BYTES] = xSize * eb;
   t[b + SRAM_ROW_BYTES] = sramRowBytes;
   // Both fit whenever the fields do (x_size < 2^16, at most 4 KiB per element).
-  t[b + TRANSFER] = Transfer.DMA;
+  t[b + TRANSFER] = type === MemType.UOP && t[b + OPCODE] === Opcode.LOAD ? Transfer.UOP : Transfer.DMA;
 }
 
 /** Fills the rows; false when a value did not fit the array's element type. */
@@ -495,8 +507,7 @@ export class Executor {
     out.add(buf, Access.WRITE, sram, sram + rows);
     const mem = this.mem;
     if (type === MemType.UOP) {
-      loadUops(mem, this.view(b));
-      mem.touchUops(sram, sram + rows);
+      this.fillUops(index);
       return;
     }
     if (!this.data) return;
@@ -507,6 +518,20 @@ export class Executor {
       mem.touchWgtRows(sram, sram + rows);
       mem.wgtWritten(sram, sram + rows);
     } else mem.touchAccRows(sram, sram + rows);
+  }
+
+  /**
+   * A UOP load's effect on the micro-op buffer, its checks passed: Executor.load's last
+   * step, and all a timing-only run does of a row whose TRANSFER is UOP.
+   */
+  fillUops(index: number): void {
+    const b = index * STRIDE,
+      t = this.t;
+    const sram = t[b + SRAM_BASE]!;
+    const rows =
+      (t[b + X_PAD_0]! + t[b + X_SIZE]! + t[b + X_PAD_1]!) * (t[b + Y_PAD_0]! + t[b + Y_SIZE]! + t[b + Y_PAD_1]!);
+    loadUops(this.mem, this.view(b));
+    this.mem.touchUops(sram, sram + rows);
   }
 
   /**

@@ -116,6 +116,7 @@ export function runTimingBatch(
     S_ALU_ITERS = S.ALU_ITERS;
   const T_NOP = Transfer.NOP,
     T_DMA = Transfer.DMA,
+    T_UOP = Transfer.UOP,
     COUNTER = TRANSFER_COUNTER,
     LOAD = Opcode.LOAD,
     STORE = Opcode.STORE,
@@ -473,8 +474,9 @@ export function runTimingBatch(
         let dmaRows: number, dmaRowBytes: number, padTopBytes: number, padRowBytes: number, padBottomBytes: number;
         let isStore: boolean;
         let out: ExecOut | undefined;
-        if (transfer === T_DMA) {
-          // Executor.load and store's effect in a timing-only run, from the row.
+        if (transfer === T_DMA || transfer === T_UOP) {
+          // Executor.load's and store's effect in a timing-only run, from the row (and a UOP
+          // load's micro-ops, which GEMM and ALU read).
           const xSize = rows[rb + R_X_SIZE]!,
             ySize = rows[rb + R_Y_SIZE]!,
             sramRowBytes = rows[rb + R_SRAM_ROW_BYTES]!;
@@ -488,6 +490,7 @@ export function runTimingBatch(
           padBottomBytes = rows[rb + R_Y_PAD_1]! * X * sramRowBytes;
           padRowBytes = xPads * sramRowBytes;
           isStore = opcode === STORE;
+          if (transfer === T_UOP) exec.fillUops(index);
           stats[isStore ? S_DRAM_WRITE : S_DRAM_READ] += dmaRows * dmaRowBytes;
         } else {
           out = exec.exec(index);

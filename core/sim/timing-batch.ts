@@ -87,6 +87,7 @@ export function runTimingBatch(
     S_FETCH_BYTES = S.FETCH_BYTES,
     S_GEMM_BUSY = S.GEMM_BUSY,
     S_ALU_BUSY = S.ALU_BUSY,
+    S_STALL = S.STALL,
     S_DRAM_STALL = S.STALL + Cause.DRAM;
   const C_TOKEN = Cause.TOKEN,
     C_FETCH = Cause.FETCH,
@@ -350,7 +351,7 @@ export function runTimingBatch(
           const c = CONSUMER[q]!;
           if (phase[c] === WAIT_TOKEN && stallQ[c] === q && visible < next[c]!) next[c] = visible;
         }
-        if (exec.opcode(index) === FINISH) {
+        if (rows[index * R_STRIDE + R_OPCODE] === FINISH) {
           s.status = 'finished';
           for (let k = 0; k < 3; k++) closeStall(s, m, k, t);
           break;
@@ -394,7 +395,16 @@ export function runTimingBatch(
         // used up, and openStall was left a call at both waits.
         if (cause >= 0 && stallOpen[a] && stallCause[a] === cause && stallQ[a] === waitQ && stallIdx[a] === index)
           continue;
-        closeStall(s, m, a, t);
+        // closeStall, written out with the loop's locals (the call reached each array and
+        // the statistics' slot through s, m and the module context).
+        if (stallOpen[a]) {
+          stallOpen[a] = 0;
+          const start = stallStart[a]!;
+          if (t > start) {
+            stats[S_STALL + a * 3 + stallCause[a]!] += t - start;
+            if (tracing) trace.stall(stallIdx[a]!, start, t, stallCause[a]!, stallQ[a]!);
+          }
+        }
         if (cause >= 0) {
           stallOpen[a] = 1;
           stallStart[a] = t;

@@ -8,6 +8,7 @@ import { MemType, MEM_TYPE_NAMES, Opcode, isNop, moduleOf, tokenUse } from '../i
 import type { Program, ProgramInsn, SourceRange, TensorPlacement } from '../program/program';
 import type { Diagnostic, RelatedInfo, Severity } from '../lang/diagnostic';
 import type { BufferName, RowAccess, Work } from './access';
+import { checkpoint } from '../lang/cancellation';
 import { Findings } from '../lang/findings';
 import { ROW_WORK_BUDGET, depthOf, rowsInside } from './access';
 import { RowWalk } from './program-index';
@@ -72,6 +73,7 @@ export function firstTierChecks(program: Program, opts: CheckOptions): Diagnosti
   let sramChecked = true;
   let firstFinish = -1;
   for (let index = 0; index < insns.length; index++) {
+    checkpoint();
     const p = insns[index]!;
     const insn = p.insn;
     if (insn.opcode === Opcode.FINISH && firstFinish < 0) firstFinish = index;

@@ -17,6 +17,7 @@
  */
 import type { DepFlag, QueueId } from '../isa';
 import { MemType, Opcode, QUEUES, isNop, popFlagFor, pushFlagFor, tokenUse } from '../isa';
+import { checkpoint } from '../lang/cancellation';
 import type { Position, Program } from '../program/program';
 import type { BufferName, RowAccess, Work } from './access';
 import { ROW_WORK_BUDGET, UopShadow, insnAccesses } from './access';
@@ -244,6 +245,7 @@ export class ProgramIndex {
       }
     };
     for (let i = 0; i < insns.length; i++) {
+      checkpoint();
       const pi = insns[i]!;
       for (let k = 0; k < nq; k++) c[i * nq + k] = now[k]!;
       const insn = pi.insn;

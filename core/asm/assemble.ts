@@ -3,6 +3,7 @@
  * DRAM image, the layout). Expansion of `for`/`if`, kernel instances and token
  * folding all happen in one walk over the statements, in text order.
  */
+import { checkpoint, rethrowCancelled } from '../lang/cancellation';
 import { ZERO_RANGE, type Diagnostic } from '../lang/diagnostic';
 import type { AluOpName, FieldName, InsnKind, Insn, VtaTarget } from '../isa';
 import {
@@ -200,6 +201,7 @@ export function assembleAst(ast: SourceFile, opts: AssembleOptions): AssembleRes
   try {
     return new Assembler(ctx, ast, opts).run();
   } catch (e) {
+    rethrowCancelled(e);
     // Pathological input (e.g. nesting deep enough to exhaust the stack) must not crash a server.
     ctx.report(file, ZERO_RANGE, 'error', 'vta.internal', `the assembler stopped: ${(e as Error).message}`);
     return { diagnostics: ctx.diagnostics, ast, kernels: [] };
@@ -315,6 +317,7 @@ class Assembler {
     for (let k = 0; k < stmts.length; k++) {
       const s = stmts[k]!;
       if (this.tooLong) return;
+      checkpoint();
       switch (s.kind) {
         case 'insn':
           this.instruction(s, scope);
@@ -334,6 +337,9 @@ class Assembler {
           }
           if (s.kind === 'push') this.folder.push(q, this.src(s.range));
           else this.folder.pop(q, this.src(s.range));
+          // A push or pop that no neighbour carries becomes a NOP: it counts against the limit too.
+          if (this.out.length > this.maxInstructions)
+            this.tooManyInstructions(this.loops?.[0]?.header ?? this.src(s.range));
           break;
         }
         case 'label':

@@ -7,10 +7,12 @@
  *   one starts on the other worker, and the scheduler drops its result if it comes last.
  * - The newest job runs first: the document the user edits last is the one whose
  *   diagnostics they wait for, and a queued older job is usually superseded anyway.
- * - A newer version of a document drops its queued job at once, and stops its running
- *   job once that has run `graceMs` in all: a worker is terminated only for a long
- *   check, since a fresh one takes a while to load (on a busy machine an ordinary
- *   check can take a few hundred ms, and terminating it would cost more).
+ * - A newer version of a document drops its queued job at once and stops its running
+ *   one at that job's next checkpoint (a flag in shared memory the core polls:
+ *   core/lang/cancellation.ts), so the worker is free for the new version within
+ *   microseconds and stays loaded. A job that reaches no checkpoint for `graceMs`
+ *   (a parse of a huge text) is stopped by terminating its worker, since a fresh one
+ *   takes a while to load.
  * - A document's `all` job goes to the worker that ran its `first` job, which keeps
  *   the program it assembled.
  *
@@ -22,7 +24,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { LayerLoweredChecks } from '../../core/schedule/lowered-checks';
-import type { CheckDone, CheckJob, ForgetJob, LayerJob, SchedLintJob } from './check-worker';
+import type { CheckDone, CheckJob, CheckWorkerData, ForgetJob, LayerJob, SchedLintJob } from './check-worker';
 import type { SchedDiagnostic } from '../../core/schedule';
 
 /** The bundled worker beside the server bundle (dist/server) or the CLI bundle (dist/cli). */
@@ -69,8 +71,9 @@ interface Pending {
   uri: string;
   /** Set when a newer version arrived: the result is still delivered if it comes within the grace. */
   stale?: boolean;
-  /** When the job was posted to its worker (performance.now()). */
+  /** When the job was posted to its worker, and when the worker started it (performance.now()). */
   postedAt?: number;
+  startedAt?: number;
   resolve: (r: CheckDone | undefined) => void;
 }
 
@@ -82,6 +85,8 @@ interface Slot {
   budgetTimer?: ReturnType<typeof setTimeout>;
   /** Documents whose program this worker keeps. */
   keeps: Set<string>;
+  /** Shared with the worker: the id of a running job to stop at its next checkpoint (core/lang/cancellation.ts). */
+  cancel: Int32Array;
 }
 
 /** A tiny program run once by each new worker, so that its first real job does not pay for loading the parser. */
@@ -109,7 +114,7 @@ export class CheckPool {
     // Started now, so that the first check does not wait for the workers to load their code.
     if (this.script) {
       for (let i = 0; i < size; i++) {
-        const slot = { keeps: new Set<string>() } as Slot;
+        const slot = { keeps: new Set<string>(), cancel: new Int32Array(new SharedArrayBuffer(4)) } as Slot;
         this.startWorker(slot);
         this.slots.push(slot);
       }
@@ -178,20 +183,32 @@ export class CheckPool {
       const p = s.running;
       if (!p || p.uri !== uri || p.stale) continue;
       p.stale = true;
-      const ran = performance.now() - (p.postedAt ?? performance.now());
-      s.graceTimer = setTimeout(
-        () => {
-          if (s.running !== p) return;
-          this.onLog(
-            `vta: stopped the checks of ${uri} (version ${'version' in p.job ? p.job.version : '?'}): the document changed`,
-          );
-          this.replace(s);
-          p.resolve(undefined);
-          this.pump();
-        },
-        Math.max(0, this.graceMs - ran),
-      );
+      // Stopped at the job's next checkpoint; the grace only ends a job that reaches none.
+      Atomics.store(s.cancel, 0, p.job.id);
+      if (p.startedAt !== undefined) this.startGrace(s, p);
     }
+  }
+
+  /**
+   * Terminates the worker of a superseded job that has run `graceMs` without reaching a
+   * checkpoint. Counted from the job's start in the worker: a fresh worker still loading
+   * its code (a second or more on a busy machine) reaches the job's first checkpoint at
+   * once, and terminating it would only make it load again.
+   */
+  private startGrace(s: Slot, p: Pending): void {
+    const ran = performance.now() - p.startedAt!;
+    s.graceTimer = setTimeout(
+      () => {
+        if (s.running !== p) return;
+        this.onLog(
+          `vta: stopped the checks of ${p.uri} (version ${'version' in p.job ? p.job.version : '?'}): the document changed`,
+        );
+        this.replace(s);
+        p.resolve(undefined);
+        this.pump();
+      },
+      Math.max(0, this.graceMs - ran),
+    );
   }
 
   /** The document was closed: nothing of it is kept any more. */
@@ -239,8 +256,11 @@ export class CheckPool {
 
   /** Puts a new worker in `slot`; messages of the worker it replaces are ignored from now on. */
   private startWorker(slot: Slot): void {
-    const w = new Worker(this.script!, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    w.unref(); // never keeps the server alive on its own
+    Atomics.store(slot.cancel, 0, 0);
+    const w = new Worker(this.script!, {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      workerData: { cancel: slot.cancel.buffer as SharedArrayBuffer } satisfies CheckWorkerData,
+    });
     slot.worker = w;
     // The warm-up runs before any job posted later; its answer is ignored (no job has id 0).
     w.postMessage({ ...WARM_UP, id: 0 } satisfies CheckJob);
@@ -249,6 +269,8 @@ export class CheckPool {
       const p = slot.running;
       if (!p || p.job.id !== m.id) return;
       if (m.started) {
+        p.startedAt = performance.now();
+        if (p.stale) this.startGrace(slot, p);
         // The budget runs from the start of the job, not from a fresh worker's loading.
         const budget = budgetOf(p.job);
         slot.budgetTimer = setTimeout(() => {
@@ -266,6 +288,11 @@ export class CheckPool {
       clearTimeout(slot.budgetTimer);
       slot.running = undefined;
       if ((m.heapMb ?? 0) > RECYCLE_HEAP_MB) this.replace(slot);
+      if (m.cancelled) {
+        p.resolve(undefined); // superseded (see supersede)
+        this.pump();
+        return;
+      }
       if (m.error) this.onLog(`vta: checks of ${p.uri} failed: ${m.error}`);
       p.resolve(m.error ? { ...m, error: `the checks stopped: ${m.error.split('\n')[0]}` } : m);
       this.pump();
@@ -284,5 +311,7 @@ export class CheckPool {
       });
       this.pump();
     });
+    // Never keeps the server alive on its own (after the listeners: adding one refs the worker again).
+    w.unref();
   }
 }

@@ -1,22 +1,34 @@
 /**
  * The worker thread that runs every check of a `.vta` document, off the server's
  * thread, so that the server keeps answering while a document is checked and can stop
- * a check (by terminating the worker) when a newer version of the document arrives.
+ * a check when a newer version of the document arrives (at the core's checkpoints:
+ * core/lang/cancellation.ts; by terminating the worker for a job that reaches none).
  *
  * Besides a schedule's jobs (its lint, each layer lowered), two kinds of job: `first` assembles the text and runs the first-tier checks (what
  * is published right after an edit); `all` runs every check, reusing the program the
  * `first` job of the same version assembled when it is still here.
  */
 import { getHeapStatistics } from 'node:v8';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { assembleText, type AssembleResult } from '../../core/asm';
 import { checkAssembled, type CheckTier } from '../../core/analysis/check';
 import type { VtaTarget } from '../../core/isa';
+import { Cancelled, cancellable, checkpoint } from '../../core/lang/cancellation';
 import type { Diagnostic } from '../../core/lang/diagnostic';
-import { lintSchedule, parseSchedule, type SchedDiagnostic } from '../../core/schedule';
+import {
+  lintSchedule,
+  parseSchedule,
+  type SchedDiagnostic,
+  type SchedFile,
+  type ScheduleLint,
+} from '../../core/schedule';
 import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
 import type { AsmHost } from '../../core/asm/host';
 import { nodeHost } from '../node-host';
+import { KeptPrograms } from './kept-programs';
+
+/** Instructions of the programs a worker keeps between a version's two jobs (one large program, or many small). */
+const KEPT_INSTRUCTIONS = 1 << 15;
 
 /** One version of an open document as a job reads it. */
 export interface DocumentInput {
@@ -85,14 +97,21 @@ export interface CheckDone {
   layer?: LayerLoweredChecks;
   /** The worker's heap after the job, in MB (the pool replaces a worker that grew large). */
   heapMb?: number;
+  /** The job stopped at a checkpoint: the server asked for it (a newer version came). */
+  cancelled?: boolean;
+}
+
+/** What the pool gives each worker: `cancel[0]` holds the id of a job the server no longer wants. */
+export interface CheckWorkerData {
+  cancel: SharedArrayBuffer;
 }
 
 /**
- * The last assembled program of each document, for the `all` job of the same version.
- * One per document (memory stays bounded by the open documents); a job of any other
- * version or input replaces it.
+ * The last assembled program of each document, for the `all` job of the same version
+ * (a job of any other version or input replaces it): those of the documents checked
+ * last, within a budget of instructions (the newest is kept whatever its size).
  */
-const kept = new Map<string, { job: CheckJob; result: AssembleResult; read: string[] }>();
+const kept = new KeptPrograms<{ job: CheckJob; result: AssembleResult; read: string[] }>(KEPT_INSTRUCTIONS);
 
 const sameInput = (a: CheckJob, b: CheckJob): boolean =>
   a.version === b.version &&
@@ -127,30 +146,49 @@ export function runCheckJob(job: CheckJob): CheckDone {
     read = [...seen];
   }
   // Kept for the whole-program tier of the same version, which follows when the user pauses.
-  if (job.tier === 'first') kept.set(job.uri, { job, result, read });
+  if (job.tier === 'first') kept.set(job.uri, { job, result, read }, result.program?.insns.length ?? 0);
   else kept.delete(job.uri);
   const found = checkAssembled(result, job.file, { tier: job.tier });
   // Findings are plain data (core/analysis/check.ts): they cross to the server's thread as they are.
   return { id: job.id, diagnostics: found, assembleMs, instructions: result.program?.insns.length ?? 0, read };
 }
 
-/** Lowers and checks one layer of a schedule (parsed and linted again here: both are cheap), reading the open documents as the server's lint does. */
+/**
+ * A schedule parsed and linted, for the last input seen: a schedule's layer jobs (one
+ * per layer after each pause) and its lint read the same version, and parsing it again
+ * for each layer cost as much as lowering the layers under the fuzz driver's edits.
+ */
+let lastLinted: { key: string; ast: SchedFile; lint: ScheduleLint } | undefined;
+
+function linted(input: Pick<DocumentInput, 'file' | 'text' | 'files' | 'settingTarget'>): {
+  ast: SchedFile;
+  lint: ScheduleLint;
+} {
+  const { file, text, files, settingTarget } = input;
+  const key = JSON.stringify([file, text, files, settingTarget]);
+  if (lastLinted?.key !== key) {
+    const ast = parseSchedule(text);
+    const lint = lintSchedule(ast, { host: openFilesHost(files), file, fallbackTarget: settingTarget });
+    lastLinted = { key, ast, lint };
+  }
+  return lastLinted;
+}
+
+/** Lowers and checks one layer of a schedule, reading the open documents as the server's lint does. */
 export function runLayerJob(job: LayerJob): CheckDone {
-  const { file, text, index, settingTarget, files } = job.layer;
-  const ast = parseSchedule(text);
-  const op = ast.statements[index];
+  const { ast, lint } = linted({ ...job.layer, files: job.layer.files ?? {} });
+  const op = ast.statements[job.layer.index];
   if (op?.kind !== 'operator')
     return { id: job.id, layer: { diagnostics: [], estimate: undefined, skippedInstructions: undefined } };
-  const lint = lintSchedule(ast, { host: openFilesHost(files ?? {}), file, fallbackTarget: settingTarget });
-  return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file }) };
+  return { id: job.id, layer: checkLoweredLayer(ast, lint, op, { file: job.layer.file }) };
 }
 
 /** Parses and lints a schedule as the server's thread does (Workspace.vtasched), reading the open documents first. */
 export function runSchedLintJob(job: SchedLintJob): CheckDone {
-  const { file, text, files, settingTarget } = job.schedLint;
-  const lint = lintSchedule(parseSchedule(text), { host: openFilesHost(files), file, fallbackTarget: settingTarget });
-  return { id: job.id, schedDiagnostics: lint.diagnostics };
+  return { id: job.id, schedDiagnostics: linted(job.schedLint).lint.diagnostics };
 }
+
+const cancel = new Int32Array((workerData as CheckWorkerData | undefined)?.cancel ?? new SharedArrayBuffer(4));
 
 parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) => {
   if ('forget' in job) {
@@ -160,9 +198,16 @@ parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) 
   parentPort!.postMessage({ id: job.id, started: true } satisfies CheckDone);
   let out: CheckDone;
   try {
-    out = 'layer' in job ? runLayerJob(job) : 'schedLint' in job ? runSchedLintJob(job) : runCheckJob(job);
+    out = cancellable(
+      () => Atomics.load(cancel, 0) === job.id,
+      () => {
+        checkpoint(); // superseded while it waited in the queue
+        return 'layer' in job ? runLayerJob(job) : 'schedLint' in job ? runSchedLintJob(job) : runCheckJob(job);
+      },
+    );
   } catch (e) {
-    out = { id: job.id, error: (e as Error).stack ?? String(e) };
+    out =
+      e instanceof Cancelled ? { id: job.id, cancelled: true } : { id: job.id, error: (e as Error).stack ?? String(e) };
   }
   out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
   parentPort!.postMessage(out);

@@ -8,13 +8,12 @@
 import {
   MessageType,
   ResponseError,
-  TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticsScheduler } from './diagnostics';
+import { openDocuments } from './documents';
 import {
   FEATURES,
   LANGUAGES,
@@ -40,7 +39,7 @@ export interface ServerOptions {
 }
 
 export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = openDocuments();
   const ws = new Workspace(documents);
   // Layers' fastest schedules, ranked in a worker; the hover and the code action ask again when ready.
   const tuner = new ScheduleTuner(() => undefined);

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
-import { serverForFile } from './lsp-harness';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { serverForFile, type Published } from './lsp-harness';
 import { docDefaultConfigJson } from '../support/isa-doc';
 
 const lsp = serverForFile();
@@ -66,5 +67,35 @@ describe('checks workers', () => {
     assert.match(second[0]!.label, /cycles \(\d+ µs\)/);
     await lsp().close(sched);
     await lsp().close(cfg);
+  });
+
+  test('a document closed and opened again keeps its line table: a client mirroring it with the same library stays in step', async () => {
+    const uri = 'file:///tmp/vta-lone-cr.vta';
+    // The client's copy, kept as vscode-languageserver-textdocument keeps it (the fuzz driver and other harnesses do).
+    let mirror = TextDocument.create(uri, 'vta', 1, '  nop ld\n  finish\n');
+    await lsp().open(uri, mirror.getText());
+    const edit = async (at: { line: number; character: number }, text: string) => {
+      const c = { range: { start: at, end: at }, text };
+      mirror = TextDocument.update(mirror, [c], mirror.version + 1);
+      await lsp().change(uri, [c]);
+    };
+    // A CR typed before a LF: the library's incremental table now counts a line more than a fresh one.
+    await edit({ line: 0, character: 8 }, '\r');
+    assert.equal(mirror.lineCount, TextDocument.create(uri, 'vta', 1, mirror.getText()).lineCount + 1);
+    await lsp().close(uri);
+    await lsp().open(uri, mirror.getText());
+    // '@' before `finish`, at the position the client's table gives.
+    await edit(mirror.positionAt(mirror.getText().indexOf('finish')), '@');
+    assert.equal(mirror.getText(), '  nop ld\r\n  @finish\n');
+    const key = (p: Published) => JSON.stringify(p.diagnostics.map((d) => [d.range, d.code, d.message]));
+    const incremental = await lsp().diagnostics(uri, (p) => p.version === 2 && p.diagnostics.length > 0);
+    // The same text opened fresh: the server's text was the client's.
+    const fresh = 'file:///tmp/vta-lone-cr-fresh.vta';
+    await lsp().open(fresh, mirror.getText());
+    const reopened = await lsp().diagnostics(fresh, (p) => p.version === 1);
+    assert.ok(reopened.diagnostics.some((d) => d.range.start.line === 1 && d.range.start.character === 2));
+    assert.equal(key(incremental), key(reopened));
+    await lsp().close(uri);
+    await lsp().close(fresh);
   });
 });

@@ -116,6 +116,20 @@ test('loops that expand past the instruction limit are one error on the outer lo
   assert.equal(raised.program!.insns.length, 600_001);
 });
 
+test('pushes and pops that become NOPs count against the instruction limit', () => {
+  // No instruction carries them: each iteration inserts two NOPs (the language server
+  // once assembled 200,001 instructions for a request limited to 16,384).
+  const r = assembleText('for i in 0..100000 {\n  push ld->ex\n  pop ld->ex\n}\n  finish\n', {
+    file: 't.vta',
+    maxInstructions: 1000,
+  });
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.range.start.line]),
+    [['vta.bounds.stream', 0]],
+  );
+  assert.ok(r.program!.insns.length <= 1002, `${r.program!.insns.length} instructions`);
+});
+
 test('a kernel loop longer than the UOP buffer is one error at the loop, not 65,535 micro-ops checked', () => {
   const d = check('target default\nkernel z { for c in 0..65535 { uop dst=c src=0 wgt=0 } }\n  load uop z\n  finish\n');
   const sizes = d.filter((x) => x.code === 'vta.kernel.size');

@@ -19,6 +19,7 @@ import {
 } from '../../isa';
 import type { Program, ProgramInsn, SourceRange } from '../../program/program';
 import type { Range } from '../../lang/ast';
+import { checkpoint } from '../../lang/cancellation';
 import type { Diagnostic, Fix, FixEdit, RelatedInfo, Severity } from '../../lang/diagnostic';
 import type { BufferName, Work } from '../access';
 import { ROW_WORK_BUDGET, depthOf, rowsInside } from '../access';
@@ -593,6 +594,7 @@ class TokenChecker {
 
     // Only buffers that two modules touch can race; the UOP buffer is compute-only.
     for (let n = 0; n < r.execOrder.length; n++) {
+      checkpoint();
       const i = r.execOrder[n]!;
       if (work.units > budget) {
         this.report(

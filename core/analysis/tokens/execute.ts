@@ -13,6 +13,7 @@
  */
 import type { ModuleId, QueueId } from '../../isa';
 import { MODULES, Opcode, QUEUES, queueConsumer, queueProducer, tokenUse } from '../../isa';
+import { checkpoint } from '../../lang/cancellation';
 import type { Program } from '../../program/program';
 
 export const MOD_INDEX: Record<ModuleId, number> = { ld: 0, ex: 1, st: 2 };
@@ -74,6 +75,7 @@ export function runTokens(program: Program): TokenRun {
   const poppers = perQueue<number[]>(() => []);
   let finish = -1;
   for (let i = 0; i < n; i++) {
+    checkpoint();
     const p = insns[i]!;
     const use = tokenUse(p.insn);
     const m = use.module;
@@ -154,7 +156,10 @@ export function runTokens(program: Program): TokenRun {
   while (moved) {
     moved = false;
     for (const m of MODULES) {
-      while (step(m)) moved = true;
+      while (step(m)) {
+        moved = true;
+        checkpoint();
+      }
     }
   }
 

@@ -9,7 +9,16 @@
  */
 import type { Insn } from '../isa';
 import type { ModuleId } from '../isa';
-import { AluOp, MEM_TYPE_NAMES, MODULES, MemType as MemType_, Opcode as Opcode_, emptyInsn, moduleOf } from '../isa';
+import {
+  AluOp,
+  MEM_TYPE_NAMES,
+  MODULES,
+  MemType as MemType_,
+  Opcode as Opcode_,
+  UOP_BYTES,
+  emptyInsn,
+  moduleOf,
+} from '../isa';
 import type { Program } from '../program/program';
 import {
   C_ACC as C_ACC_,
@@ -81,27 +90,128 @@ const UOP_BGN = 1,
   ALU_OPCODE = 12,
   IMM = 13;
 /*
+ * LOAD and STORE only (GEMM and ALU rows use these slots for other fields), what a timing-only run needs of them without calling exec, worked out
+ * when the row is packed (transferKind): TRANSFER says whether exec may be skipped, and
+ * how; ROW_BYTES is the bytes of one DRAM row (ExecOut.dmaRowBytes); SRAM_ROW_BYTES the
+ * bytes of one SRAM row, the unit of the padding and of fsim's counter.
+ */
+const TRANSFER = 11,
+  ROW_BYTES = 12,
+  SRAM_ROW_BYTES = 13;
+/*
  * Every instruction: its module (MODULES order) and its dependency flags (bits 1, 2, 4, 8:
  * pop_prev, pop_next, push_prev, push_next, program-info.ts's FLAGS order), for
  * programInfo, so that the Program's instruction objects are read in one pass.
  */
 const MODULE = 14,
   DEP_FLAGS = 15;
+
+/**
+ * The row layout, for the timing-only batch loop (timing-batch.ts), which reads a LOAD's
+ * or STORE's fields itself when TRANSFER allows it, and a GEMM's or ALU's.
+ */
+export const Row = {
+  STRIDE,
+  OPCODE,
+  MEM_TYPE,
+  Y_SIZE,
+  X_SIZE,
+  Y_PAD_0,
+  Y_PAD_1,
+  X_PAD_0,
+  X_PAD_1,
+  TRANSFER,
+  ROW_BYTES,
+  SRAM_ROW_BYTES,
+  UOP_BGN,
+  UOP_END,
+  ITER_OUT,
+  ITER_IN,
+  DST_OUT,
+  DST_IN,
+  SRC_OUT,
+  SRC_IN,
+  WGT_OUT,
+  WGT_IN,
+  RESET_REG,
+  USE_IMM,
+  ALU_OPCODE,
+} as const;
+
+/**
+ * A row's TRANSFER: EXEC, exec must run it (instructions that fail a check, GEMM, ALU,
+ * FINISH); NOP, a LOAD or STORE of x_size 0, which exec leaves as a NOP; DMA, a LOAD or
+ * STORE that passes every check of Executor.load and store and moves no state a
+ * timing-only run keeps: its effect is the counter, the statistics and the transfer's
+ * shape, all from the row; UOP, the same for a UOP load, which also fills the micro-op
+ * buffer (Executor.fillUops), read by GEMM and ALU even in timing-only runs.
+ */
+export const Transfer = { EXEC: 0, NOP: 1, DMA: 2, UOP: 3 } as const;
+
+/** fsim's counter that a LOAD or STORE of each memory type adds to (MemType order). */
+export const TRANSFER_COUNTER: readonly number[] = [C_UOP, C_WGT, C_INP, C_ACC, C_OUT, C_ACC];
 const MODULE_INDEX = Object.fromEntries(MODULES.map((id, k) => [id, k])) as Record<ModuleId, number>;
 
 type InsnTable = Int32Array | Float64Array;
 
-function packInsns(program: Program): InsnTable {
+function packInsns(program: Program, g: SimGeometry, dramLength: number): InsnTable {
   const n = program.insns.length * STRIDE;
   const small = new Int32Array(n);
-  if (fillInsns(program, small)) return small;
+  if (fillInsns(program, small, g, dramLength)) return small;
   const exact = new Float64Array(n);
-  fillInsns(program, exact);
+  fillInsns(program, exact, g, dramLength);
   return exact;
 }
 
+/**
+ * Row b's TRANSFER (its fields already packed), and its ROW_BYTES and SRAM_ROW_BYTES
+ * when DMA. The checks are Executor.load's and store's, in their order, without the
+ * messages: test/unit/sim-timing-transfers.test.ts holds the two equal.
+ */
+function transferKind(t: InsnTable, b: number, g: SimGeometry, dramLength: number): void {
+  const xSize = t[b + X_SIZE]!;
+  if (xSize === 0) {
+    t[b + TRANSFER] = Transfer.NOP;
+    return;
+  }
+  t[b + TRANSFER] = Transfer.EXEC;
+  const type = t[b + MEM_TYPE]!;
+  const yPad0 = t[b + Y_PAD_0]!,
+    yPad1 = t[b + Y_PAD_1]!,
+    xPad0 = t[b + X_PAD_0]!,
+    xPad1 = t[b + X_PAD_1]!;
+  let depth: number, eb: number, sramRowBytes: number;
+  if (t[b + OPCODE] === Opcode.STORE) {
+    if (type !== MemType.OUT || yPad0 || yPad1 || xPad0 || xPad1) return;
+    depth = g.accDepth;
+    eb = sramRowBytes = g.outRowBytes;
+  } else {
+    if (type === MemType.UOP) {
+      depth = g.uopDepth;
+      sramRowBytes = UOP_BYTES;
+    } else if (type === MemType.INP) {
+      depth = g.inpDepth;
+      sramRowBytes = g.inpLanes;
+    } else if (type === MemType.WGT) {
+      depth = g.wgtDepth;
+      sramRowBytes = g.wgtLanes;
+    } else if (type === MemType.ACC || type === MemType.ACC_8BIT) {
+      depth = g.accDepth;
+      sramRowBytes = g.accRowBytes;
+    } else return;
+    eb = g.elemBytes[type]!;
+  }
+  const ySize = t[b + Y_SIZE]!;
+  if (t[b + SRAM_BASE]! + (xPad0 + xSize + xPad1) * (yPad0 + ySize + yPad1) > depth) return;
+  if (ySize !== 0 && (t[b + DRAM_BASE]! + (ySize - 1) * t[b + X_STRIDE]! + xSize) * eb > dramLength) return;
+  t[b + ROW_BYTES] = xSize * eb;
+  t[b + SRAM_ROW_BYTES] = sramRowBytes;
+  // Both fit whenever the fields do (x_size < 2^16, at most 4 KiB per element).
+  t[b + TRANSFER] = type === MemType.UOP && t[b + OPCODE] === Opcode.LOAD ? Transfer.UOP : Transfer.DMA;
+}
+
 /** Fills the rows; false when a value did not fit the array's element type. */
-function fillInsns(program: Program, t: InsnTable): boolean {
+function fillInsns(program: Program, t: InsnTable, g: SimGeometry, dramLength: number): boolean {
   const insns = program.insns;
   let fits = true;
   const put = (k: number, v: number) => {
@@ -127,6 +237,7 @@ function fillInsns(program: Program, t: InsnTable): boolean {
       put(b + Y_PAD_1, x.y_pad_1);
       put(b + X_PAD_0, x.x_pad_0);
       put(b + X_PAD_1, x.x_pad_1);
+      if (fits) transferKind(t, b, g, dramLength);
     } else {
       put(b + UOP_BGN, x.uop_bgn);
       put(b + UOP_END, x.uop_end);
@@ -219,12 +330,22 @@ export class Executor {
     private readonly data: boolean,
   ) {
     this.insns = program.insns;
-    this.t = packInsns(program);
     this.g = mem.geometry;
+    this.t = packInsns(program, this.g, mem.dram.length);
   }
 
   get kernel(): 'simd' | 'js' {
     return this.simd ? 'simd' : 'js';
+  }
+
+  /** The packed rows (Row), for the timing-only batch loop. */
+  get rows(): InsnTable {
+    return this.t;
+  }
+
+  /** false in timing-only runs: no tensor data moves. */
+  get movesData(): boolean {
+    return this.data;
   }
 
   opcode(index: number): number {
@@ -386,8 +507,7 @@ export class Executor {
     out.add(buf, Access.WRITE, sram, sram + rows);
     const mem = this.mem;
     if (type === MemType.UOP) {
-      loadUops(mem, this.view(b));
-      mem.touchUops(sram, sram + rows);
+      this.fillUops(index);
       return;
     }
     if (!this.data) return;
@@ -398,6 +518,20 @@ export class Executor {
       mem.touchWgtRows(sram, sram + rows);
       mem.wgtWritten(sram, sram + rows);
     } else mem.touchAccRows(sram, sram + rows);
+  }
+
+  /**
+   * A UOP load's effect on the micro-op buffer, its checks passed: Executor.load's last
+   * step, and all a timing-only run does of a row whose TRANSFER is UOP.
+   */
+  fillUops(index: number): void {
+    const b = index * STRIDE,
+      t = this.t;
+    const sram = t[b + SRAM_BASE]!;
+    const rows =
+      (t[b + X_PAD_0]! + t[b + X_SIZE]! + t[b + X_PAD_1]!) * (t[b + Y_PAD_0]! + t[b + Y_SIZE]! + t[b + Y_PAD_1]!);
+    loadUops(this.mem, this.view(b));
+    this.mem.touchUops(sram, sram + rows);
   }
 
   /**

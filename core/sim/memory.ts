@@ -56,6 +56,13 @@ export class SimMemory {
   readonly uopDst: Int32Array;
   readonly uopSrc: Int32Array;
   readonly uopWgt: Int32Array;
+  /**
+   * The largest dst, src and wgt index ever written into the micro-op buffer (never
+   * lowered, so it bounds every micro-op the buffer holds, snapshots restored included):
+   * a timing-only run checks a GEMM's or ALU's rows against it without visiting its
+   * micro-ops (timing-batch.ts), and visits them only when the bound reaches past a buffer.
+   */
+  readonly uopMax = new Int32Array(3);
   readonly inp: Int8Array;
   readonly inpBytes: Uint8Array;
   readonly wgt: Int8Array;

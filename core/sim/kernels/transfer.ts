@@ -91,6 +91,9 @@ export function loadUops(mem: SimMemory, insn: Insn): void {
   // frequent instructions, and timing-only runs allocate nothing else per instruction.
   const X = insn.x_pad_0 + insn.x_size + insn.x_pad_1;
   let row = insn.sram_base;
+  let maxD = 0,
+    maxS = 0,
+    maxW = 0;
   if (insn.y_pad_0 > 0) {
     zeroUops(mem, row, insn.y_pad_0 * X);
     row += insn.y_pad_0 * X;
@@ -104,9 +107,12 @@ export function loadUops(mem: SimMemory, insn: Insn): void {
     for (let k = 0; k < insn.x_size; k++) {
       const p = (elem + k) * 4;
       const word = (dram[p]! | (dram[p + 1]! << 8) | (dram[p + 2]! << 16) | (dram[p + 3]! << 24)) >>> 0;
-      uD[row + k] = (word >>> f.dstShift) & f.dstMask;
-      uS[row + k] = (word >>> f.srcShift) & f.srcMask;
-      uW[row + k] = (word >>> f.wgtShift) & f.wgtMask;
+      const d = (uD[row + k] = (word >>> f.dstShift) & f.dstMask),
+        s = (uS[row + k] = (word >>> f.srcShift) & f.srcMask),
+        w = (uW[row + k] = (word >>> f.wgtShift) & f.wgtMask);
+      if (d > maxD) maxD = d;
+      if (s > maxS) maxS = s;
+      if (w > maxW) maxW = w;
     }
     row += insn.x_size;
     if (insn.x_pad_1 > 0) {
@@ -115,6 +121,11 @@ export function loadUops(mem: SimMemory, insn: Insn): void {
     }
   }
   if (insn.y_pad_1 > 0) zeroUops(mem, row, insn.y_pad_1 * X);
+  // Padding writes zeros, which the bound (at least 0) already covers.
+  const max = mem.uopMax;
+  if (maxD > max[0]!) max[0] = maxD;
+  if (maxS > max[1]!) max[1] = maxS;
+  if (maxW > max[2]!) max[2] = maxW;
 }
 
 /** Zero micro-ops (a padded UOP load's padding). */

@@ -8,8 +8,7 @@
  * is published right after an edit); `all` runs every check, reusing the program the
  * `first` job of the same version assembled when it is still here.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { assembleText, type AssembleResult } from '../../core/asm';
 import { checkAssembled, type CheckTier } from '../../core/analysis/check';
@@ -26,6 +25,7 @@ import {
 import { checkLoweredLayer, type LayerLoweredChecks } from '../../core/schedule/lowered-checks';
 import type { AsmHost } from '../../core/asm/host';
 import { nodeHost } from '../node-host';
+import { collectGarbage } from './heap';
 import { KeptPrograms } from './kept-programs';
 
 /** Instructions of the programs a worker keeps between a version's two jobs (one large program, or many small). */
@@ -195,22 +195,6 @@ export function runSchedLintJob(job: SchedLintJob): CheckDone {
 const data = workerData as CheckWorkerData | undefined;
 const cancel = new Int32Array(data?.cancel ?? new SharedArrayBuffer(4));
 
-/**
- * A full garbage collection on demand. V8 keeps a heap grown by a large job until its
- * own schedule shrinks it, which under steady typing is late: two workers held the
- * server near 2 x 160 MB, and replacing such a worker (what the pool did) cost a
- * reload and its compiled code each time. `gc` is exposed for this thread's use only
- * (the flag is read when a context is created).
- */
-const collect = ((): (() => void) | undefined => {
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined; // then the pool replaces a worker that stays large
-  }
-})();
-
 parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) => {
   if ('forget' in job) {
     kept.delete(job.forget);
@@ -231,8 +215,9 @@ parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) 
       e instanceof Cancelled ? { id: job.id, cancelled: true } : { id: job.id, error: (e as Error).stack ?? String(e) };
   }
   out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
-  if (collect && data && out.heapMb > data.collectAboveMb) {
-    collect();
+  // V8 keeps a heap a large job grew until its own schedule shrinks it (heap.ts); replacing the worker instead cost a reload.
+  if (collectGarbage && data && out.heapMb > data.collectAboveMb) {
+    collectGarbage();
     out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
   }
   parentPort!.postMessage(out);

@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { DiagnosticsScheduler } from './diagnostics';
 import { openDocuments } from './documents';
+import { keepHeapSmall } from './heap';
 import {
   FEATURES,
   LANGUAGES,
@@ -38,7 +39,11 @@ export interface ServerOptions {
   debounceMs?: number;
 }
 
+/** The server's thread collects its garbage past this heap (heap.ts); its live data is usually a few tens of MB. */
+const HEAP_FLOOR_MB = 64;
+
 export function startLanguageServer(connection: Connection, opts: ServerOptions = {}): void {
+  keepHeapSmall(HEAP_FLOOR_MB);
   const documents = openDocuments();
   const ws = new Workspace(documents);
   // Layers' fastest schedules, ranked in a worker; the hover and the code action ask again when ready.

@@ -216,9 +216,7 @@ parentPort?.on('message', (job: CheckJob | LayerJob | SchedLintJob | ForgetJob) 
   }
   out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
   // V8 keeps a heap a large job grew until its own schedule shrinks it (heap.ts); replacing the worker instead cost a reload.
-  if (collectGarbage && data && out.heapMb > data.collectAboveMb) {
-    collectGarbage();
+  if (data && out.heapMb > data.collectAboveMb && collectGarbage())
     out.heapMb = getHeapStatistics().total_heap_size / 2 ** 20;
-  }
   parentPort!.postMessage(out);
 });

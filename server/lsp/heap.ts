@@ -12,18 +12,26 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+let gc: (() => void) | null | undefined;
+
 /**
- * V8's `gc()`, exposed for the caller's use (the flag is read when a context is
- * created, so only this new context's `gc` exists); undefined where the flag is refused.
+ * Runs V8's full collection; false where it is not available. `gc` is exposed for this
+ * caller only (the flag is read when a context is created, so only the new context's
+ * `gc` exists), and only when first wanted: exposing it costs tens of ms of CPU, which
+ * `vta lsp` would otherwise pay on every start in each of its threads.
  */
-export const collectGarbage = ((): (() => void) | undefined => {
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
+export function collectGarbage(): boolean {
+  if (gc === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+    } catch {
+      gc = null;
+    }
   }
-})();
+  gc?.();
+  return !!gc;
+}
 
 export const heapMb = (): number => getHeapStatistics().used_heap_size / 2 ** 20;
 
@@ -32,12 +40,11 @@ export const heapMb = (): number => getHeapStatistics().used_heap_size / 2 ** 20
  * than twice what was live after the last collection, checked every `everyMs`.
  */
 export function keepHeapSmall(floorMb: number, everyMs = 1000): void {
-  if (!collectGarbage) return;
   let live = 0;
   const t = setInterval(() => {
     const used = heapMb();
     if (used <= floorMb || used <= 2 * live) return;
-    collectGarbage!();
+    if (!collectGarbage()) clearInterval(t);
     live = heapMb();
   }, everyMs);
   t.unref();

@@ -27,7 +27,7 @@ export function openDocuments(): TextDocuments<TextDocument> {
         return TextDocument.update(old, [], version);
       return TextDocument.create(uri, languageId, version, content);
     },
-    update: (doc, changes, version) => TextDocument.update(doc, changes, version),
+    update: (doc, changes, version) => TextDocument.update(doc, changes.map(asSent), version),
   };
   const documents = new TextDocuments(config);
   documents.onDidClose((e) => {
@@ -36,4 +36,23 @@ export function openDocuments(): TextDocuments<TextDocument> {
     if (closed.size > REMEMBERED) closed.delete(closed.keys().next().value!);
   });
   return documents;
+}
+
+type Change = Parameters<TextDocumentsConfiguration<TextDocument>['update']>[1][number];
+
+/**
+ * A change as its sender's mirror applied it. A position's `null` is a NaN that JSON
+ * could not carry (a client computing a position from a missing offset): the library
+ * reads NaN as the text's start, but `null` as 0 characters into the line, so the two
+ * copies would differ from then on. Read as NaN, the change does to our copy what it
+ * did to the sender's.
+ */
+function asSent(c: Change): Change {
+  if (!('range' in c)) return c;
+  const { start, end } = c.range;
+  const fix = (p: typeof start) =>
+    p.line === null || p.character === null ? { line: p.line ?? Number.NaN, character: p.character ?? Number.NaN } : p;
+  return start.line === null || start.character === null || end.line === null || end.character === null
+    ? { ...c, range: { start: fix(start), end: fix(end) } }
+    : c;
 }

@@ -98,4 +98,18 @@ describe('checks workers', () => {
     await lsp().close(uri);
     await lsp().close(fresh);
   });
+
+  test('a change whose position lost its NaN to JSON (null) does what it did to the sender mirror', async () => {
+    const uri = 'file:///tmp/vta-null-position.vta';
+    let mirror = TextDocument.create(uri, 'vta', 1, '  nop ld\n  finish\n');
+    await lsp().open(uri, mirror.getText());
+    // A client that computed a position from a missing offset: NaN, sent as null.
+    const at = { line: 1, character: Number.NaN };
+    mirror = TextDocument.update(mirror, [{ range: { start: at, end: at }, text: '@' }], 2);
+    await lsp().change(uri, [{ range: { start: at, end: at }, text: '@' }]);
+    const p = await lsp().diagnostics(uri, (x) => x.version === 2 && x.diagnostics.length > 0);
+    const i = mirror.getText().indexOf('@');
+    assert.deepEqual(p.diagnostics[0]!.range.start, { line: 0, character: i });
+    await lsp().close(uri);
+  });
 });

@@ -30,23 +30,11 @@ export class ScheduleTuner {
   private readonly queued: TuneJob[] = [];
   private running: string | undefined;
   private worker: Worker | undefined;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly onReady: () => void,
     private readonly script = workerScript(),
-    /**
-     * An idle worker is stopped after this: it holds 60–70 MB of the server's memory,
-     * and tunings come in bursts (hovers on a schedule's layers), so a fresh one is
-     * worth its start.
-     */
-    private readonly idleMs = 10_000,
   ) {}
-
-  /** Whether a tuning worker is loaded now. */
-  get loaded(): boolean {
-    return this.worker !== undefined;
-  }
 
   /** The layer's tuning when ready; otherwise queued (first in line), and undefined. */
   tuning(l: Layer, t: VtaTarget): LayerTuning | undefined {
@@ -70,16 +58,9 @@ export class ScheduleTuner {
   }
 
   private pump(): void {
-    clearTimeout(this.idleTimer);
     if (this.running !== undefined) return;
     const job = this.queued.shift();
-    if (!job) {
-      if (this.worker) {
-        this.idleTimer = setTimeout(() => this.dispose(), this.idleMs);
-        this.idleTimer.unref();
-      }
-      return;
-    }
+    if (!job) return;
     this.running = job.key;
     if (!this.script) {
       // From sources (tests of core code): on this thread, after the current request.
@@ -88,13 +69,12 @@ export class ScheduleTuner {
     }
     if (!this.worker) {
       this.worker = new Worker(this.script);
+      this.worker.unref();
       this.worker.on('message', (m: TuneDone) => this.finish(m));
       this.worker.on('error', () => {
         this.worker = undefined;
         this.finish({ key: job.key, error: 'the tuning worker stopped' });
       });
-      // Never keeps the server alive (after the listeners: adding one refs the worker again).
-      this.worker.unref();
     }
     this.worker.postMessage(job);
   }

@@ -69,12 +69,13 @@ export class ScheduleTuner {
     }
     if (!this.worker) {
       this.worker = new Worker(this.script);
-      this.worker.unref();
       this.worker.on('message', (m: TuneDone) => this.finish(m));
       this.worker.on('error', () => {
         this.worker = undefined;
         this.finish({ key: job.key, error: 'the tuning worker stopped' });
       });
+      // Never keeps the server alive (after the listeners: adding one refs the worker again).
+      this.worker.unref();
     }
     this.worker.postMessage(job);
   }

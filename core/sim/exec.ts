@@ -150,11 +150,34 @@ export const Transfer = { EXEC: 0, NOP: 1, DMA: 2, UOP: 3 } as const;
 
 /** fsim's counter that a LOAD or STORE of each memory type adds to (MemType order). */
 export const TRANSFER_COUNTER: readonly number[] = [C_UOP, C_WGT, C_INP, C_ACC, C_OUT, C_ACC];
+
+/** Where a LOAD of one memory type writes: the SRAM buffer, its depth and the bytes of one of its rows. */
+interface LoadTarget {
+  buf: number;
+  depth: number;
+  /** The unit of the padding and of fsim's counter. */
+  sramRowBytes: number;
+}
+
+/**
+ * The LOAD target of each memory type (MemType order) for a geometry; undefined for a
+ * type that cannot be loaded (OUT). Read by Executor.load and by transferKind, once per
+ * executor, so that the two agree on what each type writes.
+ */
+function loadTargets(g: SimGeometry): ReadonlyArray<LoadTarget | undefined> {
+  const t: Array<LoadTarget | undefined> = [];
+  t[MemType.UOP] = { buf: Buf.UOP, depth: g.uopDepth, sramRowBytes: UOP_BYTES };
+  t[MemType.WGT] = { buf: Buf.WGT, depth: g.wgtDepth, sramRowBytes: g.wgtLanes };
+  t[MemType.INP] = { buf: Buf.INP, depth: g.inpDepth, sramRowBytes: g.inpLanes };
+  t[MemType.ACC] = t[MemType.ACC_8BIT] = { buf: Buf.ACC, depth: g.accDepth, sramRowBytes: g.accRowBytes };
+  t[MemType.OUT] = undefined;
+  return t;
+}
 const MODULE_INDEX = Object.fromEntries(MODULES.map((id, k) => [id, k])) as Record<ModuleId, number>;
 
 type InsnTable = Int32Array | Float64Array;
 
-function packInsns(program: Program, g: SimGeometry, dramLength: number): InsnTable {
+function packInsns(program: Program, g: Packing, dramLength: number): InsnTable {
   const n = program.insns.length * STRIDE;
   const small = new Int32Array(n);
   if (fillInsns(program, small, g, dramLength)) return small;
@@ -163,12 +186,18 @@ function packInsns(program: Program, g: SimGeometry, dramLength: number): InsnTa
   return exact;
 }
 
+/** What transferKind reads besides the row: the geometry and its LOAD targets. */
+interface Packing {
+  g: SimGeometry;
+  targets: ReadonlyArray<LoadTarget | undefined>;
+}
+
 /**
  * Row b's TRANSFER (its fields already packed), and its ROW_BYTES and SRAM_ROW_BYTES
  * when DMA. The checks are Executor.load's and store's, in their order, without the
  * messages: test/unit/sim-timing-transfers.test.ts holds the two equal.
  */
-function transferKind(t: InsnTable, b: number, g: SimGeometry, dramLength: number): void {
+function transferKind(t: InsnTable, b: number, { g, targets }: Packing, dramLength: number): void {
   const xSize = t[b + X_SIZE]!;
   if (xSize === 0) {
     t[b + TRANSFER] = Transfer.NOP;
@@ -186,19 +215,9 @@ function transferKind(t: InsnTable, b: number, g: SimGeometry, dramLength: numbe
     depth = g.accDepth;
     eb = sramRowBytes = g.outRowBytes;
   } else {
-    if (type === MemType.UOP) {
-      depth = g.uopDepth;
-      sramRowBytes = UOP_BYTES;
-    } else if (type === MemType.INP) {
-      depth = g.inpDepth;
-      sramRowBytes = g.inpLanes;
-    } else if (type === MemType.WGT) {
-      depth = g.wgtDepth;
-      sramRowBytes = g.wgtLanes;
-    } else if (type === MemType.ACC || type === MemType.ACC_8BIT) {
-      depth = g.accDepth;
-      sramRowBytes = g.accRowBytes;
-    } else return;
+    const target = targets[type];
+    if (!target) return;
+    ({ depth, sramRowBytes } = target);
     eb = g.elemBytes[type]!;
   }
   const ySize = t[b + Y_SIZE]!;
@@ -211,7 +230,7 @@ function transferKind(t: InsnTable, b: number, g: SimGeometry, dramLength: numbe
 }
 
 /** Fills the rows; false when a value did not fit the array's element type. */
-function fillInsns(program: Program, t: InsnTable, g: SimGeometry, dramLength: number): boolean {
+function fillInsns(program: Program, t: InsnTable, g: Packing, dramLength: number): boolean {
   const insns = program.insns;
   let fits = true;
   const put = (k: number, v: number) => {
@@ -315,6 +334,8 @@ export class Executor {
   /** The instructions' fields, packed: what exec reads. */
   private readonly t: InsnTable;
   private readonly g: SimGeometry;
+  /** Where a LOAD of each memory type writes (loadTargets). */
+  private readonly targets: ReadonlyArray<LoadTarget | undefined>;
   /** The last hull(): smallest and largest row, and the micro-op that reaches the largest (fields, not an object per call). */
   private hLo = 0;
   private hHi = 0;
@@ -331,7 +352,8 @@ export class Executor {
   ) {
     this.insns = program.insns;
     this.g = mem.geometry;
-    this.t = packInsns(program, this.g, mem.dram.length);
+    this.targets = loadTargets(this.g);
+    this.t = packInsns(program, { g: this.g, targets: this.targets }, mem.dram.length);
   }
 
   get kernel(): 'simd' | 'js' {
@@ -440,44 +462,15 @@ export class Executor {
     if (xSize === 0) return; // NOP: only its tokens matter
     const g = this.g;
     const type = t[b + MEM_TYPE]!;
-    let depth: number, buf: number, sramRowBytes: number, counter: number, counterRowBytes: number;
-    switch (type) {
-      case MemType.UOP:
-        depth = g.uopDepth;
-        buf = Buf.UOP;
-        sramRowBytes = 4;
-        counter = C_UOP;
-        counterRowBytes = 4;
-        break;
-      case MemType.INP:
-        depth = g.inpDepth;
-        buf = Buf.INP;
-        sramRowBytes = g.inpLanes;
-        counter = C_INP;
-        counterRowBytes = g.inpLanes;
-        break;
-      case MemType.WGT:
-        depth = g.wgtDepth;
-        buf = Buf.WGT;
-        sramRowBytes = g.wgtLanes;
-        counter = C_WGT;
-        counterRowBytes = g.wgtLanes;
-        break;
-      case MemType.ACC:
-      case MemType.ACC_8BIT:
-        depth = g.accDepth;
-        buf = Buf.ACC;
-        sramRowBytes = g.accRowBytes;
-        counter = C_ACC;
-        counterRowBytes = g.accRowBytes;
-        break;
-      default:
-        this.fail(
-          'bad-load-type',
-          index,
-          `LOAD with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): only UOP, WGT, INP, ACC and ACC_8BIT can be loaded (fsim: fatal)`,
-        );
+    const target = this.targets[type];
+    if (!target) {
+      this.fail(
+        'bad-load-type',
+        index,
+        `LOAD with memory_type ${type} (${MEM_TYPE_NAMES[type] ?? 'unknown'}): only UOP, WGT, INP, ACC and ACC_8BIT can be loaded (fsim: fatal)`,
+      );
     }
+    const { buf, depth, sramRowBytes } = target;
     const ySize = t[b + Y_SIZE]!,
       sram = t[b + SRAM_BASE]!;
     const yPad0 = t[b + Y_PAD_0]!,
@@ -497,7 +490,7 @@ export class Executor {
     }
     const eb = g.elemBytes[type]!;
     this.checkDram(index, b, eb);
-    this.counters[counter] += xSize * ySize * counterRowBytes;
+    this.counters[TRANSFER_COUNTER[type]!] += xSize * ySize * sramRowBytes;
     out.work = Work.LOAD;
     out.dmaRows = ySize;
     out.dmaRowBytes = xSize * eb;

@@ -12,7 +12,7 @@
  * normalises a document's line ends, so for it the two tables never differ.
  */
 import { TextDocuments, type TextDocumentsConfiguration } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument, type Position } from 'vscode-languageserver-textdocument';
 
 /** Closed documents remembered for a reopen (the most recently closed). */
 const REMEMBERED = 16;
@@ -49,10 +49,6 @@ type Change = Parameters<TextDocumentsConfiguration<TextDocument>['update']>[1][
  */
 function asSent(c: Change): Change {
   if (!('range' in c)) return c;
-  const { start, end } = c.range;
-  const fix = (p: typeof start) =>
-    p.line === null || p.character === null ? { line: p.line ?? Number.NaN, character: p.character ?? Number.NaN } : p;
-  return start.line === null || start.character === null || end.line === null || end.character === null
-    ? { ...c, range: { start: fix(start), end: fix(end) } }
-    : c;
+  const nan = (p: Position) => ({ line: p.line ?? Number.NaN, character: p.character ?? Number.NaN });
+  return { ...c, range: { start: nan(c.range.start), end: nan(c.range.end) } };
 }

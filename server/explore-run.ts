@@ -55,9 +55,13 @@ async function runPool(
           signal.workers.push(w);
           const next = () => {
             const job = queue.shift();
-            if (!job || signal.cancelled) {
+            if (signal.cancelled) {
               void w.terminate();
               done();
+              return;
+            }
+            if (!job) {
+              w.postMessage({ kind: 'end' } satisfies ExploreJob); // it exits on its own ('exit' below)
               return;
             }
             w.postMessage(job);

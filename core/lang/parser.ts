@@ -265,6 +265,11 @@ export const PRECEDENCE: Record<BinaryOp, number> = {
 const BinOp = T.BinOp;
 const RECOVERY = !(globalThis as { NO_RECOVERY?: boolean }).NO_RECOVERY;
 
+/** The tokens a statement ends at: a newline, the `}` closing its block, the end of the file. */
+function endsStatement(type: TokenType): boolean {
+  return type === T.Newline || type === EOF || type === T.RBrace;
+}
+
 class VtaParser extends EmbeddedActionsParser {
   /** This parse's state (a new one per parseVta call; the first serves the recording pass). */
   state = new ParseState();
@@ -286,10 +291,26 @@ class VtaParser extends EmbeddedActionsParser {
    * statement): the newline is recorded in the grammar and skipped only where the
    * statement ends otherwise. A rule of its own, so that a mismatch here recovers here
    * and the enclosing block goes on with its next statement.
+   *
+   * What follows a complete statement on its line is one error at its first token, and
+   * the rest of the line is skipped (up to a `}` that may close a block): recovery token
+   * by token reported every later word again, 500,000 errors for one long line.
    */
   endOfStatement = this.RULE('endOfStatement', (): void => {
-    const next = this.LA(1).tokenType;
-    if (next !== EOF && next !== T.RBrace) this.CONSUME(T.Newline);
+    let next = this.LA(1);
+    if (!this.RECORDING_PHASE && !endsStatement(next.tokenType)) {
+      this.state.semanticErrors.push({
+        message: `expected end of line but found ${shown(next)}`,
+        range: this.state.range(next),
+      });
+      while (!endsStatement(next.tokenType)) {
+        const type = next.tokenType;
+        next = this.SKIP_TOKEN();
+        // A whole instruction line read as one token carries its line break.
+        if (endsLine(type)) return;
+      }
+    }
+    if (next.tokenType !== EOF && next.tokenType !== T.RBrace) this.CONSUME(T.Newline);
   });
 
   program = this.RULE('program', (): Stmt[] => this.SUBRULE(this.topBlockBody));
@@ -984,7 +1005,7 @@ function parseText(text: string, runChars: number, lex: (text: string) => ILexin
   // The parser outlives the parse (building it records the grammar); its state does not.
   parser.state = new ParseState();
   for (const e of state.semanticErrors) out.errors.push(e); // no spread: there may be 100,000s
-  if (out.errors.length) out.statements = dropBroken(out.statements, out.errors) as Stmt[];
+  if (out.errors.length) out.statements = dropBroken(out.statements, new ErrorStarts(out.errors)) as Stmt[];
   return out;
 }
 
@@ -1179,17 +1200,42 @@ function nextLine(tokens: IToken[], from: number): number {
   return -1;
 }
 
-function contains(r: Range, p: { line: number; character: number }): boolean {
-  const startsBefore = r.start.line < p.line || (r.start.line === p.line && r.start.character <= p.character);
-  const endsAfter = r.end.line > p.line || (r.end.line === p.line && r.end.character >= p.character);
-  return startsBefore && endsAfter;
+/** Where the syntax errors start, sorted, so that a statement finds whether it holds one by binary search. */
+class ErrorStarts {
+  private readonly lines: Float64Array;
+  private readonly chars: Float64Array;
+
+  constructor(errors: readonly SyntaxError[]) {
+    const starts = errors.map((e) => e.range.start).sort((a, b) => a.line - b.line || a.character - b.character);
+    this.lines = Float64Array.from(starts, (p) => p.line);
+    this.chars = Float64Array.from(starts, (p) => p.character);
+  }
+
+  /** Whether an error starts within `r` (both ends included). */
+  within(r: Range): boolean {
+    // The first start not before r.start; the range holds an error when that one is not after r.end.
+    let lo = 0,
+      hi = this.lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const l = this.lines[mid]!,
+        c = this.chars[mid]!;
+      if (l < r.start.line || (l === r.start.line && c < r.start.character)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === this.lines.length) return false;
+    const l = this.lines[lo]!,
+      c = this.chars[lo]!;
+    return l < r.end.line || (l === r.end.line && c <= r.end.character);
+  }
 }
 
 /**
  * Removes the leaf statements that contain a syntax error (they were completed by
  * recovery and would only cause follow-on errors); blocks keep their good children.
+ * A binary search per statement: a line of 100,000 broken statements has as many errors.
  */
-function dropBroken(items: Array<Stmt | KernelItem> | undefined, errors: SyntaxError[]): Array<Stmt | KernelItem> {
+function dropBroken(items: Array<Stmt | KernelItem> | undefined, errors: ErrorStarts): Array<Stmt | KernelItem> {
   const out: Array<Stmt | KernelItem> = [];
   for (const s of items ?? []) {
     if (!s || !wellFormed(s)) continue;
@@ -1200,12 +1246,11 @@ function dropBroken(items: Array<Stmt | KernelItem> | undefined, errors: SyntaxE
         copy.then = dropBroken(s.then as Array<Stmt | KernelItem>, errors);
         if (s.else) copy.else = dropBroken(s.else as Array<Stmt | KernelItem>, errors);
       }
-      const header = s.headerRange;
-      if (errors.some((e) => contains(header, e.range.start))) continue;
+      if (errors.within(s.headerRange)) continue;
       out.push(copy);
       continue;
     }
-    if (errors.some((e) => contains(s.range, e.range.start))) continue;
+    if (errors.within(s.range)) continue;
     out.push(s);
   }
   return out;

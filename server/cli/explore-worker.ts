@@ -16,7 +16,9 @@ import { designTuner } from './explore-tuner';
 
 export type ExploreJob =
   | { kind: 'designs'; designs: Design[]; fpga: FpgaPart; network: NetworkLayer[] }
-  | { kind: 'tune'; layers: Array<{ index: number; layer: Layer }>; target: VtaTarget };
+  | { kind: 'tune'; layers: Array<{ index: number; layer: Layer }>; target: VtaTarget }
+  /** No more work: the worker closes its port and ends on its own. */
+  | { kind: 'end' };
 
 export type ExploreMessage =
   | { kind: 'result'; result: DesignResult }
@@ -26,6 +28,13 @@ export type ExploreMessage =
 
 const tune = designTuner();
 parentPort?.on('message', (job: ExploreJob) => {
+  // Ending with an empty event loop rather than by terminate(): Node 20 could abort the
+  // whole process ("Assertion failed: (data.first) != nullptr" in NodePlatform::ForIsolate)
+  // when a worker was terminated while V8 still compiled its code on another thread.
+  if (job.kind === 'end') {
+    parentPort!.close();
+    return;
+  }
   try {
     if (job.kind === 'designs') {
       for (const d of job.designs)

@@ -29,7 +29,10 @@ let output: vscode.OutputChannel;
 
 function initializationOptions() {
   const s = readSettings();
-  return { target: s.target, diagnostics: { tiers: s.tiers, max: s.maxDiagnostics } };
+  return {
+    target: s.target,
+    diagnostics: { tiers: s.tiers, max: s.maxDiagnostics, maxInstructions: s.maxInstructions },
+  };
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {

@@ -4,6 +4,7 @@ import { SHIPPED_TARGET_NAMES, type VtaTarget } from '../core/isa';
 import { readTargetSetting } from '../core/asm/target-spec';
 import { nodeHost } from '../server/node-host';
 import { DEFAULT_MAX_DIAGNOSTICS } from '../core/lang/findings';
+import { EDITOR_MAX_INSTRUCTIONS } from '../core/asm/limits';
 
 export type DiagnosticTiers = 'all' | 'fast';
 
@@ -13,6 +14,8 @@ export interface VtaSettings {
   tiers: DiagnosticTiers;
   /** At most this many diagnostics per document (vta.diagnostics.max). */
   maxDiagnostics: number;
+  /** The checks expand a program to at most this many instructions (vta.diagnostics.maxInstructions). */
+  maxInstructions: number;
   rerunOnSave: boolean;
 }
 
@@ -23,6 +26,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): VtaSettings {
     target: (c.get<string>('target', 'default') || 'default').trim(),
     tiers: tiers === 'fast' ? 'fast' : 'all',
     maxDiagnostics: c.get<number>('diagnostics.max', DEFAULT_MAX_DIAGNOSTICS),
+    maxInstructions: c.get<number>('diagnostics.maxInstructions', EDITOR_MAX_INSTRUCTIONS),
     rerunOnSave: c.get<boolean>('simulator.rerunOnSave', true),
   };
 }

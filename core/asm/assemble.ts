@@ -3,6 +3,7 @@
  * DRAM image, the layout). Expansion of `for`/`if`, kernel instances and token
  * folding all happen in one walk over the statements, in text order.
  */
+import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from './limits';
 import { checkpoint, rethrowCancelled } from '../lang/cancellation';
 import { ZERO_RANGE, type Diagnostic } from '../lang/diagnostic';
 import type { AluOpName, FieldName, InsnKind, Insn, VtaTarget } from '../isa';
@@ -86,13 +87,6 @@ export interface AssembleResult {
   declarations?: Declarations;
 }
 
-/** A stream longer than the runtime can send in one run (VTA_MAX_XFER / 16). */
-export const MAX_INSTRUCTIONS = 1 << 21;
-/**
- * The instructions a program may expand to unless the caller allows more (`--max-instructions`):
- * every check's work grows with them, and an editor checks on every keystroke.
- */
-export const MAX_EXPANDED_INSTRUCTIONS = 1 << 19;
 /** Bounds loop work so that `for i in 0..10^15 {}` is an error, not a hang. */
 const MAX_LOOP_ITERATIONS = 1 << 24;
 /** A loop's bounds go in guards (`v >= FROM + d`, `v + d < TO`): operators looser than these get parentheses. */
@@ -276,7 +270,8 @@ class Assembler {
     this.walk(ast.statements, ctx.globalScope);
     this.loops = ctx.loops = undefined;
     this.folder.finish();
-    for (const n of this.folder.notices) ctx.report(n.source.file, n.source, 'info', 'vta.tokens.nop', n.message);
+    for (const n of this.folder.notices)
+      ctx.reportTimes(n.source.file, n.source, 'info', 'vta.tokens.nop', n.message, n.times);
 
     const kernels = this.placeKernels(image, tensors, imageBytes);
     const program: Program = {
@@ -440,7 +435,7 @@ class Assembler {
       'vta.bounds.stream',
       max === MAX_INSTRUCTIONS
         ? `the stream has more than ${MAX_INSTRUCTIONS} instructions, the most VTA's runtime sends in one run (VTA_MAX_XFER); expansion stopped`
-        : `the program expands to more than ${max} instructions; expansion stopped (vta asm and vta check take --max-instructions, up to ${MAX_INSTRUCTIONS})`,
+        : `the program expands to more than ${max} instructions; expansion stopped (the editor's vta.diagnostics.maxInstructions setting and the --max-instructions of vta asm and vta check allow up to ${MAX_INSTRUCTIONS})`,
     );
     this.tooLong = true;
   }

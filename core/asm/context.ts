@@ -74,6 +74,11 @@ export class AsmContext {
     this.findings.add(d, this.loops);
   }
 
+  /** One finding that happened `times` times alike (merged as `times` reports would be). */
+  reportTimes(file: string, range: Range, severity: Severity, code: string, message: string, times: number): void {
+    this.findings.add({ file, range: plainRange(range), severity, code, message }, this.loops, times);
+  }
+
   get diagnostics(): Diagnostic[] {
     return this.findings.result();
   }

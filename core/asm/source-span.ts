@@ -39,6 +39,17 @@ export class SourceSpan implements SourceRange {
     return { line: this.endLine, character: this.endCharacter };
   }
 
+  /** Whether `o` is the same file and range (without building positions). */
+  sameAs(o: SourceSpan): boolean {
+    return (
+      o.file === this.file &&
+      o.startLine === this.startLine &&
+      o.startCharacter === this.startCharacter &&
+      o.endLine === this.endLine &&
+      o.endCharacter === this.endCharacter
+    );
+  }
+
   /** The plain `{ file, start, end }` through JSON (CLI output, traces, protocols). */
   toJSON(): SourceRange {
     return { file: this.file, start: this.start, end: this.end };

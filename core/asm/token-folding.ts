@@ -9,6 +9,7 @@ import { emptyInsn, MemType, Opcode, popFlagFor, pushFlagFor, queueConsumer, que
 import type { Insn } from '../isa';
 import type { ProgramInsn, SourceRange } from '../program/program';
 import { programInsn } from '../program/program';
+import { SourceSpan } from './source-span';
 
 /** The encoding of `nop ld|ex|st`: a zero-size LOAD INP, LOAD UOP or STORE. */
 export function nopInsn(module: ModuleId): Insn {
@@ -21,6 +22,23 @@ export function nopInsn(module: ModuleId): Insn {
 export interface FoldNotice {
   source: SourceRange;
   message: string;
+  /** How many NOPs this notice stands for: a loop inserts the same one on every iteration. */
+  times: number;
+}
+
+/** How many recent notices a new one is merged into: a loop body's pushes and pops take turns. */
+const RECENT_NOTICES = 4;
+
+function sameNotice(n: FoldNotice, source: SourceRange, message: string): boolean {
+  if (n.message !== message) return false;
+  if (n.source instanceof SourceSpan && source instanceof SourceSpan) return n.source.sameAs(source);
+  return (
+    n.source.file === source.file &&
+    n.source.start.line === source.start.line &&
+    n.source.start.character === source.start.character &&
+    n.source.end.line === source.end.line &&
+    n.source.end.character === source.end.character
+  );
 }
 
 /** The pops waiting for a module's next instruction, in the order they were written. */
@@ -131,6 +149,21 @@ export class TokenFolder {
     this.insertNop(m, this.pending[m].take(), source, message);
   }
 
+  /**
+   * Records why a NOP was inserted, merged into a recent notice of the same place and
+   * words: 100,000 iterations that each insert one keep a few notices, not 100,000.
+   */
+  private notice(source: SourceRange, message: string): void {
+    const n = this.notices;
+    for (let i = n.length - 1; i >= 0 && i >= n.length - RECENT_NOTICES; i--) {
+      if (sameNotice(n[i]!, source, message)) {
+        n[i]!.times++;
+        return;
+      }
+    }
+    n.push({ source, message, times: 1 });
+  }
+
   /** `flags` becomes the NOP's token sources (every caller passes a fresh object). */
   private insertNop(
     m: ModuleId,
@@ -142,6 +175,6 @@ export class TokenFolder {
     for (const f of Object.keys(flags) as DepFlag[]) insn[f] = 1;
     this.out.push(programInsn(insn, m, 'token-nop', source, undefined, flags));
     this.lastOf[m] = this.out.length - 1;
-    this.notices.push({ source, message });
+    this.notice(source, message);
   }
 }

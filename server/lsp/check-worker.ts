@@ -47,6 +47,8 @@ export interface DocumentInput {
 export interface CheckJob extends DocumentInput {
   id: number;
   tier: CheckTier;
+  /** The program expands to at most this many instructions (the editor's setting; the assembler's default when absent). */
+  maxInstructions?: number;
 }
 
 /** One layer of a schedule lowered and checked (the expensive tier of a `.vtasched` document). */
@@ -122,6 +124,7 @@ const sameInput = (a: CheckJob, b: CheckJob): boolean =>
   a.file === b.file &&
   a.text === b.text &&
   a.settingTarget === b.settingTarget &&
+  a.maxInstructions === b.maxInstructions &&
   JSON.stringify(a.files) === JSON.stringify(b.files);
 
 /** The disk as the server sees it: open documents' texts first; every path read is added to `seen`. */
@@ -145,7 +148,12 @@ export function runCheckJob(job: CheckJob): CheckDone {
     const seen = new Set<string>();
     const host = openFilesHost(job.files, seen);
     const t0 = performance.now();
-    result = assembleText(job.text, { file: job.file, host, fallbackTarget: job.settingTarget });
+    result = assembleText(job.text, {
+      file: job.file,
+      host,
+      fallbackTarget: job.settingTarget,
+      maxInstructions: job.maxInstructions,
+    });
     assembleMs = performance.now() - t0;
     read = [...seen];
   }

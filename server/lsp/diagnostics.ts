@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Diagnostic } from '../../core/lang/diagnostic';
 import type { SchedDiagnostic } from '../../core/schedule';
+import { EDITOR_MAX_INSTRUCTIONS } from '../../core/asm/limits';
 import { DEFAULT_MAX_DIAGNOSTICS, outgoingDiagnostics } from '../../core/lang/findings';
 import { CheckPool, type CheckResult } from './check-pool';
 import { runCheckJob, type CheckJob } from './check-worker';
@@ -81,6 +82,8 @@ export class DiagnosticsScheduler {
   tiers: 'all' | 'fast' = 'all';
   /** At most this many diagnostics per document (the `diagnostics.max` setting). */
   maxDiagnostics = DEFAULT_MAX_DIAGNOSTICS;
+  /** The checks expand a program to at most this many instructions (the `diagnostics.maxInstructions` setting). */
+  maxInstructions = EDITOR_MAX_INSTRUCTIONS;
 
   constructor(
     private readonly connection: Connection,
@@ -216,7 +219,16 @@ export class DiagnosticsScheduler {
     const file = uriToPath(uri);
     // Every other open document's text: an include or an image may be one of them.
     const files = this.ws.openTexts(uri);
-    const job = { tier, uri, version, file, text: doc.getText(), files, settingTarget: this.ws.settingTarget };
+    const job = {
+      tier,
+      uri,
+      version,
+      file,
+      text: doc.getText(),
+      files,
+      settingTarget: this.ws.settingTarget,
+      maxInstructions: this.maxInstructions,
+    };
     let r: CheckResult | undefined = this.pool.available ? await this.pool.check(job) : onThisThread(job);
     // Closed meanwhile, superseded, or a result that comes after a newer version's (a
     // superseded check finishing late): not published; the version is answered as a superseded one is.

@@ -126,6 +126,7 @@ export function startLanguageServer(connection: Connection, opts: ServerOptions 
     settings = next;
     diags.tiers = next.tiers;
     diags.maxDiagnostics = next.maxDiagnostics;
+    diags.maxInstructions = next.maxInstructions;
     if (targetChanged) {
       const r = resolveSettingTarget(next.target, diskFiles.roots);
       if (r.warning) warn(r.warning);

@@ -1,6 +1,6 @@
 /**
  * The client's settings as the server sees them: `initializationOptions`
- * (`{ target, diagnostics: { tiers, max } }`) at start-up, then whatever
+ * (`{ target, diagnostics: { tiers, max, maxInstructions } }`) at start-up, then whatever
  * `workspace/didChangeConfiguration` carries (VS Code's `synchronize.configurationSection:
  * 'vta'` sends `{ settings: { vta: { target, diagnostics: { tiers }, … } } }`).
  */
@@ -8,6 +8,7 @@ import { SHIPPED_TARGET_NAMES, type VtaTarget } from '../../core/isa';
 import { readTargetSetting } from '../../core/asm/target-spec';
 import { nodeHost } from '../node-host';
 import { DEFAULT_MAX_DIAGNOSTICS } from '../../core/lang/findings';
+import { EDITOR_MAX_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../core/asm/limits';
 
 export type DiagnosticTiers = 'all' | 'fast';
 
@@ -17,12 +18,15 @@ export interface ServerSettings {
   tiers: DiagnosticTiers;
   /** At most this many diagnostics per document (`diagnostics.max`). */
   maxDiagnostics: number;
+  /** The checks expand a program to at most this many instructions (`diagnostics.maxInstructions`). */
+  maxInstructions: number;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   target: 'default',
   tiers: 'all',
   maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS,
+  maxInstructions: EDITOR_MAX_INSTRUCTIONS,
 };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -60,6 +64,20 @@ export function readSettings(raw: unknown, prev: ServerSettings): { settings: Se
         `VTA: diagnostics.max must be a positive integer, not ${JSON.stringify(max)}; using ${DEFAULT_MAX_DIAGNOSTICS}.`,
       );
       settings.maxDiagnostics = DEFAULT_MAX_DIAGNOSTICS;
+    }
+  }
+  const maxInsns =
+    isObject(raw.diagnostics) && 'maxInstructions' in raw.diagnostics
+      ? raw.diagnostics.maxInstructions
+      : raw['diagnostics.maxInstructions'];
+  if (maxInsns !== undefined && maxInsns !== null) {
+    if (typeof maxInsns === 'number' && Number.isSafeInteger(maxInsns) && maxInsns >= 1 && maxInsns <= MAX_INSTRUCTIONS)
+      settings.maxInstructions = maxInsns;
+    else {
+      warnings.push(
+        `VTA: diagnostics.maxInstructions must be an integer from 1 to ${MAX_INSTRUCTIONS}, not ${JSON.stringify(maxInsns)}; using ${EDITOR_MAX_INSTRUCTIONS}.`,
+      );
+      settings.maxInstructions = EDITOR_MAX_INSTRUCTIONS;
     }
   }
   return { settings, warnings };

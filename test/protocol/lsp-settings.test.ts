@@ -257,6 +257,26 @@ describe('language server settings', () => {
     );
   });
 
+  test('diagnostics.maxInstructions bounds the expansion as you type; a value out of range warns and keeps the default', async () => {
+    const loop = 'target default\nfor i in 0..3000 {\n  nop ld\n}\nfinish\n';
+    const bounded = await server({ target: 'default', diagnostics: { tiers: 'all', maxInstructions: 2000 } });
+    const p = await openSettled(bounded, 'loop.vta', loop);
+    const stop = p.diagnostics.filter((d) => d.code === 'vta.bounds.stream');
+    assert.equal(stop.length, 1, JSON.stringify(p.diagnostics));
+    assert.match(stop[0]!.message, /more than 2000 instructions/);
+    assert.equal(stop[0]!.range.start.line, 1); // at the loop
+    assert.equal(bounded.shown.length, 0);
+
+    for (const bad of [0, 1.5, 'many', 2 ** 22]) {
+      const c = await server({ target: 'default', diagnostics: { tiers: 'all', maxInstructions: bad } });
+      const q = await openSettled(c, 'loop.vta', loop);
+      assert.equal(c.shown.length, 1, JSON.stringify(c.shown));
+      assert.match(c.shown[0]!.message, /diagnostics\.maxInstructions must be an integer from 1 to 2097152/);
+      // The default (131,072) holds the 3,000 instructions.
+      assert.ok(!codes(q).includes('vta.bounds.stream'), JSON.stringify(q.diagnostics));
+    }
+  });
+
   test('didChangeConfiguration (pushed settings) re-checks every open document', async () => {
     const c = await server({ target: 'default', diagnostics: { tiers: 'all' } });
     const mulUri = uriIn('a.vta');

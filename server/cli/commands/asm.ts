@@ -8,7 +8,7 @@ import { layoutJson } from '../../../core/asm/layout-json';
 import { count, num } from '../../../core/lang/count';
 import type { CliCommand } from '../command';
 import { positiveIntOption, UsageError } from '../command';
-import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../../core/asm/assemble';
+import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../../core/asm/limits';
 import { outgoingDiagnostics } from '../../../core/lang/findings';
 import { assembleFile, resolveTargetOption } from '../load';
 

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../../core/lang/diagnostic';
 import { formatDiagnostic, hasErrors } from '../../../core/lang/diagnostic';
 import { DEFAULT_MAX_DIAGNOSTICS, outgoingDiagnostics } from '../../../core/lang/findings';
 import { defaultTarget } from '../../../core/isa';
-import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../../core/asm/assemble';
+import { MAX_EXPANDED_INSTRUCTIONS, MAX_INSTRUCTIONS } from '../../../core/asm/limits';
 import type { CliCommand } from '../command';
 import { formatOption, positiveIntOption, UsageError } from '../command';
 import { assembleFile, loadBinaries, loadSchedule, resolveTargetOption } from '../load';

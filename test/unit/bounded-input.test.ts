@@ -346,3 +346,38 @@ test('the debugger evaluator refuses a DRAM slice larger than it reads at a step
   assert.equal(reads, 0);
   assert.equal(describeDebugValue(evaluateDebugExpression('dram[0:4]', env)).includes('1'), true);
 });
+
+test('a block opened inside a schedule block is one error, and the lines around it are read', () => {
+  const text = [
+    'conv2d c1 {',
+    '  input = 1x16x8x8',
+    '  conv2d inner {', // line 2: blocks do not nest
+    '    filter = 1x1x1x1',
+    '  }',
+    '  filter = 16x16x3x3',
+    '}',
+    'dense d1 {',
+    '}',
+  ].join('\n');
+  const f = parseSchedule(text);
+  assert.deepEqual(
+    f.errors.map((e) => [e.range.start.line, e.message]),
+    [[2, 'a block cannot open inside another: operators and networks do not nest (lines 3 to 5 are not read)']],
+  );
+  const ops = f.statements.filter((s) => s.kind === 'operator');
+  assert.deepEqual(
+    ops.map((o) => [o.name, o.items.map((i) => i.key)]),
+    [
+      ['c1', ['input', 'filter']],
+      ['d1', []],
+    ],
+  );
+  // Thousands of nested openers (recovery used to scan ahead at each): one error per nest.
+  const deep = (d: number) => Array.from({ length: d }, (_, i) => `conv2d n${i} {`).join('\n') + '\n' + '}\n'.repeat(d);
+  const g = parseSchedule(deep(3000) + deep(2000));
+  assert.equal(g.errors.length, 2, JSON.stringify(g.errors.slice(0, 3)));
+  assert.deepEqual(
+    g.statements.map((s) => (s.kind === 'operator' ? s.name : s.kind)),
+    ['n0', 'n0'],
+  );
+});

@@ -29,6 +29,29 @@ export interface FoldNotice {
 /** How many recent notices a new one is merged into: a loop body's pushes and pops take turns. */
 const RECENT_NOTICES = 4;
 
+/** Why a NOP was inserted; each kind's words depend only on the queue (and so its module). */
+const NOTICE_TEXT = {
+  first: (q: QueueId, m: ModuleId) => `no ${m} instruction comes before it: inserted \`nop ${m}\` to carry this push`,
+  again: (q: QueueId, m: ModuleId) =>
+    `the previous ${m} instruction already pushes ${q}: inserted \`nop ${m}\` to carry this push`,
+  twoPops: (q: QueueId, m: ModuleId) =>
+    `two pops of ${q} before the next ${m} instruction: the first is carried by an inserted \`nop ${m}\``,
+  pushAfterPops: (q: QueueId, m: ModuleId) =>
+    `a push of ${q} follows pops that no ${m} instruction carries yet: they are carried by an inserted \`nop ${m}\``,
+} as const;
+type NoticeKind = keyof typeof NOTICE_TEXT;
+
+/**
+ * A notice's words, built once per kind and queue: a loop inserts a NOP on every
+ * iteration, and the same string object compares at once.
+ */
+const noticeTexts = new Map<NoticeKind, Partial<Record<QueueId, string>>>();
+function noticeText(kind: NoticeKind, q: QueueId, m: ModuleId): string {
+  let byQueue = noticeTexts.get(kind);
+  if (!byQueue) noticeTexts.set(kind, (byQueue = {}));
+  return (byQueue[q] ??= NOTICE_TEXT[kind](q, m));
+}
+
 function sameNotice(n: FoldNotice, source: SourceRange, message: string): boolean {
   if (n.message !== message) return false;
   if (n.source instanceof SourceSpan && source instanceof SourceSpan) return n.source.sameAs(source);
@@ -106,11 +129,7 @@ export class TokenFolder {
     const flag = popFlagFor(q);
     const earlier = this.pending[m].get(flag);
     if (earlier) {
-      this.commitPending(
-        m,
-        `two pops of ${q} before the next ${m} instruction: the first is carried by an inserted \`nop ${m}\``,
-        earlier,
-      );
+      this.commitPending(m, noticeText('twoPops', q, m), earlier);
     }
     this.pending[m].add(flag, source);
   }
@@ -120,11 +139,7 @@ export class TokenFolder {
     const flag = pushFlagFor(q);
     if (this.pending[m].count) {
       // Pops written before this push must happen before it: they get their own NOP.
-      this.commitPending(
-        m,
-        `a push of ${q} follows pops that no ${m} instruction carries yet: they are carried by an inserted \`nop ${m}\``,
-        source,
-      );
+      this.commitPending(m, noticeText('pushAfterPops', q, m), source);
     }
     const last = this.lastOf[m];
     if (last >= 0 && !this.out[last]!.insn[flag]) {
@@ -132,8 +147,9 @@ export class TokenFolder {
       (this.out[last]!.tokenSources ??= {})[flag] = source;
       return;
     }
-    const why = last < 0 ? `no ${m} instruction comes before it` : `the previous ${m} instruction already pushes ${q}`;
-    this.insertNop(m, { [flag]: source }, source, `${why}: inserted \`nop ${m}\` to carry this push`);
+    const flags: Partial<Record<DepFlag, SourceRange>> = {};
+    flags[flag] = source;
+    this.insertNop(m, flags, source, noticeText(last < 0 ? 'first' : 'again', q, m));
   }
 
   /** At the end of the stream, pops with no instruction after them get NOPs. */

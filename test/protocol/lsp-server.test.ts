@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import { assembleText } from '../../core/asm';
+import { EDITOR_MAX_INSTRUCTIONS } from '../../core/asm/limits';
 import { encodeProgram } from '../../core/isa';
 import { nodeHost } from '../../server/node-host';
 import { ensureBuilt, LspClient, posOf, ROOT, uriOf, type LspDiagnostic } from './lsp-harness';
@@ -374,7 +375,11 @@ describe('vta lsp --stdio', () => {
   });
 
   test('a newer version stops the running checks of the older one; the newer one is checked', async () => {
-    // 120,000 instructions (under the editor's 131,072): the worker needs about a second to assemble and check them.
+    // 120,000 instructions: the worker needs about a second to assemble and check them
+    // (past the editor's default limit, which this test raises for itself).
+    await client.conn.sendNotification('workspace/didChangeConfiguration', {
+      settings: { vta: { diagnostics: { maxInstructions: 200_000 } } },
+    });
     const big = generateProgram(120_000);
     const uri = 'file:///tmp/vta-lsp-big.vta';
     await client.open(uri, big);
@@ -394,6 +399,9 @@ describe('vta lsp --stdio', () => {
     // Version 1's checks never published: only its cheap tier did.
     assert.equal(client.published.get(uri)!.filter((x) => x.version === 1).length, 1);
     await client.close(uri);
+    await client.conn.sendNotification('workspace/didChangeConfiguration', {
+      settings: { vta: { diagnostics: { maxInstructions: EDITOR_MAX_INSTRUCTIONS } } },
+    });
   });
 
   test('document symbols, workspace symbols and folding', async () => {

@@ -272,7 +272,7 @@ describe('language server settings', () => {
       const q = await openSettled(c, 'loop.vta', loop);
       assert.equal(c.shown.length, 1, JSON.stringify(c.shown));
       assert.match(c.shown[0]!.message, /diagnostics\.maxInstructions must be an integer from 1 to 2097152/);
-      // The default (131,072) holds the 3,000 instructions.
+      // The default (65,536) holds the 3,000 instructions.
       assert.ok(!codes(q).includes('vta.bounds.stream'), JSON.stringify(q.diagnostics));
     }
   });

@@ -75,10 +75,14 @@ const WORKER_HEAP_MB = 160;
  * at once (check-worker.ts); one still past RECYCLE_HEAP_MB after that (the programs it
  * keeps, or no collection available) is replaced by a fresh one: V8 keeps a grown heap,
  * and two workers that once checked a large program would hold the server's memory
- * near 2 × WORKER_HEAP_MB for the rest of the session.
+ * near 2 × WORKER_HEAP_MB for the rest of the session. The replacement waits until the
+ * worker has had nothing to do for RECYCLE_IDLE_MS: a fresh worker takes a few hundred
+ * ms to load, every document's checks waited behind it, and the program it kept for
+ * the whole-program tier (due after the 250 ms pause) was assembled again.
  */
 const COLLECT_HEAP_MB = 64;
 const RECYCLE_HEAP_MB = 96;
+const RECYCLE_IDLE_MS = 1000;
 
 interface Pending {
   job: CheckJob | LayerJob | SchedLintJob;
@@ -96,6 +100,9 @@ interface Slot {
   worker: Worker;
   running?: Pending;
   graceTimer?: ReturnType<typeof setTimeout>;
+  /** Its heap stayed past RECYCLE_HEAP_MB after its last job: replaced once idle (recycleWhenIdle). */
+  grown?: boolean;
+  recycleTimer?: ReturnType<typeof setTimeout>;
   /** Stops a job that runs past its tier's time budget (TIME_BUDGET_MS). */
   budgetTimer?: ReturnType<typeof setTimeout>;
   /** Documents whose program this worker keeps. */
@@ -249,12 +256,16 @@ export class CheckPool {
       // Newest first (see the top of this file).
       let i = this.queue.length - 1;
       while (i >= 0 && busy.has(this.queue[i]!.uri)) i--;
-      if (i < 0) return;
+      if (i < 0) {
+        if (!this.queue.length) for (const s of this.slots) if (s.grown && !s.running) this.recycleWhenIdle(s);
+        return;
+      }
       const p = this.queue[i]!;
       const free = this.slots.filter((s) => !s.running);
       if (!free.length) return;
       const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
       this.queue.splice(i, 1);
+      clearTimeout(slot.recycleTimer);
       slot.running = p;
       p.postedAt = performance.now();
       if ('tier' in p.job) {
@@ -265,8 +276,19 @@ export class CheckPool {
     }
   }
 
+  /** Replaces a grown worker after RECYCLE_IDLE_MS with no job (a job posted meanwhile clears the timer). */
+  private recycleWhenIdle(s: Slot): void {
+    clearTimeout(s.recycleTimer);
+    s.recycleTimer = setTimeout(() => {
+      if (s.grown && !s.running) this.replace(s);
+    }, RECYCLE_IDLE_MS);
+    s.recycleTimer.unref();
+  }
+
   /** Terminates a slot's worker and puts a fresh one in its place. */
   private replace(s: Slot): void {
+    s.grown = false;
+    clearTimeout(s.recycleTimer);
     clearTimeout(s.graceTimer);
     clearTimeout(s.budgetTimer);
     void s.worker.terminate();
@@ -311,7 +333,7 @@ export class CheckPool {
       clearTimeout(slot.graceTimer);
       clearTimeout(slot.budgetTimer);
       slot.running = undefined;
-      if ((m.heapMb ?? 0) > RECYCLE_HEAP_MB) this.replace(slot);
+      slot.grown = (m.heapMb ?? 0) > RECYCLE_HEAP_MB;
       if (m.cancelled) {
         p.resolve(undefined); // superseded (see supersede)
         this.pump();

@@ -77,6 +77,8 @@ function unquote(s: string): string {
 class SchedParser extends EmbeddedActionsParser {
   /** Statements completed so far (kept even when recovery abandons the top rule). */
   collected: SchedStmt[] = [];
+  /** Errors the grammar reports itself (not through recovery), this parse's. */
+  lineErrors: SchedFile['errors'] = [];
 
   constructor() {
     super(TOKENS, { recoveryEnabled: true, maxLookahead: 3, skipValidations: skipGrammarValidations });
@@ -309,6 +311,17 @@ class SchedParser extends EmbeddedActionsParser {
         },
       },
     ]);
+    // What follows a complete item on its line is one error, and the rest of the line is
+    // skipped: recovery word by word gave one error per word (41,000 for a long line).
+    let next = this.LA(1);
+    if (!this.RECORDING_PHASE && next.tokenType !== Newline && next.tokenType !== RBrace && next.tokenType !== EOF) {
+      this.lineErrors.push({
+        message: `expected the end of the line but found ${shownToken(next)} (the rest of the line is not read)`,
+        range: rangeOf(next),
+      });
+      while (next.tokenType !== Newline && next.tokenType !== RBrace && next.tokenType !== EOF)
+        next = this.SKIP_TOKEN();
+    }
     this.OR2([
       {
         ALT: () => {
@@ -368,14 +381,26 @@ class SchedParser extends EmbeddedActionsParser {
 let shared: SchedParser | undefined;
 
 /** Parses one `.vtasched` text into statements, comments and syntax errors. */
+/** Whether the line at tokens[k], outside every block, cannot start a statement. */
+function strayTopLine(tokens: IToken[], k: number): boolean {
+  const type = tokens[k]!.tokenType;
+  if (type === Newline || type === Target || type === Network) return false;
+  return type !== Identifier || tokens[k + 1]?.tokenType !== Identifier;
+}
+
+function shownToken(t: IToken): string {
+  return `'${t.image.length > 40 ? t.image.slice(0, 40) + '…' : t.image}'`;
+}
+
 /**
- * The tokens without the blocks opened inside a block (`conv2d a {` within an operator or
+ * The tokens without the lines that cannot start a statement outside a block (one
+ * error each) and without the blocks opened inside a block (`conv2d a {` within an operator or
  * a network), each reported once at its first line. Blocks do not nest in a schedule;
  * left to the parser, each nested line was recovered from by scanning ahead for its
  * follow set: 0.7 s for a 190,000-character file with a few thousand nested openers.
  * A line opening a block inside a block drops every line up to the one closing it.
  */
-function withoutNestedBlocks(tokens: IToken[], errors: SchedFile['errors']): IToken[] {
+function withoutStrayLines(tokens: IToken[], errors: SchedFile['errors']): IToken[] {
   let kept: IToken[] | undefined;
   let depth = 0;
   for (let k = 0; k < tokens.length; ) {
@@ -386,6 +411,17 @@ function withoutNestedBlocks(tokens: IToken[], errors: SchedFile['errors']): ITo
       end++;
     }
     end = Math.min(end + 1, tokens.length); // with its line break
+    if (depth === 0 && strayTopLine(tokens, k)) {
+      // One error for the line: recovery token by token gave one per word (41,000 for
+      // a 160,000-character line of `x=1`, a second of parsing).
+      kept ??= tokens.slice(0, k);
+      errors.push({
+        message: `unexpected ${shownToken(tokens[k]!)}: a line here starts \`target\`, \`network NAME {\` or an operator (\`conv2d NAME {\`)`,
+        range: rangeOf(tokens[k]!),
+      });
+      k = end;
+      continue;
+    }
     if (depth > 0 && opens) {
       // The nested block's lines, up to the one that closes it (or the end of the file).
       const first = tokens[k]!;
@@ -450,8 +486,9 @@ function parseText(text: string): SchedFile {
     },
   }));
   const parser = (shared ??= new SchedParser());
-  parser.input = withoutNestedBlocks(lexed.tokens, errors);
+  parser.input = withoutStrayLines(lexed.tokens, errors);
   parser.collected = [];
+  parser.lineErrors = errors;
   let statements: SchedStmt[] = [];
   try {
     parser.file();

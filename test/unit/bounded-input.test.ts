@@ -381,3 +381,23 @@ test('a block opened inside a schedule block is one error, and the lines around 
     ['n0', 'n0'],
   );
 });
+
+test('a long line of words in a schedule is one error, inside a block or outside', () => {
+  const long = 'x=1 '.repeat(40_000);
+  const f = parseSchedule(`conv2d c1 {\n  input = 1x16x8x8 ${long}\n  filter = 16x16x3x3\n}\n${long}\ndense d1 {\n}\n`);
+  assert.deepEqual(
+    f.errors.map((e) => [e.range.start.line, e.range.start.character, e.message]),
+    [
+      [4, 0, "unexpected 'x': a line here starts `target`, `network NAME {` or an operator (`conv2d NAME {`)"],
+      [1, 19, "expected the end of the line but found 'x' (the rest of the line is not read)"],
+    ],
+  );
+  const ops = f.statements.filter((s) => s.kind === 'operator');
+  assert.deepEqual(
+    ops.map((o) => [o.name, o.items.map((i) => i.key)]),
+    [
+      ['c1', ['input', 'filter']],
+      ['d1', []],
+    ],
+  );
+});

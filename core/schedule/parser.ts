@@ -385,7 +385,8 @@ let shared: SchedParser | undefined;
 function strayTopLine(tokens: IToken[], k: number): boolean {
   const type = tokens[k]!.tokenType;
   if (type === Newline || type === Target || type === Network) return false;
-  return type !== Identifier || tokens[k + 1]?.tokenType !== Identifier;
+  // An operator's header: `conv2d NAME {`.
+  return type !== Identifier || tokens[k + 1]?.tokenType !== Identifier || tokens[k + 2]?.tokenType !== LBrace;
 }
 
 function shownToken(t: IToken): string {
@@ -415,10 +416,24 @@ function withoutStrayLines(tokens: IToken[], errors: SchedFile['errors']): IToke
       // One error for the line: recovery token by token gave one per word (41,000 for
       // a 160,000-character line of `x=1`, a second of parsing).
       kept ??= tokens.slice(0, k);
-      errors.push({
-        message: `unexpected ${shownToken(tokens[k]!)}: a line here starts \`target\`, \`network NAME {\` or an operator (\`conv2d NAME {\`)`,
-        range: rangeOf(tokens[k]!),
-      });
+      const first = tokens[k]!;
+      const third = tokens[k + 2];
+      const header = tokens[k + 1]?.tokenType === Identifier;
+      const found = !third || third.tokenType === Newline ? 'the end of the line' : shownToken(third);
+      errors.push(
+        header
+          ? {
+              message: `expected '{' after \`${first.image} ${tokens[k + 1]!.image}\` but found ${found}`,
+              range: rangeOf(third && third.tokenType !== Newline ? third : tokens[k + 1]!),
+            }
+          : {
+              message:
+                first.tokenType === RBrace
+                  ? `'}' closes no block`
+                  : `unexpected ${shownToken(first)}: a line here starts \`target\`, \`network NAME {\` or an operator (\`conv2d NAME {\`)`,
+              range: rangeOf(first),
+            },
+      );
       k = end;
       continue;
     }

@@ -400,4 +400,13 @@ test('a long line of words in a schedule is one error, inside a block or outside
       ['d1', []],
     ],
   );
+  // A header without its brace, and a stray brace: one error each, with what was expected.
+  assert.deepEqual(
+    parseSchedule(`const long = ${long}\nconv2d c2\n}\n`).errors.map((e) => [e.range.start.line, e.message]),
+    [
+      [0, "expected '{' after `const long` but found '='"],
+      [1, "expected '{' after `conv2d c2` but found the end of the line"],
+      [2, "'}' closes no block"],
+    ],
+  );
 });

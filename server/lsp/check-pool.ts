@@ -77,10 +77,10 @@ const WORKER_HEAP_MB = 160;
  * at once (check-worker.ts); one still past RECYCLE_HEAP_MB after that (the programs it
  * keeps, or no collection available) is replaced by a fresh one: V8 keeps a grown heap,
  * and two workers that once checked a large program would hold the server's memory
- * near 2 × WORKER_HEAP_MB for the rest of the session. The replacement waits until the
- * worker has had nothing to do for RECYCLE_IDLE_MS: a fresh worker takes a few hundred
- * ms to load, every document's checks waited behind it, and the program it kept for
- * the whole-program tier (due after the 250 ms pause) was assembled again.
+ * near 2 × WORKER_HEAP_MB for the rest of the session. The replacement waits for the
+ * next job unless that is the whole-program tier of the program the worker keeps (due
+ * after the 250 ms pause: replacing the worker at once assembled it again), or until
+ * the worker has had nothing to do for RECYCLE_IDLE_MS.
  */
 const COLLECT_HEAP_MB = 64;
 const RECYCLE_HEAP_MB = 96;
@@ -278,6 +278,10 @@ export class CheckPool {
       if (!free.length) return;
       const slot = free.find((s) => s.keeps.has(p.uri)) ?? free[0]!;
       this.queue.splice(i, 1);
+      // A grown worker only serves the whole-program tier of the program it keeps;
+      // anything else goes to a fresh one (a grown heap ran a 120,000-instruction
+      // program's next version out of memory).
+      if (slot.grown && !('tier' in p.job && p.job.tier === 'all' && slot.keeps.has(p.uri))) this.replace(slot);
       clearTimeout(slot.recycleTimer);
       slot.running = p;
       p.postedAt = performance.now();

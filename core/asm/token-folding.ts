@@ -31,7 +31,7 @@ const RECENT_NOTICES = 4;
 
 /** Why a NOP was inserted; each kind's words depend only on the queue (and so its module). */
 const NOTICE_TEXT = {
-  first: (q: QueueId, m: ModuleId) => `no ${m} instruction comes before it: inserted \`nop ${m}\` to carry this push`,
+  first: (_q: QueueId, m: ModuleId) => `no ${m} instruction comes before it: inserted \`nop ${m}\` to carry this push`,
   again: (q: QueueId, m: ModuleId) =>
     `the previous ${m} instruction already pushes ${q}: inserted \`nop ${m}\` to carry this push`,
   twoPops: (q: QueueId, m: ModuleId) =>

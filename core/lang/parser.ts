@@ -1206,7 +1206,11 @@ class ErrorStarts {
   private readonly chars: Float64Array;
 
   constructor(errors: readonly SyntaxError[]) {
-    const starts = errors.map((e) => e.range.start).sort((a, b) => a.line - b.line || a.character - b.character);
+    // A start that is no position (NaN) lies in no statement, and would break the order.
+    const starts = errors
+      .map((e) => e.range.start)
+      .filter((p) => Number.isFinite(p.line) && Number.isFinite(p.character))
+      .sort((a, b) => a.line - b.line || a.character - b.character);
     this.lines = Float64Array.from(starts, (p) => p.line);
     this.chars = Float64Array.from(starts, (p) => p.character);
   }

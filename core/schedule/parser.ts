@@ -380,7 +380,6 @@ class SchedParser extends EmbeddedActionsParser {
 
 let shared: SchedParser | undefined;
 
-/** Parses one `.vtasched` text into statements, comments and syntax errors. */
 /** Whether the line at tokens[k], outside every block, cannot start a statement. */
 function strayTopLine(tokens: IToken[], k: number): boolean {
   const type = tokens[k]!.tokenType;
@@ -468,6 +467,7 @@ function withoutStrayLines(tokens: IToken[], errors: SchedFile['errors']): IToke
   return kept ?? tokens;
 }
 
+/** Parses one `.vtasched` text into statements, comments and syntax errors. */
 export function parseSchedule(text: string): SchedFile {
   return withoutStackTraces(() => parseText(text));
 }

@@ -67,7 +67,7 @@ const budgetOf = (job: CheckJob | LayerJob | SchedLintJob): number =>
 
 /**
  * Each worker's heap limit: a document whose checks need more gets a diagnostic saying
- * so, and the server lives on. Two workers and the server's thread stay under 500 MB
+ * so, and the server lives on. Even two workers and the server's thread stay under 500 MB
  * (at 256 the fuzz driver saw 578–668 MB peaks); a program of a few hundred thousand
  * instructions needs more, and gets that diagnostic.
  */
@@ -263,7 +263,7 @@ export class CheckPool {
 
   private pump(): void {
     for (;;) {
-      // A document's superseded job does not hold back its newer one: that starts on the other worker.
+      // A document's superseded job does not hold back its newer one: with two workers that starts on the other.
       const busy = new Set(this.slots.map((s) => (s.running && !s.running.stale ? s.running.uri : undefined)));
       // Newest first, unless an older one has waited too long (see the top of this file).
       let i = this.queue.length - 1;
